@@ -1,0 +1,93 @@
+# eragen - build, test, install.
+#
+#   make                 build ./eragen (installs missing Debian packages when root)
+#   make run             build, then lint every shipped environment and show cae-testing
+#   make test            the whole test suite; ends with "N passed, M failed"
+#   make SANITIZE=address,undefined test
+#   make install PREFIX=/usr/local
+#   make update-golden   rewrite the expected outputs of golden tests (review the diff)
+
+PREFIX    ?= /usr/local
+CC        ?= cc
+PKGS      := yaml-0.1 libcjson libpcre2-8 libgit2
+WARN      := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+             -Wwrite-strings -Wvla -Wno-missing-field-initializers
+OPT       ?= -O2 -g
+ifdef CI
+WERROR    ?= -Werror
+endif
+ifdef SANITIZE
+O         ?= build/san
+SANFLAGS  := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT       := -O1 -g
+else
+O         ?= build
+endif
+
+GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+DEPS_OK   := $(O)/.deps-ok
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+CPPFLAGS  += -Igen -D_DEFAULT_SOURCE -DERAGEN_DATADIR='"$(PREFIX)/share/eragen"' -DERAGEN_COMMIT='"$(GIT_COMMIT)"'
+CFLAGS    += -std=c17 $(OPT) $(WARN) $(WERROR) $(SANFLAGS) -MMD -MP
+LDFLAGS   += $(SANFLAGS)
+
+SRCS      := $(sort $(wildcard gen/*.c gen/check/*.c))
+OBJS      := $(SRCS:%.c=$(O)/%.o)
+LIBOBJS   := $(filter-out $(O)/gen/main.o,$(OBJS))
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+UNIT_BINS := $(UNIT_SRCS:%.c=$(O)/%)
+ERAGEN    := $(O)/eragen
+
+.PHONY: all run test test-unit test-golden test-cli test-conformance install clean \
+        update-golden bench deps
+
+all: eragen
+
+# ./eragen is the plain build; sanitizer builds live in build/san/eragen only.
+ifdef SANITIZE
+eragen: $(ERAGEN)
+else
+eragen: $(ERAGEN)
+	@cp -f $(ERAGEN) eragen
+endif
+
+$(DEPS_OK):
+	@sh .ci/deps build
+	@mkdir -p $(@D) && touch $@
+
+deps: $(DEPS_OK)
+
+$(ERAGEN): $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS) -lm
+
+$(O)/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(O)/tests/unit/%: tests/unit/%.c $(LIBOBJS) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) -lm $(LDFLAGS)
+
+run: eragen
+	./eragen lint --all
+	./eragen show cae-testing
+
+# The whole suite: one runner, one summary line. Sanitizer runs reuse it.
+test: $(ERAGEN) $(UNIT_BINS)
+	@sh .ci/deps test
+	@ERAGEN=$(abspath $(ERAGEN)) UNIT_DIR=$(abspath $(O)/tests/unit) \
+		SANITIZE="$(SANITIZE)" sh tests/run
+
+update-golden: $(ERAGEN)
+	@ERAGEN=$(abspath $(ERAGEN)) UPDATE_GOLDEN=1 sh tests/run golden
+
+install: eragen
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/eragen/schemas
+	install -m 755 eragen $(DESTDIR)$(PREFIX)/bin/eragen
+	install -m 644 schemas/*.json $(DESTDIR)$(PREFIX)/share/eragen/schemas/
+
+clean:
+	rm -rf build eragen
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -1,0 +1,255 @@
+/*
+ * check/name.c - NAME001-NAME006: environment, bucket, cluster, Kubernetes and AWS
+ * resource names, given or derived. Derived names are judged where their inputs were
+ * set; a name derived entirely from defaults is reported at the environment's 'name'.
+ */
+#include "eragen.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_alnum_lower(char c) { return is_lower(c) || is_digit(c); }
+
+/* ^[a-z][a-z0-9-]{0,30}[a-z0-9]$, or for abstract parents ^_[a-z][a-z0-9-]*$ */
+static bool env_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (s[0] == '_') {
+		if (n < 2 || !is_lower(s[1]))
+			return false;
+		for (size_t i = 2; i < n; i++)
+			if (!is_alnum_lower(s[i]) && s[i] != '-')
+				return false;
+		return true;
+	}
+	if (n < 2 || n > 32 || !is_lower(s[0]) || !is_alnum_lower(s[n - 1]))
+		return false;
+	for (size_t i = 1; i < n - 1; i++)
+		if (!is_alnum_lower(s[i]) && s[i] != '-')
+			return false;
+	return true;
+}
+
+/* DNS-1123 label: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$, at most 63. */
+static bool dns_label_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > 63 || !is_alnum_lower(s[0]) || !is_alnum_lower(s[n - 1]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_alnum_lower(s[i]) && s[i] != '-')
+			return false;
+	return true;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static bool looks_like_ipv4(const char *s)
+{
+	unsigned a, b, c, d;
+	char tail;
+	return sscanf(s, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4;
+}
+
+/* Why name breaks the S3 bucket naming rules, or NULL. */
+static const char *bucket_problem(const char *s)
+{
+	static const char *const prefixes[] = { "xn--", "sthree-", "amzn-s3-demo-", NULL };
+	static const char *const suffixes[] = { "-s3alias", "--ol-s3", ".mrap", "--x-s3", NULL };
+	size_t n = strlen(s);
+	if (n < 3 || n > 63)
+		return "must be 3 to 63 characters long";
+	for (size_t i = 0; i < n; i++)
+		if (!is_alnum_lower(s[i]) && s[i] != '-' && s[i] != '.')
+			return "may hold only lowercase letters, digits, '.' and '-'";
+	if (!is_alnum_lower(s[0]) || !is_alnum_lower(s[n - 1]))
+		return "must begin and end with a lowercase letter or digit";
+	if (strstr(s, ".."))
+		return "must not hold two adjacent periods";
+	if (looks_like_ipv4(s))
+		return "must not look like an IP address";
+	for (const char *const *p = prefixes; *p; p++)
+		if (strncmp(s, *p, strlen(*p)) == 0)
+			return "starts with a prefix S3 reserves";
+	for (const char *const *p = suffixes; *p; p++)
+		if (ends_with(s, *p))
+			return "ends with a suffix S3 reserves";
+	return NULL;
+}
+
+/* Where a (possibly derived) value is reported: its own line, else 'name:', else the file. */
+static struct loc value_loc(const struct env *e, const struct node *n)
+{
+	if (n && n->loc.line)
+		return n->loc;
+	const struct node *name = e->root ? node_get(e->root, "name") : NULL;
+	if (name)
+		return name->loc;
+	return (struct loc){ .file = e->file ? e->file->id : 0 };
+}
+
+static void check_env_name(struct ctx *ctx, struct env *e)
+{
+	if (env_name_ok(e->name))
+		return;
+	struct diag *d = diag_add(ctx, "NAME001", e->name, value_loc(e, NULL),
+				  e->abstract ? "abstract environment name '%s' is not valid"
+					      : "environment name '%s' is not valid",
+				  e->name);
+	diag_help(ctx, d, e->abstract ? "use '_' then lowercase letters, digits and '-'"
+				      : "use 2-32 lowercase letters, digits and '-', starting "
+					"with a letter and not ending with '-'");
+}
+
+static void check_bucket(struct ctx *ctx, struct env *e, const char *path, const char *what)
+{
+	const struct node *n = node_path(e->resolved, path);
+	if (!n || n->kind != NODE_STR)
+		return;
+	const char *why = bucket_problem(n->str);
+	if (!why)
+		return;
+	struct diag *d = diag_add(ctx, "NAME002", e->name, value_loc(e, n),
+				  "%s%s bucket name '%s' %s",
+				  (n->flags & NODE_DERIVED) ? "derived " : "", what, n->str, why);
+	if (n->flags & NODE_DERIVED)
+		diag_help(ctx, d, "set '%s' to a valid name", path);
+}
+
+static bool cluster_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 100 || !(is_alnum_lower(s[0]) || (s[0] >= 'A' && s[0] <= 'Z')))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!is_alnum_lower(c) && !(c >= 'A' && c <= 'Z') && c != '-' && c != '_')
+			return false;
+	}
+	return true;
+}
+
+/* A dash-separated word that appears twice, e.g. "testing" in jupyterhub-testing-cae-testing. */
+static bool repeated_word(const char *s, char *word, size_t wordlen)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && s[j] != '-')
+			j++;
+		size_t len = j - i;
+		for (size_t k = j + 1; len && k < n;) {
+			size_t m = k;
+			while (m < n && s[m] != '-')
+				m++;
+			if (m - k == len && memcmp(s + i, s + k, len) == 0) {
+				snprintf(word, wordlen, "%.*s", (int)len, s + i);
+				return true;
+			}
+			k = m + 1;
+		}
+		i = j + 1;
+	}
+	return false;
+}
+
+static void check_cluster(struct ctx *ctx, struct env *e, const char *cluster,
+			  const struct node *cn)
+{
+	if (!cluster_name_ok(cluster)) {
+		struct diag *d = diag_add(ctx, "NAME003", e->name, value_loc(e, cn),
+					  "EKS cluster name '%s' is not valid", cluster);
+		diag_help(ctx, d, "use 1-100 letters, digits, '-' and '_', starting with a "
+				  "letter or digit");
+	}
+	char word[64];
+	if (repeated_word(cluster, word, sizeof(word))) {
+		struct diag *d = diag_add(ctx, "NAME006", e->name, value_loc(e, cn),
+					  "the word '%s' repeats in cluster name '%s'", word, cluster);
+		diag_help(ctx, d, "the default is <app>-<env>: remove 'cluster.name' to use it");
+	}
+}
+
+static void check_label(struct ctx *ctx, struct env *e, const struct node *n, const char *what)
+{
+	if (!n || n->kind != NODE_STR || dns_label_ok(n->str, n->len))
+		return;
+	struct diag *d = diag_add(ctx, "NAME004", e->name, value_loc(e, n),
+				  "%s '%s' is not a DNS-1123 label", what, n->str);
+	diag_help(ctx, d, "use at most 63 lowercase letters, digits and '-', starting and "
+			  "ending with a letter or digit");
+}
+
+static void check_slugs(struct ctx *ctx, struct env *e, const char *list, const char *what)
+{
+	const struct node *l = node_path(e->resolved, list);
+	if (!l || l->kind != NODE_SEQ)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		check_label(ctx, e, node_get(l->items[i], "slug"), what);
+}
+
+static const char *const role_purposes[] = { "cluster", "nodes", "autoscaler", "ebs-csi",
+					     "user-s3", NULL };
+
+static void check_aws_names(struct ctx *ctx, struct env *e, const char *cluster,
+			    const struct node *cn)
+{
+	size_t clen = strlen(cluster);
+	const struct node *kc = node_path(e->resolved, "features.kubecost");
+	bool kubecost = kc && kc->kind == NODE_BOOL && kc->v.b;
+	const char *longest = NULL;
+	for (const char *const *p = role_purposes; *p; p++)
+		if (!longest || strlen(*p) > strlen(longest))
+			longest = *p;
+	if (kubecost && strlen("kubecost") > strlen(longest))
+		longest = "kubecost";
+	if (clen + 1 + strlen(longest) > 64) {
+		struct diag *d = diag_add(ctx, "NAME005", e->name, value_loc(e, cn),
+					  "IAM role name '%s-%s' is %zu characters long: IAM allows 64",
+					  cluster, longest, clen + 1 + strlen(longest));
+		diag_help(ctx, d, "shorten 'cluster.name' to at most %zu characters",
+			  64 - 1 - strlen(longest));
+	}
+	const struct node *groups = node_get(e->resolved, "node_groups");
+	if (!groups || groups->kind != NODE_MAP)
+		return;
+	for (size_t i = 0; i < groups->n; i++) {
+		const struct node *k = groups->keys[i];
+		check_label(ctx, e, k, "node group name");
+		if (clen + 1 + k->len > 63) {
+			struct diag *d = diag_add(ctx, "NAME005", e->name, value_loc(e, k),
+						  "AWS node group name '%s-%.*s' is %zu characters "
+						  "long: EKS allows 63",
+						  cluster, (int)k->len, k->str, clen + 1 + k->len);
+			diag_help(ctx, d, "shorten the group name or 'cluster.name'");
+		}
+	}
+}
+
+static void name_env(struct ctx *ctx, struct env *e)
+{
+	check_env_name(ctx, e);
+	if (!e->resolved)
+		return;	/* every value below is looked up with its type checked */
+	check_bucket(ctx, e, "state.bucket", "state");
+	check_bucket(ctx, e, "scratch_bucket.name", "scratch");
+	const struct node *cn = node_path(e->resolved, "cluster.name");
+	if (cn && cn->kind == NODE_STR) {
+		check_cluster(ctx, e, cn->str, cn);
+		check_aws_names(ctx, e, cn->str, cn);
+	}
+	check_slugs(ctx, e, "hub.profiles", "profile slug");
+	check_slugs(ctx, e, "hub.image_choices", "image choice slug");
+	check_label(ctx, e, node_path(e->resolved, "hub.namespace"), "Helm namespace");
+	check_label(ctx, e, node_path(e->resolved, "hub.release"), "Helm release");
+}
+
+static const char *const name_rules[] = { "NAME001", "NAME002", "NAME003", "NAME004",
+					  "NAME005", "NAME006", NULL };
+const struct check check_name = { "name", name_env, NULL, name_rules };

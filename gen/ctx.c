@@ -1,0 +1,72 @@
+/*
+ * ctx.c - the run context: creation, release, environment lookup, tiers, "today".
+ */
+#include "eragen.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void ctx_init(struct ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	arena_init(&ctx->perm);
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t now = time(NULL);
+	if (sde && *sde) {
+		char *end;
+		long long v = strtoll(sde, &end, 10);
+		if (*end == '\0' && v >= 0)
+			now = (time_t)v;
+	}
+	ctx->today = (int64_t)now / 86400;
+}
+
+void ctx_release(struct ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nenvs; i++)
+		arena_release(&ctx->envs[i]->arena);
+	if (ctx->schema)
+		schema_free(ctx->schema);
+	free(ctx->envs);
+	free(ctx->files);
+	free(ctx->diags);
+	free(ctx->masks);
+	arena_release(&ctx->perm);
+	memset(ctx, 0, sizeof(*ctx));
+}
+
+struct env *ctx_env(const struct ctx *ctx, const char *name)
+{
+	/* envs are sorted by name */
+	size_t lo = 0, hi = ctx->nenvs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(ctx->envs[mid]->name, name);
+		if (c == 0)
+			return ctx->envs[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static const char *const tier_names[] = {
+	[TIER_NONE] = "", [TIER_EPHEMERAL] = "ephemeral", [TIER_DEVELOPMENT] = "development",
+	[TIER_STAGING] = "staging", [TIER_PRODUCTION] = "production",
+};
+
+enum tier tier_parse(const char *s)
+{
+	for (int t = TIER_EPHEMERAL; t <= TIER_PRODUCTION; t++)
+		if (strcmp(s, tier_names[t]) == 0)
+			return (enum tier)t;
+	return TIER_NONE;
+}
+
+const char *tier_name(enum tier t)
+{
+	return tier_names[t];
+}

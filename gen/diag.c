@@ -1,0 +1,408 @@
+/*
+ * diag.c - diagnostics: collect, merge, order, and render as compiler-style text.
+ *
+ * Findings are collected for the whole run (all problems are reported at once). Before
+ * rendering, diag_finish merges the copies of a finding about an inherited value (one per
+ * inheriting environment) into one, raises W/E rules on production, and sorts by file,
+ * line, column and rule. JSON, SARIF and GitHub output live in diag_fmt.c.
+ */
+#include "eragen.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct diag *diag_vadd(struct ctx *ctx, const char *rule, const char *env, struct loc loc,
+		       const char *fmt, va_list ap)
+{
+	const struct rule *r = rule_find(rule);
+	if (!r)
+		BUG("unknown rule '%s'", rule);
+	struct diag *d = arena_alloc(&ctx->perm, sizeof(*d));
+	d->rule = r;
+	d->sev = r->sev;
+	d->loc = loc;
+	d->msg = arena_vprintf(&ctx->perm, fmt, ap);
+	d->seq = (uint32_t)ctx->ndiags;
+	if (env)
+		ARENA_PUSH(&ctx->perm, d->envs, d->nenvs, d->capenvs, env);
+	VEC_PUSH(ctx->diags, ctx->ndiags, ctx->capdiags, d);
+	return d;
+}
+
+struct diag *diag_add(struct ctx *ctx, const char *rule, const char *env, struct loc loc,
+		      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct diag *d = diag_vadd(ctx, rule, env, loc, fmt, ap);
+	va_end(ap);
+	return d;
+}
+
+void diag_note(struct ctx *ctx, struct diag *d, struct loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct diag_note n = { loc, arena_vprintf(&ctx->perm, fmt, ap) };
+	va_end(ap);
+	ARENA_PUSH(&ctx->perm, d->notes, d->nnotes, d->capnotes, n);
+}
+
+void diag_help(struct ctx *ctx, struct diag *d, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	d->help = arena_vprintf(&ctx->perm, fmt, ap);
+	va_end(ap);
+}
+
+void mask_add(struct ctx *ctx, uint32_t file, size_t start, size_t end)
+{
+	struct mask m = { file, start, end };
+	VEC_PUSH(ctx->masks, ctx->nmasks, ctx->capmasks, m);
+}
+
+/* ---- finishing: merge, severity, order ---- */
+
+static const char *loc_path(const struct ctx *ctx, const struct loc *l)
+{
+	const struct srcfile *f = srcfile_get(ctx, l->file);
+	return f ? f->path : "";
+}
+
+static const struct ctx *sort_ctx;	/* qsort has no context argument */
+
+static int cmp_diag_identity(const void *pa, const void *pb)
+{
+	const struct diag *a = *(struct diag *const *)pa, *b = *(struct diag *const *)pb;
+	int c = strcmp(loc_path(sort_ctx, &a->loc), loc_path(sort_ctx, &b->loc));
+	if (c)
+		return c;
+	if (a->loc.line != b->loc.line)
+		return a->loc.line < b->loc.line ? -1 : 1;
+	if (a->loc.col != b->loc.col)
+		return a->loc.col < b->loc.col ? -1 : 1;
+	if ((c = strcmp(a->rule->id, b->rule->id)))
+		return c;
+	if ((c = strcmp(a->msg, b->msg)))
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static bool same_finding(const struct diag *a, const struct diag *b)
+{
+	return a->rule == b->rule && a->loc.file == b->loc.file && a->loc.line == b->loc.line &&
+	       a->loc.col == b->loc.col && strcmp(a->msg, b->msg) == 0;
+}
+
+static void add_env(struct ctx *ctx, struct diag *d, const char *env)
+{
+	for (size_t i = 0; i < d->nenvs; i++)
+		if (strcmp(d->envs[i], env) == 0)
+			return;
+	ARENA_PUSH(&ctx->perm, d->envs, d->nenvs, d->capenvs, env);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The value behind a finding was set in a file that is not the environment's own:
+ * say which environments inherit it. */
+static void note_inheritance(struct ctx *ctx, struct diag *d)
+{
+	if (d->nenvs == 0 || d->loc.file == 0)
+		return;
+	for (size_t i = 0; i < d->nenvs; i++) {
+		const struct env *e = ctx_env(ctx, d->envs[i]);
+		if (!e || !e->file || e->file->id == d->loc.file)
+			return;
+	}
+	qsort(d->envs, d->nenvs, sizeof(*d->envs), cmp_str);
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < d->nenvs && i < DIAG_MAX_ENVS; i++)
+		sb_printf(&sb, "%s'%s'", i ? ", " : "", d->envs[i]);
+	if (d->nenvs > DIAG_MAX_ENVS)
+		sb_printf(&sb, " and %zu more", d->nenvs - DIAG_MAX_ENVS);
+	diag_note(ctx, d, (struct loc){ 0 }, "inherited by %s", sb.buf);
+	sb_release(&sb);
+}
+
+static void raise_severity(const struct ctx *ctx, struct diag *d)
+{
+	if (!d->rule->raise_on_prod)
+		return;
+	for (size_t i = 0; i < d->nenvs; i++) {
+		const struct env *e = ctx_env(ctx, d->envs[i]);
+		if (!e)
+			continue;
+		if (e->tier == TIER_PRODUCTION ||
+		    (e->tier == TIER_STAGING && strcmp(d->rule->id, "AUTH005") == 0))
+			d->sev = SEV_ERROR;
+	}
+}
+
+static int cmp_diag_order(const void *pa, const void *pb)
+{
+	const struct diag *a = *(struct diag *const *)pa, *b = *(struct diag *const *)pb;
+	if ((a->loc.file == 0) != (b->loc.file == 0))
+		return a->loc.file == 0 ? -1 : 1;
+	int c = strcmp(loc_path(sort_ctx, &a->loc), loc_path(sort_ctx, &b->loc));
+	if (c)
+		return c;
+	if (a->loc.line != b->loc.line)
+		return a->loc.line < b->loc.line ? -1 : 1;
+	if (a->loc.col != b->loc.col)
+		return a->loc.col < b->loc.col ? -1 : 1;
+	if ((c = strcmp(a->rule->id, b->rule->id)))
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void diag_finish(struct ctx *ctx)
+{
+	sort_ctx = ctx;
+	qsort(ctx->diags, ctx->ndiags, sizeof(*ctx->diags), cmp_diag_identity);
+	size_t out = 0;
+	for (size_t i = 0; i < ctx->ndiags; i++) {
+		struct diag *d = ctx->diags[i];
+		if (out > 0 && same_finding(ctx->diags[out - 1], d)) {
+			struct diag *keep = ctx->diags[out - 1];
+			for (size_t k = 0; k < d->nenvs; k++)
+				add_env(ctx, keep, d->envs[k]);
+			keep->suppressed = keep->suppressed && d->suppressed;
+			continue;
+		}
+		ctx->diags[out++] = d;
+	}
+	ctx->ndiags = out;
+	for (size_t i = 0; i < ctx->ndiags; i++) {
+		raise_severity(ctx, ctx->diags[i]);
+		note_inheritance(ctx, ctx->diags[i]);
+	}
+	qsort(ctx->diags, ctx->ndiags, sizeof(*ctx->diags), cmp_diag_order);
+	sort_ctx = NULL;
+}
+
+static bool in_list(const char **list, const char *id)
+{
+	for (; list && *list; list++)
+		if (strcmp(*list, id) == 0)
+			return true;
+	return false;
+}
+
+bool diag_visible(const struct ctx *ctx, const struct diag *d)
+{
+	if (ctx->opt.only && !in_list(ctx->opt.only, d->rule->id))
+		return false;
+	if (ctx->opt.skip && in_list(ctx->opt.skip, d->rule->id))
+		return false;
+	if (ctx->opt.envs && d->nenvs > 0) {
+		bool involved = false;
+		for (size_t i = 0; i < d->nenvs && !involved; i++)
+			involved = in_list(ctx->opt.envs, d->envs[i]);
+		if (!involved)
+			return false;
+	}
+	return true;
+}
+
+struct diag_counts diag_count(const struct ctx *ctx)
+{
+	struct diag_counts c = { 0 };
+	for (size_t i = 0; i < ctx->ndiags; i++) {
+		const struct diag *d = ctx->diags[i];
+		if (!diag_visible(ctx, d))
+			continue;
+		if (d->suppressed) {
+			c.suppressed++;
+			continue;
+		}
+		switch (d->sev) {
+		case SEV_ERROR: c.errors++; break;
+		case SEV_WARNING: c.warnings++; break;
+		case SEV_NOTE: c.notes++; break;
+		}
+	}
+	return c;
+}
+
+/* ---- text ---- */
+
+#define C_BOLD "\033[1m"
+#define C_RED "\033[1;31m"
+#define C_MAGENTA "\033[1;35m"
+#define C_CYAN "\033[1;36m"
+#define C_GREEN "\033[1;32m"
+#define C_BLUE "\033[1;34m"
+#define C_RESET "\033[0m"
+
+static const char *sev_name(enum severity s)
+{
+	return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
+}
+
+static const char *sev_color(enum severity s)
+{
+	return s == SEV_ERROR ? C_RED : s == SEV_WARNING ? C_MAGENTA : C_CYAN;
+}
+
+static void put_color(struct strbuf *sb, bool color, const char *code)
+{
+	if (color)
+		sb_puts(sb, code);
+}
+
+static void put_location(const struct ctx *ctx, struct strbuf *sb, const struct loc *l)
+{
+	const struct srcfile *f = srcfile_get(ctx, l->file);
+	if (!f)
+		return;
+	put_color(sb, ctx->opt.use_color, C_BOLD);
+	if (l->line)
+		sb_printf(sb, "%s:%u:%u: ", f->path, l->line, l->col);
+	else
+		sb_printf(sb, "%s: ", f->path);
+	put_color(sb, ctx->opt.use_color, C_RESET);
+}
+
+/* The masked range covering byte off of file, or NULL. */
+static const struct mask *mask_at(const struct ctx *ctx, uint32_t file, size_t off)
+{
+	for (size_t i = 0; i < ctx->nmasks; i++) {
+		const struct mask *m = &ctx->masks[i];
+		if (m->file == file && off >= m->start && off < m->end)
+			return m;
+	}
+	return NULL;
+}
+
+/*
+ * The source line of l with secrets masked, tabs as spaces, and the caret line below it:
+ * "^" under the first column, "~" to the end of the node on that line.
+ */
+static void put_snippet(const struct ctx *ctx, struct strbuf *sb, const struct loc *l)
+{
+	const struct srcfile *f = srcfile_get(ctx, l->file);
+	if (!f || l->line == 0 || l->line > f->nlines)
+		return;
+	size_t len;
+	const char *line = srcfile_line(f, l->line, &len);
+	size_t base = (size_t)(line - f->data);
+	struct strbuf text = STRBUF_INIT;
+	size_t col = 1, dcol = 0, caret = 0, caret_end = 0;
+	uint32_t last = l->end_line == l->line && l->end_col >= l->col ? l->end_col : 0;
+	for (size_t i = 0; i < len;) {
+		if (col == l->col)
+			caret = dcol + 1;
+		const struct mask *m = mask_at(ctx, f->id, base + i);
+		size_t adv = 1;
+		if (m) {
+			adv = m->end - (base + i);
+			if (adv > len - i)
+				adv = len - i;
+			sb_puts(&text, "***");
+			dcol += 3;
+			col += utf8_count(line + i, adv);
+		} else {
+			while (i + adv < len && ((unsigned char)line[i + adv] & 0xc0) == 0x80)
+				adv++;
+			if (line[i] == '\t')
+				sb_putc(&text, ' ');
+			else
+				sb_add(&text, line + i, adv);
+			dcol++;
+			col++;
+		}
+		i += adv;
+		if (last && caret && !caret_end && col > last)
+			caret_end = dcol;
+	}
+	if (!caret)
+		caret = dcol + 1;
+	if (!caret_end)
+		caret_end = last ? caret : dcol;
+	if (caret_end < caret)
+		caret_end = caret;
+
+	char num[16];
+	int w = snprintf(num, sizeof(num), "%u", l->line);
+	if (w < 5)
+		w = 5;
+	sb_printf(sb, "%*u | %s\n", w, l->line, text.buf ? text.buf : "");
+	sb_printf(sb, "%*s | %*s", w, "", (int)(caret - 1), "");
+	put_color(sb, ctx->opt.use_color, C_GREEN);
+	sb_putc(sb, '^');
+	for (size_t i = caret; i < caret_end; i++)
+		sb_putc(sb, '~');
+	put_color(sb, ctx->opt.use_color, C_RESET);
+	sb_putc(sb, '\n');
+	sb_release(&text);
+}
+
+static void render_one(const struct ctx *ctx, struct strbuf *sb, const struct diag *d)
+{
+	bool color = ctx->opt.use_color;
+	put_location(ctx, sb, &d->loc);
+	if (d->loc.file == 0)
+		sb_puts(sb, "eragen: ");
+	put_color(sb, color, sev_color(d->sev));
+	sb_printf(sb, "%s[%s]", sev_name(d->sev), d->rule->id);
+	put_color(sb, color, C_RESET);
+	put_color(sb, color, C_BOLD);
+	sb_printf(sb, ": %s", d->msg);
+	put_color(sb, color, C_RESET);
+	sb_putc(sb, '\n');
+	put_snippet(ctx, sb, &d->loc);
+	for (size_t i = 0; i < d->nnotes; i++) {
+		const struct diag_note *n = &d->notes[i];
+		put_location(ctx, sb, &n->loc);
+		put_color(sb, color, C_CYAN);
+		sb_puts(sb, "note");
+		put_color(sb, color, C_RESET);
+		sb_printf(sb, ": %s\n", n->msg);
+	}
+	if (d->help) {
+		put_color(sb, color, C_BLUE);
+		sb_puts(sb, "help");
+		put_color(sb, color, C_RESET);
+		sb_printf(sb, ": %s\n", d->help);
+	}
+}
+
+void diag_render_text(struct ctx *ctx, struct strbuf *out)
+{
+	for (size_t i = 0; i < ctx->ndiags; i++) {
+		const struct diag *d = ctx->diags[i];
+		if (diag_visible(ctx, d) && !d->suppressed)
+			render_one(ctx, out, d);
+	}
+	struct diag_counts c = diag_count(ctx);
+	if (c.errors || c.warnings || c.notes) {
+		struct strbuf parts = STRBUF_INIT;
+		if (c.errors)
+			sb_printf(&parts, "%zu error%s", c.errors, c.errors == 1 ? "" : "s");
+		if (c.warnings)
+			sb_printf(&parts, "%s%zu warning%s", parts.len ? ", " : "", c.warnings,
+				  c.warnings == 1 ? "" : "s");
+		if (c.notes)
+			sb_printf(&parts, "%s%zu note%s", parts.len ? ", " : "", c.notes,
+				  c.notes == 1 ? "" : "s");
+		if (c.suppressed)
+			sb_printf(&parts, " (%zu suppressed)", c.suppressed);
+		sb_printf(out, "%s\n", parts.buf);
+		sb_release(&parts);
+	}
+}
+
+void diag_render(struct ctx *ctx, struct strbuf *out)
+{
+	switch (ctx->opt.format) {
+	case FMT_TEXT: diag_render_text(ctx, out); break;
+	case FMT_JSON: diag_render_json(ctx, out); break;
+	case FMT_SARIF: diag_render_sarif(ctx, out); break;
+	case FMT_GITHUB: diag_render_github(ctx, out); break;
+	}
+}

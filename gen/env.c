@@ -1,0 +1,142 @@
+/*
+ * env.c - find the environments and load their specs.
+ *
+ * Consumes the repository root; produces ctx->envs (sorted by name), each with its
+ * env.yaml loaded into a node tree, ctx->defaults (environments/_defaults.yaml) and the
+ * compiled schema. File-level facts are checked here, before layering: the spec version
+ * (SPEC010), that a spec is a mapping, and its tier.
+ */
+#include "eragen.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define SCHEMA_REL "schemas/environment.schema.json"
+
+static struct loc at_file(const struct srcfile *f)
+{
+	return (struct loc){ .file = f ? f->id : 0 };
+}
+
+static int cmp_env(const void *a, const void *b)
+{
+	return strcmp((*(struct env *const *)a)->name, (*(struct env *const *)b)->name);
+}
+
+/* The schema: the repository's own copy overrides the installed one (DESIGN 2). */
+static int load_schema(struct ctx *ctx)
+{
+	struct srcfile *f;
+	char *local = arena_printf(&ctx->perm, "%s/%s", ctx->root, SCHEMA_REL);
+	struct stat st;
+	if (stat(local, &st) == 0) {
+		f = srcfile_read(ctx, SCHEMA_REL, (struct loc){ 0 });
+	} else {
+		char *inst = arena_printf(&ctx->perm, "%s/%s", ctx->datadir, SCHEMA_REL);
+		f = srcfile_read_abs(ctx, inst, (struct loc){ 0 });
+	}
+	if (!f)
+		return 0;	/* SPEC012 reported; nothing can be validated */
+	char err[512];
+	ctx->schema_file = f->id;
+	ctx->schema = schema_compile(f->data, f->len, NULL, NULL, NULL, err, sizeof(err));
+	if (!ctx->schema)
+		diag_add(ctx, "SPEC012", NULL, at_file(f), "the schema cannot be used: %s", err);
+	return 0;
+}
+
+/* Checks every spec file gets on its own: a mapping, with a supported version. */
+static struct node *check_file(struct ctx *ctx, const char *env, const struct srcfile *f,
+			       struct node *root, bool is_defaults)
+{
+	if (!root)
+		return NULL;
+	if (root->kind != NODE_MAP) {
+		diag_add(ctx, "SPEC004", env, root->loc, "expected a mapping at the top of '%s', found %s",
+			 f->path, root->kind == NODE_NULL ? "an empty document" : node_kind_name(root->kind));
+		return NULL;
+	}
+	struct node *v = node_get(root, "eragen");
+	if (v && !(v->kind == NODE_INT && v->v.i == 1)) {
+		struct diag *d = diag_add(ctx, "SPEC010", env, v->loc,
+					  "unsupported spec version %s: this eragen reads version 1",
+					  node_display(&ctx->perm, v));
+		diag_help(ctx, d, "write 'eragen: 1'");
+		return NULL;
+	}
+	if (!v && !is_defaults) {
+		struct diag *d = diag_add(ctx, "SPEC005", env, at_file(f),
+					  "missing required key 'eragen' (the spec format version)");
+		diag_help(ctx, d, "add 'eragen: 1' at the top of the file");
+	}
+	return root;
+}
+
+static int load_env(struct ctx *ctx, const char *name)
+{
+	struct env *e = arena_alloc(&ctx->perm, sizeof(*e));
+	arena_init(&e->arena);
+	e->name = arena_strdup(&ctx->perm, name);
+	e->dir = arena_printf(&ctx->perm, "environments/%s", name);
+	e->abstract = name[0] == '_';
+	VEC_PUSH(ctx->envs, ctx->nenvs, ctx->capenvs, e);
+
+	const char *rel = arena_printf(&ctx->perm, "%s/env.yaml", e->dir);
+	e->file = srcfile_read(ctx, rel, (struct loc){ 0 });
+	if (!e->file) {
+		e->broken = true;
+		return 0;
+	}
+	e->root = check_file(ctx, e->name, e->file, yaml_load(ctx, &e->arena, e->file), false);
+	if (!e->root) {
+		e->broken = true;
+		return 0;
+	}
+	const struct node *t = node_get(e->root, "tier");
+	if (t && t->kind == NODE_STR)
+		e->tier = tier_parse(t->str);
+	return 0;
+}
+
+int envs_load(struct ctx *ctx)
+{
+	load_schema(ctx);
+
+	char *envdir = arena_printf(&ctx->perm, "%s/environments", ctx->root);
+	DIR *dir = opendir(envdir);
+	if (!dir) {
+		if (errno == ENOENT)
+			return 0;	/* no environments: nothing to do */
+		error("cannot read '%s': %s", envdir, strerror(errno));
+		return -1;
+	}
+	struct dirent *de;
+	bool has_defaults = false;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (strcmp(de->d_name, "_defaults.yaml") == 0) {
+			has_defaults = true;
+			continue;
+		}
+		char *p = arena_printf(&ctx->perm, "%s/%s", envdir, de->d_name);
+		struct stat st;
+		if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))
+			continue;
+		load_env(ctx, de->d_name);
+	}
+	closedir(dir);
+	qsort(ctx->envs, ctx->nenvs, sizeof(*ctx->envs), cmp_env);
+
+	if (has_defaults) {
+		struct srcfile *f = srcfile_read(ctx, "environments/_defaults.yaml", (struct loc){ 0 });
+		if (f)
+			ctx->defaults = check_file(ctx, NULL, f, yaml_load(ctx, &ctx->perm, f), true);
+		if (!ctx->defaults)
+			ctx->defaults_broken = true;
+	}
+	return 0;
+}

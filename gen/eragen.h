@@ -1,0 +1,449 @@
+/*
+ * eragen.h - the core types of the compiler, in pipeline order:
+ * memory (arena, strbuf) -> source files and locations -> diagnostics and rules
+ * -> the YAML node tree -> patterns and schemas -> environments -> the run context.
+ *
+ * Ownership: everything reachable from a struct ctx lives in one of its arenas and is
+ * released by ctx_release(). Functions that can fail for system reasons return -1 or NULL
+ * after reporting with error(); user-input problems never fail a function, they become
+ * diagnostics. Out of memory never returns: it unwinds to main (exit 3).
+ */
+#ifndef ERAGEN_H
+#define ERAGEN_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifndef ERAGEN_VERSION
+#define ERAGEN_VERSION "0.1.0"
+#endif
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_FINDINGS = 1,	/* errors found, or warnings with --werror */
+	EXIT_USAGE = 2,		/* bad flag, unknown ENV or RULE */
+	EXIT_SYSTEM = 3,	/* out of memory, I/O or git failure */
+	EXIT_BUG = 70,		/* an impossible state: BUG() */
+};
+
+#define ATTR_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define ATTR_NORETURN __attribute__((noreturn))
+
+/* ---- memory (util.c) ------------------------------------------------------------ */
+
+/*
+ * Out of memory: xmalloc and the arenas call oom(), which longjmps to the handler that
+ * main installed (oom_handler), so the run ends with "out of memory" and exit 3 instead
+ * of an abort. Every arena is reachable from the ctx, so main still releases them.
+ */
+ATTR_NORETURN void oom(void);
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Grow *p (of *cap elements of elem bytes) so that it holds at least need elements. */
+void vec_grow(void **p, size_t *cap, size_t need, size_t elem);
+#define VEC_PUSH(arr, n, cap, val)                                                   \
+	do {                                                                         \
+		vec_grow((void **)&(arr), &(cap), (n) + 1, sizeof(*(arr)));          \
+		(arr)[(n)++] = (val);                                                \
+	} while (0)
+
+/* System failures: a one-line message on stderr ("eragen: ..."); callers return -1. */
+void error(const char *fmt, ...) ATTR_PRINTF(1, 2);
+/* Impossible states: message and exit 70. */
+ATTR_NORETURN void bug_at(const char *file, int line, const char *fmt, ...) ATTR_PRINTF(3, 4);
+#define BUG(...) bug_at(__FILE__, __LINE__, __VA_ARGS__)
+
+struct arena_chunk;
+struct arena {
+	struct arena_chunk *head;
+	size_t used;		/* bytes handed out, for statistics */
+};
+void arena_init(struct arena *a);
+void arena_release(struct arena *a);
+void *arena_alloc(struct arena *a, size_t size);	/* zeroed, 16-byte aligned */
+void *arena_realloc(struct arena *a, void *p, size_t old, size_t size);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...) ATTR_PRINTF(2, 3);
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
+/* Grow an arena-owned array, as vec_grow does for the heap. */
+void arena_grow(struct arena *a, void **p, size_t *cap, size_t need, size_t elem);
+#define ARENA_PUSH(ar, arr, n, cap, val)                                             \
+	do {                                                                         \
+		arena_grow((ar), (void **)&(arr), &(cap), (n) + 1, sizeof(*(arr)));  \
+		(arr)[(n)++] = (val);                                                \
+	} while (0)
+
+/* A heap string builder, always NUL-terminated. */
+struct strbuf {
+	char *buf;
+	size_t len, cap;
+};
+#define STRBUF_INIT { NULL, 0, 0 }
+void sb_add(struct strbuf *sb, const char *s, size_t n);
+void sb_puts(struct strbuf *sb, const char *s);
+void sb_putc(struct strbuf *sb, char c);
+void sb_printf(struct strbuf *sb, const char *fmt, ...) ATTR_PRINTF(2, 3);
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+void sb_reset(struct strbuf *sb);
+void sb_release(struct strbuf *sb);
+/* JSON string literal (quotes included), escaping per RFC 8259; invalid UTF-8 never
+ * reaches here (srcfile rejects it). */
+void sb_json_str(struct strbuf *sb, const char *s, size_t n);
+
+/* Edit distance for "did you mean" suggestions (util.c). */
+size_t edit_distance(const char *a, size_t alen, const char *b, size_t blen);
+
+/* ---- source files and locations (srcfile.c) ------------------------------------- */
+
+/*
+ * A location: file is an index into ctx->files (0 = no file, for command-line problems);
+ * lines and columns are 1-based and count characters (UTF-8 code points), not bytes.
+ * line 0 with a file means "the file as a whole" (or a schema default).
+ */
+struct loc {
+	uint32_t file;
+	uint32_t line, col;
+	uint32_t end_line, end_col;	/* inclusive end; 0 when unknown */
+};
+
+struct srcfile {
+	uint32_t id;		/* index in ctx->files */
+	const char *path;	/* as shown to users: relative to the repository root */
+	const char *data;	/* NUL-terminated contents, BOM removed */
+	size_t len;
+	uint32_t *lines;	/* byte offset of each line start; lines[0] = 0 */
+	uint32_t nlines;
+	bool crlf;		/* had CRLF line endings (converted to LF) */
+};
+
+/* Limits applied to every input file (SPEC012). */
+#define SRC_MAX_BYTES (8u << 20)
+
+struct ctx;
+/* Read path (relative to ctx->root) and register it; NULL with SPEC012 if it cannot be
+ * used (unreadable, too large, not UTF-8, UTF-16, NUL bytes). at: where it was referenced. */
+struct srcfile *srcfile_read(struct ctx *ctx, const char *relpath, struct loc at);
+/* Register contents already in memory (index blobs, schema defaults); same checks. */
+/* Read an installed data file (absolute path, shown as such): no repository checks. */
+struct srcfile *srcfile_read_abs(struct ctx *ctx, const char *abspath, struct loc at);
+struct srcfile *srcfile_from_mem(struct ctx *ctx, const char *relpath, const char *data,
+				 size_t len, struct loc at);
+const struct srcfile *srcfile_get(const struct ctx *ctx, uint32_t id);
+/* The text of a 1-based line without its newline. */
+const char *srcfile_line(const struct srcfile *f, uint32_t line, size_t *len);
+/* Byte offset of a 1-based (line, col); col counts code points. */
+size_t srcfile_offset(const struct srcfile *f, uint32_t line, uint32_t col);
+/* Validate UTF-8; returns the byte offset of the first bad sequence or (size_t)-1. */
+size_t utf8_check(const char *s, size_t n);
+/* Number of code points in s[0..n). */
+size_t utf8_count(const char *s, size_t n);
+
+/* ---- rules (rules.c) ------------------------------------------------------------ */
+
+enum severity { SEV_NOTE, SEV_WARNING, SEV_ERROR };
+
+struct rule {
+	const char *id;		/* "SPEC003" */
+	enum severity sev;	/* default severity */
+	bool raise_on_prod;	/* "W/E": an error on production (AUTH005: also staging) */
+	bool suppressible;	/* false for SPEC001-SPEC010 and SPEC012 */
+	const char *summary;	/* one line, as in the README table */
+	const char *explain;	/* what, why, fix, suppress: `eragen explain` */
+};
+extern const struct rule rules[];
+extern const size_t rules_count;
+const struct rule *rule_find(const char *id);
+
+/* ---- diagnostics (diag.c, diag_fmt.c) ------------------------------------------- */
+
+struct diag_note {
+	struct loc loc;
+	char *msg;
+};
+
+#define DIAG_MAX_ENVS 4		/* envs named inline; beyond that only counted */
+
+struct diag {
+	const struct rule *rule;
+	enum severity sev;
+	struct loc loc;
+	char *msg;
+	char *help;		/* NULL when none */
+	struct diag_note *notes;
+	size_t nnotes, capnotes;
+	bool suppressed;
+	const char *suppress_reason;
+	/* environments the finding involves (inherited values involve several) */
+	const char **envs;
+	size_t nenvs, capenvs;
+	uint32_t seq;		/* insertion order, the last sort key */
+};
+
+enum out_format { FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_GITHUB };
+
+/*
+ * Add a finding at loc for rule id (the rule's default severity). env is the environment
+ * it is about, or NULL. The returned diag may receive notes and a help line.
+ */
+struct diag *diag_add(struct ctx *ctx, const char *rule, const char *env, struct loc loc,
+		      const char *fmt, ...) ATTR_PRINTF(5, 6);
+struct diag *diag_vadd(struct ctx *ctx, const char *rule, const char *env, struct loc loc,
+		       const char *fmt, va_list ap);
+void diag_note(struct ctx *ctx, struct diag *d, struct loc loc, const char *fmt, ...)
+	ATTR_PRINTF(4, 5);
+void diag_help(struct ctx *ctx, struct diag *d, const char *fmt, ...) ATTR_PRINTF(3, 4);
+/* Merge duplicates (same rule, location and message: an inherited value judged in several
+ * environments), apply severities per tier, sort by file, line, column, rule. */
+void diag_finish(struct ctx *ctx);
+struct diag_counts {
+	size_t errors, warnings, notes, suppressed;
+};
+struct diag_counts diag_count(const struct ctx *ctx);
+/* Render all visible diagnostics in ctx->opt.format to out. */
+void diag_render(struct ctx *ctx, struct strbuf *out);
+void diag_render_text(struct ctx *ctx, struct strbuf *out);
+void diag_render_json(struct ctx *ctx, struct strbuf *out);
+void diag_render_sarif(struct ctx *ctx, struct strbuf *out);
+void diag_render_github(struct ctx *ctx, struct strbuf *out);
+/* Is d shown, given --only/--skip and the ENV filter? */
+bool diag_visible(const struct ctx *ctx, const struct diag *d);
+
+/*
+ * Secret masking: byte ranges of source files that hold secret values. Source snippets
+ * print them as ***; messages never format a secret value (use node_display()).
+ */
+void mask_add(struct ctx *ctx, uint32_t file, size_t start, size_t end);
+
+/* ---- the YAML node tree (load.c, node.c) ---------------------------------------- */
+
+enum node_kind { NODE_NULL, NODE_BOOL, NODE_INT, NODE_FLOAT, NODE_STR, NODE_SEQ, NODE_MAP };
+
+enum node_flags {
+	NODE_QUOTED = 1 << 0,	/* scalar was quoted or a block scalar: always a string */
+	NODE_SECRET = 1 << 1,	/* value under an x-eragen-secret key: never printed */
+	NODE_DEFAULT = 1 << 2,	/* filled in from a schema default */
+	NODE_DERIVED = 1 << 3,	/* computed after layering (cluster.name, ...) */
+};
+
+/*
+ * A YAML (or JSON) value. Scalars keep their text (str/len, the unescaped value; for
+ * numbers and booleans the source text), typed by the YAML 1.2 core schema. Mappings
+ * keep their keys as NODE_STR nodes, in source order, parallel to items. Nodes are
+ * immutable once built; layering builds new maps that share unchanged subtrees, so a
+ * node's loc is also the origin of its value.
+ */
+struct node {
+	enum node_kind kind;
+	uint32_t flags;
+	struct loc loc;
+	const char *str;
+	size_t len;
+	union {
+		bool b;
+		int64_t i;
+		double f;
+	} v;
+	struct node **keys;	/* NODE_MAP: n keys */
+	struct node **items;	/* NODE_SEQ items, NODE_MAP values */
+	size_t n;
+};
+
+/* Load limits (SPEC009/SPEC012). */
+#define YAML_MAX_DEPTH 256
+#define YAML_MAX_ALIAS_NODES 100000	/* nodes created by alias expansion, per file */
+
+/* Parse one YAML file into a node tree; NULL (with diagnostics) if it cannot be used. */
+struct node *yaml_load(struct ctx *ctx, struct arena *a, const struct srcfile *f);
+
+struct node *node_new(struct arena *a, enum node_kind kind, struct loc loc);
+struct node *node_str(struct arena *a, const char *s, size_t n, struct loc loc);
+/* The value of key in map, or NULL. */
+struct node *node_get(const struct node *map, const char *key);
+/* Index of key in map, or -1. */
+long node_index(const struct node *map, const char *key);
+struct node *node_path(const struct node *root, const char *dotted);	/* "a.b.c" */
+bool node_is_num(const struct node *n);
+/* A secret value that must print as *** (a "sops:" reference is shown as it is). */
+bool node_is_masked(const struct node *n);
+double node_num(const struct node *n);
+bool node_equal(const struct node *a, const struct node *b);
+/* Map/seq with room for cap children. */
+struct node *node_map(struct arena *a, struct loc loc, size_t cap);
+void node_map_set(struct arena *a, struct node *map, struct node *key, struct node *val);
+/* A value for messages: the scalar text, quoted, or *** for secrets. */
+const char *node_display(struct arena *a, const struct node *n);
+const char *node_kind_name(enum node_kind k);
+
+/* ---- patterns (rx.c: the only file including <pcre2.h>) ------------------------- */
+
+struct rx;
+/* Compile with PCRE2_UTF | PCRE2_DOLLAR_ENDONLY (| PCRE2_CASELESS if icase), JIT when
+ * available. NULL with a message in err (PCRE2's text and offset) if invalid. */
+struct rx *rx_compile(const char *pattern, size_t len, bool icase, char *err, size_t errlen);
+/* 1 match (unanchored search), 0 no match, -1 the match could not be decided
+ * (match/depth limit): callers report that as a diagnostic, never as "no match". */
+int rx_search(const struct rx *rx, const char *s, size_t len);
+/* As rx_search, also returning the byte span of the whole match. */
+int rx_find(const struct rx *rx, const char *s, size_t len, size_t *start, size_t *end);
+void rx_free(struct rx *rx);
+
+/* ---- JSON Schema (schema.c: with rx.c, the users of cJSON and PCRE2) ------------- */
+
+/*
+ * A compiled draft-07 schema. Compilation rejects keywords it does not know (vendor
+ * extensions "x-..." aside) and patterns PCRE2 cannot compile. Remote $refs are fetched
+ * through the fetch callback (NULL: only local refs).
+ */
+struct schema;
+typedef const char *(*schema_fetch_fn)(void *ud, const char *uri, size_t *len);
+struct schema *schema_compile(const char *json, size_t len, const char *base_uri,
+			      schema_fetch_fn fetch, void *fetch_ud, char *err, size_t errlen);
+void schema_free(struct schema *s);
+
+enum schema_err {
+	SCHEMA_UNKNOWN_KEY,	/* additionalProperties false: SPEC003 (key node given) */
+	SCHEMA_TYPE,		/* SPEC004 */
+	SCHEMA_REQUIRED,	/* SPEC005 (missing key name given) */
+	SCHEMA_VALUE,		/* SPEC006: enum, const, pattern, range, length, format... */
+	SCHEMA_UNDECIDED,	/* a pattern match hit the PCRE2 limits: SPEC006 */
+};
+struct schema_error {
+	enum schema_err kind;
+	const struct node *at;		/* the offending node (for UNKNOWN_KEY: the key) */
+	const struct node *parent;	/* enclosing map for REQUIRED/UNKNOWN_KEY */
+	const char *key;		/* UNKNOWN_KEY / REQUIRED: the key */
+	const char *suggest;		/* UNKNOWN_KEY: nearest known key, or NULL */
+	const char *expected;		/* SCHEMA_TYPE: "string", "integer or string"... */
+	char msg[256];			/* full message, without the rule id */
+};
+typedef void (*schema_sink_fn)(void *ud, const struct schema_error *e);
+/*
+ * Validate inst. Each error goes to sink (may be NULL: count only). Nodes under a schema
+ * with "x-eragen-secret": true get NODE_SECRET. Returns the number of errors.
+ */
+size_t schema_validate(const struct schema *s, struct node *inst, schema_sink_fn sink, void *ud);
+/*
+ * Return inst with schema defaults filled in for absent properties (recursively, through
+ * properties, additionalProperties, items and $ref); new nodes are NODE_DEFAULT with loc
+ * {default_file, 0, 0}. Unchanged subtrees are shared; inst is not modified.
+ */
+struct node *schema_apply_defaults(const struct schema *s, struct arena *a, struct node *inst,
+				   uint32_t default_file);
+/* Parse JSON text into a node tree (locations: line/column of each value in file). */
+struct node *json_to_node(struct arena *a, const char *json, size_t len, uint32_t file);
+
+/* ---- environments (env.c, resolve.c) -------------------------------------------- */
+
+enum tier { TIER_NONE, TIER_EPHEMERAL, TIER_DEVELOPMENT, TIER_STAGING, TIER_PRODUCTION };
+
+struct env {
+	const char *name;	/* the directory name */
+	const char *dir;	/* "environments/<name>" */
+	bool abstract;		/* name starts with '_' */
+	struct srcfile *file;	/* env.yaml, NULL if unreadable */
+	struct node *root;	/* as loaded, NULL if it could not be parsed */
+	struct env *parent;	/* resolved extends, or NULL */
+	enum tier tier;
+	struct node *resolved;	/* after layering, defaults and derivation; NULL if unusable */
+	struct arena arena;	/* owns resolved (and later the model and output) */
+	bool broken;		/* cannot be resolved at all (no resolved tree) */
+	bool invalid;		/* resolved, but the schema found errors: no derived values */
+};
+
+/* ---- the pipeline (env.c, resolve.c, names.c, check.c, suppress.c) ---------------- */
+
+/* Find the environments, read the schema, load every spec. -1 on a system failure. */
+int envs_load(struct ctx *ctx);
+/* extends chains, layering, schema defaults, validation, derived values (SPEC005-008). */
+void envs_resolve(struct ctx *ctx);
+/* Every rule family over every environment, then the cross-environment ones. */
+void checks_run(struct ctx *ctx);
+/* lint.ignore and inline "# eragen:ignore" comments; SPEC011. */
+void suppress_apply(struct ctx *ctx);
+
+/* Derived names (DESIGN 4), computed from a resolved spec; arena-owned strings. */
+const char *region_abbr(struct arena *a, const char *region);
+const char *derived_state_bucket(struct arena *a, const struct node *spec, const char *env);
+const char *derived_lock_table(struct arena *a, const struct node *spec, const char *env);
+const char *derived_scratch_bucket(struct arena *a, const struct node *spec);
+/* The string at dotted path, or NULL when absent or not a string. */
+const char *spec_str(const struct node *spec, const char *dotted);
+
+/* A family of rules: run_env judges one environment, run_all all of them together. */
+struct check {
+	const char *name;
+	void (*run_env)(struct ctx *ctx, struct env *env);
+	void (*run_all)(struct ctx *ctx);
+	const char *const *rules;	/* the rule ids it reports, NULL-terminated */
+};
+/* Does this version check rule id? (the README and `explain` mark the others planned) */
+bool rule_is_checked(const char *id);
+
+/* ---- rendering node trees (show.c) ------------------------------------------------ */
+
+/* YAML (block style) or JSON of a tree; secrets as ***. With origins, YAML values carry
+ * a "# file:line:col" comment and JSON becomes {"spec":..., "origins":{path: origin}}. */
+void show_yaml(const struct ctx *ctx, struct strbuf *sb, const struct node *n, bool origins);
+void show_json(const struct ctx *ctx, struct strbuf *sb, const struct node *n, bool origins);
+/* "file:line:col", "default" or "derived". */
+const char *origin_text(const struct ctx *ctx, struct arena *a, const struct node *n);
+
+/* ---- the run ------------------------------------------------------------------- */
+
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct options {
+	enum out_format format;
+	enum color_mode color;
+	bool use_color;		/* resolved from color, NO_COLOR and isatty */
+	bool werror, quiet;
+	const char **only, **skip;	/* rule ids, NULL-terminated, or NULL */
+	const char **envs;		/* selected ENV names, NULL-terminated; NULL: all */
+	const char *chdir;		/* -C DIR */
+	const char *base;		/* --base REV */
+	bool staged;
+};
+
+struct ctx {
+	struct arena perm;		/* lives for the whole run */
+	struct options opt;
+	const char *root;		/* the repository root, absolute */
+	const char *datadir;		/* installed schemas/ and templates/ parent */
+
+	struct srcfile **files;		/* files[0] is unused: loc.file 0 = none */
+	size_t nfiles, capfiles;
+
+	struct diag **diags;
+	size_t ndiags, capdiags;
+
+	struct mask {
+		uint32_t file;
+		size_t start, end;
+	} *masks;
+	size_t nmasks, capmasks;
+
+	struct env **envs;		/* sorted by name */
+	size_t nenvs, capenvs;
+	struct node *defaults;		/* environments/_defaults.yaml, or NULL */
+	bool defaults_broken;		/* it exists but cannot be used */
+	struct schema *schema;		/* environment.schema.json */
+	uint32_t schema_file;		/* its srcfile id, the origin of defaults */
+
+	int64_t today;			/* days since 1970-01-01 UTC (SOURCE_DATE_EPOCH) */
+	bool all_rules_ran;		/* no --only/--skip/ENV filter: SPEC011 "matched nothing" */
+};
+
+void ctx_init(struct ctx *ctx);
+void ctx_release(struct ctx *ctx);
+struct env *ctx_env(const struct ctx *ctx, const char *name);
+enum tier tier_parse(const char *s);
+const char *tier_name(enum tier t);
+
+#endif

@@ -1,0 +1,507 @@
+/*
+ * load.c - libyaml events -> node tree with 1-based spans (the only file including
+ * <yaml.h>).
+ *
+ * Consumes one srcfile; produces a tree of struct node in the caller's arena, or NULL
+ * with diagnostics. The tree is built with an explicit stack, so nesting depth costs no C
+ * stack; it is capped at YAML_MAX_DEPTH anyway (SPEC012). Aliases share the anchored node
+ * (nodes are immutable), and the expanded size they stand for is counted against
+ * YAML_MAX_ALIAS_NODES, so "billion laughs" stops after a few hundred events (SPEC009).
+ * Scalars are typed by the YAML 1.2 core schema; only plain scalars get non-string types.
+ *
+ * libyaml marks are 0-based and count characters; they are converted here, once.
+ */
+#include "eragen.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+struct frame {
+	struct node *node;		/* the map or seq being built */
+	struct node **keys, **items;	/* heap vectors, copied to the arena at the end */
+	size_t n, capk, capi;
+	struct node *pending_key;	/* map: a key waiting for its value */
+	size_t size;			/* expanded node count of the subtree */
+	const char *anchor;
+};
+
+struct anchor {
+	const char *name;
+	struct node *node;
+	size_t size;
+};
+
+struct loader {
+	struct ctx *ctx;
+	struct arena *a;
+	const struct srcfile *f;
+	struct frame *stack;
+	size_t depth, capstack;
+	struct anchor *anchors;
+	size_t nanchors, capanchors;
+	size_t expanded;		/* nodes added through aliases */
+	struct node *root;
+	size_t ndocs;
+	bool failed;
+};
+
+/* Marks: libyaml's line/column are 0-based, columns in characters. The end mark is the
+ * position after the node, so as a 1-based inclusive column it keeps its number. */
+static struct loc mark_loc(const struct loader *ld, yaml_mark_t start, yaml_mark_t end)
+{
+	struct loc l = {
+		.file = ld->f->id,
+		.line = (uint32_t)start.line + 1,
+		.col = (uint32_t)start.column + 1,
+		.end_line = (uint32_t)end.line + 1,
+		.end_col = (uint32_t)end.column,
+	};
+	if (l.end_col == 0 && l.end_line > l.line) {
+		/* ends at the start of a line: the node ended on the line before */
+		l.end_line--;
+		size_t len;
+		const char *s = srcfile_line(ld->f, l.end_line, &len);
+		l.end_col = (uint32_t)utf8_count(s, len);
+	}
+	if (l.end_line == l.line && l.end_col < l.col)
+		l.end_col = l.col;
+	return l;
+}
+
+static struct loc point_loc(const struct loader *ld, yaml_mark_t m)
+{
+	return mark_loc(ld, m, m);
+}
+
+/* ---- YAML 1.2 core schema ---- */
+
+static bool all_chars(const char *s, size_t n, const char *set)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(set, s[i]))
+			return false;
+	return true;
+}
+
+static bool is_one_of(const char *s, size_t n, const char *const *words)
+{
+	for (; *words; words++)
+		if (strlen(*words) == n && memcmp(*words, s, n) == 0)
+			return true;
+	return false;
+}
+
+static bool parse_int(const char *s, size_t n, int64_t *out, bool *overflow)
+{
+	const char *p = s;
+	size_t len = n;
+	int base = 10;
+	bool neg = false;
+	*overflow = false;
+	if (len > 2 && p[0] == '0' && (p[1] == 'o' || p[1] == 'x')) {
+		base = p[1] == 'o' ? 8 : 16;
+		if (!all_chars(p + 2, len - 2, base == 8 ? "01234567" : "0123456789abcdefABCDEF"))
+			return false;
+		p += 2;
+		len -= 2;
+	} else {
+		if (len && (p[0] == '-' || p[0] == '+')) {
+			neg = p[0] == '-';
+			p++;
+			len--;
+		}
+		if (!all_chars(p, len, "0123456789"))
+			return false;
+	}
+	uint64_t v = 0, limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (size_t i = 0; i < len; i++) {
+		char c = p[i];
+		unsigned d = c <= '9' ? (unsigned)(c - '0') : (unsigned)((c | 0x20) - 'a' + 10);
+		if (v > (limit - d) / (uint64_t)base) {
+			*overflow = true;
+			return true;
+		}
+		v = v * (uint64_t)base + d;
+	}
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return true;
+}
+
+/* [-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )? */
+static bool is_float(const char *s, size_t n)
+{
+	size_t i = 0, digits = 0;
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		i++;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++, digits++;
+	if (i < n && s[i] == '.') {
+		i++;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++, digits++;
+	}
+	if (!digits)
+		return false;
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '-' || s[i] == '+'))
+			i++;
+		size_t exp = 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++, exp++;
+		if (!exp)
+			return false;
+	}
+	return i == n;
+}
+
+static void type_plain(struct node *nd)
+{
+	static const char *const nulls[] = { "~", "null", "Null", "NULL", NULL };
+	static const char *const trues[] = { "true", "True", "TRUE", NULL };
+	static const char *const falses[] = { "false", "False", "FALSE", NULL };
+	static const char *const infs[] = { ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
+					    NULL };
+	static const char *const ninfs[] = { "-.inf", "-.Inf", "-.INF", NULL };
+	static const char *const nans[] = { ".nan", ".NaN", ".NAN", NULL };
+	const char *s = nd->str;
+	size_t n = nd->len;
+	int64_t i;
+	bool overflow;
+
+	if (n == 0 || is_one_of(s, n, nulls)) {
+		nd->kind = NODE_NULL;
+	} else if (is_one_of(s, n, trues) || is_one_of(s, n, falses)) {
+		nd->kind = NODE_BOOL;
+		nd->v.b = s[0] == 't' || s[0] == 'T';
+	} else if (parse_int(s, n, &i, &overflow)) {
+		if (overflow) {
+			nd->kind = NODE_FLOAT;
+			nd->v.f = strtod(s, NULL);
+		} else {
+			nd->kind = NODE_INT;
+			nd->v.i = i;
+		}
+	} else if (is_float(s, n)) {
+		nd->kind = NODE_FLOAT;
+		nd->v.f = strtod(s, NULL);
+	} else if (is_one_of(s, n, infs)) {
+		nd->kind = NODE_FLOAT;
+		nd->v.f = HUGE_VAL;
+	} else if (is_one_of(s, n, ninfs)) {
+		nd->kind = NODE_FLOAT;
+		nd->v.f = -HUGE_VAL;
+	} else if (is_one_of(s, n, nans)) {
+		nd->kind = NODE_FLOAT;
+		nd->v.f = NAN;
+	}
+}
+
+#define CORE_TAG "tag:yaml.org,2002:"
+
+/* Apply an explicit core tag; false if the tag is not one of the core ones or the
+ * scalar does not fit it. */
+static bool apply_tag(struct node *nd, const char *tag, bool is_scalar)
+{
+	if (!tag || strcmp(tag, "!") == 0)
+		return true;
+	if (strncmp(tag, CORE_TAG, strlen(CORE_TAG)) != 0)
+		return false;
+	const char *t = tag + strlen(CORE_TAG);
+	if (!is_scalar)
+		return strcmp(t, nd->kind == NODE_MAP ? "map" : "seq") == 0;
+	if (strcmp(t, "str") == 0) {
+		nd->kind = NODE_STR;
+		nd->flags |= NODE_QUOTED;
+		return true;
+	}
+	struct node probe = *nd;
+	probe.kind = NODE_STR;
+	type_plain(&probe);
+	enum node_kind want = strcmp(t, "int") == 0	? NODE_INT
+			      : strcmp(t, "float") == 0 ? NODE_FLOAT
+			      : strcmp(t, "bool") == 0	? NODE_BOOL
+			      : strcmp(t, "null") == 0	? NODE_NULL
+							: NODE_MAP;
+	if (want == NODE_MAP)
+		return false;
+	if (want == NODE_FLOAT && probe.kind == NODE_INT) {
+		probe.kind = NODE_FLOAT;
+		probe.v.f = (double)probe.v.i;
+	}
+	if (probe.kind != want)
+		return false;
+	*nd = probe;
+	return true;
+}
+
+/* ---- building ---- */
+
+static void fail(struct loader *ld)
+{
+	ld->failed = true;
+}
+
+static struct frame *top(struct loader *ld)
+{
+	return ld->depth ? &ld->stack[ld->depth - 1] : NULL;
+}
+
+static const struct node *find_key(const struct frame *fr, const struct node *key)
+{
+	for (size_t i = 0; i < fr->n; i++)
+		if (fr->keys[i]->len == key->len && memcmp(fr->keys[i]->str, key->str, key->len) == 0)
+			return fr->keys[i];
+	return NULL;
+}
+
+static void remember_anchor(struct loader *ld, const char *name, struct node *nd, size_t size)
+{
+	if (!name)
+		return;
+	struct anchor an = { arena_strdup(ld->a, name), nd, size };
+	VEC_PUSH(ld->anchors, ld->nanchors, ld->capanchors, an);
+}
+
+/* Attach a finished value (of expanded size) to the enclosing collection. */
+static void attach(struct loader *ld, struct node *nd, size_t size)
+{
+	struct frame *fr = top(ld);
+	if (!fr) {
+		ld->root = nd;
+		return;
+	}
+	fr->size += size;
+	if (fr->node->kind == NODE_SEQ) {
+		VEC_PUSH(fr->items, fr->n, fr->capi, nd);
+		return;
+	}
+	if (!fr->pending_key) {
+		/* a key */
+		if (nd->kind == NODE_SEQ || nd->kind == NODE_MAP) {
+			diag_add(ld->ctx, "SPEC009", NULL, nd->loc,
+				 "a %s as a mapping key is not supported: keys must be scalars",
+				 node_kind_name(nd->kind));
+			fail(ld);
+			nd = node_str(ld->a, "", 0, nd->loc);
+		}
+		if (!nd->str) {
+			/* alias to a scalar, or a typed scalar: keys are their text */
+			nd = node_str(ld->a, "", 0, nd->loc);
+		}
+		if (nd->len == 2 && memcmp(nd->str, "<<", 2) == 0 && !(nd->flags & NODE_QUOTED)) {
+			diag_add(ld->ctx, "SPEC009", NULL, nd->loc,
+				 "merge keys '<<' are not supported: write the keys out, or use "
+				 "'extends' or _defaults.yaml to share values");
+			fail(ld);
+		}
+		const struct node *prev = find_key(fr, nd);
+		if (prev) {
+			struct diag *d = diag_add(ld->ctx, "SPEC002", NULL, nd->loc,
+						  "duplicate key '%.*s'", (int)nd->len, nd->str);
+			diag_note(ld->ctx, d, prev->loc, "first defined here");
+			fail(ld);
+		}
+		struct node *key = nd;
+		if (key->kind != NODE_STR) {
+			key = node_str(ld->a, nd->str, nd->len, nd->loc);
+			key->flags = nd->flags;
+		}
+		fr->pending_key = key;
+		return;
+	}
+	vec_grow((void **)&fr->keys, &fr->capk, fr->n + 1, sizeof(*fr->keys));
+	vec_grow((void **)&fr->items, &fr->capi, fr->n + 1, sizeof(*fr->items));
+	fr->keys[fr->n] = fr->pending_key;
+	fr->items[fr->n] = nd;
+	fr->n++;
+	fr->pending_key = NULL;
+}
+
+static bool push(struct loader *ld, enum node_kind kind, struct loc loc, const char *anchor)
+{
+	if (ld->depth >= YAML_MAX_DEPTH) {
+		diag_add(ld->ctx, "SPEC012", NULL, loc,
+			 "nesting is too deep (more than %d levels)", YAML_MAX_DEPTH);
+		return false;
+	}
+	vec_grow((void **)&ld->stack, &ld->capstack, ld->depth + 1, sizeof(*ld->stack));
+	struct frame *fr = &ld->stack[ld->depth++];
+	memset(fr, 0, sizeof(*fr));
+	fr->node = node_new(ld->a, kind, loc);
+	fr->size = 1;
+	fr->anchor = anchor ? arena_strdup(ld->a, anchor) : NULL;
+	return true;
+}
+
+static void pop(struct loader *ld, yaml_mark_t end)
+{
+	struct frame fr = ld->stack[--ld->depth];
+	struct node *nd = fr.node;
+	struct loc l = mark_loc(ld, (yaml_mark_t){ 0, nd->loc.line - 1, nd->loc.col - 1 }, end);
+	nd->loc.end_line = l.end_line;
+	nd->loc.end_col = l.end_col;
+	nd->n = fr.n;
+	if (fr.n) {
+		nd->items = arena_alloc(ld->a, fr.n * sizeof(*nd->items));
+		memcpy(nd->items, fr.items, fr.n * sizeof(*nd->items));
+		if (nd->kind == NODE_MAP) {
+			nd->keys = arena_alloc(ld->a, fr.n * sizeof(*nd->keys));
+			memcpy(nd->keys, fr.keys, fr.n * sizeof(*nd->keys));
+		}
+	}
+	free(fr.keys);
+	free(fr.items);
+	remember_anchor(ld, fr.anchor, nd, fr.size);
+	attach(ld, nd, fr.size);
+}
+
+static void on_scalar(struct loader *ld, const yaml_event_t *ev)
+{
+	const char *value = (const char *)ev->data.scalar.value;
+	size_t len = ev->data.scalar.length;
+	struct node *nd = node_str(ld->a, value, len,
+				   mark_loc(ld, ev->start_mark, ev->end_mark));
+	bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	const char *tag = (const char *)ev->data.scalar.tag;
+	if (!plain)
+		nd->flags |= NODE_QUOTED;
+	else if (!tag)
+		type_plain(nd);
+	if (tag && !apply_tag(nd, tag, true)) {
+		diag_add(ld->ctx, "SPEC009", NULL, nd->loc,
+			 "tag '%s' is not supported here: only the YAML core tags are", tag);
+		fail(ld);
+	}
+	remember_anchor(ld, (const char *)ev->data.scalar.anchor, nd, 1);
+	attach(ld, nd, 1);
+}
+
+static void on_alias(struct loader *ld, const yaml_event_t *ev)
+{
+	const char *name = (const char *)ev->data.alias.anchor;
+	struct loc l = mark_loc(ld, ev->start_mark, ev->end_mark);
+	for (size_t i = ld->nanchors; i-- > 0;) {
+		if (strcmp(ld->anchors[i].name, name) != 0)
+			continue;
+		size_t size = ld->anchors[i].size;
+		ld->expanded += size;
+		if (ld->expanded > YAML_MAX_ALIAS_NODES) {
+			diag_add(ld->ctx, "SPEC009", NULL, l,
+				 "aliases expand to more than %d nodes: refusing to expand "
+				 "further",
+				 YAML_MAX_ALIAS_NODES);
+			fail(ld);
+			return;
+		}
+		attach(ld, ld->anchors[i].node, size);
+		return;
+	}
+	/* libyaml's parser reports unknown anchors itself; keep the tree whole anyway */
+	diag_add(ld->ctx, "SPEC001", NULL, l, "unknown anchor '%s'", name);
+	fail(ld);
+}
+
+static void report_parser_error(struct loader *ld, const yaml_parser_t *p)
+{
+	yaml_mark_t m = p->problem_mark;
+	const char *problem = p->problem ? p->problem : "invalid YAML";
+	struct loc l = point_loc(ld, m);
+	if (p->error == YAML_MEMORY_ERROR)
+		oom();
+	if (p->context) {
+		struct diag *d = diag_add(ld->ctx, "SPEC001", NULL, l, "%s %s", problem, p->context);
+		if (p->context_mark.line != m.line || p->context_mark.column != m.column)
+			diag_note(ld->ctx, d, point_loc(ld, p->context_mark), "%s", p->context);
+	} else {
+		diag_add(ld->ctx, "SPEC001", NULL, l, "%s", problem);
+	}
+}
+
+static int handle(struct loader *ld, const yaml_event_t *ev)
+{
+	struct loc l;
+	switch (ev->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		if (++ld->ndocs > 1) {
+			diag_add(ld->ctx, "SPEC009", NULL, point_loc(ld, ev->start_mark),
+				 "a second YAML document: a spec file holds exactly one");
+			return -1;
+		}
+		return 0;
+	case YAML_MAPPING_START_EVENT:
+	case YAML_SEQUENCE_START_EVENT: {
+		bool map = ev->type == YAML_MAPPING_START_EVENT;
+		const char *tag = (const char *)(map ? ev->data.mapping_start.tag
+						     : ev->data.sequence_start.tag);
+		const char *anchor = (const char *)(map ? ev->data.mapping_start.anchor
+							: ev->data.sequence_start.anchor);
+		l = mark_loc(ld, ev->start_mark, ev->end_mark);
+		if (!push(ld, map ? NODE_MAP : NODE_SEQ, l, anchor))
+			return -1;
+		if (tag && !apply_tag(top(ld)->node, tag, false)) {
+			diag_add(ld->ctx, "SPEC009", NULL, l,
+				 "tag '%s' is not supported here: only the YAML core tags are", tag);
+			fail(ld);
+		}
+		return 0;
+	}
+	case YAML_MAPPING_END_EVENT:
+	case YAML_SEQUENCE_END_EVENT:
+		pop(ld, ev->end_mark);
+		return 0;
+	case YAML_SCALAR_EVENT:
+		on_scalar(ld, ev);
+		return 0;
+	case YAML_ALIAS_EVENT:
+		on_alias(ld, ev);
+		return ld->expanded > YAML_MAX_ALIAS_NODES ? -1 : 0;
+	default:
+		return 0;
+	}
+}
+
+struct node *yaml_load(struct ctx *ctx, struct arena *a, const struct srcfile *f)
+{
+	struct loader ld = { .ctx = ctx, .a = a, .f = f };
+	yaml_parser_t parser;
+	if (!yaml_parser_initialize(&parser))
+		oom();
+	yaml_parser_set_input_string(&parser, (const unsigned char *)f->data, f->len);
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+
+	bool done = false, stopped = false;
+	while (!done) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&parser, &ev)) {
+			report_parser_error(&ld, &parser);
+			stopped = true;
+			break;
+		}
+		done = ev.type == YAML_STREAM_END_EVENT;
+		int rc = handle(&ld, &ev);
+		yaml_event_delete(&ev);
+		if (rc < 0) {
+			stopped = true;
+			break;
+		}
+	}
+	yaml_parser_delete(&parser);
+	while (ld.depth) {
+		struct frame *fr = &ld.stack[--ld.depth];
+		free(fr->keys);
+		free(fr->items);
+	}
+	free(ld.stack);
+	free(ld.anchors);
+	if (stopped || ld.failed)
+		return NULL;
+	if (!ld.root)	/* an empty file is an empty document */
+		ld.root = node_new(a, NODE_NULL, (struct loc){ .file = f->id, .line = 1, .col = 1 });
+	return ld.root;
+}

@@ -1,0 +1,77 @@
+/*
+ * names.c - the derived names of DESIGN 4, from a resolved spec. Pure functions: the
+ * checks (NAME00x) and the back ends use the same ones.
+ *
+ *   region abbreviation  us-west-2 -> usw2, eu-central-1 -> euc1, ap-southeast-2 -> apse2
+ *   state bucket         tofu-state-<app>-<env>-<abbr>-<account>
+ *   lock table           tofu-state-lock-<env>-<abbr>
+ *   scratch bucket       <cluster>-scratch-<account>
+ */
+#include "eragen.h"
+
+#include <string.h>
+
+const char *spec_str(const struct node *spec, const char *dotted)
+{
+	const struct node *n = node_path(spec, dotted);
+	return n && n->kind == NODE_STR ? n->str : NULL;
+}
+
+static const struct {
+	const char *word, *abbr;
+} directions[] = {
+	{ "north", "n" }, { "south", "s" }, { "east", "e" }, { "west", "w" },
+	{ "central", "c" }, { "northeast", "ne" }, { "northwest", "nw" },
+	{ "southeast", "se" }, { "southwest", "sw" },
+};
+
+/* <country>-<words>-<number>; words are directions (or kept whole, e.g. "gov"). */
+const char *region_abbr(struct arena *a, const char *region)
+{
+	if (!region)
+		return NULL;
+	struct strbuf sb = STRBUF_INIT;
+	const char *s = region;
+	while (*s) {
+		const char *dash = strchr(s, '-');
+		size_t len = dash ? (size_t)(dash - s) : strlen(s);
+		const char *abbr = NULL;
+		for (size_t i = 0; i < sizeof(directions) / sizeof(directions[0]); i++)
+			if (strlen(directions[i].word) == len &&
+			    memcmp(directions[i].word, s, len) == 0)
+				abbr = directions[i].abbr;
+		if (abbr)
+			sb_puts(&sb, abbr);
+		else
+			sb_add(&sb, s, len);
+		s += len + (dash != NULL);
+	}
+	const char *out = arena_strdup(a, sb.buf ? sb.buf : "");
+	sb_release(&sb);
+	return out;
+}
+
+const char *derived_state_bucket(struct arena *a, const struct node *spec, const char *env)
+{
+	const char *app = spec_str(spec, "app");
+	const char *account = spec_str(spec, "aws.account_id");
+	const char *abbr = region_abbr(a, spec_str(spec, "aws.region"));
+	if (!app || !account || !abbr)
+		return NULL;
+	return arena_printf(a, "tofu-state-%s-%s-%s-%s", app, env, abbr, account);
+}
+
+const char *derived_lock_table(struct arena *a, const struct node *spec, const char *env)
+{
+	const char *abbr = region_abbr(a, spec_str(spec, "aws.region"));
+	return abbr ? arena_printf(a, "tofu-state-lock-%s-%s", env, abbr) : NULL;
+}
+
+const char *derived_scratch_bucket(struct arena *a, const struct node *spec)
+{
+	const char *cluster = spec_str(spec, "cluster.name");
+	const char *account = spec_str(spec, "aws.account_id");
+	if (!cluster || !account)
+		return NULL;
+	return arena_printf(a, "%s-scratch-%s", cluster, account);
+}

@@ -1,0 +1,375 @@
+/*
+ * resolve.c - layering: schema defaults <- _defaults.yaml <- extends chain <- env.yaml.
+ *
+ * Consumes the loaded specs; produces env->resolved for every concrete environment.
+ * Maps merge key by key, lists and scalars replace whole, an explicit null removes an
+ * inherited key. name, extends, tier, lint and eragen belong to their file and are never
+ * inherited. Merging builds new maps and shares every unchanged subtree, so each value's
+ * node still carries the location that set it: its origin. Schema defaults are filled in
+ * for what no file set; then the tree is validated (SPEC003-SPEC006) and the derived
+ * values (desired, cluster.name, "auto" names) are computed.
+ */
+#include "eragen.h"
+
+#include <string.h>
+
+#define EXTENDS_MAX_DEPTH 8
+
+static const char *const file_keys[] = { "eragen", "name", "extends", "tier", "lint", NULL };
+
+static bool is_file_key(const struct node *key)
+{
+	for (const char *const *k = file_keys; *k; k++)
+		if (strlen(*k) == key->len && memcmp(*k, key->str, key->len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * over layered onto base; either may be NULL. Keys keep the order of the file that set
+ * them last: over's keys first, in its order, then what only base has.
+ */
+static struct node *merge(struct arena *a, struct node *base, struct node *over)
+{
+	if (!base)
+		return over;
+	if (!over)
+		return base;
+	if (base->kind != NODE_MAP || over->kind != NODE_MAP)
+		return over;
+	struct node *m = node_map(a, over->loc, base->n + over->n);
+	for (size_t j = 0; j < over->n; j++) {
+		struct node *o = over->items[j];
+		if (o->kind == NODE_NULL)
+			continue;	/* removes what base had */
+		struct node *b = node_get(base, over->keys[j]->str);
+		m->keys[m->n] = over->keys[j];
+		m->items[m->n++] = merge(a, b, o);
+	}
+	for (size_t i = 0; i < base->n; i++) {
+		if (node_index(over, base->keys[i]->str) >= 0)
+			continue;
+		m->keys[m->n] = base->keys[i];
+		m->items[m->n++] = base->items[i];
+	}
+	return m;
+}
+
+/* A layer as inherited: without the keys that belong to their own file. */
+static struct node *inheritable(struct arena *a, struct node *root)
+{
+	if (!root || root->kind != NODE_MAP)
+		return NULL;
+	struct node *m = node_map(a, root->loc, root->n);
+	for (size_t i = 0; i < root->n; i++) {
+		if (is_file_key(root->keys[i]))
+			continue;
+		m->keys[m->n] = root->keys[i];
+		m->items[m->n++] = root->items[i];
+	}
+	return m;
+}
+
+/* ---- extends ---- */
+
+static const char *nearest_env(const struct ctx *ctx, const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = 3, nlen = strlen(name);
+	for (size_t i = 0; i < ctx->nenvs; i++) {
+		const char *cand = ctx->envs[i]->name;
+		size_t d = edit_distance(name, nlen, cand, strlen(cand));
+		if (d < best_d) {
+			best_d = d;
+			best = cand;
+		}
+	}
+	return best;
+}
+
+/* The parent named by e's extends, or NULL (with SPEC008 when it is wrong). */
+static struct env *find_parent(struct ctx *ctx, const struct env *e, bool *bad)
+{
+	struct node *ext = e->root ? node_get(e->root, "extends") : NULL;
+	*bad = false;
+	if (!ext || ext->kind == NODE_NULL)
+		return NULL;
+	if (ext->kind != NODE_STR) {
+		*bad = true;	/* the schema reports the type */
+		return NULL;
+	}
+	if (strchr(ext->str, '/') || strchr(ext->str, '\\') || strcmp(ext->str, ".") == 0 ||
+	    strcmp(ext->str, "..") == 0) {
+		struct diag *d = diag_add(ctx, "SPEC008", e->name, ext->loc,
+					  "'extends' names an environment, not a path: '%s'",
+					  ext->str);
+		diag_help(ctx, d, "write the parent's directory name under environments/");
+		*bad = true;
+		return NULL;
+	}
+	struct env *p = ctx_env(ctx, ext->str);
+	if (!p) {
+		struct diag *d = diag_add(ctx, "SPEC008", e->name, ext->loc,
+					  "'extends' names '%s', which is not an environment",
+					  ext->str);
+		const char *near = nearest_env(ctx, ext->str);
+		if (near)
+			diag_help(ctx, d, "did you mean '%s'?", near);
+		*bad = true;
+		return NULL;
+	}
+	return p;
+}
+
+/*
+ * Walk e's chain into chain[] (chain[0] = e, then its parent, ...); returns its length,
+ * or 0 (with SPEC008) on a cycle, a chain too deep or a bad link.
+ */
+static size_t resolve_chain(struct ctx *ctx, struct env *e, struct env **chain)
+{
+	size_t n = 0;
+	struct env *cur = e;
+	chain[n++] = e;
+	for (;;) {
+		bool bad;
+		struct env *p = find_parent(ctx, cur, &bad);
+		if (bad)
+			return 0;
+		if (!p)
+			return n;
+		struct loc link = node_get(cur->root, "extends")->loc;
+		for (size_t i = 0; i < n; i++) {
+			if (chain[i] != p)
+				continue;
+			struct strbuf sb = STRBUF_INIT;
+			for (size_t k = i; k < n; k++)
+				sb_printf(&sb, "%s -> ", chain[k]->name);
+			sb_puts(&sb, p->name);
+			diag_add(ctx, "SPEC008", e->name, link, "'extends' forms a cycle: %s",
+				 sb.buf);
+			sb_release(&sb);
+			return 0;
+		}
+		if (n > EXTENDS_MAX_DEPTH) {
+			diag_add(ctx, "SPEC008", e->name, link,
+				 "the 'extends' chain of '%s' is deeper than %d", e->name,
+				 EXTENDS_MAX_DEPTH);
+			return 0;
+		}
+		if (!p->root)
+			return 0;	/* the parent itself cannot be used: reported there */
+		chain[n++] = p;
+		cur = p;
+	}
+}
+
+/* ---- validation ---- */
+
+struct sink_ctx {
+	struct ctx *ctx;
+	struct env *env;
+};
+
+static void on_schema_error(void *ud, const struct schema_error *se)
+{
+	struct sink_ctx *sc = ud;
+	struct ctx *ctx = sc->ctx;
+	const char *env = sc->env->name;
+	struct diag *d;
+	switch (se->kind) {
+	case SCHEMA_UNKNOWN_KEY:
+		d = diag_add(ctx, "SPEC003", env, se->at->loc, "%s", se->msg);
+		if (se->suggest)
+			diag_help(ctx, d, "did you mean '%s'?", se->suggest);
+		break;
+	case SCHEMA_TYPE:
+		diag_add(ctx, "SPEC004", env, se->at->loc, "%s", se->msg);
+		break;
+	case SCHEMA_REQUIRED: {
+		const struct node *at = se->parent ? se->parent : se->at;
+		struct loc l = at->loc;
+		if (l.line == 0 && sc->env->file)
+			l = (struct loc){ .file = sc->env->file->id };
+		diag_add(ctx, "SPEC005", env, l, "%s", se->msg);
+		break;
+	}
+	case SCHEMA_VALUE:
+	case SCHEMA_UNDECIDED:
+		diag_add(ctx, "SPEC006", env, se->at->loc, "%s", se->msg);
+		break;
+	}
+}
+
+static bool multiline_key(const struct node *key)
+{
+	return key && key->len == 11 && memcmp(key->str, "description", 11) == 0;
+}
+
+/* Strings are single-line unless their key says otherwise (DESIGN 4). */
+static void check_lines(struct ctx *ctx, struct env *e, const struct node *n,
+			const struct node *key, int depth)
+{
+	if (depth > YAML_MAX_DEPTH)
+		return;
+	if (n->kind == NODE_STR) {
+		if (multiline_key(key))
+			return;
+		for (size_t i = 0; i < n->len; i++) {
+			unsigned char c = (unsigned char)n->str[i];
+			if (c < 0x20 || c == 0x7f) {
+				diag_add(ctx, "SPEC006", e->name, n->loc,
+					 "%s holds a control character (0x%02x): strings are "
+					 "single-line",
+					 key ? arena_printf(&ctx->perm, "'%.*s'", (int)key->len, key->str)
+					     : "a value",
+					 c);
+				return;
+			}
+		}
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++) {
+		const struct node *k = n->kind == NODE_MAP ? n->keys[i] : key;
+		if (n->kind == NODE_MAP && k->len == 12 && memcmp(k->str, "extra_values", 12) == 0)
+			continue;	/* free-form Helm values: multi-line strings are fine */
+		check_lines(ctx, e, n->items[i], k, depth + 1);
+	}
+}
+
+/* ---- derived values ---- */
+
+/* A derived value is reported where its main input was set: the environment's name. */
+static struct loc derived_loc(const struct env *e)
+{
+	const struct node *name = e->root ? node_get(e->root, "name") : NULL;
+	if (name)
+		return name->loc;
+	return (struct loc){ .file = e->file ? e->file->id : 0 };
+}
+
+static struct node *derived_str_at(struct env *e, const char *s, struct loc at)
+{
+	struct node *n = node_str(&e->arena, s, strlen(s), at);
+	n->flags |= NODE_DERIVED;
+	return n;
+}
+
+static struct node *derived_str(struct env *e, const char *s)
+{
+	return derived_str_at(e, s, derived_loc(e));
+}
+
+static struct node *key_node(struct env *e, const char *k)
+{
+	return node_str(&e->arena, k, strlen(k), derived_loc(e));
+}
+
+/* A copy of map with key set to val (maps are shared between environments). */
+static struct node *with_key(struct env *e, const struct node *map, const char *key,
+			     struct node *val)
+{
+	struct node *m = node_map(&e->arena, map->loc, map->n + 1);
+	for (size_t i = 0; i < map->n; i++) {
+		m->keys[i] = map->keys[i];
+		m->items[i] = map->items[i];
+	}
+	m->n = map->n;
+	node_map_set(&e->arena, m, key_node(e, key), val);
+	return m;
+}
+
+static struct node *derive(struct env *e, struct node *root)
+{
+	struct arena *a = &e->arena;
+	const char *app = spec_str(root, "app");
+	struct node *cluster = node_get(root, "cluster");
+	if (app && cluster && cluster->kind == NODE_MAP && !node_get(cluster, "name")) {
+		cluster = with_key(e, cluster, "name",
+				   derived_str(e, arena_printf(a, "%s-%s", app, e->name)));
+		root = with_key(e, root, "cluster", cluster);
+	}
+
+	struct node *groups = node_get(root, "node_groups");
+	if (groups && groups->kind == NODE_MAP) {
+		struct node *ng = NULL;
+		for (size_t i = 0; i < groups->n; i++) {
+			struct node *g = groups->items[i];
+			struct node *min = node_get(g, "min");
+			if (g->kind != NODE_MAP || !min || min->kind != NODE_INT || node_get(g, "desired"))
+				continue;
+			if (!ng)
+				ng = with_key(e, groups, groups->keys[0]->str, groups->items[0]);
+			struct node *d = node_new(a, NODE_INT, derived_loc(e));
+			d->flags |= NODE_DERIVED;
+			d->v.i = min->v.i;
+			d->str = arena_printf(a, "%lld", (long long)min->v.i);
+			d->len = strlen(d->str);
+			ng->items[i] = with_key(e, g, "desired", d);
+		}
+		if (ng)
+			root = with_key(e, root, "node_groups", ng);
+	}
+
+	const char *bucket = spec_str(root, "state.bucket");
+	if (bucket && strcmp(bucket, "auto") == 0) {
+		const char *name = derived_state_bucket(a, root, e->name);
+		if (name)
+			root = with_key(e, root, "state",
+					with_key(e, node_get(root, "state"), "bucket",
+						 derived_str(e, name)));
+	}
+	const char *scratch = spec_str(root, "scratch_bucket.name");
+	if (scratch && strcmp(scratch, "auto") == 0) {
+		/* derived from the cluster name: reported where that was set */
+		const char *name = derived_scratch_bucket(a, root);
+		const struct node *cn = node_path(root, "cluster.name");
+		if (name)
+			root = with_key(e, root, "scratch_bucket",
+					with_key(e, node_get(root, "scratch_bucket"), "name",
+						 derived_str_at(e, name, cn->loc)));
+	}
+	return root;
+}
+
+/* ---- resolving one environment ---- */
+
+static void resolve_env(struct ctx *ctx, struct env *e)
+{
+	if (e->broken || !e->root || e->abstract)
+		return;
+	struct env *chain[EXTENDS_MAX_DEPTH + 2];
+	size_t n = resolve_chain(ctx, e, chain);
+	if (n == 0 || ctx->defaults_broken) {
+		e->broken = true;
+		return;
+	}
+	e->parent = n > 1 ? chain[1] : NULL;
+	struct arena *a = &e->arena;
+	struct node *tree = inheritable(a, ctx->defaults);
+	/* parents, the farthest first */
+	while (--n > 0)
+		tree = merge(a, tree, inheritable(a, chain[n]->root));
+	tree = merge(a, tree, e->root);
+	if (!tree)
+		return;
+
+	if (ctx->schema) {
+		tree = schema_apply_defaults(ctx->schema, a, tree, ctx->schema_file);
+		struct sink_ctx sc = { ctx, e };
+		if (schema_validate(ctx->schema, tree, on_schema_error, &sc) > 0)
+			e->invalid = true;
+	}
+	check_lines(ctx, e, tree, NULL, 0);
+	if (!e->invalid)
+		tree = derive(e, tree);
+	e->resolved = tree;
+	const char *tier = spec_str(tree, "tier");
+	if (tier)
+		e->tier = tier_parse(tier);
+}
+
+void envs_resolve(struct ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nenvs; i++)
+		resolve_env(ctx, ctx->envs[i]);
+}

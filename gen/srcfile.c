@@ -1,0 +1,308 @@
+/*
+ * srcfile.c - input files, read once: size limit, encoding checks, line table.
+ *
+ * Every input (specs, _defaults.yaml, SOPS files, schemas) goes through here, so the
+ * SPEC012 checks happen in one place: a file must stay inside the repository, be at most
+ * SRC_MAX_BYTES, be UTF-8 without NUL bytes (a UTF-8 BOM is dropped, CRLF becomes LF).
+ * Columns are counted in code points, like libyaml's marks.
+ */
+#include "eragen.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+size_t utf8_check(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = p[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t len;
+		uint32_t cp;
+		if (c >= 0xc2 && c <= 0xdf) {
+			len = 2;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			len = 3;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4;
+			cp = c & 0x07;
+		} else {
+			return i;
+		}
+		if (n - i < len)
+			return i;
+		for (size_t k = 1; k < len; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		/* overlong forms, surrogates, beyond U+10FFFF */
+		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		i += len;
+	}
+	return (size_t)-1;
+}
+
+size_t utf8_count(const char *s, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		count += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return count;
+}
+
+/* Line and column (code points) of byte offset off. */
+static void offset_to_linecol(const char *data, size_t off, uint32_t *line, uint32_t *col)
+{
+	uint32_t l = 1;
+	size_t start = 0;
+	for (size_t i = 0; i < off; i++) {
+		if (data[i] == '\n') {
+			l++;
+			start = i + 1;
+		}
+	}
+	*line = l;
+	*col = (uint32_t)utf8_count(data + start, off - start) + 1;
+}
+
+static struct loc file_loc(uint32_t id, uint32_t line, uint32_t col)
+{
+	return (struct loc){ .file = id, .line = line, .col = col };
+}
+
+static struct srcfile *register_file(struct ctx *ctx, const char *relpath)
+{
+	struct srcfile *f = arena_alloc(&ctx->perm, sizeof(*f));
+	f->path = arena_strdup(&ctx->perm, relpath);
+	if (ctx->nfiles == 0)
+		VEC_PUSH(ctx->files, ctx->nfiles, ctx->capfiles, NULL);	/* id 0: none */
+	f->id = (uint32_t)ctx->nfiles;
+	VEC_PUSH(ctx->files, ctx->nfiles, ctx->capfiles, f);
+	return f;
+}
+
+/*
+ * Check and normalise raw bytes; on success f->data/len/lines are set. Problems are
+ * reported at the file (the offending byte's line and column where there is one).
+ */
+static bool src_accept(struct ctx *ctx, struct srcfile *f, const char *raw, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)raw;
+	if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff))) {
+		diag_add(ctx, "SPEC012", NULL, file_loc(f->id, 0, 0),
+			 "'%s' is UTF-16: only UTF-8 is supported", f->path);
+		return false;
+	}
+	if (len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) {
+		raw += 3;
+		len -= 3;
+	}
+	const char *nul = memchr(raw, '\0', len);
+	if (nul) {
+		uint32_t line, col;
+		offset_to_linecol(raw, (size_t)(nul - raw), &line, &col);
+		diag_add(ctx, "SPEC012", NULL, file_loc(f->id, line, col),
+			 "'%s' contains a NUL byte: not a text file", f->path);
+		return false;
+	}
+	size_t bad = utf8_check(raw, len);
+	if (bad != (size_t)-1) {
+		uint32_t line, col;
+		offset_to_linecol(raw, bad, &line, &col);
+		diag_add(ctx, "SPEC012", NULL, file_loc(f->id, line, col),
+			 "'%s' is not valid UTF-8 (byte 0x%02x at offset %zu)", f->path,
+			 (unsigned)(unsigned char)raw[bad], bad);
+		return false;
+	}
+
+	/* Copy, turning CRLF into LF; count lines on the way. */
+	char *data = arena_alloc(&ctx->perm, len + 1);
+	size_t n = 0, nlines = 1;
+	for (size_t i = 0; i < len; i++) {
+		if (raw[i] == '\r' && i + 1 < len && raw[i + 1] == '\n') {
+			f->crlf = true;
+			continue;
+		}
+		if (raw[i] == '\n')
+			nlines++;
+		data[n++] = raw[i];
+	}
+	data[n] = '\0';
+	if (nlines > UINT32_MAX - 1) {
+		diag_add(ctx, "SPEC012", NULL, file_loc(f->id, 0, 0), "'%s' has too many lines",
+			 f->path);
+		return false;
+	}
+	f->data = data;
+	f->len = n;
+	f->lines = arena_alloc(&ctx->perm, nlines * sizeof(*f->lines));
+	f->nlines = 0;
+	f->lines[f->nlines++] = 0;
+	for (size_t i = 0; i < n; i++)
+		if (data[i] == '\n' && f->nlines < nlines)
+			f->lines[f->nlines++] = (uint32_t)(i + 1);
+	return true;
+}
+
+struct srcfile *srcfile_from_mem(struct ctx *ctx, const char *relpath, const char *data,
+				 size_t len, struct loc at)
+{
+	struct srcfile *f = register_file(ctx, relpath);
+	if (len > SRC_MAX_BYTES) {
+		diag_add(ctx, "SPEC012", NULL, at.file ? at : file_loc(f->id, 0, 0),
+			 "'%s' is too large (%zu bytes, at most %u)", relpath, len,
+			 SRC_MAX_BYTES);
+		return NULL;
+	}
+	return src_accept(ctx, f, data, len) ? f : NULL;
+}
+
+/* Is relpath, resolved through symlinks, inside the repository root? */
+static bool inside_root(const struct ctx *ctx, const char *abspath)
+{
+	char real[PATH_MAX];
+	if (!realpath(abspath, real))
+		return true;	/* open() reports what is wrong */
+	size_t rl = strlen(ctx->root);
+	return strncmp(real, ctx->root, rl) == 0 && (real[rl] == '/' || real[rl] == '\0');
+}
+
+static bool path_is_relative_inside(const char *p)
+{
+	if (p[0] == '/')
+		return false;
+	for (const char *s = p; *s;) {
+		const char *slash = strchr(s, '/');
+		size_t len = slash ? (size_t)(slash - s) : strlen(s);
+		if (len == 2 && s[0] == '.' && s[1] == '.')
+			return false;
+		s += len + (slash != NULL);
+	}
+	return true;
+}
+
+/* Read abspath into f (registered as shown); SPEC012 at where on any problem. */
+static struct srcfile *read_into(struct ctx *ctx, struct srcfile *f, const char *abspath,
+				 struct loc where)
+{
+	const char *shown = f->path;
+	int fd = open(abspath, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		diag_add(ctx, "SPEC012", NULL, where, "cannot read '%s': %s", shown,
+			 strerror(errno));
+		return NULL;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		diag_add(ctx, "SPEC012", NULL, where, "'%s' is not a regular file", shown);
+		close(fd);
+		return NULL;
+	}
+	if ((uint64_t)st.st_size > SRC_MAX_BYTES) {
+		diag_add(ctx, "SPEC012", NULL, where,
+			 "'%s' is too large (%lld bytes, at most %u)", shown,
+			 (long long)st.st_size, SRC_MAX_BYTES);
+		close(fd);
+		return NULL;
+	}
+	/* Read up to the limit + 1, in case the file grows while we read it. */
+	size_t cap = (size_t)st.st_size + 1, len = 0;
+	char *buf = xmalloc(cap);
+	for (;;) {
+		ssize_t r = read(fd, buf + len, cap - len);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			diag_add(ctx, "SPEC012", NULL, where, "cannot read '%s': %s", shown,
+				 strerror(errno));
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+		if (len == cap) {
+			if (cap > SRC_MAX_BYTES) {
+				diag_add(ctx, "SPEC012", NULL, where,
+					 "'%s' is too large (more than %u bytes)", shown,
+					 SRC_MAX_BYTES);
+				free(buf);
+				close(fd);
+				return NULL;
+			}
+			vec_grow((void **)&buf, &cap, cap * 2, 1);
+		}
+	}
+	close(fd);
+	bool ok = src_accept(ctx, f, buf, len);
+	free(buf);
+	return ok ? f : NULL;
+}
+
+struct srcfile *srcfile_read(struct ctx *ctx, const char *relpath, struct loc at)
+{
+	struct srcfile *f = register_file(ctx, relpath);
+	struct loc where = at.file ? at : file_loc(f->id, 0, 0);
+	if (!path_is_relative_inside(relpath)) {
+		diag_add(ctx, "SPEC012", NULL, where, "'%s' leaves the repository", relpath);
+		return NULL;
+	}
+	char *abspath = arena_printf(&ctx->perm, "%s/%s", ctx->root, relpath);
+	if (!inside_root(ctx, abspath)) {
+		diag_add(ctx, "SPEC012", NULL, where,
+			 "'%s' is a symbolic link that leads out of the repository", relpath);
+		return NULL;
+	}
+	return read_into(ctx, f, abspath, where);
+}
+
+struct srcfile *srcfile_read_abs(struct ctx *ctx, const char *abspath, struct loc at)
+{
+	struct srcfile *f = register_file(ctx, abspath);
+	return read_into(ctx, f, abspath, at.file ? at : file_loc(f->id, 0, 0));
+}
+
+const struct srcfile *srcfile_get(const struct ctx *ctx, uint32_t id)
+{
+	return id && id < ctx->nfiles ? ctx->files[id] : NULL;
+}
+
+const char *srcfile_line(const struct srcfile *f, uint32_t line, size_t *len)
+{
+	if (!f || !f->data || line == 0 || line > f->nlines) {
+		*len = 0;
+		return "";
+	}
+	size_t start = f->lines[line - 1];
+	size_t end = line < f->nlines ? f->lines[line] - 1 : f->len;
+	*len = end - start;
+	return f->data + start;
+}
+
+size_t srcfile_offset(const struct srcfile *f, uint32_t line, uint32_t col)
+{
+	size_t len;
+	const char *s = srcfile_line(f, line, &len);
+	size_t i = 0;
+	for (uint32_t c = 1; c < col && i < len; c++) {
+		i++;
+		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+	}
+	return (size_t)(s - f->data) + i;
+}
