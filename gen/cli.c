@@ -194,9 +194,10 @@ static bool has_schemas(const char *dir)
 }
 
 /*
- * Where the installed schemas/ and templates/ are: $ERAGEN_DATADIR; else beside the
- * executable or up to two levels above it (a build tree: ./eragen, build/eragen); else
- * the compiled-in PREFIX/share/eragen.
+ * Where the installed schemas/ and templates/ are: $ERAGEN_DATADIR; else relative to the
+ * executable: BIN/../share/eragen (an installed tree, wherever it was moved), or the
+ * executable's directory or up to two levels above it (a build tree: ./eragen,
+ * build/eragen); else the compiled-in PREFIX/share/eragen.
  */
 static const char *find_datadir(struct ctx *ctx)
 {
@@ -214,6 +215,9 @@ static const char *find_datadir(struct ctx *ctx)
 			*slash = '\0';
 			if (has_schemas(exe))
 				return arena_strdup(&ctx->perm, exe);
+			char *share = arena_printf(&ctx->perm, "%s/share/eragen", exe);
+			if (up == 1 && has_schemas(share))
+				return share;
 		}
 	}
 	return ERAGEN_DATADIR;

@@ -119,7 +119,8 @@ static void note_inheritance(struct ctx *ctx, struct diag *d)
 		if (!e || !e->file || e->file->id == d->loc.file)
 			return;
 	}
-	qsort(d->envs, d->nenvs, sizeof(*d->envs), cmp_str);
+	if (d->nenvs > 1)
+		qsort(d->envs, d->nenvs, sizeof(*d->envs), cmp_str);
 	struct strbuf sb = STRBUF_INIT;
 	for (size_t i = 0; i < d->nenvs && i < DIAG_MAX_ENVS; i++)
 		sb_printf(&sb, "%s'%s'", i ? ", " : "", d->envs[i]);
@@ -162,6 +163,8 @@ static int cmp_diag_order(const void *pa, const void *pb)
 
 void diag_finish(struct ctx *ctx)
 {
+	if (ctx->ndiags == 0)
+		return;	/* qsort must not see the NULL array */
 	sort_ctx = ctx;
 	qsort(ctx->diags, ctx->ndiags, sizeof(*ctx->diags), cmp_diag_identity);
 	size_t out = 0;

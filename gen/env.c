@@ -129,7 +129,8 @@ int envs_load(struct ctx *ctx)
 		load_env(ctx, de->d_name);
 	}
 	closedir(dir);
-	qsort(ctx->envs, ctx->nenvs, sizeof(*ctx->envs), cmp_env);
+	if (ctx->nenvs > 1)
+		qsort(ctx->envs, ctx->nenvs, sizeof(*ctx->envs), cmp_env);
 
 	if (has_defaults) {
 		struct srcfile *f = srcfile_read(ctx, "environments/_defaults.yaml", (struct loc){ 0 });

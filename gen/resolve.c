@@ -236,6 +236,26 @@ static void check_lines(struct ctx *ctx, struct env *e, const struct node *n,
 	}
 }
 
+/* Secret values (NODE_SECRET after validation) are masked in every source snippet. */
+static void mask_secrets(struct ctx *ctx, const struct node *n, int depth)
+{
+	if (depth > YAML_MAX_DEPTH)
+		return;
+	if (node_is_masked(n) && n->loc.line) {
+		const struct srcfile *f = srcfile_get(ctx, n->loc.file);
+		if (!f)
+			return;
+		size_t start = srcfile_offset(f, n->loc.line, n->loc.col);
+		uint32_t end_line = n->loc.end_line ? n->loc.end_line : n->loc.line;
+		size_t end = srcfile_offset(f, end_line, n->loc.end_col + 1);
+		if (end > start)
+			mask_add(ctx, f->id, start, end);
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++)
+		mask_secrets(ctx, n->items[i], depth + 1);
+}
+
 /* ---- derived values ---- */
 
 /* A derived value is reported where its main input was set: the environment's name. */
@@ -359,6 +379,7 @@ static void resolve_env(struct ctx *ctx, struct env *e)
 		if (schema_validate(ctx->schema, tree, on_schema_error, &sc) > 0)
 			e->invalid = true;
 	}
+	mask_secrets(ctx, tree, 0);
 	check_lines(ctx, e, tree, NULL, 0);
 	if (!e->invalid)
 		tree = derive(e, tree);
