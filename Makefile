@@ -5,7 +5,7 @@
 #   make test            the whole test suite; ends with "N passed, M failed"
 #   make SANITIZE=address,undefined test
 #   make install PREFIX=/usr/local
-#   make update-golden   rewrite the expected outputs of golden tests (review the diff)
+#   make update-golden [ONLY=GLOB]  rewrite the expected outputs of golden tests (review the diff)
 
 PREFIX    ?= /usr/local
 CC        ?= cc
@@ -80,7 +80,7 @@ test: $(ERAGEN) $(UNIT_BINS)
 		SANITIZE="$(SANITIZE)" sh tests/run
 
 update-golden: $(ERAGEN)
-	@ERAGEN=$(abspath $(ERAGEN)) UPDATE_GOLDEN=1 sh tests/run golden
+	@ERAGEN=$(abspath $(ERAGEN)) UPDATE_GOLDEN=1 GOLDEN_ONLY='$(or $(ONLY),*)' sh tests/run golden
 
 install: eragen
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/eragen/schemas

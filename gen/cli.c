@@ -142,6 +142,9 @@ int cli_parse(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv,
 				ctx->opt.color = COLOR_NEVER;
 			else
 				return cli_error(cmd, "unknown color mode '%s' (auto, always, never)", v), -1;
+		} else if (flag_is(a, "--base", true)) {
+			if (!(ctx->opt.base = flag_value(a, 6, &i, argc, argv)))
+				return cli_error(cmd, "--base needs a revision"), -1;
 		} else if (strcmp(a, "--werror") == 0) {
 			ctx->opt.werror = true;
 		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {

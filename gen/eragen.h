@@ -363,6 +363,14 @@ struct env {
 int envs_load(struct ctx *ctx);
 /* extends chains, layering, schema defaults, validation, derived values (SPEC005-008). */
 void envs_resolve(struct ctx *ctx);
+/*
+ * Resolve a spec given as node trees, silently (for baselines read from git): roots are
+ * the extends chain, the farthest parent first and the environment's own file last,
+ * layered onto defaults (may be NULL); schema defaults, validation, derived values.
+ * NULL when the result is not a valid spec.
+ */
+struct node *resolve_quiet(struct ctx *ctx, struct arena *a, const char *env,
+			   struct node *defaults, struct node *const *roots, size_t n);
 /* Every rule family over every environment, then the cross-environment ones. */
 void checks_run(struct ctx *ctx);
 /* lint.ignore and inline "# eragen:ignore" comments; SPEC011. */
@@ -435,6 +443,9 @@ struct ctx {
 	bool defaults_broken;		/* it exists but cannot be used */
 	struct schema *schema;		/* environment.schema.json */
 	uint32_t schema_file;		/* its srcfile id, the origin of defaults */
+
+	struct data *data;		/* the data tables (data.h), loaded on first use */
+	bool data_tried;
 
 	int64_t today;			/* days since 1970-01-01 UTC (SOURCE_DATE_EPOCH) */
 	bool all_rules_ran;		/* no --only/--skip/ENV filter: SPEC011 "matched nothing" */

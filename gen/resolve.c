@@ -258,55 +258,49 @@ static void mask_secrets(struct ctx *ctx, const struct node *n, int depth)
 
 /* ---- derived values ---- */
 
-/* A derived value is reported where its main input was set: the environment's name. */
-static struct loc derived_loc(const struct env *e)
-{
-	const struct node *name = e->root ? node_get(e->root, "name") : NULL;
-	if (name)
-		return name->loc;
-	return (struct loc){ .file = e->file ? e->file->id : 0 };
-}
+/* What derivation needs of an environment: where to allocate, its name and where that
+ * was written (derived values are reported there). */
+struct derivation {
+	struct arena *a;
+	const char *name;
+	struct loc at;
+};
 
-static struct node *derived_str_at(struct env *e, const char *s, struct loc at)
+static struct node *derived_str_at(struct derivation *dv, const char *s, struct loc at)
 {
-	struct node *n = node_str(&e->arena, s, strlen(s), at);
+	struct node *n = node_str(dv->a, s, strlen(s), at);
 	n->flags |= NODE_DERIVED;
 	return n;
 }
 
-static struct node *derived_str(struct env *e, const char *s)
+static struct node *derived_str(struct derivation *dv, const char *s)
 {
-	return derived_str_at(e, s, derived_loc(e));
-}
-
-static struct node *key_node(struct env *e, const char *k)
-{
-	return node_str(&e->arena, k, strlen(k), derived_loc(e));
+	return derived_str_at(dv, s, dv->at);
 }
 
 /* A copy of map with key set to val (maps are shared between environments). */
-static struct node *with_key(struct env *e, const struct node *map, const char *key,
+static struct node *with_key(struct derivation *dv, const struct node *map, const char *key,
 			     struct node *val)
 {
-	struct node *m = node_map(&e->arena, map->loc, map->n + 1);
+	struct node *m = node_map(dv->a, map->loc, map->n + 1);
 	for (size_t i = 0; i < map->n; i++) {
 		m->keys[i] = map->keys[i];
 		m->items[i] = map->items[i];
 	}
 	m->n = map->n;
-	node_map_set(&e->arena, m, key_node(e, key), val);
+	node_map_set(dv->a, m, node_str(dv->a, key, strlen(key), dv->at), val);
 	return m;
 }
 
-static struct node *derive(struct env *e, struct node *root)
+static struct node *derive(struct derivation *dv, struct node *root)
 {
-	struct arena *a = &e->arena;
+	struct arena *a = dv->a;
 	const char *app = spec_str(root, "app");
 	struct node *cluster = node_get(root, "cluster");
 	if (app && cluster && cluster->kind == NODE_MAP && !node_get(cluster, "name")) {
-		cluster = with_key(e, cluster, "name",
-				   derived_str(e, arena_printf(a, "%s-%s", app, e->name)));
-		root = with_key(e, root, "cluster", cluster);
+		cluster = with_key(dv, cluster, "name",
+				   derived_str(dv, arena_printf(a, "%s-%s", app, dv->name)));
+		root = with_key(dv, root, "cluster", cluster);
 	}
 
 	struct node *groups = node_get(root, "node_groups");
@@ -318,25 +312,25 @@ static struct node *derive(struct env *e, struct node *root)
 			if (g->kind != NODE_MAP || !min || min->kind != NODE_INT || node_get(g, "desired"))
 				continue;
 			if (!ng)
-				ng = with_key(e, groups, groups->keys[0]->str, groups->items[0]);
-			struct node *d = node_new(a, NODE_INT, derived_loc(e));
+				ng = with_key(dv, groups, groups->keys[0]->str, groups->items[0]);
+			struct node *d = node_new(a, NODE_INT, dv->at);
 			d->flags |= NODE_DERIVED;
 			d->v.i = min->v.i;
 			d->str = arena_printf(a, "%lld", (long long)min->v.i);
 			d->len = strlen(d->str);
-			ng->items[i] = with_key(e, g, "desired", d);
+			ng->items[i] = with_key(dv, g, "desired", d);
 		}
 		if (ng)
-			root = with_key(e, root, "node_groups", ng);
+			root = with_key(dv, root, "node_groups", ng);
 	}
 
 	const char *bucket = spec_str(root, "state.bucket");
 	if (bucket && strcmp(bucket, "auto") == 0) {
-		const char *name = derived_state_bucket(a, root, e->name);
+		const char *name = derived_state_bucket(a, root, dv->name);
 		if (name)
-			root = with_key(e, root, "state",
-					with_key(e, node_get(root, "state"), "bucket",
-						 derived_str(e, name)));
+			root = with_key(dv, root, "state",
+					with_key(dv, node_get(root, "state"), "bucket",
+						 derived_str(dv, name)));
 	}
 	const char *scratch = spec_str(root, "scratch_bucket.name");
 	if (scratch && strcmp(scratch, "auto") == 0) {
@@ -344,11 +338,41 @@ static struct node *derive(struct env *e, struct node *root)
 		const char *name = derived_scratch_bucket(a, root);
 		const struct node *cn = node_path(root, "cluster.name");
 		if (name)
-			root = with_key(e, root, "scratch_bucket",
-					with_key(e, node_get(root, "scratch_bucket"), "name",
-						 derived_str_at(e, name, cn->loc)));
+			root = with_key(dv, root, "scratch_bucket",
+					with_key(dv, node_get(root, "scratch_bucket"), "name",
+						 derived_str_at(dv, name, cn->loc)));
 	}
 	return root;
+}
+
+static struct derivation env_derivation(struct env *e)
+{
+	struct derivation dv = { &e->arena, e->name, { .file = e->file ? e->file->id : 0 } };
+	const struct node *name = e->root ? node_get(e->root, "name") : NULL;
+	if (name)
+		dv.at = name->loc;
+	return dv;
+}
+
+struct node *resolve_quiet(struct ctx *ctx, struct arena *a, const char *env,
+			   struct node *defaults, struct node *const *roots, size_t n)
+{
+	if (n == 0)
+		return NULL;
+	struct node *tree = inheritable(a, defaults);
+	for (size_t i = 0; i + 1 < n; i++)
+		tree = merge(a, tree, inheritable(a, roots[i]));
+	tree = merge(a, tree, roots[n - 1]);
+	if (!tree || !ctx->schema)
+		return NULL;
+	tree = schema_apply_defaults(ctx->schema, a, tree, ctx->schema_file);
+	if (schema_validate(ctx->schema, tree, NULL, NULL) > 0)
+		return NULL;
+	struct derivation dv = { a, env, { 0 } };
+	const struct node *name = node_get(roots[n - 1], "name");
+	if (name)
+		dv.at = name->loc;
+	return derive(&dv, tree);
 }
 
 /* ---- resolving one environment ---- */
@@ -381,8 +405,10 @@ static void resolve_env(struct ctx *ctx, struct env *e)
 	}
 	mask_secrets(ctx, tree, 0);
 	check_lines(ctx, e, tree, NULL, 0);
-	if (!e->invalid)
-		tree = derive(e, tree);
+	if (!e->invalid) {
+		struct derivation dv = env_derivation(e);
+		tree = derive(&dv, tree);
+	}
 	e->resolved = tree;
 	const char *tier = spec_str(tree, "tier");
 	if (tier)
