@@ -5,6 +5,7 @@
 #   make test            the whole test suite; ends with "N passed, M failed"
 #   make SANITIZE=address,undefined test
 #   make install PREFIX=/usr/local
+#   make bench           benchmark figures on synthetic repositories (1..1000 environments)
 #   make update-golden [ONLY=GLOB]  rewrite the expected outputs of golden tests (review the diff)
 
 PREFIX    ?= /usr/local
@@ -78,6 +79,9 @@ test: $(ERAGEN) $(UNIT_BINS)
 	@sh .ci/deps test
 	@ERAGEN=$(abspath $(ERAGEN)) UNIT_DIR=$(abspath $(O)/tests/unit) \
 		SANITIZE="$(SANITIZE)" sh tests/run
+
+bench: $(ERAGEN)
+	@ERAGEN=$(abspath $(ERAGEN)) sh tests/bench/run
 
 update-golden: $(ERAGEN)
 	@ERAGEN=$(abspath $(ERAGEN)) UPDATE_GOLDEN=1 GOLDEN_ONLY='$(or $(ONLY),*)' sh tests/run golden
