@@ -72,9 +72,9 @@ static const char *loc_path(const struct ctx *ctx, const struct loc *l)
 
 static const struct ctx *sort_ctx;	/* qsort has no context argument */
 
-static int cmp_diag_identity(const void *pa, const void *pb)
+/* By file path, line, column, then rule. */
+static int cmp_place(const struct diag *a, const struct diag *b)
 {
-	const struct diag *a = *(struct diag *const *)pa, *b = *(struct diag *const *)pb;
 	int c = strcmp(loc_path(sort_ctx, &a->loc), loc_path(sort_ctx, &b->loc));
 	if (c)
 		return c;
@@ -82,9 +82,15 @@ static int cmp_diag_identity(const void *pa, const void *pb)
 		return a->loc.line < b->loc.line ? -1 : 1;
 	if (a->loc.col != b->loc.col)
 		return a->loc.col < b->loc.col ? -1 : 1;
-	if ((c = strcmp(a->rule->id, b->rule->id)))
-		return c;
-	if ((c = strcmp(a->msg, b->msg)))
+	return strcmp(a->rule->id, b->rule->id);
+}
+
+/* Copies of one finding (same place, rule and message) end up next to each other. */
+static int cmp_diag_identity(const void *pa, const void *pb)
+{
+	const struct diag *a = *(struct diag *const *)pa, *b = *(struct diag *const *)pb;
+	int c = cmp_place(a, b);
+	if (c || (c = strcmp(a->msg, b->msg)))
 		return c;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
@@ -144,19 +150,14 @@ static void raise_severity(const struct ctx *ctx, struct diag *d)
 	}
 }
 
+/* The order diagnostics are shown in: command-line problems first, then by place. */
 static int cmp_diag_order(const void *pa, const void *pb)
 {
 	const struct diag *a = *(struct diag *const *)pa, *b = *(struct diag *const *)pb;
 	if ((a->loc.file == 0) != (b->loc.file == 0))
 		return a->loc.file == 0 ? -1 : 1;
-	int c = strcmp(loc_path(sort_ctx, &a->loc), loc_path(sort_ctx, &b->loc));
+	int c = cmp_place(a, b);
 	if (c)
-		return c;
-	if (a->loc.line != b->loc.line)
-		return a->loc.line < b->loc.line ? -1 : 1;
-	if (a->loc.col != b->loc.col)
-		return a->loc.col < b->loc.col ? -1 : 1;
-	if ((c = strcmp(a->rule->id, b->rule->id)))
 		return c;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
