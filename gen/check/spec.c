@@ -1,12 +1,17 @@
 /*
- * check/spec.c - SPEC007: an environment's name is its directory's name. (SPEC001-006,
- * 008-010 and 012 are found while loading and layering; SPEC011 by suppress.c.)
+ * check/spec.c - SPEC007: an environment's name is its directory's name; SPEC006 for a
+ * hub.chart_version that the chart table (schemas/charts.json, data.h) does not know.
+ * (The other SPEC006 cases, SPEC001-005, 008-010 and 012 are found while loading and
+ * layering; SPEC011 by suppress.c.)
+ *
+ * Consumes the loaded spec (name) and the resolved tree (hub.chart_version); produces
+ * diagnostics only.
  */
-#include "eragen.h"
+#include "data.h"
 
 #include <string.h>
 
-static void spec_env(struct ctx *ctx, struct env *e)
+static void spec_name(struct ctx *ctx, struct env *e)
 {
 	const struct node *name = e->root ? node_get(e->root, "name") : NULL;
 	if (!name || name->kind != NODE_STR)
@@ -19,5 +24,57 @@ static void spec_env(struct ctx *ctx, struct env *e)
 	}
 }
 
-static const char *const spec_rules[] = { "SPEC007", NULL };
+/* The known chart version one edit away from v (a typo), or NULL: farther ones are
+ * other versions, not misspellings. */
+static const char *near_chart(const struct data *d, const char *v, size_t len)
+{
+	const char *best = NULL;
+	size_t best_dist = 2;
+	for (size_t i = 0; i < d->ncharts; i++) {
+		const char *k = d->charts[i].version;
+		size_t dist = edit_distance(v, len, k, strlen(k));
+		if (dist < best_dist) {
+			best = k;
+			best_dist = dist;
+		}
+	}
+	return best;
+}
+
+static void spec_chart_version(struct ctx *ctx, struct env *e)
+{
+	const struct node *v = e->resolved ? node_path(e->resolved, "hub.chart_version") : NULL;
+	/* not a string, or empty: the schema reports it (SPEC004, SPEC006 minLength) */
+	if (!v || v->kind != NODE_STR || v->len == 0)
+		return;
+	const struct data *d = data_get(ctx);
+	if (!d)
+		return;	/* SPEC012 says why */
+	/* a range or wildcard is DRIFT002's finding (unpinned), not an unknown version */
+	if (strpbrk(v->str, "*^~<>=| xX"))
+		return;
+	if (strlen(v->str) == v->len && data_chart(d, v->str))
+		return;
+	struct strbuf known = STRBUF_INIT;
+	for (size_t i = 0; i < d->ncharts; i++)
+		sb_printf(&known, "%s'%s'", i ? ", " : "", d->charts[i].version);
+	struct diag *dg = diag_add(ctx, "SPEC006", e->name, v->loc,
+				   "unknown daskhub chart version %s", node_display(&ctx->perm, v));
+	const char *near = node_is_masked(v) ? NULL : near_chart(d, v->str, v->len);
+	if (near)
+		diag_help(ctx, dg, "did you mean '%s'? known versions: %s", near,
+			  known.len ? known.buf : "none");
+	else
+		diag_help(ctx, dg, "known versions: %s; a new one goes into schemas/charts.json "
+			  "with its subcharts", known.len ? known.buf : "none");
+	sb_release(&known);
+}
+
+static void spec_env(struct ctx *ctx, struct env *e)
+{
+	spec_name(ctx, e);
+	spec_chart_version(ctx, e);
+}
+
+static const char *const spec_rules[] = { "SPEC006", "SPEC007", NULL };
 const struct check check_spec = { "spec", spec_env, NULL, spec_rules };
