@@ -1,13 +1,31 @@
 /*
  * cmd_show.c - `eragen show ENV [--json] [--origin]`: the resolved spec, after layering,
- * defaults and derivation, optionally with where each value came from.
+ * defaults and derivation, optionally with where each value came from; and
+ * `eragen show ENV --placement`: the placement matrix (placement.h) as a table.
  */
 #include "cmd.h"
+#include "placement.h"
+
+static int show_placement(struct ctx *ctx, struct env *e)
+{
+	const struct placement *p = placement_get(ctx, e);
+	if (!p) {
+		fprintf(stderr, "eragen: the placement of '%s' cannot be computed: its spec has "
+				"errors\n",
+			e->name);
+		return EXIT_FINDINGS;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	placement_show(ctx, p, &sb);
+	fwrite(sb.buf, 1, sb.len, stdout);
+	sb_release(&sb);
+	return diag_count(ctx).errors ? EXIT_FINDINGS : EXIT_OK;
+}
 
 static int show_run(struct ctx *ctx, int argc, char **argv)
 {
-	static const char *const own[] = { "--json", "--origin", NULL };
-	const char *val[3] = { NULL, NULL, NULL };
+	static const char *const own[] = { "--json", "--origin", "--placement", NULL };
+	const char *val[4] = { NULL, NULL, NULL, NULL };
 	bool help;
 	int n = cli_parse(ctx, &cmd_show, argc, argv, own, val, &help);
 	if (n < 0)
@@ -18,15 +36,20 @@ static int show_run(struct ctx *ctx, int argc, char **argv)
 	}
 	if (n != 1)
 		return cli_error(&cmd_show, "show needs exactly one environment");
+	if (val[2] && (val[0] || val[1]))
+		return cli_error(&cmd_show, "--placement prints a table: --json and --origin do "
+					    "not apply to it");
 	int rc = run_front(ctx, 1, argv);
 	if (rc != EXIT_OK)
 		return rc;
-	const struct env *e = ctx_env(ctx, argv[0]);
+	struct env *e = ctx_env(ctx, argv[0]);
 	if (!e->resolved || diag_count(ctx).errors) {
 		report(ctx);
 		if (!e->resolved)
 			return EXIT_FINDINGS;
 	}
+	if (val[2])
+		return show_placement(ctx, e);
 	struct strbuf sb = STRBUF_INIT;
 	if (val[0])
 		show_json(ctx, &sb, e->resolved, val[1] != NULL);
@@ -38,9 +61,14 @@ static int show_run(struct ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd cmd_show = {
-	"show", show_run, "show ENV [--json] [--origin]",
+	"show", show_run, "show ENV [--json] [--origin] | show ENV --placement",
 	"Print the resolved spec of ENV: schema defaults, environments/_defaults.yaml, the\n"
 	"extends chain and the environment's own file, layered, with derived values filled\n"
 	"in. --origin says where each value was set (file:line:col, default or derived).\n"
-	"Secret values print as ***.\n",
+	"Secret values print as ***.\n"
+	"\n"
+	"--placement prints the placement matrix instead: each node group with the labels its\n"
+	"nodes carry (its own and those EKS and the kubelet add) and its taints; each workload\n"
+	"and profile with its node selector, its tolerations (its own or its group's, and\n"
+	"those the chart adds), the groups it can land on, and why not on the others.\n",
 };

@@ -114,11 +114,24 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The value behind a finding was set in a file that is not the environment's own:
- * say which environments inherit it. */
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* A spec that layering reads: environments/_defaults.yaml or an environment's env.yaml. */
+static bool is_spec_file(const struct srcfile *f)
+{
+	return f && strncmp(f->path, "environments/", 13) == 0 &&
+	       (strcmp(f->path, "environments/_defaults.yaml") == 0 || ends_with(f->path, "/env.yaml"));
+}
+
+/* The value behind a finding was set in a spec that is not the environment's own (the
+ * defaults or a parent): say which environments inherit it. */
 static void note_inheritance(struct ctx *ctx, struct diag *d)
 {
-	if (d->nenvs == 0 || d->loc.file == 0)
+	if (d->nenvs == 0 || !is_spec_file(srcfile_get(ctx, d->loc.file)))
 		return;
 	for (size_t i = 0; i < d->nenvs; i++) {
 		const struct env *e = ctx_env(ctx, d->envs[i]);

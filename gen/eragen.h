@@ -353,6 +353,7 @@ struct env {
 	enum tier tier;
 	struct node *resolved;	/* after layering, defaults and derivation; NULL if unusable */
 	struct arena arena;	/* owns resolved (and later the model and output) */
+	const struct placement *placement;	/* placement.c's matrix, built on first use */
 	bool broken;		/* cannot be resolved at all (no resolved tree) */
 	bool invalid;		/* resolved, but the schema found errors: no derived values */
 };

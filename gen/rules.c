@@ -131,9 +131,10 @@ const struct rule rules[] = {
 			"after the VPC was created. For an unknown chart version eragen cannot know the chart's\n"
 			"subcharts and values schema, so the generated Helm values could not be checked.\n"
 			"\n"
-			"Fix: Use one of the values the message lists. For a new chart version, add it with its\n"
-			"subcharts to the chart versions table: a file in the repository's own schemas/ overrides\n"
-			"the installed one of the same name.\n"
+			"Fix: Use one of the values the message lists. For a new chart version, add it to\n"
+			"schemas/charts.json with its subcharts, the kube-scheduler its user-scheduler bundles and\n"
+			"the tolerations it gives its pods: a repository's own schemas/charts.json replaces the\n"
+			"installed one (copy the installed file, then add the entry).\n"
 			"\n"
 			"Suppress: This rule cannot be suppressed: the input cannot be used as it is.\n",
 	},
@@ -281,17 +282,23 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "invalid CIDR (syntax, host bits set, VPC prefix outside /16../24)",
 		.explain =
-			"What: A CIDR (network.vpc_cidr, network.peers, cluster.service_cidr,\n"
-			"cluster.endpoint_public_cidrs) that is not an IPv4 a.b.c.d/n, that has host bits set\n"
-			"(10.7.1.0/16), or a network.vpc_cidr whose prefix is outside /16 to /24.\n"
+			"What: A CIDR where eragen expects one (network.vpc_cidr, network.peers,\n"
+			"cluster.service_cidr, cluster.endpoint_public_cidrs) that is not an IPv4 a.b.c.d/n, that has\n"
+			"host bits set (10.7.1.0/16), or a network.vpc_cidr whose prefix is outside /16 to /24.\n"
+			"Parsing is strict: four decimal octets without leading zeros (inet_aton reads 010 as octal\n"
+			"8, other tools as 10), a prefix length 0 to 32, nothing else; a bare address needs /32. A\n"
+			"CIDR this rule rejects takes part in no other NET rule.\n"
 			"\n"
 			"Why: AWS refuses malformed blocks at apply time. With host bits set, some tools round down\n"
-			"and others refuse, so 10.7.1.0/16 silently means 10.7.0.0/16. A VPC smaller than /24\n"
-			"leaves no room for nodes and pods (the VPC CNI gives every pod a VPC address).\n"
+			"and others refuse, so 10.7.1.0/16 silently means 10.7.0.0/16. AWS allows no VPC larger than\n"
+			"/16, and one smaller than /24 leaves no room for nodes and pods (the VPC CNI gives every pod\n"
+			"a VPC address).\n"
 			"\n"
 			"Fix: Write the network address with its prefix:\n"
 			"  network:\n"
 			"    vpc_cidr: 10.7.0.0/16\n"
+			"  cluster:\n"
+			"    endpoint_public_cidrs: [203.0.113.7/32]\n"
 			"\n"
 			"Suppress: lint.ignore: [{rule: NET001, path: network.vpc_cidr, reason: \"...\"}] or an\n"
 			"inline comment `# eragen:ignore NET001 reason` on the offending line or the line above.\n",
@@ -324,13 +331,17 @@ const struct rule rules[] = {
 		.summary = "VPC CIDR overlaps another environment's (unless both acknowledge it)",
 		.explain =
 			"What: network.vpc_cidr overlaps the VPC CIDR of another environment, and the two do not\n"
-			"both list each other in network.allow_overlap_with.\n"
+			"both list each other in network.allow_overlap_with (one side listing the other is not\n"
+			"enough). Abstract parents (_name) are not compared; a child that inherits its parent's\n"
+			"vpc_cidr overlaps the parent. Each environment gets at most one finding, at its vpc_cidr,\n"
+			"naming one environment it overlaps with a note at that one's vpc_cidr; `eragen lint ENV`\n"
+			"shows it for either of the two.\n"
 			"\n"
 			"Why: Overlapping VPCs can never be peered or joined by a transit gateway, and a copied\n"
 			"environment usually reuses the block by accident: routes, security group and on-premises\n"
 			"firewall rules written for one environment then also match the other.\n"
 			"\n"
-			"Fix: Give each environment its own block (cae 10.7.0.0/16, cae-dev 10.8.0.0/16). If the\n"
+			"Fix: Give each environment its own block (cae 10.5.0.0/16, cae-dev 10.6.0.0/16). If the\n"
 			"two will never be connected, acknowledge it on both sides:\n"
 			"  network:\n"
 			"    allow_overlap_with: [cae-dev]    # and cae-dev lists this environment\n"
@@ -346,7 +357,7 @@ const struct rule rules[] = {
 		.summary = "VPC CIDR overlaps a declared peer network",
 		.explain =
 			"What: network.vpc_cidr overlaps one of network.peers (peered VPCs and on-premises networks\n"
-			"this VPC must reach).\n"
+			"this VPC must reach). The finding is at vpc_cidr, with a note at the peer.\n"
 			"\n"
 			"Why: Traffic to overlapping addresses stays inside the VPC, so the peer is unreachable\n"
 			"from nodes and pods, and AWS refuses a VPC peering connection between overlapping CIDRs.\n"
@@ -367,8 +378,10 @@ const struct rule rules[] = {
 		.summary = "service CIDR overlaps the VPC or a peer, or is not RFC 1918 /12../24",
 		.explain =
 			"What: cluster.service_cidr (the Kubernetes Service addresses, default 172.20.0.0/16)\n"
-			"overlaps network.vpc_cidr or one of network.peers, or is not inside RFC 1918 with a prefix\n"
-			"from /12 to /24.\n"
+			"overlaps network.vpc_cidr or one of network.peers, or is not inside RFC 1918 (10.0.0.0/8,\n"
+			"172.16.0.0/12, 192.168.0.0/16) with a prefix from /12 to /24. When the service range is\n"
+			"the default, an overlap is reported at the VPC or peer line that causes it. The help\n"
+			"suggests a conventional range that overlaps nothing.\n"
 			"\n"
 			"Why: Pods send traffic for Service addresses to kube-proxy, so VPC or peer addresses\n"
 			"inside the service range become unreachable from pods. EKS refuses other ranges when it\n"
@@ -389,16 +402,20 @@ const struct rule rules[] = {
 		.summary = "subnet plan does not fit (2 x AZs subnets at subnet_newbits)",
 		.explain =
 			"What: eragen cuts one public and one private subnet per AZ of aws.azs out of\n"
-			"network.vpc_cidr, each network.subnet_newbits bits longer than the VPC prefix. This fails\n"
-			"when 2 x (number of AZs) is more than 2^subnet_newbits.\n"
+			"network.vpc_cidr, each network.subnet_newbits bits longer than the VPC prefix. The plan does\n"
+			"not fit when 2 x (number of AZs) is more than 2^subnet_newbits, or when the subnets would\n"
+			"be smaller than /28, the smallest subnet AWS allows. The help gives the range of\n"
+			"subnet_newbits that fits.\n"
 			"\n"
-			"Why: The plan would fail in cidrsubnet() (\"does not accommodate a subnet numbered N\"), and\n"
-			"renumbering the subnets later to make room replaces every node group and the cluster.\n"
+			"Why: The plan would fail in cidrsubnet() (\"does not accommodate a subnet numbered N\") or\n"
+			"in the AWS API, and renumbering the subnets later to make room replaces every node group\n"
+			"and the cluster.\n"
 			"\n"
-			"Fix: Raise subnet_newbits, use fewer AZs, or a larger VPC:\n"
+			"Fix: Raise subnet_newbits (lower it for subnets that are too small), use fewer AZs, or a\n"
+			"larger VPC:\n"
 			"  network:\n"
 			"    vpc_cidr: 10.7.0.0/16\n"
-			"    subnet_newbits: 4     # 16 subnets: room for 8 AZs\n"
+			"    subnet_newbits: 4     # 16 subnets of /20: room for 8 AZs\n"
 			"\n"
 			"Suppress: lint.ignore: [{rule: NET006, path: network.subnet_newbits, reason: \"...\"}] or an\n"
 			"inline comment `# eragen:ignore NET006 reason` on the offending line or the line above.\n",
@@ -410,8 +427,11 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "AZ not in the region, or a node group's AZ not among aws.azs",
 		.explain =
-			"What: An entry of aws.azs that is not an availability zone of aws.region (per the regions\n"
-			"table in schemas/), or an entry of node_groups.<group>.azs that is not in aws.azs.\n"
+			"What: An entry of aws.azs that is not an availability zone of aws.region, or an entry of\n"
+			"node_groups.<group>.azs that is not in aws.azs. An AZ name must start with the region's\n"
+			"name; when the regions table in schemas/regions.json knows the region, the AZ must also be\n"
+			"one it lists (AZ letters vary between accounts: a repository can override the table with\n"
+			"its own schemas/regions.json). Without the table only the name is checked.\n"
 			"\n"
 			"Why: AWS refuses a subnet in another region's AZ, and the apply fails after the VPC was\n"
 			"created. A node group pinned to an AZ in which eragen makes no subnet has nowhere to\n"
@@ -432,7 +452,9 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "nat: none while node groups run in private subnets (nodes cannot join)",
 		.explain =
-			"What: network.nat is none while node groups run in the private subnets.\n"
+			"What: network.nat is none while the environment has node groups. eragen's stack runs every\n"
+			"node group in the private subnets, so this is an error whenever there is a node group at\n"
+			"all (and the schema requires at least one).\n"
 			"\n"
 			"Why: Without NAT, nodes in private subnets cannot reach the EKS API endpoint, ECR or S3,\n"
 			"so they never join the cluster: the node group fails after about 20 minutes with\n"
@@ -440,7 +462,7 @@ const struct rule rules[] = {
 			"\n"
 			"Fix: Give the private subnets a way out:\n"
 			"  network:\n"
-			"    nat: single      # per_az for production\n"
+			"    nat: single      # per_az for production (POLICY004)\n"
 			"\n"
 			"Suppress: lint.ignore: [{rule: NET008, path: network.nat, reason: \"...\"}] or an inline\n"
 			"comment `# eragen:ignore NET008 reason` on the offending line or the line above.\n",
@@ -454,8 +476,9 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "Cognito region has no Cognito user pools",
 		.explain =
-			"What: auth.cognito.region is a region where Amazon Cognito user pools are not available\n"
-			"(per the regions table in schemas/).\n"
+			"What: In mode cognito, auth.cognito.region is a region where Amazon Cognito user pools are\n"
+			"not available, or no AWS region at all (a typo: the nearest region is suggested). The\n"
+			"regions table schemas/regions.json says which regions offer Cognito.\n"
 			"\n"
 			"Why: The user pool cannot exist there: the token and login URLs the hub is given point at\n"
 			"an endpoint that does not exist, and every login fails.\n"
@@ -474,8 +497,8 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "user pool ID prefix differs from auth.cognito.region",
 		.explain =
-			"What: auth.cognito.user_pool_id starts with a region (\"us-west-1_...\") other than\n"
-			"auth.cognito.region.\n"
+			"What: In mode cognito, auth.cognito.user_pool_id starts with a region (\"us-west-1_...\")\n"
+			"other than auth.cognito.region, or is not of the form <region>_<id> at all.\n"
 			"\n"
 			"Why: A pool lives in the region its ID names, while the hub builds its Cognito URLs from\n"
 			"auth.cognito.region: it asks another region for a pool that is not there, and login fails\n"
@@ -498,8 +521,10 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "Cognito domain's region differs from auth.cognito.region",
 		.explain =
-			"What: auth.cognito.domain is a Cognito prefix domain\n"
-			"(<prefix>.auth.<region>.amazoncognito.com) whose region is not auth.cognito.region.\n"
+			"What: In mode cognito, auth.cognito.domain is a Cognito prefix domain\n"
+			"(<prefix>.auth.<region>.amazoncognito.com, or auth-fips) whose region is not\n"
+			"auth.cognito.region, or ends in .amazoncognito.com without that form. A custom domain\n"
+			"(anything else, e.g. login.example.org) is not judged: its name says no region.\n"
 			"\n"
 			"Why: The OAuth redirect goes to a Cognito domain in another region, which does not know\n"
 			"the pool's app client, and login fails with a redirect_mismatch error.\n"
@@ -524,7 +549,8 @@ const struct rule rules[] = {
 			"must be https), a warning for GitHub",
 		.explain =
 			"What: auth.mode is cognito or github while the hub has no https address: domain.name is\n"
-			"omitted or empty, or domain.tls is none. An error for Cognito, a warning for GitHub.\n"
+			"omitted or empty, or domain.tls is none (the default). An error for Cognito; for GitHub a\n"
+			"warning, an error on production. Reported at auth.mode.\n"
 			"\n"
 			"Why: Cognito accepts only https callback URLs (http only for localhost), so its app client\n"
 			"cannot point at the hub and login fails with redirect_mismatch. GitHub accepts http, but\n"
@@ -573,9 +599,13 @@ const struct rule rules[] = {
 			"file",
 		.explain =
 			"What: auth.github.client_id, auth.github.client_secret, auth.cognito.client_secret or\n"
-			"auth.dummy.password holds a literal instead of a sops:<dotted.key> reference, or the\n"
-			"referenced key is not in the environment's SOPS file (secrets.file). Key names are read\n"
-			"without decrypting, honouring SOPS's unencrypted_suffix and encrypted/unencrypted_regex.\n"
+			"auth.dummy.password (the keys marked x-eragen-secret in the schema) holds a literal\n"
+			"instead of a sops:<dotted.key> reference; or, for the references the active auth.mode\n"
+			"uses, the environment's SOPS file (secrets.file, next to env.yaml) does not exist, has no\n"
+			"value at that dotted key (nested keys joined by '.', list items by index; a key that\n"
+			"holds a mapping is no value), or keeps that value in clear text by its own rules\n"
+			"(unencrypted_suffix, default _unencrypted; encrypted_suffix; unencrypted_regex;\n"
+			"encrypted_regex). Key names are read without decrypting: SOPS keeps them in clear.\n"
 			"\n"
 			"Why: A literal secret is committed in clear text, stays in git history and is copied into\n"
 			"generated output. A reference to a missing key fails the platform apply half way, when the\n"
@@ -640,7 +670,9 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "two environments use the same literal Cognito client ID",
 		.explain =
-			"What: auth.cognito.client_id is the same literal in two environments.\n"
+			"What: auth.cognito.client_id is the same literal in two environments whose auth.mode is\n"
+			"cognito (\"sops:\" references are not compared). Each environment after the first (by\n"
+			"name) gets the finding, with a note at the first one's client_id.\n"
 			"\n"
 			"Why: An app client has one list of callback URLs: either login fails with\n"
 			"redirect_mismatch in the environment that is not listed, or both hubs accept each other's\n"
@@ -710,9 +742,14 @@ const struct rule rules[] = {
 			"a workload can land only on groups with a NoSchedule/NoExecute taint it does"
 			" not tolerate",
 		.explain =
-			"What: Every node group a workload's node selector allows carries a NoSchedule or NoExecute\n"
-			"taint its tolerations do not match (its own and those the chart adds: z2jh's\n"
-			"hub.jupyter.org/dedicated, dask-gateway's k8s.dask.org/dedicated).\n"
+			"What: A workload's (or profile's) node selector matches some node groups, but every one of\n"
+			"them carries a NoSchedule or NoExecute taint its tolerations do not match. Its tolerations\n"
+			"are its own (or, with only node_group, the group's taints) plus those the chart adds for\n"
+			"its version (schemas/charts.json: z2jh gives hub, proxy and user-scheduler\n"
+			"hub.jupyter.org/dedicated=core, notebook pods =user; dask-gateway adds none). Kubernetes\n"
+			"semantics: operator Exists matches any value, an empty key with Exists every taint, no\n"
+			"effect every effect; PreferNoSchedule taints only steer and are not counted. (A selector\n"
+			"that matches no group at all is SCHED003.) `eragen show ENV --placement` shows the matrix.\n"
 			"\n"
 			"Why: Pods stay Pending forever because every node they may use carries a taint they do not\n"
 			"tolerate, e.g. dask workers selecting a spot group tainted lifecycle=spot:NoExecute: no\n"
@@ -736,9 +773,10 @@ const struct rule rules[] = {
 		.summary = "a node selector matches no node group",
 		.explain =
 			"What: A workload's or profile's node_selector matches the labels of no node group: its\n"
-			"spec labels plus those EKS and the kubelet add (eks.amazonaws.com/capacityType and\n"
-			"/nodegroup, node.kubernetes.io/instance-type, topology.kubernetes.io/zone,\n"
-			"kubernetes.io/arch, /os).\n"
+			"spec labels plus those EKS and the kubelet add (eks.amazonaws.com/capacityType ON_DEMAND or\n"
+			"SPOT, eks.amazonaws.com/nodegroup <cluster>-<group>, node.kubernetes.io/instance-type any of\n"
+			"its instance types, topology.kubernetes.io/zone any of its azs (default aws.azs),\n"
+			"kubernetes.io/arch amd64 or arm64 from its instance types, kubernetes.io/os linux).\n"
 			"\n"
 			"Why: Pods stay Pending forever: no node has the labels, and the cluster autoscaler has no\n"
 			"group it could scale up for them (e.g. role: dask-worker selected while the group is\n"
@@ -814,8 +852,13 @@ const struct rule rules[] = {
 			"Allocatable = capacity minus:\n"
 			"  memory: 255 MiB + 11 MiB x max pods (kubelet and system) + 100 MiB (eviction threshold)\n"
 			"  cpu: 6% of the first core, 1% of the second, 0.5% of cores 3-4, 0.25% of the rest\n"
-			"  DaemonSets: 200m CPU and 300 MiB by default\n"
-			"A pod fits if its guarantee <= allocatable, for CPU and for memory.\n"
+			"  DaemonSets (vpc-cni, kube-proxy, ebs-csi, pod identity, an agent): 200m CPU and 300 MiB,\n"
+			"  the constants PL_DAEMONSET_CPU_M and PL_DAEMONSET_MEM_MIB in gen/placement.h\n"
+			"with vCPU, memory and max pods (ENI-based) from schemas/instance-types.json; types not in\n"
+			"it are skipped (SCHED009). A pod fits if its guarantee <= allocatable, for CPU and for\n"
+			"memory; memory quantities as KubeSpawner reads them (14G: K/M/G/T are powers of 1024, a\n"
+			"plain number is bytes). Reported at the guarantee (or the dask.* value), once per group,\n"
+			"with a note per instance type that is too small.\n"
 			"\n"
 			"Why: A pod that fits no node is never scheduled, and the autoscaler adds no node it knows\n"
 			"to be too small: the user's server spins until the spawn times out, or dask workers stay\n"
@@ -839,7 +882,8 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "spot group without a NoSchedule/NoExecute taint",
 		.explain =
-			"What: A node group with capacity: spot has no taint with effect NoSchedule or NoExecute.\n"
+			"What: A node group with capacity: spot has no taint with effect NoSchedule or NoExecute\n"
+			"(a PreferNoSchedule taint only steers pods away, it keeps none off).\n"
 			"\n"
 			"Why: Without a taint any pod that does not select another group can land on spot nodes, a\n"
 			"user's server or a scheduler included, and is killed when AWS reclaims the instance with\n"
@@ -884,7 +928,8 @@ const struct rule rules[] = {
 		.summary = "unknown EC2 instance type",
 		.explain =
 			"What: An entry of node_groups.<group>.instance_types is not in the EC2 instance types\n"
-			"table in schemas/.\n"
+			"table (schemas/instance-types.json); the nearest known name is suggested. Not checked\n"
+			"when the table cannot be read (SPEC012 says why).\n"
 			"\n"
 			"Why: A typo (r5.xlage) fails node group creation at apply time, and without the type's\n"
 			"CPU, memory and pod limits eragen cannot check what fits on it (SCHED006) or whether it\n"
@@ -906,8 +951,8 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "a taint value says spot on an on_demand group (or the reverse)",
 		.explain =
-			"What: A node group with capacity: on_demand has a taint whose value says spot, or a spot\n"
-			"group has one whose value says on-demand.\n"
+			"What: A node group with capacity: on_demand has a taint whose value is spot, or a spot\n"
+			"group has one whose value is on-demand, ondemand or on_demand (case ignored).\n"
 			"\n"
 			"Why: The taint lies about the nodes, usually after a group was copied or its capacity\n"
 			"changed: workloads that accept interruption fill on-demand nodes, or workloads that need\n"
@@ -979,9 +1024,12 @@ const struct rule rules[] = {
 			"a node-group label under kubernetes.io/ or k8s.io/ outside the kubelet's "
 			"allowed set",
 		.explain =
-			"What: A key of node_groups.<group>.labels in the kubernetes.io/ or k8s.io/ namespace (e.g.\n"
-			"node-role.kubernetes.io/worker) that is not one of those the kubelet may set on its own\n"
-			"node.\n"
+			"What: A key of node_groups.<group>.labels in the kubernetes.io/ or k8s.io/ namespace or a\n"
+			"subdomain of them (e.g. node-role.kubernetes.io/worker) that is not one of those the\n"
+			"kubelet may set on its own node: kubernetes.io/hostname, kubernetes.io/arch,\n"
+			"kubernetes.io/os, node.kubernetes.io/instance-type, topology.kubernetes.io/region,\n"
+			"topology.kubernetes.io/zone, beta.kubernetes.io/*, failure-domain.beta.kubernetes.io/*, and\n"
+			"any key under kubelet.kubernetes.io/ or node.kubernetes.io/ (or their subdomains).\n"
 			"\n"
 			"Why: The kubelet refuses to start with such a label (\"unknown 'kubernetes.io' or 'k8s.io'\n"
 			"labels specified with --node-labels\"), so the group's nodes never join and its creation\n"
@@ -1003,9 +1051,11 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "GPU instance type without a GPU AMI type (or the reverse)",
 		.explain =
-			"What: A node group with a GPU instance type (g4dn, g5, p4d, ...) whose ami_type is not a\n"
-			"GPU AMI (AL2023_x86_64_NVIDIA), or a GPU ami_type on a group whose instance types have no\n"
-			"GPU.\n"
+			"What: A node group with a GPU instance type (g4dn, g5, p3, ...: gpu in\n"
+			"schemas/instance-types.json) whose ami_type is not a GPU AMI (AL2023_x86_64_NVIDIA,\n"
+			"AL2023_ARM_64_NVIDIA, AL2_x86_64_GPU, BOTTLEROCKET_x86_64_NVIDIA,\n"
+			"BOTTLEROCKET_ARM_64_NVIDIA), or a GPU ami_type on a group with an instance type that has\n"
+			"no GPU (reported once per such type).\n"
 			"\n"
 			"Why: The standard AMI has no NVIDIA driver: the nodes join but offer no nvidia.com/gpu, so\n"
 			"GPU pods stay Pending or find no device. The reverse is a copied group whose instance\n"
@@ -1031,8 +1081,10 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "mutable image reference (:latest or no tag)",
 		.explain =
-			"What: hub.image or an image of hub.image_choices is tagged latest or has no tag (and no\n"
-			"@sha256: digest). A warning, an error on production.\n"
+			"What: An image reference that can change under the same spec: hub.image, an image of\n"
+			"hub.image_choices or of hub.profiles tagged latest, or with no tag and no @sha256: digest\n"
+			"(no tag means latest). A ':' in the last path component is the tag; one before it is a\n"
+			"registry port (localhost:5000/notebook has no tag). A warning, an error on production.\n"
 			"\n"
 			"Why: The image changes without a change in git: production silently picks up a new image\n"
 			"on the next node restart, users get other libraries from one day to the next, and a broken\n"
@@ -1041,6 +1093,8 @@ const struct rule rules[] = {
 			"Fix: Pin a tag that is never moved, or a digest:\n"
 			"  hub:\n"
 			"    image: ghcr.io/espg/cae-notebook:2025.01.10\n"
+			"    image_choices:\n"
+			"      - {slug: scipy, image: \"quay.io/jupyter/scipy-notebook@sha256:<64 hex digits>\", ...}\n"
 			"\n"
 			"Suppress: lint.ignore: [{rule: DRIFT001, path: \"hub.image_choices[1].image\",\n"
 			"reason: \"...\"}] or an inline comment `# eragen:ignore DRIFT001 reason` on the offending\n"
@@ -1053,8 +1107,11 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "unpinned version (chart, OpenTofu exact; Kubernetes exact major.minor)",
 		.explain =
-			"What: hub.chart_version or ci.tofu_version is not an exact version (a range, a wildcard,\n"
-			"or latest), or cluster.kubernetes_version is not an exact major.minor.\n"
+			"What: hub.chart_version or ci.tofu_version is not an exact version x.y.z (a range, a\n"
+			"wildcard, a 'v' prefix, two numbers, or latest; a pre-release suffix such as 1.10.0-rc1 is\n"
+			"exact), or cluster.kubernetes_version is not an exact major.minor (EKS takes \"1.34\", not\n"
+			"\"1.34.2\"). A chart build that the chart table (schemas/charts.json) lists by another name,\n"
+			"such as a commit of the chart repository (\"main-e25bf51\"), counts as pinned.\n"
 			"\n"
 			"Why: A floating version moves when a new release appears: the next plan installs a new\n"
 			"chart with other defaults or a new OpenTofu that upgrades the state, with no change in git\n"
@@ -1079,7 +1136,12 @@ const struct rule rules[] = {
 		.explain =
 			"What: cluster.kubernetes_version is lower than the environment's at the baseline revision\n"
 			"(--base REV, default HEAD; the generated CI passes the merge base), or more than one minor\n"
-			"version above it.\n"
+			"version above it. The baseline is the environment as committed there: _defaults.yaml and\n"
+			"its extends chain read from that revision and resolved like the work tree; a note points\n"
+			"at the baseline's value. Nothing is compared outside a git repository, before the first\n"
+			"commit, for an environment that is new since the baseline, or when its baseline spec is\n"
+			"not valid; an unknown --base revision is an error (SPEC012). A lower version also gets\n"
+			"DRIFT007: OpenTofu would replace the cluster.\n"
 			"\n"
 			"Why: EKS cannot downgrade a cluster, and upgrades one minor version at a time: a lower\n"
 			"version makes the apply try to replace the cluster with everything on it, and a jump of\n"
@@ -1104,7 +1166,9 @@ const struct rule rules[] = {
 		.explain =
 			"What: A spec value that is or contains the ID of a short-lived AWS resource: an instance\n"
 			"(i-...), volume (vol-...), network interface (eni-...), spot request (sir-...) or snapshot\n"
-			"(snap-...).\n"
+			"(snap-...), i.e. the prefix and exactly 8 or 17 lowercase hex digits, not glued to other\n"
+			"letters or digits. Every string of the resolved spec is searched, hub.extra_values\n"
+			"included; description texts and the lint section are not (they never reach AWS).\n"
 			"\n"
 			"Why: These are replaced routinely (node rotation, AMI upgrades, spot reclaims): the ID\n"
 			"works the day it is written, then the apply fails (InvalidInstanceID.NotFound and the\n"
@@ -1175,9 +1239,13 @@ const struct rule rules[] = {
 			"(cluster name or version downgrade, node group instance types, capacity or "
 			"AMI type, VPC CIDR, subnets)",
 		.explain =
-			"What: Compared with the baseline (--base REV, default HEAD), a change OpenTofu performs by\n"
-			"replacing a resource: cluster.name, a lower cluster.kubernetes_version, a node group's\n"
-			"instance_types, capacity or ami_type, network.vpc_cidr, or the subnets.\n"
+			"What: Compared with the baseline (--base REV, default HEAD; see DRIFT003 for how it is\n"
+			"read), a change OpenTofu performs by replacing a resource: cluster.name (or the name\n"
+			"derived from app and the environment), cluster.service_cidr, a lower\n"
+			"cluster.kubernetes_version, a node group's instance_types, capacity, ami_type or pinned\n"
+			"azs, network.vpc_cidr, network.subnet_newbits or aws.azs (the subnets). A note shows the\n"
+			"value at the baseline. Adding or removing a node group is not reported (nothing is\n"
+			"replaced); scaling, labels, taints and a one-minor upgrade are updates in place.\n"
 			"\n"
 			"Why: Replacement destroys the old resource: a new cluster name or VPC CIDR recreates the\n"
 			"cluster and loses every running server, volume and load balancer address; a changed node\n"
@@ -1200,8 +1268,9 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "a feature needs a newer OpenTofu than ci.tofu_version (lock: s3 needs 1.10)",
 		.explain =
-			"What: The spec uses a feature that the OpenTofu in ci.tofu_version does not have, e.g.\n"
-			"state.lock: s3 (the S3 native lockfile) needs OpenTofu 1.10 or later.\n"
+			"What: The spec uses a feature that the OpenTofu in ci.tofu_version does not have:\n"
+			"state.lock: s3 (the S3 native lockfile) needs OpenTofu 1.10 or later. Judged only when\n"
+			"ci.tofu_version is exact (DRIFT002 otherwise).\n"
 			"\n"
 			"Why: CI runs that version: tofu init fails (\"Unsupported argument\") and no plan or apply\n"
 			"of the environment can run until the workflow is fixed.\n"
@@ -1222,19 +1291,23 @@ const struct rule rules[] = {
 			"the chart's bundled kube-scheduler (user-scheduler) is more than one minor "
 			"away from kubernetes_version",
 		.explain =
-			"What: The kube-scheduler image that the daskhub chart at hub.chart_version bundles for the\n"
-			"user-scheduler is more than one minor version away from cluster.kubernetes_version (per\n"
-			"the chart versions table in schemas/).\n"
+			"What: The kube-scheduler that the daskhub chart at hub.chart_version bundles for z2jh's\n"
+			"user-scheduler (per the chart table, schemas/charts.json) is more than one minor version\n"
+			"away from cluster.kubernetes_version. Not reported when the user-scheduler is turned off\n"
+			"with hub.extra_values.jupyterhub.scheduling.userScheduler.enabled: false: the shipped\n"
+			"environments do that on purpose, since daskhub 2024.1.1 bundles kube-scheduler 1.26 and\n"
+			"they run Kubernetes 1.34 (the default scheduler then places user pods). Charts the table\n"
+			"does not know are SPEC006's.\n"
 			"\n"
 			"Why: Outside the supported version skew the scheduler may use APIs the cluster no longer\n"
 			"serves, or miss new ones: the user-scheduler crash-loops or misplaces pods, and user\n"
 			"servers do not start or nodes never empty to scale down.\n"
 			"\n"
-			"Fix: Choose a chart version built for this Kubernetes version, or override the scheduler\n"
-			"image and suppress this warning with the reason:\n"
+			"Fix: Choose a chart version built for this Kubernetes version, or turn the user-scheduler\n"
+			"off (user pods are then packed less tightly):\n"
 			"  hub:\n"
 			"    extra_values:\n"
-			"      jupyterhub: {scheduling: {userScheduler: {image: {tag: v1.34.1}}}}\n"
+			"      jupyterhub: {scheduling: {userScheduler: {enabled: false}}}\n"
 			"\n"
 			"Suppress: lint.ignore: [{rule: COMPAT002, path: hub.chart_version, reason: \"...\"}] or an\n"
 			"inline comment `# eragen:ignore COMPAT002 reason` on the offending line or the line above.\n",
@@ -1250,9 +1323,11 @@ const struct rule rules[] = {
 			"plaintext credential anywhere in a spec (AWS access key IDs, secret keys, "
 			"GitHub tokens, Slack tokens, private keys)",
 		.explain =
-			"What: A value anywhere in a spec that looks like a credential: an AWS access key ID or\n"
-			"secret access key, a GitHub token, a Slack token or a private key. The value is masked\n"
-			"(***) in every output.\n"
+			"What: Text anywhere in env.yaml or _defaults.yaml, comments included, that looks like a\n"
+			"credential: an AWS access key ID (AKIA/ASIA and 16 more), a secret access key (40\n"
+			"base64 characters after a name like aws_secret_access_key), a GitHub token (ghp_, gho_,\n"
+			"ghs_, ghu_, ghr_, github_pat_), a Slack token (xoxb- and the like) or a PEM private key.\n"
+			"Each is reported where it starts and masked (***) in every snippet; no message quotes it.\n"
 			"\n"
 			"Why: A credential in git is readable by everyone who can read the repository, in every\n"
 			"clone and forever in history; leaked AWS keys are found and used by scanners within\n"
@@ -1262,9 +1337,9 @@ const struct rule rules[] = {
 			"referenced as \"sops:<key>\", and give CI AWS access through ci.role_arn (OIDC), not keys:\n"
 			"  ci: {role_arn: \"arn:aws:iam::992398409787:role/github-actions-tofu\"}\n"
 			"\n"
-			"Suppress: lint.ignore: [{rule: SECRET001, path: description, reason: \"...\"}] or an inline\n"
-			"comment `# eragen:ignore SECRET001 reason` on the offending line or the line above. Only\n"
-			"for a value that is not a credential (a documented example).\n",
+			"Suppress: an inline comment `# eragen:ignore SECRET001 reason` on the offending line or the\n"
+			"line above, or lint.ignore: [{rule: SECRET001, path: description, reason: \"...\"}] when\n"
+			"the text is inside a value. Only for text that is not a credential (a documented example).\n",
 	},
 
 	{
@@ -1276,8 +1351,13 @@ const struct rule rules[] = {
 			" leaf that SOPS would encrypt is not ENC[...])",
 		.explain =
 			"What: The secrets file (secrets.file, default secrets.yaml next to env.yaml) has no sops\n"
-			"metadata with a mac, or a non-empty value that SOPS would encrypt (per unencrypted_suffix,\n"
-			"encrypted_regex, unencrypted_regex) is not ENC[...].\n"
+			"metadata (reported at the file, with notes at the values in clear), its metadata has no\n"
+			"mac, or a non-empty value that SOPS would encrypt is not ENC[...] (reported at the value,\n"
+			"masked). What SOPS encrypts follows the file's metadata as sops does:\n"
+			"unencrypted_suffix (default _unencrypted), encrypted_suffix, unencrypted_regex,\n"
+			"encrypted_regex, each judging every key on the value's path. A regex that cannot be\n"
+			"compiled is reported too; with unencrypted_comment_regex or encrypted_comment_regex the\n"
+			"values are not judged (they depend on comments eragen does not read).\n"
 			"\n"
 			"Why: The file holds secrets in clear text, typically after a sops -d into the same file or\n"
 			"a value added by hand; once committed they are in history for good, and SOPS refuses a\n"
@@ -1288,8 +1368,8 @@ const struct rule rules[] = {
 			"  sops --encrypt --in-place environments/cae-dev/secrets.yaml\n"
 			"  sops environments/cae-dev/secrets.yaml\n"
 			"\n"
-			"Suppress: lint.ignore: [{rule: SECRET002, path: secrets.file, reason: \"...\"}] or an inline\n"
-			"comment `# eragen:ignore SECRET002 reason` on the offending line or the line above.\n",
+			"Suppress: lint.ignore: [{rule: SECRET002, reason: \"...\"}] in env.yaml, without a path:\n"
+			"the finding is in the secrets file, which has no spec path and whose comments are not read.\n",
 	},
 
 	{
@@ -1299,7 +1379,8 @@ const struct rule rules[] = {
 		.summary = "kms_key_arn in another account or region than the environment",
 		.explain =
 			"What: The account or region in secrets.kms_key_arn\n"
-			"(arn:aws:kms:<region>:<account>:key/...) differs from aws.account_id or aws.region.\n"
+			"(arn:aws:kms:<region>:<account>:key/... or :alias/...) differs from aws.account_id or\n"
+			"aws.region.\n"
 			"\n"
 			"Why: Usually a leftover from a copied environment: its secrets are then encrypted with\n"
 			"another environment's key, which this environment's role may not use\n"
@@ -1456,7 +1537,9 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "two environments with the same cluster name in one account and region",
 		.explain =
-			"What: Two environments have the same cluster.name, aws.account_id and aws.region.\n"
+			"What: Two environments have the same cluster.name (given or derived), aws.account_id and\n"
+			"aws.region. Abstract parents (_name) are not compared. Each environment after the first\n"
+			"(by name) gets the finding, at its cluster.name, with a note at the first one's.\n"
 			"\n"
 			"Why: Two stacks would claim one EKS cluster: the second apply fails\n"
 			"(ResourceInUseException) or, once imported, each apply reverts the other's changes, and\n"
@@ -1476,12 +1559,14 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "two environments with the same state bucket and key",
 		.explain =
-			"What: Two environments resolve to the same state.bucket and state.key.\n"
+			"What: Two environments resolve to the same state.bucket (after `auto` is derived) and\n"
+			"state.key. Each environment after the first (by name) gets the finding, with a note at the\n"
+			"first one's bucket.\n"
 			"\n"
 			"Why: Two stacks share one state file: the plan of one shows the other's resources as to be\n"
 			"destroyed, and its apply destroys them.\n"
 			"\n"
-			"Fix: Derive the bucket per environment, or use distinct keys:\n"
+			"Fix: Derive the bucket per environment, or use distinct keys in a shared bucket:\n"
 			"  state: {bucket: auto, key: terraform.tfstate}\n"
 			"\n"
 			"Suppress: lint.ignore: [{rule: XENV002, path: state.bucket, reason: \"...\"}] or an inline\n"
@@ -1494,7 +1579,9 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "two environments with the same domain",
 		.explain =
-			"What: Two environments have the same domain.name.\n"
+			"What: Two environments have the same domain.name, compared as DNS compares names\n"
+			"(case-insensitively, a trailing dot ignored). Each environment after the first (by name)\n"
+			"gets the finding, with a note at the first one's.\n"
 			"\n"
 			"Why: One DNS name for two hubs: each apply points the record at its own load balancer, so\n"
 			"users land on whichever applied last (development users on production) and OAuth callbacks\n"
@@ -1517,11 +1604,13 @@ const struct rule rules[] = {
 			"tls: acm without route53_zone: validation records must be created by hand "
 			"and the apply waits",
 		.explain =
-			"What: domain.tls is acm but domain.route53_zone is not set.\n"
+			"What: domain.tls is acm and domain.name is set, but domain.route53_zone is not.\n"
 			"\n"
 			"Why: ACM validates the certificate through DNS records: without a zone eragen cannot\n"
-			"create them, so someone must add them by hand while the apply waits for validation, and\n"
-			"fails when it times out.\n"
+			"create them, so someone must add them by hand while the apply waits in\n"
+			"aws_acm_certificate_validation, and fails when it times out. OAuth makes acm the usual\n"
+			"setting: Cognito accepts only an https callback URL (AUTH004), so the certificate must be\n"
+			"issued before anyone can log in.\n"
 			"\n"
 			"Fix: Name the Route 53 zone that holds domain.name, or suppress when DNS is managed\n"
 			"elsewhere:\n"
@@ -1540,8 +1629,10 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "route53_zone is not a suffix of domain.name at a label boundary",
 		.explain =
-			"What: domain.route53_zone is not domain.name or a suffix of it at a label boundary: the\n"
-			"zone example.org fits cae.example.org, not cae.myexample.org.\n"
+			"What: domain.route53_zone is neither domain.name nor a parent domain of it (a suffix at a\n"
+			"label boundary): the zone example.org holds cae.example.org, not cae.myexample.org. Names\n"
+			"are compared case-insensitively, a trailing dot ignored. Without domain.name the zone is\n"
+			"unused and not checked.\n"
 			"\n"
 			"Why: Route 53 refuses records outside a zone (InvalidChangeBatch), so neither the hub's\n"
 			"record nor the certificate validation records can be created, and the apply fails.\n"
@@ -1617,7 +1708,8 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "production with nat: single",
 		.explain =
-			"What: tier is production and network.nat is single.\n"
+			"What: tier is production and network.nat is single, written or by default (the schema's\n"
+			"default is single).\n"
 			"\n"
 			"Why: A single NAT gateway lives in one AZ: when that AZ fails, nodes in the other AZs lose\n"
 			"outbound access, cannot pull images, and new nodes cannot join.\n"
@@ -1654,15 +1746,17 @@ const struct rule rules[] = {
 		.suppressible = true,
 		.summary = "public cluster endpoint open to 0.0.0.0/0",
 		.explain =
-			"What: cluster.endpoint_public_cidrs contains 0.0.0.0/0 (its default).\n"
+			"What: cluster.endpoint_public_cidrs contains a network of prefix length 0 (0.0.0.0/0, the\n"
+			"default when the key is not set), in any tier. Without the key, the finding points at the\n"
+			"environment's cluster section.\n"
 			"\n"
 			"Why: The Kubernetes API of the cluster is reachable from the whole\n"
 			"internet: authentication still applies, but a leaked credential or an API server\n"
 			"vulnerability is then exploitable from anywhere.\n"
 			"\n"
 			"Fix: List the networks that need the API (offices, VPN, CI runners); GitHub-hosted runners\n"
-			"use changing addresses, so use self-hosted runners (ci.runs_on) or suppress with the\n"
-			"reason:\n"
+			"use changing addresses, so use self-hosted runners (ci.runs_on), an empty list for a\n"
+			"private endpoint, or suppress with the reason:\n"
 			"  cluster: {endpoint_public_cidrs: [203.0.113.0/24]}\n"
 			"\n"
 			"Suppress: lint.ignore: [{rule: POLICY006, path: cluster.endpoint_public_cidrs,\n"

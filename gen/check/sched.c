@@ -1,7 +1,702 @@
 /*
- * check/sched.c - SCHED001-SCHED014 (scheduling), judged on the placement matrix.
+ * check/sched.c - SCHED001-SCHED014: scheduling, judged on the placement matrix
+ * (placement.h) of each environment and on each node group's own settings.
+ *
+ * Consumes env->resolved and the data tables (instance types for SCHED006, SCHED009 and
+ * SCHED014: skipped quietly when the tables are missing). The matrix rules (SCHED001-006,
+ * 011, 012) need a schema-valid spec; the node-group rules (SCHED007-010, 013, 014) check
+ * the kinds of what they read and also run on a spec with schema errors. A finding about
+ * a workload is reported at its placement (or profile) entry, with notes at the node-group
+ * settings that make it so; inherited values are reported once, where they were set.
  */
-#include "eragen.h"
+#include "placement.h"
 
-static const char *const sched_rules[] = { NULL };
-const struct check check_sched = { "sched", NULL, NULL, sched_rules };
+#include <ctype.h>
+#include <string.h>
+
+/* Where to report n: its own line; a schema default or derived value has none, so the
+ * fallback (e.g. the group's key), else the environment's file. */
+static struct loc where(const struct env *e, const struct node *n, const struct node *fallback)
+{
+	if (n && n->loc.line && !(n->flags & (NODE_DEFAULT | NODE_DERIVED)))
+		return n->loc;
+	if (fallback && fallback->loc.line)
+		return fallback->loc;
+	return (struct loc){ .file = e->file ? e->file->id : 0 };
+}
+
+static bool has_line(const struct node *n)
+{
+	return n && n->loc.line && !(n->flags & (NODE_DEFAULT | NODE_DERIVED));
+}
+
+static const char *str_of(const struct node *n)
+{
+	return n && n->kind == NODE_STR ? n->str : NULL;
+}
+
+/* The node of the string item s in list l (for notes at an instance type). */
+static const struct node *item_named(const struct node *l, const char *s)
+{
+	for (size_t i = 0; l && l->kind == NODE_SEQ && i < l->n; i++)
+		if (l->items[i]->kind == NODE_STR && strcmp(l->items[i]->str, s) == 0)
+			return l->items[i];
+	return NULL;
+}
+
+static const char *nearest(const char *name, const char *const *cands, size_t n,
+			   size_t stride)
+{
+	const char *best = NULL;
+	size_t best_d = 3, len = strlen(name);
+	for (size_t i = 0; i < n; i++) {
+		const char *c = *(const char *const *)((const char *)cands + i * stride);
+		size_t d = edit_distance(name, len, c, strlen(c));
+		if (d < best_d) {
+			best_d = d;
+			best = c;
+		}
+	}
+	return best;
+}
+
+/* "'a'", "'a' and 'b'", "'a', 'b' and 'c'" */
+static void quoted_list(struct strbuf *sb, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sb_printf(sb, "%s'%s'", i == 0 ? "" : i + 1 == n ? " and " : ", ", names[i]);
+}
+
+/* ---- SCHED001: a node group that does not exist ---- */
+
+static void check_missing_group(struct ctx *ctx, struct env *e, const struct placement *p,
+				const struct pl_workload *w)
+{
+	if (!w->group_at || w->group)
+		return;
+	const char *name = w->group_at->str;
+	struct diag *d = diag_add(ctx, "SCHED001", e->name, where(e, w->group_at, w->at),
+				  "%s is placed on node group '%s', which does not exist", w->name,
+				  name);
+	const char *near = nearest(name, &p->groups[0].name, p->ngroups, sizeof(p->groups[0]));
+	if (near) {
+		diag_help(ctx, d, "did you mean '%s'?", near);
+	} else {
+		struct strbuf sb = STRBUF_INIT;
+		for (size_t g = 0; g < p->ngroups; g++)
+			sb_printf(&sb, "%s'%s'", g ? ", " : "", p->groups[g].name);
+		diag_help(ctx, d, "name one of the node groups (%s), or add '%s' under node_groups",
+			  sb.buf ? sb.buf : "none", name);
+		sb_release(&sb);
+	}
+}
+
+/* ---- SCHED002 and SCHED003: placements that land nowhere ---- */
+
+static const char *toleration_yaml(struct arena *a, const struct pl_taint *t)
+{
+	if (!*t->value)
+		return arena_printf(a, "{key: %s, operator: Exists, effect: %s}", t->key,
+				    t->effect);
+	return arena_printf(a, "{key: %s, operator: Equal, value: %s, effect: %s}", t->key,
+			    t->value, t->effect);
+}
+
+static bool tolerated(const struct pl_workload *w, const struct pl_taint *t)
+{
+	for (size_t k = 0; k < w->ntols; k++)
+		if (toleration_matches(&w->tols[k].t, t->key, t->value, t->effect))
+			return true;
+	return false;
+}
+
+static bool blocking(const struct pl_taint *t)
+{
+	return strcmp(t->effect, "PreferNoSchedule") != 0;
+}
+
+static void check_untolerated(struct ctx *ctx, struct env *e, const struct placement *p,
+			      const struct pl_workload *w)
+{
+	if (!w->resolved || w->nlands > 0)
+		return;
+	/* the groups its selector matches: each has a taint it does not tolerate */
+	const struct pl_group *sel[64];
+	size_t nsel = 0;
+	for (size_t g = 0; g < p->ngroups && nsel < 64; g++)
+		if (w->fit[g].selector_miss < 0)
+			sel[nsel++] = &p->groups[g];
+	if (nsel == 0)
+		return;	/* SCHED003 */
+	struct arena *a = &e->arena;
+	struct strbuf msg = STRBUF_INIT, help = STRBUF_INIT;
+	const struct pl_taint *first = &sel[0]->taints[w->fit[sel[0] - p->groups].taint_miss];
+	if (nsel == 1) {
+		sb_printf(&msg, "node group '%s' is tainted '%s=%s:%s' but %s does not tolerate it",
+			  sel[0]->name, first->key, first->value, first->effect, w->name);
+	} else {
+		sb_printf(&msg, "every node group %s selects is tainted against it:", w->name);
+		for (size_t i = 0; i < nsel; i++) {
+			const struct pl_taint *t =
+				&sel[i]->taints[w->fit[sel[i] - p->groups].taint_miss];
+			sb_printf(&msg, "%s '%s' (%s=%s:%s)", i ? "," : "", sel[i]->name, t->key,
+				  t->value, t->effect);
+		}
+	}
+	struct diag *d = diag_add(ctx, "SCHED002", e->name, where(e, w->at, NULL), "%s", msg.buf);
+	/* every taint it would need to tolerate, once */
+	const struct pl_taint *need[64];
+	size_t nneed = 0;
+	for (size_t i = 0; i < nsel; i++) {
+		for (size_t k = 0; k < sel[i]->ntaints; k++) {
+			const struct pl_taint *t = &sel[i]->taints[k];
+			if (!blocking(t) || tolerated(w, t))
+				continue;
+			if (has_line(t->at) && nsel == 1)
+				diag_note(ctx, d, t->at->loc, "taint declared here");
+			else if (has_line(t->at))
+				diag_note(ctx, d, t->at->loc, "taint of '%s' declared here",
+					  sel[i]->name);
+			bool dup = false;
+			for (size_t j = 0; j < nneed; j++)
+				dup = dup || (strcmp(need[j]->key, t->key) == 0 &&
+					      strcmp(need[j]->value, t->value) == 0 &&
+					      strcmp(need[j]->effect, t->effect) == 0);
+			if (!dup && nneed < 64)
+				need[nneed++] = t;
+		}
+	}
+	for (size_t j = 0; j < nneed; j++)
+		sb_printf(&help, "%s%s", j == 0 ? "" : j + 1 == nneed ? " and " : ", ",
+			  toleration_yaml(a, need[j]));
+	diag_help(ctx, d, "add %s to %s.tolerations", help.buf, w->path);
+	sb_release(&msg);
+	sb_release(&help);
+}
+
+static bool group_has(const struct pl_group *g, const char *key, const char *value)
+{
+	for (size_t l = 0; l < g->nlabels; l++)
+		if (strcmp(g->labels[l].key, key) == 0 &&
+		    (!value || strcmp(g->labels[l].value, value) == 0))
+			return true;
+	return false;
+}
+
+static void check_no_match(struct ctx *ctx, struct env *e, const struct placement *p,
+			   const struct pl_workload *w)
+{
+	if (!w->resolved || w->nlands > 0)
+		return;
+	for (size_t g = 0; g < p->ngroups; g++)
+		if (w->fit[g].selector_miss < 0)
+			return;	/* SCHED002 */
+	struct strbuf sel = STRBUF_INIT;
+	for (size_t i = 0; i < w->nselector; i++)
+		sb_printf(&sel, "%s%s=%s", i ? ", " : "", w->selector[i].key, w->selector[i].value);
+	struct diag *d = diag_add(ctx, "SCHED003", e->name,
+				  where(e, w->selector_at ? w->selector_at : w->at, w->at),
+				  "node selector '%s' of %s matches no node group",
+				  sel.buf ? sel.buf : "", w->name);
+	sb_release(&sel);
+
+	/* an entry no group has: say what the groups have instead */
+	const struct pl_label *lone = NULL;
+	for (size_t i = 0; i < w->nselector && !lone; i++) {
+		bool somewhere = false;
+		for (size_t g = 0; g < p->ngroups && !somewhere; g++)
+			somewhere = group_has(&p->groups[g], w->selector[i].key,
+					      w->selector[i].value);
+		if (!somewhere)
+			lone = &w->selector[i];
+	}
+	struct strbuf h = STRBUF_INIT;
+	if (lone) {
+		size_t shown = 0;
+		for (size_t g = 0; g < p->ngroups; g++) {
+			if (!group_has(&p->groups[g], lone->key, NULL))
+				continue;
+			if (shown++ == 4) {
+				sb_puts(&h, ", ...");
+				break;
+			}
+			if (shown == 1)
+				sb_printf(&h, "no node group has %s=%s: ", lone->key, lone->value);
+			sb_printf(&h, "%s'%s' has %s=", shown > 1 ? ", " : "", p->groups[g].name,
+				  lone->key);
+			const char *sep = "";
+			for (size_t l = 0; l < p->groups[g].nlabels; l++)
+				if (strcmp(p->groups[g].labels[l].key, lone->key) == 0) {
+					sb_printf(&h, "%s%s", sep, p->groups[g].labels[l].value);
+					sep = "|";
+				}
+		}
+		if (!shown)
+			sb_printf(&h, "no node group has a label '%s'", lone->key);
+	} else {
+		sb_puts(&h, "each label is on some node group, but no group has them all");
+	}
+	diag_help(ctx, d, "%s; to use a group's own labels, write {node_group: NAME}", h.buf);
+	sb_release(&h);
+}
+
+/* ---- SCHED004, 005, 011, 012: where core workloads may land ---- */
+
+enum group_prop { PROP_SPOT, PROP_ZERO, PROP_MULTI_AZ };
+
+static bool group_is(const struct pl_group *g, enum group_prop prop)
+{
+	switch (prop) {
+	case PROP_SPOT:
+		return g->spot;
+	case PROP_ZERO:
+		return g->zero != NULL;
+	case PROP_MULTI_AZ:
+		return g->nazs > 1;
+	}
+	return false;
+}
+
+static const char *prop_text(struct arena *a, const struct pl_group *g, enum group_prop prop,
+			     bool several)
+{
+	switch (prop) {
+	case PROP_SPOT:
+		return "";
+	case PROP_ZERO:
+		return several ? "can scale to zero" : arena_printf(a, "can scale to zero (%s: 0)",
+			g->zero == node_get(g->spec, "min") ? "min" : "schedule.min_after");
+	case PROP_MULTI_AZ:
+		return several ? "span several AZs"
+			       : arena_printf(a, "spans %zu AZs", g->nazs);
+	}
+	return "";
+}
+
+/* One finding per workload that can land on groups with prop, naming them all. */
+static void check_lands_on(struct ctx *ctx, struct env *e, const struct placement *p,
+			   const struct pl_workload *w, const char *rule, enum group_prop prop)
+{
+	if (!w->resolved)
+		return;
+	const char *names[64];
+	const struct pl_group *hit[64];
+	size_t n = 0;
+	for (size_t g = 0; g < p->ngroups && n < 64; g++)
+		if (placement_lands(w, g) && group_is(&p->groups[g], prop)) {
+			hit[n] = &p->groups[g];
+			names[n++] = p->groups[g].name;
+		}
+	if (n == 0)
+		return;
+	struct arena *a = &e->arena;
+	struct strbuf list = STRBUF_INIT;
+	quoted_list(&list, names, n);
+	const char *what;
+	if (prop == PROP_SPOT)
+		what = n == 1 ? arena_printf(a, "spot node group %s", list.buf)
+			      : arena_printf(a, "spot node groups %s", list.buf);
+	else
+		what = arena_printf(a, "node group%s %s, which %s", n == 1 ? "" : "s", list.buf,
+				    prop_text(a, hit[0], prop, n > 1));
+	const char *why;
+	if (prop == PROP_SPOT)
+		why = ", whose nodes AWS may reclaim with two minutes' notice";
+	else if (prop == PROP_MULTI_AZ)
+		why = ": the hub's volume exists in one AZ only";
+	else if (strcmp(rule, "SCHED005") == 0)
+		why = ": it is evicted when the group scales down";
+	else
+		why = n == 1 ? ": its pods there keep the group from scaling down"
+			     : ": its pods there keep those groups from scaling down";
+	struct diag *d = diag_add(ctx, rule, e->name, where(e, w->at, NULL), "%s can land on %s%s",
+				  w->name, what, why);
+	sb_release(&list);
+	for (size_t i = 0; i < n; i++) {
+		const struct node *at = prop == PROP_SPOT ? hit[i]->capacity
+				      : prop == PROP_ZERO ? hit[i]->zero
+							  : hit[i]->azs_at;
+		if (!has_line(at))
+			continue;
+		if (prop == PROP_MULTI_AZ && at != node_get(hit[i]->spec, "azs"))
+			diag_note(ctx, d, at->loc, "'%s' has no azs of its own: it uses aws.azs, "
+						   "set here", hit[i]->name);
+		else
+			diag_note(ctx, d, at->loc, "%s of '%s' set here",
+				  prop == PROP_SPOT		   ? "capacity: spot"
+				  : prop == PROP_MULTI_AZ	   ? "azs"
+				  : at == node_get(hit[i]->spec, "min") ? "min: 0"
+								   : "schedule.min_after: 0",
+				  hit[i]->name);
+	}
+	const struct pl_group *good = NULL;
+	for (size_t g = 0; g < p->ngroups && !good; g++)
+		if (!p->groups[g].spot && !p->groups[g].zero &&
+		    (prop != PROP_MULTI_AZ || p->groups[g].nazs == 1))
+			good = &p->groups[g];
+	switch (prop) {
+	case PROP_MULTI_AZ:
+		diag_help(ctx, d, "pin the group to one AZ: azs: [%s]",
+			  hit[0]->nazs ? hit[0]->azs[0] : "...");
+		break;
+	default:
+		if (good)
+			diag_help(ctx, d, "place it on %s (%s: {node_group: %s}), or taint %s "
+					  "against it",
+				  prop == PROP_SPOT ? "an on_demand group" : "a group that "
+									 "always has a node",
+				  w->path, good->name, n == 1 ? "that group" : "those groups");
+		else
+			diag_help(ctx, d, "add an on_demand group with min: 1 and place it there");
+		break;
+	}
+}
+
+/* ---- SCHED006: what does not fit the allocatable ---- */
+
+struct misfit {
+	const char *type;
+	const struct node *at;
+	double alloc;
+	uint32_t size;		/* vCPU or memory MiB */
+	uint32_t pods;
+};
+
+static void fmt_mib(struct strbuf *sb, double mib)
+{
+	if (mib >= 1024)
+		sb_printf(sb, "%.0f MiB (%.2f GiB)", mib, mib / 1024);
+	else
+		sb_printf(sb, "%.0f MiB", mib);
+}
+
+static void fmt_cpu(struct strbuf *sb, double m)
+{
+	if (m == (double)(long long)m)
+		sb_printf(sb, "%lldm", (long long)m);
+	else
+		sb_printf(sb, "%.1fm", m);
+}
+
+enum fit_unit { FIT_CORES, FIT_MEM_M, FIT_MEM_GIB };
+
+/*
+ * need: millicores (cpu) or MiB (memory) a pod asks for; what: the pod, for the message
+ * ("a dask worker of 4 cores"); at: the value that sets it, at path, written in unit.
+ */
+static void check_fit(struct ctx *ctx, struct env *e, const struct placement *p,
+		      const struct pl_workload *w, bool cpu, double need, const char *what,
+		      const struct node *at, const char *path, enum fit_unit unit)
+{
+	const struct data *d = data_get(ctx);
+	if (!d || !w->resolved)
+		return;
+	for (size_t g = 0; g < p->ngroups; g++) {
+		if (!placement_lands(w, g))
+			continue;
+		const struct pl_group *grp = &p->groups[g];
+		const struct node *types = node_get(grp->spec, "instance_types");
+		struct misfit bad[32];
+		size_t nbad = 0;
+		for (size_t t = 0; t < grp->ntypes && nbad < 32; t++) {
+			const struct instance_info *it = data_instance(d, grp->types[t]);
+			if (!it)
+				continue;	/* SCHED009 */
+			double alloc = cpu ? alloc_cpu_m(it->vcpu)
+					   : alloc_mem_mib(it->mem_mib, it->max_pods);
+			if (need > alloc)
+				bad[nbad++] = (struct misfit){
+					grp->types[t], item_named(types, grp->types[t]), alloc,
+					cpu ? it->vcpu : it->mem_mib, it->max_pods
+				};
+		}
+		if (nbad == 0)
+			continue;
+		struct strbuf list = STRBUF_INIT;
+		const char *names[32];
+		double least = bad[0].alloc;
+		for (size_t i = 0; i < nbad; i++) {
+			names[i] = bad[i].type;
+			if (bad[i].alloc < least)
+				least = bad[i].alloc;
+		}
+		quoted_list(&list, names, nbad);
+		struct diag *dg = diag_add(ctx, "SCHED006", e->name, where(e, at, w->at),
+					   "%s does not fit instance type%s %s of node group '%s'",
+					   what, nbad == 1 ? "" : "s", list.buf, grp->name);
+		sb_release(&list);
+		for (size_t i = 0; i < nbad; i++) {
+			struct strbuf n = STRBUF_INIT;
+			if (cpu) {
+				sb_printf(&n, "'%s' has %u vCPU, ", bad[i].type, bad[i].size);
+				fmt_cpu(&n, bad[i].alloc);
+				sb_puts(&n, " allocatable");
+			} else {
+				sb_printf(&n, "'%s' has %u MiB, ", bad[i].type, bad[i].size);
+				fmt_mib(&n, bad[i].alloc);
+				sb_printf(&n, " allocatable (%u pods)", bad[i].pods);
+			}
+			diag_note(ctx, dg, has_line(bad[i].at) ? bad[i].at->loc : (struct loc){ 0 },
+				  "%s", n.buf);
+			sb_release(&n);
+		}
+		const char *types_word = nbad == 1 ? "this instance type" : "these instance types";
+		if (least <= 0) {
+			diag_help(ctx, dg, "remove %s from '%s': nothing is left to allocate on it",
+				  types_word, grp->name);
+			continue;
+		}
+		/* the largest value that fits every type, rounded down */
+		const char *most;
+		if (unit == FIT_CORES)
+			most = arena_printf(&e->arena, "%g", (double)(long long)(least / 10) / 100);
+		else if (unit == FIT_MEM_M)
+			most = arena_printf(&e->arena, "%lldM", (long long)least);
+		else
+			most = arena_printf(&e->arena, "%g",
+					    (double)(long long)(least / 1024 * 100) / 100);
+		diag_help(ctx, dg, "lower %s to %s or less, or remove %s from '%s'", path, most,
+			  types_word, grp->name);
+	}
+}
+
+static void check_fits(struct ctx *ctx, struct env *e, const struct placement *p)
+{
+	struct arena *a = &e->arena;
+	const struct node *profiles = node_path(e->resolved, "hub.profiles");
+	for (size_t i = 0; i < p->nprofiles; i++) {
+		const struct node *pr = profiles->items[i];
+		const struct pl_workload *w = p->profile_rows[i];
+		const char *slug = str_of(node_get(pr, "slug"));
+		const struct node *cg = node_path(pr, "cpu.guarantee");
+		if (cg && node_is_num(cg) && node_num(cg) > 0)
+			check_fit(ctx, e, p, w, true, node_num(cg) * 1000,
+				  arena_printf(a, "cpu guarantee %s of profile '%s'",
+					       node_display(a, cg), slug ? slug : "?"),
+				  cg, arena_printf(a, "hub.profiles[%zu].cpu.guarantee", i),
+				  FIT_CORES);
+		const struct node *mg = node_path(pr, "memory.guarantee");
+		double bytes;
+		if (memory_bytes(mg, &bytes))
+			check_fit(ctx, e, p, w, false, bytes / (1024.0 * 1024.0),
+				  arena_printf(a, "memory guarantee %s of profile '%s'",
+					       node_display(a, mg), slug ? slug : "?"),
+				  mg, arena_printf(a, "hub.profiles[%zu].memory.guarantee", i),
+				  FIT_MEM_M);
+	}
+	const struct pl_workload *dw = &p->wls[WL_DASK_WORKER];
+	const struct node *cores = node_path(e->resolved, "dask.worker_cores_max");
+	if (cores && node_is_num(cores) && node_num(cores) > 0)
+		check_fit(ctx, e, p, dw, true, node_num(cores) * 1000,
+			  arena_printf(a, "a dask worker of %s core%s (dask.worker_cores_max)",
+				       node_display(a, cores), node_num(cores) == 1 ? "" : "s"),
+			  cores, "dask.worker_cores_max", FIT_CORES);
+	const struct node *mem = node_path(e->resolved, "dask.worker_memory_max_gb");
+	if (mem && node_is_num(mem) && node_num(mem) > 0)
+		check_fit(ctx, e, p, dw, false, node_num(mem) * 1024,
+			  arena_printf(a, "a dask worker of %s GiB (dask.worker_memory_max_gb)",
+				       node_display(a, mem)),
+			  mem, "dask.worker_memory_max_gb", FIT_MEM_GIB);
+}
+
+/* ---- the node groups' own settings: SCHED007-010, 013, 014 ---- */
+
+static bool ieq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return false;
+	return !*a && !*b;
+}
+
+static const struct node *int_node(const struct node *g, const char *key)
+{
+	const struct node *n = node_get(g, key);
+	return n && n->kind == NODE_INT ? n : NULL;
+}
+
+static void check_sizes(struct ctx *ctx, struct env *e, const char *name, const struct node *key,
+			const struct node *g)
+{
+	const struct node *min = int_node(g, "min"), *max = int_node(g, "max");
+	const struct node *des = int_node(g, "desired");
+	if (max && max->v.i < 1) {
+		struct diag *d = diag_add(ctx, "SCHED008", e->name, where(e, max, key),
+					  "node group '%s' has max %lld: EKS requires at least 1",
+					  name, (long long)max->v.i);
+		diag_help(ctx, d, "to park the group, keep max at 1 or more and set min to 0");
+	} else if (min && max && min->v.i > max->v.i) {
+		struct diag *d = diag_add(ctx, "SCHED008", e->name, where(e, min, key),
+					  "node group '%s' has min %lld above max %lld", name,
+					  (long long)min->v.i, (long long)max->v.i);
+		if (has_line(max))
+			diag_note(ctx, d, max->loc, "max set here");
+		diag_help(ctx, d, "keep min <= desired <= max");
+	}
+	if (!des || (des->flags & NODE_DERIVED))
+		return;	/* derived from min: judged above */
+	if (min && des->v.i < min->v.i) {
+		struct diag *d = diag_add(ctx, "SCHED008", e->name, where(e, des, key),
+					  "node group '%s' has desired %lld below min %lld", name,
+					  (long long)des->v.i, (long long)min->v.i);
+		if (has_line(min))
+			diag_note(ctx, d, min->loc, "min set here");
+		diag_help(ctx, d, "keep min <= desired <= max, or remove desired (it defaults "
+				  "to min)");
+	} else if (max && max->v.i >= 1 && des->v.i > max->v.i) {
+		struct diag *d = diag_add(ctx, "SCHED008", e->name, where(e, des, key),
+					  "node group '%s' has desired %lld above max %lld", name,
+					  (long long)des->v.i, (long long)max->v.i);
+		if (has_line(max))
+			diag_note(ctx, d, max->loc, "max set here");
+		diag_help(ctx, d, "keep min <= desired <= max, or remove desired (it defaults "
+				  "to min)");
+	}
+}
+
+static bool says_on_demand(const char *v)
+{
+	return ieq(v, "on-demand") || ieq(v, "ondemand") || ieq(v, "on_demand");
+}
+
+static void check_taints(struct ctx *ctx, struct env *e, const char *name, const struct node *key,
+			 const struct node *g)
+{
+	const struct node *cap = node_get(g, "capacity");
+	bool spot = str_of(cap) && strcmp(cap->str, "spot") == 0;
+	const struct node *ts = node_get(g, "taints");
+	bool keeps_away = false;
+	for (size_t i = 0; ts && ts->kind == NODE_SEQ && i < ts->n; i++) {
+		const struct node *t = ts->items[i];
+		const char *eff = taint_effect_norm(str_of(node_get(t, "effect")));
+		if (eff && strcmp(eff, "PreferNoSchedule") != 0)
+			keeps_away = true;
+		const struct node *v = node_get(t, "value");
+		if (!str_of(v))
+			continue;
+		bool lie = spot ? says_on_demand(v->str) : ieq(v->str, "spot");
+		if (!lie)
+			continue;
+		struct diag *d = diag_add(ctx, "SCHED010", e->name, where(e, v, key),
+					  "taint value '%s' on node group '%s', whose capacity is %s",
+					  v->str, name, spot ? "spot" : "on_demand");
+		if (has_line(cap))
+			diag_note(ctx, d, cap->loc, "capacity set here");
+		diag_help(ctx, d, "make the taint match the capacity, or the capacity the taint");
+	}
+	if (spot && !keeps_away) {
+		struct diag *d = diag_add(ctx, "SCHED007", e->name, where(e, cap, key),
+					  "spot node group '%s' has no NoSchedule or NoExecute taint",
+					  name);
+		diag_help(ctx, d, "add taints: [{key: lifecycle, value: spot, effect: NoExecute}] "
+				  "and tolerate it only where interruption is fine");
+	}
+}
+
+static void check_labels(struct ctx *ctx, struct env *e, const char *name, const struct node *g)
+{
+	const struct node *ls = node_get(g, "labels");
+	for (size_t i = 0; ls && ls->kind == NODE_MAP && i < ls->n; i++) {
+		const struct node *k = ls->keys[i];
+		if (!label_key_forbidden(k->str))
+			continue;
+		struct diag *d = diag_add(ctx, "SCHED013", e->name, where(e, k, ls),
+					  "label '%s' of node group '%s' is in the kubernetes.io/k8s.io "
+					  "namespace, which the kubelet refuses to set",
+					  k->str, name);
+		diag_help(ctx, d, "use a key in your own namespace, e.g. 'example.org/%s'",
+			  strchr(k->str, '/') + 1);
+	}
+}
+
+static void check_types(struct ctx *ctx, struct env *e, const char *name, const struct node *key,
+			const struct node *g)
+{
+	const struct data *d = data_get(ctx);
+	if (!d || d->ninstances == 0)
+		return;
+	const struct node *types = node_get(g, "instance_types");
+	const struct node *ami = node_get(g, "ami_type");
+	const char *ami_s = str_of(ami) ? ami->str : "AL2023_x86_64_STANDARD";
+	bool gpu_ami = ami_type_gpu(ami_s);
+	for (size_t i = 0; types && types->kind == NODE_SEQ && i < types->n; i++) {
+		const struct node *t = types->items[i];
+		if (t->kind != NODE_STR)
+			continue;
+		const struct instance_info *it = data_instance(d, t->str);
+		if (!it) {
+			struct diag *dg = diag_add(ctx, "SCHED009", e->name, where(e, t, key),
+						   "unknown EC2 instance type '%s' in node group '%s'",
+						   t->str, name);
+			const char *near = nearest(t->str, &d->instances[0].name, d->ninstances,
+						   sizeof(d->instances[0]));
+			if (near)
+				diag_help(ctx, dg, "did you mean '%s'?", near);
+			continue;
+		}
+		if (it->gpu && !gpu_ami) {
+			struct diag *dg = diag_add(ctx, "SCHED014", e->name, where(e, t, key),
+						   "instance type '%s' of node group '%s' has a GPU, "
+						   "but ami_type '%s' has no NVIDIA driver",
+						   t->str, name, ami_s);
+			if (has_line(ami))
+				diag_note(ctx, dg, ami->loc, "ami_type set here");
+			diag_help(ctx, dg, "set ami_type: %s",
+				  it->arch && strcmp(it->arch, "arm64") == 0 ? "AL2023_ARM_64_NVIDIA"
+									     : "AL2023_x86_64_NVIDIA");
+		} else if (!it->gpu && gpu_ami) {
+			struct diag *dg = diag_add(ctx, "SCHED014", e->name, where(e, ami, t),
+						   "ami_type '%s' of node group '%s' is a GPU AMI, "
+						   "but instance type '%s' has no GPU",
+						   ami_s, name, t->str);
+			if (has_line(t))
+				diag_note(ctx, dg, t->loc, "instance type listed here");
+			diag_help(ctx, dg, "use a standard ami_type, or only GPU instance types");
+		}
+	}
+}
+
+static void check_groups(struct ctx *ctx, struct env *e)
+{
+	const struct node *groups = node_get(e->resolved, "node_groups");
+	for (size_t i = 0; groups && groups->kind == NODE_MAP && i < groups->n; i++) {
+		const struct node *g = groups->items[i];
+		const struct node *key = groups->keys[i];
+		if (g->kind != NODE_MAP)
+			continue;
+		check_taints(ctx, e, key->str, key, g);
+		check_sizes(ctx, e, key->str, key, g);
+		check_types(ctx, e, key->str, key, g);
+		check_labels(ctx, e, key->str, g);
+	}
+}
+
+static void sched_env(struct ctx *ctx, struct env *e)
+{
+	if (!e->resolved || e->abstract || e->resolved->kind != NODE_MAP)
+		return;
+	check_groups(ctx, e);
+	const struct placement *p = placement_get(ctx, e);
+	if (!p)
+		return;	/* schema errors: the matrix needs a well-typed spec */
+	for (size_t i = 0; i < p->nwls; i++) {
+		const struct pl_workload *w = &p->wls[i];
+		check_missing_group(ctx, e, p, w);
+		check_untolerated(ctx, e, p, w);
+		check_no_match(ctx, e, p, w);
+	}
+	for (int wl = WL_HUB; wl <= WL_GATEWAY; wl++)
+		check_lands_on(ctx, e, p, &p->wls[wl], "SCHED004", PROP_SPOT);
+	for (int wl = WL_HUB; wl <= WL_PROXY; wl++)
+		check_lands_on(ctx, e, p, &p->wls[wl], "SCHED005", PROP_ZERO);
+	check_lands_on(ctx, e, p, &p->wls[WL_HUB], "SCHED011", PROP_MULTI_AZ);
+	for (int wl = WL_USER_SCHEDULER; wl <= WL_DASK_SCHEDULER; wl++)
+		check_lands_on(ctx, e, p, &p->wls[wl], "SCHED012", PROP_ZERO);
+	check_fits(ctx, e, p);
+}
+
+static const char *const sched_rules[] = { "SCHED001", "SCHED002", "SCHED003", "SCHED004",
+					   "SCHED005", "SCHED006", "SCHED007", "SCHED008",
+					   "SCHED009", "SCHED010", "SCHED011", "SCHED012",
+					   "SCHED013", "SCHED014", NULL };
+const struct check check_sched = { "sched", sched_env, NULL, sched_rules };

@@ -1,7 +1,485 @@
 /*
- * check/secret.c - SECRET001-SECRET003 (credentials and the SOPS file).
+ * check/secret.c - SECRET001-SECRET003 and AUTH006: credentials in spec files, the SOPS
+ * file, and the sops: references into it.
+ *
+ * Consumes the raw text of every spec file (each env.yaml and _defaults.yaml, once, for
+ * SECRET001), each environment's resolved spec, and its SOPS file (secrets.file, next to
+ * env.yaml), which this family reads once per environment through sops.h, for SECRET002
+ * and for AUTH006 (a secret-bearing key that is a literal, or whose sops: key the file
+ * lacks). Produces findings; a credential found in a spec and every clear-text value of a
+ * SOPS file are masked (***) in all snippets, and no message quotes them.
+ *
+ * Everything runs from run_all, so the credential patterns are compiled once per run and
+ * freed at its end; a parsed SOPS file lives in its environment's arena.
+ * Environments whose spec is invalid (schema errors) are not judged on their resolved
+ * values; the raw-text scan covers every spec file that could be read.
  */
 #include "eragen.h"
+#include "sops.h"
 
-static const char *const secret_rules[] = { NULL };
-const struct check check_secret = { "secret", NULL, NULL, secret_rules };
+#include <string.h>
+
+/* ---- SECRET001: credentials in the raw text of spec files ---- */
+
+#define HELP_AWS                                                                     \
+	"deactivate the key in IAM now and remove it from the file and from git history; " \
+	"CI gets AWS access through 'ci.role_arn' (OIDC), not keys"
+#define HELP_TOKEN                                                                   \
+	"revoke it now and remove it from the file and from git history; secrets belong in " \
+	"the SOPS file (secrets.file), referenced as \"sops:<key>\""
+
+struct credential {
+	const char *what;	/* "an AWS access key ID", for messages */
+	const char *pattern;
+	bool icase;
+	bool pem;		/* mask the key body, up to its END line */
+	const char *help;
+};
+
+static const struct credential credentials[] = {
+	{ "an AWS access key ID", "(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])", false,
+	  false, HELP_AWS },
+	/* 40 base64 characters right after a key name that says what they are; \K keeps
+	 * the key name out of the match, so only the value is masked */
+	{ "an AWS secret access key",
+	  "(?:aws_?secret(?:_?access)?(?:_?key)?|secret_?access_?key)[\"']?[ \\t]*[:=][ \\t]*"
+	  "[\"']?\\K[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])",
+	  true, false, HELP_AWS },
+	{ "a GitHub token",
+	  "(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})", false,
+	  false, HELP_TOKEN },
+	{ "a Slack token", "(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}", false, false,
+	  HELP_TOKEN },
+	{ "a private key", "-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----", false, true,
+	  "replace the key pair now and remove the key from the file and from git history; "
+	  "secrets belong in the SOPS file (secrets.file)" },
+};
+#define NCREDENTIALS (sizeof(credentials) / sizeof(credentials[0]))
+
+/* The location of bytes [start, end) of f: 1-based line, columns in code points. */
+static struct loc span_loc(const struct srcfile *f, size_t start, size_t end)
+{
+	size_t offs[2] = { start, end > start ? end - 1 : start };
+	uint32_t line[2], col[2];
+	for (int k = 0; k < 2; k++) {
+		uint32_t lo = 0, hi = f->nlines ? f->nlines - 1 : 0;
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo + 1) / 2;
+			if (f->lines[mid] <= offs[k])
+				lo = mid;
+			else
+				hi = mid - 1;
+		}
+		size_t ls = f->nlines ? f->lines[lo] : 0;
+		line[k] = lo + 1;
+		col[k] = (uint32_t)utf8_count(f->data + ls, offs[k] - ls) + 1;
+	}
+	return (struct loc){ .file = f->id, .line = line[0], .col = col[0],
+			     .end_line = line[1], .end_col = col[1] };
+}
+
+/* Where the masked part of a match ends: for a private key, past its body. */
+static size_t mask_end(const struct srcfile *f, const struct credential *c, size_t end)
+{
+	if (!c->pem)
+		return end;
+	const char *stop = strstr(f->data + end, "-----END ");
+	return stop ? (size_t)(stop - f->data) : f->len;	/* no END: hide the rest */
+}
+
+static void scan_file(struct ctx *ctx, const struct srcfile *f, const char *env,
+		      struct rx *const *rx)
+{
+	for (size_t c = 0; c < NCREDENTIALS; c++) {
+		const struct credential *cr = &credentials[c];
+		size_t pos = 0;
+		while (pos < f->len) {
+			size_t s, e;
+			int m = rx_find(rx[c], f->data + pos, f->len - pos, &s, &e);
+			if (m < 0) {
+				diag_add(ctx, "SECRET001", env, (struct loc){ .file = f->id },
+					 "cannot tell whether the file holds %s: the pattern hit "
+					 "PCRE2's match limits", cr->what);
+				break;
+			}
+			if (m == 0)
+				break;
+			s += pos;
+			e += pos;
+			mask_add(ctx, f->id, cr->pem ? e : s, mask_end(f, cr, e));
+			struct diag *d = diag_add(ctx, "SECRET001", env, span_loc(f, s, e),
+						  "%s is written in plain text", cr->what);
+			diag_help(ctx, d, "%s", cr->help);
+			pos = e;
+			if (e == s)	/* an empty match: step over one code point */
+				while (++pos < f->len && ((unsigned char)f->data[pos] & 0xc0) == 0x80)
+					;
+		}
+	}
+}
+
+static void scan_specs(struct ctx *ctx)
+{
+	struct rx *rx[NCREDENTIALS] = { 0 };
+	for (size_t c = 0; c < NCREDENTIALS; c++) {
+		char err[256];
+		const char *p = credentials[c].pattern;
+		rx[c] = rx_compile(p, strlen(p), credentials[c].icase, err, sizeof(err));
+		if (!rx[c])
+			BUG("credential pattern %zu does not compile: %s", c, err);
+	}
+	for (size_t i = 0; i < ctx->nenvs; i++) {
+		const struct env *e = ctx->envs[i];
+		if (e->file && e->file->data)
+			scan_file(ctx, e->file, e->name, rx);
+	}
+	/* _defaults.yaml is no environment's: findings there involve none in particular */
+	for (size_t f = 1; f < ctx->nfiles; f++) {
+		const struct srcfile *sf = ctx->files[f];
+		if (sf && sf->data && strcmp(sf->path, "environments/_defaults.yaml") == 0) {
+			scan_file(ctx, sf, NULL, rx);
+			break;
+		}
+	}
+	for (size_t c = 0; c < NCREDENTIALS; c++)
+		rx_free(rx[c]);
+}
+
+/* ---- SECRET003: the KMS key's account and region ---- */
+
+/* arn:<partition>:kms:<region>:<account>:<resource>: the region and account fields. */
+static bool kms_arn_parts(const char *arn, const char **region, size_t *rlen,
+			  const char **account, size_t *alen)
+{
+	const char *f[6];
+	size_t n = 0;
+	f[n++] = arn;
+	for (const char *p = arn; *p && n < 6; p++)
+		if (*p == ':')
+			f[n++] = p + 1;
+	if (n < 6 || strncmp(arn, "arn:", 4) != 0 || strncmp(f[2], "kms:", 4) != 0)
+		return false;
+	*region = f[3];
+	*rlen = (size_t)(f[4] - f[3] - 1);
+	*account = f[4];
+	*alen = (size_t)(f[5] - f[4] - 1);
+	return true;
+}
+
+static bool span_eq(const char *a, size_t alen, const char *b)
+{
+	return strlen(b) == alen && memcmp(a, b, alen) == 0;
+}
+
+static void check_kms(struct ctx *ctx, struct env *e)
+{
+	const struct node *arn = node_path(e->resolved, "secrets.kms_key_arn");
+	const struct node *reg = node_path(e->resolved, "aws.region");
+	const struct node *acc = node_path(e->resolved, "aws.account_id");
+	if (!arn || arn->kind != NODE_STR || !reg || reg->kind != NODE_STR || !acc ||
+	    acc->kind != NODE_STR)
+		return;
+	const char *r, *a;
+	size_t rlen, alen;
+	if (!kms_arn_parts(arn->str, &r, &rlen, &a, &alen))
+		return;	/* the schema's pattern reports the shape */
+	bool other_region = !span_eq(r, rlen, reg->str);
+	bool other_account = !span_eq(a, alen, acc->str);
+	if (!other_region && !other_account)
+		return;
+	struct diag *d;
+	if (other_region && other_account)
+		d = diag_add(ctx, "SECRET003", e->name, arn->loc,
+			     "KMS key is in account '%.*s' and region '%.*s', but the environment "
+			     "is in account '%s' and region '%s'",
+			     (int)alen, a, (int)rlen, r, acc->str, reg->str);
+	else if (other_region)
+		d = diag_add(ctx, "SECRET003", e->name, arn->loc,
+			     "KMS key is in region '%.*s', but the environment is in '%s'",
+			     (int)rlen, r, reg->str);
+	else
+		d = diag_add(ctx, "SECRET003", e->name, arn->loc,
+			     "KMS key is in account '%.*s', but the environment is in account '%s'",
+			     (int)alen, a, acc->str);
+	if (other_account && acc->loc.line)
+		diag_note(ctx, d, acc->loc, "the environment's account is set here");
+	if (other_region && reg->loc.line)
+		diag_note(ctx, d, reg->loc, "the environment's region is set here");
+	diag_help(ctx, d, "use a key of account '%s' in '%s', and re-encrypt the secrets file "
+			  "for it (sops --rotate --in-place --add-kms NEW --rm-kms OLD)",
+		  acc->str, reg->str);
+}
+
+/* ---- SECRET002: the SOPS file is encrypted ---- */
+
+#define MAX_LISTED 4	/* keys or values named in notes; the rest are counted */
+
+static void mask_node(struct ctx *ctx, const struct node *n)
+{
+	const struct srcfile *f = srcfile_get(ctx, n->loc.file);
+	if (!f || n->loc.line == 0)
+		return;
+	size_t start = srcfile_offset(f, n->loc.line, n->loc.col);
+	uint32_t end_line = n->loc.end_line ? n->loc.end_line : n->loc.line;
+	size_t end = srcfile_offset(f, end_line, n->loc.end_col + 1);
+	if (end > start)
+		mask_add(ctx, f->id, start, end);
+}
+
+/* A value SOPS would have encrypted that is in clear text. */
+static bool leaf_exposed(const struct sops_leaf *l)
+{
+	return !l->empty && !l->encrypted && !l->clear;
+}
+
+/* How the file says what stays clear, for messages: "unencrypted_suffix '_unencrypted'". */
+static const char *option_text(struct arena *a, const struct sops_file *s)
+{
+	if (!s->option_node)
+		return "unencrypted_suffix '_unencrypted'";
+	return arena_printf(a, "%s '%s'", s->option, s->option_node->str);
+}
+
+/* The keys the file's option leaves in clear, for help lines; NULL when the option names
+ * the encrypted keys instead. */
+static const char *clear_keys(struct arena *a, const struct sops_file *s)
+{
+	if (!s->option_node)
+		return "a key ending in '_unencrypted'";
+	if (strcmp(s->option, "unencrypted_suffix") == 0)
+		return arena_printf(a, "a key ending in '%s'", s->option_node->str);
+	if (strcmp(s->option, "unencrypted_regex") == 0)
+		return arena_printf(a, "a key matching '%s'", s->option_node->str);
+	return NULL;
+}
+
+static void judge_file(struct ctx *ctx, struct env *e, const struct sops_file *s,
+		       const char *rel)
+{
+	bool judged = !s->unjudged;
+	for (size_t i = 0; i < s->nleaves; i++)
+		if (!s->leaves[i].empty && !s->leaves[i].encrypted &&
+		    (!judged || !s->leaves[i].clear))
+			mask_node(ctx, s->leaves[i].value);
+
+	if (!s->meta) {
+		struct diag *d = diag_add(ctx, "SECRET002", e->name,
+					  (struct loc){ .file = s->file->id },
+					  "secrets file is not SOPS-encrypted: it has no 'sops' "
+					  "metadata");
+		size_t shown = 0, exposed = 0;
+		for (size_t i = 0; i < s->nleaves; i++) {
+			const struct sops_leaf *l = &s->leaves[i];
+			if (!leaf_exposed(l))
+				continue;
+			if (shown++ < MAX_LISTED)
+				diag_note(ctx, d, l->value->loc, "'%s' is in clear text", l->path);
+			exposed++;
+		}
+		if (exposed > MAX_LISTED)
+			diag_note(ctx, d, (struct loc){ 0 }, "and %zu more values in clear text",
+				  exposed - MAX_LISTED);
+		diag_help(ctx, d, "encrypt it in place (sops --encrypt --in-place %s) and rotate "
+				  "every secret it held in clear",
+			  rel);
+		return;
+	}
+	if (!s->has_mac) {
+		struct diag *d = diag_add(ctx, "SECRET002", e->name, s->meta_key->loc,
+					  "the 'sops' metadata has no 'mac': the file is not as "
+					  "sops wrote it");
+		diag_help(ctx, d, "decrypt it with the key you have and encrypt it again "
+				  "(sops --encrypt --in-place %s)",
+			  rel);
+	}
+	if (s->unjudged) {
+		if (s->rx_error)
+			diag_add(ctx, "SECRET002", e->name, s->unjudged->loc,
+				 "cannot tell which values SOPS encrypts: %s", s->unjudged_why);
+		return;	/* comment-selected values: eragen cannot see comments */
+	}
+	for (size_t i = 0; i < s->nleaves; i++) {
+		const struct sops_leaf *l = &s->leaves[i];
+		if (l->empty || l->encrypted)
+			continue;
+		if (l->undecided) {
+			diag_add(ctx, "SECRET002", e->name, l->value->loc,
+				 "cannot tell whether SOPS encrypts '%s': %s hit PCRE2's match "
+				 "limits",
+				 l->path, s->option);
+			continue;
+		}
+		if (l->clear)
+			continue;
+		struct diag *d = diag_add(ctx, "SECRET002", e->name, l->value->loc,
+					  "'%s' is in clear text: SOPS encrypts it, but its value "
+					  "is not ENC[...]",
+					  l->path);
+		const char *clear = clear_keys(&ctx->perm, s);
+		if (clear)
+			diag_help(ctx, d, "set it with sops (sops %s) and rotate it; a value that is "
+					  "no secret may stay in clear under %s",
+				  rel, clear);
+		else
+			diag_help(ctx, d, "set it with sops (sops %s) and rotate it", rel);
+	}
+}
+
+/* ---- AUTH006: secret-bearing keys hold sops: references to keys that exist ---- */
+
+/* The keys marked "x-eragen-secret" in the schema, and the mode that uses each. */
+static const struct {
+	const char *path, *mode;
+} secret_keys[] = {
+	{ "auth.github.client_id", "github" },
+	{ "auth.github.client_secret", "github" },
+	{ "auth.cognito.client_secret", "cognito" },
+	{ "auth.dummy.password", "dummy" },
+};
+
+#define SOPS_PREFIX "sops:"
+
+/* The leaf path nearest to key (a likely typo), or NULL. */
+static const char *nearest_key(const struct sops_file *s, const char *key, size_t len)
+{
+	const char *best = NULL;
+	size_t best_d = 3;
+	for (size_t i = 0; i < s->nleaves; i++) {
+		const char *p = s->leaves[i].path;
+		size_t d = edit_distance(key, len, p, strlen(p));
+		if (d < best_d) {
+			best_d = d;
+			best = p;
+		}
+	}
+	return best;
+}
+
+/* A note at the secrets file listing its keys (names only: SOPS keeps them in clear). */
+static void note_keys(struct ctx *ctx, struct diag *d, const struct sops_file *s)
+{
+	struct loc at = { .file = s->file->id };
+	if (s->nleaves == 0) {
+		diag_note(ctx, d, at, "the secrets file holds no values");
+		return;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < s->nleaves && i < MAX_LISTED; i++)
+		sb_printf(&sb, "%s'%s'", i ? ", " : "", s->leaves[i].path);
+	if (s->nleaves > MAX_LISTED)
+		sb_printf(&sb, " and %zu more", s->nleaves - MAX_LISTED);
+	diag_note(ctx, d, at, "the secrets file holds %s", sb.buf);
+	sb_release(&sb);
+}
+
+static void check_ref(struct ctx *ctx, struct env *e, const char *path, const struct node *n,
+		      const struct sops_file *s, bool missing, const char *rel,
+		      const struct node *file_node)
+{
+	const char *key = n->str + strlen(SOPS_PREFIX);
+	size_t klen = n->len - strlen(SOPS_PREFIX);
+	const char *want = path + strlen("auth.");
+	struct diag *d;
+	if (klen == 0) {
+		d = diag_add(ctx, "AUTH006", e->name, n->loc, "'%s' is an empty 'sops:' reference",
+			     path);
+		diag_help(ctx, d, "name the key of the secrets file, e.g. \"sops:%s\"", want);
+		return;
+	}
+	if (missing) {
+		d = diag_add(ctx, "AUTH006", e->name, n->loc,
+			     "'%s' refers to '%.*s', but the secrets file '%s' does not exist", path,
+			     (int)klen, key, rel);
+		if (file_node->loc.line)
+			diag_note(ctx, d, file_node->loc, "'secrets.file' is set here");
+		diag_help(ctx, d, "create it with sops (sops %s) and add the key", rel);
+		return;
+	}
+	if (!s)
+		return;	/* the file cannot be used: reported where it was read */
+	const struct sops_leaf *l = sops_find(s, key, klen);
+	if (!l) {
+		bool branch = sops_is_branch(s, key, klen);
+		d = diag_add(ctx, "AUTH006", e->name, n->loc,
+			     branch ? "'%s' refers to '%.*s', which holds a mapping in '%s', not a "
+				      "value"
+				    : "'%s' refers to '%.*s', which is not in '%s'",
+			     path, (int)klen, key, s->file->path);
+		note_keys(ctx, d, s);
+		const char *near = branch ? NULL : nearest_key(s, key, klen);
+		if (near)
+			diag_help(ctx, d, "did you mean \"sops:%s\"?", near);
+		else
+			diag_help(ctx, d, "add the key with sops (sops %s), or fix the reference",
+				  s->file->path);
+		return;
+	}
+	if (l->clear && !l->empty && !l->encrypted) {
+		d = diag_add(ctx, "AUTH006", e->name, n->loc,
+			     "'%s' refers to '%.*s', which SOPS keeps in clear text (%s)", path,
+			     (int)klen, key, option_text(&ctx->perm, s));
+		mask_node(ctx, l->value);	/* it is a secret, whatever SOPS thinks */
+		diag_note(ctx, d, l->value->loc, "the value is here");
+		diag_help(ctx, d, "store the secret under a key SOPS encrypts, and rotate it");
+	}
+}
+
+static void check_refs(struct ctx *ctx, struct env *e, const struct sops_file *s,
+		       bool missing, const char *rel, const struct node *file_node)
+{
+	const char *mode = spec_str(e->resolved, "auth.mode");
+	for (size_t i = 0; i < sizeof(secret_keys) / sizeof(secret_keys[0]); i++) {
+		const char *path = secret_keys[i].path;
+		const struct node *n = node_path(e->resolved, path);
+		if (!n || n->kind != NODE_STR)
+			continue;
+		if (n->len < strlen(SOPS_PREFIX) ||
+		    memcmp(n->str, SOPS_PREFIX, strlen(SOPS_PREFIX)) != 0) {
+			struct diag *d = diag_add(ctx, "AUTH006", e->name, n->loc,
+						  "'%s' holds a literal secret instead of a 'sops:' "
+						  "reference",
+						  path);
+			diag_help(ctx, d, "store the value in the secrets file with sops, write "
+					  "\"sops:%s\" here, and rotate it: it is in git history",
+				  path + strlen("auth."));
+			continue;
+		}
+		/* only the active mode's secrets are read at apply time */
+		if (mode && strcmp(mode, secret_keys[i].mode) == 0)
+			check_ref(ctx, e, path, n, s, missing, rel, file_node);
+	}
+}
+
+/* ---- the family ---- */
+
+static void check_sops(struct ctx *ctx, struct env *e)
+{
+	struct arena *a = &e->arena;
+	const struct node *fn = node_path(e->resolved, "secrets.file");
+	if (!fn || fn->kind != NODE_STR || fn->len == 0)
+		return;
+	/* an absolute path goes as it is: srcfile_read refuses it (SPEC012) */
+	const char *rel = fn->str[0] == '/' ? fn->str : arena_printf(a, "%s/%s", e->dir, fn->str);
+	bool missing;
+	struct sops_file *s = sops_read(ctx, a, rel, fn->loc.line ? fn->loc : (struct loc){ 0 },
+					&missing);
+	if (s)
+		judge_file(ctx, e, s, rel);
+	check_refs(ctx, e, s, missing, rel, fn);
+}
+
+static void secret_all(struct ctx *ctx)
+{
+	scan_specs(ctx);
+	for (size_t i = 0; i < ctx->nenvs; i++) {
+		struct env *e = ctx->envs[i];
+		if (!e->resolved || e->invalid)
+			continue;
+		check_kms(ctx, e);
+		check_sops(ctx, e);
+	}
+}
+
+static const char *const secret_rules[] = { "SECRET001", "SECRET002", "SECRET003", "AUTH006",
+					    NULL };
+const struct check check_secret = { "secret", NULL, secret_all, secret_rules };

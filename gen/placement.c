@@ -1,0 +1,722 @@
+/*
+ * placement.c - the placement matrix (DESIGN 5), built from a resolved, schema-valid spec
+ * and the data tables: node groups with the labels their nodes carry and their taints,
+ * workloads with their node selectors and tolerations, and which groups each can land on.
+ * Also the pure helpers the SCHED rules share, and the text of `show --placement`.
+ *
+ * Consumes env->resolved (read only) and data_get(); produces a struct placement in
+ * env->arena. Without the data tables, instance types are unknown (arch amd64) and the
+ * chart adds no tolerations; the matrix is still built.
+ */
+#include "placement.h"
+
+#include <ctype.h>
+#include <string.h>
+
+/* ---- pure helpers ---- */
+
+/* a equals b ignoring case and '_' (NO_SCHEDULE, NoSchedule, noschedule). */
+static bool loose_eq(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == '_')
+			a++;
+		while (*b == '_')
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return false;
+		a++, b++;
+	}
+}
+
+const char *taint_effect_norm(const char *s)
+{
+	static const char *const effects[] = { "NoSchedule", "NoExecute", "PreferNoSchedule",
+					       NULL };
+	if (!s)
+		return NULL;
+	for (const char *const *e = effects; *e; e++)
+		if (loose_eq(s, *e))
+			return *e;
+	return NULL;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+bool toleration_matches(const struct toleration *t, const char *key, const char *value,
+			const char *effect)
+{
+	if (t->effect && *t->effect) {
+		const char *te = taint_effect_norm(t->effect);
+		const char *ne = taint_effect_norm(effect);
+		if (!te || !ne || strcmp(te, ne) != 0)
+			return false;
+	}
+	bool exists = t->op && strcmp(t->op, "Exists") == 0;
+	if (!t->key || !*t->key)
+		return exists;	/* an empty key with Exists tolerates everything */
+	if (!str_eq(t->key, key))
+		return false;
+	return exists || str_eq(t->value, value);
+}
+
+const char *toleration_text(struct arena *a, const struct toleration *t)
+{
+	bool exists = t->op && strcmp(t->op, "Exists") == 0;
+	const char *eff = t->effect && *t->effect ? t->effect : NULL;
+	if (!t->key || !*t->key)
+		return exists ? (eff ? arena_printf(a, "*:%s", eff) : "*") : "(nothing)";
+	if (exists)
+		return eff ? arena_printf(a, "%s:%s", t->key, eff) : arena_strdup(a, t->key);
+	return arena_printf(a, "%s=%s%s%s", t->key, t->value ? t->value : "", eff ? ":" : "",
+			    eff ? eff : "");
+}
+
+double alloc_cpu_m(uint32_t vcpu)
+{
+	double reserved = 0;
+	for (uint32_t core = 1; core <= vcpu; core++)
+		reserved += core == 1 ? 60 : core == 2 ? 10 : core <= 4 ? 5 : 2.5;
+	return (double)vcpu * 1000 - reserved - PL_DAEMONSET_CPU_M;
+}
+
+double alloc_mem_mib(uint32_t mem_mib, uint32_t max_pods)
+{
+	double kube_reserved = 255 + 11.0 * max_pods, eviction = 100;
+	return (double)mem_mib - kube_reserved - eviction - PL_DAEMONSET_MEM_MIB;
+}
+
+bool memory_bytes(const struct node *n, double *bytes)
+{
+	if (!n)
+		return false;
+	if (n->kind == NODE_INT || n->kind == NODE_FLOAT) {
+		*bytes = node_num(n);
+		return *bytes > 0;
+	}
+	if (n->kind != NODE_STR || n->len == 0)
+		return false;
+	double v = 0, scale = 1;
+	size_t i = 0;
+	bool digits = false;
+	for (; i < n->len && isdigit((unsigned char)n->str[i]); i++, digits = true)
+		v = v * 10 + (n->str[i] - '0');
+	if (i < n->len && n->str[i] == '.') {
+		double f = 0.1;
+		bool frac = false;
+		for (i++; i < n->len && isdigit((unsigned char)n->str[i]); i++, frac = true) {
+			v += (n->str[i] - '0') * f;
+			f /= 10;
+		}
+		if (!frac)
+			return false;
+	}
+	if (!digits)
+		return false;
+	if (i < n->len) {
+		const char *units = "KMGT";
+		const char *u = strchr(units, n->str[i]);
+		if (!u || !*u || i + 1 != n->len)
+			return false;
+		for (const char *p = units; p <= u; p++)
+			scale *= 1024;
+	}
+	*bytes = v * scale;
+	return *bytes > 0;
+}
+
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+	size_t m = strlen(suffix);
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+/* ns is the namespace itself or a subdomain of it. */
+static bool in_namespace(const char *ns, size_t n, const char *dom)
+{
+	size_t m = strlen(dom);
+	if (n == m && memcmp(ns, dom, n) == 0)
+		return true;
+	return n > m && ns[n - m - 1] == '.' && ends_with(ns, n, dom);
+}
+
+bool label_key_forbidden(const char *key)
+{
+	static const char *const allowed[] = {
+		"kubernetes.io/hostname", "kubernetes.io/arch", "kubernetes.io/os",
+		"node.kubernetes.io/instance-type", "topology.kubernetes.io/region",
+		"topology.kubernetes.io/zone", NULL,
+	};
+	const char *slash = strchr(key, '/');
+	if (!slash)
+		return false;
+	size_t n = (size_t)(slash - key);
+	if (!in_namespace(key, n, "kubernetes.io") && !in_namespace(key, n, "k8s.io"))
+		return false;
+	for (const char *const *a = allowed; *a; a++)
+		if (strcmp(key, *a) == 0)
+			return false;
+	static const char *const allowed_ns[] = { "beta.kubernetes.io",
+						  "failure-domain.beta.kubernetes.io", NULL };
+	for (const char *const *a = allowed_ns; *a; a++)
+		if (strlen(*a) == n && memcmp(key, *a, n) == 0)
+			return false;
+	return !in_namespace(key, n, "kubelet.kubernetes.io") &&
+	       !in_namespace(key, n, "node.kubernetes.io");
+}
+
+bool ami_type_gpu(const char *ami)
+{
+	return ami && (strstr(ami, "NVIDIA") || strcmp(ami, "AL2_x86_64_GPU") == 0);
+}
+
+/* ---- building the matrix ---- */
+
+static const char *node_s(const struct node *n)
+{
+	return n && n->kind == NODE_STR ? n->str : NULL;
+}
+
+/* The strings of a list node (non-strings skipped), arena-owned. */
+static const char *const *str_list(struct arena *a, const struct node *l, size_t *n)
+{
+	*n = 0;
+	if (!l || l->kind != NODE_SEQ || l->n == 0)
+		return NULL;
+	const char **v = arena_alloc(a, l->n * sizeof(*v));
+	for (size_t i = 0; i < l->n; i++)
+		if (l->items[i]->kind == NODE_STR)
+			v[(*n)++] = l->items[i]->str;
+	return v;
+}
+
+struct builder {
+	struct arena *a;
+	const struct data *d;
+	struct pl_label *labels;
+	size_t nlabels, caplabels;
+};
+
+static void add_label(struct builder *b, const char *key, const char *value,
+		      const struct node *at)
+{
+	for (size_t i = 0; i < b->nlabels; i++)
+		if (strcmp(b->labels[i].key, key) == 0 && strcmp(b->labels[i].value, value) == 0)
+			return;
+	struct pl_label l = { key, value, at };
+	ARENA_PUSH(b->a, b->labels, b->nlabels, b->caplabels, l);
+}
+
+static bool has_label_key(const struct builder *b, const char *key)
+{
+	for (size_t i = 0; i < b->nlabels; i++)
+		if (strcmp(b->labels[i].key, key) == 0)
+			return true;
+	return false;
+}
+
+static void build_group(struct builder *b, const struct placement *p, const struct node *spec,
+			struct pl_group *g)
+{
+	struct arena *a = b->a;
+	const struct node *cap = node_get(g->spec, "capacity");
+	g->spot = node_s(cap) && strcmp(cap->str, "spot") == 0;
+	g->capacity = cap;
+
+	const struct node *min = node_get(g->spec, "min");
+	const struct node *after = node_path(g->spec, "schedule.min_after");
+	if (min && min->kind == NODE_INT && min->v.i == 0)
+		g->zero = min;
+	else if (after && after->kind == NODE_INT && after->v.i == 0)
+		g->zero = after;
+
+	g->azs_at = node_get(g->spec, "azs");
+	if (!g->azs_at || g->azs_at->kind != NODE_SEQ)
+		g->azs_at = node_path(spec, "aws.azs");
+	g->azs = str_list(a, g->azs_at, &g->nazs);
+	g->types = str_list(a, node_get(g->spec, "instance_types"), &g->ntypes);
+
+	const struct node *ts = node_get(g->spec, "taints");
+	if (ts && ts->kind == NODE_SEQ && ts->n) {
+		g->taints = arena_alloc(a, ts->n * sizeof(*g->taints));
+		for (size_t i = 0; i < ts->n; i++) {
+			const struct node *t = ts->items[i];
+			const char *key = node_s(node_get(t, "key"));
+			const char *eff = taint_effect_norm(node_s(node_get(t, "effect")));
+			if (!key || !eff)
+				continue;
+			const char *val = node_s(node_get(t, "value"));
+			g->taints[g->ntaints++] = (struct pl_taint){ key, val ? val : "", eff, t };
+		}
+	}
+
+	/* the labels every node of the group carries: its own first, then those EKS and
+	 * the kubelet add (a spec label of the same key wins: kubelet flags come last) */
+	b->labels = NULL;
+	b->nlabels = b->caplabels = 0;
+	const struct node *ls = node_get(g->spec, "labels");
+	for (size_t i = 0; ls && ls->kind == NODE_MAP && i < ls->n; i++)
+		if (ls->items[i]->kind == NODE_STR)
+			add_label(b, ls->keys[i]->str, ls->items[i]->str, ls->items[i]);
+	g->nspec_labels = b->nlabels;
+	struct {
+		const char *key, *value;
+	} eks[] = {
+		{ "eks.amazonaws.com/capacityType", g->spot ? "SPOT" : "ON_DEMAND" },
+		{ "eks.amazonaws.com/nodegroup", arena_printf(a, "%s-%s", p->cluster, g->name) },
+		{ "kubernetes.io/os", "linux" },
+	};
+	for (size_t i = 0; i < sizeof(eks) / sizeof(eks[0]); i++)
+		if (!has_label_key(b, eks[i].key))
+			add_label(b, eks[i].key, eks[i].value, NULL);
+	bool own_type = has_label_key(b, "node.kubernetes.io/instance-type");
+	bool own_zone = has_label_key(b, "topology.kubernetes.io/zone");
+	bool own_arch = has_label_key(b, "kubernetes.io/arch");
+	for (size_t i = 0; i < g->ntypes && !own_type; i++)
+		add_label(b, "node.kubernetes.io/instance-type", g->types[i], NULL);
+	for (size_t i = 0; i < g->nazs && !own_zone; i++)
+		add_label(b, "topology.kubernetes.io/zone", g->azs[i], NULL);
+	for (size_t i = 0; i < g->ntypes && !own_arch; i++) {
+		const struct instance_info *it = data_instance(b->d, g->types[i]);
+		add_label(b, "kubernetes.io/arch",
+			  it && it->arch && strcmp(it->arch, "arm64") == 0 ? "arm64" : "amd64", NULL);
+	}
+	if (!own_arch && g->ntypes == 0)
+		add_label(b, "kubernetes.io/arch", "amd64", NULL);
+	g->labels = b->labels;
+	g->nlabels = b->nlabels;
+}
+
+static bool blocking(const struct pl_taint *t)
+{
+	return strcmp(t->effect, "PreferNoSchedule") != 0;
+}
+
+static bool group_has(const struct pl_group *g, const char *key, const char *value)
+{
+	for (size_t i = 0; i < g->nlabels; i++)
+		if (strcmp(g->labels[i].key, key) == 0 && strcmp(g->labels[i].value, value) == 0)
+			return true;
+	return false;
+}
+
+static struct pl_fit judge(const struct pl_workload *w, const struct pl_group *g)
+{
+	struct pl_fit f = { -1, -1 };
+	for (size_t i = 0; i < w->nselector && f.selector_miss < 0; i++)
+		if (!group_has(g, w->selector[i].key, w->selector[i].value))
+			f.selector_miss = (long)i;
+	for (size_t i = 0; i < g->ntaints && f.taint_miss < 0; i++) {
+		const struct pl_taint *t = &g->taints[i];
+		if (!blocking(t))
+			continue;
+		bool ok = false;
+		for (size_t k = 0; k < w->ntols && !ok; k++)
+			ok = toleration_matches(&w->tols[k].t, t->key, t->value, t->effect);
+		if (!ok)
+			f.taint_miss = (long)i;
+	}
+	return f;
+}
+
+const struct pl_group *placement_group(const struct placement *p, const char *name)
+{
+	for (size_t i = 0; name && i < p->ngroups; i++)
+		if (strcmp(p->groups[i].name, name) == 0)
+			return &p->groups[i];
+	return NULL;
+}
+
+static void add_tol(struct arena *a, struct pl_workload *w, size_t *cap, struct toleration t,
+		    enum pl_source from, const struct node *at)
+{
+	struct pl_toleration pt = { t, from, at };
+	ARENA_PUSH(a, w->tols, w->ntols, *cap, pt);
+}
+
+/* Selector and tolerations of a workload or profile from its placement fields m. */
+static void build_row(struct arena *a, struct placement *p, const struct chart_info *chart,
+		      struct pl_workload *w, const struct node *m)
+{
+	const struct node *ng = node_get(m, "node_group");
+	const struct node *sel = node_get(m, "node_selector");
+	const struct node *tol = node_get(m, "tolerations");
+	if (sel && sel->kind != NODE_MAP)
+		sel = NULL;
+	if (tol && tol->kind != NODE_SEQ)
+		tol = NULL;
+	w->group_at = node_s(ng) ? ng : NULL;
+	w->group = w->group_at ? placement_group(p, ng->str) : NULL;
+	w->resolved = sel || w->group || !w->group_at;
+
+	size_t cap = 0;
+	if (sel) {
+		w->selector_at = sel;
+		w->selector = arena_alloc(a, (sel->n + 1) * sizeof(*w->selector));
+		for (size_t i = 0; i < sel->n; i++)
+			if (sel->items[i]->kind == NODE_STR)
+				w->selector[w->nselector++] = (struct pl_label){
+					sel->keys[i]->str, sel->items[i]->str, sel->items[i]
+				};
+	} else if (w->group) {
+		const struct pl_group *g = w->group;
+		w->selector = g->labels;	/* the spec labels come first */
+		w->nselector = g->nspec_labels;
+	}
+	if (tol) {
+		w->tols_at = tol;
+		for (size_t i = 0; i < tol->n; i++) {
+			const struct node *t = tol->items[i];
+			struct toleration tt = {
+				node_s(node_get(t, "key")), node_s(node_get(t, "operator")),
+				node_s(node_get(t, "value")), node_s(node_get(t, "effect")),
+			};
+			if (!tt.op)
+				tt.op = "Equal";
+			if (taint_effect_norm(tt.effect))
+				tt.effect = taint_effect_norm(tt.effect);
+			add_tol(a, w, &cap, tt, PL_OWN, t);
+		}
+	} else if (w->group) {
+		for (size_t i = 0; i < w->group->ntaints; i++) {
+			const struct pl_taint *t = &w->group->taints[i];
+			struct toleration tt = { t->key, "Equal", t->value, t->effect };
+			add_tol(a, w, &cap, tt, PL_DERIVED, t->at);
+		}
+	}
+	for (size_t i = 0; chart && i < chart->ntolerations[w->wl]; i++)
+		add_tol(a, w, &cap, chart->tolerations[w->wl][i], PL_CHART, NULL);
+
+	if (!w->resolved)
+		return;
+	w->fit = arena_alloc(a, (p->ngroups + 1) * sizeof(*w->fit));
+	for (size_t g = 0; g < p->ngroups; g++) {
+		w->fit[g] = judge(w, &p->groups[g]);
+		w->nlands += placement_lands(w, g);
+	}
+}
+
+static bool has_own_placement(const struct node *profile)
+{
+	return node_get(profile, "node_group") || node_get(profile, "node_selector") ||
+	       node_get(profile, "tolerations");
+}
+
+const struct placement *placement_get(struct ctx *ctx, struct env *env)
+{
+	const struct node *spec = env->resolved;
+	if (!spec || env->invalid || env->abstract || spec->kind != NODE_MAP)
+		return NULL;
+	if (env->placement)
+		return env->placement;
+	struct arena *a = &env->arena;
+	struct placement *p = arena_alloc(a, sizeof(*p));
+	p->env = env;
+	p->cluster = spec_str(spec, "cluster.name");
+	if (!p->cluster)
+		p->cluster = arena_printf(a, "%s-%s", spec_str(spec, "app") ? spec_str(spec, "app")
+									 : "jupyterhub",
+					  env->name);
+	p->chart = spec_str(spec, "hub.chart_version");
+	const struct data *d = data_get(ctx);
+	const struct chart_info *chart = p->chart ? data_chart(d, p->chart) : NULL;
+	p->chart_known = chart != NULL;
+
+	struct builder b = { a, d, NULL, 0, 0 };
+	const struct node *groups = node_get(spec, "node_groups");
+	if (groups && groups->kind == NODE_MAP && groups->n) {
+		p->groups = arena_alloc(a, groups->n * sizeof(*p->groups));
+		for (size_t i = 0; i < groups->n; i++) {
+			if (groups->items[i]->kind != NODE_MAP)
+				continue;
+			struct pl_group *g = &p->groups[p->ngroups++];
+			g->name = groups->keys[i]->str;
+			g->key = groups->keys[i];
+			g->spec = groups->items[i];
+			build_group(&b, p, spec, g);
+		}
+	}
+
+	const struct node *placement = node_get(spec, "placement");
+	const struct node *profiles = node_path(spec, "hub.profiles");
+	if (profiles && profiles->kind != NODE_SEQ)
+		profiles = NULL;
+	p->nprofiles = profiles ? profiles->n : 0;
+	p->wls = arena_alloc(a, (WL_COUNT + p->nprofiles) * sizeof(*p->wls));
+	for (int wl = 0; wl < WL_COUNT; wl++) {
+		struct pl_workload *w = &p->wls[p->nwls++];
+		const struct node *m = node_get(placement, workload_names[wl]);
+		w->wl = (enum workload)wl;
+		w->label = workload_names[wl];
+		w->name = arena_printf(a, "'%s'", workload_names[wl]);
+		w->path = arena_printf(a, "placement.%s", workload_names[wl]);
+		/* findings point at the entry: the flow map after "hub:", else the key */
+		long k = node_index(placement, workload_names[wl]);
+		w->at = placement ? placement : spec;
+		if (m && k >= 0)
+			w->at = m->loc.line == placement->keys[k]->loc.line ? m : placement->keys[k];
+		if (m && m->kind == NODE_MAP)
+			build_row(a, p, chart, w, m);
+	}
+	p->profile_rows = arena_alloc(a, (p->nprofiles + 1) * sizeof(*p->profile_rows));
+	for (size_t i = 0; i < p->nprofiles; i++) {
+		const struct node *pr = profiles->items[i];
+		p->profile_rows[i] = &p->wls[WL_NOTEBOOK];
+		if (pr->kind != NODE_MAP || !has_own_placement(pr))
+			continue;
+		const char *slug = node_s(node_get(pr, "slug"));
+		struct pl_workload *w = &p->wls[p->nwls++];
+		w->wl = WL_NOTEBOOK;
+		w->label = arena_printf(a, "profile %s", slug ? slug : "?");
+		w->name = arena_printf(a, "profile '%s'", slug ? slug : "?");
+		w->path = arena_printf(a, "hub.profiles[%zu]", i);
+		w->at = pr;
+		w->profile = pr;
+		build_row(a, p, chart, w, pr);
+		p->profile_rows[i] = w;
+	}
+	env->placement = p;
+	return p;
+}
+
+/* ---- show --placement ---- */
+
+static void pad(struct strbuf *sb, size_t have, size_t want)
+{
+	for (; have < want; have++)
+		sb_putc(sb, ' ');
+}
+
+/* The values a group has for key, comma-separated; NULL if none. */
+static const char *group_values(struct arena *a, const struct pl_group *g, const char *key)
+{
+	struct strbuf v = STRBUF_INIT;
+	for (size_t i = 0; i < g->nlabels; i++)
+		if (strcmp(g->labels[i].key, key) == 0)
+			sb_printf(&v, "%s%s", v.len ? ", " : "", g->labels[i].value);
+	const char *r = v.len ? arena_strdup(a, v.buf) : NULL;
+	sb_release(&v);
+	return r;
+}
+
+static bool eks_label(const char *key)
+{
+	static const char *const keys[] = {
+		"eks.amazonaws.com/capacityType", "eks.amazonaws.com/nodegroup",
+		"node.kubernetes.io/instance-type", "topology.kubernetes.io/zone",
+		"kubernetes.io/arch", "kubernetes.io/os", NULL,
+	};
+	for (const char *const *k = keys; *k; k++)
+		if (strcmp(key, *k) == 0)
+			return true;
+	return false;
+}
+
+static void show_group(struct arena *a, struct strbuf *sb, const struct pl_group *g)
+{
+	sb_printf(sb, "  %s\n", g->name);
+	sb_printf(sb, "    capacity  %s, min %s, max %s", g->spot ? "spot" : "on_demand",
+		  node_display(a, node_get(g->spec, "min")),
+		  node_display(a, node_get(g->spec, "max")));
+	if (g->zero)
+		sb_printf(sb, ", can scale to zero (%s: 0)",
+			  g->zero == node_get(g->spec, "min") ? "min" : "schedule.min_after");
+	sb_puts(sb, "\n    labels    ");
+	if (g->nspec_labels == 0)
+		sb_puts(sb, "(none of its own)");
+	for (size_t i = 0; i < g->nspec_labels; i++)
+		sb_printf(sb, "%s%s=%s", i ? ", " : "", g->labels[i].key, g->labels[i].value);
+	sb_puts(sb, "\n    from EKS  ");
+	const char *seen[8];
+	size_t nseen = 0;
+	for (size_t i = g->nspec_labels; i < g->nlabels; i++) {
+		const char *key = g->labels[i].key;
+		bool done = false;
+		for (size_t k = 0; k < nseen; k++)
+			done = done || strcmp(seen[k], key) == 0;
+		if (done || nseen == 8)
+			continue;
+		seen[nseen++] = key;
+		sb_printf(sb, "%s%s=%s", nseen > 1 ? "\n              " : "", key,
+			  group_values(a, g, key));
+	}
+	sb_puts(sb, "\n    taints    ");
+	if (g->ntaints == 0)
+		sb_puts(sb, "none");
+	for (size_t i = 0; i < g->ntaints; i++)
+		sb_printf(sb, "%s%s=%s:%s", i ? ", " : "", g->taints[i].key, g->taints[i].value,
+			  g->taints[i].effect);
+	sb_putc(sb, '\n');
+}
+
+/* Why w cannot land on group gi: the selector's reason and the taint's, joined by sep. */
+static const char *why_not(struct arena *a, const struct placement *p,
+			   const struct pl_workload *w, size_t gi, const char *sep)
+{
+	const struct pl_group *g = &p->groups[gi];
+	const struct pl_fit *f = &w->fit[gi];
+	struct strbuf why = STRBUF_INIT;
+	if (f->selector_miss >= 0) {
+		const struct pl_label *s = &w->selector[f->selector_miss];
+		const char *has = group_values(a, g, s->key);
+		sb_printf(&why, "selector %s=%s does not match", s->key, s->value);
+		if (has)
+			sb_printf(&why, " (here: %s)", has);
+		else
+			sb_printf(&why, " (no label %s here)", s->key);
+	}
+	if (f->taint_miss >= 0) {
+		const struct pl_taint *t = &g->taints[f->taint_miss];
+		sb_printf(&why, "%sno toleration for %s=%s:%s", why.len ? sep : "", t->key,
+			  t->value, t->effect);
+	}
+	const char *r = arena_strdup(a, why.buf ? why.buf : "");
+	sb_release(&why);
+	return r;
+}
+
+static const char *source_text(struct arena *a, const struct pl_workload *w,
+			       enum pl_source from)
+{
+	switch (from) {
+	case PL_OWN:
+		return arena_printf(a, "%s.tolerations", w->path);
+	case PL_DERIVED:
+		return arena_printf(a, "from node group '%s'", w->group ? w->group->name : "?");
+	case PL_CHART:
+		return "added by the chart";
+	}
+	return "";
+}
+
+static void show_row(const struct ctx *ctx, struct arena *a, struct strbuf *sb,
+		     const struct placement *p, const struct pl_workload *w)
+{
+	(void)ctx;
+	sb_printf(sb, "  %s", w->label);
+	if (w->group_at)
+		sb_printf(sb, "  (node_group: %s)", w->group_at->str);
+	sb_putc(sb, '\n');
+	if (!w->resolved) {
+		sb_printf(sb, "    node group '%s' does not exist: it cannot be placed\n",
+			  w->group_at->str);
+		return;
+	}
+	sb_puts(sb, "    selector     ");
+	if (w->nselector == 0)
+		sb_puts(sb, "(none: any node)");
+	for (size_t i = 0; i < w->nselector; i++)
+		sb_printf(sb, "%s%s=%s", i ? ", " : "", w->selector[i].key, w->selector[i].value);
+	if (w->nselector)
+		sb_printf(sb, "  (%s)", w->selector_at ? arena_printf(a, "%s.node_selector", w->path)
+						       : arena_printf(a, "labels of '%s'",
+								      w->group->name));
+	sb_putc(sb, '\n');
+	bool only_eks = w->nselector > 0;
+	for (size_t i = 0; i < w->nselector; i++)
+		only_eks = only_eks && eks_label(w->selector[i].key);
+	if (only_eks) {
+		sb_printf(sb, "                 no label of the spec: %s set by EKS or the "
+			      "kubelet, so any node\n"
+			      "                 group with ", w->nselector == 1 ? "it is" : "they are");
+		for (size_t i = 0; i < w->nselector; i++)
+			sb_printf(sb, "%s%s=%s", i ? ", " : "", w->selector[i].key,
+				  w->selector[i].value);
+		sb_puts(sb, ", present or future, qualifies\n");
+	}
+	sb_puts(sb, "    tolerations  ");
+	if (w->ntols == 0)
+		sb_puts(sb, "none");
+	for (size_t i = 0; i < w->ntols; i++)
+		sb_printf(sb, "%s%s  (%s)", i ? "\n                 " : "",
+			  toleration_text(a, &w->tols[i].t), source_text(a, w, w->tols[i].from));
+	sb_putc(sb, '\n');
+	sb_puts(sb, "    lands on     ");
+	if (w->nlands == 0)
+		sb_puts(sb, "NO node group: its pods stay Pending");
+	for (size_t g = 0, k = 0; g < p->ngroups; g++)
+		if (placement_lands(w, g))
+			sb_printf(sb, "%s%s", k++ ? ", " : "", p->groups[g].name);
+	sb_putc(sb, '\n');
+	size_t width = 0;
+	for (size_t g = 0; g < p->ngroups; g++)
+		if (!placement_lands(w, g) && strlen(p->groups[g].name) > width)
+			width = strlen(p->groups[g].name);
+	bool first = true;
+	for (size_t g = 0; g < p->ngroups; g++) {
+		if (placement_lands(w, g))
+			continue;
+		const char *name = p->groups[g].name;
+		sb_puts(sb, first ? "    not on       " : "                 ");
+		first = false;
+		sb_printf(sb, "%s:", name);
+		pad(sb, strlen(name), width);
+		struct strbuf sep = STRBUF_INIT;
+		sb_putc(&sep, '\n');
+		pad(&sep, 0, 17 + width + 2);
+		sb_printf(sb, " %s\n", why_not(a, p, w, g, sep.buf));
+		sb_release(&sep);
+	}
+}
+
+void placement_show(const struct ctx *ctx, const struct placement *p, struct strbuf *sb)
+{
+	struct arena a;
+	arena_init(&a);
+	sb_printf(sb, "placement of '%s' (cluster %s, daskhub chart %s%s)\n\n", p->env->name,
+		  p->cluster, p->chart ? p->chart : "?",
+		  p->chart_known ? "" : ": its own tolerations are not known");
+
+	/* the summary: one line per workload */
+	size_t width = 8;
+	for (size_t i = 0; i < p->nwls; i++)
+		if (strlen(p->wls[i].label) > width)
+			width = strlen(p->wls[i].label);
+	sb_puts(sb, "WORKLOAD");
+	pad(sb, 8, width + 2);
+	sb_puts(sb, "LANDS ON\n");
+	for (size_t i = 0; i < p->nwls; i++) {
+		const struct pl_workload *w = &p->wls[i];
+		sb_puts(sb, w->label);
+		pad(sb, strlen(w->label), width + 2);
+		if (!w->resolved)
+			sb_puts(sb, "(unknown node group)");
+		else if (w->nlands == 0)
+			sb_puts(sb, "-");
+		for (size_t g = 0, k = 0; w->resolved && g < p->ngroups; g++)
+			if (placement_lands(w, g))
+				sb_printf(sb, "%s%s", k++ ? ", " : "", p->groups[g].name);
+		sb_putc(sb, '\n');
+	}
+	bool shared = false;
+	for (size_t i = 0; i < p->nprofiles; i++)
+		shared = shared || p->profile_rows[i] == &p->wls[WL_NOTEBOOK];
+	if (p->nprofiles && shared) {
+		sb_puts(sb, "(profiles without a placement of their own use notebook's:");
+		const struct node *profiles = node_path(p->env->resolved, "hub.profiles");
+		for (size_t i = 0; i < p->nprofiles; i++)
+			if (p->profile_rows[i] == &p->wls[WL_NOTEBOOK])
+				sb_printf(sb, " %s",
+					  node_s(node_get(profiles->items[i], "slug"))
+						  ? node_get(profiles->items[i], "slug")->str
+						  : "?");
+		sb_puts(sb, ")\n");
+	}
+
+	sb_puts(sb, "\nnode groups\n");
+	for (size_t g = 0; g < p->ngroups; g++)
+		show_group(&a, sb, &p->groups[g]);
+
+	sb_puts(sb, "\nworkloads\n");
+	for (size_t i = 0; i < p->nwls; i++) {
+		if (i)
+			sb_putc(sb, '\n');
+		show_row(ctx, &a, sb, p, &p->wls[i]);
+	}
+	arena_release(&a);
+}
