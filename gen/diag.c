@@ -101,7 +101,7 @@ static bool same_finding(const struct diag *a, const struct diag *b)
 	       a->loc.col == b->loc.col && strcmp(a->msg, b->msg) == 0;
 }
 
-static void add_env(struct ctx *ctx, struct diag *d, const char *env)
+void diag_env(struct ctx *ctx, struct diag *d, const char *env)
 {
 	for (size_t i = 0; i < d->nenvs; i++)
 		if (strcmp(d->envs[i], env) == 0)
@@ -187,7 +187,7 @@ void diag_finish(struct ctx *ctx)
 		if (out > 0 && same_finding(ctx->diags[out - 1], d)) {
 			struct diag *keep = ctx->diags[out - 1];
 			for (size_t k = 0; k < d->nenvs; k++)
-				add_env(ctx, keep, d->envs[k]);
+				diag_env(ctx, keep, d->envs[k]);
 			keep->suppressed = keep->suppressed && d->suppressed;
 			continue;
 		}

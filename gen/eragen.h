@@ -199,6 +199,8 @@ struct diag *diag_vadd(struct ctx *ctx, const char *rule, const char *env, struc
 void diag_note(struct ctx *ctx, struct diag *d, struct loc loc, const char *fmt, ...)
 	ATTR_PRINTF(4, 5);
 void diag_help(struct ctx *ctx, struct diag *d, const char *fmt, ...) ATTR_PRINTF(3, 4);
+/* One more environment the finding involves (cross-environment rules name both). */
+void diag_env(struct ctx *ctx, struct diag *d, const char *env);
 /* Merge duplicates (same rule, location and message: an inherited value judged in several
  * environments), apply severities per tier, sort by file, line, column, rule. */
 void diag_finish(struct ctx *ctx);

@@ -1,7 +1,98 @@
 /*
- * check/dns.c - DNS001-DNS002 (domain and certificate).
+ * check/dns.c - DNS001-DNS002: the hub's domain, its Route 53 zone and its certificate.
+ *
+ * Consumes the resolved, schema-valid domain block (name, tls, route53_zone) of each
+ * environment; produces diagnostics only. Names are compared as DNS compares them:
+ * case-insensitively, a trailing root dot ignored. Without domain.name the hub is served
+ * on the load balancer's hostname and neither rule applies.
  */
 #include "eragen.h"
 
-static const char *const dns_rules[] = { NULL };
-const struct check check_dns = { "dns", NULL, NULL, dns_rules };
+#include <string.h>
+
+static char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* The length of a domain name without its trailing root dot. */
+static size_t dns_len(const struct node *n)
+{
+	return n->len > 0 && n->str[n->len - 1] == '.' ? n->len - 1 : n->len;
+}
+
+/* Is zone the name itself or one of its parent domains (a suffix at a label boundary)? */
+static bool zone_holds(const struct node *zone, const struct node *name)
+{
+	size_t zl = dns_len(zone), nl = dns_len(name);
+	if (zl == 0 || zl > nl)
+		return false;
+	for (size_t i = 0; i < zl; i++)
+		if (lower(zone->str[i]) != lower(name->str[nl - zl + i]))
+			return false;
+	return zl == nl || name->str[nl - zl - 1] == '.';
+}
+
+/* The parent domain of a name ("hub.example.org" -> "example.org"), or NULL. */
+static const char *parent_domain(struct ctx *ctx, const struct node *name)
+{
+	size_t nl = dns_len(name);
+	const char *dot = memchr(name->str, '.', nl);
+	if (!dot || !memchr(dot + 1, '.', nl - (size_t)(dot + 1 - name->str)))
+		return NULL;	/* "example.org" has no parent zone worth naming */
+	return arena_strndup(&ctx->perm, dot + 1, nl - (size_t)(dot + 1 - name->str));
+}
+
+static const struct node *str_at(const struct node *spec, const char *path)
+{
+	const struct node *n = node_path(spec, path);
+	return n && n->kind == NODE_STR ? n : NULL;
+}
+
+static void dns_env(struct ctx *ctx, struct env *e)
+{
+	if (!e->resolved || e->invalid || e->abstract)
+		return;
+	const struct node *name = str_at(e->resolved, "domain.name");
+	const struct node *tls = str_at(e->resolved, "domain.tls");
+	const struct node *zone = str_at(e->resolved, "domain.route53_zone");
+	if (!name || dns_len(name) == 0)
+		return;
+	const char *parent = parent_domain(ctx, name);
+
+	if (tls && strcmp(tls->str, "acm") == 0 && !zone) {
+		struct diag *d = diag_add(ctx, "DNS001", e->name, tls->loc,
+					  "tls is 'acm' but domain.route53_zone is not set: the "
+					  "certificate's validation record for '%s' must be created "
+					  "by hand while the apply waits",
+					  name->str);
+		if (parent)
+			diag_help(ctx, d, "set domain.route53_zone to the Route 53 zone that holds "
+					  "'%s', e.g. '%s'",
+				  name->str, parent);
+		else
+			diag_help(ctx, d, "set domain.route53_zone to the Route 53 zone that holds "
+					  "'%s'",
+				  name->str);
+	}
+
+	if (zone && !zone_holds(zone, name)) {
+		struct diag *d = diag_add(ctx, "DNS002", e->name, zone->loc,
+					  "Route 53 zone '%s' cannot hold '%s': it is neither that "
+					  "name nor a parent domain of it",
+					  zone->str, name->str);
+		if (name->loc.line)
+			diag_note(ctx, d, name->loc, "domain.name set here");
+		if (parent)
+			diag_help(ctx, d, "set domain.route53_zone to the zone of '%s', e.g. "
+					  "'%s'",
+				  name->str, parent);
+		else
+			diag_help(ctx, d, "set domain.route53_zone to '%s' or the zone that holds "
+					  "it",
+				  name->str);
+	}
+}
+
+static const char *const dns_rules[] = { "DNS001", "DNS002", NULL };
+const struct check check_dns = { "dns", dns_env, NULL, dns_rules };
