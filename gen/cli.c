@@ -256,6 +256,19 @@ int run_front(struct ctx *ctx, int nenv, char **envs)
 	}
 	ctx->all_rules_ran = !ctx->opt.only && !ctx->opt.skip && !ctx->opt.envs;
 
+	/* An unusable --base is a usage error (exit 2), found before any check runs. */
+	if (ctx->opt.base) {
+		size_t before = ctx->ndiags;
+		struct baseline *b = repo_baseline_open(ctx, ctx->opt.base);
+		if (!b) {
+			for (size_t i = before; i < ctx->ndiags; i++)
+				fprintf(stderr, "eragen: %s\n", ctx->diags[i]->msg);
+			ctx->ndiags = before;
+			return EXIT_USAGE;
+		}
+		repo_baseline_release(b);
+	}
+
 	envs_resolve(ctx);
 	checks_run(ctx);
 	suppress_apply(ctx);

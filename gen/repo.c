@@ -1,6 +1,7 @@
 /*
  * repo.c - everything eragen asks of git, through libgit2 (the only file including
- * <git2.h>): finding the repository. Handles are released on one path in each function.
+ * <git2.h>): finding the repository, and reading files of the baseline revision. Handles
+ * are released on one path in each function (the baseline's at repo_baseline_release).
  */
 #include "repo.h"
 
@@ -72,4 +73,187 @@ out:
 	git_buf_dispose(&buf);
 	git_libgit2_shutdown();
 	return root;
+}
+
+/* ---- the baseline ---- */
+
+struct baseline {
+	git_repository *repo;
+	git_tree *tree;		/* ctx->root's directory at the revision; NULL: absent there */
+	/* the tree of the last first-level directory looked up ("environments"): libgit2
+	 * does not cache trees that large, and every lookup passes through it */
+	char dir_name[256];
+	bool dir_valid;
+	git_tree *dir_tree;	/* NULL: no such directory */
+	git_blob *blob;		/* the last file read */
+	const char *name;	/* "HEAD" or the --base argument */
+};
+
+/* The message libgit2 left, copied (cleanup may replace it). */
+static void git_message(char *buf, size_t size)
+{
+	const git_error *e = git_error_last();
+	snprintf(buf, size, "%s", e && e->message ? e->message : "unknown error");
+}
+
+/* The tree at path (relative to tree) into *out, or NULL when there is none. */
+static int subtree(git_repository *repo, git_tree *tree, const char *path, git_tree **out)
+{
+	git_tree_entry *entry = NULL;
+	*out = NULL;
+	int rc = git_tree_entry_bypath(&entry, tree, path);
+	if (rc == GIT_ENOTFOUND)
+		return 0;
+	if (rc != 0)
+		return rc;
+	if (git_tree_entry_type(entry) == GIT_OBJECT_TREE)
+		rc = git_tree_lookup(out, repo, git_tree_entry_id(entry));
+	git_tree_entry_free(entry);
+	return rc;
+}
+
+/*
+ * Nothing here allocates from eragen's arenas while libgit2 objects are open, so running
+ * out of memory (which unwinds to main) cannot leak them; problems are reported once
+ * everything is released.
+ */
+struct baseline *repo_baseline_open(struct ctx *ctx, const char *rev)
+{
+	struct baseline *b = arena_alloc(&ctx->perm, sizeof(*b));
+	char why[256] = "the repository has no work tree holding the environments";
+	char top[PATH_MAX];
+	git_buf buf = { 0 };
+	git_object *obj = NULL;
+	git_tree *root = NULL;
+	bool ok = false;
+
+	b->name = rev ? rev : "HEAD";
+	git_libgit2_init();
+	if (git_repository_discover(&buf, ctx->root, 0, NULL) != 0 ||
+	    git_repository_open(&b->repo, buf.ptr) != 0) {
+		if (rev)
+			snprintf(why, sizeof(why), "'%s' is not in a git repository", ctx->root);
+		goto out;
+	}
+	const char *wd = git_repository_workdir(b->repo);
+	if (!wd || !realpath(wd, top))
+		goto out;
+	size_t tl = strlen(top);
+	if (strcmp(top, "/") == 0)
+		tl = 0;
+	if (strncmp(ctx->root, top, tl) != 0 || (ctx->root[tl] != '\0' && ctx->root[tl] != '/'))
+		goto out;	/* the root is not inside the work tree: no baseline */
+	if (!rev && git_repository_head_unborn(b->repo) != 0)
+		goto out;	/* no commit yet: nothing to compare with */
+	if (git_revparse_single(&obj, b->repo, b->name) != 0 ||
+	    git_object_peel((git_object **)&root, obj, GIT_OBJECT_TREE) != 0) {
+		if (rev) {
+			char msg[200];
+			git_message(msg, sizeof(msg));
+			snprintf(why, sizeof(why), "it is not a revision of this repository (%s)",
+				 msg);
+		}
+		goto out;
+	}
+	if (ctx->root[tl] == '\0') {
+		b->tree = root;
+		root = NULL;
+	} else if (subtree(b->repo, root, ctx->root + tl + 1, &b->tree) != 0) {
+		goto out;	/* b->tree NULL without an error: the directory is new */
+	}
+	ok = true;
+out:
+	git_tree_free(root);
+	git_object_free(obj);
+	git_buf_dispose(&buf);
+	if (!ok) {
+		repo_baseline_release(b);
+		if (rev)
+			diag_add(ctx, "SPEC012", NULL, (struct loc){ 0 },
+				 "--base '%s' cannot be used: %s", rev, why);
+		return NULL;
+	}
+	return b;
+}
+
+const char *repo_baseline_name(const struct baseline *b)
+{
+	return b->name;
+}
+
+/* The entry at relpath, as git_tree_entry_bypath (0, or GIT_ENOTFOUND, or an error). */
+static int baseline_entry(struct baseline *b, const char *relpath, git_tree_entry **out)
+{
+	if (!b->tree)
+		return GIT_ENOTFOUND;
+	const char *slash = strchr(relpath, '/');
+	if (!slash)
+		return git_tree_entry_bypath(out, b->tree, relpath);
+	size_t n = (size_t)(slash - relpath);
+	if (n == 0 || n >= sizeof(b->dir_name))
+		return GIT_ENOTFOUND;
+	if (!b->dir_valid || strncmp(b->dir_name, relpath, n) != 0 || b->dir_name[n] != '\0') {
+		git_tree_free(b->dir_tree);
+		b->dir_tree = NULL;
+		memcpy(b->dir_name, relpath, n);
+		b->dir_name[n] = '\0';
+		b->dir_valid = subtree(b->repo, b->tree, b->dir_name, &b->dir_tree) == 0;
+		if (!b->dir_valid)
+			return -1;
+	}
+	if (!b->dir_tree)
+		return GIT_ENOTFOUND;
+	return git_tree_entry_bypath(out, b->dir_tree, slash + 1);
+}
+
+static bool is_file(const git_tree_entry *entry)
+{
+	git_filemode_t mode = git_tree_entry_filemode(entry);
+	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+const char *repo_baseline_read(struct baseline *b, const char *relpath, size_t *len)
+{
+	git_tree_entry *entry = NULL;
+	const char *data = NULL;
+
+	git_blob_free(b->blob);
+	b->blob = NULL;
+	if (baseline_entry(b, relpath, &entry) != 0)
+		return NULL;
+	if (is_file(entry) && git_blob_lookup(&b->blob, b->repo, git_tree_entry_id(entry)) == 0) {
+		*len = (size_t)git_blob_rawsize(b->blob);
+		data = git_blob_rawcontent(b->blob);
+	}
+	git_tree_entry_free(entry);
+	return data;
+}
+
+bool repo_baseline_same(struct baseline *b, const char *relpath, const char *data, size_t len)
+{
+	git_tree_entry *entry = NULL;
+	git_oid oid;
+	int rc = baseline_entry(b, relpath, &entry);
+	if (rc != 0)
+		return !data && rc == GIT_ENOTFOUND;
+	bool same = data && is_file(entry) &&
+		    git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) == 0 &&
+		    git_oid_equal(&oid, git_tree_entry_id(entry));
+	git_tree_entry_free(entry);
+	return same;
+}
+
+void repo_baseline_release(struct baseline *b)
+{
+	if (!b)
+		return;
+	git_blob_free(b->blob);
+	git_tree_free(b->dir_tree);
+	git_tree_free(b->tree);
+	git_repository_free(b->repo);
+	b->blob = NULL;
+	b->dir_tree = NULL;
+	b->tree = NULL;
+	b->repo = NULL;
+	git_libgit2_shutdown();
 }

@@ -13,4 +13,34 @@
  */
 const char *repo_find_root(struct ctx *ctx, const char *start);
 
+/*
+ * The baseline: the tree of a revision, for the rules that judge a change rather than a
+ * state (DRIFT003, DRIFT007). rev is the --base argument, NULL for HEAD. Paths given to
+ * repo_baseline_read are relative to ctx->root, which may be a subdirectory of the work
+ * tree (the prefix is added here).
+ *
+ * No baseline is not an error: outside a repository, with an unborn HEAD, or when ctx->root
+ * lies outside the work tree, repo_baseline_open returns NULL silently. An explicit rev
+ * that cannot be used (unknown, not a commit, no repository to look in) is a user error:
+ * reported as SPEC012 without a location, then NULL. The handle owns libgit2 objects:
+ * release it on every path.
+ */
+struct baseline;
+struct baseline *repo_baseline_open(struct ctx *ctx, const char *rev);
+/* The revision as shown in paths and messages: "HEAD" or the --base argument. */
+const char *repo_baseline_name(const struct baseline *b);
+/*
+ * The bytes of relpath at the baseline (not NUL-terminated), valid until the next read or
+ * the release; NULL when the path is absent there or not a regular file (a directory, a
+ * symlink, a submodule), or cannot be read.
+ */
+const char *repo_baseline_read(struct baseline *b, const char *relpath, size_t *len);
+/*
+ * Whether relpath holds exactly data[0..len) at the baseline (compared by blob ID, without
+ * reading the blob); data NULL asks whether it is absent there too. Lets callers skip
+ * environments whose inputs did not change.
+ */
+bool repo_baseline_same(struct baseline *b, const char *relpath, const char *data, size_t len);
+void repo_baseline_release(struct baseline *b);
+
 #endif

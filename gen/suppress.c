@@ -224,9 +224,16 @@ static void collect_inline(struct ctx *ctx, const struct srcfile *f, struct supp
 
 /* ---- paths: dotted, with [i] indexes and "quoted" keys ---- */
 
-static const struct node *path_lookup(const struct node *root, const char *p)
+/*
+ * The node at path p, or NULL. A value no file wrote (a schema default, a derived value)
+ * has no line: *written is then its nearest ancestor that has one, where findings about
+ * it are reported.
+ */
+static const struct node *path_lookup(const struct node *root, const char *p,
+				      const struct node **written)
 {
 	const struct node *n = root;
+	*written = n && n->loc.line ? n : NULL;
 	while (n && *p) {
 		if (*p == '[') {
 			char *end;
@@ -251,6 +258,8 @@ static const struct node *path_lookup(const struct node *root, const char *p)
 			key[k] = '\0';
 			n = node_get(n, key);
 		}
+		if (n && n->loc.line)
+			*written = n;
 		if (*p == '.')
 			p++;
 	}
@@ -279,9 +288,12 @@ static bool entry_covers(const struct supp *s, const struct env *e, const struct
 		return false;
 	if (!s->path)
 		return true;
-	const struct node *target = e->resolved ? path_lookup(e->resolved, s->path) : NULL;
+	const struct node *written = NULL;
+	const struct node *target = e->resolved ? path_lookup(e->resolved, s->path, &written) : NULL;
 	if (!target && e->root)
-		target = path_lookup(e->root, s->path);
+		target = path_lookup(e->root, s->path, &written);
+	if (target && !target->loc.line)
+		target = written;	/* a default: reported at the nearest key a file wrote */
 	return target && (loc_within(&d->loc, &target->loc) ||
 			  (d->loc.file == target->loc.file && d->loc.line == target->loc.line));
 }

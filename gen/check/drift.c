@@ -1,7 +1,613 @@
 /*
- * check/drift.c - DRIFT001-DRIFT004, DRIFT007 (drift-prone values, changes against the baseline).
+ * check/drift.c - DRIFT001-DRIFT004, DRIFT007: values that let an environment drift from
+ * its spec, and changes against the baseline revision that replace resources.
+ *
+ * Consumes the resolved specs; for the baseline rules (DRIFT003, DRIFT007) also the
+ * environments as they were at the baseline revision (--base, default HEAD), read through
+ * repo.h. Produces diagnostics only.
+ *
+ * The baseline is history, not input: its files are loaded silently (anything that cannot
+ * be used, from bad bytes to an invalid spec, just means "no baseline" for the
+ * environments that need it) and registered under a shown path "REV:environments/...",
+ * so notes can point at the baseline's values. An environment whose files (its own, its
+ * parents', _defaults.yaml) have the baseline's blob IDs is skipped without reading
+ * anything; the others are resolved at the baseline once each, into a scratch arena
+ * released right after the comparison. _defaults.yaml and abstract parents are read once.
+ * The cost stays linear in the number of environments.
+ *
+ * Known gap: running out of memory while the baseline is open unwinds to main without
+ * releasing its libgit2 handles (the ctx has no slot for them).
  */
 #include "eragen.h"
+#include "check/pin.h"
+#include "data.h"
+#include "repo.h"
 
-static const char *const drift_rules[] = { NULL };
-const struct check check_drift = { "drift", NULL, NULL, drift_rules };
+#include <stdio.h>
+#include <string.h>
+
+#define EXTENDS_MAX_DEPTH 8	/* as resolve.c: a chain is the file and at most 8 parents */
+
+/* The key node of a dotted path in the resolved tree (keys keep the line that set them):
+ * where a value the schema filled in is reported. NULL when absent. */
+static const struct node *key_at(const struct node *root, const char *dotted)
+{
+	const struct node *key = NULL, *n = root;
+	while (n && n->kind == NODE_MAP && *dotted) {
+		const char *dot = strchr(dotted, '.');
+		size_t len = dot ? (size_t)(dot - dotted) : strlen(dotted);
+		long i = -1;
+		for (size_t k = 0; k < n->n && i < 0; k++)
+			if (n->keys[k]->len == len && memcmp(n->keys[k]->str, dotted, len) == 0)
+				i = (long)k;
+		if (i < 0)
+			return NULL;
+		key = n->keys[i];
+		n = n->items[i];
+		dotted += len + (dot != NULL);
+	}
+	return *dotted ? NULL : key;
+}
+
+/* Where the value at path is reported: where it was set; a schema default or a derived
+ * value has no line, so then the nearest key on its path that has one (the file that set
+ * the enclosing map), else the environment's 'name'. */
+static struct loc value_loc(const struct env *e, const struct node *n, const char *path)
+{
+	if (n && n->loc.line)
+		return n->loc;
+	char buf[256];
+	if (path && e->resolved && (size_t)snprintf(buf, sizeof(buf), "%s", path) < sizeof(buf)) {
+		for (;;) {
+			const struct node *key = key_at(e->resolved, buf);
+			if (key && key->loc.line)
+				return key->loc;
+			char *dot = strrchr(buf, '.');
+			if (!dot)
+				break;
+			*dot = '\0';
+		}
+	}
+	const struct node *name = e->root ? node_get(e->root, "name") : NULL;
+	if (name)
+		return name->loc;
+	return (struct loc){ .file = e->file ? e->file->id : 0 };
+}
+
+static const char *str_of(const struct node *n)
+{
+	return n && n->kind == NODE_STR ? n->str : NULL;
+}
+
+/* ---- DRIFT001: mutable image references ---- */
+
+static void check_image(struct ctx *ctx, struct env *e, const struct node *img, const char *what)
+{
+	if (!img || img->kind != NODE_STR)
+		return;
+	enum image_pin pin = image_pin(img->str, img->len);
+	if (pin == IMAGE_PINNED)
+		return;
+	struct diag *d = diag_add(ctx, "DRIFT001", e->name, img->loc,
+				  pin == IMAGE_LATEST
+					  ? "%s is %s, tagged 'latest': the image changes with no "
+					    "change in git"
+					  : "%s is %s, with no tag: that means 'latest', which changes "
+					    "with no change in git",
+				  what, node_display(&ctx->perm, img));
+	diag_help(ctx, d, "pin a tag that is never moved, or a digest (image@sha256:...)");
+}
+
+static void check_image_list(struct ctx *ctx, struct env *e, const char *list, const char *what)
+{
+	const struct node *l = node_path(e->resolved, list);
+	if (!l || l->kind != NODE_SEQ)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct node *item = l->items[i];
+		if (item->kind != NODE_MAP)
+			continue;
+		const struct node *img = node_get(item, "image");
+		if (!img || img->kind != NODE_STR || image_pin(img->str, img->len) == IMAGE_PINNED)
+			continue;
+		const char *slug = str_of(node_get(item, "slug"));
+		check_image(ctx, e, img,
+			    slug ? arena_printf(&ctx->perm, "the image of %s '%s'", what, slug)
+				 : arena_printf(&ctx->perm, "%s[%zu].image", list, i));
+	}
+}
+
+/* ---- DRIFT002: versions that are not exact ---- */
+
+static void check_version(struct ctx *ctx, struct env *e, const char *path, int parts,
+			  const char *example)
+{
+	const struct node *n = node_path(e->resolved, path);
+	if (!n || n->kind != NODE_STR)
+		return;	/* absent or mistyped: the schema says so */
+	struct version v;
+	if (version_parse(n->str, n->len, &v) && v.nparts == parts)
+		return;	/* (a pre-release suffix only follows three numbers) */
+	struct diag *d = diag_add(ctx, "DRIFT002", e->name, n->loc,
+				  "'%s' is %s, not an exact %s", path, node_display(&ctx->perm, n),
+				  parts == 2 ? "major.minor version" : "version (x.y.z)");
+	diag_help(ctx, d, "pin it, e.g. %s: \"%s\"", path, example);
+}
+
+/* A chart build the chart table lists by another name than x.y.z (a commit of the chart's
+ * repository, "main-e25bf51") is pinned too: the table only lists immutable builds. */
+static bool chart_listed(struct ctx *ctx, const struct node *n)
+{
+	struct version v;
+	if (!n || n->kind != NODE_STR || strlen(n->str) != n->len ||
+	    (version_parse(n->str, n->len, &v) && v.nparts == 3))
+		return false;
+	const struct data *d = data_get(ctx);
+	return d && data_chart(d, n->str);
+}
+
+/* ---- DRIFT004: ephemeral AWS IDs anywhere in the spec ---- */
+
+/* A key as written in a lint.ignore path: bare when plain, quoted otherwise. */
+static void path_key(struct strbuf *sb, const struct node *key)
+{
+	bool plain = key->len > 0;
+	for (size_t i = 0; i < key->len && plain; i++) {
+		char c = key->str[i];
+		plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			(c >= '0' && c <= '9') || c == '_' || c == '-';
+	}
+	if (sb->len)
+		sb_putc(sb, '.');
+	if (plain)
+		sb_add(sb, key->str, key->len);
+	else
+		sb_json_str(sb, key->str, key->len);
+}
+
+static bool key_is(const struct node *key, const char *s)
+{
+	return key->len == strlen(s) && memcmp(key->str, s, key->len) == 0;
+}
+
+static void scan_ids(struct ctx *ctx, struct env *e, const struct node *n, struct strbuf *path,
+		     int depth)
+{
+	if (depth > YAML_MAX_DEPTH)
+		return;
+	if (n->kind == NODE_STR) {
+		size_t s, end;
+		if (node_is_masked(n))
+			return;	/* SECRET001's */
+		const char *what = ephemeral_id_find(n->str, n->len, &s, &end);
+		if (!what)
+			return;
+		struct diag *d = diag_add(ctx, "DRIFT004", e->name, n->loc,
+					  "'%s' holds '%.*s', the ID of a short-lived %s: it changes "
+					  "when the resource is replaced",
+					  path->buf, (int)(end - s), n->str + s, what);
+		diag_help(ctx, d, "refer to something stable (a node group, a label or tag, or a "
+				  "resource managed in extra/)");
+		return;
+	}
+	if (n->kind != NODE_MAP && n->kind != NODE_SEQ)
+		return;
+	for (size_t i = 0; i < n->n; i++) {
+		size_t mark = path->len;
+		if (n->kind == NODE_MAP) {
+			/* never sent to AWS: free text, and the file's own lint settings */
+			if (key_is(n->keys[i], "description") ||
+			    (depth == 0 && key_is(n->keys[i], "lint")))
+				continue;
+			path_key(path, n->keys[i]);
+		} else {
+			sb_printf(path, "[%zu]", i);
+		}
+		scan_ids(ctx, e, n->items[i], path, depth + 1);
+		path->len = mark;
+		path->buf[mark] = '\0';
+	}
+}
+
+static void drift_env(struct ctx *ctx, struct env *e)
+{
+	if (e->abstract || !e->resolved)
+		return;	/* every value below is looked up with its type checked */
+	check_image(ctx, e, node_path(e->resolved, "hub.image"), "hub.image");
+	check_image_list(ctx, e, "hub.image_choices", "image choice");
+	check_image_list(ctx, e, "hub.profiles", "profile");
+
+	if (!chart_listed(ctx, node_path(e->resolved, "hub.chart_version")))
+		check_version(ctx, e, "hub.chart_version", 3, "2024.1.1");
+	check_version(ctx, e, "ci.tofu_version", 3, "1.8.5");
+	check_version(ctx, e, "cluster.kubernetes_version", 2, "1.34");
+
+	struct strbuf path = STRBUF_INIT;
+	scan_ids(ctx, e, e->resolved, &path, 0);
+	sb_release(&path);
+}
+
+/* ---- the baseline ---- */
+
+struct base_file {
+	bool tried;
+	struct node *root;	/* NULL when absent or unusable at the baseline */
+	bool same_tried, same;	/* the work tree's file is the baseline's */
+};
+
+struct base_run {
+	struct ctx *ctx;
+	struct baseline *b;
+	const char *rev;		/* as shown */
+	struct node *defaults;		/* _defaults.yaml at the baseline, or NULL */
+	bool defaults_tried, defaults_same;
+	struct base_file *files;	/* parallel to ctx->envs */
+};
+
+/* Bytes srcfile_from_mem accepts without a SPEC012 (which would be about history). */
+static bool usable_text(const char *data, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)data;
+	if (len > SRC_MAX_BYTES || memchr(data, '\0', len))
+		return false;
+	if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff)))
+		return false;
+	if (len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) {
+		data += 3;
+		len -= 3;
+	}
+	return utf8_check(data, len) == (size_t)-1;
+}
+
+/* Load relpath at the baseline, silently: NULL when it is absent or cannot be used. */
+static struct node *base_load(struct base_run *r, struct arena *a, const char *relpath,
+			      bool is_defaults)
+{
+	struct ctx *ctx = r->ctx;
+	size_t len = 0;
+	const char *data = repo_baseline_read(r->b, relpath, &len);
+	if (!data || !usable_text(data, len))
+		return NULL;
+	const char *shown = arena_printf(&ctx->perm, "%s:%s", r->rev, relpath);
+	struct srcfile *f = srcfile_from_mem(ctx, shown, data, len, (struct loc){ 0 });
+	if (!f)
+		return NULL;
+	/* yaml_load reports what it finds; about the baseline, nothing is reported */
+	size_t ndiags = ctx->ndiags;
+	struct node *root = yaml_load(ctx, a, f);
+	ctx->ndiags = ndiags;
+	if (!root || root->kind != NODE_MAP)
+		return NULL;
+	const struct node *v = node_get(root, "eragen");
+	if (v ? !(v->kind == NODE_INT && v->v.i == 1) : !is_defaults)
+		return NULL;
+	return root;
+}
+
+static bool env_name_plain(const struct node *n)
+{
+	if (!n || n->kind != NODE_STR || n->len == 0 || strlen(n->str) != n->len ||
+	    strcmp(n->str, ".") == 0 || strcmp(n->str, "..") == 0)
+		return false;
+	for (size_t i = 0; i < n->len; i++) {
+		char c = n->str[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+/* The index of name in ctx->envs (sorted by name), or -1. */
+static long env_index(const struct ctx *ctx, const char *name)
+{
+	size_t lo = 0, hi = ctx->nenvs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(ctx->envs[mid]->name, name);
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/*
+ * environments/<name>/env.yaml at the baseline. Abstract parents, shared by many
+ * environments, are read once and kept; a concrete environment's file goes into the
+ * scratch arena of the environment being compared (read again in the rare case that
+ * another environment extends it: at most once per link of a chain).
+ */
+static struct node *base_env_root(struct base_run *r, struct arena *scratch, const char *name)
+{
+	long i = name[0] == '_' ? env_index(r->ctx, name) : -1;
+	if (i >= 0 && r->files[i].tried)
+		return r->files[i].root;
+	const char *rel = arena_printf(&r->ctx->perm, "environments/%s/env.yaml", name);
+	struct node *root = base_load(r, i >= 0 ? &r->ctx->perm : scratch, rel, false);
+	if (i >= 0) {
+		r->files[i].tried = true;
+		r->files[i].root = root;
+	}
+	return root;
+}
+
+/* e as it was at the baseline, resolved into scratch; NULL when it did not exist or was
+ * not valid. */
+static struct node *base_resolve(struct base_run *r, struct arena *scratch, struct env *e)
+{
+	struct node *chain[EXTENDS_MAX_DEPTH + 1];
+	const char *names[EXTENDS_MAX_DEPTH + 1];
+	size_t n = 0;
+	struct node *cur = base_env_root(r, scratch, e->name);
+	const char *name = e->name;
+	while (cur) {
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(names[i], name) == 0)
+				return NULL;	/* a cycle */
+		if (n == EXTENDS_MAX_DEPTH + 1)
+			return NULL;	/* too deep */
+		names[n] = name;
+		chain[n++] = cur;
+		const struct node *ext = node_get(cur, "extends");
+		if (!ext || ext->kind == NODE_NULL)
+			break;
+		if (!env_name_plain(ext))
+			return NULL;
+		name = ext->str;
+		cur = base_env_root(r, scratch, name);
+		if (!cur)
+			return NULL;	/* a parent missing at the baseline */
+	}
+	if (n == 0)
+		return NULL;	/* new since the baseline */
+	struct node *roots[EXTENDS_MAX_DEPTH + 1];
+	for (size_t i = 0; i < n; i++)
+		roots[i] = chain[n - 1 - i];	/* the farthest parent first */
+	return resolve_quiet(r->ctx, scratch, e->name, r->defaults, roots, n);
+}
+
+/* ---- DRIFT003, DRIFT007: changes against the baseline ---- */
+
+static void list_text(struct strbuf *sb, const struct node *l)
+{
+	if (l->kind != NODE_SEQ) {
+		sb_puts(sb, l->kind == NODE_STR ? l->str : "?");
+		return;
+	}
+	sb_putc(sb, '[');
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			sb_puts(sb, ", ");
+		const struct node *it = l->items[i];
+		if (it->kind == NODE_STR || node_is_num(it))
+			sb_add(sb, it->str, it->len);
+		else
+			sb_puts(sb, "?");
+	}
+	sb_putc(sb, ']');
+}
+
+static const char *value_text(struct ctx *ctx, const struct node *n)
+{
+	if (n->kind == NODE_SEQ) {
+		struct strbuf sb = STRBUF_INIT;
+		list_text(&sb, n);
+		const char *s = arena_printf(&ctx->perm, "'%s'", sb.buf);
+		sb_release(&sb);
+		return s;
+	}
+	return node_display(&ctx->perm, n);
+}
+
+/* The note every DRIFT003/DRIFT007 finding carries: the value at the baseline. */
+static void note_baseline(struct ctx *ctx, struct diag *d, const struct base_run *r,
+			  const struct node *was)
+{
+	if (was->loc.line)
+		diag_note(ctx, d, was->loc, "%s at %s (the baseline)", value_text(ctx, was),
+			  r->rev);
+	else
+		diag_note(ctx, d, (struct loc){ 0 }, "%s at %s (the baseline, by default)",
+			  value_text(ctx, was), r->rev);
+}
+
+static void check_k8s_version(struct ctx *ctx, const struct base_run *r, struct env *e,
+			      const struct node *base)
+{
+	const struct node *now = node_path(e->resolved, "cluster.kubernetes_version");
+	const struct node *was = node_path(base, "cluster.kubernetes_version");
+	struct version vn, vw;
+	if (!now || !was || now->kind != NODE_STR || was->kind != NODE_STR ||
+	    !version_parse(now->str, now->len, &vn) || vn.nparts != 2 ||
+	    !version_parse(was->str, was->len, &vw) || vw.nparts != 2)
+		return;	/* not exact: DRIFT002 */
+	long dist = version_minor_distance(&vw, &vn);
+	if (version_cmp(&vn, &vw) < 0) {
+		struct diag *d = diag_add(ctx, "DRIFT003", e->name, now->loc,
+					  "Kubernetes version %s is lower than %s at %s: EKS cannot "
+					  "downgrade a cluster",
+					  node_display(&ctx->perm, now), node_display(&ctx->perm, was),
+					  r->rev);
+		note_baseline(ctx, d, r, was);
+		diag_help(ctx, d, "restore cluster.kubernetes_version: \"%s\"", was->str);
+		d = diag_add(ctx, "DRIFT007", e->name, now->loc,
+			     "lowering the Kubernetes version from %s to %s replaces the EKS cluster",
+			     node_display(&ctx->perm, was), node_display(&ctx->perm, now));
+		note_baseline(ctx, d, r, was);
+	} else if (dist > 1) {
+		struct diag *d = diag_add(ctx, "DRIFT003", e->name, now->loc,
+					  "Kubernetes version %s is more than one minor version above "
+					  "%s at %s: EKS upgrades one minor version at a time",
+					  node_display(&ctx->perm, now), node_display(&ctx->perm, was),
+					  r->rev);
+		note_baseline(ctx, d, r, was);
+		if (vw.part[1] < 999999)
+			diag_help(ctx, d, "upgrade to \"%u.%u\" first, apply, then continue one "
+					  "minor version per applied change",
+				  vw.part[0], vw.part[1] + 1);
+	}
+}
+
+/* DRIFT007 when the value at path differs from the baseline's: what OpenTofu replaces, and
+ * how to avoid it (help may be NULL). */
+static void check_replaced(struct ctx *ctx, const struct base_run *r, struct env *e,
+			   const struct node *base, const char *path, const char *what,
+			   const char *replaced, const char *help)
+{
+	const struct node *now = node_path(e->resolved, path), *was = node_path(base, path);
+	if (!now || !was || node_equal(now, was))
+		return;
+	struct diag *d = diag_add(ctx, "DRIFT007", e->name, value_loc(e, now, path),
+				  "%s changed from %s to %s: OpenTofu replaces %s", what,
+				  value_text(ctx, was), value_text(ctx, now), replaced);
+	note_baseline(ctx, d, r, was);
+	if (help)
+		diag_help(ctx, d, "%s", help);
+}
+
+static void check_node_groups(struct ctx *ctx, const struct base_run *r, struct env *e,
+			      const struct node *base)
+{
+	/* what EKS cannot update in place (azs: the group's subnets) */
+	static const char *const keys[] = { "instance_types", "capacity", "ami_type", "azs", NULL };
+	const struct node *now = node_get(e->resolved, "node_groups");
+	const struct node *was = node_get(base, "node_groups");
+	if (!now || !was || now->kind != NODE_MAP || was->kind != NODE_MAP)
+		return;
+	for (size_t i = 0; i < now->n; i++) {
+		const struct node *g = now->items[i], *key = now->keys[i];
+		const struct node *bg = node_get(was, key->str);
+		if (!bg || g->kind != NODE_MAP || bg->kind != NODE_MAP)
+			continue;	/* a new group is created, not a replacement */
+		for (const char *const *k = keys; *k; k++) {
+			const struct node *v = node_get(g, *k), *bv = node_get(bg, *k);
+			if (!v || !bv || node_equal(v, bv))
+				continue;
+			check_replaced(ctx, r, e, base,
+				       arena_printf(&ctx->perm, "node_groups.%s.%s", key->str, *k),
+				       arena_printf(&ctx->perm, "node group '%s' %s", key->str, *k),
+				       "the group, draining all its nodes at once",
+				       arena_printf(&ctx->perm,
+						    "add a new group with the new %s, move placement "
+						    "to it, apply, then remove '%s'",
+						    *k, key->str));
+		}
+	}
+}
+
+static void compare_baseline(struct ctx *ctx, const struct base_run *r, struct env *e,
+			     const struct node *base)
+{
+	check_k8s_version(ctx, r, e, base);
+	check_replaced(ctx, r, e, base, "cluster.name", "cluster name",
+		       "the EKS cluster and everything on it",
+		       "restore the old name unless a new cluster is intended");
+	check_replaced(ctx, r, e, base, "cluster.service_cidr", "cluster.service_cidr",
+		       "the EKS cluster and everything on it", NULL);
+	check_node_groups(ctx, r, e, base);
+	check_replaced(ctx, r, e, base, "network.vpc_cidr", "network.vpc_cidr",
+		       "the VPC, its subnets and the cluster in them", NULL);
+	check_replaced(ctx, r, e, base, "network.subnet_newbits", "network.subnet_newbits",
+		       "every subnet, and the node groups in them", NULL);
+	check_replaced(ctx, r, e, base, "aws.azs", "aws.azs",
+		       "the subnets whose AZ or position changed, and the node groups in them",
+		       NULL);
+}
+
+/* Concrete, valid, and selected (ENV arguments): its findings can be shown. */
+static bool needs_baseline(const struct ctx *ctx, const struct env *e)
+{
+	if (e->abstract || !e->resolved || e->invalid)
+		return false;
+	if (!ctx->opt.envs)
+		return true;
+	for (const char **s = ctx->opt.envs; *s; s++)
+		if (strcmp(*s, e->name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Whether e's own file is byte for byte the one at the baseline (cached per environment:
+ * parents are shared). The files as loaded are compared, so a file with CRLF line ends or
+ * a BOM never counts as unchanged: it is then just compared the long way.
+ */
+static bool file_unchanged(struct base_run *r, const struct env *e)
+{
+	long i = env_index(r->ctx, e->name);
+	if (i < 0 || !e->file)
+		return false;
+	if (!r->files[i].same_tried) {
+		r->files[i].same_tried = true;
+		r->files[i].same =
+			repo_baseline_same(r->b, e->file->path, e->file->data, e->file->len);
+	}
+	return r->files[i].same;
+}
+
+/* Every input of e (its file and its parents', in the work tree) is as at the baseline, and
+ * so is _defaults.yaml: the baseline resolves to what e->resolved is, nothing changed. */
+static bool inputs_unchanged(struct base_run *r, const struct env *e)
+{
+	if (!r->defaults_same)
+		return false;
+	for (int depth = 0; e && depth <= EXTENDS_MAX_DEPTH; depth++) {
+		if (!file_unchanged(r, e))
+			return false;
+		const struct node *ext = e->root ? node_get(e->root, "extends") : NULL;
+		if (!ext || ext->kind == NODE_NULL)
+			return true;
+		e = ext->kind == NODE_STR ? ctx_env(r->ctx, ext->str) : NULL;
+	}
+	return false;
+}
+
+static void drift_all(struct ctx *ctx)
+{
+	size_t need = 0;
+	for (size_t i = 0; i < ctx->nenvs; i++)
+		need += needs_baseline(ctx, ctx->envs[i]);
+	if (need == 0)
+		return;
+	struct base_run r = { .ctx = ctx };
+	r.files = arena_alloc(&ctx->perm, ctx->nenvs * sizeof(*r.files));
+	r.b = repo_baseline_open(ctx, ctx->opt.base);
+	if (!r.b)
+		return;
+	r.rev = repo_baseline_name(r.b);
+	const struct srcfile *df = ctx->defaults ? srcfile_get(ctx, ctx->defaults->loc.file) : NULL;
+	r.defaults_same = repo_baseline_same(r.b, "environments/_defaults.yaml",
+					     df ? df->data : NULL, df ? df->len : 0);
+	size_t len;
+	for (size_t i = 0; i < ctx->nenvs; i++) {
+		struct env *e = ctx->envs[i];
+		if (!needs_baseline(ctx, e) || inputs_unchanged(&r, e))
+			continue;
+		if (!r.defaults_tried) {
+			/* read once, when the first environment needs it */
+			r.defaults_tried = true;
+			if (repo_baseline_read(r.b, "environments/_defaults.yaml", &len) &&
+			    !(r.defaults = base_load(&r, &ctx->perm, "environments/_defaults.yaml",
+						     true)))
+				break;	/* unusable there: nothing to compare with */
+		}
+		/* the baseline tree is only compared: findings copy what they show into
+		 * ctx->perm, so its memory is given back at once (1,000 changed
+		 * environments stay within the memory bar) */
+		struct arena scratch;
+		arena_init(&scratch);
+		const struct node *base = base_resolve(&r, &scratch, e);
+		if (base)
+			compare_baseline(ctx, &r, e, base);
+		arena_release(&scratch);
+	}
+	repo_baseline_release(r.b);
+}
+
+static const char *const drift_rules[] = { "DRIFT001", "DRIFT002", "DRIFT003", "DRIFT004",
+					   "DRIFT007", NULL };
+const struct check check_drift = { "drift", drift_env, drift_all, drift_rules };
