@@ -2,6 +2,7 @@
  * ctx.c - the run context: creation, release, environment lookup, tiers, "today".
  */
 #include "eragen.h"
+#include "repo.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ void ctx_release(struct ctx *ctx)
 		arena_release(&ctx->envs[i]->arena);
 	if (ctx->schema)
 		schema_free(ctx->schema);
+	repo_shutdown(ctx);
 	free(ctx->envs);
 	free(ctx->files);
 	free(ctx->diags);

@@ -449,6 +449,7 @@ struct ctx {
 
 	struct data *data;		/* the data tables (data.h), loaded on first use */
 	bool data_tried;
+	bool git_ready;			/* libgit2 initialised (repo.c) */
 
 	int64_t today;			/* days since 1970-01-01 UTC (SOURCE_DATE_EPOCH) */
 	bool all_rules_ran;		/* no --only/--skip/ENV filter: SPEC011 "matched nothing" */

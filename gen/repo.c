@@ -11,6 +11,27 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/*
+ * libgit2 is initialised once per run, on first use: its initialisation loads the TLS
+ * certificate bundle, which costs more than linting a few environments, so it must not
+ * be repeated per call. ctx_release calls repo_shutdown.
+ */
+static void repo_init(struct ctx *ctx)
+{
+	if (!ctx->git_ready) {
+		git_libgit2_init();
+		ctx->git_ready = true;
+	}
+}
+
+void repo_shutdown(struct ctx *ctx)
+{
+	if (ctx->git_ready) {
+		git_libgit2_shutdown();
+		ctx->git_ready = false;
+	}
+}
+
 static bool has_environments(const char *dir)
 {
 	char path[PATH_MAX];
@@ -36,7 +57,7 @@ const char *repo_find_root(struct ctx *ctx, const char *start)
 	git_buf buf = { 0 };
 	git_repository *repo = NULL;
 
-	git_libgit2_init();
+	repo_init(ctx);
 	if (git_repository_discover(&buf, real, 0, NULL) == 0 &&
 	    git_repository_open(&repo, buf.ptr) == 0) {
 		const char *wd = git_repository_workdir(repo);
@@ -71,7 +92,6 @@ const char *repo_find_root(struct ctx *ctx, const char *start)
 out:
 	git_repository_free(repo);
 	git_buf_dispose(&buf);
-	git_libgit2_shutdown();
 	return root;
 }
 
@@ -128,7 +148,7 @@ struct baseline *repo_baseline_open(struct ctx *ctx, const char *rev)
 	bool ok = false;
 
 	b->name = rev ? rev : "HEAD";
-	git_libgit2_init();
+	repo_init(ctx);
 	if (git_repository_discover(&buf, ctx->root, 0, NULL) != 0 ||
 	    git_repository_open(&b->repo, buf.ptr) != 0) {
 		if (rev)
@@ -255,5 +275,4 @@ void repo_baseline_release(struct baseline *b)
 	b->dir_tree = NULL;
 	b->tree = NULL;
 	b->repo = NULL;
-	git_libgit2_shutdown();
 }

@@ -43,4 +43,7 @@ const char *repo_baseline_read(struct baseline *b, const char *relpath, size_t *
 bool repo_baseline_same(struct baseline *b, const char *relpath, const char *data, size_t len);
 void repo_baseline_release(struct baseline *b);
 
+/* Release libgit2's global state if this run used it (ctx_release calls it). */
+void repo_shutdown(struct ctx *ctx);
+
 #endif
