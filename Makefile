@@ -1,7 +1,7 @@
 # eragen - build, test, install.
 #
 #   make                 build ./eragen (installs missing Debian packages when root)
-#   make run             build, then lint every shipped environment and show cae-testing
+#   make run             build eragen, then build every shipped environment's output and show cae-testing
 #   make test            the whole test suite; ends with "N passed, M failed"
 #   make SANITIZE=address,undefined test
 #   make install PREFIX=/usr/local
@@ -33,7 +33,7 @@ CPPFLAGS  += -Igen -D_DEFAULT_SOURCE -DERAGEN_DATADIR='"$(PREFIX)/share/eragen"'
 CFLAGS    += -std=c17 $(OPT) $(WARN) $(WERROR) $(SANFLAGS) -MMD -MP
 LDFLAGS   += $(SANFLAGS)
 
-SRCS      := $(sort $(wildcard gen/*.c gen/check/*.c))
+SRCS      := $(sort $(wildcard gen/*.c gen/check/*.c gen/emit/*.c))
 OBJS      := $(SRCS:%.c=$(O)/%.o)
 LIBOBJS   := $(filter-out $(O)/gen/main.o,$(OBJS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
@@ -71,7 +71,7 @@ $(O)/tests/unit/%: tests/unit/%.c $(LIBOBJS) | $(DEPS_OK)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) -lm $(LDFLAGS)
 
 run: eragen
-	./eragen lint --all
+	./eragen build --all
 	./eragen show cae-testing
 
 # The whole suite: one runner, one summary line. Sanitizer runs reuse it.
@@ -90,6 +90,9 @@ install: eragen
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/eragen/schemas
 	install -m 755 eragen $(DESTDIR)$(PREFIX)/bin/eragen
 	install -m 644 schemas/*.json $(DESTDIR)$(PREFIX)/share/eragen/schemas/
+	cd templates && find . -type f -name '*.mustache' | while read -r f; do \
+		install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/share/eragen/templates/$$f" || exit 1; \
+	done
 
 clean:
 	rm -rf build eragen

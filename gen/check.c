@@ -9,7 +9,8 @@
 #include <string.h>
 
 extern const struct check check_spec, check_name, check_net, check_auth, check_sched,
-	check_drift, check_compat, check_secret, check_xenv, check_dns, check_policy;
+	check_drift, check_compat, check_secret, check_xenv, check_dns, check_policy, check_out,
+	check_extra;
 
 /* What the front end reports while loading, layering and suppressing. */
 static const char *const front_rules[] = { "SPEC001", "SPEC002", "SPEC003", "SPEC004",
@@ -30,6 +31,8 @@ static const struct check *const families[] = {
 	&check_xenv,
 	&check_dns,
 	&check_policy,
+	&check_out,
+	&check_extra,
 };
 
 bool rule_is_checked(const char *id)

@@ -14,6 +14,7 @@ struct cmd {
 };
 
 extern const struct cmd cmd_lint, cmd_show, cmd_explain;
+extern const struct cmd cmd_build, cmd_check, cmd_diff;
 
 /*
  * Parse argv (after the command name): common flags go into ctx->opt, the command's own

@@ -1,8 +1,10 @@
 /*
  * cmd_show.c - `eragen show ENV [--json] [--origin]`: the resolved spec, after layering,
  * defaults and derivation, optionally with where each value came from; and
- * `eragen show ENV --placement`: the placement matrix (placement.h) as a table.
+ * `eragen show ENV --placement`: the placement matrix (placement.h) as a table; and
+ * `eragen show ENV --view`: the view model the templates receive (backend.h), as JSON.
  */
+#include "backend.h"
 #include "cmd.h"
 #include "placement.h"
 
@@ -22,10 +24,26 @@ static int show_placement(struct ctx *ctx, struct env *e)
 	return diag_count(ctx).errors ? EXIT_FINDINGS : EXIT_OK;
 }
 
+/* The view model the templates receive: only for a spec without errors. */
+static int show_view(struct ctx *ctx, struct env *e)
+{
+	const struct node *view = diag_count(ctx).errors ? NULL : view_env(ctx, e);
+	if (!view) {
+		fprintf(stderr, "eragen: the view of '%s' cannot be built: its spec has errors\n",
+			e->name);
+		return EXIT_FINDINGS;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	show_json(ctx, &sb, view, false);
+	fwrite(sb.buf, 1, sb.len, stdout);
+	sb_release(&sb);
+	return EXIT_OK;
+}
+
 static int show_run(struct ctx *ctx, int argc, char **argv)
 {
-	static const char *const own[] = { "--json", "--origin", "--placement", NULL };
-	const char *val[4] = { NULL, NULL, NULL, NULL };
+	static const char *const own[] = { "--json", "--origin", "--placement", "--view", NULL };
+	const char *val[5] = { NULL, NULL, NULL, NULL, NULL };
 	bool help;
 	int n = cli_parse(ctx, &cmd_show, argc, argv, own, val, &help);
 	if (n < 0)
@@ -39,6 +57,9 @@ static int show_run(struct ctx *ctx, int argc, char **argv)
 	if (val[2] && (val[0] || val[1]))
 		return cli_error(&cmd_show, "--placement prints a table: --json and --origin do "
 					    "not apply to it");
+	if (val[3] && (val[1] || val[2]))
+		return cli_error(&cmd_show, "--view prints the view model as JSON: --origin and "
+					    "--placement do not apply to it");
 	int rc = run_front(ctx, 1, argv);
 	if (rc != EXIT_OK)
 		return rc;
@@ -50,6 +71,8 @@ static int show_run(struct ctx *ctx, int argc, char **argv)
 	}
 	if (val[2])
 		return show_placement(ctx, e);
+	if (val[3])
+		return show_view(ctx, e);
 	struct strbuf sb = STRBUF_INIT;
 	if (val[0])
 		show_json(ctx, &sb, e->resolved, val[1] != NULL);
@@ -61,7 +84,7 @@ static int show_run(struct ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd cmd_show = {
-	"show", show_run, "show ENV [--json] [--origin] | show ENV --placement",
+	"show", show_run, "show ENV [--json] [--origin] | show ENV --placement | show ENV --view",
 	"Print the resolved spec of ENV: schema defaults, environments/_defaults.yaml, the\n"
 	"extends chain and the environment's own file, layered, with derived values filled\n"
 	"in. --origin says where each value was set (file:line:col, default or derived).\n"
@@ -70,5 +93,9 @@ const struct cmd cmd_show = {
 	"--placement prints the placement matrix instead: each node group with the labels its\n"
 	"nodes carry (its own and those EKS and the kubelet add) and its taints; each workload\n"
 	"and profile with its node selector, its tolerations (its own or its group's, and\n"
-	"those the chart adds), the groups it can land on, and why not on the others.\n",
+	"those the chart adds), the groups it can land on, and why not on the others.\n"
+	"\n"
+	"--view prints, as JSON, the exact view model the templates receive: \"env\" (the\n"
+	"facts all back ends share) and one part per back end (tofu, helm, github, make).\n"
+	"Write or override templates (templates/<back end>/...) against it.\n",
 };

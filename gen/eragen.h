@@ -356,6 +356,7 @@ struct env {
 	struct node *resolved;	/* after layering, defaults and derivation; NULL if unusable */
 	struct arena arena;	/* owns resolved (and later the model and output) */
 	const struct placement *placement;	/* placement.c's matrix, built on first use */
+	const struct node *view;	/* backend.h's view model, built on first use */
 	bool broken;		/* cannot be resolved at all (no resolved tree) */
 	bool invalid;		/* resolved, but the schema found errors: no derived values */
 };

@@ -13,7 +13,8 @@
 #define ERAGEN_COMMIT "unknown"
 #endif
 
-static const struct cmd *const commands[] = { &cmd_lint, &cmd_show, &cmd_explain };
+static const struct cmd *const commands[] = { &cmd_build, &cmd_lint, &cmd_check, &cmd_diff,
+					       &cmd_show, &cmd_explain };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void usage(FILE *out)

@@ -276,3 +276,17 @@ void repo_baseline_release(struct baseline *b)
 	b->tree = NULL;
 	b->repo = NULL;
 }
+
+int repo_blob_id(const char *data, size_t len, char out[41])
+{
+	git_oid oid;
+	if (git_odb_hash(&oid, data ? data : "", len, GIT_OBJECT_BLOB) != 0) {
+		char msg[256];
+		git_message(msg, sizeof(msg));
+		error("cannot compute a blob id: %s", msg);
+		out[0] = '\0';
+		return -1;
+	}
+	git_oid_tostr(out, 41, &oid);
+	return 0;
+}

@@ -43,6 +43,13 @@ const char *repo_baseline_read(struct baseline *b, const char *relpath, size_t *
 bool repo_baseline_same(struct baseline *b, const char *relpath, const char *data, size_t len);
 void repo_baseline_release(struct baseline *b);
 
+/*
+ * The git blob ID (SHA-1 of "blob <len>\0" + data) of data[0..len), as 40 lowercase hex
+ * digits and a NUL in out: what `git hash-object` prints. Needs libgit2 initialised
+ * (repo_find_root did). -1 after error() when libgit2 fails.
+ */
+int repo_blob_id(const char *data, size_t len, char out[41]);
+
 /* Release libgit2's global state if this run used it (ctx_release calls it). */
 void repo_shutdown(struct ctx *ctx);
 

@@ -343,9 +343,17 @@ void suppress_apply(struct ctx *ctx)
 		collect_entries(ctx, ctx->envs[i], &set);
 	for (size_t i = 0; i < ctx->nenvs; i++)
 		collect_inline(ctx, ctx->envs[i]->file, &set);
-	for (size_t f = 1; f < ctx->nfiles; f++)
-		if (ctx->files[f] && strcmp(ctx->files[f]->path, "environments/_defaults.yaml") == 0)
-			collect_inline(ctx, ctx->files[f], &set);
+	/* _defaults.yaml and extra .tf files (DRIFT006) take inline comments too */
+	for (size_t f = 1; f < ctx->nfiles; f++) {
+		const struct srcfile *sf = ctx->files[f];
+		if (!sf)
+			continue;
+		size_t n = strlen(sf->path);
+		bool extra_tf = strncmp(sf->path, "environments/", 13) == 0 &&
+				strstr(sf->path, "/extra/") && n > 3 && strcmp(sf->path + n - 3, ".tf") == 0;
+		if (strcmp(sf->path, "environments/_defaults.yaml") == 0 || extra_tf)
+			collect_inline(ctx, sf, &set);
+	}
 
 	size_t n = ctx->ndiags;	/* SPEC011 findings added below are not candidates */
 	for (size_t i = 0; i < n; i++) {

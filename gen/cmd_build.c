@@ -1,0 +1,90 @@
+/*
+ * cmd_build.c - `eragen build [ENV...] [--force] [--prune]`: the front (load, resolve,
+ * check), then, when no error was found, every file rendered in memory (emit_all) and
+ * written where it changed (out_sync). Nothing is written when any error was found:
+ * in the specs, in the templates, or in the generated files (DRIFT005, SPEC012).
+ */
+#include "backend.h"
+#include "cmd.h"
+#include "outwrite.h"
+
+static bool failing(const struct ctx *ctx)
+{
+	struct diag_counts c = diag_count(ctx);
+	return c.errors || (ctx->opt.werror && c.warnings);
+}
+
+static int build_run(struct ctx *ctx, int argc, char **argv)
+{
+	static const char *const own[] = { "--force", "--prune", NULL };
+	const char *val[3] = { NULL, NULL, NULL };
+	bool help;
+	int n = cli_parse(ctx, &cmd_build, argc, argv, own, val, &help);
+	if (n < 0)
+		return EXIT_USAGE;
+	if (help) {
+		cli_usage(&cmd_build, stdout);
+		return EXIT_OK;
+	}
+	int rc = run_front(ctx, n, argv);
+	if (rc != EXIT_OK)
+		return rc;
+	if (failing(ctx)) {
+		report(ctx);
+		fputs("eragen: nothing written: the errors above must be fixed first\n", stderr);
+		return EXIT_FINDINGS;
+	}
+
+	struct outset set = { 0 };
+	struct strbuf notes = STRBUF_INIT;
+	struct out_stats st;
+	bool repo_done = false;
+	size_t before = ctx->ndiags;
+	emit_all(ctx, &set, &repo_done);
+	out_diags_merge(ctx, before);
+	if (failing(ctx)) {
+		report(ctx);
+		fputs("eragen: nothing written: the errors above must be fixed first\n", stderr);
+		outset_release(&set);
+		return EXIT_FINDINGS;
+	}
+	struct out_opts o = { .write = true, .force = val[0] != NULL, .prune = val[1] != NULL,
+			      .repo_done = repo_done };
+	rc = out_sync(ctx, &set, &o, &notes, &st);
+	outset_release(&set);
+	if (rc != 0) {
+		sb_release(&notes);
+		return EXIT_SYSTEM;
+	}
+	rc = report(ctx);
+	if (!repo_done)
+		sb_puts(&notes, "note: the repository-level files (.github/workflows/, "
+				"out/eragen.mk, out/github-environments.json, out/_bootstrap/, "
+				".gitattributes) were left as they are: some environment has "
+				"errors\n");
+	fwrite(notes.buf ? notes.buf : "", 1, notes.len, stderr);
+	sb_release(&notes);
+	if (st.refused) {
+		fputs("eragen: nothing written: the errors above must be fixed first\n", stderr);
+		return EXIT_FINDINGS;
+	}
+	if (!ctx->opt.quiet)
+		fprintf(stderr, "eragen: %zu file%s written, %zu unchanged%s\n", st.written,
+			st.written == 1 ? "" : "s", st.unchanged,
+			st.pruned ? ", orphans deleted" : "");
+	return rc;
+}
+
+const struct cmd cmd_build = {
+	"build", build_run, "build [ENV...|--all] [--force] [--prune]",
+	"Check the specs, then write the generated output of ENV (default: all): out/<env>/,\n"
+	"and, when every environment is free of errors, the repository-level files\n"
+	"(.github/workflows/, out/eragen.mk, out/github-environments.json, out/_bootstrap/,\n"
+	".gitattributes). Only files whose content changes are written, atomically; the\n"
+	"others keep their modification time. Nothing is written when any error is found.\n"
+	"\n"
+	"--force  replace generated files that were edited by hand (DRIFT005)\n"
+	"--prune  delete generated files no input produces any more (a removed\n"
+	"         environment's stacks: destroy them first); without it they are kept\n"
+	"         and listed in a note\n",
+};

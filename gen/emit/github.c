@@ -1,0 +1,356 @@
+/*
+ * emit/github.c - the github back end (DESIGN 6): the repository's GitHub Actions
+ * workflows in .github/workflows/ and out/github-environments.json, rendered from
+ * templates/github/ with ESC_GHA (ESC_JSON for the JSON file).
+ *
+ * Consumes: each environment's resolved spec (its "github" part of the view: region,
+ * OIDC role, runner, OpenTofu version, the ci.* switches) and schemas/actions.json (the
+ * actions the workflows use, each pinned to a full commit SHA; the repository's own copy
+ * overrides the installed one). Produces, once every environment is free of errors:
+ *
+ *   eragen-plan.yml      pull_request: the eragen job (lint --format github, check), then
+ *                        a plan of every environment (a matrix; `eragen changed` does not
+ *                        exist yet), at most 256 environments per matrix job
+ *   eragen-apply.yml     push to main: the eragen job, then apply of the ci.auto_apply
+ *                        environments (never production)
+ *   eragen-dispatch.yml  workflow_dispatch: plan or apply one ci.dispatch environment
+ *   eragen-destroy.yml   workflow_dispatch: destroy one ci.destroy environment (never
+ *                        production) after a typed confirmation equal to its name
+ *   out/github-environments.json  per environment: required reviewers and the OIDC
+ *                        subject the role's trust policy must allow
+ *
+ * Every tofu job runs in the GitHub environment of its spec environment (so protection
+ * rules apply, and the OIDC subject is repo:OWNER/REPO:environment:<env>), in one
+ * concurrency group per environment (tofu-<env>, never cancelled), with id-token: write.
+ * Spec values reach a workflow only as matrix values (ESC_GHA), never inside an
+ * expression or a script; scripts read them from env: variables.
+ */
+#include "backend.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#define ACTIONS_REL "schemas/actions.json"
+#define MATRIX_MAX 256		/* GitHub's limit of jobs per matrix */
+
+/* The actions the templates use: view key -> action name. */
+static const struct {
+	const char *key, *name;
+} actions_used[] = {
+	{ "checkout", "actions/checkout" },
+	{ "aws", "aws-actions/configure-aws-credentials" },
+	{ "tofu", "opentofu/setup-opentofu" },
+};
+
+static struct node *github_view(struct ctx *ctx, struct env *env, const struct node *common)
+{
+	(void)ctx;
+	(void)common;
+	struct arena *a = &env->arena;
+	const struct node *spec = env->resolved;
+	bool prod = env->tier == TIER_PRODUCTION;
+	const struct node *ci = node_get(spec, "ci");
+	const struct node *b;
+	struct node *g = v_map(a);
+	v_set(a, g, "environment", v_str(a, env->name));
+	v_set(a, g, "region", v_str(a, spec_str(spec, "aws.region")));
+	v_set(a, g, "role_arn", v_str(a, spec_str(spec, "ci.role_arn")));
+	v_set(a, g, "runs_on", v_str(a, spec_str(spec, "ci.runs_on")));
+	v_set(a, g, "tofu_version", v_str(a, spec_str(spec, "ci.tofu_version")));
+	/* production never applies on push nor gets a destroy workflow (POLICY001/003 make
+	 * it an error already; this keeps a suppressed finding from changing that) */
+	b = ci ? node_get(ci, "auto_apply") : NULL;
+	v_set(a, g, "auto_apply", v_bool(a, !prod && b && b->kind == NODE_BOOL && b->v.b));
+	b = ci ? node_get(ci, "dispatch") : NULL;
+	v_set(a, g, "dispatch", v_bool(a, b && b->kind == NODE_BOOL && b->v.b));
+	b = ci ? node_get(ci, "destroy") : NULL;
+	v_set(a, g, "destroy", v_bool(a, !prod && b && b->kind == NODE_BOOL && b->v.b));
+	b = ci ? node_get(ci, "required_reviewers") : NULL;
+	v_set(a, g, "required_reviewers", v_int(a, b && b->kind == NODE_INT ? b->v.i : 0));
+	/* eragen cannot know the GitHub owner and repository (a fork or a mirror has other
+	 * ones, and the output must not depend on the clone): OWNER/REPO are placeholders */
+	v_set(a, g, "oidc_subject",
+	      v_str(a, arena_printf(a, "repo:OWNER/REPO:environment:%s", env->name)));
+	return g;
+}
+
+/* ---- schemas/actions.json -------------------------------------------------------- */
+
+static bool is_hex40(const char *s)
+{
+	size_t i = 0;
+	for (; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return i == 40;
+}
+
+static bool is_version(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= 'A' && *s <= 'Z') || *s == '.' || *s == '-' || *s == '_'))
+			return false;
+	return true;
+}
+
+/*
+ * {checkout: {uses: "actions/checkout@<sha>", version: "v4.2.2"}, ...} from the table,
+ * or NULL after SPEC012 (unreadable, not JSON, an action missing, a SHA that is not 40
+ * lowercase hex digits, a version that is not a plain word).
+ */
+static struct node *actions_load(struct ctx *ctx)
+{
+	struct arena *a = &ctx->perm;
+	struct srcfile *f;
+	struct stat st;
+	if (ctx->root && stat(arena_printf(a, "%s/%s", ctx->root, ACTIONS_REL), &st) == 0)
+		f = srcfile_read(ctx, ACTIONS_REL, (struct loc){ 0 });
+	else
+		f = srcfile_read_abs(ctx, arena_printf(a, "%s/%s", ctx->datadir, ACTIONS_REL),
+				     (struct loc){ 0 });
+	if (!f)
+		return NULL;	/* SPEC012 reported */
+	struct loc whole = { .file = f->id };
+	struct node *root = json_to_node(a, f->data, f->len, f->id);
+	const struct node *tbl = root && root->kind == NODE_MAP ? node_get(root, "actions") : NULL;
+	if (!tbl || tbl->kind != NODE_MAP) {
+		diag_add(ctx, "SPEC012", NULL, root ? root->loc : whole,
+			 "the actions table cannot be used: expected a JSON object with an "
+			 "\"actions\" object");
+		return NULL;
+	}
+	struct node *out = v_map(a);
+	bool ok = true;
+	for (size_t i = 0; i < sizeof(actions_used) / sizeof(actions_used[0]); i++) {
+		const char *name = actions_used[i].name;
+		const struct node *e = node_get(tbl, name);
+		const struct node *sha = e && e->kind == NODE_MAP ? node_get(e, "sha") : NULL;
+		const struct node *ver = e && e->kind == NODE_MAP ? node_get(e, "version") : NULL;
+		if (!e || e->kind != NODE_MAP) {
+			diag_add(ctx, "SPEC012", NULL, tbl->loc,
+				 "the actions table has no entry for '%s'", name);
+			ok = false;
+			continue;
+		}
+		if (!sha || sha->kind != NODE_STR || !is_hex40(sha->str)) {
+			diag_add(ctx, "SPEC012", NULL, sha ? sha->loc : e->loc,
+				 "'%s' must be pinned by a full commit SHA (40 lowercase hex digits)",
+				 name);
+			ok = false;
+		}
+		if (!ver || ver->kind != NODE_STR || !is_version(ver->str)) {
+			diag_add(ctx, "SPEC012", NULL, ver ? ver->loc : e->loc,
+				 "'%s' needs a \"version\" such as \"v4.2.2\" (letters, digits, '.', '-', '_')",
+				 name);
+			ok = false;
+		}
+		if (!ok)
+			continue;
+		/* Fragments (inserted verbatim): checked above to hold only characters a plain
+		 * YAML scalar and a comment take as they are, so no quotes clutter `uses:`. */
+		struct node *x = v_set(a, out, actions_used[i].key, v_map(a));
+		const char *uses = arena_printf(a, "%s@%s", name, sha->str);
+		v_set(a, x, "uses", v_fragment(a, uses, strlen(uses)));
+		v_set(a, x, "version", v_fragment(a, ver->str, strlen(ver->str)));
+	}
+	return ok ? out : NULL;
+}
+
+/* ---- the repository view --------------------------------------------------------- */
+
+static const struct node *part(const struct node *env_view)
+{
+	const struct node *g = node_get(env_view, "github");
+	return g && g->kind == NODE_MAP ? g : NULL;
+}
+
+static bool flag(const struct node *g, const char *key)
+{
+	const struct node *b = node_get(g, key);
+	return b && b->kind == NODE_BOOL && b->v.b;
+}
+
+static struct node *copy_str(struct arena *a, const struct node *g, const char *key)
+{
+	const struct node *s = node_get(g, key);
+	return v_str(a, s && s->kind == NODE_STR ? s->str : "");
+}
+
+/* One matrix entry: what a tofu job needs of its environment. */
+static struct node *entry(struct arena *a, const struct node *g)
+{
+	static const char *const keys[] = { "environment", "region", "role_arn", "runs_on",
+					    "tofu_version" };
+	struct node *e = v_map(a);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		v_set(a, e, keys[i], copy_str(a, g, keys[i]));
+	return e;
+}
+
+/* Matrix jobs over the environments with key set (NULL: all), MATRIX_MAX per job:
+ * [{job: "plan" | "plan-1"..., entries: [...]}]. */
+static struct node *chunks(struct arena *a, const struct node *envs, const char *key,
+			   const char *prefix)
+{
+	struct node *list = v_seq(a);
+	size_t count = 0;
+	for (size_t i = 0; i < envs->n; i++) {
+		const struct node *g = part(envs->items[i]);
+		if (g && (!key || flag(g, key)))
+			count++;
+	}
+	struct node *cur = NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < envs->n; i++) {
+		const struct node *g = part(envs->items[i]);
+		if (!g || (key && !flag(g, key)))
+			continue;
+		if (!cur || cur->n == MATRIX_MAX) {
+			struct node *c = v_map(a);
+			k++;
+			v_set(a, c, "job", v_str(a, count <= MATRIX_MAX ? prefix :
+						   arena_printf(a, "%s-%zu", prefix, k)));
+			cur = v_set(a, c, "entries", v_seq(a));
+			v_push(a, list, c);
+		}
+		v_push(a, cur, entry(a, g));
+	}
+	return list;
+}
+
+/*
+ * One job per environment with key set, for workflow_dispatch: {options: [names],
+ * jobs: [{job, if, entries: [one entry]}]}. The job runs only when the input names its
+ * environment; a skipped job asks no reviewer.
+ */
+static struct node *per_env(struct arena *a, const struct node *envs, const char *key,
+			    const char *prefix)
+{
+	struct node *d = v_map(a);
+	struct node *opts = v_set(a, d, "options", v_seq(a));
+	struct node *jobs = v_set(a, d, "jobs", v_seq(a));
+	for (size_t i = 0; i < envs->n; i++) {
+		const struct node *g = part(envs->items[i]);
+		if (!g || !flag(g, key))
+			continue;
+		const struct node *name = node_get(g, "environment");
+		if (!name || name->kind != NODE_STR)
+			continue;
+		v_push(a, opts, v_str(a, name->str));
+		/* an expression string literal doubles its quotes; names are [a-z0-9-] anyway */
+		struct strbuf lit = STRBUF_INIT;
+		for (const char *p = name->str; *p; p++) {
+			if (*p == '\'')
+				sb_putc(&lit, '\'');
+			sb_putc(&lit, *p);
+		}
+		struct node *j = v_map(a);
+		v_set(a, j, "job", v_str(a, arena_printf(a, "%s-%s", prefix, name->str)));
+		v_set(a, j, "if", v_str(a, arena_printf(a, "inputs.environment == '%s'",
+							 lit.buf ? lit.buf : "")));
+		sb_release(&lit);
+		struct node *es = v_set(a, j, "entries", v_seq(a));
+		v_push(a, es, entry(a, g));
+		v_push(a, jobs, j);
+	}
+	v_set(a, d, "any", v_bool(a, jobs->n > 0));
+	return d;
+}
+
+static struct node *gh_environments(struct arena *a, const struct node *envs)
+{
+	struct node *list = v_seq(a);
+	for (size_t i = 0; i < envs->n; i++) {
+		const struct node *g = part(envs->items[i]);
+		if (!g)
+			continue;
+		struct node *e = v_map(a);
+		v_set(a, e, "name", copy_str(a, g, "environment"));
+		const struct node *r = node_get(g, "required_reviewers");
+		/* an integer C formatted: inserted verbatim into the JSON */
+		const char *num = arena_printf(a, "%lld",
+					       (long long)(r && r->kind == NODE_INT ? r->v.i : 0));
+		v_set(a, e, "required_reviewers", v_fragment(a, num, strlen(num)));
+		v_set(a, e, "oidc_subject", copy_str(a, g, "oidc_subject"));
+		v_set(a, e, "role_arn", copy_str(a, g, "role_arn"));
+		v_push(a, list, e);
+	}
+	v_mark_last(a, list);
+	return list;
+}
+
+static void repo_sources(struct ctx *ctx, struct outfile *f, bool actions)
+{
+	for (size_t i = 0; i < ctx->nenvs; i++) {
+		const struct env *e = ctx->envs[i];
+		if (e->abstract || !e->file)
+			continue;
+		out_source(ctx, f, e->file->path);
+	}
+	if (ctx->defaults)
+		out_source(ctx, f, "environments/_defaults.yaml");
+	if (actions)
+		out_source(ctx, f, ACTIONS_REL);
+}
+
+static void render(struct ctx *ctx, struct outset *set, struct tmpl_set *t,
+		   const struct node *view, const char *path, const char *tmpl,
+		   enum comment_style style, enum tmpl_escape esc)
+{
+	struct outfile *f = out_add(ctx, set, path, style, NULL);
+	repo_sources(ctx, f, esc == ESC_GHA);
+	tmpl_set_render(t, tmpl, view, esc, &f->body);
+}
+
+static void github_emit_repo(struct ctx *ctx, const struct node *repo_view, struct tmpl_set *t,
+			     struct outset *set)
+{
+	struct arena *a = &ctx->perm;
+	const struct node *envs = node_get(repo_view, "environments");
+	if (!envs || envs->kind != NODE_SEQ)
+		BUG("repository view without environments");
+
+	struct node *view = v_map(a);
+	v_set(a, view, "environments", (struct node *)envs);
+	struct node *g = v_set(a, view, "github", v_map(a));
+	v_set(a, g, "environments", gh_environments(a, envs));
+	render(ctx, set, t, view, "out/github-environments.json",
+	       "github/github-environments.json.mustache", COMMENT_NONE, ESC_JSON);
+
+	struct node *actions = actions_load(ctx);
+	if (!actions)
+		return;	/* SPEC012 reported: no workflow without pinned actions */
+	v_set(a, g, "actions", actions);
+	v_set(a, g, "plan", chunks(a, envs, NULL, "plan"));
+	v_set(a, g, "apply", chunks(a, envs, "auto_apply", "apply"));
+	struct node *dispatch = v_set(a, g, "dispatch", per_env(a, envs, "dispatch", "tofu"));
+	struct node *destroy = v_set(a, g, "destroy", per_env(a, envs, "destroy", "destroy"));
+
+	render(ctx, set, t, view, ".github/workflows/eragen-plan.yml",
+	       "github/eragen-plan.yml.mustache", COMMENT_HASH, ESC_GHA);
+	render(ctx, set, t, view, ".github/workflows/eragen-apply.yml",
+	       "github/eragen-apply.yml.mustache", COMMENT_HASH, ESC_GHA);
+	if (flag(dispatch, "any"))
+		render(ctx, set, t, view, ".github/workflows/eragen-dispatch.yml",
+		       "github/eragen-dispatch.yml.mustache", COMMENT_HASH, ESC_GHA);
+	if (flag(destroy, "any"))
+		render(ctx, set, t, view, ".github/workflows/eragen-destroy.yml",
+		       "github/eragen-destroy.yml.mustache", COMMENT_HASH, ESC_GHA);
+}
+
+/* Nothing per environment: every workflow covers all environments. */
+static void github_emit_env(struct ctx *ctx, struct env *env, const struct node *view,
+			    struct tmpl_set *t, struct outset *set)
+{
+	(void)ctx;
+	(void)env;
+	(void)view;
+	(void)t;
+	(void)set;
+}
+
+const struct backend backend_github = { "github", github_view, github_emit_env,
+					github_emit_repo };

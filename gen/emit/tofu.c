@@ -1,0 +1,817 @@
+/*
+ * emit/tofu.c - the OpenTofu back end (DESIGN 6): per environment the root modules
+ * out/<env>/infra/ and out/<env>/platform/ (templates/tofu/{infra,platform}/NAME.tf.mustache,
+ * rendered with ESC_HCL) plus the extra .tf files of environments/<env>/extra/, copied;
+ * for the repository one bootstrap stack per account and region, out/_bootstrap/<account>-
+ * <region>/ (templates/tofu/bootstrap/), creating the state buckets and lock tables.
+ *
+ * Consumes the resolved spec, the common view (view.c) and schemas/eks-addons.json (the
+ * add-on versions per Kubernetes version and the chart versions of the platform stack).
+ * Produces the "tofu" part of the view model and outfiles.
+ *
+ * The templates hold the structure. What `tofu fmt` would align and what is free-form (maps
+ * of tags, labels and autoscaler tags; lists of strings) is rendered here as fragments:
+ * every key and value goes through tmpl_escape(ESC_HCL) inside quotes, and the `=` of a
+ * run of single-line attributes is aligned the way hclwrite.Format does (by the width of the
+ * key in grapheme clusters).
+ */
+#include "backend.h"
+#include "check/extra.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Pinned provider versions (registry.opentofu.org mirrors the HashiCorp registry). */
+static const struct provider {
+	const char *name, *source, *version;
+} providers[] = {
+	{ "aws", "registry.opentofu.org/hashicorp/aws", "= 5.100.0" },
+	{ "helm", "registry.opentofu.org/hashicorp/helm", "= 2.17.0" },	/* 2.x: block syntax */
+	{ "kubernetes", "registry.opentofu.org/hashicorp/kubernetes", "= 2.36.0" },
+	{ "sops", "registry.opentofu.org/carlpett/sops", "= 1.1.1" },
+};
+enum { P_AWS, P_HELM, P_KUBERNETES, P_SOPS };
+
+#define ADDONS_TABLE "schemas/eks-addons.json"
+
+/* Add-ons installed before the node groups (nodes need them to become ready), then after. */
+static const char *const addons_before[] = { "eks-pod-identity-agent", "kube-proxy", "vpc-cni" };
+static const char *const addons_after[] = { "aws-ebs-csi-driver", "coredns" };
+
+/* The secret-bearing keys (x-eragen-secret) and the Helm value each one sets. */
+static const struct secret_key {
+	const char *mode, *path, *helm;
+} secret_keys[] = {
+	{ "cognito", "auth.cognito.client_secret",
+	  "jupyterhub.hub.config.GenericOAuthenticator.client_secret" },
+	{ "dummy", "auth.dummy.password", "jupyterhub.hub.config.DummyAuthenticator.password" },
+	{ "github", "auth.github.client_id", "jupyterhub.hub.config.GitHubOAuthenticator.client_id" },
+	{ "github", "auth.github.client_secret",
+	  "jupyterhub.hub.config.GitHubOAuthenticator.client_secret" },
+};
+
+static const char *const infra_files[] = { "versions", "backend", "locals", "network", "eks",
+					   "nodegroups", "iam", "scratch", "outputs" };
+static const char *const platform_files[] = { "versions", "backend", "storage", "autoscaler",
+					      "hub" };
+static const char *const bootstrap_files[] = { "main" };
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- HCL fragments ---------------------------------------------------------------- */
+
+static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *i)
+{
+	unsigned char c = s[*i];
+	size_t len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	if (*i + len > n)
+		len = n - *i;
+	uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
+	for (size_t k = 1; k < len; k++)
+		cp = (cp << 6) | (s[*i + k] & 0x3f);
+	*i += len;
+	return cp;
+}
+
+/* Code points that extend the grapheme cluster before them (UAX 29 Extend, SpacingMark
+ * and ZWJ, approximated by the blocks of combining characters). */
+static bool cp_extends(uint32_t cp)
+{
+	static const uint32_t ranges[][2] = {
+		{ 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd }, { 0x05bf, 0x05c7 },
+		{ 0x0610, 0x061a }, { 0x064b, 0x065f }, { 0x0670, 0x0670 }, { 0x06d6, 0x06ed },
+		{ 0x0900, 0x0903 }, { 0x093a, 0x094f }, { 0x0951, 0x0957 }, { 0x0962, 0x0963 },
+		{ 0x0e31, 0x0e31 }, { 0x0e34, 0x0e3a }, { 0x0e47, 0x0e4e }, { 0x1ab0, 0x1aff },
+		{ 0x1dc0, 0x1dff }, { 0x200c, 0x200d }, { 0x20d0, 0x20ff }, { 0x302a, 0x302f },
+		{ 0x3099, 0x309a }, { 0xfe00, 0xfe0f }, { 0xfe20, 0xfe2f }, { 0x1f3fb, 0x1f3ff },
+		{ 0xe0020, 0xe007f }, { 0xe0100, 0xe01ef },
+	};
+	for (size_t r = 0; r < ARRAY_LEN(ranges); r++)
+		if (cp >= ranges[r][0] && cp <= ranges[r][1])
+			return true;
+	return false;
+}
+
+/*
+ * The width hclwrite.Format gives a token: grapheme clusters. Approximated: a code point
+ * starts a new cluster unless it extends the one before, follows a ZWJ, or is the second
+ * of a pair of regional indicators.
+ */
+static size_t hcl_columns(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t cols = 0, i = 0;
+	uint32_t prev = 0;
+	bool ri_open = false;
+	while (i < n) {
+		uint32_t cp = utf8_next(u, n, &i);
+		bool ri = cp >= 0x1f1e6 && cp <= 0x1f1ff;
+		if (cols && (cp_extends(cp) || prev == 0x200d || (ri && ri_open))) {
+			ri_open = false;
+		} else {
+			cols++;
+			ri_open = ri;
+		}
+		prev = cp;
+	}
+	return cols;
+}
+
+/* "s", escaped for an HCL quoted string. */
+static void hcl_quote(struct strbuf *sb, const char *s)
+{
+	sb_putc(sb, '"');
+	if (tmpl_escape(ESC_HCL, s, strlen(s), sb) != 0)
+		BUG("ESC_HCL refused a string");
+	sb_putc(sb, '"');
+}
+
+static void indent_to(struct strbuf *sb, int indent)
+{
+	for (int i = 0; i < indent; i++)
+		sb_putc(sb, ' ');
+}
+
+/* A key/value pair of an HCL object; expr: the value is an expression this file made,
+ * inserted as it is (never a spec string), else a string to quote. */
+struct kv {
+	const char *key, *value;
+	bool expr;
+};
+
+struct kvs {
+	struct kv *v;
+	size_t n, cap;
+};
+
+/* Set key (the last value wins, so that an object never has a key twice). */
+static void kv_put(struct arena *a, struct kvs *m, const char *key, const char *value, bool expr)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->v[i].key, key) == 0) {
+			m->v[i].value = value;
+			m->v[i].expr = expr;
+			return;
+		}
+	ARENA_PUSH(a, m->v, m->n, m->cap, ((struct kv){ key, value, expr }));
+}
+
+/* An object constructor: "{}" or one quoted key per line, `=` aligned as by tofu fmt; the
+ * opening brace follows an attribute at column indent, the closing one lines up with it. */
+static struct node *frag_object(struct arena *a, const struct kvs *m, int indent)
+{
+	if (m->n == 0)
+		return v_fragment(a, "{}", 2);
+	struct strbuf sb = STRBUF_INIT, key = STRBUF_INIT;
+	size_t *cols = arena_alloc(a, m->n * sizeof(*cols)), width = 0;
+	const char **keys = arena_alloc(a, m->n * sizeof(*keys));
+	for (size_t i = 0; i < m->n; i++) {
+		sb_reset(&key);
+		hcl_quote(&key, m->v[i].key);
+		keys[i] = arena_strndup(a, key.buf, key.len);
+		cols[i] = hcl_columns(key.buf, key.len);
+		if (cols[i] > width)
+			width = cols[i];
+	}
+	sb_puts(&sb, "{\n");
+	for (size_t i = 0; i < m->n; i++) {
+		indent_to(&sb, indent + 2);
+		sb_puts(&sb, keys[i]);
+		indent_to(&sb, (int)(width - cols[i]));
+		sb_puts(&sb, " = ");
+		if (m->v[i].expr)
+			sb_puts(&sb, m->v[i].value);
+		else
+			hcl_quote(&sb, m->v[i].value);
+		sb_putc(&sb, '\n');
+	}
+	indent_to(&sb, indent);
+	sb_putc(&sb, '}');
+	struct node *f = v_fragment(a, sb.buf, sb.len);
+	sb_release(&sb);
+	sb_release(&key);
+	return f;
+}
+
+/* ["a", "b"]: a one-line list of quoted strings. */
+static struct node *frag_strings(struct arena *a, const char *const *v, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_putc(&sb, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sb_puts(&sb, ", ");
+		hcl_quote(&sb, v[i]);
+	}
+	sb_putc(&sb, ']');
+	struct node *f = v_fragment(a, sb.buf, sb.len);
+	sb_release(&sb);
+	return f;
+}
+
+/* The strings of a spec list (other items skipped). */
+static const char **spec_strings(struct arena *a, const struct node *seq, size_t *n)
+{
+	*n = 0;
+	if (!seq || seq->kind != NODE_SEQ)
+		return NULL;
+	const char **v = arena_alloc(a, (seq->n + 1) * sizeof(*v));
+	for (size_t i = 0; i < seq->n; i++)
+		if (seq->items[i]->kind == NODE_STR)
+			v[(*n)++] = seq->items[i]->str;
+	return v;
+}
+
+/* ---- small readers of the spec and the view --------------------------------------- */
+
+static int64_t spec_int_or(const struct node *spec, const char *dotted, int64_t dflt)
+{
+	const struct node *n = node_path(spec, dotted);
+	return n && n->kind == NODE_INT ? n->v.i : dflt;
+}
+
+static const char *str_or(const char *s, const char *dflt)
+{
+	return s ? s : dflt;
+}
+
+static const char *view_str(const struct node *map, const char *dotted)
+{
+	const struct node *n = node_path(map, dotted);
+	return n && n->kind == NODE_STR ? n->str : "";
+}
+
+static bool view_bool(const struct node *map, const char *dotted)
+{
+	const struct node *n = node_path(map, dotted);
+	return n && n->kind == NODE_BOOL && n->v.b;
+}
+
+/* Scalars of a spec map as text (numbers and booleans as written). */
+static const char *scalar_text(const struct node *n)
+{
+	if (!n)
+		return NULL;
+	if (n->kind == NODE_STR || n->kind == NODE_INT || n->kind == NODE_FLOAT ||
+	    n->kind == NODE_BOOL)
+		return n->str;
+	return NULL;
+}
+
+/* ---- schemas/eks-addons.json ---------------------------------------------------------- */
+
+/* The table, read once per run: a file already registered under its path is reused. */
+static const struct srcfile *addons_file(struct ctx *ctx)
+{
+	const char *abs = arena_printf(&ctx->perm, "%s/%s", ctx->datadir ? ctx->datadir : "",
+				       ADDONS_TABLE);
+	for (size_t i = ctx->nfiles; i-- > 1;) {
+		const struct srcfile *f = ctx->files[i];
+		if (f && (strcmp(f->path, ADDONS_TABLE) == 0 || strcmp(f->path, abs) == 0))
+			return f->data ? f : NULL;
+	}
+	struct stat st;
+	if (ctx->root && stat(arena_printf(&ctx->perm, "%s/%s", ctx->root, ADDONS_TABLE), &st) == 0)
+		return srcfile_read(ctx, ADDONS_TABLE, (struct loc){ 0 });
+	return srcfile_read_abs(ctx, abs, (struct loc){ 0 });
+}
+
+struct addons {
+	const struct node *row;		/* the row of the Kubernetes version, or NULL */
+	const struct node *charts;	/* "charts", or NULL */
+};
+
+static struct addons addons_get(struct ctx *ctx, struct env *env)
+{
+	struct addons r = { 0 };
+	const struct srcfile *f = addons_file(ctx);
+	if (!f)
+		return r;	/* SPEC012 reported */
+	const struct node *root = json_to_node(&env->arena, f->data, f->len, f->id);
+	const struct node *rows = root ? node_get(root, "versions") : NULL;
+	if (!root || root->kind != NODE_MAP || !rows || rows->kind != NODE_SEQ) {
+		diag_add(ctx, "SPEC012", env->name, (struct loc){ .file = f->id },
+			 "the data table cannot be used: expected an object with a 'versions' list");
+		return r;
+	}
+	r.charts = node_get(root, "charts");
+	const char *k8s = spec_str(env->resolved, "cluster.kubernetes_version");
+	for (size_t i = 0; k8s && i < rows->n; i++) {
+		const char *v = spec_str(rows->items[i], "kubernetes");
+		if (v && strcmp(v, k8s) == 0)
+			r.row = rows->items[i];
+	}
+	if (!r.row) {
+		const struct node *at = node_path(env->resolved, "cluster.kubernetes_version");
+		struct diag *d = diag_add(ctx, "SPEC012", env->name,
+					  at ? at->loc : (struct loc){ .file = f->id },
+					  "no EKS add-on versions are known for Kubernetes '%s' in %s",
+					  str_or(k8s, ""), ADDONS_TABLE);
+		diag_help(ctx, d, "add a row for it to %s (a repository's own copy overrides "
+				  "the installed one)", ADDONS_TABLE);
+	}
+	return r;
+}
+
+static const char *addon_version(const struct addons *ad, const char *name)
+{
+	return ad->row ? str_or(spec_str(ad->row, name), "") : "";
+}
+
+static const char *chart_str(const struct addons *ad, const char *chart, const char *key)
+{
+	const struct node *c = ad->charts ? node_get(ad->charts, chart) : NULL;
+	return c ? str_or(spec_str(c, key), "") : "";
+}
+
+/* ---- the view --------------------------------------------------------------------- */
+
+static struct node *providers_view(struct arena *a, const int *which, size_t n)
+{
+	struct node *seq = v_seq(a);
+	for (size_t i = 0; i < n; i++) {
+		const struct provider *p = &providers[which[i]];
+		struct node *m = v_map(a);
+		v_set(a, m, "name", v_str(a, p->name));
+		v_set(a, m, "source", v_str(a, p->source));
+		v_set(a, m, "version", v_str(a, p->version));
+		v_push(a, seq, m);
+	}
+	v_mark_last(a, seq);
+	return seq;
+}
+
+/* The default tags (the common view's sorted list) as an object at indent. */
+static struct node *tags_view(struct arena *a, const struct node *common, int indent)
+{
+	struct kvs m = { 0 };
+	const struct node *tags = node_get(common, "tags");
+	for (size_t i = 0; tags && tags->kind == NODE_SEQ && i < tags->n; i++)
+		kv_put(a, &m, view_str(tags->items[i], "key"), view_str(tags->items[i], "value"),
+		       false);
+	return frag_object(a, &m, indent);
+}
+
+/* A resource name for a node group: the group name when it is an identifier, else "_"
+ * before it (DNS-1123 labels may start with a digit; they never hold "_"). */
+static const char *group_id(struct arena *a, const char *name)
+{
+	bool letter = (name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z');
+	return letter ? name : arena_printf(a, "_%s", name);
+}
+
+static const char *effect_aws(const char *effect)
+{
+	if (strcmp(effect, "NoSchedule") == 0)
+		return "NO_SCHEDULE";
+	if (strcmp(effect, "NoExecute") == 0)
+		return "NO_EXECUTE";
+	if (strcmp(effect, "PreferNoSchedule") == 0)
+		return "PREFER_NO_SCHEDULE";
+	return effect;
+}
+
+static struct node *ignore_item(struct arena *a, const char *path)
+{
+	struct node *m = v_map(a);
+	v_set(a, m, "path", v_str(a, path));
+	return m;
+}
+
+#define CA_TEMPLATE "k8s.io/cluster-autoscaler/node-template/"
+
+static struct node *group_view(struct arena *a, const struct node *spec, const char *cluster,
+			       const char *name, const struct node *g)
+{
+	struct node *m = v_map(a);
+	v_set(a, m, "name", v_str(a, name));
+	v_set(a, m, "id", v_str(a, group_id(a, name)));
+	v_set(a, m, "aws_name", v_str(a, arena_printf(a, "%s-%s", cluster, name)));
+
+	size_t n;
+	const char **types = spec_strings(a, node_get(g, "instance_types"), &n);
+	v_set(a, m, "instance_types", frag_strings(a, types, n));
+	bool spot = strcmp(str_or(spec_str(g, "capacity"), "on_demand"), "spot") == 0;
+	const char *capacity = spot ? "SPOT" : "ON_DEMAND";
+	v_set(a, m, "capacity_type", v_str(a, capacity));
+	v_set(a, m, "ami_type", v_str(a, str_or(spec_str(g, "ami_type"), "AL2023_x86_64_STANDARD")));
+	v_set(a, m, "disk_gb", v_int(a, spec_int_or(g, "disk_gb", 50)));
+	int64_t min = spec_int_or(g, "min", 0), max = spec_int_or(g, "max", 1);
+	v_set(a, m, "min", v_int(a, min));
+	v_set(a, m, "max", v_int(a, max));
+	v_set(a, m, "desired", v_int(a, spec_int_or(g, "desired", min)));
+
+	/* subnets: the private subnets of its AZs (its own, else all of aws.azs) */
+	const struct node *azs = node_get(g, "azs");
+	if (!azs)
+		azs = node_path(spec, "aws.azs");
+	const char **az = spec_strings(a, azs, &n);
+	struct strbuf sb = STRBUF_INIT;
+	sb_putc(&sb, '[');
+	for (size_t i = 0; i < n; i++) {
+		sb_puts(&sb, i ? ", aws_subnet.private[" : "aws_subnet.private[");
+		hcl_quote(&sb, az[i]);
+		sb_puts(&sb, "].id");
+	}
+	sb_putc(&sb, ']');
+	v_set(a, m, "subnet_ids", v_fragment(a, sb.buf, sb.len));
+	sb_release(&sb);
+
+	/* labels, and the autoscaler's node-template tags of labels and taints */
+	struct kvs labels = { 0 }, tags = { 0 };
+	const struct node *l = node_get(g, "labels");
+	for (size_t i = 0; l && l->kind == NODE_MAP && i < l->n; i++) {
+		const char *v = scalar_text(l->items[i]);
+		if (!v)
+			continue;
+		kv_put(a, &labels, l->keys[i]->str, v, false);
+		kv_put(a, &tags, arena_printf(a, CA_TEMPLATE "label/%s", l->keys[i]->str), v, false);
+	}
+	kv_put(a, &tags, CA_TEMPLATE "label/eks.amazonaws.com/capacityType", capacity, false);
+	v_set(a, m, "labels", frag_object(a, &labels, 2));
+
+	struct node *taints = v_set(a, m, "taints", v_seq(a));
+	const struct node *ts = node_get(g, "taints");
+	for (size_t i = 0; ts && ts->kind == NODE_SEQ && i < ts->n; i++) {
+		const char *key = spec_str(ts->items[i], "key");
+		const char *value = str_or(spec_str(ts->items[i], "value"), "");
+		const char *effect = spec_str(ts->items[i], "effect");
+		if (!key || !effect)
+			continue;
+		struct node *t = v_map(a);
+		v_set(a, t, "key", v_str(a, key));
+		v_set(a, t, "value", v_str(a, value));
+		v_set(a, t, "has_value", v_bool(a, *value != '\0'));
+		v_set(a, t, "effect", v_str(a, effect_aws(effect)));
+		v_push(a, taints, t);
+		/* one tag per key: the first taint of a key wins */
+		const char *tk = arena_printf(a, CA_TEMPLATE "taint/%s", key);
+		bool seen = false;
+		for (size_t k = 0; k < tags.n; k++)
+			seen |= strcmp(tags.v[k].key, tk) == 0;
+		if (!seen)
+			kv_put(a, &tags, tk, arena_printf(a, "%s:%s", value, effect), false);
+	}
+	v_set(a, m, "asg_tags", frag_object(a, &tags, 2));
+
+	/* lifecycle: the autoscaler owns desired_size, the scheduled actions min_size */
+	const struct node *sched = node_get(g, "schedule");
+	bool has_sched = sched && sched->kind == NODE_MAP;
+	struct node *ignore = v_seq(a);
+	if (min < max)
+		v_push(a, ignore, ignore_item(a, "scaling_config[0].desired_size"));
+	if (has_sched)
+		v_push(a, ignore, ignore_item(a, "scaling_config[0].min_size"));
+	v_mark_last(a, ignore);
+	v_set(a, m, "lifecycle", v_bool(a, ignore->n > 0));
+	v_set(a, m, "ignore_changes", ignore);
+
+	if (has_sched) {
+		struct node *s = v_set(a, m, "schedule", v_map(a));
+		v_set(a, s, "timezone", v_str(a, str_or(spec_str(sched, "timezone"), "Etc/UTC")));
+		v_set(a, s, "scale_up", v_str(a, str_or(spec_str(sched, "scale_up"), "")));
+		v_set(a, s, "scale_down", v_str(a, str_or(spec_str(sched, "scale_down"), "")));
+		v_set(a, s, "min_during", v_int(a, spec_int_or(sched, "min_during", min)));
+		v_set(a, s, "min_after", v_int(a, spec_int_or(sched, "min_after", min)));
+	} else {
+		v_set(a, m, "schedule", v_bool(a, false));
+	}
+	return m;
+}
+
+/* "dir/terraform.tfstate" -> "dir/platform.tfstate" */
+static const char *platform_key(struct arena *a, const char *key)
+{
+	const char *slash = strrchr(key, '/');
+	if (!slash)
+		return "platform.tfstate";
+	return arena_printf(a, "%.*s/platform.tfstate", (int)(slash - key), key);
+}
+
+static struct node *platform_view(struct arena *a, const struct node *spec, const char *env,
+				  const struct addons *ad)
+{
+	struct node *p = v_map(a);
+	const char *release = str_or(spec_str(spec, "hub.release"), "daskhub");
+	v_set(a, p, "namespace", v_str(a, str_or(spec_str(spec, "hub.namespace"), "daskhub")));
+	v_set(a, p, "release", v_str(a, release));
+	v_set(a, p, "chart_version", v_str(a, str_or(spec_str(spec, "hub.chart_version"), "")));
+	v_set(a, p, "user_service_account", v_str(a, arena_printf(a, "%s-user", release)));
+	v_set(a, p, "secrets_file", v_str(a, str_or(spec_str(spec, "secrets.file"), "secrets.yaml")));
+
+	struct node *secrets = v_seq(a);
+	const char *mode = str_or(spec_str(spec, "auth.mode"), "");
+	for (size_t i = 0; i < ARRAY_LEN(secret_keys); i++) {
+		const char *ref = strcmp(secret_keys[i].mode, mode) == 0 ?
+					  spec_str(spec, secret_keys[i].path) : NULL;
+		if (!ref || strncmp(ref, "sops:", 5) != 0)
+			continue;
+		struct node *s = v_map(a);
+		v_set(a, s, "spec_path", v_str(a, secret_keys[i].path));
+		v_set(a, s, "name", v_str(a, secret_keys[i].helm));
+		v_set(a, s, "key", v_str(a, ref + 5));
+		v_push(a, secrets, s);
+	}
+	v_mark_last(a, secrets);
+	v_set(a, p, "has_secrets", v_bool(a, secrets->n > 0));
+	v_set(a, p, "secrets", secrets);
+
+	const struct node *kc = node_path(spec, "features.kubecost");
+	v_set(a, p, "kubecost", v_bool(a, kc && kc->kind == NODE_BOOL && kc->v.b));
+	struct node *ca = v_set(a, p, "autoscaler", v_map(a));
+	v_set(a, ca, "repository", v_str(a, chart_str(ad, "cluster-autoscaler", "repository")));
+	v_set(a, ca, "chart_version", v_str(a, chart_str(ad, "cluster-autoscaler", "version")));
+	v_set(a, ca, "image_tag", v_str(a, addon_version(ad, "cluster-autoscaler")));
+	struct node *kcv = v_set(a, p, "kubecost_chart", v_map(a));
+	v_set(a, kcv, "repository", v_str(a, chart_str(ad, "kubecost", "repository")));
+	v_set(a, kcv, "chart", v_str(a, chart_str(ad, "kubecost", "chart")));
+	v_set(a, kcv, "version", v_str(a, chart_str(ad, "kubecost", "version")));
+	(void)env;
+	return p;
+}
+
+static struct node *addons_view(struct arena *a, const struct addons *ad,
+				const char *const *names, size_t n)
+{
+	struct kvs m = { 0 };
+	for (size_t i = 0; i < n; i++)
+		kv_put(a, &m, names[i], addon_version(ad, names[i]), false);
+	return frag_object(a, &m, 2);
+}
+
+static struct node *tofu_view(struct ctx *ctx, struct env *env, const struct node *common)
+{
+	struct arena *a = &env->arena;
+	const struct node *spec = env->resolved;
+	struct node *v = v_map(a);
+	struct addons ad = addons_get(ctx, env);
+	const char *cluster = view_str(common, "cluster_name");
+	const char *tofu_version = view_str(common, "tofu_version");
+
+	v_set(a, v, "env", v_str(a, env->name));
+	v_set(a, v, "tofu_version", v_str(a, tofu_version));
+	v_set(a, v, "required_version", v_str(a, arena_printf(a, "= %s", tofu_version)));
+	v_set(a, v, "account_id", v_str(a, view_str(common, "account_id")));
+	v_set(a, v, "region", v_str(a, view_str(common, "region")));
+	v_set(a, v, "cluster_name", v_str(a, cluster));
+	v_set(a, v, "kubernetes_version", v_str(a, view_str(common, "kubernetes_version")));
+
+	const int infra_p[] = { P_AWS };
+	v_set(a, v, "infra_providers", providers_view(a, infra_p, ARRAY_LEN(infra_p)));
+	v_set(a, v, "default_tags", tags_view(a, common, 4));
+
+	struct node *be = v_set(a, v, "backend", v_map(a));
+	const char *key = view_str(common, "state.key");
+	v_set(a, be, "bucket", v_str(a, view_str(common, "state.bucket")));
+	v_set(a, be, "key", v_str(a, key));
+	v_set(a, be, "platform_key", v_str(a, platform_key(a, key)));
+	v_set(a, be, "table", v_str(a, view_str(common, "state.lock_table")));
+	v_set(a, be, "dynamodb", v_bool(a, view_bool(common, "state.dynamodb_lock")));
+	v_set(a, be, "lockfile", v_bool(a, view_bool(common, "state.s3_lockfile")));
+
+	/* network */
+	size_t n;
+	const char **azs = spec_strings(a, node_path(spec, "aws.azs"), &n);
+	v_set(a, v, "azs", frag_strings(a, azs, n));
+	const char *nat = str_or(spec_str(spec, "network.nat"), "single");
+	v_set(a, v, "nat", v_str(a, nat));
+	size_t nnat = strcmp(nat, "per_az") == 0 ? n : strcmp(nat, "none") == 0 ? 0 : n ? 1 : 0;
+	v_set(a, v, "nat_azs", frag_strings(a, azs, nnat));
+	v_set(a, v, "vpc_cidr", v_str(a, str_or(spec_str(spec, "network.vpc_cidr"), "")));
+	v_set(a, v, "subnet_newbits", v_int(a, spec_int_or(spec, "network.subnet_newbits", 4)));
+
+	/* cluster */
+	v_set(a, v, "service_cidr", v_str(a, str_or(spec_str(spec, "cluster.service_cidr"),
+						      "172.20.0.0/16")));
+	const char **cidrs = spec_strings(a, node_path(spec, "cluster.endpoint_public_cidrs"), &n);
+	v_set(a, v, "endpoint_public", v_bool(a, n > 0));
+	v_set(a, v, "endpoint_public_cidrs", frag_strings(a, cidrs, n));
+	struct kvs admins = { 0 };
+	const struct node *adm = node_path(spec, "cluster.admins");
+	for (size_t i = 0; adm && adm->kind == NODE_SEQ && i < adm->n; i++) {
+		const char *arn = spec_str(adm->items[i], "arn");
+		if (arn)
+			kv_put(a, &admins, arn, str_or(spec_str(adm->items[i], "username"), ""),
+			       false);
+	}
+	const char *ci_role = spec_str(spec, "ci.role_arn");
+	bool ci_listed = false;
+	for (size_t i = 0; ci_role && i < admins.n; i++)
+		ci_listed |= strcmp(admins.v[i].key, ci_role) == 0;
+	if (ci_role && !ci_listed)
+		kv_put(a, &admins, ci_role, "", false);
+	v_set(a, v, "cluster_admins", frag_object(a, &admins, 2));
+	v_set(a, v, "addons_before_nodes", addons_view(a, &ad, addons_before, ARRAY_LEN(addons_before)));
+	v_set(a, v, "addons_after_nodes", addons_view(a, &ad, addons_after, ARRAY_LEN(addons_after)));
+
+	struct node *groups = v_set(a, v, "node_groups", v_seq(a));
+	const struct node *ng = node_get(spec, "node_groups");
+	for (size_t i = 0; ng && ng->kind == NODE_MAP && i < ng->n; i++)
+		if (ng->items[i]->kind == NODE_MAP)
+			v_push(a, groups, group_view(a, spec, cluster, ng->keys[i]->str, ng->items[i]));
+	v_mark_last(a, groups);
+
+	struct node *roles = v_set(a, v, "roles", v_map(a));
+	v_set(a, roles, "cluster", v_str(a, arena_printf(a, "%s-cluster", cluster)));
+	v_set(a, roles, "nodes", v_str(a, arena_printf(a, "%s-nodes", cluster)));
+	v_set(a, roles, "autoscaler", v_str(a, arena_printf(a, "%s-autoscaler", cluster)));
+	v_set(a, roles, "ebs_csi", v_str(a, arena_printf(a, "%s-ebs-csi", cluster)));
+	v_set(a, roles, "user_s3", v_str(a, arena_printf(a, "%s-user-s3", cluster)));
+
+	struct node *sc = v_set(a, v, "scratch", v_map(a));
+	v_set(a, sc, "create", v_bool(a, !view_bool(common, "scratch_bucket.existing")));
+	v_set(a, sc, "name", v_str(a, view_str(common, "scratch_bucket.name")));
+	v_set(a, sc, "force_destroy",
+	      v_str(a, view_bool(common, "scratch_bucket.force_destroy") ? "true" : "false"));
+	v_set(a, sc, "noncurrent_days",
+	      v_int(a, spec_int_or(spec, "scratch_bucket.noncurrent_expire_days", 30)));
+
+	/* platform */
+	struct node *pl = platform_view(a, spec, env->name, &ad);
+	v_set(a, v, "platform", pl);
+	int platform_p[4] = { P_AWS, P_HELM, P_KUBERNETES, P_SOPS };
+	v_set(a, v, "platform_providers",
+	      providers_view(a, platform_p, view_bool(pl, "has_secrets") ? 4 : 3));
+	return v;
+}
+
+/* ---- rendering -------------------------------------------------------------------- */
+
+/* The inputs of every file of env: its env.yaml, its parents', _defaults.yaml. */
+static void add_sources(struct ctx *ctx, struct outfile *f, const struct env *env)
+{
+	for (const struct env *e = env; e; e = e->parent)
+		out_source(ctx, f, arena_printf(&ctx->perm, "%s/env.yaml", e->dir));
+	if (ctx->defaults)
+		out_source(ctx, f, "environments/_defaults.yaml");
+}
+
+static void render_stack(struct ctx *ctx, struct env *env, const struct node *view,
+			 struct tmpl_set *t, struct outset *set, const char *stack,
+			 const char *const *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *tmpl = arena_printf(&ctx->perm, "tofu/%s/%s.tf.mustache", stack, files[i]);
+		const char *path = arena_printf(&ctx->perm, "out/%s/%s/%s.tf", env->name, stack,
+						files[i]);
+		struct outfile *f = out_add(ctx, set, path, COMMENT_HASH, env->name);
+		add_sources(ctx, f, env);
+		out_source(ctx, f, arena_printf(&ctx->perm, "templates/%s", tmpl));
+		if (strcmp(stack, "infra") == 0 && strcmp(files[i], "eks") == 0)
+			out_source(ctx, f, ADDONS_TABLE);
+		tmpl_set_render(t, tmpl, view, ESC_HCL, &f->body);
+	}
+}
+
+/* Copy the .tf files of environments/<env>/extra/<stack>/ into out/<env>/<stack>/, verbatim. */
+static void copy_extras(struct ctx *ctx, struct env *env, struct outset *set, const char *stack,
+			const char *const *generated, size_t ngenerated)
+{
+	size_t n;
+	const char *const *names = extra_list(ctx, env, stack, &n);
+	for (size_t i = 0; i < n; i++) {
+		const char *rel = arena_printf(&ctx->perm, "%s/extra/%s/%s", env->dir, stack, names[i]);
+		const struct srcfile *src = extra_source(ctx, rel);
+		if (!src)
+			continue;	/* SPEC012 reported */
+		bool clash = false;
+		for (size_t g = 0; g < ngenerated; g++)
+			clash |= strncmp(names[i], generated[g], strlen(generated[g])) == 0 &&
+				 strcmp(names[i] + strlen(generated[g]), ".tf") == 0;
+		if (clash) {
+			struct diag *d = diag_add(ctx, "SPEC012", env->name,
+						  (struct loc){ .file = src->id },
+						  "'%s' has the name of a generated file of the %s stack",
+						  rel, stack);
+			diag_help(ctx, d, "rename it, e.g. extra-%s", names[i]);
+			continue;
+		}
+		const char *path = arena_printf(&ctx->perm, "out/%s/%s/%s", env->name, stack, names[i]);
+		struct outfile *f = out_add(ctx, set, path, COMMENT_HASH, env->name);
+		f->copied = true;
+		out_source(ctx, f, rel);
+		sb_add(&f->body, src->data, src->len);
+	}
+}
+
+static void tofu_emit_env(struct ctx *ctx, struct env *env, const struct node *view,
+			  struct tmpl_set *t, struct outset *set)
+{
+	render_stack(ctx, env, view, t, set, "infra", infra_files, ARRAY_LEN(infra_files));
+	render_stack(ctx, env, view, t, set, "platform", platform_files, ARRAY_LEN(platform_files));
+	copy_extras(ctx, env, set, "infra", infra_files, ARRAY_LEN(infra_files));
+	copy_extras(ctx, env, set, "platform", platform_files, ARRAY_LEN(platform_files));
+}
+
+/* ---- the bootstrap stacks --------------------------------------------------------- */
+
+struct boot {
+	const char *account, *region;
+	struct node *view;		/* {"bootstrap": {...}} */
+	struct node *envs, *buckets, *tables;
+	const char *min_version;	/* the lowest tofu_version among them */
+	const struct env **members;
+	size_t nmembers, capmembers;
+};
+
+static bool seq_has_name(const struct node *seq, const char *name)
+{
+	for (size_t i = 0; i < seq->n; i++)
+		if (strcmp(view_str(seq->items[i], "name"), name) == 0)
+			return true;
+	return false;
+}
+
+static void push_name(struct arena *a, struct node *seq, const char *name)
+{
+	if (!*name || seq_has_name(seq, name))
+		return;
+	struct node *m = v_map(a);
+	v_set(a, m, "name", v_str(a, name));
+	v_push(a, seq, m);
+}
+
+/* Is version a lower than b? (dot-separated numbers; anything else compares as text) */
+static bool version_lower(const char *a, const char *b)
+{
+	while (*a && *b) {
+		char *ea, *eb;
+		unsigned long x = strtoul(a, &ea, 10), y = strtoul(b, &eb, 10);
+		if (ea == a || eb == b)
+			return strcmp(a, b) < 0;
+		if (x != y)
+			return x < y;
+		a = *ea == '.' ? ea + 1 : ea;
+		b = *eb == '.' ? eb + 1 : eb;
+		if (*ea != '.' || *eb != '.')
+			return strcmp(a, b) < 0;
+	}
+	return *b != '\0';
+}
+
+static void tofu_emit_repo(struct ctx *ctx, const struct node *repo_view, struct tmpl_set *t,
+			   struct outset *set)
+{
+	struct arena *a = &ctx->perm;
+	const struct node *list = node_get(repo_view, "environments");
+	struct boot *boots = NULL;
+	size_t nboots = 0, capboots = 0;
+	for (size_t i = 0; list && list->kind == NODE_SEQ && i < list->n; i++) {
+		const struct node *ev = list->items[i];
+		const struct node *tv = node_get(ev, "tofu");
+		if (!tv)
+			continue;
+		const char *account = view_str(tv, "account_id"), *region = view_str(tv, "region");
+		struct boot *b = NULL;
+		for (size_t k = 0; k < nboots && !b; k++)
+			if (strcmp(boots[k].account, account) == 0 &&
+			    strcmp(boots[k].region, region) == 0)
+				b = &boots[k];
+		if (!b) {
+			ARENA_PUSH(a, boots, nboots, capboots, ((struct boot){ account, region }));
+			b = &boots[nboots - 1];
+			b->view = v_map(a);
+			b->envs = v_seq(a);
+			b->buckets = v_seq(a);
+			b->tables = v_seq(a);
+		}
+		const char *name = view_str(tv, "env");
+		push_name(a, b->envs, name);
+		push_name(a, b->buckets, view_str(tv, "backend.bucket"));
+		if (view_bool(tv, "backend.dynamodb"))
+			push_name(a, b->tables, view_str(tv, "backend.table"));
+		const char *tv_version = view_str(tv, "tofu_version");
+		if (!b->min_version || version_lower(tv_version, b->min_version))
+			b->min_version = tv_version;
+		const struct env *e = ctx_env(ctx, name);
+		if (e)
+			ARENA_PUSH(a, b->members, b->nmembers, b->capmembers, e);
+	}
+	for (size_t k = 0; k < nboots; k++) {
+		struct boot *b = &boots[k];
+		struct node *bv = v_set(a, b->view, "bootstrap", v_map(a));
+		v_mark_last(a, b->envs);
+		v_set(a, bv, "account_id", v_str(a, b->account));
+		v_set(a, bv, "region", v_str(a, b->region));
+		v_set(a, bv, "required_version", v_str(a, arena_printf(a, ">= %s", b->min_version)));
+		const int boot_p[] = { P_AWS };
+		v_set(a, bv, "providers", providers_view(a, boot_p, ARRAY_LEN(boot_p)));
+		v_set(a, bv, "environments", b->envs);
+		v_set(a, bv, "state_buckets", b->buckets);
+		v_set(a, bv, "lock_tables", b->tables);
+		for (size_t i = 0; i < ARRAY_LEN(bootstrap_files); i++) {
+			const char *tmpl = arena_printf(a, "tofu/bootstrap/%s.tf.mustache",
+							bootstrap_files[i]);
+			const char *path = arena_printf(a, "out/_bootstrap/%s-%s/%s.tf", b->account,
+							b->region, bootstrap_files[i]);
+			struct outfile *f = out_add(ctx, set, path, COMMENT_HASH, NULL);
+			for (size_t m = 0; m < b->nmembers; m++)
+				add_sources(ctx, f, b->members[m]);
+			out_source(ctx, f, arena_printf(a, "templates/%s", tmpl));
+			tmpl_set_render(t, tmpl, b->view, ESC_HCL, &f->body);
+		}
+	}
+}
+
+const struct backend backend_tofu = { "tofu", tofu_view, tofu_emit_env, tofu_emit_repo };

@@ -1,0 +1,39 @@
+/*
+ * out.h - generated files: rendered to memory, then compared with what is on disk
+ * (check) or written atomically (build). out.c owns headers, digests (git blob IDs,
+ * through repo.c), out/.eragen-manifest, .gitattributes and the safety rules of DESIGN 6:
+ * temp file + fsync + rename in the same directory, unchanged files untouched, nothing
+ * outside the repository, nothing at all when any error was found.
+ */
+#ifndef ERAGEN_OUT_H
+#define ERAGEN_OUT_H
+
+#include "eragen.h"
+
+enum comment_style {
+	COMMENT_HASH,	/* "# ..." header lines: HCL, YAML, Makefile, .gitattributes */
+	COMMENT_NONE,	/* JSON: no comments; the manifest alone records the digest */
+};
+
+struct outfile {
+	const char *path;		/* relative to the repository root */
+	enum comment_style style;
+	const char **sources;		/* input paths it derives from (sorted, unique) */
+	size_t nsources, capsources;
+	struct strbuf body;		/* the content, header excluded */
+	const char *env;		/* the environment it belongs to, NULL: repository */
+	bool copied;			/* a verbatim copy of an extra .tf file: no header */
+};
+
+struct outset {
+	struct outfile **files;
+	size_t n, cap;
+};
+
+/* A new file in set (paths must be unique: a second add of a path is a BUG). */
+struct outfile *out_add(struct ctx *ctx, struct outset *set, const char *path,
+			enum comment_style style, const char *env);
+void out_source(struct ctx *ctx, struct outfile *f, const char *source);
+void outset_release(struct outset *set);
+
+#endif

