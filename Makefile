@@ -86,13 +86,20 @@ bench: $(ERAGEN)
 update-golden: $(ERAGEN)
 	@ERAGEN=$(abspath $(ERAGEN)) UPDATE_GOLDEN=1 GOLDEN_ONLY='$(or $(ONLY),*)' sh tests/run golden
 
+# The binary finds schemas/ and templates/ in BIN/../share/eragen wherever the tree is
+# moved (ERAGEN_DATADIR overrides); the man page and the bash completion go where man(1)
+# and bash-completion look under PREFIX.
 install: eragen
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/eragen/schemas
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/eragen/schemas \
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 eragen $(DESTDIR)$(PREFIX)/bin/eragen
 	install -m 644 schemas/*.json $(DESTDIR)$(PREFIX)/share/eragen/schemas/
 	cd templates && find . -type f -name '*.mustache' | while read -r f; do \
 		install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/share/eragen/templates/$$f" || exit 1; \
 	done
+	install -m 644 docs/eragen.1 $(DESTDIR)$(PREFIX)/share/man/man1/eragen.1
+	install -m 644 completion/eragen.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/eragen
 
 clean:
 	rm -rf build eragen

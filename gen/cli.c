@@ -5,6 +5,7 @@
  */
 #include "cmd.h"
 #include "repo.h"
+#include "repo_index.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -77,6 +78,12 @@ static bool flag_is(const char *arg, const char *flag, bool takes_value)
 	return strncmp(arg, flag, n) == 0 && (arg[n] == '\0' || (takes_value && arg[n] == '='));
 }
 
+/* The commands that can read their inputs from the git index instead of the work tree. */
+static bool staged_ok(const struct cmd *cmd)
+{
+	return cmd == &cmd_lint || cmd == &cmd_check || cmd == &cmd_changed;
+}
+
 int cli_parse(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv,
 	      const char *const *own, const char **own_val, bool *help)
 {
@@ -145,6 +152,8 @@ int cli_parse(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv,
 		} else if (flag_is(a, "--base", true)) {
 			if (!(ctx->opt.base = flag_value(a, 6, &i, argc, argv)))
 				return cli_error(cmd, "--base needs a revision"), -1;
+		} else if (strcmp(a, "--staged") == 0 && staged_ok(cmd)) {
+			ctx->opt.staged = true;
 		} else if (strcmp(a, "--werror") == 0) {
 			ctx->opt.werror = true;
 		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
@@ -229,7 +238,15 @@ static const char *find_datadir(struct ctx *ctx)
 int run_front(struct ctx *ctx, int nenv, char **envs)
 {
 	ctx->datadir = find_datadir(ctx);
-	ctx->root = repo_find_root(ctx, ctx->opt.chdir ? ctx->opt.chdir : ".");
+	const char *start = ctx->opt.chdir ? ctx->opt.chdir : ".";
+	/* --staged: the index is loaded once, here; no repository (or a bare one) is a
+	 * usage error, reported before anything else */
+	if (ctx->opt.staged) {
+		int rc = repo_index_open(ctx, start, "--staged");
+		if (rc != 0)
+			return rc;
+	}
+	ctx->root = repo_find_root(ctx, start);
 	if (!ctx->root)
 		return EXIT_SYSTEM;
 	if (envs_load(ctx) != 0)

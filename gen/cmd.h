@@ -15,6 +15,7 @@ struct cmd {
 
 extern const struct cmd cmd_lint, cmd_show, cmd_explain;
 extern const struct cmd cmd_build, cmd_check, cmd_diff;
+extern const struct cmd cmd_changed, cmd_init, cmd_hook;
 
 /*
  * Parse argv (after the command name): common flags go into ctx->opt, the command's own

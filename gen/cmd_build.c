@@ -1,12 +1,15 @@
 /*
- * cmd_build.c - `eragen build [ENV...] [--force] [--prune]`: the front (load, resolve,
- * check), then, when no error was found, every file rendered in memory (emit_all) and
- * written where it changed (out_sync). Nothing is written when any error was found:
- * in the specs, in the templates, or in the generated files (DRIFT005, SPEC012).
+ * cmd_build.c - `eragen build [ENV...] [--force] [--prune] [--stage]`: the front (load,
+ * resolve, check), then, when no error was found, every file rendered in memory
+ * (emit_all) and written where it changed (out_sync); with --stage, the generated files
+ * are then added to the git index (and pruned ones removed from it). Nothing is written
+ * when any error was found: in the specs, in the templates, or in the generated files
+ * (DRIFT005, SPEC012).
  */
 #include "backend.h"
 #include "cmd.h"
 #include "outwrite.h"
+#include "repo_index.h"
 
 static bool failing(const struct ctx *ctx)
 {
@@ -16,8 +19,8 @@ static bool failing(const struct ctx *ctx)
 
 static int build_run(struct ctx *ctx, int argc, char **argv)
 {
-	static const char *const own[] = { "--force", "--prune", NULL };
-	const char *val[3] = { NULL, NULL, NULL };
+	static const char *const own[] = { "--force", "--prune", "--stage", NULL };
+	const char *val[4] = { NULL, NULL, NULL, NULL };
 	bool help;
 	int n = cli_parse(ctx, &cmd_build, argc, argv, own, val, &help);
 	if (n < 0)
@@ -28,6 +31,9 @@ static int build_run(struct ctx *ctx, int argc, char **argv)
 	}
 	int rc = run_front(ctx, n, argv);
 	if (rc != EXIT_OK)
+		return rc;
+	/* --stage needs the index of a work tree: known before anything is written */
+	if (val[2] && (rc = repo_index_open(ctx, ctx->root, "--stage")) != 0)
 		return rc;
 	if (failing(ctx)) {
 		report(ctx);
@@ -49,7 +55,7 @@ static int build_run(struct ctx *ctx, int argc, char **argv)
 		return EXIT_FINDINGS;
 	}
 	struct out_opts o = { .write = true, .force = val[0] != NULL, .prune = val[1] != NULL,
-			      .repo_done = repo_done };
+			      .repo_done = repo_done, .stage = val[2] != NULL };
 	rc = out_sync(ctx, &set, &o, &notes, &st);
 	outset_release(&set);
 	if (rc != 0) {
@@ -68,15 +74,20 @@ static int build_run(struct ctx *ctx, int argc, char **argv)
 		fputs("eragen: nothing written: the errors above must be fixed first\n", stderr);
 		return EXIT_FINDINGS;
 	}
-	if (!ctx->opt.quiet)
-		fprintf(stderr, "eragen: %zu file%s written, %zu unchanged%s\n", st.written,
+	if (!ctx->opt.quiet) {
+		fprintf(stderr, "eragen: %zu file%s written, %zu unchanged%s", st.written,
 			st.written == 1 ? "" : "s", st.unchanged,
 			st.pruned ? ", orphans deleted" : "");
+		if (o.stage)
+			fprintf(stderr, "; %zu staged, %zu removed from the index", st.staged,
+				st.unstaged);
+		fputc('\n', stderr);
+	}
 	return rc;
 }
 
 const struct cmd cmd_build = {
-	"build", build_run, "build [ENV...|--all] [--force] [--prune]",
+	"build", build_run, "build [ENV...|--all] [--force] [--prune] [--stage]",
 	"Check the specs, then write the generated output of ENV (default: all): out/<env>/,\n"
 	"and, when every environment is free of errors, the repository-level files\n"
 	"(.github/workflows/, out/eragen.mk, out/github-environments.json, out/_bootstrap/,\n"
@@ -86,5 +97,8 @@ const struct cmd cmd_build = {
 	"--force  replace generated files that were edited by hand (DRIFT005)\n"
 	"--prune  delete generated files no input produces any more (a removed\n"
 	"         environment's stacks: destroy them first); without it they are kept\n"
-	"         and listed in a note\n",
+	"         and listed in a note\n"
+	"--stage  add the generated files it wrote, or that differ from the git index,\n"
+	"         to the index, and remove the orphans it deleted from it (for a\n"
+	"         pre-commit workflow: 'git commit' then holds the matching output)\n",
 };

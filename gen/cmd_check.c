@@ -1,6 +1,7 @@
 /*
- * cmd_check.c - `eragen check [ENV...]`: lint, then compare what the inputs would
- * generate with what is on disk, writing nothing. Reports missing, stale (inputs
+ * cmd_check.c - `eragen check [ENV...] [--staged]`: lint, then compare what the inputs
+ * would generate with what is on disk (with --staged: what the staged inputs generate
+ * with what the git index holds), writing nothing. Reports missing, stale (inputs
  * changed), edited (DRIFT005) and orphaned files, each with a unified diff; exit 1 if
  * any (or any finding lint would fail on).
  */
@@ -56,10 +57,13 @@ static int check_run(struct ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd cmd_check = {
-	"check", check_run, "check [ENV...|--all] [--format FMT]",
+	"check", check_run, "check [ENV...|--all] [--staged] [--format FMT]",
 	"Lint, then compare what the current inputs generate with the files on disk, and\n"
 	"report every generated file that is missing, stale (its inputs changed since the\n"
 	"last build), edited by hand (DRIFT005) or orphaned (no input produces it any\n"
 	"more), each with a unified diff (on stdout). Writes nothing. Exit 1 if any file\n"
-	"is out of date or any error was found: the CI job that keeps out/ honest.\n",
+	"is out of date or any error was found: the CI job that keeps out/ honest.\n"
+	"\n"
+	"--staged  read every input from the git index and compare with the generated\n"
+	"          files in the index: what the next commit would hold (pre-commit)\n",
 };

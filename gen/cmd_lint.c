@@ -21,7 +21,7 @@ static int lint_run(struct ctx *ctx, int argc, char **argv)
 
 const struct cmd cmd_lint = {
 	"lint", lint_run,
-	"lint [ENV...|--all] [--base REV] [--format FMT] [--werror] [--only R,..] [--skip R,..]",
+	"lint [ENV...|--all] [--staged] [--base REV] [--format FMT] [--werror] [--only R,..] [--skip R,..]",
 	"Check the environment specs: YAML, schema, layering, names and every domain rule.\n"
 	"All environments are loaded (cross-environment rules need them); with ENV given,\n"
 	"only findings that involve ENV are reported. --base REV is the baseline the\n"

@@ -3,6 +3,7 @@
  */
 #include "eragen.h"
 #include "repo.h"
+#include "repo_index.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@ void ctx_release(struct ctx *ctx)
 		arena_release(&ctx->envs[i]->arena);
 	if (ctx->schema)
 		schema_free(ctx->schema);
+	repo_index_release(ctx);
 	repo_shutdown(ctx);
 	free(ctx->envs);
 	free(ctx->files);

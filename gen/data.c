@@ -404,13 +404,7 @@ static struct loc offset_loc(const struct srcfile *f, size_t off)
 static bool read_table(struct ctx *ctx, int t, struct data *d)
 {
 	const char *rel = table_files[t];
-	struct srcfile *f;
-	struct stat st;
-	if (ctx->root && stat(arena_printf(&ctx->perm, "%s/%s", ctx->root, rel), &st) == 0)
-		f = srcfile_read(ctx, rel, (struct loc){ 0 });
-	else
-		f = srcfile_read_abs(ctx, arena_printf(&ctx->perm, "%s/%s", ctx->datadir, rel),
-				     (struct loc){ 0 });
+	struct srcfile *f = srcfile_read_data(ctx, rel, NULL);
 	if (!f)
 		return false;	/* SPEC012 reported */
 	d->files[t] = f->id;

@@ -4,9 +4,11 @@
  * Consumes the repository root; produces ctx->envs (sorted by name), each with its
  * env.yaml loaded into a node tree, ctx->defaults (environments/_defaults.yaml) and the
  * compiled schema. File-level facts are checked here, before layering: the spec version
- * (SPEC010), that a spec is a mapping, and its tier.
+ * (SPEC010), that a spec is a mapping, and its tier. With --staged the environments are
+ * listed from the git index (repo_index.c) and every file is read from there (srcfile.c).
  */
 #include "eragen.h"
+#include "repo_index.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -29,15 +31,7 @@ static int cmp_env(const void *a, const void *b)
 /* The schema: the repository's own copy overrides the installed one (DESIGN 2). */
 static int load_schema(struct ctx *ctx)
 {
-	struct srcfile *f;
-	char *local = arena_printf(&ctx->perm, "%s/%s", ctx->root, SCHEMA_REL);
-	struct stat st;
-	if (stat(local, &st) == 0) {
-		f = srcfile_read(ctx, SCHEMA_REL, (struct loc){ 0 });
-	} else {
-		char *inst = arena_printf(&ctx->perm, "%s/%s", ctx->datadir, SCHEMA_REL);
-		f = srcfile_read_abs(ctx, inst, (struct loc){ 0 });
-	}
+	struct srcfile *f = srcfile_read_data(ctx, SCHEMA_REL, NULL);
 	if (!f)
 		return 0;	/* SPEC012 reported; nothing can be validated */
 	char err[512];
@@ -101,25 +95,40 @@ static int load_env(struct ctx *ctx, const char *name)
 	return 0;
 }
 
-int envs_load(struct ctx *ctx)
+/* --staged: the environments are the directories under environments/ in the index. */
+static void list_staged(struct ctx *ctx, bool *has_defaults)
 {
-	load_schema(ctx);
+	size_t n;
+	struct ri_name *v = repo_index_list(ctx, &ctx->perm, "environments", &n);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].name[0] == '.')
+			continue;
+		if (!v[i].dir) {
+			*has_defaults |= strcmp(v[i].name, "_defaults.yaml") == 0;
+			continue;
+		}
+		load_env(ctx, v[i].name);
+	}
+}
 
+/* The environments are the directories under environments/ in the work tree. 1: there
+ * is no environments/ at all; -1 after error(). */
+static int list_disk(struct ctx *ctx, bool *has_defaults)
+{
 	char *envdir = arena_printf(&ctx->perm, "%s/environments", ctx->root);
 	DIR *dir = opendir(envdir);
 	if (!dir) {
 		if (errno == ENOENT)
-			return 0;	/* no environments: nothing to do */
+			return 1;	/* no environments: nothing to do */
 		error("cannot read '%s': %s", envdir, strerror(errno));
 		return -1;
 	}
 	struct dirent *de;
-	bool has_defaults = false;
 	while ((de = readdir(dir))) {
 		if (de->d_name[0] == '.')
 			continue;
 		if (strcmp(de->d_name, "_defaults.yaml") == 0) {
-			has_defaults = true;
+			*has_defaults = true;
 			continue;
 		}
 		char *p = arena_printf(&ctx->perm, "%s/%s", envdir, de->d_name);
@@ -129,6 +138,21 @@ int envs_load(struct ctx *ctx)
 		load_env(ctx, de->d_name);
 	}
 	closedir(dir);
+	return 0;
+}
+
+int envs_load(struct ctx *ctx)
+{
+	load_schema(ctx);
+
+	bool has_defaults = false;
+	if (ctx->opt.staged) {
+		list_staged(ctx, &has_defaults);
+	} else {
+		int rc = list_disk(ctx, &has_defaults);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+	}
 	if (ctx->nenvs > 1)
 		qsort(ctx->envs, ctx->nenvs, sizeof(*ctx->envs), cmp_env);
 

@@ -131,6 +131,13 @@ struct ctx;
  * used (unreadable, too large, not UTF-8, UTF-16, NUL bytes). at: where it was referenced. */
 struct srcfile *srcfile_read(struct ctx *ctx, const char *relpath, struct loc at);
 /* Register contents already in memory (index blobs, schema defaults); same checks. */
+/*
+ * Read relpath (schemas/..., templates/...) from the repository when it has that file
+ * (in the index with --staged), else from the installed data directory: DESIGN 2's
+ * file-by-file override. With exists non-NULL, a file found in neither place returns
+ * NULL without a diagnostic and *exists = false; with exists NULL it is SPEC012.
+ */
+struct srcfile *srcfile_read_data(struct ctx *ctx, const char *relpath, bool *exists);
 /* Read an installed data file (absolute path, shown as such): no repository checks. */
 struct srcfile *srcfile_read_abs(struct ctx *ctx, const char *abspath, struct loc at);
 struct srcfile *srcfile_from_mem(struct ctx *ctx, const char *relpath, const char *data,
@@ -451,6 +458,7 @@ struct ctx {
 	struct data *data;		/* the data tables (data.h), loaded on first use */
 	bool data_tried;
 	bool git_ready;			/* libgit2 initialised (repo.c) */
+	void *index;			/* the git index, loaded once (repo_index.c) */
 
 	int64_t today;			/* days since 1970-01-01 UTC (SOURCE_DATE_EPOCH) */
 	bool all_rules_ran;		/* no --only/--skip/ENV filter: SPEC011 "matched nothing" */

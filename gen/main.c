@@ -13,8 +13,10 @@
 #define ERAGEN_COMMIT "unknown"
 #endif
 
-static const struct cmd *const commands[] = { &cmd_build, &cmd_lint, &cmd_check, &cmd_diff,
-					       &cmd_show, &cmd_explain };
+static const struct cmd *const commands[] = {
+	&cmd_build, &cmd_lint, &cmd_check, &cmd_diff, &cmd_show,
+	&cmd_changed, &cmd_explain, &cmd_init, &cmd_hook,
+};
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void usage(FILE *out)
@@ -32,7 +34,8 @@ static void usage(FILE *out)
 	      "  --werror               warnings fail the run\n"
 	      "  --only RULE,...        report only these rules\n"
 	      "  --skip RULE,...        do not report these rules\n"
-	      "  --quiet                no summary line\n\n"
+	      "  --quiet                no summary line\n"
+	      "  --staged               lint, check, changed: read every input from the index\n\n"
 	      "  eragen COMMAND --help  describes a command; eragen explain --list lists the rules\n"
 	      "exit status: 0 clean, 1 findings, 2 usage error, 3 system failure\n",
 	      out);

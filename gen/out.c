@@ -20,6 +20,7 @@
 #define _GNU_SOURCE	/* syncfs */
 #include "outwrite.h"
 #include "repo.h"
+#include "repo_index.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -548,12 +549,55 @@ static enum dir_state dir_check(struct ctx *ctx, struct walk *w, const char *pat
 
 enum disk { DISK_MISSING, DISK_FILE, DISK_REFUSED, DISK_ERROR };
 
-/* Read rel (one open, one fstat, reads) into w's buffer: valid until the next read. */
+/* check --staged: rel as the index holds it, copied into w's buffer. */
+static enum disk index_read(struct ctx *ctx, struct walk *w, const char *rel, char **data,
+			    size_t *len)
+{
+	const char *blob;
+	size_t n;
+	switch (repo_index_read(ctx, rel, (size_t)-1, &blob, &n)) {
+	case RI_FILE:
+		break;
+	case RI_ABSENT:
+		return DISK_MISSING;
+	case RI_CONFLICT:
+		diag_add(ctx, "SPEC012", NULL, gen_loc(ctx, rel, NULL, 0, 0),
+			 "'%s' has an unresolved merge conflict in the index", rel);
+		return DISK_REFUSED;
+	case RI_NOT_FILE:
+		diag_add(ctx, "SPEC012", NULL, gen_loc(ctx, rel, NULL, 0, 0),
+			 "'%s' is not a regular file in the index: the generated file cannot "
+			 "replace it", rel);
+		return DISK_REFUSED;
+	case RI_TOO_LARGE:
+	case RI_ERROR:
+	default:
+		error("cannot read '%s' from the git index: %s", rel, repo_index_error(ctx));
+		return DISK_ERROR;
+	}
+	if (w->cap < n + 1) {
+		w->cap = n + 1 > 65536 ? n + 1 : 65536;
+		free(w->buf);
+		w->buf = NULL;	/* xmalloc may unwind: never leave a freed pointer behind */
+		w->buf = xmalloc(w->cap);
+	}
+	if (n)
+		memcpy(w->buf, blob, n);
+	w->buf[n] = '\0';
+	*data = w->buf;
+	*len = n;
+	return DISK_FILE;
+}
+
+/* Read rel (one open, one fstat, reads) into w's buffer: valid until the next read.
+ * With --staged (check), the index stands for the disk. */
 static enum disk disk_read(struct ctx *ctx, struct walk *w, const char *rel, char **data,
 			   size_t *len)
 {
 	*data = NULL;
 	*len = 0;
+	if (ctx->opt.staged)
+		return index_read(ctx, w, rel, data, len);
 	const char *slash = strrchr(rel, '/');
 	switch (dir_check(ctx, w, rel, slash ? (size_t)(slash - rel) : 0)) {
 	case DIR_OK:
@@ -938,6 +982,10 @@ int out_sync(struct ctx *ctx, struct outset *set, const struct out_opts *o,
 	struct item *items = NULL;
 	struct mentry *old = NULL, *orphans = NULL, *keep = NULL;
 	size_t nold = 0, norphans = 0, caporphans = 0, nkeep = 0, capkeep = 0;
+	const char **gone = NULL;	/* --stage: paths to remove from the index */
+	size_t ngone = 0, capgone = 0;
+	struct ri_file *stage = NULL;	/* --stage: files to add when they differ */
+	size_t nstage = 0, capstage = 0;
 	char *mdata = NULL;
 	size_t mlen = 0;
 	bool mexists = false;
@@ -1005,7 +1053,10 @@ int out_sync(struct ctx *ctx, struct outset *set, const struct out_opts *o,
 			it->st = ST_MISSING;
 			st->missing++;
 			if (o->diffs) {
-				report_line(report, f->path, "missing (run 'eragen build')");
+				report_line(report, f->path,
+					    ctx->opt.staged ? "missing from the index (run 'eragen "
+							      "build --stage')"
+							    : "missing (run 'eragen build')");
 				sb_reset(&mtext);
 				sb_add(&mtext, it->head.buf ? it->head.buf : "", it->head.len);
 				sb_add(&mtext, f->body.buf ? f->body.buf : "", f->body.len);
@@ -1045,7 +1096,10 @@ int out_sync(struct ctx *ctx, struct outset *set, const struct out_opts *o,
 			st->stale++;
 			if (o->diffs)
 				report_line(report, f->path,
-					    "stale (its inputs changed; run 'eragen build')");
+					    ctx->opt.staged
+						    ? "stale in the index (its staged inputs changed; "
+						      "run 'eragen build --stage')"
+						    : "stale (its inputs changed; run 'eragen build')");
 		} else {
 			it->st = ST_EDITED;
 			uint32_t line = first_diff_line(data, len, mtext.buf, mtext.len);
@@ -1109,8 +1163,11 @@ diff:
 		enum disk d = disk_read(ctx, &w, old[i].path, &data, &len);
 		if (d == DISK_ERROR)
 			goto out;
-		if (d == DISK_MISSING)
+		if (d == DISK_MISSING) {
+			if (o->stage)	/* deleted by hand: the index forgets it too */
+				VEC_PUSH(gone, ngone, capgone, old[i].path);
 			continue;	/* gone already: forget it */
+		}
 		if (d == DISK_REFUSED) {
 			VEC_PUSH(keep, nkeep, capkeep, old[i]);
 			continue;
@@ -1121,8 +1178,11 @@ diff:
 			VEC_PUSH(keep, nkeep, capkeep, old[i]);
 		if (o->diffs) {
 			report_line(report, old[i].path,
-				    "orphaned (no input produces it any more; "
-				    "'eragen build --prune' deletes it)");
+				    ctx->opt.staged
+					    ? "orphaned in the index (no staged input produces it any "
+					      "more; 'eragen build --prune --stage' deletes it)"
+					    : "orphaned (no input produces it any more; "
+					      "'eragen build --prune' deletes it)");
 			sb_reset(&label_a);
 			sb_printf(&label_a, "a/%s", old[i].path);
 			out_udiff(data, len, "", 0, label_a.buf, "/dev/null", 50, report);
@@ -1163,7 +1223,11 @@ diff:
 		st->stale++;
 	if (mchanged && o->diffs) {
 		report_line(report, OUT_MANIFEST,
-			    mexists ? "stale (run 'eragen build')" : "missing (run 'eragen build')");
+			    ctx->opt.staged ? (mexists ? "stale in the index (run 'eragen build --stage')"
+						       : "missing from the index (run 'eragen build "
+							 "--stage')")
+			    : mexists	    ? "stale (run 'eragen build')"
+					    : "missing (run 'eragen build')");
 		sb_reset(&label_a);
 		sb_printf(&label_a, "a/%s", OUT_MANIFEST);
 		out_udiff(mexists ? mdata : "", mlen, mtext.buf ? mtext.buf : "", mtext.len,
@@ -1219,11 +1283,36 @@ diff:
 				break;
 		}
 	}
+	if (o->stage) {
+		/* every generated file that now holds what was rendered, the manifest, and
+		 * the pruned orphans (and those already deleted) out of the index */
+		for (size_t i = 0; i < set->n; i++) {
+			struct item *it = &items[i];
+			if (it->st == ST_REFUSED || (it->st == ST_EDITED && !o->force))
+				continue;
+			struct ri_file rf = { it->f->path, it->head.buf ? it->head.buf : "",
+					      it->f->body.buf ? it->f->body.buf : "", it->head.len,
+					      it->f->body.len };
+			VEC_PUSH(stage, nstage, capstage, rf);
+		}
+		if (mexists || nkeep) {
+			struct ri_file rf = { OUT_MANIFEST, "", mtext.buf ? mtext.buf : "", 0,
+					      mtext.len };
+			VEC_PUSH(stage, nstage, capstage, rf);
+		}
+		for (size_t i = 0; o->prune && i < norphans; i++)
+			VEC_PUSH(gone, ngone, capgone, orphans[i].path);
+		if (repo_index_stage(ctx, stage, nstage, gone, ngone, &st->staged,
+				     &st->unstaged) != 0)
+			goto out;
+	}
 	if (o->prune)
 		orphan_notes(report, orphans, norphans,
 			     "deleted (--prune): no input produces", "them any more", "it any more");
 	rc = 0;
 out:
+	free(stage);
+	free(gone);
 	commit_abort(&commit);
 	free(keep);
 	free(orphans);

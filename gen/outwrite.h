@@ -24,19 +24,24 @@ struct out_opts {
 	bool prune;		/* delete orphans (build) */
 	bool repo_done;		/* emit_all rendered the repository-level files */
 	bool diffs;		/* append unified diffs to the report (check) */
+	bool stage;		/* build --stage: add what it wrote (or what differs from the
+				 * index) to the git index, remove pruned orphans from it */
 };
 
 struct out_stats {
 	size_t files;		/* generated files compared (manifest included) */
 	size_t unchanged, written, missing, stale, edited, orphaned, pruned;
 	bool refused;		/* an error (DRIFT005 without --force, SPEC012): nothing written */
+	size_t staged, unstaged;	/* --stage: paths added to / removed from the index */
 };
 
 /*
  * Compare set (plus .gitattributes when o->repo_done, and the manifest) with the disk;
  * with o->write, write missing and stale files (edited ones with o->force), delete
  * orphans with o->prune, update the manifest, all or nothing: when any error diagnostic
- * results, nothing is written. set's files are sorted by path here; two files with one
+ * results, nothing is written. With o->stage, then update the git index (repo_index.h;
+ * the caller opened it). With ctx->opt.staged (check --staged) the files compared are
+ * the ones in the git index, not on disk. set's files are sorted by path here; two files with one
  * path are a BUG. Returns 0, or -1 after error() on a system failure (exit 3).
  */
 int out_sync(struct ctx *ctx, struct outset *set, const struct out_opts *o,

@@ -1,9 +1,11 @@
 /*
- * repo.c - everything eragen asks of git, through libgit2 (the only file including
- * <git2.h>): finding the repository, and reading files of the baseline revision. Handles
+ * repo.c - finding the repository and reading files of the baseline revision, through
+ * libgit2. The repo*.c files (repo.c, repo_index.c, repo_diff.c, repo_hook.c) are the only
+ * ones including <git2.h>, each behind its own narrow header. Handles
  * are released on one path in each function (the baseline's at repo_baseline_release).
  */
 #include "repo.h"
+#include "repo_index.h"
 
 #include <git2.h>
 #include <limits.h>
@@ -58,8 +60,16 @@ const char *repo_find_root(struct ctx *ctx, const char *start)
 	git_repository *repo = NULL;
 
 	repo_init(ctx);
-	if (git_repository_discover(&buf, real, 0, NULL) == 0 &&
-	    git_repository_open(&repo, buf.ptr) == 0) {
+	int rc = git_repository_discover(&buf, real, 0, NULL);
+	if (rc == 0)
+		rc = git_repository_open(&repo, buf.ptr);
+	if (rc != 0 && buf.ptr && buf.ptr[0]) {
+		/* found but refused (another user's, by libgit2's safe.directory check, or
+		 * broken): never fall back to "no repository" */
+		repo_open_error(buf.ptr, rc);
+		goto out;
+	}
+	if (rc == 0) {
 		const char *wd = git_repository_workdir(repo);
 		if (!wd) {
 			error("'%s' is a bare repository: eragen needs a work tree", buf.ptr);

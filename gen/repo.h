@@ -1,5 +1,6 @@
 /*
- * repo.h - the repository side (repo.c is the only file including <git2.h>).
+ * repo.h - the repository side: discovery and baselines (repo.c; repo*.c are the only
+ * files including <git2.h>).
  */
 #ifndef ERAGEN_REPO_H
 #define ERAGEN_REPO_H

@@ -1321,18 +1321,8 @@ static struct set_entry *set_load(struct tmpl_set *ts, const char *name, size_t 
 	struct set_entry e = { .name = arena_strndup(&ctx->perm, name, n) };
 	if (name_ok(name, n)) {
 		char *rel = arena_printf(&ctx->perm, "templates/%s", e.name);
-		char *local = arena_printf(&ctx->perm, "%s/%s", ctx->root, rel);
-		char *inst = ctx->datadir ? arena_printf(&ctx->perm, "%s/%s", ctx->datadir, rel) : NULL;
-		struct stat st;
-		struct srcfile *f = NULL;
 		bool exists = false;
-		if (stat(local, &st) == 0) {
-			exists = true;
-			f = srcfile_read(ctx, rel, (struct loc){ 0 });
-		} else if (inst && stat(inst, &st) == 0) {
-			exists = true;
-			f = srcfile_read_abs(ctx, inst, (struct loc){ 0 });
-		}
+		struct srcfile *f = srcfile_read_data(ctx, rel, &exists);
 		if (exists && !f) {
 			e.broken = true;	/* SPEC012 from srcfile */
 			e.err = arena_printf(&ctx->perm, "template '%s' cannot be read", e.name);

@@ -15,6 +15,7 @@
  */
 #include "eragen.h"
 #include "check/extra.h"
+#include "repo_index.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -34,12 +35,27 @@ static int cmp_str(const void *a, const void *b)
 const char *const *extra_list(struct ctx *ctx, struct env *env, const char *stack, size_t *n)
 {
 	*n = 0;
+	const char **names = NULL;
+	size_t cap = 0;
+	if (ctx->opt.staged) {	/* the files in the index (srcfile reads them there too) */
+		size_t count;
+		const char *rel = arena_printf(&env->arena, "%s/extra/%s", env->dir, stack);
+		struct ri_name *v = repo_index_list(ctx, &env->arena, rel, &count);
+		for (size_t i = 0; i < count; i++) {
+			size_t len = strlen(v[i].name);
+			if (v[i].dir || v[i].name[0] == '.' || len < 4 ||
+			    strcmp(v[i].name + len - 3, ".tf") != 0)
+				continue;
+			ARENA_PUSH(&env->arena, names, *n, cap, v[i].name);
+		}
+		if (*n > 1)
+			qsort(names, *n, sizeof(*names), cmp_str);
+		return names;
+	}
 	const char *dirpath = arena_printf(&env->arena, "%s/%s/extra/%s", ctx->root, env->dir, stack);
 	DIR *dir = opendir(dirpath);
 	if (!dir)
 		return NULL;	/* none (or unreadable: nothing is copied, nothing judged) */
-	const char **names = NULL;
-	size_t cap = 0;
 	struct dirent *de;
 	while ((de = readdir(dir))) {
 		size_t len = strlen(de->d_name);

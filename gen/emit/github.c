@@ -8,22 +8,27 @@
  * actions the workflows use, each pinned to a full commit SHA; the repository's own copy
  * overrides the installed one). Produces, once every environment is free of errors:
  *
- *   eragen-plan.yml      pull_request: the eragen job (lint --format github, check), then
- *                        a plan of every environment (a matrix; `eragen changed` does not
- *                        exist yet), at most 256 environments per matrix job
+ *   eragen-plan.yml      pull_request: the eragen job (lint --format github, check) and
+ *                        a changes job (`eragen changed --since <merge base> --json`
+ *                        joined with out/github-environments.json by jq into the matrix),
+ *                        then a plan of each changed environment: one matrix job per 256
+ *                        environments of the repository, each taking its slice of the
+ *                        changed ones through fromJSON; an empty slice skips its job
  *   eragen-apply.yml     push to main: the eragen job, then apply of the ci.auto_apply
  *                        environments (never production)
  *   eragen-dispatch.yml  workflow_dispatch: plan or apply one ci.dispatch environment
  *   eragen-destroy.yml   workflow_dispatch: destroy one ci.destroy environment (never
  *                        production) after a typed confirmation equal to its name
  *   out/github-environments.json  per environment: required reviewers and the OIDC
- *                        subject the role's trust policy must allow
+ *                        subject the role's trust policy must allow; its runner and
+ *                        OpenTofu version, which the plan workflow reads at run time
  *
  * Every tofu job runs in the GitHub environment of its spec environment (so protection
  * rules apply, and the OIDC subject is repo:OWNER/REPO:environment:<env>), in one
  * concurrency group per environment (tofu-<env>, never cancelled), with id-token: write.
- * Spec values reach a workflow only as matrix values (ESC_GHA), never inside an
- * expression or a script; scripts read them from env: variables.
+ * Spec values reach a workflow only as matrix values (ESC_GHA), or at run time as JSON
+ * through fromJSON (the plan matrix), never inside an expression or a script; scripts
+ * read them from env: variables.
  */
 #include "backend.h"
 
@@ -104,13 +109,7 @@ static bool is_version(const char *s)
 static struct node *actions_load(struct ctx *ctx)
 {
 	struct arena *a = &ctx->perm;
-	struct srcfile *f;
-	struct stat st;
-	if (ctx->root && stat(arena_printf(a, "%s/%s", ctx->root, ACTIONS_REL), &st) == 0)
-		f = srcfile_read(ctx, ACTIONS_REL, (struct loc){ 0 });
-	else
-		f = srcfile_read_abs(ctx, arena_printf(a, "%s/%s", ctx->datadir, ACTIONS_REL),
-				     (struct loc){ 0 });
+	struct srcfile *f = srcfile_read_data(ctx, ACTIONS_REL, NULL);
 	if (!f)
 		return NULL;	/* SPEC012 reported */
 	struct loc whole = { .file = f->id };
@@ -222,6 +221,34 @@ static struct node *chunks(struct arena *a, const struct node *envs, const char 
 }
 
 /*
+ * The plan jobs: {any, chunks: [{job, from, to}]}. The changed environments are known
+ * only when the workflow runs, so there is one job per MATRIX_MAX environments of the
+ * repository ("plan", or "plan-1", "plan-2"... when there are more), each planning the
+ * slice [from, to) of the changed ones (bounds are integers formatted here).
+ */
+static struct node *plan_chunks(struct arena *a, const struct node *envs)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < envs->n; i++)
+		if (part(envs->items[i]))
+			count++;
+	struct node *p = v_map(a);
+	v_set(a, p, "any", v_bool(a, count > 0));
+	struct node *list = v_set(a, p, "chunks", v_seq(a));
+	for (size_t from = 0, k = 1; from < count; from += MATRIX_MAX, k++) {
+		struct node *c = v_map(a);
+		v_set(a, c, "job", v_str(a, count <= MATRIX_MAX ? "plan" :
+						  arena_printf(a, "plan-%zu", k)));
+		const char *f = arena_printf(a, "%zu", from);
+		const char *t = arena_printf(a, "%zu", from + MATRIX_MAX);
+		v_set(a, c, "from", v_fragment(a, f, strlen(f)));
+		v_set(a, c, "to", v_fragment(a, t, strlen(t)));
+		v_push(a, list, c);
+	}
+	return p;
+}
+
+/*
  * One job per environment with key set, for workflow_dispatch: {options: [names],
  * jobs: [{job, if, entries: [one entry]}]}. The job runs only when the input names its
  * environment; a skipped job asks no reviewer.
@@ -276,6 +303,8 @@ static struct node *gh_environments(struct arena *a, const struct node *envs)
 		v_set(a, e, "required_reviewers", v_fragment(a, num, strlen(num)));
 		v_set(a, e, "oidc_subject", copy_str(a, g, "oidc_subject"));
 		v_set(a, e, "role_arn", copy_str(a, g, "role_arn"));
+		v_set(a, e, "runs_on", copy_str(a, g, "runs_on"));
+		v_set(a, e, "tofu_version", copy_str(a, g, "tofu_version"));
 		v_push(a, list, e);
 	}
 	v_mark_last(a, list);
@@ -324,7 +353,7 @@ static void github_emit_repo(struct ctx *ctx, const struct node *repo_view, stru
 	if (!actions)
 		return;	/* SPEC012 reported: no workflow without pinned actions */
 	v_set(a, g, "actions", actions);
-	v_set(a, g, "plan", chunks(a, envs, NULL, "plan"));
+	v_set(a, g, "plan", plan_chunks(a, envs));
 	v_set(a, g, "apply", chunks(a, envs, "auto_apply", "apply"));
 	struct node *dispatch = v_set(a, g, "dispatch", per_env(a, envs, "dispatch", "tofu"));
 	struct node *destroy = v_set(a, g, "destroy", per_env(a, envs, "destroy", "destroy"));

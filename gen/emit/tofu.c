@@ -271,10 +271,7 @@ static const struct srcfile *addons_file(struct ctx *ctx)
 		if (f && (strcmp(f->path, ADDONS_TABLE) == 0 || strcmp(f->path, abs) == 0))
 			return f->data ? f : NULL;
 	}
-	struct stat st;
-	if (ctx->root && stat(arena_printf(&ctx->perm, "%s/%s", ctx->root, ADDONS_TABLE), &st) == 0)
-		return srcfile_read(ctx, ADDONS_TABLE, (struct loc){ 0 });
-	return srcfile_read_abs(ctx, abs, (struct loc){ 0 });
+	return srcfile_read_data(ctx, ADDONS_TABLE, NULL);
 }
 
 struct addons {

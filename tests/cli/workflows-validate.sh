@@ -12,7 +12,8 @@
 #   2. a runner label holding `${{ github.token }}`, quotes and `#`: still valid, no raw
 #      `${{` from the spec, and the value reads back as the original once GitHub has
 #      evaluated the neutralised expression;
-#   3. 300 more environments: the plan matrix is split into jobs of at most 256 (they
+#   3. 300 more environments: the plan matrix (computed at run time by `eragen changed`)
+#      is split into jobs taking slices of at most 256 (they
 #      set neither ci.dispatch nor ci.destroy: one job each there, kept out for speed).
 # Each validator must report how many files it checked; checking nothing fails.
 set -u
@@ -138,13 +139,14 @@ r = sys.argv[1] + "/.github/workflows/"
 def entries(name):
     doc = yaml.safe_load(open(r + name))
     return [e["environment"] for j in doc["jobs"].values()
-            for e in j.get("strategy", {}).get("matrix", {}).get("include", [])]
+            for e in j.get("strategy", {}).get("matrix", {}).get("include", [])
+            if isinstance(e, dict)]
 def options(name):
     doc = yaml.safe_load(open(r + name))
     return doc[True]["workflow_dispatch"]["inputs"]["environment"]["options"]
 ok = True
 checks = [
-    (entries("eragen-plan.yml"), ["cae", "cae-dev", "cae-testing"]),
+    (entries("eragen-plan.yml"), []),  # computed at run time by `eragen changed`
     (entries("eragen-apply.yml"), ["cae-dev"]),
     (entries("eragen-dispatch.yml"), ["cae", "cae-dev", "cae-testing"]),
     (options("eragen-dispatch.yml"), ["cae", "cae-dev", "cae-testing"]),
@@ -165,7 +167,27 @@ for jid, j in d["jobs"].items():
     first = j["steps"][0]
     if '"$CONFIRM" != "$ERAGEN_ENV"' not in first.get("run", ""):
         print(jid, "does not check the confirmation first"); ok = False
+# the plan: a changes job computes the matrix; the plan job reads it through fromJSON
+# and does not run when it is empty
+p = yaml.safe_load(open(r + "eragen-plan.yml"))["jobs"]
+ch, plan = p.get("changes", {}), p.get("plan", {})
+run = [s.get("run", "") for s in ch.get("steps", []) if s.get("id") == "changed"]
+want = {
+    "changes checks out full history": ch.get("steps", [{}])[0].get("with", {}).get("fetch-depth") == 0,
+    "changes runs eragen changed --json": bool(run) and 'eragen changed --since "$base" --json' in run[0],
+    "changes sets the plan output": ch.get("outputs", {}).get("plan") == "${{ steps.changed.outputs.plan }}",
+    "plan needs eragen and changes": plan.get("needs") == ["eragen", "changes"],
+    "plan skips an empty matrix": plan.get("if") == "needs.changes.outputs.plan != '[]'",
+    "plan reads the matrix": plan.get("strategy", {}).get("matrix", {}).get("include") ==
+        "${{ fromJSON(needs.changes.outputs.plan) }}",
+}
+for what, good in want.items():
+    if not good:
+        print("plan workflow:", what, "is not true"); ok = False
 ge = json.load(open(sys.argv[1] + "/out/github-environments.json"))
+for e in ge["environments"]:
+    if not (e.get("runs_on") and e.get("tofu_version")):
+        print("github-environments.json: no runs_on/tofu_version for", e.get("name")); ok = False
 subj = {e["name"]: (e["oidc_subject"], e["required_reviewers"]) for e in ge["environments"]}
 if subj != {"cae": ("repo:OWNER/REPO:environment:cae", 2),
             "cae-dev": ("repo:OWNER/REPO:environment:cae-dev", 0),
@@ -193,12 +215,18 @@ n = 0
 for p in glob.glob(sys.argv[1] + "/.github/workflows/*.yml"):
     for j in yaml.safe_load(open(p))["jobs"].values():
         for e in j.get("strategy", {}).get("matrix", {}).get("include", []):
+            if not isinstance(e, dict):
+                continue  # the plan's matrix, read at run time
             # what GitHub evaluates ${{ '$' }} to
             got = e["runs_on"].replace("${{ '$' }}", "$")
             if got != sys.argv[2]:
                 print(p, repr(e["runs_on"])); sys.exit(1)
             n += 1
 print(f"{n} matrix entries read back as the original label")
+import json
+ge = json.load(open(sys.argv[1] + "/out/github-environments.json"))["environments"]
+if [e["runs_on"] for e in ge] != [sys.argv[2]] * len(ge) or not ge:
+    print("github-environments.json runs_on:", [e["runs_on"] for e in ge]); sys.exit(1)
 sys.exit(0 if n else 1)
 EOF
 
@@ -221,8 +249,16 @@ validate "$r3" 4
 "$py" - "$r3" <<'EOF' || fail "the plan matrix is not split"
 import sys, yaml
 doc = yaml.safe_load(open(sys.argv[1] + "/.github/workflows/eragen-plan.yml"))
-sizes = {j: len(v["strategy"]["matrix"]["include"]) for j, v in doc["jobs"].items() if "strategy" in v}
-print("plan jobs:", sizes)
-sys.exit(0 if sizes == {"plan-1": 256, "plan-2": 47} else 1)
+jobs = doc["jobs"]
+plans = sorted(j for j, v in jobs.items() if "strategy" in v)
+run = [s["run"] for s in jobs["changes"]["steps"] if s.get("id") == "changed"][0]
+print("plan jobs:", plans)
+ok = plans == ["plan-1", "plan-2"]
+for j, sl in (("plan-1", "0:256"), ("plan-2", "256:512")):
+    ok = ok and jobs[j]["strategy"]["matrix"]["include"] == "${{ fromJSON(needs.changes.outputs.%s) }}" % j
+    ok = ok and jobs[j]["if"] == "needs.changes.outputs.%s != '[]'" % j
+    ok = ok and jobs["changes"]["outputs"][j] == "${{ steps.changed.outputs.%s }}" % j
+    ok = ok and ("echo \"%s=$(jq -c '.[%s]' " % (j, sl)) in run
+sys.exit(0 if ok else 1)
 EOF
 echo "ok: 3 repositories, 12 workflow files validated"

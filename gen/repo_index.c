@@ -1,0 +1,347 @@
+/*
+ * repo_index.c - the git index, through libgit2: staged inputs for `lint --staged` and
+ * `check --staged`, staged outputs for `build --stage`. repo*.c (repo.c, this file) are
+ * the only files including <git2.h>.
+ *
+ * Consumes the repository found from the start directory and its index (or the one
+ * GIT_INDEX_FILE names), loaded once; produces blobs at stage 0, directory listings,
+ * conflict and presence answers, and, for build --stage, an updated index written back.
+ * Invariant: every libgit2 object lives in the struct hung off ctx->index from the
+ * moment it is created, so an out-of-memory unwind leaves nothing behind that
+ * repo_index_release (called by ctx_release) does not free.
+ */
+#include "repo_index.h"
+
+#include <git2.h>
+#include <git2/sys/repository.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct repo_index {
+	git_repository *repo;
+	git_index *index;
+	git_odb *odb;
+	git_blob *blob;		/* the last blob read */
+	char *top;		/* the work tree, real path (heap) */
+	char *prefix;		/* ctx->root relative to top: "" or "sub/dir/" (heap) */
+	bool prefix_tried;
+	struct strbuf path;	/* scratch: prefix + relpath */
+	struct strbuf buf;	/* scratch: head + body of a file to stage */
+	char err[256];
+};
+
+static void git_message(char *buf, size_t size)
+{
+	const git_error *e = git_error_last();
+	snprintf(buf, size, "%s", e && e->message ? e->message : "unknown error");
+}
+
+static void ri_init_git(struct ctx *ctx)
+{
+	if (!ctx->git_ready) {	/* as repo.c does: once per run, shut down by ctx_release */
+		git_libgit2_init();
+		ctx->git_ready = true;
+	}
+}
+
+/* Is path (or, for a ".git" directory, the work tree holding it) owned by someone else? */
+static bool foreign_owner(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && st.st_uid != geteuid())
+		return true;
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	if (n >= 5 && memcmp(path + n - 5, "/.git", 5) == 0) {
+		char *top = xstrndup(path, n - 5);
+		bool other = stat(*top ? top : "/", &st) == 0 && st.st_uid != geteuid();
+		free(top);
+		return other;
+	}
+	return false;
+}
+
+void repo_open_error(const char *gitdir, int rc)
+{
+	char msg[256];
+	git_message(msg, sizeof(msg));
+	/* libgit2 1.5 reports its safe.directory refusal as GIT_ENOTFOUND ("config value
+	 * 'safe.directory' was not found"), later versions as GIT_EOWNER */
+	if (rc == GIT_EOWNER || foreign_owner(gitdir)) {
+		char top[PATH_MAX];
+		size_t n = strlen(gitdir);
+		snprintf(top, sizeof(top), "%s", gitdir);
+		while (n > 1 && top[n - 1] == '/')
+			top[--n] = '\0';
+		if (n >= 5 && strcmp(top + n - 5, "/.git") == 0)
+			top[n - 5] = '\0';
+		error("the repository at '%s' is owned by another user: git refuses to use it "
+		      "(if you trust it: git config --global --add safe.directory '%s')",
+		      top, top);
+		return;
+	}
+	error("cannot open the git repository at '%s': %s", gitdir, msg);
+}
+
+int repo_index_open(struct ctx *ctx, const char *start, const char *flag)
+{
+	if (ctx->index)
+		return 0;
+	char real[PATH_MAX], msg[256];
+	if (!realpath(start, real)) {
+		error("cannot use directory '%s'", start);
+		return EXIT_USAGE;
+	}
+	ri_init_git(ctx);
+	struct repo_index *ri = xcalloc(1, sizeof(*ri));
+	ctx->index = ri;
+
+	git_buf buf = { 0 };
+	int rc = git_repository_discover(&buf, real, 0, NULL);
+	if (rc != 0) {
+		git_buf_dispose(&buf);
+		fprintf(stderr, "eragen: %s reads the git index, but '%s' is not in a git "
+				"repository\n", flag, real);
+		return EXIT_USAGE;
+	}
+	rc = git_repository_open(&ri->repo, buf.ptr);
+	if (rc != 0) {
+		repo_open_error(buf.ptr, rc);
+		git_buf_dispose(&buf);
+		return EXIT_SYSTEM;
+	}
+	git_buf_dispose(&buf);
+	const char *wd = git_repository_workdir(ri->repo);
+	if (git_repository_is_bare(ri->repo) || !wd) {
+		fprintf(stderr, "eragen: %s reads the index of a work tree, but '%s' is a bare "
+				"repository\n", flag, git_repository_path(ri->repo));
+		return EXIT_USAGE;
+	}
+	char topbuf[PATH_MAX];
+	if (!realpath(wd, topbuf)) {
+		error("cannot use work tree '%s'", wd);
+		return EXIT_SYSTEM;
+	}
+	ri->top = xstrdup(topbuf);
+
+	const char *alt = getenv("GIT_INDEX_FILE");
+	if (alt && *alt) {
+		rc = git_index_open(&ri->index, alt);
+		if (rc == 0)
+			rc = git_repository_set_index(ri->repo, ri->index);
+	} else {
+		rc = git_repository_index(&ri->index, ri->repo);
+	}
+	if (rc == 0)
+		rc = git_repository_odb(&ri->odb, ri->repo);
+	if (rc != 0) {
+		git_message(msg, sizeof(msg));
+		error("cannot read the git index of '%s': %s", ri->top, msg);
+		return EXIT_SYSTEM;
+	}
+	return 0;
+}
+
+void repo_index_release(struct ctx *ctx)
+{
+	struct repo_index *ri = ctx->index;
+	if (!ri)
+		return;
+	git_blob_free(ri->blob);
+	git_odb_free(ri->odb);
+	git_index_free(ri->index);
+	git_repository_free(ri->repo);
+	free(ri->top);
+	free(ri->prefix);
+	sb_release(&ri->path);
+	sb_release(&ri->buf);
+	free(ri);
+	ctx->index = NULL;
+}
+
+const char *repo_index_error(const struct ctx *ctx)
+{
+	const struct repo_index *ri = ctx->index;
+	return ri && ri->err[0] ? ri->err : "the index is not loaded";
+}
+
+/* The open index, with the prefix of ctx->root worked out; NULL (err set) otherwise. */
+static struct repo_index *ri_get(struct ctx *ctx)
+{
+	struct repo_index *ri = ctx->index;
+	if (!ri || !ri->index)
+		return NULL;
+	if (!ri->prefix_tried) {
+		ri->prefix_tried = true;
+		size_t tl = strcmp(ri->top, "/") == 0 ? 0 : strlen(ri->top);
+		const char *root = ctx->root ? ctx->root : "";
+		if (strncmp(root, ri->top, tl) != 0 || (root[tl] != '\0' && root[tl] != '/')) {
+			snprintf(ri->err, sizeof(ri->err), "'%s' is outside the work tree '%s'",
+				 root, ri->top);
+			return NULL;
+		}
+		const char *rest = root + tl + (root[tl] == '/');
+		size_t rl = strlen(rest);
+		ri->prefix = xmalloc(rl + 2);
+		memcpy(ri->prefix, rest, rl);
+		if (rl)
+			ri->prefix[rl++] = '/';
+		ri->prefix[rl] = '\0';
+	}
+	return ri->prefix ? ri : NULL;
+}
+
+/* prefix + rel in ri->path */
+static const char *ri_path(struct repo_index *ri, const char *rel)
+{
+	sb_reset(&ri->path);
+	sb_puts(&ri->path, ri->prefix);
+	sb_puts(&ri->path, rel);
+	return ri->path.buf;
+}
+
+static bool conflicted(struct repo_index *ri, const char *path)
+{
+	const git_index_entry *anc, *ours, *theirs;
+	return git_index_conflict_get(&anc, &ours, &theirs, ri->index, path) == 0;
+}
+
+enum ri_state repo_index_read(struct ctx *ctx, const char *relpath, size_t max,
+			      const char **data, size_t *len)
+{
+	*data = NULL;
+	*len = 0;
+	struct repo_index *ri = ri_get(ctx);
+	if (!ri)
+		return RI_ERROR;
+	git_blob_free(ri->blob);
+	ri->blob = NULL;
+	const char *path = ri_path(ri, relpath);
+	const git_index_entry *e = git_index_get_bypath(ri->index, path, 0);
+	if (!e)
+		return conflicted(ri, path) ? RI_CONFLICT : RI_ABSENT;
+	if (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+		return RI_NOT_FILE;
+	/* the size from the object header: a huge blob is never inflated */
+	size_t size = 0;
+	git_object_t type;
+	if (git_odb_read_header(&size, &type, ri->odb, &e->id) != 0) {
+		git_message(ri->err, sizeof(ri->err));
+		return RI_ERROR;
+	}
+	if (size > max) {
+		*len = size;
+		return RI_TOO_LARGE;
+	}
+	if (git_blob_lookup(&ri->blob, ri->repo, &e->id) != 0) {
+		git_message(ri->err, sizeof(ri->err));
+		return RI_ERROR;
+	}
+	*len = (size_t)git_blob_rawsize(ri->blob);
+	*data = git_blob_rawcontent(ri->blob);
+	return RI_FILE;
+}
+
+bool repo_index_has(struct ctx *ctx, const char *relpath)
+{
+	struct repo_index *ri = ri_get(ctx);
+	if (!ri)
+		return false;
+	const char *path = ri_path(ri, relpath);
+	return git_index_get_bypath(ri->index, path, 0) || conflicted(ri, path);
+}
+
+bool repo_input_exists(struct ctx *ctx, const char *relpath)
+{
+	if (ctx->opt.staged)
+		return repo_index_has(ctx, relpath);
+	struct stat st;
+	char *abs = arena_printf(&ctx->perm, "%s/%s", ctx->root, relpath);
+	return stat(abs, &st) == 0;
+}
+
+struct ri_name *repo_index_list(struct ctx *ctx, struct arena *a, const char *dir, size_t *n)
+{
+	*n = 0;
+	struct repo_index *ri = ri_get(ctx);
+	if (!ri)
+		return NULL;
+	const char *prefix = ri_path(ri, dir);
+	sb_putc(&ri->path, '/');
+	size_t pl = ri->path.len, pos;
+	if (git_index_find_prefix(&pos, ri->index, prefix) != 0)
+		return NULL;
+	struct ri_name *v = NULL;
+	size_t cap = 0, count = git_index_entrycount(ri->index);
+	for (; pos < count; pos++) {
+		const git_index_entry *e = git_index_get_byindex(ri->index, pos);
+		if (!e || strncmp(e->path, ri->path.buf, pl) != 0)
+			break;
+		const char *name = e->path + pl, *slash = strchr(name, '/');
+		size_t nl = slash ? (size_t)(slash - name) : strlen(name);
+		if (nl == 0)
+			continue;
+		/* the entries of one name are adjacent: they share "name/" or are "name" */
+		if (*n && strlen(v[*n - 1].name) == nl && memcmp(v[*n - 1].name, name, nl) == 0)
+			continue;
+		struct ri_name item = { arena_strndup(a, name, nl), slash != NULL };
+		ARENA_PUSH(a, v, *n, cap, item);
+	}
+	return v;
+}
+
+int repo_index_stage(struct ctx *ctx, const struct ri_file *add, size_t nadd,
+		     const char *const *del, size_t ndel, size_t *added, size_t *removed)
+{
+	*added = *removed = 0;
+	struct repo_index *ri = ri_get(ctx);
+	char msg[256];
+	if (!ri) {
+		error("cannot stage the generated files: %s", repo_index_error(ctx));
+		return -1;
+	}
+	/* another git command may have changed it since it was loaded */
+	if (git_index_read(ri->index, 0) != 0)
+		goto fail;
+	for (size_t i = 0; i < nadd; i++) {
+		const char *path = ri_path(ri, add[i].path);
+		const git_index_entry *e = git_index_get_bypath(ri->index, path, 0);
+		if (e && (e->mode == GIT_FILEMODE_BLOB || e->mode == GIT_FILEMODE_BLOB_EXECUTABLE)) {
+			git_oid oid;
+			sb_reset(&ri->buf);
+			sb_add(&ri->buf, add[i].head, add[i].hlen);
+			sb_add(&ri->buf, add[i].body, add[i].blen);
+			if (git_odb_hash(&oid, ri->buf.buf ? ri->buf.buf : "", ri->buf.len,
+					 GIT_OBJECT_BLOB) != 0)
+				goto fail;
+			if (git_oid_equal(&oid, &e->id))
+				continue;
+		}
+		if (git_index_add_bypath(ri->index, path) != 0)
+			goto fail_path;
+		(*added)++;
+	}
+	for (size_t i = 0; i < ndel; i++) {
+		const char *path = ri_path(ri, del[i]);
+		if (!git_index_get_bypath(ri->index, path, 0) && !conflicted(ri, path))
+			continue;
+		if (git_index_remove_bypath(ri->index, path) != 0)
+			goto fail_path;
+		(*removed)++;
+	}
+	if ((*added || *removed) && git_index_write(ri->index) != 0)
+		goto fail;
+	return 0;
+fail_path:
+	git_message(msg, sizeof(msg));
+	error("cannot stage '%s': %s", ri->path.buf, msg);
+	return -1;
+fail:
+	git_message(msg, sizeof(msg));
+	error("cannot update the git index: %s", msg);
+	return -1;
+}
