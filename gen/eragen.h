@@ -392,6 +392,12 @@ const char *region_abbr(struct arena *a, const char *region);
 const char *derived_state_bucket(struct arena *a, const struct node *spec, const char *env);
 const char *derived_lock_table(struct arena *a, const struct node *spec, const char *env);
 const char *derived_scratch_bucket(struct arena *a, const struct node *spec);
+/*
+ * Where a finding about the value n (at dotted path, may be NULL) of e is reported: the
+ * line that set it; for a schema default or derived value, the nearest key on its path
+ * that a file wrote, else the environment's 'name', else its file.
+ */
+struct loc env_value_loc(const struct env *e, const struct node *n, const char *path);
 /* The string at dotted path, or NULL when absent or not a string. */
 const char *spec_str(const struct node *spec, const char *dotted);
 

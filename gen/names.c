@@ -75,3 +75,47 @@ const char *derived_scratch_bucket(struct arena *a, const struct node *spec)
 		return NULL;
 	return arena_printf(a, "%s-scratch-%s", cluster, account);
 }
+
+static const struct node *key_at(const struct node *root, const char *dotted)
+{
+	const struct node *key = NULL, *n = root;
+	while (n && n->kind == NODE_MAP && *dotted) {
+		const char *dot = strchr(dotted, '.');
+		size_t len = dot ? (size_t)(dot - dotted) : strlen(dotted);
+		long i = -1;
+		for (size_t k = 0; k < n->n && i < 0; k++)
+			if (n->keys[k]->len == len && memcmp(n->keys[k]->str, dotted, len) == 0)
+				i = (long)k;
+		if (i < 0)
+			return NULL;
+		key = n->keys[i];
+		n = n->items[i];
+		dotted += len + (dot != NULL);
+	}
+	return *dotted ? NULL : key;
+}
+
+/* Where the value at path is reported: where it was set; a schema default or a derived
+ * value has no line, so then the nearest key on its path that has one (the file that set
+ * the enclosing map), else the environment's 'name'. */
+struct loc env_value_loc(const struct env *e, const struct node *n, const char *path)
+{
+	if (n && n->loc.line)
+		return n->loc;
+	char buf[256];
+	if (path && e->resolved && (size_t)snprintf(buf, sizeof(buf), "%s", path) < sizeof(buf)) {
+		for (;;) {
+			const struct node *key = key_at(e->resolved, buf);
+			if (key && key->loc.line)
+				return key->loc;
+			char *dot = strrchr(buf, '.');
+			if (!dot)
+				break;
+			*dot = '\0';
+		}
+	}
+	const struct node *name = e->root ? node_get(e->root, "name") : NULL;
+	if (name)
+		return name->loc;
+	return (struct loc){ .file = e->file ? e->file->id : 0 };
+}

@@ -30,50 +30,6 @@
 
 /* The key node of a dotted path in the resolved tree (keys keep the line that set them):
  * where a value the schema filled in is reported. NULL when absent. */
-static const struct node *key_at(const struct node *root, const char *dotted)
-{
-	const struct node *key = NULL, *n = root;
-	while (n && n->kind == NODE_MAP && *dotted) {
-		const char *dot = strchr(dotted, '.');
-		size_t len = dot ? (size_t)(dot - dotted) : strlen(dotted);
-		long i = -1;
-		for (size_t k = 0; k < n->n && i < 0; k++)
-			if (n->keys[k]->len == len && memcmp(n->keys[k]->str, dotted, len) == 0)
-				i = (long)k;
-		if (i < 0)
-			return NULL;
-		key = n->keys[i];
-		n = n->items[i];
-		dotted += len + (dot != NULL);
-	}
-	return *dotted ? NULL : key;
-}
-
-/* Where the value at path is reported: where it was set; a schema default or a derived
- * value has no line, so then the nearest key on its path that has one (the file that set
- * the enclosing map), else the environment's 'name'. */
-static struct loc value_loc(const struct env *e, const struct node *n, const char *path)
-{
-	if (n && n->loc.line)
-		return n->loc;
-	char buf[256];
-	if (path && e->resolved && (size_t)snprintf(buf, sizeof(buf), "%s", path) < sizeof(buf)) {
-		for (;;) {
-			const struct node *key = key_at(e->resolved, buf);
-			if (key && key->loc.line)
-				return key->loc;
-			char *dot = strrchr(buf, '.');
-			if (!dot)
-				break;
-			*dot = '\0';
-		}
-	}
-	const struct node *name = e->root ? node_get(e->root, "name") : NULL;
-	if (name)
-		return name->loc;
-	return (struct loc){ .file = e->file ? e->file->id : 0 };
-}
-
 static const char *str_of(const struct node *n)
 {
 	return n && n->kind == NODE_STR ? n->str : NULL;
@@ -461,7 +417,7 @@ static void check_replaced(struct ctx *ctx, const struct base_run *r, struct env
 	const struct node *now = node_path(e->resolved, path), *was = node_path(base, path);
 	if (!now || !was || node_equal(now, was))
 		return;
-	struct diag *d = diag_add(ctx, "DRIFT007", e->name, value_loc(e, now, path),
+	struct diag *d = diag_add(ctx, "DRIFT007", e->name, env_value_loc(e, now, path),
 				  "%s changed from %s to %s: OpenTofu replaces %s", what,
 				  value_text(ctx, was), value_text(ctx, now), replaced);
 	note_baseline(ctx, d, r, was);

@@ -82,22 +82,11 @@ static const char *bucket_problem(const char *s)
 	return NULL;
 }
 
-/* Where a (possibly derived) value is reported: its own line, else 'name:', else the file. */
-static struct loc value_loc(const struct env *e, const struct node *n)
-{
-	if (n && n->loc.line)
-		return n->loc;
-	const struct node *name = e->root ? node_get(e->root, "name") : NULL;
-	if (name)
-		return name->loc;
-	return (struct loc){ .file = e->file ? e->file->id : 0 };
-}
-
 static void check_env_name(struct ctx *ctx, struct env *e)
 {
 	if (env_name_ok(e->name))
 		return;
-	struct diag *d = diag_add(ctx, "NAME001", e->name, value_loc(e, NULL),
+	struct diag *d = diag_add(ctx, "NAME001", e->name, env_value_loc(e, NULL, NULL),
 				  e->abstract ? "abstract environment name '%s' is not valid"
 					      : "environment name '%s' is not valid",
 				  e->name);
@@ -114,7 +103,7 @@ static void check_bucket(struct ctx *ctx, struct env *e, const char *path, const
 	const char *why = bucket_problem(n->str);
 	if (!why)
 		return;
-	struct diag *d = diag_add(ctx, "NAME002", e->name, value_loc(e, n),
+	struct diag *d = diag_add(ctx, "NAME002", e->name, env_value_loc(e, n, NULL),
 				  "%s%s bucket name '%s' %s",
 				  (n->flags & NODE_DERIVED) ? "derived " : "", what, n->str, why);
 	if (n->flags & NODE_DERIVED)
@@ -162,14 +151,14 @@ static void check_cluster(struct ctx *ctx, struct env *e, const char *cluster,
 			  const struct node *cn)
 {
 	if (!cluster_name_ok(cluster)) {
-		struct diag *d = diag_add(ctx, "NAME003", e->name, value_loc(e, cn),
+		struct diag *d = diag_add(ctx, "NAME003", e->name, env_value_loc(e, cn, NULL),
 					  "EKS cluster name '%s' is not valid", cluster);
 		diag_help(ctx, d, "use 1-100 letters, digits, '-' and '_', starting with a "
 				  "letter or digit");
 	}
 	char word[64];
 	if (repeated_word(cluster, word, sizeof(word))) {
-		struct diag *d = diag_add(ctx, "NAME006", e->name, value_loc(e, cn),
+		struct diag *d = diag_add(ctx, "NAME006", e->name, env_value_loc(e, cn, NULL),
 					  "the word '%s' repeats in cluster name '%s'", word, cluster);
 		diag_help(ctx, d, "the default is <app>-<env>: remove 'cluster.name' to use it");
 	}
@@ -179,7 +168,7 @@ static void check_label(struct ctx *ctx, struct env *e, const struct node *n, co
 {
 	if (!n || n->kind != NODE_STR || dns_label_ok(n->str, n->len))
 		return;
-	struct diag *d = diag_add(ctx, "NAME004", e->name, value_loc(e, n),
+	struct diag *d = diag_add(ctx, "NAME004", e->name, env_value_loc(e, n, NULL),
 				  "%s '%s' is not a DNS-1123 label", what, n->str);
 	diag_help(ctx, d, "use at most 63 lowercase letters, digits and '-', starting and "
 			  "ending with a letter or digit");
@@ -210,7 +199,7 @@ static void check_aws_names(struct ctx *ctx, struct env *e, const char *cluster,
 	if (kubecost && strlen("kubecost") > strlen(longest))
 		longest = "kubecost";
 	if (clen + 1 + strlen(longest) > 64) {
-		struct diag *d = diag_add(ctx, "NAME005", e->name, value_loc(e, cn),
+		struct diag *d = diag_add(ctx, "NAME005", e->name, env_value_loc(e, cn, NULL),
 					  "IAM role name '%s-%s' is %zu characters long: IAM allows 64",
 					  cluster, longest, clen + 1 + strlen(longest));
 		diag_help(ctx, d, "shorten 'cluster.name' to at most %zu characters",
@@ -223,7 +212,7 @@ static void check_aws_names(struct ctx *ctx, struct env *e, const char *cluster,
 		const struct node *k = groups->keys[i];
 		check_label(ctx, e, k, "node group name");
 		if (clen + 1 + k->len > 63) {
-			struct diag *d = diag_add(ctx, "NAME005", e->name, value_loc(e, k),
+			struct diag *d = diag_add(ctx, "NAME005", e->name, env_value_loc(e, k, NULL),
 						  "AWS node group name '%s-%.*s' is %zu characters "
 						  "long: EKS allows 63",
 						  cluster, (int)k->len, k->str, clen + 1 + k->len);

@@ -54,18 +54,6 @@ static bool same_key(const struct keyed *a, const struct keyed *b)
 	return true;
 }
 
-/* Where to report a value: its line, or for a derived or default value the
- * environment's 'name' line (derived values carry it already). */
-static struct loc value_loc(const struct env *e, const struct node *n)
-{
-	if (n && n->loc.line)
-		return n->loc;
-	const struct node *name = e->root ? node_get(e->root, "name") : NULL;
-	if (name)
-		return name->loc;
-	return (struct loc){ .file = e->file ? e->file->id : 0 };
-}
-
 typedef void report_fn(struct ctx *ctx, const struct keyed *later, const struct keyed *first);
 
 /* Sort the keys; in each run of equal keys, report every entry after the first. */
@@ -91,11 +79,11 @@ static struct diag *add_pair(struct ctx *ctx, const char *rule, const struct key
 {
 	va_list ap;
 	va_start(ap, fmt);
-	struct diag *d = diag_vadd(ctx, rule, later->env->name, value_loc(later->env, later->at),
+	struct diag *d = diag_vadd(ctx, rule, later->env->name, env_value_loc(later->env, later->at, NULL),
 				   fmt, ap);
 	va_end(ap);
 	diag_env(ctx, d, first->env->name);
-	diag_note(ctx, d, value_loc(first->env, first->at), "'%s' uses it here",
+	diag_note(ctx, d, env_value_loc(first->env, first->at, NULL), "'%s' uses it here",
 		  first->env->name);
 	return d;
 }
