@@ -105,3 +105,65 @@ clean:
 	rm -rf build eragen
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+
+# ---- fuzzing (tests/fuzz/README.md) -----------------------------------------------------
+#   make fuzz [FUZZ_TIME=60] [FUZZ_ONLY=lint]  run each harness FUZZ_TIME seconds on a copy
+#                                              of its committed corpus; print its coverage
+#   make fuzz-replay                           the committed corpora and crash regressions,
+#                                              once each (-runs=0): what CI runs
+FUZZ_CC       ?= clang
+FUZZ_TIME     ?= 60
+FUZZ_O        ?= build/fuzz
+FUZZ_ALL      := lint tmpl cidr sops
+FUZZ_ONLY     ?= $(FUZZ_ALL)
+FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS   := -std=c17 -g -O1 $(WARN) $(FUZZ_SAN) -MMD -MP
+FUZZ_CPPFLAGS := -Igen -D_DEFAULT_SOURCE -DERAGEN_DATADIR='"$(CURDIR)"' \
+                 -DERAGEN_COMMIT='"fuzz"' -DFUZZ_DATADIR='"$(CURDIR)"'
+FUZZ_LIBSRCS  := $(filter-out gen/main.c,$(SRCS))
+FUZZ_LIBOBJS  := $(FUZZ_LIBSRCS:%.c=$(FUZZ_O)/%.o)
+FUZZ_BINS     := $(FUZZ_ALL:%=$(FUZZ_O)/fuzz_%)
+
+.PHONY: fuzz fuzz-replay fuzz-build
+.SECONDARY: $(FUZZ_LIBOBJS)
+
+fuzz-build: $(FUZZ_BINS)
+
+$(FUZZ_O)/gen/%.o: gen/%.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBOBJS) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_LIBOBJS) $(PKG_LIBS) -lm
+
+# A fresh copy of the committed corpus each run: the committed one never grows by itself.
+# New crashes land in $(FUZZ_O)/crashes/<harness>/ (see tests/fuzz/README.md).
+fuzz: $(FUZZ_ONLY:%=$(FUZZ_O)/fuzz_%)
+	@set -e; for h in $(FUZZ_ONLY); do \
+		rm -rf $(FUZZ_O)/corpus/$$h; mkdir -p $(FUZZ_O)/corpus $(FUZZ_O)/crashes/$$h; \
+		cp -R tests/fuzz/corpus/$$h $(FUZZ_O)/corpus/$$h; \
+		echo "fuzz_$$h: $(FUZZ_TIME) s (log: $(FUZZ_O)/fuzz_$$h.log)"; \
+		if ! $(FUZZ_O)/fuzz_$$h -max_total_time=$(FUZZ_TIME) -timeout=25 -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_O)/crashes/$$h/ $(FUZZ_O)/corpus/$$h \
+			>$(FUZZ_O)/fuzz_$$h.log 2>&1; then \
+			tail -n 60 $(FUZZ_O)/fuzz_$$h.log; echo "fuzz_$$h: FAILED"; exit 1; \
+		fi; \
+		grep 'cov:' $(FUZZ_O)/fuzz_$$h.log | tail -n 1; \
+		grep -E 'stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' \
+			$(FUZZ_O)/fuzz_$$h.log; \
+	done
+
+fuzz-replay: $(FUZZ_BINS)
+	@set -e; for h in $(FUZZ_ALL); do \
+		dirs=tests/fuzz/corpus/$$h; \
+		if [ -d tests/fuzz/crashes/$$h ]; then dirs="$$dirs tests/fuzz/crashes/$$h"; fi; \
+		if ! $(FUZZ_O)/fuzz_$$h -runs=0 -timeout=25 $$dirs >$(FUZZ_O)/replay_$$h.log 2>&1; then \
+			tail -n 60 $(FUZZ_O)/replay_$$h.log; echo "fuzz_$$h: replay FAILED"; exit 1; \
+		fi; \
+		echo "fuzz_$$h: $$(find $$dirs -type f | wc -l) inputs replayed," \
+			"$$(grep -o 'cov: [0-9]*' $(FUZZ_O)/replay_$$h.log | tail -n 1)"; \
+	done
+
+-include $(FUZZ_LIBOBJS:.o=.d) $(FUZZ_BINS:=.d)
