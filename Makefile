@@ -6,6 +6,7 @@
 #   make SANITIZE=address,undefined test
 #   make install PREFIX=/usr/local
 #   make bench           benchmark figures on synthetic repositories (1..1000 environments)
+#   make fuzz [FUZZ_TIME=60]  run the libFuzzer harnesses; make fuzz-replay replays the corpora
 #   make update-golden [ONLY=GLOB]  rewrite the expected outputs of golden tests (review the diff)
 
 PREFIX    ?= /usr/local
