@@ -30,7 +30,7 @@ GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 DEPS_OK   := $(O)/.deps-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
-CPPFLAGS  += -Igen -D_DEFAULT_SOURCE -DERAGEN_DATADIR='"$(PREFIX)/share/eragen"' -DERAGEN_COMMIT='"$(GIT_COMMIT)"'
+CPPFLAGS  += $(EXTRA_CPPFLAGS) -Igen -D_DEFAULT_SOURCE -DERAGEN_DATADIR='"$(PREFIX)/share/eragen"' -DERAGEN_COMMIT='"$(GIT_COMMIT)"'
 CFLAGS    += -std=c17 $(OPT) $(WARN) $(WERROR) $(SANFLAGS) -MMD -MP
 LDFLAGS   += $(SANFLAGS)
 
@@ -168,3 +168,11 @@ fuzz-replay: $(FUZZ_BINS)
 	done
 
 -include $(FUZZ_LIBOBJS:.o=.d) $(FUZZ_BINS:=.d)
+
+# ---- crash safety (tests/cli/crash-safety.sh) ----------------------------------------
+#   make crash-eragen   build/crash/eragen: the plain build plus the test-only kill hook of
+#                       gen/out.c (ERAGEN_TEST_KILL=temp:N|rename:N), never sanitized
+.PHONY: crash-eragen
+crash-eragen:
+	@$(MAKE) --no-print-directory SANITIZE= O=build/crash EXTRA_CPPFLAGS=-DERAGEN_TEST_HOOKS \
+		build/crash/eragen

@@ -722,6 +722,22 @@ struct commit {
 	size_t n, cap, capd;
 };
 
+#ifdef ERAGEN_TEST_HOOKS
+/* Test-only, never in a normal or sanitizer build (make crash-eragen; tests/cli/
+ * crash-safety.sh): ERAGEN_TEST_KILL=temp:N or rename:N raises SIGKILL right after the
+ * Nth temp file is written or the Nth rename is done. */
+#include <signal.h>
+static void test_kill(const char *what, size_t n)
+{
+	const char *k = getenv("ERAGEN_TEST_KILL");
+	size_t l = strlen(what);
+	if (k && strncmp(k, what, l) == 0 && k[l] == ':' && strtoull(k + l + 1, NULL, 10) == n)
+		raise(SIGKILL);
+}
+#else
+#define test_kill(what, n) ((void)0)
+#endif
+
 static void commit_abort(struct commit *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
@@ -773,6 +789,7 @@ static int commit_add(struct ctx *ctx, struct commit *c, const char *rel, const 
 	vec_grow((void **)&c->dst, &c->capd, c->n + 1, sizeof(*c->dst));
 	c->tmp[c->n] = tmp.buf;	/* the commit owns both strings now */
 	c->dst[c->n++] = abs.buf;
+	test_kill("temp", c->n);
 	return 0;
 fail:
 	sb_release(&abs);
@@ -812,6 +829,7 @@ static int commit_finish(struct ctx *ctx, struct commit *c)
 		}
 		free(c->tmp[i]);
 		c->tmp[i] = NULL;
+		test_kill("rename", i + 1);
 	}
 	int rc = flush_fs(ctx);
 	commit_abort(c);	/* frees the lists; nothing is left to unlink */
