@@ -47,7 +47,7 @@ static int build_run(struct ctx *ctx, int argc, char **argv)
 	bool repo_done = false;
 	size_t before = ctx->ndiags;
 	emit_all(ctx, &set, &repo_done);
-	out_diags_merge(ctx, before);
+	diag_merge_late(ctx, before);
 	if (failing(ctx)) {
 		report(ctx);
 		fputs("eragen: nothing written: the errors above must be fixed first\n", stderr);

@@ -29,7 +29,7 @@ static int check_run(struct ctx *ctx, int argc, char **argv)
 	bool repo_done = false;
 	size_t before = ctx->ndiags;
 	emit_all(ctx, &set, &repo_done);
-	out_diags_merge(ctx, before);
+	diag_merge_late(ctx, before);
 	struct out_opts o = { .write = false, .repo_done = repo_done, .diffs = true };
 	rc = out_sync(ctx, &set, &o, &out, &st);
 	outset_release(&set);

@@ -40,7 +40,7 @@ void ctx_release(struct ctx *ctx)
 	memset(ctx, 0, sizeof(*ctx));
 }
 
-struct env *ctx_env(const struct ctx *ctx, const char *name)
+long ctx_env_index(const struct ctx *ctx, const char *name)
 {
 	/* envs are sorted by name */
 	size_t lo = 0, hi = ctx->nenvs;
@@ -48,13 +48,19 @@ struct env *ctx_env(const struct ctx *ctx, const char *name)
 		size_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(ctx->envs[mid]->name, name);
 		if (c == 0)
-			return ctx->envs[mid];
+			return (long)mid;
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
+	return -1;
+}
+
+struct env *ctx_env(const struct ctx *ctx, const char *name)
+{
+	long i = ctx_env_index(ctx, name);
+	return i < 0 ? NULL : ctx->envs[i];
 }
 
 static const char *const tier_names[] = {

@@ -62,6 +62,18 @@ void mask_add(struct ctx *ctx, uint32_t file, size_t start, size_t end)
 	VEC_PUSH(ctx->masks, ctx->nmasks, ctx->capmasks, m);
 }
 
+void mask_loc(struct ctx *ctx, const struct loc *l)
+{
+	const struct srcfile *f = srcfile_get(ctx, l->file);
+	if (!f || l->line == 0)
+		return;
+	size_t start = srcfile_offset(f, l->line, l->col);
+	uint32_t end_line = l->end_line ? l->end_line : l->line;
+	size_t end = srcfile_offset(f, end_line, l->end_col + 1);
+	if (end > start)
+		mask_add(ctx, f->id, start, end);
+}
+
 /* ---- finishing: merge, severity, order ---- */
 
 static const char *loc_path(const struct ctx *ctx, const struct loc *l)
@@ -114,17 +126,11 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 /* A spec that layering reads: environments/_defaults.yaml or an environment's env.yaml. */
 static bool is_spec_file(const struct srcfile *f)
 {
 	return f && strncmp(f->path, "environments/", 13) == 0 &&
-	       (strcmp(f->path, "environments/_defaults.yaml") == 0 || ends_with(f->path, "/env.yaml"));
+	       (strcmp(f->path, "environments/_defaults.yaml") == 0 || str_ends_with(f->path, "/env.yaml"));
 }
 
 /* The value behind a finding was set in a spec that is not the environment's own (the
@@ -175,6 +181,27 @@ static int cmp_diag_order(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+void diag_merge_late(struct ctx *ctx, size_t before)
+{
+	if (ctx->ndiags <= before)
+		return;
+	sort_ctx = ctx;
+	qsort(ctx->diags + before, ctx->ndiags - before, sizeof(*ctx->diags), cmp_diag_order);
+	/* merge the two sorted runs */
+	struct diag **tmp = xmalloc(ctx->ndiags * sizeof(*tmp));
+	size_t i = 0, j = before, k = 0;
+	while (i < before && j < ctx->ndiags)
+		tmp[k++] = cmp_diag_order(&ctx->diags[j], &ctx->diags[i]) < 0 ? ctx->diags[j++]
+									      : ctx->diags[i++];
+	while (i < before)
+		tmp[k++] = ctx->diags[i++];
+	while (j < ctx->ndiags)
+		tmp[k++] = ctx->diags[j++];
+	memcpy(ctx->diags, tmp, ctx->ndiags * sizeof(*tmp));
+	free(tmp);
+	sort_ctx = NULL;
+}
+
 void diag_finish(struct ctx *ctx)
 {
 	if (ctx->ndiags == 0)
@@ -202,24 +229,16 @@ void diag_finish(struct ctx *ctx)
 	sort_ctx = NULL;
 }
 
-static bool in_list(const char **list, const char *id)
-{
-	for (; list && *list; list++)
-		if (strcmp(*list, id) == 0)
-			return true;
-	return false;
-}
-
 bool diag_visible(const struct ctx *ctx, const struct diag *d)
 {
-	if (ctx->opt.only && !in_list(ctx->opt.only, d->rule->id))
+	if (ctx->opt.only && !str_in_list(ctx->opt.only, d->rule->id))
 		return false;
-	if (ctx->opt.skip && in_list(ctx->opt.skip, d->rule->id))
+	if (ctx->opt.skip && str_in_list(ctx->opt.skip, d->rule->id))
 		return false;
 	if (ctx->opt.envs && d->nenvs > 0) {
 		bool involved = false;
 		for (size_t i = 0; i < d->nenvs && !involved; i++)
-			involved = in_list(ctx->opt.envs, d->envs[i]);
+			involved = str_in_list(ctx->opt.envs, d->envs[i]);
 		if (!involved)
 			return false;
 	}

@@ -20,34 +20,9 @@ static const struct backend *const backends[] = {
 };
 #define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
 
-static bool in_list(const char *const *list, const char *s)
-{
-	for (; list && *list; list++)
-		if (strcmp(*list, s) == 0)
-			return true;
-	return false;
-}
-
 bool emit_selected(const struct ctx *ctx, const struct env *env)
 {
-	return !ctx->opt.envs || in_list(ctx->opt.envs, env->name);
-}
-
-/* Index of name in ctx->envs (sorted by name), or -1. */
-static long env_index(const struct ctx *ctx, const char *name)
-{
-	size_t lo = 0, hi = ctx->nenvs;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(ctx->envs[mid]->name, name);
-		if (c == 0)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	return !ctx->opt.envs || str_in_list(ctx->opt.envs, env->name);
 }
 
 bool *emit_env_errors(struct ctx *ctx)
@@ -65,7 +40,7 @@ bool *emit_env_errors(struct ctx *ctx)
 			break;
 		}
 		for (size_t j = 0; j < d->nenvs; j++) {
-			long i = env_index(ctx, d->envs[j]);
+			long i = ctx_env_index(ctx, d->envs[j]);
 			if (i >= 0)
 				bad[i] = true;
 		}

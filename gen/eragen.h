@@ -97,6 +97,10 @@ void sb_release(struct strbuf *sb);
  * reaches here (srcfile rejects it). */
 void sb_json_str(struct strbuf *sb, const char *s, size_t n);
 
+/* Small string predicates (util.c). */
+bool str_ends_with(const char *s, const char *suffix);
+bool str_in_list(const char *const *list, const char *s);	/* NULL-terminated list */
+
 /* Edit distance for "did you mean" suggestions (util.c). */
 size_t edit_distance(const char *a, size_t alen, const char *b, size_t blen);
 
@@ -147,6 +151,8 @@ const struct srcfile *srcfile_get(const struct ctx *ctx, uint32_t id);
 const char *srcfile_line(const struct srcfile *f, uint32_t line, size_t *len);
 /* Byte offset of a 1-based (line, col); col counts code points. */
 size_t srcfile_offset(const struct srcfile *f, uint32_t line, uint32_t col);
+/* A relative path with no '..' component: it cannot leave the directory lexically. */
+bool path_stays_inside(const char *relpath);
 /* Validate UTF-8; returns the byte offset of the first bad sequence or (size_t)-1. */
 size_t utf8_check(const char *s, size_t n);
 /* Number of code points in s[0..n). */
@@ -229,6 +235,13 @@ bool diag_visible(const struct ctx *ctx, const struct diag *d);
  * print them as ***; messages never format a secret value (use node_display()).
  */
 void mask_add(struct ctx *ctx, uint32_t file, size_t start, size_t end);
+/* Mask the source span of a node's location (nothing when it has no line). */
+void mask_loc(struct ctx *ctx, const struct loc *l);
+/*
+ * Diagnostics added after diag_finish (diags[before..ndiags): build and check report
+ * files) are ordered like the others and merged into the finished list.
+ */
+void diag_merge_late(struct ctx *ctx, size_t before);
 
 /* ---- the YAML node tree (load.c, node.c) ---------------------------------------- */
 
@@ -473,6 +486,8 @@ struct ctx {
 void ctx_init(struct ctx *ctx);
 void ctx_release(struct ctx *ctx);
 struct env *ctx_env(const struct ctx *ctx, const char *name);
+/* The index of name in ctx->envs (sorted by name), or -1. */
+long ctx_env_index(const struct ctx *ctx, const char *name);
 enum tier tier_parse(const char *s);
 const char *tier_name(enum tier t);
 

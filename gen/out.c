@@ -368,50 +368,6 @@ static uint32_t first_diff_line(const char *a, size_t alen, const char *b, size_
 	return line;
 }
 
-/* ---- diagnostics added late ----------------------------------------------------- */
-
-static const struct ctx *merge_ctx;	/* qsort has no context argument */
-
-static int cmp_late(const void *pa, const void *pb)
-{
-	const struct diag *a = *(struct diag *const *)pa, *b = *(struct diag *const *)pb;
-	if ((a->loc.file == 0) != (b->loc.file == 0))
-		return a->loc.file == 0 ? -1 : 1;
-	const struct srcfile *fa = srcfile_get(merge_ctx, a->loc.file);
-	const struct srcfile *fb = srcfile_get(merge_ctx, b->loc.file);
-	int c = strcmp(fa ? fa->path : "", fb ? fb->path : "");
-	if (c)
-		return c;
-	if (a->loc.line != b->loc.line)
-		return a->loc.line < b->loc.line ? -1 : 1;
-	if (a->loc.col != b->loc.col)
-		return a->loc.col < b->loc.col ? -1 : 1;
-	if ((c = strcmp(a->rule->id, b->rule->id)))
-		return c;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
-void out_diags_merge(struct ctx *ctx, size_t before)
-{
-	if (ctx->ndiags <= before)
-		return;
-	merge_ctx = ctx;
-	qsort(ctx->diags + before, ctx->ndiags - before, sizeof(*ctx->diags), cmp_late);
-	/* merge the two sorted runs */
-	struct diag **tmp = xmalloc(ctx->ndiags * sizeof(*tmp));
-	size_t i = 0, j = before, k = 0;
-	while (i < before && j < ctx->ndiags)
-		tmp[k++] = cmp_late(&ctx->diags[j], &ctx->diags[i]) < 0 ? ctx->diags[j++]
-									: ctx->diags[i++];
-	while (i < before)
-		tmp[k++] = ctx->diags[i++];
-	while (j < ctx->ndiags)
-		tmp[k++] = ctx->diags[j++];
-	memcpy(ctx->diags, tmp, ctx->ndiags * sizeof(*tmp));
-	free(tmp);
-	merge_ctx = NULL;
-}
-
 /* A location in a generated file: registered once per reported file. */
 static struct loc gen_loc(struct ctx *ctx, const char *path, const char *data, size_t len,
 			  uint32_t line)
@@ -1347,7 +1303,7 @@ out:
 	sb_release(&label_a);
 	sb_release(&label_b);
 	sb_release(&mtext);
-	out_diags_merge(ctx, before);
+	diag_merge_late(ctx, before);
 	return rc;
 }
 

@@ -67,13 +67,6 @@ void out_udiff(const char *a, size_t alen, const char *b, size_t blen, const cha
 	       const char *lb, size_t max_lines, struct strbuf *out);
 
 /*
- * Diagnostics added after diag_finish (from index before on) are put in their place in
- * the sorted order (file, line, column, rule; command-line problems first), as
- * diag_finish would have, without finishing the earlier ones twice.
- */
-void out_diags_merge(struct ctx *ctx, size_t before);
-
-/*
  * emit.c: which environments have an error (unsuppressed, at error severity, about the
  * environment, or about none: a global problem), as an array parallel to ctx->envs in
  * ctx->perm. Environments with errors are not rendered.

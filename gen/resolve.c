@@ -241,15 +241,8 @@ static void mask_secrets(struct ctx *ctx, const struct node *n, int depth)
 {
 	if (depth > YAML_MAX_DEPTH)
 		return;
-	if (node_is_masked(n) && n->loc.line) {
-		const struct srcfile *f = srcfile_get(ctx, n->loc.file);
-		if (!f)
-			return;
-		size_t start = srcfile_offset(f, n->loc.line, n->loc.col);
-		uint32_t end_line = n->loc.end_line ? n->loc.end_line : n->loc.line;
-		size_t end = srcfile_offset(f, end_line, n->loc.end_col + 1);
-		if (end > start)
-			mask_add(ctx, f->id, start, end);
+	if (node_is_masked(n)) {
+		mask_loc(ctx, &n->loc);
 		return;
 	}
 	for (size_t i = 0; i < n->n; i++)

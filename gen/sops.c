@@ -200,26 +200,11 @@ void sops_scan(struct arena *a, const struct node *root, struct sops_file *out)
 	sb_release(&w.path);
 }
 
-/* A path that stays inside the repository lexically (srcfile_read refuses the rest). */
-static bool plain_relative(const char *p)
-{
-	if (p[0] == '/')
-		return false;
-	for (const char *s = p; *s;) {
-		const char *slash = strchr(s, '/');
-		size_t len = slash ? (size_t)(slash - s) : strlen(s);
-		if (len == 2 && s[0] == '.' && s[1] == '.')
-			return false;
-		s += len + (slash != NULL);
-	}
-	return true;
-}
-
 struct sops_file *sops_read(struct ctx *ctx, struct arena *a, const char *relpath,
 			    struct loc at, bool *missing)
 {
 	*missing = false;
-	if (plain_relative(relpath)) {
+	if (path_stays_inside(relpath)) {
 		struct stat st;
 		const char *abs = arena_printf(a, "%s/%s", ctx->root, relpath);
 		if (lstat(abs, &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) {

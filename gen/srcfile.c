@@ -184,7 +184,7 @@ static bool inside_root(const struct ctx *ctx, const char *abspath)
 	return strncmp(real, ctx->root, rl) == 0 && (real[rl] == '/' || real[rl] == '\0');
 }
 
-static bool path_is_relative_inside(const char *p)
+bool path_stays_inside(const char *p)
 {
 	if (p[0] == '/')
 		return false;
@@ -298,7 +298,7 @@ struct srcfile *srcfile_read(struct ctx *ctx, const char *relpath, struct loc at
 {
 	struct srcfile *f = register_file(ctx, relpath);
 	struct loc where = at.file ? at : file_loc(f->id, 0, 0);
-	if (!path_is_relative_inside(relpath)) {
+	if (!path_stays_inside(relpath)) {
 		diag_add(ctx, "SPEC012", NULL, where, "'%s' leaves the repository", relpath);
 		return NULL;
 	}

@@ -318,6 +318,20 @@ void sb_json_str(struct strbuf *sb, const char *s, size_t n)
 	sb_putc(sb, '"');
 }
 
+bool str_ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+bool str_in_list(const char *const *list, const char *s)
+{
+	for (; list && *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
 size_t edit_distance(const char *a, size_t alen, const char *b, size_t blen)
 {
 	/* Optimal string alignment distance: insert, delete, substitute, transpose. */

@@ -26,12 +26,6 @@ static bool span_is(struct span sp, const char *s)
 	return strlen(s) == sp.n && memcmp(sp.s, s, sp.n) == 0;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 /* The string node at path, or NULL. */
 static const struct node *str_at(const struct node *spec, const char *path)
 {
@@ -135,7 +129,7 @@ static bool cognito_domain_region(const char *host, struct span *region)
 static void check_domain(struct ctx *ctx, struct env *e, const struct node *domain,
 			 const struct node *region)
 {
-	if (!ends_with(domain->str, COGNITO_SUFFIX))
+	if (!str_ends_with(domain->str, COGNITO_SUFFIX))
 		return;	/* a custom domain: its region is not in its name */
 	struct span in;
 	struct diag *d;

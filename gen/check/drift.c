@@ -254,23 +254,6 @@ static bool env_name_plain(const struct node *n)
 	return true;
 }
 
-/* The index of name in ctx->envs (sorted by name), or -1. */
-static long env_index(const struct ctx *ctx, const char *name)
-{
-	size_t lo = 0, hi = ctx->nenvs;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(ctx->envs[mid]->name, name);
-		if (c == 0)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
 /*
  * environments/<name>/env.yaml at the baseline. Abstract parents, shared by many
  * environments, are read once and kept; a concrete environment's file goes into the
@@ -279,7 +262,7 @@ static long env_index(const struct ctx *ctx, const char *name)
  */
 static struct node *base_env_root(struct base_run *r, struct arena *scratch, const char *name)
 {
-	long i = name[0] == '_' ? env_index(r->ctx, name) : -1;
+	long i = name[0] == '_' ? ctx_env_index(r->ctx, name) : -1;
 	if (i >= 0 && r->files[i].tried)
 		return r->files[i].root;
 	const char *rel = arena_printf(&r->ctx->perm, "environments/%s/env.yaml", name);
@@ -494,7 +477,7 @@ static bool needs_baseline(const struct ctx *ctx, const struct env *e)
  */
 static bool file_unchanged(struct base_run *r, const struct env *e)
 {
-	long i = env_index(r->ctx, e->name);
+	long i = ctx_env_index(r->ctx, e->name);
 	if (i < 0 || !e->file)
 		return false;
 	if (!r->files[i].same_tried) {

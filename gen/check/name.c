@@ -43,12 +43,6 @@ static bool dns_label_ok(const char *s, size_t n)
 	return true;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 static bool looks_like_ipv4(const char *s)
 {
 	unsigned a, b, c, d;
@@ -77,7 +71,7 @@ static const char *bucket_problem(const char *s)
 		if (strncmp(s, *p, strlen(*p)) == 0)
 			return "starts with a prefix S3 reserves";
 	for (const char *const *p = suffixes; *p; p++)
-		if (ends_with(s, *p))
+		if (str_ends_with(s, *p))
 			return "ends with a suffix S3 reserves";
 	return NULL;
 }

@@ -214,18 +214,6 @@ static void check_kms(struct ctx *ctx, struct env *e)
 
 #define MAX_LISTED 4	/* keys or values named in notes; the rest are counted */
 
-static void mask_node(struct ctx *ctx, const struct node *n)
-{
-	const struct srcfile *f = srcfile_get(ctx, n->loc.file);
-	if (!f || n->loc.line == 0)
-		return;
-	size_t start = srcfile_offset(f, n->loc.line, n->loc.col);
-	uint32_t end_line = n->loc.end_line ? n->loc.end_line : n->loc.line;
-	size_t end = srcfile_offset(f, end_line, n->loc.end_col + 1);
-	if (end > start)
-		mask_add(ctx, f->id, start, end);
-}
-
 /* A value SOPS would have encrypted that is in clear text. */
 static bool leaf_exposed(const struct sops_leaf *l)
 {
@@ -260,7 +248,7 @@ static void judge_file(struct ctx *ctx, struct env *e, const struct sops_file *s
 	for (size_t i = 0; i < s->nleaves; i++)
 		if (!s->leaves[i].empty && !s->leaves[i].encrypted &&
 		    (!judged || !s->leaves[i].clear))
-			mask_node(ctx, s->leaves[i].value);
+			mask_loc(ctx, &s->leaves[i].value->loc);
 
 	if (!s->meta) {
 		struct diag *d = diag_add(ctx, "SECRET002", e->name,
@@ -418,7 +406,7 @@ static void check_ref(struct ctx *ctx, struct env *e, const char *path, const st
 		d = diag_add(ctx, "AUTH006", e->name, n->loc,
 			     "'%s' refers to '%.*s', which SOPS keeps in clear text (%s)", path,
 			     (int)klen, key, option_text(&ctx->perm, s));
-		mask_node(ctx, l->value);	/* it is a secret, whatever SOPS thinks */
+		mask_loc(ctx, &l->value->loc);	/* it is a secret, whatever SOPS thinks */
 		diag_note(ctx, d, l->value->loc, "the value is here");
 		diag_help(ctx, d, "store the secret under a key SOPS encrypts, and rotate it");
 	}
