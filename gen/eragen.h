@@ -354,9 +354,10 @@ size_t schema_validate(const struct schema *s, struct node *inst, schema_sink_fn
 /*
  * Return inst with schema defaults filled in for absent properties (recursively, through
  * properties, additionalProperties, items and $ref); new nodes are NODE_DEFAULT with loc
- * {default_file, 0, 0}. Unchanged subtrees are shared; inst is not modified.
+ * {default_file, 0, 0}. Unchanged subtrees are shared; inst is not modified. Each
+ * default is converted once, into the schema's arena, and shared by every instance.
  */
-struct node *schema_apply_defaults(const struct schema *s, struct arena *a, struct node *inst,
+struct node *schema_apply_defaults(struct schema *s, struct arena *a, struct node *inst,
 				   uint32_t default_file);
 /* Parse JSON text into a node tree (locations: line/column of each value in file). */
 struct node *json_to_node(struct arena *a, const char *json, size_t len, uint32_t file);

@@ -687,6 +687,10 @@ struct prop {
 	const char *name;
 	size_t len;
 	struct sch *s;
+	/* Its default as a node tree (with the defaults of its own properties applied) and
+	 * the key that names it: converted on first use, then shared by every instance. */
+	struct node *dflt_val, *dflt_key;
+	uint32_t dflt_file;
 };
 
 struct pprop {
@@ -2889,7 +2893,8 @@ size_t schema_validate(const struct schema *s, struct node *inst, schema_sink_fn
 /* ---- defaults ---------------------------------------------------------------------- */
 
 struct dflt {
-	struct arena *a;
+	struct arena *a;	/* copies of instance maps and sequences */
+	struct arena *keep;	/* converted defaults, shared for the whole run */
 	uint32_t file;
 };
 
@@ -2926,7 +2931,7 @@ static struct node *d_map(const struct dflt *d, const struct sch *s, struct node
 	struct node *out = inst;
 	struct loc dloc = {d->file, 0, 0, 0, 0};
 	for (size_t i = 0; i < s->nprops; i++) {
-		const struct prop *p = &s->props[i];
+		struct prop *p = &s->props[i];
 		long at = node_index(out, p->name);
 		if (at >= 0) {
 			struct node *v = d_apply(d, p->s, out->items[at], depth + 1);
@@ -2937,17 +2942,22 @@ static struct node *d_map(const struct dflt *d, const struct sch *s, struct node
 			}
 			continue;
 		}
-		const cJSON *dj = default_of(p->s);
-		if (!dj)
-			continue;
-		struct node *v = cjson_to_node(d->a, dj, dloc, NODE_DEFAULT);
-		v = d_apply(d, p->s, v, depth + 1);
+		if (!p->dflt_key || p->dflt_file != d->file) {
+			const cJSON *dj = default_of(p->s);
+			if (!dj)
+				continue;
+			/* immutable once built: every instance shares it */
+			struct dflt keep = { d->keep, d->keep, d->file };
+			struct node *v = cjson_to_node(d->keep, dj, dloc, NODE_DEFAULT);
+			p->dflt_val = d_apply(&keep, p->s, v, depth + 1);
+			p->dflt_key = node_str(d->keep, p->name, p->len, dloc);
+			p->dflt_key->flags |= NODE_DEFAULT | NODE_QUOTED;
+			p->dflt_file = d->file;
+		}
 		if (out == inst)
 			out = map_copy(d->a, inst, s->nprops);
-		struct node *key = node_str(d->a, p->name, p->len, dloc);
-		key->flags |= NODE_DEFAULT | NODE_QUOTED;
-		out->keys[out->n] = key;
-		out->items[out->n++] = v;
+		out->keys[out->n] = p->dflt_key;
+		out->items[out->n++] = p->dflt_val;
 	}
 	if (!s->npprops && !s->additional_props)
 		return out;
@@ -3014,9 +3024,9 @@ static struct node *d_apply(const struct dflt *d, const struct sch *s, struct no
 	return inst;
 }
 
-struct node *schema_apply_defaults(const struct schema *s, struct arena *a, struct node *inst,
+struct node *schema_apply_defaults(struct schema *s, struct arena *a, struct node *inst,
 				   uint32_t default_file)
 {
-	struct dflt d = {a, default_file};
+	struct dflt d = { a, &s->arena, default_file };
 	return d_apply(&d, s->root, inst, 0);
 }
