@@ -380,7 +380,9 @@ static void resolve_env(struct ctx *ctx, struct env *e)
 		e->broken = true;
 		return;
 	}
-	e->parent = n > 1 ? chain[1] : NULL;
+	/* every link, abstract parents' too: the whole chain is each output's input */
+	for (size_t k = 0; k + 1 < n; k++)
+		chain[k]->parent = chain[k + 1];
 	struct arena *a = &e->arena;
 	struct node *tree = inheritable(a, ctx->defaults);
 	/* parents, the farthest first */
