@@ -115,6 +115,13 @@ struct arena_chunk {
 	_Alignas(16) unsigned char data[];
 };
 
+/*
+ * Chunks grow geometrically from ARENA_FIRST to ARENA_CHUNK bytes: an environment's
+ * arena holds some 25 KB, and a fixed 64 KB chunk would leave most of each untouched,
+ * memory that the allocator hands out again (and the process touches) once the arena is
+ * released.
+ */
+#define ARENA_FIRST 4096
 #define ARENA_CHUNK 65536
 
 void arena_init(struct arena *a)
@@ -142,7 +149,8 @@ void *arena_alloc(struct arena *a, size_t size)
 		size = 16;
 	struct arena_chunk *c = a->head;
 	if (!c || c->size - c->used < size) {
-		size_t csize = size > ARENA_CHUNK / 4 ? size : ARENA_CHUNK;
+		size_t grown = !c ? ARENA_FIRST : c->size >= ARENA_CHUNK ? ARENA_CHUNK : c->size * 2;
+		size_t csize = size > ARENA_CHUNK / 4 ? size : size > grown ? ARENA_CHUNK : grown;
 		if (csize > SIZE_MAX - sizeof(*c))
 			oom();
 		struct arena_chunk *n = malloc(sizeof(*n) + csize);
