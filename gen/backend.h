@@ -1,12 +1,17 @@
 /*
  * backend.h - the back ends (QBE's Target table): each adds its part of an environment's
  * view model, renders that environment's files, and renders the repository-level files
- * once every environment is free of errors. emit.c drives them; out.c writes.
+ * once every environment is free of errors. emit.c drives them; out.c compares and writes.
  *
  * The view model of an environment (`eragen show ENV --view`) is one map:
  *   { "env": {...common facts, view.c...}, "tofu": {...}, "helm": {...},
  *     "github": {...}, "make": {...} }
- * and the repository view is { "environments": [ view of each concrete environment ] }.
+ * It lives in ctx->scratch only while that environment's files are rendered and
+ * compared. The repository view is { "environments": [ summary of each concrete
+ * environment ] }, where a summary keeps of the view only what the repository-level
+ * files read, so that it stays small at a thousand environments: "env" with name, tier
+ * and production; "github" whole; "make" with env, var, mk and production; "tofu" with
+ * env, account_id, region, tofu_version and backend (each back end's repo_part).
  */
 #ifndef ERAGEN_BACKEND_H
 #define ERAGEN_BACKEND_H
@@ -16,13 +21,19 @@
 #include "tmpl.h"
 #include "view.h"
 
+struct sync;
+
 struct backend {
 	const char *name;	/* "tofu": also the key of its part of the view */
-	/* Build this back end's part of ENV's view (spec in env->resolved, error-free). */
-	struct node *(*view)(struct ctx *ctx, struct env *env, const struct node *common);
-	/* Render ENV's files from its whole view. */
+	/* Build this back end's part of ENV's view in a (spec in env->resolved, error-free). */
+	struct node *(*view)(struct ctx *ctx, struct env *env, struct arena *a,
+			     const struct node *common);
+	/* Render ENV's files from its whole view into set (allocating in set->arena). */
 	void (*emit_env)(struct ctx *ctx, struct env *env, const struct node *view,
 			 struct tmpl_set *t, struct outset *set);
+	/* Copy into a what the repository-level files need of this back end's part of an
+	 * environment's view (part may be NULL); NULL when they need none of it. */
+	struct node *(*repo_part)(struct arena *a, const struct node *part);
 	/* Render the repository-level files; NULL when the back end has none. */
 	void (*emit_repo)(struct ctx *ctx, const struct node *repo_view, struct tmpl_set *t,
 			  struct outset *set);
@@ -30,16 +41,22 @@ struct backend {
 
 extern const struct backend backend_tofu, backend_helm, backend_github, backend_make;
 
-/* The common part of ENV's view (names, account, region, tags...: view.c). */
-struct node *view_common(struct ctx *ctx, struct env *env);
-/* ENV's whole view model, built once per run and cached in env->view. */
-const struct node *view_env(struct ctx *ctx, struct env *env);
+/* The common part of ENV's view (names, account, region, tags...: view.c), in a. */
+struct node *view_common(struct ctx *ctx, struct env *env, struct arena *a);
+/* ENV's whole view model, built in a; NULL when ENV has errors (or is abstract). */
+const struct node *view_env(struct ctx *ctx, struct env *env, struct arena *a);
+/* For the repository view (view.c): a deep copy of a view node into a; a map of deep
+ * copies of the values of map (may be NULL) under keys (NULL-terminated) it has. */
+struct node *v_copy(struct arena *a, const struct node *n);
+struct node *v_pick(struct arena *a, const struct node *map, const char *const *keys);
 
 /*
- * Render everything the selected environments (ctx->opt.envs, NULL: all) produce into
- * set; the repository-level files too when every environment is free of errors
- * (*repo_done says whether they were). Template problems are diagnostics.
+ * Render everything the selected environments (ctx->opt.envs, NULL: all) produce, one
+ * environment at a time, each handed to s (out_sync_files) and released before the next;
+ * then the repository-level files, when every environment is free of errors (handed to
+ * out_sync_repo). Template problems are diagnostics. Returns 0, or -1 after error() on a
+ * system failure.
  */
-void emit_all(struct ctx *ctx, struct outset *set, bool *repo_done);
+int emit_all(struct ctx *ctx, struct sync *s);
 
 #endif

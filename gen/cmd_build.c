@@ -1,10 +1,11 @@
 /*
  * cmd_build.c - `eragen build [ENV...] [--force] [--prune] [--stage]`: the front (load,
- * resolve, check), then, when no error was found, every file rendered in memory
- * (emit_all) and written where it changed (out_sync); with --stage, the generated files
- * are then added to the git index (and pruned ones removed from it). Nothing is written
- * when any error was found: in the specs, in the templates, or in the generated files
- * (DRIFT005, SPEC012).
+ * resolve, check), then, when no error was found, every environment's files rendered
+ * (emit_all) and compared with the disk, those that changed written to temp files (a
+ * sync, outwrite.h), and at the end renamed into place; with --stage, the generated
+ * files are then added to the git index (and pruned ones removed from it). Nothing is
+ * written when any error was found: in the specs, in the templates, or in the generated
+ * files (DRIFT005, SPEC012).
  */
 #include "backend.h"
 #include "cmd.h"
@@ -41,29 +42,23 @@ static int build_run(struct ctx *ctx, int argc, char **argv)
 		return EXIT_FINDINGS;
 	}
 
-	struct outset set = { 0 };
 	struct strbuf notes = STRBUF_INIT;
 	struct out_stats st;
-	bool repo_done = false;
-	size_t before = ctx->ndiags;
-	emit_all(ctx, &set, &repo_done);
-	diag_merge_late(ctx, before);
-	if (failing(ctx)) {
-		report(ctx);
-		fputs("eragen: nothing written: the errors above must be fixed first\n", stderr);
-		outset_release(&set);
-		return EXIT_FINDINGS;
-	}
 	struct out_opts o = { .write = true, .force = val[0] != NULL, .prune = val[1] != NULL,
-			      .repo_done = repo_done, .stage = val[2] != NULL };
-	rc = out_sync(ctx, &set, &o, &notes, &st);
-	outset_release(&set);
-	if (rc != 0) {
+			      .stage = val[2] != NULL };
+	struct sync *s = out_sync_begin(ctx, &o, &notes, &st);
+	if (!s || emit_all(ctx, s) != 0) {
+		if (s)
+			out_sync_abandon(s);
+		sb_release(&notes);
+		return EXIT_SYSTEM;
+	}
+	if (out_sync_end(s) != 0) {
 		sb_release(&notes);
 		return EXIT_SYSTEM;
 	}
 	rc = report(ctx);
-	if (!repo_done)
+	if (!st.repo_done)
 		sb_puts(&notes, "note: the repository-level files (.github/workflows/, "
 				"out/eragen.mk, out/github-environments.json, out/_bootstrap/, "
 				".gitattributes) were left as they are: some environment has "

@@ -23,17 +23,17 @@ static int check_run(struct ctx *ctx, int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 
-	struct outset set = { 0 };
 	struct strbuf out = STRBUF_INIT;
 	struct out_stats st;
-	bool repo_done = false;
-	size_t before = ctx->ndiags;
-	emit_all(ctx, &set, &repo_done);
-	diag_merge_late(ctx, before);
-	struct out_opts o = { .write = false, .repo_done = repo_done, .diffs = true };
-	rc = out_sync(ctx, &set, &o, &out, &st);
-	outset_release(&set);
-	if (rc != 0) {
+	struct out_opts o = { .write = false, .diffs = true };
+	struct sync *s = out_sync_begin(ctx, &o, &out, &st);
+	if (!s || emit_all(ctx, s) != 0) {
+		if (s)
+			out_sync_abandon(s);
+		sb_release(&out);
+		return EXIT_SYSTEM;
+	}
+	if (out_sync_end(s) != 0) {
 		sb_release(&out);
 		return EXIT_SYSTEM;
 	}
@@ -42,7 +42,7 @@ static int check_run(struct ctx *ctx, int argc, char **argv)
 	 * document, so it goes to stderr beside them */
 	fwrite(out.buf ? out.buf : "", 1, out.len, ctx->opt.format == FMT_TEXT ? stdout : stderr);
 	sb_release(&out);
-	if (!repo_done)
+	if (!st.repo_done)
 		fputs("note: the repository-level files were not compared: some environment has "
 		      "errors\n",
 		      stderr);

@@ -10,7 +10,7 @@
 
 static int show_placement(struct ctx *ctx, struct env *e)
 {
-	const struct placement *p = placement_get(ctx, e);
+	const struct placement *p = placement_build(ctx, e, &e->arena);
 	if (!p) {
 		fprintf(stderr, "eragen: the placement of '%s' cannot be computed: its spec has "
 				"errors\n",
@@ -27,7 +27,7 @@ static int show_placement(struct ctx *ctx, struct env *e)
 /* The view model the templates receive: only for a spec without errors. */
 static int show_view(struct ctx *ctx, struct env *e)
 {
-	const struct node *view = diag_count(ctx).errors ? NULL : view_env(ctx, e);
+	const struct node *view = diag_count(ctx).errors ? NULL : view_env(ctx, e, &ctx->scratch);
 	if (!view) {
 		fprintf(stderr, "eragen: the view of '%s' cannot be built: its spec has errors\n",
 			e->name);

@@ -1,10 +1,12 @@
 /*
- * emit.c - the back-end table (QBE's Target) and the loop that drives it: each
- * environment's view model (view_common plus each back end's part, cached in
- * env->view), its files, and the repository-level files once every environment is free
- * of errors. Consumes resolved, checked environments; produces an outset in memory
- * (out.c compares and writes). A back end still being written has NULL functions: they
- * are skipped.
+ * emit.c - the back-end table (QBE's Target) and the loop that drives it, one
+ * environment at a time: its view model (view_common plus each back end's part), its
+ * files, their comparison with the disk and, building, their temp files (out.c); then
+ * ctx->scratch is released, and so is the environment's own arena (its spec) once no
+ * environment left extends it: memory does not grow with the number of environments.
+ * What the repository-level files need of each environment is copied into a summary
+ * (the back ends' repo_part) that outlives the loop; those files are rendered last, when
+ * every environment is free of errors, from the summaries alone.
  */
 #include "backend.h"
 #include "outwrite.h"
@@ -48,86 +50,149 @@ bool *emit_env_errors(struct ctx *ctx)
 	return bad;
 }
 
-const struct node *view_env(struct ctx *ctx, struct env *env)
+const struct node *view_env(struct ctx *ctx, struct env *env, struct arena *a)
 {
-	if (env->view)
-		return env->view;
-	if (!env->resolved || env->broken || env->invalid)
+	if (!env->resolved || env->broken || env->invalid || env->abstract)
 		return NULL;
-	struct arena *a = &env->arena;
 	struct node *v = v_map(a);
-	struct node *common = view_common(ctx, env);
+	struct node *common = view_common(ctx, env, a);
 	v_set(a, v, "env", common);
 	for (size_t b = 0; b < NBACKENDS; b++) {
-		if (!backends[b]->view)
-			continue;
-		struct node *part = backends[b]->view(ctx, env, common);
+		struct node *part = backends[b]->view(ctx, env, a, common);
 		if (part)
 			v_set(a, v, backends[b]->name, part);
 	}
-	env->view = v;
 	return v;
 }
 
-static bool any_emitter(void)
+/* What the repository-level files read of an environment's view, copied into a. */
+static struct node *summary(struct arena *a, const struct node *view)
 {
-	for (size_t b = 0; b < NBACKENDS; b++)
-		if (backends[b]->emit_env || backends[b]->emit_repo)
-			return true;
-	return false;
+	static const char *const env_keys[] = { "name", "tier", "production", NULL };
+	struct node *s = v_map(a);
+	v_set(a, s, "env", v_pick(a, node_get(view, "env"), env_keys));
+	for (size_t b = 0; b < NBACKENDS; b++) {
+		if (!backends[b]->repo_part)
+			continue;
+		struct node *part = backends[b]->repo_part(a, node_get(view, backends[b]->name));
+		if (part)
+			v_set(a, s, backends[b]->name, part);
+	}
+	return s;
 }
 
-void emit_all(struct ctx *ctx, struct outset *set, bool *repo_done)
+static void release_set(void *set)
+{
+	outset_release(set);
+}
+
+static void release_templates(void *t)
+{
+	tmpl_set_free(t);
+}
+
+/* Render set's files with emit (the back ends' emit_env or emit_repo), hand them to s,
+ * release them. */
+static int render_env(struct ctx *ctx, struct sync *s, struct tmpl_set *t, struct env *e,
+		      struct node *list)
+{
+	struct outset set = { 0 };
+	ctx_hold(ctx, release_set, &set);
+	const struct node *view = view_env(ctx, e, &ctx->scratch);
+	int rc = 0;
+	if (view) {
+		for (size_t b = 0; b < NBACKENDS; b++)
+			if (backends[b]->emit_env)
+				backends[b]->emit_env(ctx, e, view, t, &set);
+		rc = out_sync_files(s, &set);
+		if (list)
+			v_push(&ctx->perm, list, summary(&ctx->perm, view));
+	}
+	ctx_drop(ctx, &set);
+	outset_release(&set);
+	arena_release(&ctx->scratch);
+	return rc;
+}
+
+static int render_repo(struct ctx *ctx, struct sync *s, struct tmpl_set *t, struct node *list)
+{
+	struct arena *a = &ctx->perm;
+	struct node *repo = v_map(a);
+	v_set(a, repo, "environments", list);
+	v_mark_last(a, list);
+	struct outset set = { 0 };
+	ctx_hold(ctx, release_set, &set);
+	for (size_t b = 0; b < NBACKENDS; b++)
+		if (backends[b]->emit_repo)
+			backends[b]->emit_repo(ctx, repo, t, &set);
+	int rc = out_sync_repo(s, &set);
+	ctx_drop(ctx, &set);
+	outset_release(&set);
+	return rc;
+}
+
+/*
+ * last[i]: the index of the last environment that needs envs[i]'s arena: its own, or
+ * that of its last descendant (whose resolved tree shares the nodes of its parents').
+ */
+static size_t *last_use(struct ctx *ctx)
+{
+	size_t *last = arena_alloc(&ctx->perm, (ctx->nenvs + 1) * sizeof(*last));
+	for (size_t i = 0; i < ctx->nenvs; i++)
+		last[i] = i;
+	for (size_t i = 0; i < ctx->nenvs; i++)
+		for (const struct env *p = ctx->envs[i]->parent; p; p = p->parent) {
+			long k = ctx_env_index(ctx, p->name);
+			if (k >= 0 && last[k] < i)
+				last[k] = i;
+		}
+	return last;
+}
+
+/* Once envs[i] is done, release the arenas nothing will read again: its own, or its
+ * ancestors' (what is released must not be read: root and resolved are cleared). */
+static void release_done(struct ctx *ctx, const size_t *last, size_t i)
+{
+	for (struct env *x = ctx->envs[i]; x; x = x->parent) {
+		long k = ctx_env_index(ctx, x->name);
+		if (k < 0 || last[k] != i)
+			continue;
+		arena_release(&x->arena);
+		x->root = x->resolved = NULL;
+	}
+}
+
+int emit_all(struct ctx *ctx, struct sync *s)
 {
 	bool *bad = emit_env_errors(ctx);
 	bool all_clean = true;
-	struct tmpl_set *t = NULL;
-	bool need_templates = any_emitter();
+	for (size_t i = 0; i < ctx->nenvs; i++)
+		all_clean &= ctx->envs[i]->abstract || !bad[i];
+	size_t *last = last_use(ctx);
 
-	if (need_templates)
-		t = tmpl_set_open(ctx);
-	for (size_t i = 0; i < ctx->nenvs; i++) {
+	struct tmpl_set *t = tmpl_set_open(ctx);
+	ctx_hold(ctx, release_templates, t);
+	/* the summaries, in environment order, when the repository files will be rendered */
+	struct node *list = all_clean ? v_seq(&ctx->perm) : NULL;
+	int rc = 0;
+	for (size_t i = 0; i < ctx->nenvs && rc == 0; i++) {
 		struct env *e = ctx->envs[i];
-		if (e->abstract)
-			continue;
-		if (bad[i]) {
-			all_clean = false;
-			continue;
+		if (e->abstract || bad[i]) {
+			/* nothing to render */
+		} else if (emit_selected(ctx, e)) {
+			rc = render_env(ctx, s, t, e, list);
+		} else if (list) {
+			/* not selected: only its summary, for the repository files */
+			const struct node *view = view_env(ctx, e, &ctx->scratch);
+			if (view)
+				v_push(&ctx->perm, list, summary(&ctx->perm, view));
+			arena_release(&ctx->scratch);
 		}
-		if (!emit_selected(ctx, e))
-			continue;
-		const struct node *view = view_env(ctx, e);
-		if (!view)
-			continue;
-		for (size_t b = 0; b < NBACKENDS && t; b++)
-			if (backends[b]->emit_env)
-				backends[b]->emit_env(ctx, e, view, t, set);
+		release_done(ctx, last, i);
 	}
-
-	*repo_done = false;
-	if (all_clean) {
-		struct arena *a = &ctx->perm;
-		struct node *repo = v_map(a);
-		struct node *list = v_set(a, repo, "environments", v_seq(a));
-		for (size_t i = 0; i < ctx->nenvs; i++) {
-			struct env *e = ctx->envs[i];
-			if (e->abstract)
-				continue;
-			const struct node *view = view_env(ctx, e);
-			if (!view)
-				continue;
-			/* a shallow copy, so that "last" does not change the cached view */
-			struct node *copy = v_map(a);
-			for (size_t k = 0; k < view->n; k++)
-				v_set(a, copy, view->keys[k]->str, view->items[k]);
-			v_push(a, list, copy);
-		}
-		v_mark_last(a, list);
-		for (size_t b = 0; b < NBACKENDS && t; b++)
-			if (backends[b]->emit_repo)
-				backends[b]->emit_repo(ctx, repo, t, set);
-		*repo_done = true;
-	}
-	if (t)
-		tmpl_set_free(t);
+	if (rc == 0 && list)
+		rc = render_repo(ctx, s, t, list);
+	ctx_drop(ctx, t);
+	tmpl_set_free(t);
+	return rc;
 }

@@ -376,7 +376,6 @@ struct env {
 	enum tier tier;
 	struct node *resolved;	/* after layering, defaults and derivation; NULL if unusable */
 	struct arena arena;	/* owns resolved (and later the model and output) */
-	const struct placement *placement;	/* placement.c's matrix, built on first use */
 	const struct node *view;	/* backend.h's view model, built on first use */
 	bool broken;		/* cannot be resolved at all (no resolved tree) */
 	bool invalid;		/* resolved, but the schema found errors: no derived values */
@@ -452,6 +451,20 @@ struct options {
 
 struct ctx {
 	struct arena perm;		/* lives for the whole run */
+	/*
+	 * One environment's temporary memory: its SCHED matrix and parsed SOPS file while
+	 * it is checked, its view model and rendered files while they are compared and
+	 * written. Whoever fills it releases it when that environment is done, so that a
+	 * run's peak memory does not grow with the number of environments.
+	 */
+	struct arena scratch;
+	/* Held resources outside the arenas (heap buffers, temp files), released by
+	 * ctx_release if the run ends early (out of memory): ctx_hold / ctx_drop. */
+	struct held {
+		void (*release)(void *);
+		void *arg;
+	} *held;
+	size_t nheld, capheld;
 	struct options opt;
 	const char *root;		/* the repository root, absolute */
 	const char *datadir;		/* installed schemas/ and templates/ parent */
@@ -485,7 +498,12 @@ struct ctx {
 };
 
 void ctx_init(struct ctx *ctx);
+/* Release everything: held resources (the latest first), then every arena. */
 void ctx_release(struct ctx *ctx);
+/* Register arg, which release(arg) frees, until ctx_drop(ctx, arg) (which does not call
+ * it: the holder releases it itself on its normal path). */
+void ctx_hold(struct ctx *ctx, void (*release)(void *), void *arg);
+void ctx_drop(struct ctx *ctx, void *arg);
 struct env *ctx_env(const struct ctx *ctx, const char *name);
 /* The index of name in ctx->envs (sorted by name), or -1. */
 long ctx_env_index(const struct ctx *ctx, const char *name);

@@ -37,16 +37,19 @@ static const struct loc nowhere = { 0 };
 struct outfile *out_add(struct ctx *ctx, struct outset *set, const char *path,
 			enum comment_style style, const char *env)
 {
-	struct outfile *f = arena_alloc(&ctx->perm, sizeof(*f));
-	f->path = arena_strdup(&ctx->perm, path);
+	(void)ctx;
+	struct outfile *f = arena_alloc(&set->arena, sizeof(*f));
+	f->path = arena_strdup(&set->arena, path);
 	f->style = style;
 	f->env = env;
+	f->arena = &set->arena;
 	VEC_PUSH(set->files, set->n, set->cap, f);
 	return f;
 }
 
 void out_source(struct ctx *ctx, struct outfile *f, const char *source)
 {
+	(void)ctx;
 	size_t lo = 0, hi = f->nsources;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -58,10 +61,10 @@ void out_source(struct ctx *ctx, struct outfile *f, const char *source)
 		else
 			hi = mid;
 	}
-	arena_grow(&ctx->perm, (void **)&f->sources, &f->capsources, f->nsources + 1,
+	arena_grow(f->arena, (void **)&f->sources, &f->capsources, f->nsources + 1,
 		   sizeof(*f->sources));
 	memmove(f->sources + lo + 1, f->sources + lo, (f->nsources - lo) * sizeof(*f->sources));
-	f->sources[lo] = arena_strdup(&ctx->perm, source);
+	f->sources[lo] = arena_strdup(f->arena, source);
 	f->nsources++;
 }
 
@@ -72,6 +75,7 @@ void outset_release(struct outset *set)
 	free(set->files);
 	set->files = NULL;
 	set->n = set->cap = 0;
+	arena_release(&set->arena);
 }
 
 /* ---- headers -------------------------------------------------------------------- */
@@ -418,12 +422,14 @@ static bool inside_root(const struct ctx *ctx, const char *real)
 }
 
 /*
- * Directory checks, cached across the (sorted) paths: last is the directory checked
- * last, exist its prefix that exists (the rest does not), refused a directory found to
- * lead out of the repository (everything under it is refused without a new message).
+ * Directory checks, cached from path to path: last is the directory checked last, exist
+ * its prefix that exists (the rest does not), refused the directories found to lead out
+ * of the repository (everything under one is refused without a new message).
  */
 struct walk {
-	struct strbuf last, refused, abs;
+	struct strbuf last, abs;
+	char **refused;
+	size_t nrefused, caprefused;
 	char *buf;		/* disk_read's buffer, reused from file to file */
 	size_t cap;
 	size_t exist;
@@ -437,12 +443,20 @@ static bool has_dir_prefix(const char *s, size_t n, const char *prefix, size_t p
 	return pn && n >= pn && memcmp(s, prefix, pn) == 0 && (n == pn || s[pn] == '/');
 }
 
+static void refuse(struct walk *w, const char *path, size_t n)
+{
+	vec_grow((void **)&w->refused, &w->caprefused, w->nrefused + 1, sizeof(*w->refused));
+	w->refused[w->nrefused++] = xstrndup(path, n);
+	w->have_last = false;
+}
+
 static enum dir_state dir_check(struct ctx *ctx, struct walk *w, const char *path, size_t n)
 {
 	if (n == 0)
 		return DIR_OK;
-	if (has_dir_prefix(path, n, w->refused.buf, w->refused.len))
-		return DIR_REFUSED;
+	for (size_t i = 0; i < w->nrefused; i++)
+		if (has_dir_prefix(path, n, w->refused[i], strlen(w->refused[i])))
+			return DIR_REFUSED;
 	size_t from = 0;	/* components before from are known to exist */
 	if (w->have_last) {
 		size_t common = 0, i = 0;
@@ -483,9 +497,7 @@ static enum dir_state dir_check(struct ctx *ctx, struct walk *w, const char *pat
 					 "'%.*s' is a symbolic link leading out of the repository: "
 					 "nothing is written through it",
 					 (int)end, path);
-				sb_reset(&w->refused);
-				sb_add(&w->refused, path, end);
-				w->have_last = false;
+				refuse(w, path, end);
 				return DIR_REFUSED;
 			}
 		} else if (!S_ISDIR(st.st_mode)) {
@@ -493,9 +505,7 @@ static enum dir_state dir_check(struct ctx *ctx, struct walk *w, const char *pat
 				 "'%.*s' is not a directory: generated files cannot be written "
 				 "under it",
 				 (int)end, path);
-			sb_reset(&w->refused);
-			sb_add(&w->refused, path, end);
-			w->have_last = false;
+			refuse(w, path, end);
 			return DIR_REFUSED;
 		}
 		from = end;
@@ -640,29 +650,45 @@ static int write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
-/* mkdir -p of rel[0..n): the deepest directory first, since usually only it is missing. */
-static int make_dir(struct ctx *ctx, struct strbuf *abs, const char *rel, size_t n)
+struct commit;
+static void created(struct commit *c, const char *abs);
+
+/* mkdir -p of rel[0..n): the deepest directory first, since usually only it is missing.
+ * Each directory created is recorded in c. */
+static int make_dir(struct ctx *ctx, struct commit *c, struct strbuf *abs, const char *rel,
+		    size_t n)
 {
-	if (n == 0 || mkdir(abs_path(ctx, abs, rel, n), 0777) == 0 || errno == EEXIST)
+	if (n == 0)
+		return 0;
+	if (mkdir(abs_path(ctx, abs, rel, n), 0777) == 0) {
+		created(c, abs->buf);
+		return 0;
+	}
+	if (errno == EEXIST)
 		return 0;
 	if (errno == ENOENT) {
 		size_t p = n;
 		while (p > 0 && rel[p - 1] != '/')
 			p--;
-		if (p > 1 && make_dir(ctx, abs, rel, p - 1) == 0 &&
-		    (mkdir(abs_path(ctx, abs, rel, n), 0777) == 0 || errno == EEXIST))
-			return 0;
-		if (errno != ENOENT)
-			return -1;	/* reported by the deeper call */
+		if (p > 1) {
+			if (make_dir(ctx, c, abs, rel, p - 1) != 0)
+				return -1;	/* reported by the deeper call */
+			if (mkdir(abs_path(ctx, abs, rel, n), 0777) == 0) {
+				created(c, abs->buf);
+				return 0;
+			}
+			if (errno == EEXIST)
+				return 0;
+		}
 	}
 	error("cannot create directory '%.*s': %s", (int)n, rel, strerror(errno));
 	return -1;
 }
 
-static int make_dirs(struct ctx *ctx, struct strbuf *abs, const char *rel)
+static int make_dirs(struct ctx *ctx, struct commit *c, struct strbuf *abs, const char *rel)
 {
 	const char *slash = strrchr(rel, '/');
-	return slash ? make_dir(ctx, abs, rel, (size_t)(slash - rel)) : 0;
+	return slash ? make_dir(ctx, c, abs, rel, (size_t)(slash - rel)) : 0;
 }
 
 /*
@@ -676,6 +702,8 @@ static int make_dirs(struct ctx *ctx, struct strbuf *abs, const char *rel)
 struct commit {
 	char **tmp, **dst;	/* absolute paths, heap */
 	size_t n, cap, capd;
+	char **dirs;		/* directories it created, removed again on abort */
+	size_t ndirs, capdirs;
 };
 
 #ifdef ERAGEN_TEST_HOOKS
@@ -694,6 +722,8 @@ static void test_kill(const char *what, size_t n)
 #define test_kill(what, n) ((void)0)
 #endif
 
+/* Remove the temp files not renamed yet, and the directories created for them that are
+ * empty again (the deepest first); forget everything. */
 static void commit_abort(struct commit *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
@@ -702,9 +732,28 @@ static void commit_abort(struct commit *c)
 		free(c->tmp[i]);
 		free(c->dst[i]);
 	}
+	for (size_t i = c->ndirs; i-- > 0;) {
+		rmdir(c->dirs[i]);	/* fails, as it should, once a file is in it */
+		free(c->dirs[i]);
+	}
 	free(c->tmp);
 	free(c->dst);
+	free(c->dirs);
 	memset(c, 0, sizeof(*c));
+}
+
+/* Forget the directories created: the files renamed into them are there to stay. */
+static void commit_keep_dirs(struct commit *c)
+{
+	for (size_t i = 0; i < c->ndirs; i++)
+		free(c->dirs[i]);
+	c->ndirs = 0;
+}
+
+static void created(struct commit *c, const char *abs)
+{
+	vec_grow((void **)&c->dirs, &c->capdirs, c->ndirs + 1, sizeof(*c->dirs));
+	c->dirs[c->ndirs++] = xstrdup(abs);
 }
 
 /* Phase 1: head + body into a temp file beside rel (directories created as needed). */
@@ -726,7 +775,7 @@ static int commit_add(struct ctx *ctx, struct commit *c, const char *rel, const 
 			unlink(tmp.buf);	/* left by a killed run */
 		else if (e != ENOENT)
 			break;
-		else if (make_dirs(ctx, &abs, rel) != 0)
+		else if (make_dirs(ctx, c, &abs, rel) != 0)
 			goto fail;
 		errno = e;
 	}
@@ -788,6 +837,7 @@ static int commit_finish(struct ctx *ctx, struct commit *c)
 		test_kill("rename", i + 1);
 	}
 	int rc = flush_fs(ctx);
+	commit_keep_dirs(c);
 	commit_abort(c);	/* frees the lists; nothing is left to unlink */
 	return rc;
 }
@@ -804,10 +854,11 @@ static int cmp_mentry(const void *a, const void *b)
 	return strcmp(((const struct mentry *)a)->path, ((const struct mentry *)b)->path);
 }
 
-/* Parse "<blob>  <path>" lines; anything else is ignored (the file is regenerated). */
-static struct mentry *manifest_parse(struct ctx *ctx, const char *s, size_t len, size_t *count)
+/* Parse "<blob>  <path>" lines into *out (heap; paths in a); anything else is ignored
+ * (the file is regenerated). */
+static void manifest_parse(struct arena *a, const char *s, size_t len, struct mentry **out,
+			   size_t *count)
 {
-	struct mentry *v = NULL;
 	size_t n = 0, cap = 0, pos = 0, ln;
 	const char *l;
 	while (next_line(s, len, &pos, &l, &ln)) {
@@ -816,13 +867,12 @@ static struct mentry *manifest_parse(struct ctx *ctx, const char *s, size_t len,
 		struct mentry e;
 		memcpy(e.blob, l, 40);
 		e.blob[40] = '\0';
-		e.path = arena_strndup(&ctx->perm, l + 42, ln - 42);
-		VEC_PUSH(v, n, cap, e);
+		e.path = arena_strndup(a, l + 42, ln - 42);
+		VEC_PUSH(*out, n, cap, e);
 	}
 	if (n > 1)
-		qsort(v, n, sizeof(*v), cmp_mentry);
+		qsort(*out, n, sizeof(**out), cmp_mentry);
 	*count = n;
-	return v;
 }
 
 static const struct mentry *manifest_find(const struct mentry *v, size_t n, const char *path)
@@ -845,16 +895,62 @@ static const struct mentry *manifest_find(const struct mentry *v, size_t n, cons
 
 enum state { ST_UNCHANGED, ST_MISSING, ST_STALE, ST_EDITED, ST_REFUSED };
 
-struct item {
-	struct outfile *f;
+/* What is kept of a file once compared: its path (in the sync's arena), the blob ID of
+ * its body (for the manifest), the blob ID of its whole content (--stage), its state. */
+struct done {
+	const char *path;
 	char blob[41];
-	struct strbuf head;
+	char whole[41];
 	enum state st;
+	bool forced;	/* edited by hand, replaced with --force */
 };
 
-static int cmp_item(const void *a, const void *b)
+/* Report text about one path, kept until the end to be printed in path order. */
+struct piece {
+	const char *path;
+	size_t seq;
+	char *text;
+};
+
+struct sync {
+	struct ctx *ctx;
+	struct out_opts o;
+	struct strbuf *report;
+	struct out_stats *st;
+	size_t before;		/* diagnostics before the sync began */
+	size_t scanned;		/* diagnostics since then already looked at for errors */
+	bool refusing;		/* an error was found: no more temp files are written */
+	bool *bad;		/* emit_env_errors */
+	struct arena a;		/* paths of the files done, the old manifest's paths */
+	struct walk w;
+	struct strbuf abs, label_a, label_b, head, mtext, piece;
+	struct mentry *old;	/* the old manifest, sorted by path */
+	size_t nold;
+	char *mdata;
+	size_t mlen;
+	bool mexists;
+	struct done *done;
+	size_t ndone, capdone;
+	struct piece *pieces;
+	size_t npieces, cappieces;
+	/* at the end: the new manifest's entries, the orphans, paths to unstage */
+	struct mentry *keep, *orphans;
+	size_t nkeep, capkeep, norphans, caporphans;
+	const char **gone;
+	size_t ngone, capgone;
+	struct commit commit;
+};
+
+static int cmp_done(const void *a, const void *b)
 {
-	return strcmp(((const struct item *)a)->f->path, ((const struct item *)b)->f->path);
+	return strcmp(((const struct done *)a)->path, ((const struct done *)b)->path);
+}
+
+static int cmp_piece(const void *pa, const void *pb)
+{
+	const struct piece *a = pa, *b = pb;
+	int c = strcmp(a->path, b->path);
+	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
 }
 
 /*
@@ -891,7 +987,7 @@ static void build_gitattributes(struct ctx *ctx, struct outset *set)
 	struct outfile *ga = out_add(ctx, set, OUT_GITATTRIBUTES, COMMENT_HASH, NULL);
 	sb_puts(&ga->body, "# Every file under out/ is generated; so are these.\n"
 			   "/out/** -text linguist-generated\n");
-	const char **paths = xmalloc((set->n + 1) * sizeof(*paths));
+	const char **paths = arena_alloc(&set->arena, (set->n + 1) * sizeof(*paths));
 	size_t n = 0;
 	for (size_t i = 0; i < set->n; i++)
 		if (strncmp(set->files[i]->path, "out/", 4) != 0 && set->files[i] != ga)
@@ -912,7 +1008,6 @@ static void build_gitattributes(struct ctx *ctx, struct outset *set)
 		}
 		sb_puts(&ga->body, " -text linguist-generated\n");
 	}
-	free(paths);
 }
 
 /* The group an orphan is reported in: "out/<dir>/" (a removed environment's files
@@ -945,365 +1040,488 @@ static void report_line(struct strbuf *r, const char *path, const char *what)
 	sb_printf(r, "%s: %s\n", path, what);
 }
 
-int out_sync(struct ctx *ctx, struct outset *set, const struct out_opts *o,
-	     struct strbuf *report, struct out_stats *st)
+/* Keep s->piece (report text about path) for the end; it is printed in path order. */
+static void keep_piece(struct sync *s, const char *path)
 {
-	int rc = -1;
-	size_t before = ctx->ndiags;
-	struct walk w = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, NULL, 0, 0, false };
-	struct strbuf abs = STRBUF_INIT, label_a = STRBUF_INIT, label_b = STRBUF_INIT;
-	struct strbuf mtext = STRBUF_INIT;
-	struct item *items = NULL;
-	struct mentry *old = NULL, *orphans = NULL, *keep = NULL;
-	size_t nold = 0, norphans = 0, caporphans = 0, nkeep = 0, capkeep = 0;
-	const char **gone = NULL;	/* --stage: paths to remove from the index */
-	size_t ngone = 0, capgone = 0;
-	struct ri_file *stage = NULL;	/* --stage: files to add when they differ */
-	size_t nstage = 0, capstage = 0;
-	char *mdata = NULL;
-	size_t mlen = 0;
-	bool mexists = false;
-	bool *bad = emit_env_errors(ctx);
-	struct commit commit = { 0 };
+	if (s->piece.len == 0)
+		return;
+	struct piece p = { path, s->npieces, NULL };
+	vec_grow((void **)&s->pieces, &s->cappieces, s->npieces + 1, sizeof(*s->pieces));
+	p.text = xstrndup(s->piece.buf, s->piece.len);
+	s->pieces[s->npieces++] = p;
+	sb_reset(&s->piece);
+}
+
+/* Has an error (or, with --werror, a warning) been reported since the sync began? Then
+ * nothing will be written. */
+static bool refusing(struct sync *s)
+{
+	struct ctx *ctx = s->ctx;
+	for (; !s->refusing && s->scanned < ctx->ndiags; s->scanned++) {
+		const struct diag *d = ctx->diags[s->scanned];
+		if (!d->suppressed &&
+		    (d->sev == SEV_ERROR || (ctx->opt.werror && d->sev == SEV_WARNING)))
+			s->refusing = true;
+	}
+	return s->refusing;
+}
+
+static void sync_free(void *p)
+{
+	struct sync *s = p;
+	commit_abort(&s->commit);
+	for (size_t i = 0; i < s->npieces; i++)
+		free(s->pieces[i].text);
+	free(s->pieces);
+	free(s->done);
+	free(s->keep);
+	free(s->orphans);
+	free(s->gone);
+	free(s->old);
+	free(s->mdata);
+	sb_release(&s->w.last);
+	for (size_t i = 0; i < s->w.nrefused; i++)
+		free(s->w.refused[i]);
+	free(s->w.refused);
+	sb_release(&s->w.abs);
+	free(s->w.buf);
+	sb_release(&s->abs);
+	sb_release(&s->label_a);
+	sb_release(&s->label_b);
+	sb_release(&s->head);
+	sb_release(&s->mtext);
+	sb_release(&s->piece);
+	arena_release(&s->a);
+	free(s);
+}
+
+struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, struct strbuf *report,
+			    struct out_stats *st)
+{
+	struct sync *s = xcalloc(1, sizeof(*s));
+	ctx_hold(ctx, sync_free, s);
+	s->ctx = ctx;
+	s->o = *o;
+	s->report = report;
+	s->st = st;
+	s->before = s->scanned = ctx->ndiags;
+	s->bad = emit_env_errors(ctx);
 	memset(st, 0, sizeof(*st));
 
-	if (o->repo_done)
-		build_gitattributes(ctx, set);
-
-	/* the old manifest */
-	enum disk md = disk_read(ctx, &w, OUT_MANIFEST, &mdata, &mlen);
-	if (md == DISK_ERROR)
-		goto out;
-	mexists = md == DISK_FILE;
-	if (mexists) {
-		mdata = xstrndup(mdata, mlen);	/* compared at the end: keep a copy */
-		old = manifest_parse(ctx, mdata, mlen, &nold);
+	char *data;
+	size_t len;
+	enum disk md = disk_read(ctx, &s->w, OUT_MANIFEST, &data, &len);
+	if (md == DISK_ERROR) {
+		ctx_drop(ctx, s);
+		sync_free(s);
+		return NULL;
 	}
+	s->mexists = md == DISK_FILE;
+	if (s->mexists) {
+		s->mdata = xstrndup(data, len);	/* compared at the end: keep a copy */
+		s->mlen = len;
+		manifest_parse(&s->a, s->mdata, len, &s->old, &s->nold);
+	}
+	return s;
+}
 
-	/* classify every rendered file */
-	items = xcalloc(set->n + 1, sizeof(*items));
-	for (size_t i = 0; i < set->n; i++)
-		items[i].f = set->files[i];
-	if (set->n > 1)
-		qsort(items, set->n, sizeof(*items), cmp_item);
-	for (size_t i = 0; i < set->n; i++) {
-		struct item *it = &items[i];
-		struct outfile *f = it->f;
-		if (i && strcmp(items[i - 1].f->path, f->path) == 0)
-			BUG("'%s' generated twice", f->path);
-		bool hashed = f->style == COMMENT_HASH && !f->copied;
-		st->files++;
-		char *data;
-		size_t len;
-		enum disk d = disk_read(ctx, &w, f->path, &data, &len);
-		if (d == DISK_ERROR)
-			goto out;
-		/*
-		 * The body's blob ID: when the body on disk is exactly the rendered one and
-		 * both its header (if it has one) and the manifest give the same ID, that
-		 * is it (a no-op build or check hashes nothing); otherwise compute it.
-		 */
-		const struct mentry *m = manifest_find(old, nold, f->path);
-		bool known = false;
-		if (d == DISK_FILE && m) {
-			char claim[41];
-			size_t body = 0;
-			if (hashed ? header_parse(data, len, claim, &body) && strcmp(claim, m->blob) == 0
-				   : true)
-				known = len - body == f->body.len &&
-					(f->body.len == 0 || memcmp(data + body, f->body.buf, f->body.len) == 0);
-			if (known)
-				memcpy(it->blob, m->blob, sizeof(it->blob));
-		}
-		if (!known && repo_blob_id(f->body.buf, f->body.len, it->blob) != 0)
-			goto out;
-		if (hashed)
-			out_header(f, it->blob, &it->head);
-		if (d == DISK_REFUSED) {
-			it->st = ST_REFUSED;
-			continue;
-		}
-		if (d == DISK_MISSING) {
-			it->st = ST_MISSING;
-			st->missing++;
-			if (o->diffs) {
-				report_line(report, f->path,
-					    ctx->opt.staged ? "missing from the index (run 'eragen "
-							      "build --stage')"
-							    : "missing (run 'eragen build')");
-				sb_reset(&mtext);
-				sb_add(&mtext, it->head.buf ? it->head.buf : "", it->head.len);
-				sb_add(&mtext, f->body.buf ? f->body.buf : "", f->body.len);
-				sb_reset(&label_b);
-				sb_printf(&label_b, "b/%s", f->path);
-				out_udiff("", 0, mtext.buf, mtext.len, "/dev/null", label_b.buf, 200,
-					  report);
-			}
-			continue;
-		}
-		size_t hl = it->head.len;
-		if (len == hl + f->body.len && (hl == 0 || memcmp(data, it->head.buf, hl) == 0) &&
-		    (f->body.len == 0 || memcmp(data + hl, f->body.buf, f->body.len) == 0)) {
-			it->st = ST_UNCHANGED;
-			st->unchanged++;
-			continue;
-		}
-		/* it differs: did a hand edit it, or did the inputs change? */
-		char claim[41] = "", actual[41];
+/*
+ * The blob ID of f's body: when the body on disk is exactly the rendered one and both
+ * its header (if it has one) and the manifest give the same ID, that is it (a no-op
+ * build or check hashes nothing); otherwise it is computed.
+ */
+static int body_blob(const struct outfile *f, bool hashed, const struct mentry *m,
+		     const char *data, size_t len, bool on_disk, char blob[41])
+{
+	if (on_disk && m) {
+		char claim[41];
 		size_t body = 0;
-		bool claimed;
-		if (hashed) {
-			claimed = header_parse(data, len, claim, &body);
-		} else {
-			claimed = m != NULL;
-			if (m)
-				memcpy(claim, m->blob, sizeof(claim));
+		bool known = false;
+		if (hashed ? header_parse(data, len, claim, &body) && strcmp(claim, m->blob) == 0
+			   : true)
+			known = len - body == f->body.len &&
+				(f->body.len == 0 || memcmp(data + body, f->body.buf, f->body.len) == 0);
+		if (known) {
+			memcpy(blob, m->blob, 41);
+			return 0;
 		}
-		if (claimed && repo_blob_id(data + body, len - body, actual) != 0) {
-			goto out;
-		}
-		sb_reset(&mtext);
-		sb_add(&mtext, it->head.buf ? it->head.buf : "", it->head.len);
-		sb_add(&mtext, f->body.buf ? f->body.buf : "", f->body.len);
-		if (claimed && strcmp(claim, actual) == 0) {
-			it->st = ST_STALE;
-			st->stale++;
-			if (o->diffs)
-				report_line(report, f->path,
-					    ctx->opt.staged
-						    ? "stale in the index (its staged inputs changed; "
+	}
+	return repo_blob_id(f->body.buf, f->body.len, blob);
+}
+
+/* s->mtext = the whole file as it should be (for diffs, DRIFT005's line, --stage). */
+static void whole_text(struct sync *s, const struct outfile *f)
+{
+	sb_reset(&s->mtext);
+	sb_add(&s->mtext, s->head.buf ? s->head.buf : "", s->head.len);
+	sb_add(&s->mtext, f->body.buf ? f->body.buf : "", f->body.len);
+}
+
+/* f differs from data (on disk): a hand edit (DRIFT005), or did the inputs change? */
+static int judge_changed(struct sync *s, const struct outfile *f, const struct mentry *m,
+			 const char *data, size_t len, struct done *d)
+{
+	struct ctx *ctx = s->ctx;
+	bool hashed = f->style == COMMENT_HASH && !f->copied;
+	char claim[41] = "", actual[41];
+	size_t body = 0;
+	bool claimed;
+	if (hashed) {
+		claimed = header_parse(data, len, claim, &body);
+	} else {
+		claimed = m != NULL;
+		if (m)
+			memcpy(claim, m->blob, sizeof(claim));
+	}
+	if (claimed && repo_blob_id(data + body, len - body, actual) != 0)
+		return -1;
+	if (claimed && strcmp(claim, actual) == 0) {
+		d->st = ST_STALE;
+		s->st->stale++;
+		if (s->o.diffs)
+			report_line(&s->piece, f->path,
+				    ctx->opt.staged ? "stale in the index (its staged inputs changed; "
 						      "run 'eragen build --stage')"
 						    : "stale (its inputs changed; run 'eragen build')");
-		} else {
-			it->st = ST_EDITED;
-			uint32_t line = first_diff_line(data, len, mtext.buf, mtext.len);
-			if (o->write && o->force) {
-				st->edited++;
-				goto diff;	/* the user said to replace it */
-			}
-			struct diag *dg = diag_add(
-				ctx, "DRIFT005", f->env, gen_loc(ctx, f->path, data, len, line),
-				claimed ? "generated file '%s' was edited by hand: its body no longer "
-					  "matches the digest eragen recorded"
-					: "'%s' is in the way of a generated file: it has no eragen "
-					  "digest to show it is unchanged",
-				f->path);
-			diag_help(ctx, dg, "move the change into the spec or a template override, "
-					   "then run 'eragen build --force' to replace the file");
-			const char *reason = drift005_suppressed(ctx, f->env);
-			if (reason) {
-				/* acknowledged: reported (JSON/SARIF mark it), kept as it is */
-				dg->suppressed = true;
-				dg->suppress_reason = reason;
-			} else {
-				st->edited++;
-			}
-			if (o->diffs)
-				report_line(report, f->path,
-					    claimed ? "edited by hand (DRIFT005)"
-						    : "not written by eragen (DRIFT005)");
+		return 0;
+	}
+	d->st = ST_EDITED;
+	if (s->o.write && s->o.force) {
+		s->st->edited++;
+		d->forced = true;
+		return 0;	/* the user said to replace it */
+	}
+	uint32_t line = first_diff_line(data, len, s->mtext.buf, s->mtext.len);
+	struct diag *dg = diag_add(ctx, "DRIFT005", f->env, gen_loc(ctx, f->path, data, len, line),
+				   claimed ? "generated file '%s' was edited by hand: its body no "
+					     "longer matches the digest eragen recorded"
+					   : "'%s' is in the way of a generated file: it has no eragen "
+					     "digest to show it is unchanged",
+				   f->path);
+	diag_help(ctx, dg, "move the change into the spec or a template override, then run "
+			   "'eragen build --force' to replace the file");
+	const char *reason = drift005_suppressed(ctx, f->env);
+	if (reason) {
+		/* acknowledged: reported (JSON/SARIF mark it), kept as it is */
+		dg->suppressed = true;
+		dg->suppress_reason = arena_strdup(&ctx->perm, reason);	/* outlives the env */
+	} else {
+		s->st->edited++;
+	}
+	if (s->o.diffs)
+		report_line(&s->piece, f->path,
+			    claimed ? "edited by hand (DRIFT005)" : "not written by eragen (DRIFT005)");
+	return 0;
+}
+
+/* Compare one rendered file with the disk; building, write its temp file if it changed. */
+static int sync_file(struct sync *s, const struct outfile *f)
+{
+	struct ctx *ctx = s->ctx;
+	bool hashed = f->style == COMMENT_HASH && !f->copied;
+	struct done d = { .path = arena_strdup(&s->a, f->path) };
+	s->st->files++;
+	char *data;
+	size_t len;
+	enum disk dk = disk_read(ctx, &s->w, f->path, &data, &len);
+	if (dk == DISK_ERROR)
+		return -1;
+	const struct mentry *m = manifest_find(s->old, s->nold, f->path);
+	if (body_blob(f, hashed, m, data, len, dk == DISK_FILE, d.blob) != 0)
+		return -1;
+	sb_reset(&s->head);
+	if (hashed)
+		out_header(f, d.blob, &s->head);
+	const char *head = s->head.buf ? s->head.buf : "", *body = f->body.buf ? f->body.buf : "";
+	size_t hl = s->head.len, bl = f->body.len;
+	bool whole = false;	/* s->mtext holds head + body */
+
+	if (dk == DISK_REFUSED) {
+		d.st = ST_REFUSED;
+	} else if (dk == DISK_MISSING) {
+		d.st = ST_MISSING;
+		s->st->missing++;
+		if (s->o.diffs) {
+			report_line(&s->piece, f->path,
+				    ctx->opt.staged ? "missing from the index (run 'eragen build "
+						      "--stage')"
+						    : "missing (run 'eragen build')");
+			whole_text(s, f);
+			whole = true;
+			sb_reset(&s->label_b);
+			sb_printf(&s->label_b, "b/%s", f->path);
+			out_udiff("", 0, s->mtext.buf, s->mtext.len, "/dev/null", s->label_b.buf,
+				  200, &s->piece);
 		}
-diff:
-		if (o->diffs) {
-			sb_reset(&label_a);
-			sb_printf(&label_a, "a/%s", f->path);
-			sb_reset(&label_b);
-			sb_printf(&label_b, "b/%s", f->path);
-			out_udiff(data, len, mtext.buf, mtext.len, label_a.buf, label_b.buf, 400,
-				  report);
+	} else if (len == hl + bl && (hl == 0 || memcmp(data, head, hl) == 0) &&
+		   (bl == 0 || memcmp(data + hl, body, bl) == 0)) {
+		d.st = ST_UNCHANGED;
+		s->st->unchanged++;
+	} else {
+		whole_text(s, f);
+		whole = true;
+		if (judge_changed(s, f, m, data, len, &d) != 0)
+			return -1;
+		if (s->o.diffs) {
+			sb_reset(&s->label_a);
+			sb_printf(&s->label_a, "a/%s", f->path);
+			sb_reset(&s->label_b);
+			sb_printf(&s->label_b, "b/%s", f->path);
+			out_udiff(data, len, s->mtext.buf, s->mtext.len, s->label_a.buf,
+				  s->label_b.buf, 400, &s->piece);
 		}
 	}
+	keep_piece(s, d.path);
 
-	/*
-	 * Orphans: manifest paths in scope that nothing renders any more. In scope: the
-	 * files of the environments rendered in this run, and the repository-level ones
-	 * when those were rendered and no ENV was named (a removed environment's
-	 * directory is repository-level: only a run over everything judges it). The
-	 * new manifest keeps every entry out of scope, and orphans unless pruned.
-	 */
-	for (size_t i = 0; i < nold; i++) {
-		long ei = path_env(ctx, old[i].path);
-		bool scope = ei >= 0 ? emit_selected(ctx, ctx->envs[ei]) && !bad[ei]
-				     : o->repo_done && !ctx->opt.envs;
-		struct item key = { .f = &(struct outfile){ .path = old[i].path } };
-		if (bsearch(&key, items, set->n, sizeof(*items), cmp_item))
+	bool writes = d.st == ST_MISSING || d.st == ST_STALE || (d.st == ST_EDITED && d.forced);
+	bool stays = d.st == ST_REFUSED || (d.st == ST_EDITED && !d.forced);
+	if (s->o.stage && !stays) {
+		if (!whole)
+			whole_text(s, f);
+		if (repo_blob_id(s->mtext.buf ? s->mtext.buf : "", s->mtext.len, d.whole) != 0)
+			return -1;
+	}
+	if (s->o.write && writes && !refusing(s) &&
+	    commit_add(ctx, &s->commit, f->path, head, hl, body, bl) != 0)
+		return -1;
+	VEC_PUSH(s->done, s->ndone, s->capdone, d);
+	return 0;
+}
+
+int out_sync_files(struct sync *s, struct outset *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (sync_file(s, set->files[i]) != 0)
+			return -1;
+	return 0;
+}
+
+int out_sync_repo(struct sync *s, struct outset *set)
+{
+	build_gitattributes(s->ctx, set);
+	s->st->repo_done = true;
+	return out_sync_files(s, set);
+}
+
+/*
+ * Orphans: manifest paths in scope that nothing renders any more. In scope: the files of
+ * the environments rendered in this run, and the repository-level ones when those were
+ * rendered and no ENV was named (a removed environment's directory is repository-level:
+ * only a run over everything judges it). The new manifest keeps every entry out of
+ * scope, and orphans unless pruned. s->done is sorted.
+ */
+static int find_orphans(struct sync *s)
+{
+	struct ctx *ctx = s->ctx;
+	for (size_t i = 0; i < s->nold; i++) {
+		const struct mentry *old = &s->old[i];
+		long ei = path_env(ctx, old->path);
+		bool scope = ei >= 0 ? emit_selected(ctx, ctx->envs[ei]) && !s->bad[ei]
+				     : s->st->repo_done && !ctx->opt.envs;
+		struct done key = { .path = old->path };
+		if (bsearch(&key, s->done, s->ndone, sizeof(*s->done), cmp_done))
 			continue;	/* rendered: its new entry replaces this one */
 		if (!scope) {
-			VEC_PUSH(keep, nkeep, capkeep, old[i]);
+			VEC_PUSH(s->keep, s->nkeep, s->capkeep, *old);
 			continue;
 		}
 		char *data;
 		size_t len;
-		enum disk d = disk_read(ctx, &w, old[i].path, &data, &len);
+		enum disk d = disk_read(ctx, &s->w, old->path, &data, &len);
 		if (d == DISK_ERROR)
-			goto out;
+			return -1;
 		if (d == DISK_MISSING) {
-			if (o->stage)	/* deleted by hand: the index forgets it too */
-				VEC_PUSH(gone, ngone, capgone, old[i].path);
+			if (s->o.stage)	/* deleted by hand: the index forgets it too */
+				VEC_PUSH(s->gone, s->ngone, s->capgone, old->path);
 			continue;	/* gone already: forget it */
 		}
 		if (d == DISK_REFUSED) {
-			VEC_PUSH(keep, nkeep, capkeep, old[i]);
+			VEC_PUSH(s->keep, s->nkeep, s->capkeep, *old);
 			continue;
 		}
-		st->orphaned++;
-		VEC_PUSH(orphans, norphans, caporphans, old[i]);
-		if (!o->prune)
-			VEC_PUSH(keep, nkeep, capkeep, old[i]);
-		if (o->diffs) {
-			report_line(report, old[i].path,
+		s->st->orphaned++;
+		VEC_PUSH(s->orphans, s->norphans, s->caporphans, *old);
+		if (!s->o.prune)
+			VEC_PUSH(s->keep, s->nkeep, s->capkeep, *old);
+		if (s->o.diffs) {
+			report_line(s->report, old->path,
 				    ctx->opt.staged
 					    ? "orphaned in the index (no staged input produces it any "
 					      "more; 'eragen build --prune --stage' deletes it)"
 					    : "orphaned (no input produces it any more; "
 					      "'eragen build --prune' deletes it)");
-			sb_reset(&label_a);
-			sb_printf(&label_a, "a/%s", old[i].path);
-			out_udiff(data, len, "", 0, label_a.buf, "/dev/null", 50, report);
+			sb_reset(&s->label_a);
+			sb_printf(&s->label_a, "a/%s", old->path);
+			out_udiff(data, len, "", 0, s->label_a.buf, "/dev/null", 50, s->report);
 		}
 	}
+	return 0;
+}
 
-	if (!o->diffs && !o->prune)
-		orphan_notes(report, orphans, norphans,
-			     "no longer generated: kept, since deleting a stack's files does not "
-			     "destroy what it created ('eragen build --prune' deletes",
-			     "them)", "it)");
-
-	/* the new manifest: rendered files and the entries kept, sorted by path */
-	for (size_t i = 0; i < set->n; i++) {
-		if (items[i].st == ST_REFUSED) {
-			const struct mentry *m = manifest_find(old, nold, items[i].f->path);
+/* The new manifest into s->mtext: the files done and the entries kept, sorted by path.
+ * Returns whether it differs from the old one (and counts it). */
+static bool new_manifest(struct sync *s)
+{
+	for (size_t i = 0; i < s->ndone; i++) {
+		if (s->done[i].st == ST_REFUSED) {
+			const struct mentry *m = manifest_find(s->old, s->nold, s->done[i].path);
 			if (m)
-				VEC_PUSH(keep, nkeep, capkeep, *m);
+				VEC_PUSH(s->keep, s->nkeep, s->capkeep, *m);
 			continue;
 		}
-		struct mentry e = { .path = items[i].f->path };
-		memcpy(e.blob, items[i].blob, sizeof(e.blob));
-		VEC_PUSH(keep, nkeep, capkeep, e);
+		struct mentry e = { .path = s->done[i].path };
+		memcpy(e.blob, s->done[i].blob, sizeof(e.blob));
+		VEC_PUSH(s->keep, s->nkeep, s->capkeep, e);
 	}
-	if (nkeep > 1)
-		qsort(keep, nkeep, sizeof(*keep), cmp_mentry);
-	sb_reset(&mtext);
-	for (size_t i = 0; i < nkeep; i++)
-		sb_printf(&mtext, "%s  %s\n", keep[i].blob, keep[i].path);
-	bool mchanged = (mexists || nkeep) &&
-			!(mexists && mlen == mtext.len && (mlen == 0 || memcmp(mdata, mtext.buf, mlen) == 0));
-	st->files++;
-	if (!mchanged)
-		st->unchanged++;
-	else if (!mexists)
-		st->missing++;
+	if (s->nkeep > 1)
+		qsort(s->keep, s->nkeep, sizeof(*s->keep), cmp_mentry);
+	sb_reset(&s->mtext);
+	for (size_t i = 0; i < s->nkeep; i++)
+		sb_printf(&s->mtext, "%s  %s\n", s->keep[i].blob, s->keep[i].path);
+	bool changed = (s->mexists || s->nkeep) &&
+		       !(s->mexists && s->mlen == s->mtext.len &&
+			 (s->mlen == 0 || memcmp(s->mdata, s->mtext.buf, s->mlen) == 0));
+	s->st->files++;
+	if (!changed)
+		s->st->unchanged++;
+	else if (!s->mexists)
+		s->st->missing++;
 	else
-		st->stale++;
-	if (mchanged && o->diffs) {
-		report_line(report, OUT_MANIFEST,
-			    ctx->opt.staged ? (mexists ? "stale in the index (run 'eragen build --stage')"
-						       : "missing from the index (run 'eragen build "
-							 "--stage')")
-			    : mexists	    ? "stale (run 'eragen build')"
-					    : "missing (run 'eragen build')");
-		sb_reset(&label_a);
-		sb_printf(&label_a, "a/%s", OUT_MANIFEST);
-		out_udiff(mexists ? mdata : "", mlen, mtext.buf ? mtext.buf : "", mtext.len,
-			  mexists ? label_a.buf : "/dev/null", "b/" OUT_MANIFEST, 200, report);
-	}
+		s->st->stale++;
+	return changed;
+}
 
-	/* all or nothing: an error found on the way means nothing is written */
-	for (size_t i = before; i < ctx->ndiags; i++)
-		if (ctx->diags[i]->sev == SEV_ERROR && !ctx->diags[i]->suppressed)
-			st->refused = true;
-	if (!o->write || st->refused) {
-		rc = 0;
-		goto out;
-	}
+static void manifest_report(struct sync *s)
+{
+	const struct ctx *ctx = s->ctx;
+	report_line(s->report, OUT_MANIFEST,
+		    ctx->opt.staged ? (s->mexists ? "stale in the index (run 'eragen build --stage')"
+						  : "missing from the index (run 'eragen build "
+						    "--stage')")
+		    : s->mexists    ? "stale (run 'eragen build')"
+				    : "missing (run 'eragen build')");
+	sb_reset(&s->label_a);
+	sb_printf(&s->label_a, "a/%s", OUT_MANIFEST);
+	out_udiff(s->mexists ? s->mdata : "", s->mlen, s->mtext.buf ? s->mtext.buf : "",
+		  s->mtext.len, s->mexists ? s->label_a.buf : "/dev/null", "b/" OUT_MANIFEST, 200,
+		  s->report);
+}
 
-	for (size_t i = 0; i < set->n; i++) {
-		struct item *it = &items[i];
-		if (it->st == ST_UNCHANGED || it->st == ST_REFUSED)
+/* --stage: every generated file that now holds what was rendered, the manifest (when
+ * there is one), and the pruned orphans (and those already deleted) out of the index. */
+static int stage(struct sync *s, bool manifest)
+{
+	struct ri_file *add = xcalloc(s->ndone + 1, sizeof(*add));
+	size_t nadd = 0;
+	int rc = -1;
+	ctx_hold(s->ctx, free, add);
+	for (size_t i = 0; i < s->ndone; i++) {
+		const struct done *d = &s->done[i];
+		if (d->st == ST_REFUSED || (d->st == ST_EDITED && !d->forced))
 			continue;
-		if (it->st == ST_EDITED && !o->force)
-			continue;	/* suppressed DRIFT005: the edit stays */
-		struct outfile *f = it->f;
-		if (commit_add(ctx, &commit, f->path, it->head.buf ? it->head.buf : "",
-			       it->head.len, f->body.buf ? f->body.buf : "", f->body.len) != 0)
-			goto out;
-		st->written++;
-		if (it->st == ST_EDITED)
-			sb_printf(report, "note: '%s' was edited by hand: replaced (--force)\n",
-				  f->path);
+		add[nadd].path = d->path;
+		memcpy(add[nadd++].blob, d->whole, sizeof(d->whole));
 	}
-	/* the manifest last: after a crash, a file renamed already matches what the
-	 * inputs render, and one not renamed yet still matches the old manifest */
-	if (mchanged) {
-		if (commit_add(ctx, &commit, OUT_MANIFEST, "", 0, mtext.buf ? mtext.buf : "",
-			       mtext.len) != 0)
+	if (manifest) {
+		add[nadd].path = OUT_MANIFEST;
+		if (repo_blob_id(s->mtext.buf ? s->mtext.buf : "", s->mtext.len,
+				 add[nadd++].blob) != 0)
 			goto out;
-		st->written++;
 	}
-	if (commit_finish(ctx, &commit) != 0)
-		goto out;
-	for (size_t i = 0; o->prune && i < norphans; i++) {
-		const char *p = orphans[i].path;
-		if (unlink(abs_path(ctx, &abs, p, strlen(p))) != 0 && errno != ENOENT) {
+	for (size_t i = 0; s->o.prune && i < s->norphans; i++)
+		VEC_PUSH(s->gone, s->ngone, s->capgone, s->orphans[i].path);
+	rc = repo_index_stage(s->ctx, add, nadd, s->gone, s->ngone, &s->st->staged,
+			      &s->st->unstaged);
+out:
+	ctx_drop(s->ctx, add);
+	free(add);
+	return rc;
+}
+
+static int prune(struct sync *s)
+{
+	for (size_t i = 0; i < s->norphans; i++) {
+		const char *p = s->orphans[i].path;
+		if (unlink(abs_path(s->ctx, &s->abs, p, strlen(p))) != 0 && errno != ENOENT) {
 			error("cannot delete '%s': %s", p, strerror(errno));
-			goto out;
+			return -1;
 		}
-		st->pruned++;
+		s->st->pruned++;
 		/* and the directories it leaves empty, up to out/ */
 		for (size_t dl = strlen(p); dl > 0; dl--) {
 			if (p[dl] != '/')
 				continue;
-			if (dl <= 3 || rmdir(abs_path(ctx, &abs, p, dl)) != 0)
+			if (dl <= 3 || rmdir(abs_path(s->ctx, &s->abs, p, dl)) != 0)
 				break;
 		}
 	}
-	if (o->stage) {
-		/* every generated file that now holds what was rendered, the manifest, and
-		 * the pruned orphans (and those already deleted) out of the index */
-		for (size_t i = 0; i < set->n; i++) {
-			struct item *it = &items[i];
-			if (it->st == ST_REFUSED || (it->st == ST_EDITED && !o->force))
-				continue;
-			struct ri_file rf = { it->f->path, it->head.buf ? it->head.buf : "",
-					      it->f->body.buf ? it->f->body.buf : "", it->head.len,
-					      it->f->body.len };
-			VEC_PUSH(stage, nstage, capstage, rf);
-		}
-		if (mexists || nkeep) {
-			struct ri_file rf = { OUT_MANIFEST, "", mtext.buf ? mtext.buf : "", 0,
-					      mtext.len };
-			VEC_PUSH(stage, nstage, capstage, rf);
-		}
-		for (size_t i = 0; o->prune && i < norphans; i++)
-			VEC_PUSH(gone, ngone, capgone, orphans[i].path);
-		if (repo_index_stage(ctx, stage, nstage, gone, ngone, &st->staged,
-				     &st->unstaged) != 0)
-			goto out;
+	return 0;
+}
+
+void out_sync_abandon(struct sync *s)
+{
+	ctx_drop(s->ctx, s);
+	sync_free(s);
+}
+
+int out_sync_end(struct sync *s)
+{
+	struct ctx *ctx = s->ctx;
+	const struct out_opts *o = &s->o;
+	struct out_stats *st = s->st;
+	int rc = -1;
+
+	if (s->ndone > 1)
+		qsort(s->done, s->ndone, sizeof(*s->done), cmp_done);
+	for (size_t i = 1; i < s->ndone; i++)
+		if (strcmp(s->done[i - 1].path, s->done[i].path) == 0)
+			BUG("'%s' generated twice", s->done[i].path);
+	/* the report about rendered files, in path order */
+	if (s->npieces > 1)
+		qsort(s->pieces, s->npieces, sizeof(*s->pieces), cmp_piece);
+	for (size_t i = 0; i < s->npieces; i++)
+		sb_puts(s->report, s->pieces[i].text);
+
+	if (find_orphans(s) != 0)
+		goto out;
+	if (!o->diffs && !o->prune)
+		orphan_notes(s->report, s->orphans, s->norphans,
+			     "no longer generated: kept, since deleting a stack's files does not "
+			     "destroy what it created ('eragen build --prune' deletes",
+			     "them)", "it)");
+	bool mchanged = new_manifest(s);
+	if (mchanged && o->diffs)
+		manifest_report(s);
+
+	/* all or nothing: an error found on the way means nothing is written */
+	st->refused = refusing(s);
+	if (!o->write || st->refused) {
+		rc = 0;
+		goto out;
 	}
+	/* the manifest last: after a crash, a file renamed already matches what the
+	 * inputs render, and one not renamed yet still matches the old manifest */
+	if (mchanged && commit_add(ctx, &s->commit, OUT_MANIFEST, "", 0,
+				   s->mtext.buf ? s->mtext.buf : "", s->mtext.len) != 0)
+		goto out;
+	st->written = s->commit.n;
+	if (commit_finish(ctx, &s->commit) != 0)
+		goto out;
+	for (size_t i = 0; i < s->ndone; i++)
+		if (s->done[i].forced)
+			sb_printf(s->report, "note: '%s' was edited by hand: replaced (--force)\n",
+				  s->done[i].path);
+	if (o->prune && prune(s) != 0)
+		goto out;
+	if (o->stage && stage(s, s->mexists || s->nkeep) != 0)
+		goto out;
 	if (o->prune)
-		orphan_notes(report, orphans, norphans,
+		orphan_notes(s->report, s->orphans, s->norphans,
 			     "deleted (--prune): no input produces", "them any more", "it any more");
 	rc = 0;
 out:
-	free(stage);
-	free(gone);
-	commit_abort(&commit);
-	free(keep);
-	free(orphans);
-	for (size_t i = 0; items && i < set->n; i++)
-		sb_release(&items[i].head);
-	free(items);
-	free(old);
-	free(mdata);
-	sb_release(&w.last);
-	sb_release(&w.refused);
-	sb_release(&w.abs);
-	free(w.buf);
-	sb_release(&abs);
-	sb_release(&label_a);
-	sb_release(&label_b);
-	sb_release(&mtext);
-	diag_merge_late(ctx, before);
+	diag_merge_late(ctx, s->before);
+	out_sync_abandon(s);
 	return rc;
 }
 

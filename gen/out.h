@@ -23,9 +23,12 @@ struct outfile {
 	struct strbuf body;		/* the content, header excluded */
 	const char *env;		/* the environment it belongs to, NULL: repository */
 	bool copied;			/* a verbatim copy of an extra .tf file: no header */
+	struct arena *arena;		/* its set's: the path and sources live there */
 };
 
+/* The files of one environment (or the repository-level ones): zero-initialised. */
 struct outset {
+	struct arena arena;		/* the outfiles, paths, sources (bodies are heap) */
 	struct outfile **files;
 	size_t n, cap;
 };
@@ -34,6 +37,7 @@ struct outset {
 struct outfile *out_add(struct ctx *ctx, struct outset *set, const char *path,
 			enum comment_style style, const char *env);
 void out_source(struct ctx *ctx, struct outfile *f, const char *source);
+/* Free the bodies and the arena; set is empty (and reusable) afterwards. */
 void outset_release(struct outset *set);
 
 #endif

@@ -2,12 +2,14 @@
  * outwrite.h - the write/compare side of generated output (out.c), and what emit.c
  * tells it: which environments could be rendered.
  *
- * out_sync takes everything emit_all rendered, compares it in memory with the files on
- * disk (one read per existing file) and, for build, writes what changed. Findings about
- * generated files are diagnostics (DRIFT005 edited by hand, SPEC012 a path leading out of
- * the repository), merged into the already sorted list; the rest (missing, stale,
- * orphaned files with their unified diffs for check; notes and a summary for build) is
- * text appended to a report the command prints.
+ * A sync compares generated files with the files on disk (one read per existing file)
+ * as they are rendered, one environment at a time, and building, writes those that
+ * changed to temp files; at the end it judges orphans, writes the manifest and renames
+ * the temp files into place, or, when any error was found, removes them: all or
+ * nothing. Findings about generated files are diagnostics (DRIFT005 edited by hand,
+ * SPEC012 a path leading out of the repository), merged into the already sorted list;
+ * the rest (missing, stale, orphaned files with their unified diffs for check; notes
+ * for build) is text appended to a report the command prints.
  */
 #ifndef ERAGEN_OUTWRITE_H
 #define ERAGEN_OUTWRITE_H
@@ -22,7 +24,6 @@ struct out_opts {
 	bool write;		/* build: write what changed; check: compare only */
 	bool force;		/* overwrite files edited by hand */
 	bool prune;		/* delete orphans (build) */
-	bool repo_done;		/* emit_all rendered the repository-level files */
 	bool diffs;		/* append unified diffs to the report (check) */
 	bool stage;		/* build --stage: add what it wrote (or what differs from the
 				 * index) to the git index, remove pruned orphans from it */
@@ -33,19 +34,32 @@ struct out_stats {
 	size_t unchanged, written, missing, stale, edited, orphaned, pruned;
 	bool refused;		/* an error (DRIFT005 without --force, SPEC012): nothing written */
 	size_t staged, unstaged;	/* --stage: paths added to / removed from the index */
+	bool repo_done;		/* the repository-level files were rendered (out_sync_repo) */
 };
 
+struct sync;
 /*
- * Compare set (plus .gitattributes when o->repo_done, and the manifest) with the disk;
- * with o->write, write missing and stale files (edited ones with o->force), delete
- * orphans with o->prune, update the manifest, all or nothing: when any error diagnostic
- * results, nothing is written. With o->stage, then update the git index (repo_index.h;
- * the caller opened it). With ctx->opt.staged (check --staged) the files compared are
- * the ones in the git index, not on disk. set's files are sorted by path here; two files with one
- * path are a BUG. Returns 0, or -1 after error() on a system failure (exit 3).
+ * Begin: read the old manifest. report and st must outlive the sync (st is zeroed).
+ * NULL after error() on a system failure (exit 3). Errors reported from now on (by the
+ * back ends too) mean nothing is written.
  */
-int out_sync(struct ctx *ctx, struct outset *set, const struct out_opts *o,
-	     struct strbuf *report, struct out_stats *st);
+struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, struct strbuf *report,
+			    struct out_stats *st);
+/* Compare every file of set with the disk (with ctx->opt.staged: with the git index);
+ * with o->write, write those that changed to temp files. set may be released afterwards.
+ * 0, or -1 after error(). */
+int out_sync_files(struct sync *s, struct outset *set);
+/* The same for the repository-level files, to which it adds .gitattributes. */
+int out_sync_repo(struct sync *s, struct outset *set);
+/*
+ * End: orphans (deleted with o->prune), the manifest, then, building and when no error
+ * was reported since the beginning, every temp file renamed into place (else removed;
+ * st->refused); with o->stage, the git index updated (repo_index.h; the caller opened
+ * it). Two files with one path are a BUG. Frees s. 0, or -1 after error().
+ */
+int out_sync_end(struct sync *s);
+/* Give up (a system failure elsewhere): remove the temp files, free s. */
+void out_sync_abandon(struct sync *s);
 
 /*
  * The header of a COMMENT_HASH file whose body has blob id blob:

@@ -407,14 +407,11 @@ static bool has_own_placement(const struct node *profile)
 	       node_get(profile, "tolerations");
 }
 
-const struct placement *placement_get(struct ctx *ctx, struct env *env)
+const struct placement *placement_build(struct ctx *ctx, struct env *env, struct arena *a)
 {
 	const struct node *spec = env->resolved;
 	if (!spec || env->invalid || env->abstract || spec->kind != NODE_MAP)
 		return NULL;
-	if (env->placement)
-		return env->placement;
-	struct arena *a = &env->arena;
 	struct placement *p = arena_alloc(a, sizeof(*p));
 	p->env = env;
 	p->cluster = spec_str(spec, "cluster.name");
@@ -480,7 +477,6 @@ const struct placement *placement_get(struct ctx *ctx, struct env *env)
 		build_row(a, p, chart, w, pr);
 		p->profile_rows[i] = w;
 	}
-	env->placement = p;
 	return p;
 }
 

@@ -9,8 +9,8 @@
  *
  * Consumers: check/sched.c (SCHED001-SCHED014), `eragen show ENV --placement`, and the
  * back ends that write node selectors and tolerations. The matrix is built from the
- * resolved spec (env->resolved, which must be schema-valid: placement_get returns NULL
- * otherwise) and lives in env->arena; every node pointer in it points into the resolved
+ * resolved spec (env->resolved, which must be schema-valid: placement_build returns NULL
+ * otherwise) in the caller's arena; every node pointer in it points into the resolved
  * tree, so locations for diagnostics come straight from it. Building never fails for
  * user-input reasons: a node group that does not exist leaves the workload unresolved
  * (SCHED001 says why), odd values are skipped.
@@ -120,11 +120,11 @@ struct placement {
 };
 
 /*
- * The matrix of env, built in env->arena; NULL when env has no schema-valid resolved spec.
- * Every call builds it anew (struct env has no slot to keep it in): callers that need it
- * several times keep the pointer.
+ * The matrix of env, built in a (the caller releases it when done: the SCHED checks with
+ * each environment, a back end with its view); NULL when env has no schema-valid resolved
+ * spec. Every call builds it anew.
  */
-const struct placement *placement_get(struct ctx *ctx, struct env *env);
+const struct placement *placement_build(struct ctx *ctx, struct env *env, struct arena *a);
 
 static inline bool placement_lands(const struct pl_workload *w, size_t g)
 {

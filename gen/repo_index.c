@@ -312,11 +312,7 @@ int repo_index_stage(struct ctx *ctx, const struct ri_file *add, size_t nadd,
 		const git_index_entry *e = git_index_get_bypath(ri->index, path, 0);
 		if (e && (e->mode == GIT_FILEMODE_BLOB || e->mode == GIT_FILEMODE_BLOB_EXECUTABLE)) {
 			git_oid oid;
-			sb_reset(&ri->buf);
-			sb_add(&ri->buf, add[i].head, add[i].hlen);
-			sb_add(&ri->buf, add[i].body, add[i].blen);
-			if (git_odb_hash(&oid, ri->buf.buf ? ri->buf.buf : "", ri->buf.len,
-					 GIT_OBJECT_BLOB) != 0)
+			if (git_oid_fromstr(&oid, add[i].blob) != 0)
 				goto fail;
 			if (git_oid_equal(&oid, &e->id))
 				continue;

@@ -72,11 +72,10 @@ struct ri_name {
  */
 struct ri_name *repo_index_list(struct ctx *ctx, struct arena *a, const char *dir, size_t *n);
 
-/* A generated file as build wrote it: head + body is its content. */
+/* A generated file as build wrote it. */
 struct ri_file {
 	const char *path;	/* relative to ctx->root */
-	const char *head, *body;
-	size_t hlen, blen;
+	char blob[41];		/* the git blob ID of its content */
 };
 /*
  * build --stage: add every file of add[] whose content differs from the index (or that

@@ -125,7 +125,10 @@ static void collect_entries(struct ctx *ctx, struct env *e, struct supp_set *set
 			.rule = rule->str,
 			.path = path && path->kind == NODE_STR ? path->str : NULL,
 			.loc = ent->loc,
-			.reason = reason && reason->kind == NODE_STR ? reason->str : NULL,
+			/* kept by the diagnostics it suppresses, which outlive e's arena */
+			.reason = reason && reason->kind == NODE_STR
+					  ? arena_strndup(&ctx->perm, reason->str, reason->len)
+					  : NULL,
 		};
 		bool has_until = until && until->kind == NODE_STR;
 		s.usable = judge(ctx, e->name, rule->str, rule->loc, s.reason, ent->loc,

@@ -1,7 +1,7 @@
 /*
  * view.c - the view model: typed constructors (view.h) and the part of every
  * environment's view that all back ends share (view_common): names, account, region,
- * tags. Each back end adds its own part (backend.h); view_env assembles and caches it.
+ * tags. Each back end adds its own part (backend.h); view_env (emit.c) assembles it.
  */
 #include "backend.h"
 #include "data.h"
@@ -91,6 +91,42 @@ void v_push(struct arena *a, struct node *seq, struct node *val)
 {
 	grow(a, seq, false);
 	seq->items[seq->n++] = val;
+}
+
+struct node *v_copy(struct arena *a, const struct node *n)
+{
+	if (!n)
+		return NULL;
+	struct node *c = node_new(a, n->kind, n->loc);
+	c->flags = n->flags;
+	c->v = n->v;
+	c->len = n->len;
+	c->str = n->str ? arena_strndup(a, n->str, n->len) : NULL;
+	if (n->n == 0)
+		return c;
+	/* the capacity grow() expects of a list of n items */
+	size_t cap = cap_of(n->n);
+	c->items = arena_alloc(a, cap * sizeof(*c->items));
+	if (n->kind == NODE_MAP)
+		c->keys = arena_alloc(a, cap * sizeof(*c->keys));
+	for (size_t i = 0; i < n->n; i++) {
+		if (n->kind == NODE_MAP)
+			c->keys[i] = v_copy(a, n->keys[i]);
+		c->items[i] = v_copy(a, n->items[i]);
+	}
+	c->n = n->n;
+	return c;
+}
+
+struct node *v_pick(struct arena *a, const struct node *map, const char *const *keys)
+{
+	struct node *s = v_map(a);
+	for (const char *const *k = keys; map && *k; k++) {
+		const struct node *v = node_get(map, *k);
+		if (v)
+			v_set(a, s, *k, v_copy(a, v));
+	}
+	return s;
 }
 
 void v_mark_last(struct arena *a, struct node *seq)
@@ -195,10 +231,9 @@ static struct node *v_spec(struct arena *a, const struct node *spec, const char 
 	return v_str(a, spec_str(spec, dotted));
 }
 
-struct node *view_common(struct ctx *ctx, struct env *env)
+struct node *view_common(struct ctx *ctx, struct env *env, struct arena *a)
 {
 	(void)ctx;
-	struct arena *a = &env->arena;
 	const struct node *spec = env->resolved;
 	struct node *m = v_map(a);
 	const char *lock = spec_str(spec, "state.lock");

@@ -671,14 +671,22 @@ static void check_groups(struct ctx *ctx, struct env *e)
 	}
 }
 
+static void sched_matrix(struct ctx *ctx, struct env *e, const struct placement *p);
+
 static void sched_env(struct ctx *ctx, struct env *e)
 {
 	if (!e->resolved || e->abstract || e->resolved->kind != NODE_MAP)
 		return;
 	check_groups(ctx, e);
-	const struct placement *p = placement_get(ctx, e);
-	if (!p)
-		return;	/* schema errors: the matrix needs a well-typed spec */
+	/* the matrix lives as long as this environment's checks */
+	const struct placement *p = placement_build(ctx, e, &ctx->scratch);
+	if (p)	/* else schema errors: the matrix needs a well-typed spec */
+		sched_matrix(ctx, e, p);
+	arena_release(&ctx->scratch);
+}
+
+static void sched_matrix(struct ctx *ctx, struct env *e, const struct placement *p)
+{
 	for (size_t i = 0; i < p->nwls; i++) {
 		const struct pl_workload *w = &p->wls[i];
 		check_missing_group(ctx, e, p, w);

@@ -442,7 +442,7 @@ static void check_refs(struct ctx *ctx, struct env *e, const struct sops_file *s
 
 static void check_sops(struct ctx *ctx, struct env *e)
 {
-	struct arena *a = &e->arena;
+	struct arena *a = &ctx->scratch;	/* released below: diagnostics copy what they say */
 	const struct node *fn = node_path(e->resolved, "secrets.file");
 	if (!fn || fn->kind != NODE_STR || fn->len == 0)
 		return;
@@ -454,6 +454,7 @@ static void check_sops(struct ctx *ctx, struct env *e)
 	if (s)
 		judge_file(ctx, e, s, rel);
 	check_refs(ctx, e, s, missing, rel, fn);
+	arena_release(a);
 }
 
 static void secret_all(struct ctx *ctx)

@@ -47,11 +47,11 @@ static const struct {
 	{ "tofu", "opentofu/setup-opentofu" },
 };
 
-static struct node *github_view(struct ctx *ctx, struct env *env, const struct node *common)
+static struct node *github_view(struct ctx *ctx, struct env *env, struct arena *a,
+				const struct node *common)
 {
 	(void)ctx;
 	(void)common;
-	struct arena *a = &env->arena;
 	const struct node *spec = env->resolved;
 	bool prod = env->tier == TIER_PRODUCTION;
 	const struct node *ci = node_get(spec, "ci");
@@ -337,7 +337,7 @@ static void render(struct ctx *ctx, struct outset *set, struct tmpl_set *t,
 static void github_emit_repo(struct ctx *ctx, const struct node *repo_view, struct tmpl_set *t,
 			     struct outset *set)
 {
-	struct arena *a = &ctx->perm;
+	struct arena *a = &set->arena;
 	const struct node *envs = node_get(repo_view, "environments");
 	if (!envs || envs->kind != NODE_SEQ)
 		BUG("repository view without environments");
@@ -381,5 +381,5 @@ static void github_emit_env(struct ctx *ctx, struct env *env, const struct node 
 	(void)set;
 }
 
-const struct backend backend_github = { "github", github_view, github_emit_env,
+const struct backend backend_github = { "github", github_view, github_emit_env, v_copy,
 					github_emit_repo };

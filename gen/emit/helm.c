@@ -1108,11 +1108,12 @@ static struct node *helm_values(struct hb *b)
 
 /* ---- the back end ------------------------------------------------------------------ */
 
-static struct node *helm_view(struct ctx *ctx, struct env *env, const struct node *common)
+static struct node *helm_view(struct ctx *ctx, struct env *env, struct arena *a,
+			      const struct node *common)
 {
 	(void)common;
-	struct arena *a = &env->arena;
-	struct hb b = { ctx, env, a, env->resolved, placement_get(ctx, env), v_seq(a), v_seq(a) };
+	struct hb b = { ctx, env, a, env->resolved, placement_build(ctx, env, a), v_seq(a),
+			v_seq(a) };
 	struct node *view = v_map(a);
 
 	const char *chart = spec_str(b.spec, "hub.chart_version");
@@ -1174,15 +1175,15 @@ static void helm_emit_env(struct ctx *ctx, struct env *env, const struct node *v
 	const struct node *helm = node_get(view, "helm");
 	if (!helm)
 		return;
-	struct outfile *f = out_add(ctx, set, arena_printf(&env->arena, "out/%s/helm/values.yaml",
+	struct outfile *f = out_add(ctx, set, arena_printf(&set->arena, "out/%s/helm/values.yaml",
 							    env->name),
 				    COMMENT_HASH, env->name);
 	for (const struct env *e = env; e; e = e->parent)
-		out_source(ctx, f, arena_printf(&env->arena, "%s/env.yaml", e->dir));
+		out_source(ctx, f, arena_printf(&set->arena, "%s/env.yaml", e->dir));
 	if (ctx->defaults)
 		out_source(ctx, f, "environments/_defaults.yaml");
 	out_source(ctx, f, "templates/helm/values.yaml.mustache");
 	tmpl_set_render(t, "helm/values.yaml.mustache", view, ESC_YAML, &f->body);
 }
 
-const struct backend backend_helm = { "helm", helm_view, helm_emit_env, NULL };
+const struct backend backend_helm = { "helm", helm_view, helm_emit_env, NULL, NULL };

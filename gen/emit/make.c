@@ -40,10 +40,9 @@ static const char *sh_quote(struct arena *a, const char *s)
  * map[key] = the spec string at dotted path, quoted for sh. When make cannot hold it (a
  * newline: ESC_MAKE refuses), report SPEC006 at the value and store "''".
  */
-static void word_at(struct ctx *ctx, struct env *env, struct node *map, const char *key,
-		    const char *dotted)
+static void word_at(struct ctx *ctx, struct env *env, struct arena *a, struct node *map,
+		    const char *key, const char *dotted)
 {
-	struct arena *a = &env->arena;
 	const struct node *n = node_path(env->resolved, dotted);
 	const char *s = n && n->kind == NODE_STR ? n->str : "";
 	const char *q = sh_quote(a, s);
@@ -67,20 +66,20 @@ static struct node *stack(struct arena *a, const char *env, const char *name)
 	return s;
 }
 
-static struct node *make_view(struct ctx *ctx, struct env *env, const struct node *common)
+static struct node *make_view(struct ctx *ctx, struct env *env, struct arena *a,
+			      const struct node *common)
 {
 	(void)common;
-	struct arena *a = &env->arena;
 	struct node *m = v_map(a);
 	v_set(a, m, "env", v_str(a, env->name));
 	/* make variable names may hold '-': environment names are [a-z0-9-] (NAME001) */
 	v_set(a, m, "var", v_str(a, arena_printf(a, "eragen_%s", env->name)));
 	v_set(a, m, "production", v_bool(a, env->tier == TIER_PRODUCTION));
 	v_set(a, m, "mk", v_str(a, arena_printf(a, "out/%s/env.mk", env->name)));
-	word_at(ctx, env, m, "tofu_version", "ci.tofu_version");
-	word_at(ctx, env, m, "region", "aws.region");
-	word_at(ctx, env, m, "cluster", "cluster.name");
-	word_at(ctx, env, m, "account", "aws.account_id");
+	word_at(ctx, env, a, m, "tofu_version", "ci.tofu_version");
+	word_at(ctx, env, a, m, "region", "aws.region");
+	word_at(ctx, env, a, m, "cluster", "cluster.name");
+	word_at(ctx, env, a, m, "account", "aws.account_id");
 
 	struct node *fwd = v_set(a, m, "stacks", v_seq(a));
 	v_push(a, fwd, stack(a, env->name, "infra"));
@@ -105,7 +104,7 @@ static void env_sources(struct ctx *ctx, struct outfile *f, const struct env *en
 static void make_emit_env(struct ctx *ctx, struct env *env, const struct node *view,
 			  struct tmpl_set *t, struct outset *set)
 {
-	struct outfile *f = out_add(ctx, set, arena_printf(&env->arena, "out/%s/env.mk", env->name),
+	struct outfile *f = out_add(ctx, set, arena_printf(&set->arena, "out/%s/env.mk", env->name),
 				    COMMENT_HASH, env->name);
 	env_sources(ctx, f, env);
 	tmpl_set_render(t, "make/env.mk.mustache", view, ESC_MAKE, &f->body);
@@ -153,7 +152,7 @@ static const char *part_str(const struct node *view, const char *part, const cha
 static void make_emit_repo(struct ctx *ctx, const struct node *repo_view, struct tmpl_set *t,
 			   struct outset *set)
 {
-	struct arena *a = &ctx->perm;
+	struct arena *a = &set->arena;
 	const struct node *envs = node_get(repo_view, "environments");
 	size_t n = envs && envs->kind == NODE_SEQ ? envs->n : 0;
 
@@ -175,10 +174,10 @@ static void make_emit_repo(struct ctx *ctx, const struct node *repo_view, struct
 		v_set(a, it, "mk", v_str(a, mk));
 		v_push(a, inc, it);
 
-		const struct env *e = ctx_env(ctx, name);
-		const char *acct = e ? spec_str(e->resolved, "aws.account_id") : NULL;
-		const char *region = e ? spec_str(e->resolved, "aws.region") : NULL;
-		const char *ver = e ? spec_str(e->resolved, "ci.tofu_version") : NULL;
+		/* the raw values, from the tofu part (the make part's are quoted for sh) */
+		const char *acct = part_str(ev, "tofu", "account_id");
+		const char *region = part_str(ev, "tofu", "region");
+		const char *ver = part_str(ev, "tofu", "tofu_version");
 		if (acct && region)
 			boot[nboot++] = arena_printf(a, "%s-%s", acct, region);
 		if (ver && (!tofu || version_cmp(ver, tofu) > 0))
@@ -206,4 +205,12 @@ static void make_emit_repo(struct ctx *ctx, const struct node *repo_view, struct
 	tmpl_set_render(t, "make/eragen.mk.mustache", view, ESC_MAKE, &f->body);
 }
 
-const struct backend backend_make = { "make", make_view, make_emit_env, make_emit_repo };
+/* What out/eragen.mk reads of an environment's part (make_emit_repo), and its identity. */
+static struct node *make_repo_part(struct arena *a, const struct node *part)
+{
+	static const char *const keys[] = { "env", "var", "mk", "production", NULL };
+	return v_pick(a, part, keys);
+}
+
+const struct backend backend_make = { "make", make_view, make_emit_env, make_repo_part,
+				      make_emit_repo };

@@ -279,13 +279,13 @@ struct addons {
 	const struct node *charts;	/* "charts", or NULL */
 };
 
-static struct addons addons_get(struct ctx *ctx, struct env *env)
+static struct addons addons_get(struct ctx *ctx, struct env *env, struct arena *a)
 {
 	struct addons r = { 0 };
 	const struct srcfile *f = addons_file(ctx);
 	if (!f)
 		return r;	/* SPEC012 reported */
-	const struct node *root = json_to_node(&env->arena, f->data, f->len, f->id);
+	const struct node *root = json_to_node(a, f->data, f->len, f->id);
 	const struct node *rows = root ? node_get(root, "versions") : NULL;
 	if (!root || root->kind != NODE_MAP || !rows || rows->kind != NODE_SEQ) {
 		diag_add(ctx, "SPEC012", env->name, (struct loc){ .file = f->id },
@@ -537,12 +537,12 @@ static struct node *addons_view(struct arena *a, const struct addons *ad,
 	return frag_object(a, &m, 2);
 }
 
-static struct node *tofu_view(struct ctx *ctx, struct env *env, const struct node *common)
+static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
+			      const struct node *common)
 {
-	struct arena *a = &env->arena;
 	const struct node *spec = env->resolved;
 	struct node *v = v_map(a);
-	struct addons ad = addons_get(ctx, env);
+	struct addons ad = addons_get(ctx, env, a);
 	const char *cluster = view_str(common, "cluster_name");
 	const char *tofu_version = view_str(common, "tofu_version");
 
@@ -636,10 +636,11 @@ static struct node *tofu_view(struct ctx *ctx, struct env *env, const struct nod
 /* ---- rendering -------------------------------------------------------------------- */
 
 /* The inputs of every file of env: its env.yaml, its parents', _defaults.yaml. */
-static void add_sources(struct ctx *ctx, struct outfile *f, const struct env *env)
+static void add_sources(struct ctx *ctx, struct arena *a, struct outfile *f,
+			const struct env *env)
 {
 	for (const struct env *e = env; e; e = e->parent)
-		out_source(ctx, f, arena_printf(&ctx->perm, "%s/env.yaml", e->dir));
+		out_source(ctx, f, arena_printf(a, "%s/env.yaml", e->dir));
 	if (ctx->defaults)
 		out_source(ctx, f, "environments/_defaults.yaml");
 }
@@ -649,12 +650,12 @@ static void render_stack(struct ctx *ctx, struct env *env, const struct node *vi
 			 const char *const *files, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		const char *tmpl = arena_printf(&ctx->perm, "tofu/%s/%s.tf.mustache", stack, files[i]);
-		const char *path = arena_printf(&ctx->perm, "out/%s/%s/%s.tf", env->name, stack,
-						files[i]);
+		struct arena *a = &set->arena;
+		const char *tmpl = arena_printf(a, "tofu/%s/%s.tf.mustache", stack, files[i]);
+		const char *path = arena_printf(a, "out/%s/%s/%s.tf", env->name, stack, files[i]);
 		struct outfile *f = out_add(ctx, set, path, COMMENT_HASH, env->name);
-		add_sources(ctx, f, env);
-		out_source(ctx, f, arena_printf(&ctx->perm, "templates/%s", tmpl));
+		add_sources(ctx, a, f, env);
+		out_source(ctx, f, arena_printf(a, "templates/%s", tmpl));
 		if (strcmp(stack, "infra") == 0 && strcmp(files[i], "eks") == 0)
 			out_source(ctx, f, ADDONS_TABLE);
 		tmpl_set_render(t, tmpl, view, ESC_HCL, &f->body);
@@ -668,7 +669,8 @@ static void copy_extras(struct ctx *ctx, struct env *env, struct outset *set, co
 	size_t n;
 	const char *const *names = extra_list(ctx, env, stack, &n);
 	for (size_t i = 0; i < n; i++) {
-		const char *rel = arena_printf(&ctx->perm, "%s/extra/%s/%s", env->dir, stack, names[i]);
+		const char *rel = arena_printf(&set->arena, "%s/extra/%s/%s", env->dir, stack,
+					       names[i]);
 		const struct srcfile *src = extra_source(ctx, rel);
 		if (!src)
 			continue;	/* SPEC012 reported */
@@ -684,7 +686,8 @@ static void copy_extras(struct ctx *ctx, struct env *env, struct outset *set, co
 			diag_help(ctx, d, "rename it, e.g. extra-%s", names[i]);
 			continue;
 		}
-		const char *path = arena_printf(&ctx->perm, "out/%s/%s/%s", env->name, stack, names[i]);
+		const char *path = arena_printf(&set->arena, "out/%s/%s/%s", env->name, stack,
+						names[i]);
 		struct outfile *f = out_add(ctx, set, path, COMMENT_HASH, env->name);
 		f->copied = true;
 		out_source(ctx, f, rel);
@@ -750,7 +753,7 @@ static bool version_lower(const char *a, const char *b)
 static void tofu_emit_repo(struct ctx *ctx, const struct node *repo_view, struct tmpl_set *t,
 			   struct outset *set)
 {
-	struct arena *a = &ctx->perm;
+	struct arena *a = &set->arena;
 	const struct node *list = node_get(repo_view, "environments");
 	struct boot *boots = NULL;
 	size_t nboots = 0, capboots = 0;
@@ -804,11 +807,20 @@ static void tofu_emit_repo(struct ctx *ctx, const struct node *repo_view, struct
 							b->region, bootstrap_files[i]);
 			struct outfile *f = out_add(ctx, set, path, COMMENT_HASH, NULL);
 			for (size_t m = 0; m < b->nmembers; m++)
-				add_sources(ctx, f, b->members[m]);
+				add_sources(ctx, a, f, b->members[m]);
 			out_source(ctx, f, arena_printf(a, "templates/%s", tmpl));
 			tmpl_set_render(t, tmpl, b->view, ESC_HCL, &f->body);
 		}
 	}
 }
 
-const struct backend backend_tofu = { "tofu", tofu_view, tofu_emit_env, tofu_emit_repo };
+/* What the bootstrap stacks read of an environment's part (tofu_emit_repo). */
+static struct node *tofu_repo_part(struct arena *a, const struct node *part)
+{
+	static const char *const keys[] = { "env", "account_id", "region", "tofu_version",
+					    "backend", NULL };
+	return v_pick(a, part, keys);
+}
+
+const struct backend backend_tofu = { "tofu", tofu_view, tofu_emit_env, tofu_repo_part,
+				      tofu_emit_repo };

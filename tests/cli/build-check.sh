@@ -218,6 +218,40 @@ run 0 "diff --format json" diff demo sec --format json
 hasnt 'hunter2' "diff --format json: secret masked" out
 rm -r "$r/environments/sec"
 
+# 13. a build refused by an error found late (a hand edit in the last environment, after
+#     the first ones were rendered and their temp files written) leaves nothing behind:
+#     no file, no temp file, no directory it created
+mkrepo late
+env late zzz 10.61.0.0/16
+(cd late && "$ERAGEN" build -q) >/dev/null 2>&1 || fail "late refusal: first build"
+rm -r late/out/demo
+echo "# hand edit" >>late/out/zzz/env.mk
+r=$PWD/late
+listing "$r" >before
+run 1 "build: refused by an edit in the last environment" build
+has "error\[DRIFT005\]" "build: late refusal" err
+has "nothing written" "build: late refusal" err
+[ ! -e late/out/demo ] || fail "late refusal: left out/demo/ behind (created for the refused build)"
+tmps=$(find late -name '*.eragen-tmp' | wc -l)
+[ "$tmps" -eq 0 ] || fail "late refusal: $tmps temp files left behind"
+listing "$r" >after
+cmp -s before after || { fail "late refusal: files changed"; diff before after; }
+
+# 14. every file of an environment names its whole extends chain among its sources,
+#     abstract grandparents included
+mkrepo chain
+mkdir -p chain/environments/_base chain/environments/_team
+printf 'eragen: 1\nname: _base\ntier: ephemeral\nowner: {email: base@example.org}\n' \
+	>chain/environments/_base/env.yaml
+printf 'eragen: 1\nname: _team\nextends: _base\ntier: ephemeral\n' >chain/environments/_team/env.yaml
+env chain kid 10.62.0.0/16 'extends: _team'
+r=$PWD/chain
+run 0 "build: a chain of depth two" build kid
+for f in out/kid/env.mk out/kid/infra/eks.tf out/kid/helm/values.yaml; do
+	tr -d '\n' <"$r/$f" | grep -q 'environments/_base/env.yaml.*environments/_team/env.yaml.*environments/kid/env.yaml' ||
+		fail "chain: $f does not name _base, _team and kid among its sources"
+done
+
 # 12. determinism: two fresh trees under different TZ and LC_ALL are byte-identical
 loc=C.UTF-8
 locale -a 2>/dev/null | grep -qi '^de_DE.utf8$' && loc=de_DE.UTF-8
