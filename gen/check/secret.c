@@ -10,7 +10,7 @@
  * SOPS file are masked (***) in all snippets, and no message quotes them.
  *
  * Everything runs from run_all, so the credential patterns are compiled once per run and
- * freed at its end; a parsed SOPS file lives in its environment's arena.
+ * freed at its end; a parsed SOPS file lives in ctx->scratch while its environment is checked.
  * Environments whose spec is invalid (schema errors) are not judged on their resolved
  * values; the raw-text scan covers every spec file that could be read.
  */
