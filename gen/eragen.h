@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #ifndef ERAGEN_VERSION
 #define ERAGEN_VERSION "0.1.0"
@@ -86,9 +87,26 @@ struct strbuf {
 	size_t len, cap;
 };
 #define STRBUF_INIT { NULL, 0, 0 }
-void sb_add(struct strbuf *sb, const char *s, size_t n);
+/* Room for extra more bytes and the NUL (the slow path of sb_add and sb_putc). */
+void sb_grow(struct strbuf *sb, size_t extra);
+/* Inline: the renderers append a character or a few at a time, millions per build. */
+static inline void sb_add(struct strbuf *sb, const char *s, size_t n)
+{
+	if (n >= sb->cap - sb->len)
+		sb_grow(sb, n);
+	if (n)
+		memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+static inline void sb_putc(struct strbuf *sb, char c)
+{
+	if (sb->cap - sb->len < 2)
+		sb_grow(sb, 1);
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
+}
 void sb_puts(struct strbuf *sb, const char *s);
-void sb_putc(struct strbuf *sb, char c);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) ATTR_PRINTF(2, 3);
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
 void sb_reset(struct strbuf *sb);
@@ -262,11 +280,12 @@ enum node_flags {
  * node's loc is also the origin of its value.
  */
 struct node {
-	enum node_kind kind;
-	uint32_t flags;
+	uint8_t kind;		/* enum node_kind */
+	uint8_t flags;		/* NODE_QUOTED... */
 	struct loc loc;
+	uint32_t len;		/* of str: inputs are far below 4 GB (SRC_MAX_BYTES) */
+	uint32_t n;		/* items (and keys) */
 	const char *str;
-	size_t len;
 	union {
 		bool b;
 		int64_t i;
@@ -274,8 +293,9 @@ struct node {
 	} v;
 	struct node **keys;	/* NODE_MAP: n keys */
 	struct node **items;	/* NODE_SEQ items, NODE_MAP values */
-	size_t n;
 };
+/* A thousand environments hold some 300,000 nodes: keep them at 64 bytes. */
+_Static_assert(sizeof(struct node) == 64, "struct node grew");
 
 /* Load limits (SPEC009/SPEC012). */
 #define YAML_MAX_DEPTH 256

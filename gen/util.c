@@ -209,12 +209,16 @@ char *arena_strdup(struct arena *a, const char *s)
 
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
+	/* most results are short: format once into a buffer, copy; else format twice */
+	char buf[256];
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		BUG("bad format '%s'", fmt);
+	if ((size_t)n < sizeof(buf))
+		return arena_strndup(a, buf, (size_t)n);
 	char *p = arena_alloc(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
@@ -231,30 +235,16 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 
 /* ---- strbuf ---- */
 
-static void sb_reserve(struct strbuf *sb, size_t extra)
+void sb_grow(struct strbuf *sb, size_t extra)
 {
 	if (extra > SIZE_MAX - sb->len - 1)
 		oom();
 	vec_grow((void **)&sb->buf, &sb->cap, sb->len + extra + 1, 1);
 }
 
-void sb_add(struct strbuf *sb, const char *s, size_t n)
-{
-	sb_reserve(sb, n);
-	if (n)
-		memcpy(sb->buf + sb->len, s, n);
-	sb->len += n;
-	sb->buf[sb->len] = '\0';
-}
-
 void sb_puts(struct strbuf *sb, const char *s)
 {
 	sb_add(sb, s, strlen(s));
-}
-
-void sb_putc(struct strbuf *sb, char c)
-{
-	sb_add(sb, &c, 1);
 }
 
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
@@ -265,7 +255,7 @@ void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 	va_end(ap2);
 	if (n < 0)
 		BUG("bad format '%s'", fmt);
-	sb_reserve(sb, (size_t)n);
+	sb_grow(sb, (size_t)n);
 	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
 	sb->len += (size_t)n;
 }

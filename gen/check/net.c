@@ -259,7 +259,7 @@ static void check_subnets(struct ctx *ctx, const struct env *e, const struct nod
 		d = diag_add(ctx, "NET006", e->name, at,
 			     "subnet plan does not fit: %zu AZs need %zu subnets (one public, one "
 			     "private each) but subnet_newbits %u cuts '%s' into %u",
-			     azs->n, need, newbits, vn->str, 1u << newbits);
+			     (size_t)azs->n, need, newbits, vn->str, 1u << newbits);
 	} else if (prefix > SUBNET_MAX_PREFIX) {
 		d = diag_add(ctx, "NET006", e->name, at,
 			     "subnet plan does not fit: subnet_newbits %u cuts '%s' into /%u "
@@ -380,7 +380,7 @@ static void check_nat(struct ctx *ctx, const struct env *e)
 	for (size_t i = 0; i < groups->n && i < 3; i++)
 		sb_printf(&sb, "%s'%s'", i ? ", " : "", groups->keys[i]->str);
 	if (groups->n > 3)
-		sb_printf(&sb, " and %zu more", groups->n - 3);
+		sb_printf(&sb, " and %zu more", (size_t)groups->n - 3);
 	struct diag *d = diag_add(ctx, "NET008", e->name, value_loc(e, nat, NULL),
 				  "nat is 'none' but node group%s %s run%s in private subnets: "
 				  "their nodes cannot reach the EKS API, ECR or S3 to join the "
