@@ -20,7 +20,11 @@ RSS_MB=32	# plain build: every case
 SAN_RSS_MB=64	# AddressSanitizer build: every case
 MAX_MS=5000	# every case (a hang is stopped at 20 s)
 
-bad() { echo "FAIL $1: $2"; [ -f "$1.out" ] && head -c 2000 "$1.out"; fails=$((fails + 1)); }
+bad() {
+	echo "FAIL $1: $2"
+	[ -f "$1.out" ] && { head -c 2000 "$1.out"; echo; }
+	fails=$((fails + 1))
+}
 
 [ -x /usr/bin/time ] || { echo "FAIL /usr/bin/time is missing (.ci/deps test installs 'time')"; exit 1; }
 export ASAN_OPTIONS="${ASAN_OPTIONS:-exitcode=99:detect_leaks=1:abort_on_error=0}"
