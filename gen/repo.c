@@ -242,6 +242,19 @@ static bool is_file(const git_tree_entry *entry)
 	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
 }
 
+/* Whether the blob is at most SRC_MAX_BYTES, asked of its header: a larger one is never
+ * inflated whole (a 100 MB file committed once must not cost 100 MB on every lint). */
+static bool blob_fits(git_repository *repo, const git_oid *id)
+{
+	git_odb *odb = NULL;
+	git_object_t type;
+	size_t size = 0;
+	bool fits = git_repository_odb(&odb, repo) == 0 &&
+		    git_odb_read_header(&size, &type, odb, id) == 0 && size <= SRC_MAX_BYTES;
+	git_odb_free(odb);
+	return fits;
+}
+
 const char *repo_baseline_read(struct baseline *b, const char *relpath, size_t *len)
 {
 	git_tree_entry *entry = NULL;
@@ -251,7 +264,8 @@ const char *repo_baseline_read(struct baseline *b, const char *relpath, size_t *
 	b->blob = NULL;
 	if (baseline_entry(b, relpath, &entry) != 0)
 		return NULL;
-	if (is_file(entry) && git_blob_lookup(&b->blob, b->repo, git_tree_entry_id(entry)) == 0) {
+	if (is_file(entry) && blob_fits(b->repo, git_tree_entry_id(entry)) &&
+	    git_blob_lookup(&b->blob, b->repo, git_tree_entry_id(entry)) == 0) {
 		*len = (size_t)git_blob_rawsize(b->blob);
 		data = git_blob_rawcontent(b->blob);
 	}

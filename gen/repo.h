@@ -33,7 +33,8 @@ const char *repo_baseline_name(const struct baseline *b);
 /*
  * The bytes of relpath at the baseline (not NUL-terminated), valid until the next read or
  * the release; NULL when the path is absent there or not a regular file (a directory, a
- * symlink, a submodule), or cannot be read.
+ * symlink, a submodule), larger than SRC_MAX_BYTES (known from the object's header, without
+ * reading it), or cannot be read.
  */
 const char *repo_baseline_read(struct baseline *b, const char *relpath, size_t *len);
 /*

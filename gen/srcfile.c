@@ -203,7 +203,8 @@ static struct srcfile *read_into(struct ctx *ctx, struct srcfile *f, const char 
 				 struct loc where)
 {
 	const char *shown = f->path;
-	int fd = open(abspath, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO in place of the file must be refused below, not waited on */
+	int fd = open(abspath, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		diag_add(ctx, "SPEC012", NULL, where, "cannot read '%s': %s", shown,
 			 strerror(errno));
