@@ -227,6 +227,14 @@ for c in outlink:out outsub:out/demo ghlink:.github/workflows; do
 		expect "$name" "nothing written outside" empty_dir "$name.outside"
 done
 
+# a 100 MB file in place of a generated one: judged in the way (DRIFT005) by check and
+# build without being read whole or shown in a diff
+spec hugeout
+"$ERAGEN" -C hugeout build --all >/dev/null 2>&1
+head -c 100000000 /dev/zero | tr '\0' '#' >hugeout/out/demo/env.mk
+run hugeout 1 "'out/demo/env.mk' is in the way of a generated file" check --all
+run hugeout 1 "'out/demo/env.mk' is in the way of a generated file" build --all
+
 # ---- files that cannot be read --------------------------------------------------------------
 # A directory and a FIFO in place of env.yaml (a FIFO must not be waited on), and a mode-000
 # file. Root reads mode-000 files through CAP_DAC_OVERRIDE, so as root eragen runs with no
