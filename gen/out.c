@@ -513,15 +513,22 @@ static enum dir_state dir_check(struct ctx *ctx, struct walk *w, const char *pat
 	return DIR_OK;
 }
 
-enum disk { DISK_MISSING, DISK_FILE, DISK_REFUSED, DISK_ERROR };
+/* DISK_HUGE: a file far larger than anything eragen would write there: not read. */
+enum disk { DISK_MISSING, DISK_FILE, DISK_REFUSED, DISK_HUGE, DISK_ERROR };
+
+/* The largest file read back: generated files are compared whole in memory. */
+static size_t read_limit(size_t expected)
+{
+	return expected < SRC_MAX_BYTES / 2 ? SRC_MAX_BYTES : expected * 2;
+}
 
 /* check --staged: rel as the index holds it, copied into w's buffer. */
-static enum disk index_read(struct ctx *ctx, struct walk *w, const char *rel, char **data,
-			    size_t *len)
+static enum disk index_read(struct ctx *ctx, struct walk *w, const char *rel, size_t max,
+			    char **data, size_t *len)
 {
 	const char *blob;
 	size_t n;
-	switch (repo_index_read(ctx, rel, (size_t)-1, &blob, &n)) {
+	switch (repo_index_read(ctx, rel, max, &blob, &n)) {
 	case RI_FILE:
 		break;
 	case RI_ABSENT:
@@ -536,6 +543,7 @@ static enum disk index_read(struct ctx *ctx, struct walk *w, const char *rel, ch
 			 "replace it", rel);
 		return DISK_REFUSED;
 	case RI_TOO_LARGE:
+		return DISK_HUGE;
 	case RI_ERROR:
 	default:
 		error("cannot read '%s' from the git index: %s", rel, repo_index_error(ctx));
@@ -555,15 +563,16 @@ static enum disk index_read(struct ctx *ctx, struct walk *w, const char *rel, ch
 	return DISK_FILE;
 }
 
-/* Read rel (one open, one fstat, reads) into w's buffer: valid until the next read.
- * With --staged (check), the index stands for the disk. */
-static enum disk disk_read(struct ctx *ctx, struct walk *w, const char *rel, char **data,
-			   size_t *len)
+/* Read rel (one open, one fstat, reads) into w's buffer: valid until the next read;
+ * DISK_HUGE, unread, when it has more than max bytes. With --staged (check), the index
+ * stands for the disk. */
+static enum disk disk_read(struct ctx *ctx, struct walk *w, const char *rel, size_t max,
+			   char **data, size_t *len)
 {
 	*data = NULL;
 	*len = 0;
 	if (ctx->opt.staged)
-		return index_read(ctx, w, rel, data, len);
+		return index_read(ctx, w, rel, max, data, len);
 	const char *slash = strrchr(rel, '/');
 	switch (dir_check(ctx, w, rel, slash ? (size_t)(slash - rel) : 0)) {
 	case DIR_OK:
@@ -605,6 +614,11 @@ static enum disk disk_read(struct ctx *ctx, struct walk *w, const char *rel, cha
 		diag_add(ctx, "SPEC012", NULL, gen_loc(ctx, rel, NULL, 0, 0),
 			 "'%s' is not a regular file: the generated file cannot replace it", rel);
 		return DISK_REFUSED;
+	}
+	if ((uintmax_t)st.st_size > max) {
+		close(fd);
+		*len = (size_t)st.st_size;
+		return DISK_HUGE;
 	}
 	size_t n = 0;
 	if (w->cap < (size_t)st.st_size + 2) {
@@ -1110,7 +1124,9 @@ struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, struct st
 
 	char *data;
 	size_t len;
-	enum disk md = disk_read(ctx, &s->w, OUT_MANIFEST, &data, &len);
+	enum disk md = disk_read(ctx, &s->w, OUT_MANIFEST, SRC_MAX_BYTES, &data, &len);
+	if (md == DISK_HUGE)
+		md = DISK_MISSING;	/* not one eragen wrote: a new one replaces it */
 	if (md == DISK_ERROR) {
 		ctx_drop(ctx, s);
 		sync_free(s);
@@ -1214,6 +1230,47 @@ static int judge_changed(struct sync *s, const struct outfile *f, const struct m
 	return 0;
 }
 
+/*
+ * A file far larger than f (not read, so it is never held in memory) is in f's way:
+ * DRIFT005 as for any file eragen did not write; --force replaces it.
+ */
+static int huge_file(struct sync *s, const struct outfile *f, size_t size, struct done *d)
+{
+	struct ctx *ctx = s->ctx;
+	d->st = ST_EDITED;
+	if (repo_blob_id(f->body.buf, f->body.len, d->blob) != 0)
+		return -1;
+	if (s->o.write && s->o.force) {
+		s->st->edited++;
+		d->forced = true;
+		sb_reset(&s->head);
+		if (f->style == COMMENT_HASH && !f->copied)
+			out_header(f, d->blob, &s->head);
+		if (!refusing(s) && commit_add(ctx, &s->commit, f->path,
+					       s->head.buf ? s->head.buf : "", s->head.len,
+					       f->body.buf ? f->body.buf : "", f->body.len) != 0)
+			return -1;
+	} else {
+		struct diag *dg = diag_add(ctx, "DRIFT005", f->env,
+					   gen_loc(ctx, f->path, NULL, 0, 0),
+					   "'%s' is in the way of a generated file: it has %zu bytes, "
+					   "far more than eragen writes there, and was not read",
+					   f->path, size);
+		diag_help(ctx, dg, "move it away, or run 'eragen build --force' to replace it");
+		s->st->edited++;
+		if (s->o.diffs)
+			report_line(&s->piece, f->path, "not written by eragen (DRIFT005)");
+		keep_piece(s, d->path);
+	}
+	if (s->o.stage && d->forced) {
+		whole_text(s, f);
+		if (repo_blob_id(s->mtext.buf ? s->mtext.buf : "", s->mtext.len, d->whole) != 0)
+			return -1;
+	}
+	VEC_PUSH(s->done, s->ndone, s->capdone, *d);
+	return 0;
+}
+
 /* Compare one rendered file with the disk; building, write its temp file if it changed. */
 static int sync_file(struct sync *s, const struct outfile *f)
 {
@@ -1223,9 +1280,11 @@ static int sync_file(struct sync *s, const struct outfile *f)
 	s->st->files++;
 	char *data;
 	size_t len;
-	enum disk dk = disk_read(ctx, &s->w, f->path, &data, &len);
+	enum disk dk = disk_read(ctx, &s->w, f->path, read_limit(f->body.len), &data, &len);
 	if (dk == DISK_ERROR)
 		return -1;
+	if (dk == DISK_HUGE)
+		return huge_file(s, f, len, &d);
 	const struct mentry *m = manifest_find(s->old, s->nold, f->path);
 	if (body_blob(f, hashed, m, data, len, dk == DISK_FILE, d.blob) != 0)
 		return -1;
@@ -1327,9 +1386,14 @@ static int find_orphans(struct sync *s)
 		}
 		char *data;
 		size_t len;
-		enum disk d = disk_read(ctx, &s->w, old->path, &data, &len);
+		enum disk d = disk_read(ctx, &s->w, old->path, SRC_MAX_BYTES, &data, &len);
 		if (d == DISK_ERROR)
 			return -1;
+		static char unread[1];
+		if (d == DISK_HUGE) {
+			data = unread;	/* not read: no diff, and with --prune it goes */
+			len = 0;
+		}
 		if (d == DISK_MISSING) {
 			if (s->o.stage)	/* deleted by hand: the index forgets it too */
 				VEC_PUSH(s->gone, s->ngone, s->capgone, old->path);
