@@ -22,6 +22,7 @@
 #include "repo.h"
 #include "repo_index.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -712,12 +713,23 @@ static int make_dirs(struct ctx *ctx, struct commit *c, struct strbuf *abs, cons
  * syncfs() makes the renames durable. A crash or SIGKILL at any point leaves every
  * file old or new (a rename is atomic), and costs two flushes instead of one fsync per
  * file. On any failure the temp files are removed.
+ *
+ * The journal (out/.eragen-journal) says that a build is writing: it is created before
+ * the first temp file, then filled, before the first flush, with "<blob>  <path>" for
+ * every file about to be renamed, and deleted once the renames are durable. A journal
+ * found at the start of a build means the last one was interrupted: its claims tell
+ * files it renamed (but that the old manifest does not know) from hand edits, and its
+ * temp files are swept.
  */
 struct commit {
 	char **tmp, **dst;	/* absolute paths, heap */
 	size_t n, cap, capd;
 	char **dirs;		/* directories it created, removed again on abort */
 	size_t ndirs, capdirs;
+	struct strbuf claims;	/* the journal's lines: older claims first, then ours */
+	size_t older;		/* the length of the older claims (an interrupted build's) */
+	char *journal;		/* its absolute path, once created */
+	size_t renamed;
 };
 
 #ifdef ERAGEN_TEST_HOOKS
@@ -750,6 +762,18 @@ static void commit_abort(struct commit *c)
 		rmdir(c->dirs[i]);	/* fails, as it should, once a file is in it */
 		free(c->dirs[i]);
 	}
+	/* before any rename, only the older claims (if any) are true */
+	if (c->journal && c->renamed == 0 && c->older == 0)
+		unlink(c->journal);
+	if (c->journal && c->renamed == 0 && c->older > 0) {
+		int fd = open(c->journal, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			(void)write_all(fd, c->claims.buf, c->older);
+			close(fd);
+		}
+	}
+	free(c->journal);
+	sb_release(&c->claims);
 	free(c->tmp);
 	free(c->dst);
 	free(c->dirs);
@@ -770,10 +794,36 @@ static void created(struct commit *c, const char *abs)
 	c->dirs[c->ndirs++] = xstrdup(abs);
 }
 
-/* Phase 1: head + body into a temp file beside rel (directories created as needed). */
-static int commit_add(struct ctx *ctx, struct commit *c, const char *rel, const char *head,
-		      size_t hlen, const char *body, size_t blen)
+/* Write the journal (text may be NULL when len is 0), its directories as needed. */
+static int journal_write(struct ctx *ctx, struct commit *c, const char *text, size_t len)
 {
+	struct strbuf abs = STRBUF_INIT;
+	if (!c->journal && make_dirs(ctx, c, &abs, OUT_JOURNAL) != 0) {
+		sb_release(&abs);
+		return -1;
+	}
+	sb_release(&abs);
+	if (!c->journal)
+		c->journal = xstrdup(abs_path(ctx, &abs, OUT_JOURNAL, strlen(OUT_JOURNAL)));
+	sb_release(&abs);
+	int fd = open(c->journal, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+	int bad = fd < 0 || (text && write_all(fd, text, len) != 0);
+	if (fd >= 0 && close(fd) != 0)
+		bad = 1;
+	if (bad)
+		error("cannot write '%s': %s", OUT_JOURNAL, strerror(errno));
+	return bad ? -1 : 0;
+}
+
+/* Phase 1: head + body into a temp file beside rel (directories created as needed);
+ * blob, the ID of the body, goes to the journal (NULL: the manifest, not claimed). */
+static int commit_add(struct ctx *ctx, struct commit *c, const char *rel, const char *blob,
+		      const char *head, size_t hlen, const char *body, size_t blen)
+{
+	if (!c->journal && journal_write(ctx, c, c->claims.buf, c->older) != 0)
+		return -1;
+	if (blob)
+		sb_printf(&c->claims, "%s  %s\n", blob, rel);
 	struct strbuf abs = STRBUF_INIT, tmp = STRBUF_INIT;
 	const char *slash = strrchr(rel, '/');
 	size_t dlen = slash ? (size_t)(slash - rel) + 1 : 0;
@@ -835,7 +885,7 @@ static int commit_finish(struct ctx *ctx, struct commit *c)
 {
 	if (c->n == 0)
 		return 0;
-	if (flush_fs(ctx) != 0) {
+	if (journal_write(ctx, c, c->claims.buf, c->claims.len) != 0 || flush_fs(ctx) != 0) {
 		commit_abort(c);
 		return -1;
 	}
@@ -848,9 +898,12 @@ static int commit_finish(struct ctx *ctx, struct commit *c)
 		}
 		free(c->tmp[i]);
 		c->tmp[i] = NULL;
+		c->renamed++;
 		test_kill("rename", i + 1);
 	}
 	int rc = flush_fs(ctx);
+	if (rc == 0)
+		unlink(c->journal);	/* done: the manifest tells it all */
 	commit_keep_dirs(c);
 	commit_abort(c);	/* frees the lists; nothing is left to unlink */
 	return rc;
@@ -943,6 +996,11 @@ struct sync {
 	char *mdata;
 	size_t mlen;
 	bool mexists;
+	struct mentry *jold;	/* an interrupted build's journal, sorted by path */
+	size_t njold;
+	char *jdata;
+	size_t jlen;
+	bool jexists;
 	struct done *done;
 	size_t ndone, capdone;
 	struct piece *pieces;
@@ -1093,6 +1151,8 @@ static void sync_free(void *p)
 	free(s->gone);
 	free(s->old);
 	free(s->mdata);
+	free(s->jold);
+	free(s->jdata);
 	sb_release(&s->w.last);
 	for (size_t i = 0; i < s->w.nrefused; i++)
 		free(s->w.refused[i]);
@@ -1138,23 +1198,36 @@ struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, struct st
 		s->mlen = len;
 		manifest_parse(&s->a, s->mdata, len, &s->old, &s->nold);
 	}
+	/* an interrupted build's journal: its claims stay until a whole build succeeds */
+	if (!ctx->opt.staged &&
+	    disk_read(ctx, &s->w, OUT_JOURNAL, SRC_MAX_BYTES, &data, &len) == DISK_FILE) {
+		s->jexists = true;
+		s->jdata = xstrndup(data, len);
+		s->jlen = len;
+		manifest_parse(&s->a, s->jdata, len, &s->jold, &s->njold);
+		sb_add(&s->commit.claims, s->jdata, len);
+		if (len && s->jdata[len - 1] != '\n')
+			sb_putc(&s->commit.claims, '\n');
+		s->commit.older = s->commit.claims.len;
+	}
 	return s;
 }
 
 /*
  * The blob ID of f's body: when the body on disk is exactly the rendered one and both
- * its header (if it has one) and the manifest give the same ID, that is it (a no-op
- * build or check hashes nothing); otherwise it is computed.
+ * its header and the manifest give the same ID, that is it (a no-op build or check
+ * hashes nothing); otherwise it is computed. A file without a header is always hashed:
+ * the manifest alone cannot vouch for it (a build killed before renaming the manifest
+ * leaves the manifest older than the file).
  */
 static int body_blob(const struct outfile *f, bool hashed, const struct mentry *m,
 		     const char *data, size_t len, bool on_disk, char blob[41])
 {
-	if (on_disk && m) {
+	if (on_disk && m && hashed) {
 		char claim[41];
 		size_t body = 0;
 		bool known = false;
-		if (hashed ? header_parse(data, len, claim, &body) && strcmp(claim, m->blob) == 0
-			   : true)
+		if (header_parse(data, len, claim, &body) && strcmp(claim, m->blob) == 0)
 			known = len - body == f->body.len &&
 				(f->body.len == 0 || memcmp(data + body, f->body.buf, f->body.len) == 0);
 		if (known) {
@@ -1191,6 +1264,16 @@ static int judge_changed(struct sync *s, const struct outfile *f, const struct m
 	}
 	if (claimed && repo_blob_id(data + body, len - body, actual) != 0)
 		return -1;
+	/* or written by a build killed before it renamed its manifest: its journal says */
+	const struct mentry *j = hashed ? NULL : manifest_find(s->jold, s->njold, f->path);
+	if (j) {
+		if (!claimed && repo_blob_id(data, len, actual) != 0)
+			return -1;
+		if (strcmp(j->blob, actual) == 0) {
+			memcpy(claim, actual, sizeof(claim));
+			claimed = true;
+		}
+	}
 	if (claimed && strcmp(claim, actual) == 0) {
 		d->st = ST_STALE;
 		s->st->stale++;
@@ -1246,7 +1329,7 @@ static int huge_file(struct sync *s, const struct outfile *f, size_t size, struc
 		sb_reset(&s->head);
 		if (f->style == COMMENT_HASH && !f->copied)
 			out_header(f, d->blob, &s->head);
-		if (!refusing(s) && commit_add(ctx, &s->commit, f->path,
+		if (!refusing(s) && commit_add(ctx, &s->commit, f->path, d->blob,
 					       s->head.buf ? s->head.buf : "", s->head.len,
 					       f->body.buf ? f->body.buf : "", f->body.len) != 0)
 			return -1;
@@ -1341,7 +1424,7 @@ static int sync_file(struct sync *s, const struct outfile *f)
 			return -1;
 	}
 	if (s->o.write && writes && !refusing(s) &&
-	    commit_add(ctx, &s->commit, f->path, head, hl, body, bl) != 0)
+	    commit_add(ctx, &s->commit, f->path, d.blob, head, hl, body, bl) != 0)
 		return -1;
 	VEC_PUSH(s->done, s->ndone, s->capdone, d);
 	return 0;
@@ -1522,6 +1605,57 @@ static int prune(struct sync *s)
 	return 0;
 }
 
+/* Remove the temp files (.<name>.eragen-tmp) under rel, a directory, depth-first; symlinks
+ * are not followed. */
+static void sweep_dir(struct sync *s, const char *rel, int depth)
+{
+	DIR *dir = depth < 16 ? opendir(abs_path(s->ctx, &s->abs, rel, strlen(rel))) : NULL;
+	if (!dir)
+		return;
+	struct dirent *de;
+	struct strbuf sub = STRBUF_INIT;
+	while ((de = readdir(dir))) {
+		const char *n = de->d_name;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+			continue;
+		sb_reset(&sub);
+		sb_printf(&sub, "%s/%s", rel, n);
+		struct stat st;
+		if (lstat(abs_path(s->ctx, &s->abs, sub.buf, sub.len), &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			sweep_dir(s, sub.buf, depth + 1);
+		else if (S_ISREG(st.st_mode) && n[0] == '.' && str_ends_with(n, ".eragen-tmp"))
+			unlink(abs_path(s->ctx, &s->abs, sub.buf, sub.len));
+	}
+	sb_release(&sub);
+	closedir(dir);
+}
+
+/*
+ * After an interrupted build (its journal was found), once this one has written what
+ * it had to: sweep the temp files the other left where nothing was written this time,
+ * and drop the journal when this build covered every environment (else its claims
+ * about the others' files are still needed).
+ */
+static int after_interruption(struct sync *s)
+{
+	struct ctx *ctx = s->ctx;
+	sweep_dir(s, "out", 0);
+	sweep_dir(s, ".github/workflows", 0);
+	unlink(abs_path(ctx, &s->abs, "." OUT_GITATTRIBUTES ".eragen-tmp",
+			strlen("." OUT_GITATTRIBUTES ".eragen-tmp")));
+	const char *j = abs_path(ctx, &s->abs, OUT_JOURNAL, strlen(OUT_JOURNAL));
+	if (!ctx->opt.envs && s->st->repo_done)
+		return unlink(j) == 0 || errno == ENOENT ? 0 : -1;
+	struct commit c = { 0 };	/* only for journal_write's directories and path */
+	int rc = journal_write(ctx, &c, s->jdata, s->jlen);
+	commit_keep_dirs(&c);
+	free(c.dirs);
+	free(c.journal);
+	return rc;
+}
+
 void out_sync_abandon(struct sync *s)
 {
 	ctx_drop(s->ctx, s);
@@ -1565,12 +1699,16 @@ int out_sync_end(struct sync *s)
 	}
 	/* the manifest last: after a crash, a file renamed already matches what the
 	 * inputs render, and one not renamed yet still matches the old manifest */
-	if (mchanged && commit_add(ctx, &s->commit, OUT_MANIFEST, "", 0,
+	if (mchanged && commit_add(ctx, &s->commit, OUT_MANIFEST, NULL, "", 0,
 				   s->mtext.buf ? s->mtext.buf : "", s->mtext.len) != 0)
 		goto out;
 	st->written = s->commit.n;
 	if (commit_finish(ctx, &s->commit) != 0)
 		goto out;
+	if (s->jexists && after_interruption(s) != 0) {
+		error("cannot update '%s': %s", OUT_JOURNAL, strerror(errno));
+		goto out;
+	}
 	for (size_t i = 0; i < s->ndone; i++)
 		if (s->done[i].forced)
 			sb_printf(s->report, "note: '%s' was edited by hand: replaced (--force)\n",

@@ -18,6 +18,7 @@
 
 #define OUT_FORMAT 1			/* the "eragen-format" of headers */
 #define OUT_MANIFEST "out/.eragen-manifest"
+#define OUT_JOURNAL "out/.eragen-journal"	/* a build is (or was, when killed) writing */
 #define OUT_GITATTRIBUTES ".gitattributes"
 
 struct out_opts {
