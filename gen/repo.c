@@ -14,9 +14,34 @@
 #include <sys/stat.h>
 
 /*
- * libgit2 is initialised once per run, on first use: its initialisation loads the TLS
- * certificate bundle, which costs more than linting a few environments, so it must not
- * be repeated per call. ctx_release calls repo_shutdown.
+ * eragen never connects to a remote, so it needs no TLS trust anchors. Debian's libgit2
+ * is built on mbedTLS and, in git_libgit2_init, parses the system's whole CA bundle:
+ * more than half the instructions of a lint and build of the three shipped
+ * environments. These definitions take the place of mbedTLS's in this process (the
+ * dynamic linker resolves libgit2's calls to the executable's symbols first): no
+ * certificate is loaded, so a TLS connection, were one ever made, would trust nothing.
+ * A libgit2 built on another TLS library never calls them.
+ */
+struct mbedtls_x509_crt;
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
+int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path);
+
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path)
+{
+	(void)chain;
+	(void)path;
+	return 0;
+}
+
+int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path)
+{
+	(void)chain;
+	(void)path;
+	return 0;
+}
+
+/*
+ * libgit2 is initialised once per run, on first use (ctx_release calls repo_shutdown).
  */
 static void repo_init(struct ctx *ctx)
 {
