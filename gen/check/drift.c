@@ -126,8 +126,26 @@ static bool key_is(const struct node *key, const char *s)
 	return key->len == strlen(s) && memcmp(key->str, s, key->len) == 0;
 }
 
-static void scan_ids(struct ctx *ctx, struct env *e, const struct node *n, struct strbuf *path,
-		     int depth)
+/* Where scan_ids is: a chain of steps up to the root, rendered only for a finding. */
+struct step {
+	const struct step *up;
+	const struct node *key;	/* NULL: index in a list */
+	size_t index;
+};
+
+static void step_path(struct strbuf *sb, const struct step *st)
+{
+	if (!st)
+		return;
+	step_path(sb, st->up);
+	if (st->key)
+		path_key(sb, st->key);
+	else
+		sb_printf(sb, "[%zu]", st->index);
+}
+
+static void scan_ids(struct ctx *ctx, struct env *e, const struct node *n,
+		     const struct step *at, int depth)
 {
 	if (depth > YAML_MAX_DEPTH)
 		return;
@@ -138,10 +156,13 @@ static void scan_ids(struct ctx *ctx, struct env *e, const struct node *n, struc
 		const char *what = ephemeral_id_find(n->str, n->len, &s, &end);
 		if (!what)
 			return;
+		struct strbuf path = STRBUF_INIT;
+		step_path(&path, at);
 		struct diag *d = diag_add(ctx, "DRIFT004", e->name, n->loc,
 					  "'%s' holds '%.*s', the ID of a short-lived %s: it changes "
 					  "when the resource is replaced",
-					  path->buf, (int)(end - s), n->str + s, what);
+					  path.buf ? path.buf : "", (int)(end - s), n->str + s, what);
+		sb_release(&path);
 		diag_help(ctx, d, "refer to something stable (a node group, a label or tag, or a "
 				  "resource managed in extra/)");
 		return;
@@ -149,19 +170,15 @@ static void scan_ids(struct ctx *ctx, struct env *e, const struct node *n, struc
 	if (n->kind != NODE_MAP && n->kind != NODE_SEQ)
 		return;
 	for (size_t i = 0; i < n->n; i++) {
-		size_t mark = path->len;
+		struct step st = { at, NULL, i };
 		if (n->kind == NODE_MAP) {
 			/* never sent to AWS: free text, and the file's own lint settings */
 			if (key_is(n->keys[i], "description") ||
 			    (depth == 0 && key_is(n->keys[i], "lint")))
 				continue;
-			path_key(path, n->keys[i]);
-		} else {
-			sb_printf(path, "[%zu]", i);
+			st.key = n->keys[i];
 		}
-		scan_ids(ctx, e, n->items[i], path, depth + 1);
-		path->len = mark;
-		path->buf[mark] = '\0';
+		scan_ids(ctx, e, n->items[i], &st, depth + 1);
 	}
 }
 
@@ -178,9 +195,7 @@ static void drift_env(struct ctx *ctx, struct env *e)
 	check_version(ctx, e, "ci.tofu_version", 3, "1.8.5");
 	check_version(ctx, e, "cluster.kubernetes_version", 2, "1.34");
 
-	struct strbuf path = STRBUF_INIT;
-	scan_ids(ctx, e, e->resolved, &path, 0);
-	sb_release(&path);
+	scan_ids(ctx, e, e->resolved, NULL, 0);
 }
 
 /* ---- the baseline ---- */

@@ -105,6 +105,8 @@ const char *ephemeral_id_find(const char *s, size_t n, size_t *start, size_t *en
 		if (p > 0 && is_alnum(s[p - 1]))
 			continue;
 		for (size_t k = 0; k < sizeof(ephemeral) / sizeof(ephemeral[0]); k++) {
+			if (s[p] != ephemeral[k].prefix[0])
+				continue;	/* the common case, cheaply */
 			size_t plen = strlen(ephemeral[k].prefix);
 			if (n - p < plen || memcmp(s + p, ephemeral[k].prefix, plen) != 0)
 				continue;
