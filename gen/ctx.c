@@ -58,6 +58,7 @@ void ctx_release(struct ctx *ctx)
 	repo_shutdown(ctx);
 	free(ctx->envs);
 	free(ctx->files);
+	free(ctx->file_slots);
 	free(ctx->diags);
 	free(ctx->masks);
 	arena_release(&ctx->perm);

@@ -143,6 +143,8 @@ struct srcfile {
 	uint32_t *lines;	/* byte offset of each line start; lines[0] = 0 */
 	uint32_t nlines;
 	bool crlf;		/* had CRLF line endings (converted to LF) */
+	bool json_tried;	/* srcfile_json's cache */
+	const struct node *json;
 };
 
 /* Limits applied to every input file (SPEC012). */
@@ -165,6 +167,11 @@ struct srcfile *srcfile_read_abs(struct ctx *ctx, const char *abspath, struct lo
 struct srcfile *srcfile_from_mem(struct ctx *ctx, const char *relpath, const char *data,
 				 size_t len, struct loc at);
 const struct srcfile *srcfile_get(const struct ctx *ctx, uint32_t id);
+/* The file registered last under path (as shown: relative, or absolute for installed
+ * files), or NULL. */
+struct srcfile *srcfile_find(const struct ctx *ctx, const char *path);
+/* f's contents as JSON, parsed once per run (into ctx->perm); NULL when not JSON. */
+const struct node *srcfile_json(struct ctx *ctx, struct srcfile *f);
 /* The text of a 1-based line without its newline. */
 const char *srcfile_line(const struct srcfile *f, uint32_t line, size_t *len);
 /* Byte offset of a 1-based (line, col); col counts code points. */
@@ -491,6 +498,8 @@ struct ctx {
 
 	struct srcfile **files;		/* files[0] is unused: loc.file 0 = none */
 	size_t nfiles, capfiles;
+	uint32_t *file_slots;		/* srcfile_find's hash table of file ids (heap) */
+	size_t nslots;
 
 	struct diag **diags;
 	size_t ndiags, capdiags;

@@ -87,6 +87,60 @@ static struct loc file_loc(uint32_t id, uint32_t line, uint32_t col)
 	return (struct loc){ .file = id, .line = line, .col = col };
 }
 
+/* ---- the files by path: open addressing over ids, FNV-1a, at most half full ---- */
+
+static size_t path_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+	return (size_t)h;
+}
+
+/* Put f in the table; a path registered again replaces the older file. */
+static void slot_put(struct ctx *ctx, const struct srcfile *f)
+{
+	size_t mask = ctx->nslots - 1, i = path_hash(f->path) & mask;
+	while (ctx->file_slots[i] && strcmp(ctx->files[ctx->file_slots[i]]->path, f->path) != 0)
+		i = (i + 1) & mask;
+	ctx->file_slots[i] = f->id;
+}
+
+static void index_file(struct ctx *ctx, const struct srcfile *f)
+{
+	if (2 * ctx->nfiles > ctx->nslots) {
+		size_t n = ctx->nslots ? 2 * ctx->nslots : 64;
+		uint32_t *slots = xcalloc(n, sizeof(*slots));
+		free(ctx->file_slots);
+		ctx->file_slots = slots;
+		ctx->nslots = n;
+		for (size_t id = 1; id < ctx->nfiles; id++)	/* in order: the latest wins */
+			slot_put(ctx, ctx->files[id]);
+		return;	/* f (already in ctx->files) was put too */
+	}
+	slot_put(ctx, f);
+}
+
+struct srcfile *srcfile_find(const struct ctx *ctx, const char *path)
+{
+	if (!ctx->nslots)
+		return NULL;
+	size_t mask = ctx->nslots - 1, i = path_hash(path) & mask;
+	for (; ctx->file_slots[i]; i = (i + 1) & mask)
+		if (strcmp(ctx->files[ctx->file_slots[i]]->path, path) == 0)
+			return ctx->files[ctx->file_slots[i]];
+	return NULL;
+}
+
+const struct node *srcfile_json(struct ctx *ctx, struct srcfile *f)
+{
+	if (!f->json_tried) {
+		f->json_tried = true;
+		f->json = f->data ? json_to_node(&ctx->perm, f->data, f->len, f->id) : NULL;
+	}
+	return f->json;
+}
+
 static struct srcfile *register_file(struct ctx *ctx, const char *relpath)
 {
 	struct srcfile *f = arena_alloc(&ctx->perm, sizeof(*f));
@@ -95,6 +149,7 @@ static struct srcfile *register_file(struct ctx *ctx, const char *relpath)
 		VEC_PUSH(ctx->files, ctx->nfiles, ctx->capfiles, NULL);	/* id 0: none */
 	f->id = (uint32_t)ctx->nfiles;
 	VEC_PUSH(ctx->files, ctx->nfiles, ctx->capfiles, f);
+	index_file(ctx, f);
 	return f;
 }
 

@@ -75,11 +75,9 @@ const char *const *extra_list(struct ctx *ctx, struct env *env, const char *stac
 
 const struct srcfile *extra_source(struct ctx *ctx, const char *relpath)
 {
-	for (size_t i = ctx->nfiles; i-- > 1;) {
-		const struct srcfile *f = ctx->files[i];
-		if (f && strcmp(f->path, relpath) == 0)
-			return f->data ? f : NULL;
-	}
+	const struct srcfile *f = srcfile_find(ctx, relpath);
+	if (f)
+		return f->data ? f : NULL;
 	return srcfile_read(ctx, relpath, (struct loc){ 0 });
 }
 

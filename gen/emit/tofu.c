@@ -102,6 +102,11 @@ static size_t hcl_columns(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t cols = 0, i = 0;
+	while (i < n && u[i] < 0x80)	/* ASCII: a column each */
+		i++;
+	if (i == n)
+		return n;
+	i = 0;
 	uint32_t prev = 0;
 	bool ri_open = false;
 	while (i < n) {
@@ -262,15 +267,16 @@ static const char *scalar_text(const struct node *n)
 /* ---- schemas/eks-addons.json ---------------------------------------------------------- */
 
 /* The table, read once per run: a file already registered under its path is reused. */
-static const struct srcfile *addons_file(struct ctx *ctx)
+static struct srcfile *addons_file(struct ctx *ctx)
 {
-	const char *abs = arena_printf(&ctx->perm, "%s/%s", ctx->datadir ? ctx->datadir : "",
-				       ADDONS_TABLE);
-	for (size_t i = ctx->nfiles; i-- > 1;) {
-		const struct srcfile *f = ctx->files[i];
-		if (f && (strcmp(f->path, ADDONS_TABLE) == 0 || strcmp(f->path, abs) == 0))
-			return f->data ? f : NULL;
-	}
+	struct strbuf abs = STRBUF_INIT;
+	sb_printf(&abs, "%s/%s", ctx->datadir ? ctx->datadir : "", ADDONS_TABLE);
+	struct srcfile *f = srcfile_find(ctx, ADDONS_TABLE);
+	if (!f)
+		f = srcfile_find(ctx, abs.buf);
+	sb_release(&abs);
+	if (f)
+		return f->data ? f : NULL;
 	return srcfile_read_data(ctx, ADDONS_TABLE, NULL);
 }
 
@@ -279,13 +285,13 @@ struct addons {
 	const struct node *charts;	/* "charts", or NULL */
 };
 
-static struct addons addons_get(struct ctx *ctx, struct env *env, struct arena *a)
+static struct addons addons_get(struct ctx *ctx, struct env *env)
 {
 	struct addons r = { 0 };
-	const struct srcfile *f = addons_file(ctx);
+	struct srcfile *f = addons_file(ctx);
 	if (!f)
 		return r;	/* SPEC012 reported */
-	const struct node *root = json_to_node(a, f->data, f->len, f->id);
+	const struct node *root = srcfile_json(ctx, f);
 	const struct node *rows = root ? node_get(root, "versions") : NULL;
 	if (!root || root->kind != NODE_MAP || !rows || rows->kind != NODE_SEQ) {
 		diag_add(ctx, "SPEC012", env->name, (struct loc){ .file = f->id },
@@ -542,7 +548,7 @@ static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
 {
 	const struct node *spec = env->resolved;
 	struct node *v = v_map(a);
-	struct addons ad = addons_get(ctx, env, a);
+	struct addons ad = addons_get(ctx, env);
 	const char *cluster = view_str(common, "cluster_name");
 	const char *tofu_version = view_str(common, "tofu_version");
 
