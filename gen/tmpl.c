@@ -797,9 +797,8 @@ static void emit_text(struct render *r, const char *s, size_t n, bool bol, size_
 			continue;
 		}
 		at_line = false;
-		size_t e = i;
-		while (e < n && s[e] != '\n')
-			e++;
+		const char *nl = memchr(s + i, '\n', n - i);
+		size_t e = nl ? (size_t)(nl - s) : n;
 		if (e > i) {
 			emit_indent(r, s[i]);
 			sb_add(r->out, s + i, e - i);
