@@ -287,6 +287,8 @@ int run_front(struct ctx *ctx, int nenv, char **envs)
 	}
 
 	envs_resolve(ctx);
+	if (ctx->opt.no_checks)
+		return EXIT_OK;
 	checks_run(ctx);
 	suppress_apply(ctx);
 	diag_finish(ctx);

@@ -2,8 +2,8 @@
  * cmd_changed.c - `eragen changed --since REV [--staged] [--json]`: the environments whose
  * inputs changed since REV, for CI matrices (DESIGN 3).
  *
- * Consumes the loaded and resolved environments (run_front: lint findings are collected
- * but neither printed nor fatal, since this is a CI helper; the eragen job reports them)
+ * Consumes the loaded and resolved environments (run_front without the checks: this is
+ * a CI helper; the eragen job reports the findings)
  * and the paths repo_diff_since reports between REV's tree and the work tree (untracked
  * files included) or the index (--staged). Produces, on stdout, the names (one a line,
  * sorted) or {"environments":[{"name","region","role_arn","tier"}],"removed":[...]}.
@@ -237,6 +237,8 @@ static int changed_run(struct ctx *ctx, int argc, char **argv)
 	/* with --staged the current specs come from the index too (run_front loads it) */
 	if (val[1])
 		ctx->opt.staged = true;
+	/* it needs the resolved specs only: the eragen job reports the findings */
+	ctx->opt.no_checks = true;
 
 	int rc = run_front(ctx, 0, NULL);
 	if (rc != EXIT_OK)

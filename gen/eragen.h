@@ -474,6 +474,7 @@ struct options {
 	const char *chdir;		/* -C DIR */
 	const char *base;		/* --base REV */
 	bool staged;
+	bool no_checks;			/* run_front stops after resolving (changed) */
 };
 
 struct ctx {
