@@ -1461,7 +1461,7 @@ static int find_orphans(struct sync *s)
 		bool scope = ei >= 0 ? emit_selected(ctx, ctx->envs[ei]) && !s->bad[ei]
 				     : s->st->repo_done && !ctx->opt.envs;
 		struct done key = { .path = old->path };
-		if (bsearch(&key, s->done, s->ndone, sizeof(*s->done), cmp_done))
+		if (s->ndone && bsearch(&key, s->done, s->ndone, sizeof(*s->done), cmp_done))
 			continue;	/* rendered: its new entry replaces this one */
 		if (!scope) {
 			VEC_PUSH(s->keep, s->nkeep, s->capkeep, *old);
