@@ -1,5 +1,6 @@
 /*
- * schema_suite.c - runs the official JSON-Schema-Test-Suite (draft-07) against schema.c.
+ * schema_suite.c - runs the official JSON-Schema-Test-Suite (draft-07) against
+ * gen/schema*.c.
  *
  *   schema_suite [SUITE_DIR [METASCHEMA]]
  *

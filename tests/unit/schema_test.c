@@ -1,6 +1,6 @@
 /*
- * schema_test.c - eragen's side of schema.c, which the official suite does not cover:
- * error kinds and messages, their order, "did you mean", secrets, defaults, strict
+ * schema_test.c - eragen's side of gen/schema*.c, which the official suite does not
+ * cover: error kinds and messages, their order, "did you mean", secrets, defaults, strict
  * compilation, recursion limits and json_to_node's locations.
  * Prints "schema_test: N passed, M failed"; exits 1 on any failure.
  */
