@@ -343,7 +343,7 @@ int rx_search(const struct rx *rx, const char *s, size_t len);
 int rx_find(const struct rx *rx, const char *s, size_t len, size_t *start, size_t *end);
 void rx_free(struct rx *rx);
 
-/* ---- JSON Schema (schema.c: with rx.c, the users of cJSON and PCRE2) ------------- */
+/* ---- JSON Schema (schema*.c, json.c: with rx.c, the users of cJSON and PCRE2) ------ */
 
 /*
  * A compiled draft-07 schema. Compilation rejects keywords it does not know (vendor

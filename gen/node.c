@@ -1,6 +1,6 @@
 /*
  * node.c - constructors and accessors for the node tree that load.c (YAML) and
- * schema.c (JSON) build. Nodes live in an arena; maps keep keys in source order.
+ * json.c (JSON) build. Nodes live in an arena; maps keep keys in source order.
  */
 #include "eragen.h"
 
