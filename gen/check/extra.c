@@ -454,14 +454,25 @@ static void extra_env(struct ctx *ctx, struct env *env, struct judge *j)
 	}
 }
 
+/* The compiled patterns: the oom guard's release, and the end of the run. */
+static void judge_release(void *arg)
+{
+	struct judge *j = arg;
+	for (int p = 0; p < PAT_COUNT; p++) {
+		rx_free(j->rx[p]);
+		j->rx[p] = NULL;
+	}
+}
+
 static void extra_all(struct ctx *ctx)
 {
 	struct judge j = { .ctx = ctx };
+	struct oom_guard guard;
+	oom_guard_push(&guard, judge_release, &j);
 	for (size_t i = 0; i < ctx->nenvs; i++)
 		extra_env(ctx, ctx->envs[i], &j);
-	for (int p = 0; p < PAT_COUNT; p++)
-		if (j.rx[p])
-			rx_free(j.rx[p]);
+	oom_guard_pop(&guard);
+	judge_release(&j);
 }
 
 static const char *const extra_rules[] = { "DRIFT006", NULL };
