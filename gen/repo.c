@@ -418,6 +418,7 @@ int repo_blob_id(const char *data, size_t len, char out[41])
 		out[0] = '\0';
 		return -1;
 	}
+	oom_if_failed_since(failed);
 	git_oid_tostr(out, 41, &oid);
 	return 0;
 }

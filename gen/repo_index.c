@@ -133,8 +133,8 @@ int repo_index_open(struct ctx *ctx, const char *start, const char *flag)
 	}
 	if (rc == 0)
 		rc = git_repository_odb(&ri->odb, ri->repo);
+	oom_if_failed_since(failed);
 	if (rc != 0) {
-		oom_if_failed_since(failed);
 		repo_git_message(msg, sizeof(msg));
 		error("cannot read the git index of '%s': %s", ri->top, msg);
 		return EXIT_SYSTEM;
@@ -235,8 +235,9 @@ enum ri_state repo_index_read(struct ctx *ctx, const char *relpath, size_t max,
 		*len = size;
 		return RI_TOO_LARGE;
 	}
-	if (git_blob_lookup(&ri->blob, ri->repo, &e->id) != 0) {
-		oom_if_failed_since(failed);
+	int rc = git_blob_lookup(&ri->blob, ri->repo, &e->id);
+	oom_if_failed_since(failed);	/* (the blob is ri's: ctx_release frees it) */
+	if (rc != 0) {
 		repo_git_message(ri->err, sizeof(ri->err));
 		return RI_ERROR;
 	}
@@ -251,7 +252,10 @@ bool repo_index_has(struct ctx *ctx, const char *relpath)
 	if (!ri)
 		return false;
 	const char *path = ri_path(ri, relpath);
-	return git_index_get_bypath(ri->index, path, 0) || conflicted(ri, path);
+	unsigned long failed = alloc_failures();
+	bool has = git_index_get_bypath(ri->index, path, 0) || conflicted(ri, path);
+	oom_if_failed_since(failed);
+	return has;
 }
 
 bool repo_input_exists(struct ctx *ctx, const char *relpath)
@@ -273,10 +277,10 @@ struct ri_name *repo_index_list(struct ctx *ctx, struct arena *a, const char *di
 	sb_putc(&ri->path, '/');
 	size_t pl = ri->path.len, pos;
 	unsigned long failed = alloc_failures();
-	if (git_index_find_prefix(&pos, ri->index, prefix) != 0) {
-		oom_if_failed_since(failed);
+	int rc = git_index_find_prefix(&pos, ri->index, prefix);
+	oom_if_failed_since(failed);
+	if (rc != 0)
 		return NULL;
-	}
 	struct ri_name *v = NULL;
 	size_t cap = 0, count = git_index_entrycount(ri->index);
 	for (; pos < count; pos++) {
@@ -336,8 +340,10 @@ int repo_index_stage(struct ctx *ctx, const struct ri_file *add, size_t nadd,
 			goto fail_path;
 		(*removed)++;
 	}
+	oom_if_failed_since(failed);	/* before the index is written, not after */
 	if ((*added || *removed) && git_index_write(ri->index) != 0)
 		goto fail;
+	oom_if_failed_since(failed);
 	return 0;
 fail_path:
 	oom_if_failed_since(failed);

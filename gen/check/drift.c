@@ -179,7 +179,10 @@ static void drift_env(struct ctx *ctx, struct env *e)
 	check_version(ctx, e, "cluster.kubernetes_version", 2, "1.34");
 
 	struct strbuf path = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &path);
 	scan_ids(ctx, e, e->resolved, &path, 0);
+	oom_guard_pop(&guard);
 	sb_release(&path);
 }
 
@@ -334,8 +337,11 @@ static const char *value_text(struct ctx *ctx, const struct node *n)
 {
 	if (n->kind == NODE_SEQ) {
 		struct strbuf sb = STRBUF_INIT;
+		struct oom_guard guard;
+		oom_guard_strbuf(&guard, &sb);
 		list_text(&sb, n);
 		const char *s = arena_printf(&ctx->perm, "'%s'", sb.buf);
+		oom_guard_pop(&guard);
 		sb_release(&sb);
 		return s;
 	}

@@ -365,11 +365,14 @@ static void note_keys(struct ctx *ctx, struct diag *d, const struct sops_file *s
 		return;
 	}
 	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &sb);
 	for (size_t i = 0; i < s->nleaves && i < MAX_LISTED; i++)
 		sb_printf(&sb, "%s'%s'", i ? ", " : "", s->leaves[i].path);
 	if (s->nleaves > MAX_LISTED)
 		sb_printf(&sb, " and %zu more", s->nleaves - MAX_LISTED);
 	diag_note(ctx, d, at, "the secrets file holds %s", sb.buf);
+	oom_guard_pop(&guard);
 	sb_release(&sb);
 }
 
