@@ -38,7 +38,9 @@ enum alloc_kind {
 void alloc_init(void);
 void alloc_release(void);	/* give the reserve back (main, at the end) */
 
-void *alloc_lib_malloc(enum alloc_kind kind, size_t size);	/* NULL on failure */
+/* NULL on failure, counted: for the libraries, and for eragen code that must release a
+ * library's objects before it unwinds (kind ALLOC_ERAGEN there). */
+void *alloc_lib_malloc(enum alloc_kind kind, size_t size);
 void *alloc_lib_realloc(enum alloc_kind kind, void *p, size_t size);
 void alloc_lib_free(void *p);
 /* As alloc_lib_malloc and alloc_lib_realloc (the failure is counted), but served from

@@ -24,6 +24,7 @@
 
 #include <pcre2.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Enough for every pattern a schema author writes, small enough to end in milliseconds. */
 #define RX_MATCH_LIMIT 1000000u
@@ -97,11 +98,12 @@ struct rx *rx_compile(const char *pattern, size_t len, bool icase, char *err, si
 		set_err(err, errlen, (const char *)msg, (size_t)off);
 		return NULL;
 	}
-	struct rx *rx = alloc_inject(ALLOC_ERAGEN) ? NULL : calloc(1, sizeof(*rx));
+	struct rx *rx = alloc_lib_malloc(ALLOC_ERAGEN, sizeof(*rx));	/* NULL: re first */
 	if (!rx) {
 		pcre2_code_free(re);
 		oom();
 	}
+	memset(rx, 0, sizeof(*rx));
 	rx->code = re;
 	rx->md = pcre2_match_data_create_from_pattern(re, rx_gctx);
 	rx->mctx = pcre2_match_context_create(rx_gctx);
