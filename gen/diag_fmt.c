@@ -320,6 +320,7 @@ static void sarif_result(const struct ctx *ctx, struct jw *w, const struct diag 
 		jw_close(w, ']');
 	}
 	jw_close(w, '}');
+	oom_guard_pop(&guard);
 	sb_release(&text);
 }
 

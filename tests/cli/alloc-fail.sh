@@ -1,18 +1,18 @@
 #!/bin/sh
 # Allocation failures (DESIGN 7, issue 6): build/oom/eragen (`make oom-eragen`: ASan,
 # UBSan, LeakSanitizer, and the fault injector of gen/alloc.c) runs `lint` and `build`
-# on a small repository (and, with fewer points, `lint --staged` and `changed --since
-# HEAD`, for the git index and diff) once counting the allocations of each kind
-# (eragen's heap, arena allocations, cJSON, PCRE2, libgit2, libyaml), then again with
-# one allocation made to fail, at points spread over each kind. Every such run must end
-# in bounded time with exit 3 and exactly one line on stderr for the failure, "eragen:
-# ...out of memory...", after at most the findings a normal run prints first (the
-# repository has one note, so that diagnostics are rendered); nothing on stdout, no
-# sanitizer report (a leak included), no signal, no core, and, for build, the generated
-# files either all untouched (none written) or all complete (equal to a reference
-# build), with no temp file left. Exit 0 is accepted only where eragen recovers on
-# purpose and says so in the injector's log (the PCRE2 JIT compiler: the interpreter
-# takes over), with the output of a normal run.
+# on a small repository (and, with fewer points, `lint --staged`, `changed --since
+# HEAD` and `lint --format sarif`: the git index and diff, the SARIF writer) once
+# counting the allocations of each kind (eragen's heap, arena allocations, cJSON, PCRE2,
+# libgit2, libyaml), then again with one allocation made to fail, at points spread over
+# each kind. Every such run must end in bounded time with exit 3 and exactly one line on
+# stderr for the failure, "eragen: ...out of memory...", after at most the findings a
+# normal run prints first (the repository has one note, so that diagnostics are
+# rendered); nothing on stdout, no sanitizer report (a leak included), no signal, no
+# core, and, for build, the generated files either all untouched (none written) or all
+# complete (equal to a reference build), with no temp file left. Exit 0 is accepted only
+# where eragen recovers on purpose and says so in the injector's log (the PCRE2 JIT
+# compiler: the interpreter takes over), with the output of a normal run.
 #
 # Known leaks: gen/schema.c (schema_compile and the functions it calls hold the schema
 # being compiled, and its cJSON documents, outside the ctx), gen/out.c (out_sync and
@@ -25,7 +25,7 @@
 #
 # ALLOC_SWEEP=full sweeps every point of every kind (hours: for manual runs);
 # ALLOC_SWEEP=N sweeps N evenly spaced points per command and kind (default: 40 for
-# lint, 24 for build, 10 for staged and changed; a kind with fewer allocations is swept
+# lint, 24 for build, 10 for the others; a kind with fewer allocations is swept
 # whole). ALLOC_ONLY="build:yaml ..." limits the sweep to those command:kind pairs.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -44,7 +44,7 @@ if ! make -C "$top" -s oom-eragen >make.log 2>&1; then
 fi
 bin=$top/build/oom/eragen
 kinds="eragen arena cjson pcre2 git yaml"
-cmds="lint build staged changed"
+cmds="lint build staged changed sarif"
 # args CMD: the arguments of a command of the sweep
 args() {
 	case $1 in
@@ -52,6 +52,7 @@ args() {
 	build) echo build --quiet ;;
 	staged) echo lint --staged --quiet ;;
 	changed) echo changed --since HEAD --quiet ;;
+	sarif) echo lint --format sarif --quiet ;;
 	esac
 }
 work=$PWD
