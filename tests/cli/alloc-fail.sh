@@ -66,6 +66,11 @@ sed -i 's/noncurrent_expire_days: 7/noncurrent_expire_days: 9/' "$work/repo/envi
 sed -i 's/^    region: us-west-2$/    region: us-west-1/; s/us-west-2_Bench0001/us-west-1_Bench0001/
 	s/env-0001.auth.us-west-2/env-0001.auth.us-west-1/' "$work/repo/environments/env-0001/env.yaml"
 (cd "$work/repo" && git_ diff --quiet) && { echo "FAIL the spec change did not apply"; exit 1; }
+# One copy per worker, made alike (libgit2's allocations depend on the length of the
+# path and on the stat data the index holds): the counting runs use the first.
+for w in 0 1; do
+	mkdir -p "$work/w$w" && cp -a "$work/repo" "$work/w$w/repo"
+done
 
 # generated DIR: "sha1  path" of every generated file (and temp file) under DIR
 generated() {
@@ -77,14 +82,14 @@ reset() { rm -rf "$1/out" "$1/.github" "$1/.gitattributes"; }
 
 # ---- the counting runs: the reference output and how many allocations of each kind ----
 for cmd in $cmds; do
-	reset "$work/repo"
+	reset "$work/w0/repo"
 	# shellcheck disable=SC2046
-	(cd "$work/repo" && ERAGEN_TEST_ALLOC_LOG=$work/count.$cmd timeout 120 "$bin" $(args $cmd) \
+	(cd "$work/w0/repo" && ERAGEN_TEST_ALLOC_LOG=$work/count.$cmd timeout 120 "$bin" $(args $cmd) \
 		>"$work/ref.$cmd.out" 2>"$work/ref.$cmd.err")
 	rc=$?
 	if [ "$cmd" = build ]; then
-		generated "$work/repo" >"$work/ref.tree"
-		reset "$work/repo"
+		generated "$work/w0/repo" >"$work/ref.tree"
+		reset "$work/w0/repo"
 	fi
 	if [ "$rc" -ne 0 ] || grep -q '^eragen: ' "$work/ref.$cmd.err"; then
 		fail "reference $cmd: exit $rc, want 0 and no 'eragen: ' line"; head -n 20 "$work/ref.$cmd.err"
@@ -102,7 +107,6 @@ for cmd in $cmds; do
 	echo "$cmd counts: $(tr '\n' ' ' <"$work/count.$cmd")"
 done
 [ "$(wc -l <"$work/ref.tree")" -ge 20 ] || fail "the reference build wrote only $(wc -l <"$work/ref.tree") files"
-reset "$work/repo"
 [ "$fails" -eq 0 ] || exit 1
 
 # ---- the points: "cmd kind n" per line ----
@@ -251,7 +255,7 @@ judge() {
 
 worker() {
 	w=$1 d=$work/w$1
-	rm -rf "$d" && mkdir -p "$d" && cp -a "$work/repo" "$d/repo"
+	rm -f "$d/tally" "$d/fails" "$d/failed" "$d/swept"
 	: >"$d/tally"
 	: >"$d/fails"
 	awk -v w="$w" 'NR % 2 == w' "$work/plan" | while read -r cmd k n; do
