@@ -8,6 +8,8 @@
 #   make bench           benchmark figures on synthetic repositories (1..1000 environments)
 #   make fuzz [FUZZ_TIME=60]  run the libFuzzer harnesses; make fuzz-replay replays the corpora
 #   make update-golden [ONLY=GLOB]  rewrite the expected outputs of golden tests (review the diff)
+#   make oom-eragen      build/oom/eragen: sanitized, fails the Nth allocation on request
+#                        (tests/cli/alloc-fail.sh; ALLOC_SWEEP=full sweeps every point)
 
 PREFIX    ?= /usr/local
 CC        ?= cc
@@ -60,7 +62,7 @@ $(DEPS_OK):
 
 deps: $(DEPS_OK)
 
-$(ERAGEN): $(OBJS)
+$(ERAGEN): $(OBJS) $(ERAGEN_LINK_DEPS)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS) -lm
 
 $(O)/%.o: %.c | $(DEPS_OK)
@@ -176,3 +178,26 @@ fuzz-replay: $(FUZZ_BINS)
 crash-eragen:
 	@$(MAKE) --no-print-directory SANITIZE= O=build/crash EXTRA_CPPFLAGS=-DERAGEN_TEST_HOOKS \
 		build/crash/eragen
+
+# ---- allocation failures (tests/cli/alloc-fail.sh) ------------------------------------
+#   make oom-eragen   build/oom/eragen: the ASan+UBSan (LeakSanitizer on) build plus the
+#                     test-only fault injector of gen/alloc.c (-DERAGEN_TEST_ALLOC):
+#                     ERAGEN_TEST_FAIL_ALLOC=KIND:N fails the Nth allocation of KIND
+#                     (eragen, arena, cjson, pcre2, git, yaml). libyaml has no allocator
+#                     hook: this build links a copy of libyaml.a whose calls to malloc,
+#                     realloc, free and strdup objcopy renamed to eragen_yaml_* (alloc.c).
+OOM_O     := build/oom
+OOM_YAML  := $(OOM_O)/libyaml-oom.a
+.PHONY: oom-eragen
+oom-eragen: $(DEPS_OK)
+	@$(MAKE) --no-print-directory $(OOM_YAML)
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined O=$(OOM_O) \
+		EXTRA_CPPFLAGS=-DERAGEN_TEST_ALLOC ERAGEN_LINK_DEPS=$(OOM_YAML) \
+		PKG_LIBS='$(OOM_YAML) $(shell pkg-config --libs libcjson libpcre2-8 libgit2)' \
+		$(OOM_O)/eragen
+
+$(OOM_YAML): | $(DEPS_OK)
+	@mkdir -p $(@D)
+	objcopy --redefine-sym malloc=eragen_yaml_malloc --redefine-sym realloc=eragen_yaml_realloc \
+		--redefine-sym free=eragen_yaml_free --redefine-sym strdup=eragen_yaml_strdup \
+		$(shell pkg-config --variable=libdir yaml-0.1)/libyaml.a $@

@@ -298,6 +298,8 @@ int run_front(struct ctx *ctx, int nenv, char **envs)
 int report(struct ctx *ctx)
 {
 	struct strbuf out = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &out);
 	diag_render(ctx, &out);
 	if (ctx->opt.format == FMT_TEXT) {
 		if (ctx->opt.quiet) {
@@ -314,6 +316,7 @@ int report(struct ctx *ctx)
 	} else {
 		fwrite(out.buf ? out.buf : "", 1, out.len, stdout);
 	}
+	oom_guard_pop(&guard);
 	sb_release(&out);
 	struct diag_counts c = diag_count(ctx);
 	return c.errors || (ctx->opt.werror && c.warnings) ? EXIT_FINDINGS : EXIT_OK;

@@ -281,6 +281,8 @@ static int changed_run(struct ctx *ctx, int argc, char **argv)
 		qsort(gone, ngone, sizeof(*gone), cmp_str);
 
 	struct strbuf out = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &out);
 	if (json)
 		sb_puts(&out, "{\"environments\":[");
 	size_t listed = 0;
@@ -317,6 +319,7 @@ static int changed_run(struct ctx *ctx, int argc, char **argv)
 			fprintf(stderr, " %s", gone[i]);
 		fputc('\n', stderr);
 	}
+	oom_guard_pop(&guard);
 	fwrite(out.buf ? out.buf : "", 1, out.len, stdout);
 	sb_release(&out);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -75,6 +75,13 @@ static bool plain_key(const char *s, size_t n)
 	return true;
 }
 
+static void ddiff_release(void *arg)
+{
+	struct ddiff *d = arg;
+	sb_release(&d->path);
+	sb_release(&d->text);
+}
+
 static void emit_diff(struct ddiff *d, const struct node *a, const struct node *b)
 {
 	d->count++;
@@ -179,8 +186,11 @@ static int diff_run(struct ctx *ctx, int argc, char **argv)
 		return EXIT_FINDINGS;
 	}
 	struct ddiff d = { STRBUF_INIT, STRBUF_INIT, 0, ctx->opt.format == FMT_JSON };
+	struct oom_guard guard, oguard;
+	oom_guard_push(&guard, ddiff_release, &d);
 	walk(&d, a->resolved, b->resolved);
 	struct strbuf out = STRBUF_INIT;
+	oom_guard_strbuf(&oguard, &out);
 	if (d.json) {
 		sb_puts(&out, "{\"a\":");
 		sb_json_str(&out, a->name, strlen(a->name));
@@ -197,9 +207,10 @@ static int diff_run(struct ctx *ctx, int argc, char **argv)
 	if (!ctx->opt.quiet && !d.json)
 		fprintf(stderr, "eragen: %zu setting%s differ%s\n", d.count, d.count == 1 ? "" : "s",
 			d.count == 1 ? "s" : "");
+	oom_guard_pop(&oguard);
 	sb_release(&out);
-	sb_release(&d.path);
-	sb_release(&d.text);
+	oom_guard_pop(&guard);
+	ddiff_release(&d);
 	return EXIT_OK;
 }
 

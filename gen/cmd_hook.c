@@ -171,12 +171,12 @@ static int hook_inspect(struct ctx *ctx, const char *path, struct hook_file *hf)
 		return 0;
 	}
 	hf->executable = (st.st_mode & 0111) == 0111 || access(path, X_OK) == 0;
+	char *buf = arena_alloc(&ctx->perm, HOOK_SCAN + 1);	/* before fd is open */
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		error("cannot read '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	char *buf = arena_alloc(&ctx->perm, HOOK_SCAN + 1);
 	size_t len = 0;
 	while (len < HOOK_SCAN) {
 		ssize_t r = read(fd, buf + len, HOOK_SCAN - len);
@@ -335,9 +335,12 @@ static int hook_install(struct ctx *ctx, const struct hook_place *hp, const char
 	}
 
 	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &sb);
 	hook_script(&sb, bin, root_rel(ctx, hp, start));
 	char *script = arena_strndup(&ctx->perm, sb.buf, sb.len);
 	size_t len = sb.len;
+	oom_guard_pop(&guard);
 	sb_release(&sb);
 
 	if (cur.kind == HOOK_OURS && cur.executable && cur.len == len &&

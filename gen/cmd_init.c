@@ -557,6 +557,8 @@ static int init_run(struct ctx *ctx, int argc, char **argv)
 	cidr_format(vpc, vpc_text, sizeof(vpc_text));
 
 	struct strbuf text = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &text);
 	bool auth_replaced = false;
 	if (parent)
 		text_child(&text, name, parent->name, inherited, vpc_text, &auth_replaced);
@@ -569,9 +571,11 @@ static int init_run(struct ctx *ctx, int argc, char **argv)
 	if (make_dir(ctx->root, envdir, "environments") != 0 ||
 	    make_dir(ctx->root, dir, arena_printf(&ctx->perm, "environments/%s", name)) != 0 ||
 	    write_atomic(ctx, dir, path, rel, text.buf, text.len) != 0) {
+		oom_guard_pop(&guard);
 		sb_release(&text);
 		return EXIT_SYSTEM;
 	}
+	oom_guard_pop(&guard);
 	sb_release(&text);
 
 	printf("created %s (VPC %s%s%s)\n", rel, vpc_text, parent ? ", extends " : "",

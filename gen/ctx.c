@@ -1,6 +1,7 @@
 /*
  * ctx.c - the run context: creation, release, environment lookup, tiers, "today".
  */
+#include "alloc.h"
 #include "eragen.h"
 #include "repo.h"
 #include "repo_index.h"
@@ -56,6 +57,7 @@ void ctx_release(struct ctx *ctx)
 		schema_free(ctx->schema);
 	repo_index_release(ctx);
 	repo_shutdown(ctx);
+	rx_shutdown();
 	free(ctx->envs);
 	free(ctx->files);
 	free(ctx->file_slots);

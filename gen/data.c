@@ -23,6 +23,7 @@
  * a misspelt field cannot silently become a default.
  */
 #include "data.h"
+#include "alloc.h"
 
 #include <cjson/cJSON.h>
 #include <stdarg.h>
@@ -401,6 +402,13 @@ static struct loc offset_loc(const struct srcfile *f, size_t off)
 			     .col = (uint32_t)utf8_count(f->data + start, off - start) + 1 };
 }
 
+static void json_release(void *root)
+{
+	cJSON_Delete(root);
+}
+
+/* The cJSON tree is guarded while the arena copies what it holds (alloc.h: cJSON's
+ * allocator returns NULL, and a NULL parse that it caused is out of memory). */
 static bool read_table(struct ctx *ctx, int t, struct data *d)
 {
 	const char *rel = table_files[t];
@@ -412,8 +420,10 @@ static bool read_table(struct ctx *ctx, int t, struct data *d)
 	/* The length includes the NUL that srcfile guarantees: cJSON's trailing-garbage check
 	 * wants to see it. */
 	const char *end = NULL;
+	unsigned long failed = alloc_failures();
 	cJSON *root = cJSON_ParseWithLengthOpts(f->data, f->len + 1, &end, true);
 	if (!root) {
+		oom_if_failed_since(failed);
 		size_t off = end && end >= f->data && end <= f->data + f->len ? (size_t)(end - f->data) : 0;
 		diag_add(ctx, "SPEC012", NULL, offset_loc(f, off),
 			 "the data table cannot be used: it is not valid JSON");
@@ -421,12 +431,15 @@ static bool read_table(struct ctx *ctx, int t, struct data *d)
 	}
 	struct reader r = { .ctx = ctx };
 	bool ok;
+	struct oom_guard guard;
+	oom_guard_push(&guard, json_release, root);
 	switch (t) {
 	case TBL_REGIONS: ok = read_regions(&r, root, d); break;
 	case TBL_INSTANCES: ok = read_instances(&r, root, d); break;
 	case TBL_K8S: ok = read_k8s(&r, root, d); break;
 	default: ok = read_charts(&r, root, d); break;
 	}
+	oom_guard_pop(&guard);
 	cJSON_Delete(root);
 	if (!ok)
 		diag_add(ctx, "SPEC012", NULL, (struct loc){ .file = f->id },

@@ -147,11 +147,14 @@ static void note_inheritance(struct ctx *ctx, struct diag *d)
 	if (d->nenvs > 1)
 		qsort(d->envs, d->nenvs, sizeof(*d->envs), cmp_str);
 	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &sb);
 	for (size_t i = 0; i < d->nenvs && i < DIAG_MAX_ENVS; i++)
 		sb_printf(&sb, "%s'%s'", i ? ", " : "", d->envs[i]);
 	if (d->nenvs > DIAG_MAX_ENVS)
 		sb_printf(&sb, " and %zu more", d->nenvs - DIAG_MAX_ENVS);
 	diag_note(ctx, d, (struct loc){ 0 }, "inherited by %s", sb.buf);
+	oom_guard_pop(&guard);
 	sb_release(&sb);
 }
 
@@ -328,6 +331,8 @@ static void put_snippet(const struct ctx *ctx, struct strbuf *sb, const struct l
 	const char *line = srcfile_line(f, l->line, &len);
 	size_t base = (size_t)(line - f->data);
 	struct strbuf text = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &text);
 	size_t col = 1, dcol = 0, caret = 0, caret_end = 0;
 	uint32_t last = l->end_line == l->line && l->end_col >= l->col ? l->end_col : 0;
 	for (size_t i = 0; i < len;) {
@@ -375,6 +380,7 @@ static void put_snippet(const struct ctx *ctx, struct strbuf *sb, const struct l
 		sb_putc(sb, '~');
 	put_color(sb, ctx->opt.use_color, C_RESET);
 	sb_putc(sb, '\n');
+	oom_guard_pop(&guard);
 	sb_release(&text);
 }
 
@@ -418,6 +424,8 @@ void diag_render_text(struct ctx *ctx, struct strbuf *out)
 	struct diag_counts c = diag_count(ctx);
 	if (c.errors || c.warnings || c.notes) {
 		struct strbuf parts = STRBUF_INIT;
+		struct oom_guard guard;
+		oom_guard_strbuf(&guard, &parts);
 		if (c.errors)
 			sb_printf(&parts, "%zu error%s", c.errors, c.errors == 1 ? "" : "s");
 		if (c.warnings)
@@ -429,6 +437,7 @@ void diag_render_text(struct ctx *ctx, struct strbuf *out)
 		if (c.suppressed)
 			sb_printf(&parts, " (%zu suppressed)", c.suppressed);
 		sb_printf(out, "%s\n", parts.buf);
+		oom_guard_pop(&guard);
 		sb_release(&parts);
 	}
 }

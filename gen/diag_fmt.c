@@ -231,6 +231,8 @@ static void sarif_physical(const struct ctx *ctx, struct jw *w, const struct loc
 	const struct srcfile *f = srcfile_get(ctx, l->file);
 	const char *path = f->path;
 	struct strbuf uri = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &uri);
 	sarif_uri(&uri, path);
 	jw_kopen(w, "physicalLocation", '{');
 	jw_kopen(w, "artifactLocation", '{');
@@ -257,6 +259,7 @@ static void sarif_physical(const struct ctx *ctx, struct jw *w, const struct loc
 		jw_close(w, '}');
 	}
 	jw_close(w, '}');
+	oom_guard_pop(&guard);
 	sb_release(&uri);
 }
 
@@ -266,6 +269,8 @@ static void sarif_result(const struct ctx *ctx, struct jw *w, const struct diag 
 	/* Notes without a file and the help line have no place of their own in a result:
 	 * they go into the message, as the text format prints them. */
 	struct strbuf text = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &text);
 	sb_puts(&text, d->msg);
 	for (size_t i = 0; i < d->nnotes; i++)
 		if (!loc_file(ctx, &d->notes[i].loc))
@@ -315,15 +320,34 @@ static void sarif_result(const struct ctx *ctx, struct jw *w, const struct diag 
 		jw_close(w, ']');
 	}
 	jw_close(w, '}');
+	oom_guard_pop(&guard);
 	sb_release(&text);
+}
+
+/* The two tables of diag_render_sarif, guarded while the log is written. */
+struct sarif_tables {
+	size_t *index;
+	bool *used;
+};
+
+static void sarif_tables_release(void *arg)
+{
+	struct sarif_tables *t = arg;
+	free(t->index);
+	free(t->used);
+	t->index = NULL;
+	t->used = NULL;
 }
 
 void diag_render_sarif(struct ctx *ctx, struct strbuf *out)
 {
 	/* One reportingDescriptor per rule that has a result, in rule-table order;
 	 * index[r] is its position in the driver's rules array. */
-	size_t *index = xcalloc(rules_count, sizeof(*index));
-	bool *used = xcalloc(rules_count, sizeof(*used));
+	struct sarif_tables t = { 0 };
+	struct oom_guard guard;
+	oom_guard_push(&guard, sarif_tables_release, &t);
+	size_t *index = t.index = xcalloc(rules_count, sizeof(*index));
+	bool *used = t.used = xcalloc(rules_count, sizeof(*used));
 	for (size_t i = 0; i < ctx->ndiags; i++) {
 		const struct diag *d = ctx->diags[i];
 		if (!diag_visible(ctx, d))
@@ -394,8 +418,8 @@ void diag_render_sarif(struct ctx *ctx, struct strbuf *out)
 	jw_close(&w, ']');
 	jw_close(&w, '}');
 	sb_putc(out, '\n');
-	free(index);
-	free(used);
+	oom_guard_pop(&guard);
+	sarif_tables_release(&t);
 }
 
 /* ---- GitHub workflow commands ---- */
@@ -468,6 +492,8 @@ static void github_one(const struct ctx *ctx, struct strbuf *out, const struct d
 
 	/* The message, then notes and help on lines of their own, as in the text format. */
 	struct strbuf msg = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &msg);
 	sb_puts(&msg, d->msg);
 	for (size_t i = 0; i < d->nnotes; i++) {
 		const struct diag_note *n = &d->notes[i];
@@ -484,6 +510,7 @@ static void github_one(const struct ctx *ctx, struct strbuf *out, const struct d
 		sb_printf(&msg, "\nhelp: %s", d->help);
 	gh_escape(out, msg.buf, false);
 	sb_putc(out, '\n');
+	oom_guard_pop(&guard);
 	sb_release(&msg);
 }
 

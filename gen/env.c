@@ -7,6 +7,7 @@
  * (SPEC010), that a spec is a mapping, and its tier. With --staged the environments are
  * listed from the git index (repo_index.c) and every file is read from there (srcfile.c).
  */
+#include "alloc.h"
 #include "eragen.h"
 #include "repo_index.h"
 
@@ -36,7 +37,12 @@ static int load_schema(struct ctx *ctx)
 		return 0;	/* SPEC012 reported; nothing can be validated */
 	char err[512];
 	ctx->schema_file = f->id;
+	/* cJSON's allocator returns NULL (alloc.h): a schema that failed because of it
+	 * failed for want of memory, not for its content */
+	unsigned long failed = alloc_failures();
 	ctx->schema = schema_compile(f->data, f->len, NULL, NULL, NULL, err, sizeof(err));
+	if (!ctx->schema)
+		oom_if_failed_since(failed);
 	if (!ctx->schema)
 		diag_add(ctx, "SPEC012", NULL, at_file(f), "the schema cannot be used: %s", err);
 	return 0;
@@ -111,8 +117,14 @@ static void list_staged(struct ctx *ctx, bool *has_defaults)
 	}
 }
 
+static void release_dir(void *dir)
+{
+	closedir(dir);
+}
+
 /* The environments are the directories under environments/ in the work tree. 1: there
- * is no environments/ at all; -1 after error(). */
+ * is no environments/ at all; -1 after error(). The directory stream is guarded while
+ * the environments are loaded. */
 static int list_disk(struct ctx *ctx, bool *has_defaults)
 {
 	char *envdir = arena_printf(&ctx->perm, "%s/environments", ctx->root);
@@ -124,6 +136,8 @@ static int list_disk(struct ctx *ctx, bool *has_defaults)
 		return -1;
 	}
 	struct dirent *de;
+	struct oom_guard guard;
+	oom_guard_push(&guard, release_dir, dir);
 	while ((de = readdir(dir))) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -137,6 +151,7 @@ static int list_disk(struct ctx *ctx, bool *has_defaults)
 			continue;
 		load_env(ctx, de->d_name);
 	}
+	oom_guard_pop(&guard);
 	closedir(dir);
 	return 0;
 }

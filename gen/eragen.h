@@ -39,8 +39,31 @@ enum exit_code {
  * Out of memory: xmalloc and the arenas call oom(), which longjmps to the handler that
  * main installed (oom_handler), so the run ends with "out of memory" and exit 3 instead
  * of an abort. Every arena is reachable from the ctx, so main still releases them.
+ * oom() is only ever called from eragen's own code, never from inside a library: the
+ * allocators given to the libraries (alloc.h) return NULL, and the eragen function that
+ * called the library releases its handles and then calls oom().
  */
 ATTR_NORETURN void oom(void);
+/*
+ * What oom() must release besides the ctx: a function that holds something outside the
+ * ctx's arenas (library handles, heap scratch, a local arena) across calls that can run
+ * out of memory pushes a guard (on its own stack) for as long as it holds it; oom() runs
+ * the release of every pushed guard, innermost first, before it unwinds. Pop in reverse
+ * order of push, on every path (BUG otherwise); a release function never allocates.
+ */
+struct oom_guard {
+	void (*release)(void *arg);
+	void *arg;
+	struct oom_guard *prev;
+};
+void oom_guard_push(struct oom_guard *g, void (*release)(void *arg), void *arg);
+void oom_guard_pop(struct oom_guard *g);
+bool oom_guards_clear(void);	/* no guard pushed: main checks it after each command */
+struct strbuf;
+struct arena;
+/* The two common cases: a heap string builder, a local arena (released, not popped). */
+void oom_guard_strbuf(struct oom_guard *g, struct strbuf *sb);
+void oom_guard_arena(struct oom_guard *g, struct arena *a);
 void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);

@@ -10,7 +10,13 @@
  * Scalars are typed by the YAML 1.2 core schema; only plain scalars get non-string types.
  *
  * libyaml marks are 0-based and count characters; they are converted here, once.
+ *
+ * Memory: the parser, the current event and the heap vectors of the stack are guarded
+ * (oom_guard) while the tree is built, so running out of memory in eragen's arenas
+ * releases them. libyaml itself fails with YAML_MEMORY_ERROR, which unwinds here once
+ * the parser is deleted.
  */
+#include "alloc.h"
 #include "eragen.h"
 
 #include <errno.h>
@@ -46,6 +52,9 @@ struct loader {
 	struct node *root;
 	size_t ndocs;
 	bool failed;
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	bool ev_live;			/* ev holds an event not yet deleted */
 };
 
 /* Marks: libyaml's line/column are 0-based, columns in characters. The end mark is the
@@ -339,26 +348,31 @@ static bool push(struct loader *ld, enum node_kind kind, struct loc loc, const c
 	return true;
 }
 
+/* The frame stays on the stack (its vectors guarded) until they are freed. */
 static void pop(struct loader *ld, yaml_mark_t end)
 {
-	struct frame fr = ld->stack[--ld->depth];
-	struct node *nd = fr.node;
+	struct frame *fr = &ld->stack[ld->depth - 1];
+	struct node *nd = fr->node;
 	struct loc l = mark_loc(ld, (yaml_mark_t){ 0, nd->loc.line - 1, nd->loc.col - 1 }, end);
 	nd->loc.end_line = l.end_line;
 	nd->loc.end_col = l.end_col;
-	nd->n = fr.n;
-	if (fr.n) {
-		nd->items = arena_alloc(ld->a, fr.n * sizeof(*nd->items));
-		memcpy(nd->items, fr.items, fr.n * sizeof(*nd->items));
+	nd->n = fr->n;
+	if (fr->n) {
+		nd->items = arena_alloc(ld->a, fr->n * sizeof(*nd->items));
+		memcpy(nd->items, fr->items, fr->n * sizeof(*nd->items));
 		if (nd->kind == NODE_MAP) {
-			nd->keys = arena_alloc(ld->a, fr.n * sizeof(*nd->keys));
-			memcpy(nd->keys, fr.keys, fr.n * sizeof(*nd->keys));
+			nd->keys = arena_alloc(ld->a, fr->n * sizeof(*nd->keys));
+			memcpy(nd->keys, fr->keys, fr->n * sizeof(*nd->keys));
 		}
 	}
-	free(fr.keys);
-	free(fr.items);
-	remember_anchor(ld, fr.anchor, nd, fr.size);
-	attach(ld, nd, fr.size);
+	free(fr->keys);
+	free(fr->items);
+	fr->keys = fr->items = NULL;
+	const char *anchor = fr->anchor;
+	size_t size = fr->size;
+	ld->depth--;
+	remember_anchor(ld, anchor, nd, size);
+	attach(ld, nd, size);
 }
 
 static void on_scalar(struct loader *ld, const yaml_event_t *ev)
@@ -412,8 +426,6 @@ static void report_parser_error(struct loader *ld, const yaml_parser_t *p)
 	yaml_mark_t m = p->problem_mark;
 	const char *problem = p->problem ? p->problem : "invalid YAML";
 	struct loc l = point_loc(ld, m);
-	if (p->error == YAML_MEMORY_ERROR)
-		oom();
 	if (p->context) {
 		struct diag *d = diag_add(ld->ctx, "SPEC001", NULL, l, "%s %s", problem, p->context);
 		if (p->context_mark.line != m.line || p->context_mark.column != m.column)
@@ -466,39 +478,59 @@ static int handle(struct loader *ld, const yaml_event_t *ev)
 	}
 }
 
+/* Everything the loader holds outside the arena: its guard's release, and its end. */
+static void loader_release(void *arg)
+{
+	struct loader *ld = arg;
+	if (ld->ev_live)
+		yaml_event_delete(&ld->ev);
+	ld->ev_live = false;
+	yaml_parser_delete(&ld->parser);
+	while (ld->depth) {
+		struct frame *fr = &ld->stack[--ld->depth];
+		free(fr->keys);
+		free(fr->items);
+	}
+	free(ld->stack);
+	free(ld->anchors);
+	ld->stack = NULL;
+	ld->anchors = NULL;
+}
+
 struct node *yaml_load(struct ctx *ctx, struct arena *a, const struct srcfile *f)
 {
 	struct loader ld = { .ctx = ctx, .a = a, .f = f };
-	yaml_parser_t parser;
-	if (!yaml_parser_initialize(&parser))
+	if (!yaml_parser_initialize(&ld.parser))
 		oom();
-	yaml_parser_set_input_string(&parser, (const unsigned char *)f->data, f->len);
-	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+	struct oom_guard guard;
+	oom_guard_push(&guard, loader_release, &ld);
+	yaml_parser_set_input_string(&ld.parser, (const unsigned char *)f->data, f->len);
+	yaml_parser_set_encoding(&ld.parser, YAML_UTF8_ENCODING);
 
-	bool done = false, stopped = false;
+	unsigned long failed = alloc_failures();
+	bool done = false, stopped = false, nomem = false;
 	while (!done) {
-		yaml_event_t ev;
-		if (!yaml_parser_parse(&parser, &ev)) {
-			report_parser_error(&ld, &parser);
+		if (!yaml_parser_parse(&ld.parser, &ld.ev)) {
+			nomem = ld.parser.error == YAML_MEMORY_ERROR || alloc_failures() != failed;
+			if (!nomem)
+				report_parser_error(&ld, &ld.parser);
 			stopped = true;
 			break;
 		}
-		done = ev.type == YAML_STREAM_END_EVENT;
-		int rc = handle(&ld, &ev);
-		yaml_event_delete(&ev);
+		ld.ev_live = true;
+		done = ld.ev.type == YAML_STREAM_END_EVENT;
+		int rc = handle(&ld, &ld.ev);
+		yaml_event_delete(&ld.ev);
+		ld.ev_live = false;
 		if (rc < 0) {
 			stopped = true;
 			break;
 		}
 	}
-	yaml_parser_delete(&parser);
-	while (ld.depth) {
-		struct frame *fr = &ld.stack[--ld.depth];
-		free(fr->keys);
-		free(fr->items);
-	}
-	free(ld.stack);
-	free(ld.anchors);
+	oom_guard_pop(&guard);
+	loader_release(&ld);
+	if (nomem)
+		oom();
 	if (stopped || ld.failed)
 		return NULL;
 	if (!ld.root)	/* an empty file is an empty document */

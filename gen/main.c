@@ -2,6 +2,7 @@
  * main.c - argv -> one cmd_* function per subcommand (git's builtin table); no logic.
  * Installs the out-of-memory unwind target and releases the context on every path.
  */
+#include "alloc.h"
 #include "cmd.h"
 #include "util.h"
 
@@ -78,6 +79,7 @@ int main(int argc, char **argv)
 	static struct ctx ctx;	/* static: it must survive the longjmp below */
 	static jmp_buf oom_jmp;
 	static int rc;
+	alloc_init();
 	ctx_init(&ctx);
 	if (setjmp(oom_jmp)) {
 		fputs("eragen: out of memory\n", stderr);
@@ -85,9 +87,12 @@ int main(int argc, char **argv)
 	} else {
 		oom_catch(&oom_jmp);
 		rc = dispatch(&ctx, argc, argv);
+		if (!oom_guards_clear())
+			BUG("a command returned with an oom guard still pushed");
 	}
 	oom_catch(NULL);
 	ctx_release(&ctx);
+	alloc_release();
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fputs("eragen: cannot write the output\n", stderr);
 		return EXIT_SYSTEM;

@@ -25,12 +25,14 @@ static const struct {
 	{ "southeast", "se" }, { "southwest", "sw" },
 };
 
-/* <country>-<words>-<number>; words are directions (or kept whole, e.g. "gov"). */
+/* <country>-<words>-<number>; words are directions (or kept whole, e.g. "gov"). An
+ * abbreviation is never longer than its word: the result fits in the region's length. */
 const char *region_abbr(struct arena *a, const char *region)
 {
 	if (!region)
 		return NULL;
-	struct strbuf sb = STRBUF_INIT;
+	char *out = arena_alloc(a, strlen(region) + 1);
+	size_t n = 0;
 	const char *s = region;
 	while (*s) {
 		const char *dash = strchr(s, '-');
@@ -40,14 +42,12 @@ const char *region_abbr(struct arena *a, const char *region)
 			if (strlen(directions[i].word) == len &&
 			    memcmp(directions[i].word, s, len) == 0)
 				abbr = directions[i].abbr;
-		if (abbr)
-			sb_puts(&sb, abbr);
-		else
-			sb_add(&sb, s, len);
+		size_t al = abbr ? strlen(abbr) : len;
+		memcpy(out + n, abbr ? abbr : s, al);
+		n += al;
 		s += len + (dash != NULL);
 	}
-	const char *out = arena_strdup(a, sb.buf ? sb.buf : "");
-	sb_release(&sb);
+	out[n] = '\0';
 	return out;
 }
 

@@ -5,13 +5,89 @@
  * are released on one path in each function (the baseline's at repo_baseline_release).
  */
 #include "repo.h"
+#include "alloc.h"
 #include "repo_index.h"
 
 #include <git2.h>
+#include <git2/sys/alloc.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* ---- libgit2's allocator: alloc.h's, with the reserve; a NULL it still returns fails
+ * the call with GIT_ERROR_NOMEMORY, as libgit2's own allocator would have it ---- */
+
+static void *git_alloc_done(void *p)
+{
+	if (!p)
+		git_error_set_oom();
+	return p;
+}
+
+static void *git_alloc_malloc(size_t n, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return git_alloc_done(alloc_lib_malloc_reserved(ALLOC_GIT, n));
+}
+
+static void *git_alloc_reallocarray(void *p, size_t nelem, size_t elsize, const char *file,
+				    int line)
+{
+	(void)file;
+	(void)line;
+	if (elsize && nelem > SIZE_MAX / elsize)
+		return git_alloc_done(NULL);
+	return git_alloc_done(alloc_lib_realloc_reserved(ALLOC_GIT, p, nelem * elsize));
+}
+
+static void *git_alloc_mallocarray(size_t nelem, size_t elsize, const char *file, int line)
+{
+	return git_alloc_reallocarray(NULL, nelem, elsize, file, line);
+}
+
+static void *git_alloc_calloc(size_t nelem, size_t elsize, const char *file, int line)
+{
+	void *p = git_alloc_reallocarray(NULL, nelem, elsize, file, line);
+	if (p)
+		memset(p, 0, nelem * elsize);
+	return p;
+}
+
+static void *git_alloc_realloc(void *p, size_t n, const char *file, int line)
+{
+	return git_alloc_reallocarray(p, n, 1, file, line);
+}
+
+/* exactly n bytes of s, and a NUL */
+static char *git_alloc_substrdup(const char *s, size_t n, const char *file, int line)
+{
+	if (n == SIZE_MAX)
+		return git_alloc_done(NULL);
+	char *p = git_alloc_malloc(n + 1, file, line);
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+static char *git_alloc_strndup(const char *s, size_t n, const char *file, int line)
+{
+	return git_alloc_substrdup(s, strnlen(s, n), file, line);
+}
+
+static char *git_alloc_strdup(const char *s, const char *file, int line)
+{
+	return git_alloc_substrdup(s, strlen(s), file, line);
+}
+
+static void git_alloc_free(void *p)
+{
+	alloc_lib_free(p);
+}
 
 /*
  * eragen never connects to a remote, so it needs no TLS trust anchors. Debian's libgit2
@@ -41,14 +117,35 @@ int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path
 }
 
 /*
- * libgit2 is initialised once per run, on first use (ctx_release calls repo_shutdown).
+ * libgit2 is initialised once per run, on first use. Its allocator is set first (it must
+ * be in place before git_libgit2_init, which only installs the default one when none is
+ * set). ctx_release calls repo_shutdown.
  */
-static void repo_init(struct ctx *ctx)
+int repo_git_init(struct ctx *ctx)
 {
-	if (!ctx->git_ready) {
-		git_libgit2_init();
-		ctx->git_ready = true;
+	static git_allocator allocator = {
+		git_alloc_malloc, git_alloc_calloc, git_alloc_strdup, git_alloc_strndup,
+		git_alloc_substrdup, git_alloc_realloc, git_alloc_reallocarray,
+		git_alloc_mallocarray, git_alloc_free,
+	};
+	if (ctx->git_ready)
+		return 0;
+	unsigned long failed = alloc_failures();
+	if (git_libgit2_opts(GIT_OPT_SET_ALLOCATOR, &allocator) < 0 || git_libgit2_init() < 0) {
+		char msg[256];
+		repo_git_message(msg, sizeof(msg));
+		/* a failed initialisation still counts: shutting down releases what it set up */
+		git_libgit2_shutdown();
+		oom_if_failed_since(failed);
+		error("cannot initialise libgit2: %s", msg);
+		return -1;
 	}
+	if (alloc_failures() != failed) {	/* served from the reserve: out of memory */
+		git_libgit2_shutdown();
+		oom();
+	}
+	ctx->git_ready = true;
+	return 0;
 }
 
 void repo_shutdown(struct ctx *ctx)
@@ -57,6 +154,13 @@ void repo_shutdown(struct ctx *ctx)
 		git_libgit2_shutdown();
 		ctx->git_ready = false;
 	}
+}
+
+/* The message libgit2 left, copied (cleanup may replace it). */
+void repo_git_message(char *buf, size_t size)
+{
+	const git_error *e = git_error_last();
+	snprintf(buf, size, "%s", e && e->message ? e->message : "unknown error");
 }
 
 static bool has_environments(const char *dir)
@@ -75,43 +179,56 @@ static bool has_environments(const char *dir)
  */
 const char *repo_find_root(struct ctx *ctx, const char *start)
 {
-	char real[PATH_MAX], top[PATH_MAX] = "";
+	char real[PATH_MAX], top[PATH_MAX] = "", gitdir[PATH_MAX] = "", msg[256] = "";
 	if (!realpath(start, real)) {
 		error("cannot use directory '%s'", start);
 		return NULL;
 	}
-	const char *root = NULL;
+	if (repo_git_init(ctx) != 0)
+		return NULL;
+	/* libgit2 objects are released before anything is allocated or reported */
+	enum { FOUND, NONE, REFUSED, BARE, BAD_WORKDIR } st = NONE;
+	unsigned long failed = alloc_failures();
 	git_buf buf = { 0 };
 	git_repository *repo = NULL;
-
-	repo_init(ctx);
 	int rc = git_repository_discover(&buf, real, 0, NULL);
 	if (rc == 0)
 		rc = git_repository_open(&repo, buf.ptr);
-	if (rc != 0 && buf.ptr && buf.ptr[0]) {
+	if (buf.ptr)
+		snprintf(gitdir, sizeof(gitdir), "%s", buf.ptr);
+	if (rc != 0 && gitdir[0]) {
 		/* found but refused (another user's, by libgit2's safe.directory check, or
 		 * broken): never fall back to "no repository" */
-		repo_open_error(buf.ptr, rc);
-		goto out;
-	}
-	if (rc == 0) {
+		repo_git_message(msg, sizeof(msg));
+		st = REFUSED;
+	} else if (rc == 0) {
 		const char *wd = git_repository_workdir(repo);
-		if (!wd) {
-			error("'%s' is a bare repository: eragen needs a work tree", buf.ptr);
-			goto out;
-		}
-		if (!realpath(wd, top)) {
-			error("cannot use work tree '%s'", wd);
-			goto out;
-		}
+		st = !wd ? BARE : realpath(wd, top) ? FOUND : BAD_WORKDIR;
+		if (wd && st == BAD_WORKDIR)
+			snprintf(top, sizeof(top), "%s", wd);
+	}
+	git_repository_free(repo);
+	git_buf_dispose(&buf);
+	oom_if_failed_since(failed);
+	switch (st) {
+	case REFUSED:
+		repo_open_error(gitdir, rc, msg);
+		return NULL;
+	case BARE:
+		error("'%s' is a bare repository: eragen needs a work tree", gitdir);
+		return NULL;
+	case BAD_WORKDIR:
+		error("cannot use work tree '%s'", top);
+		return NULL;
+	case FOUND:
+	case NONE:
+		break;
 	}
 	char dir[PATH_MAX];
 	memcpy(dir, real, sizeof(dir));
 	for (;;) {
-		if (has_environments(dir)) {
-			root = arena_strdup(&ctx->perm, dir);
-			goto out;
-		}
+		if (has_environments(dir))
+			return arena_strdup(&ctx->perm, dir);
 		if ((top[0] && strcmp(dir, top) == 0) || strcmp(dir, "/") == 0)
 			break;
 		char *slash = strrchr(dir, '/');
@@ -121,13 +238,9 @@ const char *repo_find_root(struct ctx *ctx, const char *start)
 			*slash = '\0';
 	}
 	if (top[0])
-		root = arena_strdup(&ctx->perm, top);
-	else
-		error("'%s' is not in a git repository and has no environments/ directory", real);
-out:
-	git_repository_free(repo);
-	git_buf_dispose(&buf);
-	return root;
+		return arena_strdup(&ctx->perm, top);
+	error("'%s' is not in a git repository and has no environments/ directory", real);
+	return NULL;
 }
 
 /* ---- the baseline ---- */
@@ -144,12 +257,6 @@ struct baseline {
 	const char *name;	/* "HEAD" or the --base argument */
 };
 
-/* The message libgit2 left, copied (cleanup may replace it). */
-static void git_message(char *buf, size_t size)
-{
-	const git_error *e = git_error_last();
-	snprintf(buf, size, "%s", e && e->message ? e->message : "unknown error");
-}
 
 /* The tree at path (relative to tree) into *out, or NULL when there is none. */
 static int subtree(git_repository *repo, git_tree *tree, const char *path, git_tree **out)
@@ -170,11 +277,15 @@ static int subtree(git_repository *repo, git_tree *tree, const char *path, git_t
 /*
  * Nothing here allocates from eragen's arenas while libgit2 objects are open, so running
  * out of memory (which unwinds to main) cannot leak them; problems are reported once
- * everything is released.
+ * everything is released. A libgit2 allocation that failed on the way is out of memory,
+ * whatever libgit2 made of it (a revision "not found" included).
  */
 struct baseline *repo_baseline_open(struct ctx *ctx, const char *rev)
 {
+	if (repo_git_init(ctx) != 0)
+		return NULL;
 	struct baseline *b = arena_alloc(&ctx->perm, sizeof(*b));
+	unsigned long failed = alloc_failures();
 	char why[256] = "the repository has no work tree holding the environments";
 	char top[PATH_MAX];
 	git_buf buf = { 0 };
@@ -183,7 +294,6 @@ struct baseline *repo_baseline_open(struct ctx *ctx, const char *rev)
 	bool ok = false;
 
 	b->name = rev ? rev : "HEAD";
-	repo_init(ctx);
 	if (git_repository_discover(&buf, ctx->root, 0, NULL) != 0 ||
 	    git_repository_open(&b->repo, buf.ptr) != 0) {
 		if (rev)
@@ -204,7 +314,7 @@ struct baseline *repo_baseline_open(struct ctx *ctx, const char *rev)
 	    git_object_peel((git_object **)&root, obj, GIT_OBJECT_TREE) != 0) {
 		if (rev) {
 			char msg[200];
-			git_message(msg, sizeof(msg));
+			repo_git_message(msg, sizeof(msg));
 			snprintf(why, sizeof(why), "it is not a revision of this repository (%s)",
 				 msg);
 		}
@@ -221,8 +331,9 @@ out:
 	git_tree_free(root);
 	git_object_free(obj);
 	git_buf_dispose(&buf);
-	if (!ok) {
+	if (!ok || alloc_failures() != failed) {
 		repo_baseline_release(b);
+		oom_if_failed_since(failed);
 		if (rev)
 			diag_add(ctx, "SPEC012", NULL, (struct loc){ 0 },
 				 "--base '%s' cannot be used: %s", rev, why);
@@ -280,21 +391,24 @@ static bool blob_fits(git_repository *repo, const git_oid *id)
 	return fits;
 }
 
+/* Out of memory in libgit2 unwinds (oom()) once entry is released: the caller guards b. */
 const char *repo_baseline_read(struct baseline *b, const char *relpath, size_t *len)
 {
 	git_tree_entry *entry = NULL;
 	const char *data = NULL;
+	unsigned long failed = alloc_failures();
 
 	git_blob_free(b->blob);
 	b->blob = NULL;
-	if (baseline_entry(b, relpath, &entry) != 0)
-		return NULL;
-	if (is_file(entry) && blob_fits(b->repo, git_tree_entry_id(entry)) &&
-	    git_blob_lookup(&b->blob, b->repo, git_tree_entry_id(entry)) == 0) {
-		*len = (size_t)git_blob_rawsize(b->blob);
-		data = git_blob_rawcontent(b->blob);
+	if (baseline_entry(b, relpath, &entry) == 0) {
+		if (is_file(entry) && blob_fits(b->repo, git_tree_entry_id(entry)) &&
+		    git_blob_lookup(&b->blob, b->repo, git_tree_entry_id(entry)) == 0) {
+			*len = (size_t)git_blob_rawsize(b->blob);
+			data = git_blob_rawcontent(b->blob);
+		}
+		git_tree_entry_free(entry);
 	}
-	git_tree_entry_free(entry);
+	oom_if_failed_since(failed);
 	return data;
 }
 
@@ -302,13 +416,17 @@ bool repo_baseline_same(struct baseline *b, const char *relpath, const char *dat
 {
 	git_tree_entry *entry = NULL;
 	git_oid oid;
+	unsigned long failed = alloc_failures();
 	int rc = baseline_entry(b, relpath, &entry);
-	if (rc != 0)
+	if (rc != 0) {
+		oom_if_failed_since(failed);
 		return !data && rc == GIT_ENOTFOUND;
+	}
 	bool same = data && is_file(entry) &&
 		    git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) == 0 &&
 		    git_oid_equal(&oid, git_tree_entry_id(entry));
 	git_tree_entry_free(entry);
+	oom_if_failed_since(failed);
 	return same;
 }
 
@@ -329,13 +447,16 @@ void repo_baseline_release(struct baseline *b)
 int repo_blob_id(const char *data, size_t len, char out[41])
 {
 	git_oid oid;
+	unsigned long failed = alloc_failures();
 	if (git_odb_hash(&oid, data ? data : "", len, GIT_OBJECT_BLOB) != 0) {
+		oom_if_failed_since(failed);
 		char msg[256];
-		git_message(msg, sizeof(msg));
+		repo_git_message(msg, sizeof(msg));
 		error("cannot compute a blob id: %s", msg);
 		out[0] = '\0';
 		return -1;
 	}
+	oom_if_failed_since(failed);
 	git_oid_tostr(out, 41, &oid);
 	return 0;
 }

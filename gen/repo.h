@@ -52,7 +52,15 @@ void repo_baseline_release(struct baseline *b);
  */
 int repo_blob_id(const char *data, size_t len, char out[41]);
 
+/*
+ * Initialise libgit2 for this run (once; later calls return 0 at once), with eragen's
+ * allocator (alloc.h): every repo*.c function calls it first. -1 after error() when
+ * libgit2 cannot start; out of memory unwinds.
+ */
+int repo_git_init(struct ctx *ctx);
 /* Release libgit2's global state if this run used it (ctx_release calls it). */
 void repo_shutdown(struct ctx *ctx);
+/* The message libgit2 left for its last error, copied into buf. */
+void repo_git_message(char *buf, size_t size);
 
 #endif

@@ -7,29 +7,19 @@
  * produces a sorted list of paths relative to ctx->root in ctx->perm. libgit2 objects are
  * opened and released in repo_diff_since alone, on one path; while they are open nothing
  * is allocated from eragen's arenas (an out-of-memory unwind would leak them): the paths
- * are first copied into one malloc'd block, and only then into the arena.
+ * are first copied into one malloc'd block (allocated with alloc.h's allocator, which
+ * returns NULL), and only then, under an oom guard, into the arena. Out of memory, in
+ * libgit2 or here, unwinds once the libgit2 objects are released.
  */
 #include "repo_diff.h"
+#include "alloc.h"
+#include "repo.h"
 
 #include <git2.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Same contract as repo.c's repo_init: once per run, shut down by ctx_release. */
-static void diff_git_init(struct ctx *ctx)
-{
-	if (!ctx->git_ready) {
-		git_libgit2_init();
-		ctx->git_ready = true;
-	}
-}
-
-static void git_message(char *buf, size_t size)
-{
-	const git_error *e = git_error_last();
-	snprintf(buf, size, "%s", e && e->message ? e->message : "unknown error");
-}
 
 /* The part of path below prefix ("" = the whole work tree), or NULL when outside it. */
 static const char *below(const char *path, const char *prefix, size_t plen)
@@ -46,6 +36,21 @@ struct raw_change {
 	size_t off;
 	bool gone;
 };
+
+/* The two blocks, while they are copied into the arena. */
+struct raw_blocks {
+	struct raw_change *raw;
+	char *text;
+};
+
+static void raw_release(void *arg)
+{
+	struct raw_blocks *rb = arg;
+	free(rb->raw);
+	free(rb->text);
+	rb->raw = NULL;
+	rb->text = NULL;
+}
 
 static int cmp_change(const void *a, const void *b)
 {
@@ -75,7 +80,9 @@ enum repo_diff_status repo_diff_since(struct ctx *ctx, const char *rev, bool sta
 
 	out->items = NULL;
 	out->n = 0;
-	diff_git_init(ctx);
+	if (repo_git_init(ctx) != 0)
+		return REPO_DIFF_FAILED;
+	unsigned long failed = alloc_failures();
 	if (git_repository_discover(&buf, ctx->root, 0, NULL) != 0 ||
 	    git_repository_open(&repo, buf.ptr) != 0) {
 		snprintf(why, whylen, "'%s' is not in a git repository", ctx->root);
@@ -100,7 +107,7 @@ enum repo_diff_status repo_diff_since(struct ctx *ctx, const char *rev, bool sta
 
 	if (git_revparse_single(&obj, repo, rev) != 0 ||
 	    git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE) != 0) {
-		git_message(msg, sizeof(msg));
+		repo_git_message(msg, sizeof(msg));
 		snprintf(why, whylen, "'%s' is not a revision of this repository (%s)", rev, msg);
 		st = REPO_DIFF_BAD_REV;
 		goto out;
@@ -112,19 +119,15 @@ enum repo_diff_status repo_diff_since(struct ctx *ctx, const char *rev, bool sta
 	for (size_t i = 0; only && only[i]; i++)
 		want++;
 	what = "list the paths to compare";
-	if (!(specs = calloc(want, sizeof(*specs)))) {
-		git_error_set_oom();
+	if (!(specs = alloc_lib_malloc(ALLOC_ERAGEN, want * sizeof(*specs))))
 		goto out;
-	}
 	for (size_t i = 0; only ? only[i] != NULL : i == 0; i++) {
 		const char *rel = only ? only[i] : "";
 		size_t n = plen + 1 + strlen(rel) + 1;
 		if (!plen && !*rel)
 			break;	/* the whole work tree: no pathspec */
-		if (!(specs[nspecs] = malloc(n))) {
-			git_error_set_oom();
+		if (!(specs[nspecs] = alloc_lib_malloc(ALLOC_ERAGEN, n)))
 			goto out;
-		}
 		snprintf(specs[nspecs++], n, "%s%s%s", prefix, plen ? "/" : "", rel);
 	}
 	if (nspecs) {
@@ -163,12 +166,10 @@ enum repo_diff_status repo_diff_since(struct ctx *ctx, const char *rev, bool sta
 	}
 	what = "list the changes";
 	if (cap) {
-		raw = malloc(cap * sizeof(*raw));
-		text = malloc(bytes);
-		if (!raw || !text) {
-			git_error_set_oom();
+		raw = alloc_lib_malloc(ALLOC_ERAGEN, cap * sizeof(*raw));
+		text = raw ? alloc_lib_malloc(ALLOC_ERAGEN, bytes) : NULL;
+		if (!text)
 			goto out;
-		}
 	}
 	for (size_t i = 0; i < ndeltas; i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
@@ -188,10 +189,8 @@ enum repo_diff_status repo_diff_since(struct ctx *ctx, const char *rev, bool sta
 	}
 	st = REPO_DIFF_OK;
 out:
-	if (st == REPO_DIFF_FAILED) {
-		git_message(msg, sizeof(msg));
-		error("cannot %s: %s", what, msg);
-	}
+	if (st == REPO_DIFF_FAILED)
+		repo_git_message(msg, sizeof(msg));
 	git_diff_free(diff);
 	git_index_free(index);
 	git_tree_free(tree);
@@ -202,8 +201,13 @@ out:
 		free(specs[i]);
 	free(specs);
 
+	struct raw_blocks rb = { raw, text };
+	struct oom_guard guard;
+	oom_guard_push(&guard, raw_release, &rb);
+	oom_if_failed_since(failed);
+	if (st == REPO_DIFF_FAILED)
+		error("cannot %s: %s", what, msg);
 	if (st == REPO_DIFF_OK && nraw) {
-		/* one allocation: if it fails, the unwind leaks only the two blocks above */
 		struct repo_change *items = arena_alloc(&ctx->perm, nraw * sizeof(*items) + used);
 		char *strs = (char *)(items + nraw);
 		memcpy(strs, text, used);
@@ -211,10 +215,6 @@ out:
 			items[i].path = strs + raw[i].off;
 			items[i].gone = raw[i].gone;
 		}
-		free(raw);
-		free(text);
-		raw = NULL;
-		text = NULL;
 		qsort(items, nraw, sizeof(*items), cmp_change);
 		/* unique by path; a path both gone and present (a rename's source and a new
 		 * file) is present */
@@ -229,7 +229,7 @@ out:
 		out->items = items;
 		out->n = k;
 	}
-	free(raw);
-	free(text);
+	oom_guard_pop(&guard);
+	raw_release(&rb);
 	return st;
 }

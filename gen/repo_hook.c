@@ -10,6 +10,8 @@
  * of memory (which unwinds to main) cannot leak them.
  */
 #include "repo_hook.h"
+#include "alloc.h"
+#include "repo.h"
 
 #include <errno.h>
 #include <git2.h>
@@ -18,15 +20,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* As repo.c: libgit2 is initialised once per run; ctx_release shuts it down. */
-static void hook_git_init(struct ctx *ctx)
-{
-	if (!ctx->git_ready) {
-		git_libgit2_init();
-		ctx->git_ready = true;
-	}
-}
 
 static const char *git_msg(void)
 {
@@ -63,7 +56,9 @@ int repo_hook_place(struct ctx *ctx, const char *start, struct hook_place *out)
 		error("cannot use directory '%s': %s", start, strerror(errno));
 		return EXIT_USAGE;
 	}
-	hook_git_init(ctx);
+	if (repo_git_init(ctx) != 0)
+		return EXIT_SYSTEM;
+	unsigned long failed = alloc_failures();
 	grc = git_repository_discover(&found, real, 0, NULL);
 	if (grc == GIT_ENOTFOUND) {
 		snprintf(why, sizeof(why), "'%s' is not in a git repository", real);
@@ -133,6 +128,7 @@ out:
 	git_repository_free(repo);
 	git_buf_dispose(&hp);
 	git_buf_dispose(&found);
+	oom_if_failed_since(failed);
 	if (rc != EXIT_OK) {
 		error("%s", why);
 		return rc;

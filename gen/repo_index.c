@@ -11,6 +11,8 @@
  * repo_index_release (called by ctx_release) does not free.
  */
 #include "repo_index.h"
+#include "alloc.h"
+#include "repo.h"
 
 #include <git2.h>
 #include <git2/sys/repository.h>
@@ -33,19 +35,6 @@ struct repo_index {
 	char err[256];
 };
 
-static void git_message(char *buf, size_t size)
-{
-	const git_error *e = git_error_last();
-	snprintf(buf, size, "%s", e && e->message ? e->message : "unknown error");
-}
-
-static void ri_init_git(struct ctx *ctx)
-{
-	if (!ctx->git_ready) {	/* as repo.c does: once per run, shut down by ctx_release */
-		git_libgit2_init();
-		ctx->git_ready = true;
-	}
-}
 
 /* Is path (or, for a ".git" directory, the work tree holding it) owned by someone else? */
 static bool foreign_owner(const char *path)
@@ -65,10 +54,8 @@ static bool foreign_owner(const char *path)
 	return false;
 }
 
-void repo_open_error(const char *gitdir, int rc)
+void repo_open_error(const char *gitdir, int rc, const char *msg)
 {
-	char msg[256];
-	git_message(msg, sizeof(msg));
 	/* libgit2 1.5 reports its safe.directory refusal as GIT_ENOTFOUND ("config value
 	 * 'safe.directory' was not found"), later versions as GIT_EOWNER */
 	if (rc == GIT_EOWNER || foreign_owner(gitdir)) {
@@ -96,25 +83,33 @@ int repo_index_open(struct ctx *ctx, const char *start, const char *flag)
 		error("cannot use directory '%s'", start);
 		return EXIT_USAGE;
 	}
-	ri_init_git(ctx);
+	if (repo_git_init(ctx) != 0)
+		return EXIT_SYSTEM;
 	struct repo_index *ri = xcalloc(1, sizeof(*ri));
 	ctx->index = ri;
 
+	/* from here on, libgit2 objects are reachable from the ctx (ctx->index) */
+	unsigned long failed = alloc_failures();
 	git_buf buf = { 0 };
+	char gitdir[PATH_MAX] = "";
 	int rc = git_repository_discover(&buf, real, 0, NULL);
-	if (rc != 0) {
-		git_buf_dispose(&buf);
+	if (rc == 0) {
+		snprintf(gitdir, sizeof(gitdir), "%s", buf.ptr);
+		rc = git_repository_open(&ri->repo, buf.ptr);
+		if (rc != 0)
+			repo_git_message(msg, sizeof(msg));
+	}
+	git_buf_dispose(&buf);
+	oom_if_failed_since(failed);
+	if (!gitdir[0]) {
 		fprintf(stderr, "eragen: %s reads the git index, but '%s' is not in a git "
 				"repository\n", flag, real);
 		return EXIT_USAGE;
 	}
-	rc = git_repository_open(&ri->repo, buf.ptr);
 	if (rc != 0) {
-		repo_open_error(buf.ptr, rc);
-		git_buf_dispose(&buf);
+		repo_open_error(gitdir, rc, msg);
 		return EXIT_SYSTEM;
 	}
-	git_buf_dispose(&buf);
 	const char *wd = git_repository_workdir(ri->repo);
 	if (git_repository_is_bare(ri->repo) || !wd) {
 		fprintf(stderr, "eragen: %s reads the index of a work tree, but '%s' is a bare "
@@ -138,8 +133,9 @@ int repo_index_open(struct ctx *ctx, const char *start, const char *flag)
 	}
 	if (rc == 0)
 		rc = git_repository_odb(&ri->odb, ri->repo);
+	oom_if_failed_since(failed);
 	if (rc != 0) {
-		git_message(msg, sizeof(msg));
+		repo_git_message(msg, sizeof(msg));
 		error("cannot read the git index of '%s': %s", ri->top, msg);
 		return EXIT_SYSTEM;
 	}
@@ -229,16 +225,20 @@ enum ri_state repo_index_read(struct ctx *ctx, const char *relpath, size_t max,
 	/* the size from the object header: a huge blob is never inflated */
 	size_t size = 0;
 	git_object_t type;
+	unsigned long failed = alloc_failures();
 	if (git_odb_read_header(&size, &type, ri->odb, &e->id) != 0) {
-		git_message(ri->err, sizeof(ri->err));
+		oom_if_failed_since(failed);
+		repo_git_message(ri->err, sizeof(ri->err));
 		return RI_ERROR;
 	}
 	if (size > max) {
 		*len = size;
 		return RI_TOO_LARGE;
 	}
-	if (git_blob_lookup(&ri->blob, ri->repo, &e->id) != 0) {
-		git_message(ri->err, sizeof(ri->err));
+	int rc = git_blob_lookup(&ri->blob, ri->repo, &e->id);
+	oom_if_failed_since(failed);	/* (the blob is ri's: ctx_release frees it) */
+	if (rc != 0) {
+		repo_git_message(ri->err, sizeof(ri->err));
 		return RI_ERROR;
 	}
 	*len = (size_t)git_blob_rawsize(ri->blob);
@@ -252,7 +252,10 @@ bool repo_index_has(struct ctx *ctx, const char *relpath)
 	if (!ri)
 		return false;
 	const char *path = ri_path(ri, relpath);
-	return git_index_get_bypath(ri->index, path, 0) || conflicted(ri, path);
+	unsigned long failed = alloc_failures();
+	bool has = git_index_get_bypath(ri->index, path, 0) || conflicted(ri, path);
+	oom_if_failed_since(failed);
+	return has;
 }
 
 bool repo_input_exists(struct ctx *ctx, const char *relpath)
@@ -273,7 +276,10 @@ struct ri_name *repo_index_list(struct ctx *ctx, struct arena *a, const char *di
 	const char *prefix = ri_path(ri, dir);
 	sb_putc(&ri->path, '/');
 	size_t pl = ri->path.len, pos;
-	if (git_index_find_prefix(&pos, ri->index, prefix) != 0)
+	unsigned long failed = alloc_failures();
+	int rc = git_index_find_prefix(&pos, ri->index, prefix);
+	oom_if_failed_since(failed);
+	if (rc != 0)
 		return NULL;
 	struct ri_name *v = NULL;
 	size_t cap = 0, count = git_index_entrycount(ri->index);
@@ -300,6 +306,7 @@ int repo_index_stage(struct ctx *ctx, const struct ri_file *add, size_t nadd,
 	*added = *removed = 0;
 	struct repo_index *ri = ri_get(ctx);
 	char msg[256];
+	unsigned long failed = alloc_failures();
 	if (!ri) {
 		error("cannot stage the generated files: %s", repo_index_error(ctx));
 		return -1;
@@ -329,15 +336,19 @@ int repo_index_stage(struct ctx *ctx, const struct ri_file *add, size_t nadd,
 			goto fail_path;
 		(*removed)++;
 	}
+	oom_if_failed_since(failed);	/* before the index is written, not after */
 	if ((*added || *removed) && git_index_write(ri->index) != 0)
 		goto fail;
+	oom_if_failed_since(failed);
 	return 0;
 fail_path:
-	git_message(msg, sizeof(msg));
+	oom_if_failed_since(failed);
+	repo_git_message(msg, sizeof(msg));
 	error("cannot stage '%s': %s", ri->path.buf, msg);
 	return -1;
 fail:
-	git_message(msg, sizeof(msg));
+	oom_if_failed_since(failed);
+	repo_git_message(msg, sizeof(msg));
 	error("cannot update the git index: %s", msg);
 	return -1;
 }

@@ -28,9 +28,10 @@ int repo_index_open(struct ctx *ctx, const char *start, const char *flag);
 /*
  * The one-line error() for a repository found at gitdir (what discovery returned) that
  * git_repository_open refused with rc: owned by another user (libgit2's safe.directory
- * check; it tells how to trust it), or libgit2's message. For repo.c's discovery too.
+ * check; it tells how to trust it), or libgit2's message msg (copied before the
+ * repository's objects were released). For repo.c's discovery too.
  */
-void repo_open_error(const char *gitdir, int rc);
+void repo_open_error(const char *gitdir, int rc, const char *msg);
 
 enum ri_state {
 	RI_FILE,	/* a regular file at stage 0: its bytes are returned */

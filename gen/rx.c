@@ -10,12 +10,21 @@
  * pattern ends quickly with -1 ("could not decide") instead of hanging; callers report -1
  * as a diagnostic, never as "no match". The match data is allocated once per pattern and
  * reused: single-threaded callers may interleave rx_search calls on different patterns.
+ *
+ * Memory: every compile, match, JIT compile and JIT stack allocates through one PCRE2
+ * general context whose allocator is alloc.h's (NULL on failure, never an unwind). Out
+ * of memory in PCRE2 comes back here as an error code; rx_compile and rx_find then call
+ * oom() (holding nothing). The one failure absorbed on purpose is the JIT compiler's: the
+ * interpreter runs the pattern instead, with the same results (JIT compilation also fails
+ * where the system refuses executable memory, so it must never be fatal).
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include "alloc.h"
 #include "eragen.h"
 
 #include <pcre2.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Enough for every pattern a schema author writes, small enough to end in milliseconds. */
 #define RX_MATCH_LIMIT 1000000u
@@ -31,6 +40,39 @@ struct rx {
 	pcre2_jit_stack *jit_stack;	/* NULL when the pattern runs interpreted */
 };
 
+/* The contexts every pattern is compiled with: created on first use, freed by
+ * rx_shutdown (ctx_release), as libgit2's global state is. */
+static pcre2_general_context *rx_gctx;
+static pcre2_compile_context *rx_cctx;
+
+static void *rx_malloc(size_t size, void *data)
+{
+	(void)data;
+	return alloc_lib_malloc(ALLOC_PCRE2, size);
+}
+
+static void rx_dealloc(void *p, void *data)
+{
+	(void)data;
+	alloc_lib_free(p);
+}
+
+static void rx_contexts(void)
+{
+	if (!rx_gctx && !(rx_gctx = pcre2_general_context_create(rx_malloc, rx_dealloc, NULL)))
+		oom();
+	if (!rx_cctx && !(rx_cctx = pcre2_compile_context_create(rx_gctx)))
+		oom();
+}
+
+void rx_shutdown(void)
+{
+	pcre2_compile_context_free(rx_cctx);
+	pcre2_general_context_free(rx_gctx);
+	rx_cctx = NULL;
+	rx_gctx = NULL;
+}
+
 static void set_err(char *err, size_t errlen, const char *msg, size_t offset)
 {
 	if (err && errlen)
@@ -44,18 +86,27 @@ struct rx *rx_compile(const char *pattern, size_t len, bool icase, char *err, si
 		opts |= PCRE2_CASELESS;
 	int code;
 	PCRE2_SIZE off;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, len, opts, &code, &off, NULL);
+	rx_contexts();
+	unsigned long failed = alloc_failures();
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, len, opts, &code, &off, rx_cctx);
 	if (!re) {
+		if (code == PCRE2_ERROR_HEAP_FAILED || alloc_failures() != failed)
+			oom();
 		PCRE2_UCHAR msg[256];
 		if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
 			snprintf((char *)msg, sizeof(msg), "error %d", code);
 		set_err(err, errlen, (const char *)msg, (size_t)off);
 		return NULL;
 	}
-	struct rx *rx = xcalloc(1, sizeof(*rx));
+	struct rx *rx = alloc_lib_malloc(ALLOC_ERAGEN, sizeof(*rx));	/* NULL: re first */
+	if (!rx) {
+		pcre2_code_free(re);
+		oom();
+	}
+	memset(rx, 0, sizeof(*rx));
 	rx->code = re;
-	rx->md = pcre2_match_data_create_from_pattern(re, NULL);
-	rx->mctx = pcre2_match_context_create(NULL);
+	rx->md = pcre2_match_data_create_from_pattern(re, rx_gctx);
+	rx->mctx = pcre2_match_context_create(rx_gctx);
 	if (!rx->md || !rx->mctx) {
 		rx_free(rx);
 		oom();
@@ -63,11 +114,21 @@ struct rx *rx_compile(const char *pattern, size_t len, bool icase, char *err, si
 	pcre2_set_match_limit(rx->mctx, RX_MATCH_LIMIT);
 	pcre2_set_depth_limit(rx->mctx, RX_DEPTH_LIMIT);
 	pcre2_set_heap_limit(rx->mctx, RX_HEAP_LIMIT_KIB);
-	/* JIT is an optimisation only: any failure leaves the interpreter in charge. */
+	/* JIT is an optimisation only: any failure leaves the interpreter in charge. The
+	 * JIT stack is an ordinary allocation, except that its memory is mapped: only a
+	 * failure of the allocator is out of memory. */
+	failed = alloc_failures();
 	if (pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0) {
-		rx->jit_stack = pcre2_jit_stack_create(RX_JIT_STACK_START, RX_JIT_STACK_MAX, NULL);
-		if (rx->jit_stack)
+		rx->jit_stack = pcre2_jit_stack_create(RX_JIT_STACK_START, RX_JIT_STACK_MAX,
+						       rx_gctx);
+		if (rx->jit_stack) {
 			pcre2_jit_stack_assign(rx->mctx, NULL, rx->jit_stack);
+		} else if (alloc_failures() != failed) {
+			rx_free(rx);
+			oom();
+		}
+	} else if (alloc_failures() != failed) {
+		alloc_recovered("pcre2: JIT compilation failed, the interpreter runs the pattern");
 	}
 	return rx;
 }
@@ -75,6 +136,8 @@ struct rx *rx_compile(const char *pattern, size_t len, bool icase, char *err, si
 int rx_find(const struct rx *rx, const char *s, size_t len, size_t *start, size_t *end)
 {
 	int rc = pcre2_match(rx->code, (PCRE2_SPTR)s, len, 0, 0, rx->md, rx->mctx);
+	if (rc == PCRE2_ERROR_NOMEMORY)
+		oom();	/* the callers guard their patterns */
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0)

@@ -256,8 +256,11 @@ void show_json(const struct ctx *ctx, struct strbuf *sb, const struct node *n, b
 	json_value(sb, n, 1);
 	sb_puts(sb, ",\n  \"origins\": {");
 	struct strbuf path = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &path);
 	bool first = true;
 	json_origins(ctx, sb, &path, n, &first);
+	oom_guard_pop(&guard);
 	sb_release(&path);
 	sb_puts(sb, first ? "}\n}\n" : "\n  }\n}\n");
 }

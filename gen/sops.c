@@ -172,6 +172,17 @@ static bool read_options(struct walk *w, const struct node *meta)
 	return true;
 }
 
+/* The walk's heap memory and compiled options: its oom guard's release, and its end. */
+static void walk_release(void *arg)
+{
+	struct walk *w = arg;
+	for (int o = 0; o < OPT_COUNT; o++) {
+		rx_free(w->rx[o]);
+		w->rx[o] = NULL;
+	}
+	sb_release(&w->path);
+}
+
 void sops_scan(struct arena *a, const struct node *root, struct sops_file *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -185,6 +196,8 @@ void sops_scan(struct arena *a, const struct node *root, struct sops_file *out)
 		out->has_mac = meta_str(out->meta, "mac") != NULL;
 	}
 	struct walk w = { .a = a, .out = out };
+	struct oom_guard guard;
+	oom_guard_push(&guard, walk_release, &w);
 	w.judge = read_options(&w, out->meta);
 	for (size_t i = 0; i < root->n; i++) {
 		if ((long)i == mi)
@@ -195,9 +208,8 @@ void sops_scan(struct arena *a, const struct node *root, struct sops_file *out)
 		w.nkeys = 1;
 		walk_value(&w, root->items[i], 1);
 	}
-	for (int o = 0; o < OPT_COUNT; o++)
-		rx_free(w.rx[o]);
-	sb_release(&w.path);
+	oom_guard_pop(&guard);
+	walk_release(&w);
 }
 
 struct sops_file *sops_read(struct ctx *ctx, struct arena *a, const char *relpath,

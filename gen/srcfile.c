@@ -253,44 +253,60 @@ bool path_stays_inside(const char *p)
 	return true;
 }
 
-/* Read abspath into f (registered as shown); SPEC012 at where on any problem. */
+/* What read_into holds while it reads: its guard's release, and its end. */
+struct reading {
+	int fd;
+	char *buf;
+};
+
+static void reading_release(void *arg)
+{
+	struct reading *rd = arg;
+	if (rd->fd >= 0)
+		close(rd->fd);
+	free(rd->buf);
+	rd->fd = -1;
+	rd->buf = NULL;
+}
+
+/* Read abspath into f (registered as shown); SPEC012 at where on any problem. The file
+ * and the buffer are guarded: diagnostics and the copy into the arena allocate. */
 static struct srcfile *read_into(struct ctx *ctx, struct srcfile *f, const char *abspath,
 				 struct loc where)
 {
 	const char *shown = f->path;
 	/* O_NONBLOCK: a FIFO in place of the file must be refused below, not waited on */
-	int fd = open(abspath, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
+	struct reading rd = { open(abspath, O_RDONLY | O_NONBLOCK | O_CLOEXEC), NULL };
+	if (rd.fd < 0) {
 		diag_add(ctx, "SPEC012", NULL, where, "cannot read '%s': %s", shown,
 			 strerror(errno));
 		return NULL;
 	}
+	struct oom_guard guard;
+	oom_guard_push(&guard, reading_release, &rd);
+	struct srcfile *ok = NULL;
 	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(rd.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		diag_add(ctx, "SPEC012", NULL, where, "'%s' is not a regular file", shown);
-		close(fd);
-		return NULL;
+		goto out;
 	}
 	if ((uint64_t)st.st_size > SRC_MAX_BYTES) {
 		diag_add(ctx, "SPEC012", NULL, where,
 			 "'%s' is too large (%lld bytes, at most %u)", shown,
 			 (long long)st.st_size, SRC_MAX_BYTES);
-		close(fd);
-		return NULL;
+		goto out;
 	}
 	/* Read up to the limit + 1, in case the file grows while we read it. */
 	size_t cap = (size_t)st.st_size + 1, len = 0;
-	char *buf = xmalloc(cap);
+	rd.buf = xmalloc(cap);
 	for (;;) {
-		ssize_t r = read(fd, buf + len, cap - len);
+		ssize_t r = read(rd.fd, rd.buf + len, cap - len);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			diag_add(ctx, "SPEC012", NULL, where, "cannot read '%s': %s", shown,
 				 strerror(errno));
-			free(buf);
-			close(fd);
-			return NULL;
+			goto out;
 		}
 		if (r == 0)
 			break;
@@ -300,17 +316,19 @@ static struct srcfile *read_into(struct ctx *ctx, struct srcfile *f, const char 
 				diag_add(ctx, "SPEC012", NULL, where,
 					 "'%s' is too large (more than %u bytes)", shown,
 					 SRC_MAX_BYTES);
-				free(buf);
-				close(fd);
-				return NULL;
+				goto out;
 			}
-			vec_grow((void **)&buf, &cap, cap * 2, 1);
+			vec_grow((void **)&rd.buf, &cap, cap * 2, 1);
 		}
 	}
-	close(fd);
-	bool ok = src_accept(ctx, f, buf, len);
-	free(buf);
-	return ok ? f : NULL;
+	close(rd.fd);
+	rd.fd = -1;
+	if (src_accept(ctx, f, rd.buf, len))
+		ok = f;
+out:
+	oom_guard_pop(&guard);
+	reading_release(&rd);
+	return ok;
 }
 
 /* The staged blob of f->path (relative to ctx->root) into f; SPEC012 at where. */

@@ -339,9 +339,19 @@ static bool covered(const struct ctx *ctx, struct supp_set *set, struct diag *d)
 	return hit;
 }
 
+static void release_set(void *arg)
+{
+	struct supp_set *set = arg;
+	free(set->v);
+	set->v = NULL;
+	set->n = set->cap = 0;
+}
+
 void suppress_apply(struct ctx *ctx)
 {
 	struct supp_set set = { 0 };
+	struct oom_guard guard;
+	oom_guard_push(&guard, release_set, &set);
 	for (size_t i = 0; i < ctx->nenvs; i++)
 		collect_entries(ctx, ctx->envs[i], &set);
 	for (size_t i = 0; i < ctx->nenvs; i++)
@@ -375,5 +385,6 @@ void suppress_apply(struct ctx *ctx)
 			diag_help(ctx, d, "remove it: the finding it acknowledged is gone");
 		}
 	}
-	free(set.v);
+	oom_guard_pop(&guard);
+	release_set(&set);
 }

@@ -196,6 +196,8 @@ static void esc_yaml(const char *s, size_t n, struct strbuf *out)
 static void esc_gha(const char *s, size_t n, struct strbuf *out)
 {
 	struct strbuf t = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &t);
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '$' && i + 2 < n && s[i + 1] == '{' && s[i + 2] == '{') {
 			sb_puts(&t, "${{ '$' }}{{");
@@ -205,6 +207,7 @@ static void esc_gha(const char *s, size_t n, struct strbuf *out)
 		}
 	}
 	esc_yaml(t.buf ? t.buf : "", t.len, out);
+	oom_guard_pop(&guard);
 	sb_release(&t);
 }
 
@@ -1179,6 +1182,15 @@ static int render_tok(struct render *r, const struct tpl *t, const struct tok *t
 	return 0;
 }
 
+/* The render's own heap memory (out is the caller's). */
+static void render_release(void *arg)
+{
+	struct render *r = arg;
+	free(r->stack);
+	r->stack = NULL;
+	sb_release(&r->indent);
+}
+
 static int render_tpl(const struct tpl *t, const struct node *view, const struct tmpl_opts *opts,
 		      tpl_get_fn get, void *get_ud, struct strbuf *out, char *err, size_t errlen)
 {
@@ -1188,6 +1200,8 @@ static int render_tpl(const struct tpl *t, const struct node *view, const struct
 	if (err && errlen)
 		err[0] = '\0';
 	size_t start = out->len;
+	struct oom_guard guard;
+	oom_guard_push(&guard, render_release, &r);
 	if (view)
 		push(&r, view);
 	int rc = render_toks(&r, t, t->toks, t->ntoks, NULL);
@@ -1195,8 +1209,8 @@ static int render_tpl(const struct tpl *t, const struct node *view, const struct
 		out->len = start;
 		out->buf[start] = '\0';
 	}
-	free(r.stack);
-	sb_release(&r.indent);
+	oom_guard_pop(&guard);
+	render_release(&r);
 	return rc;
 }
 
@@ -1250,13 +1264,16 @@ int tmpl_render(const char *name, const char *text, size_t len, const struct nod
 		const struct tmpl_opts *opts, struct strbuf *out, char *err, size_t errlen)
 {
 	struct arena a;
+	struct oom_guard guard;
 	arena_init(&a);
+	oom_guard_arena(&guard, &a);
 	struct call_cache cache = { .a = &a, .opts = opts };
 	int rc = -1;
 	const struct tpl *t = tpl_parse(&a, name ? name : "template", text ? text : "", text ? len : 0,
 					0, err, errlen);
 	if (t)
 		rc = render_tpl(t, view, opts, call_get, &cache, out, err, errlen);
+	oom_guard_pop(&guard);
 	arena_release(&a);
 	return rc;
 }

@@ -1,10 +1,15 @@
 /*
  * util.c - memory and strings: the heap wrappers, growable arenas, the string builder.
  *
- * Out of memory is not an abort: oom() longjmps to the handler installed by main, which
- * releases the ctx and exits 3. The jmp_buf is the one piece of process state here, set
- * once by main (oom_catch) before any allocation.
+ * Out of memory is not an abort: oom() releases what the guards on the stack hold, then
+ * longjmps to the handler installed by main, which releases the ctx and exits 3. The
+ * jmp_buf and the guard stack are the process state here: the target is set once by
+ * main (oom_catch) before any allocation; guards are pushed and popped in stack order by
+ * the functions that hold a resource outside the arenas.
+ *
+ * Test builds (alloc.h) may make any heap allocation or any arena allocation fail.
  */
+#include "alloc.h"
 #include "eragen.h"
 #include "util.h"
 
@@ -13,14 +18,62 @@
 #include <string.h>
 
 static jmp_buf *oom_target;
+static struct oom_guard *oom_guards;
 
 void oom_catch(jmp_buf *target)
 {
 	oom_target = target;
 }
 
+void oom_guard_push(struct oom_guard *g, void (*release)(void *), void *arg)
+{
+	g->release = release;
+	g->arg = arg;
+	g->prev = oom_guards;
+	oom_guards = g;
+}
+
+void oom_guard_pop(struct oom_guard *g)
+{
+	if (oom_guards != g)
+		BUG("oom guards popped out of order");
+	oom_guards = g->prev;
+}
+
+static void release_strbuf(void *sb)
+{
+	sb_release(sb);
+}
+
+void oom_guard_strbuf(struct oom_guard *g, struct strbuf *sb)
+{
+	oom_guard_push(g, release_strbuf, sb);
+}
+
+static void release_arena(void *a)
+{
+	arena_release(a);
+}
+
+void oom_guard_arena(struct oom_guard *g, struct arena *a)
+{
+	oom_guard_push(g, release_arena, a);
+}
+
+bool oom_guards_clear(void)
+{
+	return oom_guards == NULL;
+}
+
 void oom(void)
 {
+	/* innermost first; each guard is popped before it runs, so a release that ran out
+	 * of memory itself could not run twice (none allocates) */
+	while (oom_guards) {
+		struct oom_guard *g = oom_guards;
+		oom_guards = g->prev;
+		g->release(g->arg);
+	}
 	if (oom_target)
 		longjmp(*oom_target, 1);
 	fputs("eragen: out of memory\n", stderr);
@@ -29,7 +82,7 @@ void oom(void)
 
 void *xmalloc(size_t size)
 {
-	void *p = malloc(size ? size : 1);
+	void *p = alloc_inject(ALLOC_ERAGEN) ? NULL : malloc(size ? size : 1);
 	if (!p)
 		oom();
 	return p;
@@ -37,7 +90,7 @@ void *xmalloc(size_t size)
 
 void *xcalloc(size_t n, size_t size)
 {
-	void *p = calloc(n ? n : 1, size ? size : 1);
+	void *p = alloc_inject(ALLOC_ERAGEN) ? NULL : calloc(n ? n : 1, size ? size : 1);
 	if (!p)
 		oom();
 	return p;
@@ -45,7 +98,7 @@ void *xcalloc(size_t n, size_t size)
 
 void *xrealloc(void *p, size_t size)
 {
-	void *q = realloc(p, size ? size : 1);
+	void *q = alloc_inject(ALLOC_ERAGEN) ? NULL : realloc(p, size ? size : 1);
 	if (!q)
 		oom();
 	return q;
@@ -144,6 +197,10 @@ void arena_release(struct arena *a)
 
 void *arena_alloc(struct arena *a, size_t size)
 {
+	if (alloc_inject(ALLOC_ARENA))
+		oom();	/* as if the chunk below had to be allocated and could not be */
+	if (size > SIZE_MAX - 15)
+		oom();
 	size = (size + 15) & ~(size_t)15;
 	if (size == 0)
 		size = 16;
@@ -153,7 +210,8 @@ void *arena_alloc(struct arena *a, size_t size)
 		size_t csize = size > ARENA_CHUNK / 4 ? size : size > grown ? ARENA_CHUNK : grown;
 		if (csize > SIZE_MAX - sizeof(*c))
 			oom();
-		struct arena_chunk *n = malloc(sizeof(*n) + csize);
+		struct arena_chunk *n =
+			alloc_inject(ALLOC_ERAGEN) ? NULL : malloc(sizeof(*n) + csize);
 		if (!n)
 			oom();
 		n->size = csize;

@@ -15,8 +15,8 @@
  * released right after the comparison. _defaults.yaml and abstract parents are read once.
  * The cost stays linear in the number of environments.
  *
- * Known gap: running out of memory while the baseline is open unwinds to main without
- * releasing its libgit2 handles (the ctx has no slot for them).
+ * While the baseline is open its libgit2 handles, and the scratch arena of the
+ * environment being compared, are held by oom guards: running out of memory releases them.
  */
 #include "eragen.h"
 #include "check/pin.h"
@@ -157,11 +157,14 @@ static void scan_ids(struct ctx *ctx, struct env *e, const struct node *n,
 		if (!what)
 			return;
 		struct strbuf path = STRBUF_INIT;
+		struct oom_guard guard;
+		oom_guard_strbuf(&guard, &path);
 		step_path(&path, at);
 		struct diag *d = diag_add(ctx, "DRIFT004", e->name, n->loc,
 					  "'%s' holds '%.*s', the ID of a short-lived %s: it changes "
 					  "when the resource is replaced",
 					  path.buf ? path.buf : "", (int)(end - s), n->str + s, what);
+		oom_guard_pop(&guard);
 		sb_release(&path);
 		diag_help(ctx, d, "refer to something stable (a node group, a label or tag, or a "
 				  "resource managed in extra/)");
@@ -349,8 +352,11 @@ static const char *value_text(struct ctx *ctx, const struct node *n)
 {
 	if (n->kind == NODE_SEQ) {
 		struct strbuf sb = STRBUF_INIT;
+		struct oom_guard guard;
+		oom_guard_strbuf(&guard, &sb);
 		list_text(&sb, n);
 		const char *s = arena_printf(&ctx->perm, "'%s'", sb.buf);
+		oom_guard_pop(&guard);
 		sb_release(&sb);
 		return s;
 	}
@@ -520,6 +526,11 @@ static bool inputs_unchanged(struct base_run *r, const struct env *e)
 	return false;
 }
 
+static void release_baseline(void *b)
+{
+	repo_baseline_release(b);
+}
+
 static void drift_all(struct ctx *ctx)
 {
 	size_t need = 0;
@@ -532,6 +543,8 @@ static void drift_all(struct ctx *ctx)
 	r.b = repo_baseline_open(ctx, ctx->opt.base);
 	if (!r.b)
 		return;
+	struct oom_guard guard;
+	oom_guard_push(&guard, release_baseline, r.b);
 	r.rev = repo_baseline_name(r.b);
 	const struct srcfile *df = ctx->defaults ? srcfile_get(ctx, ctx->defaults->loc.file) : NULL;
 	r.defaults_same = repo_baseline_same(r.b, "environments/_defaults.yaml",
@@ -553,12 +566,16 @@ static void drift_all(struct ctx *ctx)
 		 * ctx->perm, so its memory is given back at once (1,000 changed
 		 * environments stay within the memory bar) */
 		struct arena scratch;
+		struct oom_guard sguard;
 		arena_init(&scratch);
+		oom_guard_arena(&sguard, &scratch);
 		const struct node *base = base_resolve(&r, &scratch, e);
 		if (base)
 			compare_baseline(ctx, &r, e, base);
+		oom_guard_pop(&sguard);
 		arena_release(&scratch);
 	}
+	oom_guard_pop(&guard);
 	repo_baseline_release(r.b);
 }
 

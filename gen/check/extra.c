@@ -32,6 +32,11 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static void release_dir(void *dir)
+{
+	closedir(dir);
+}
+
 const char *const *extra_list(struct ctx *ctx, struct env *env, const char *stack, size_t *n)
 {
 	*n = 0;
@@ -57,6 +62,8 @@ const char *const *extra_list(struct ctx *ctx, struct env *env, const char *stac
 	if (!dir)
 		return NULL;	/* none (or unreadable: nothing is copied, nothing judged) */
 	struct dirent *de;
+	struct oom_guard guard;
+	oom_guard_push(&guard, release_dir, dir);
 	while ((de = readdir(dir))) {
 		size_t len = strlen(de->d_name);
 		if (de->d_name[0] == '.' || len < 4 || strcmp(de->d_name + len - 3, ".tf") != 0)
@@ -67,6 +74,7 @@ const char *const *extra_list(struct ctx *ctx, struct env *env, const char *stac
 			continue;
 		ARENA_PUSH(&env->arena, names, *n, cap, arena_strdup(&env->arena, de->d_name));
 	}
+	oom_guard_pop(&guard);
 	closedir(dir);
 	if (*n > 1)
 		qsort(names, *n, sizeof(*names), cmp_str);
@@ -452,14 +460,25 @@ static void extra_env(struct ctx *ctx, struct env *env, struct judge *j)
 	}
 }
 
+/* The compiled patterns: the oom guard's release, and the end of the run. */
+static void judge_release(void *arg)
+{
+	struct judge *j = arg;
+	for (int p = 0; p < PAT_COUNT; p++) {
+		rx_free(j->rx[p]);
+		j->rx[p] = NULL;
+	}
+}
+
 static void extra_all(struct ctx *ctx)
 {
 	struct judge j = { .ctx = ctx };
+	struct oom_guard guard;
+	oom_guard_push(&guard, judge_release, &j);
 	for (size_t i = 0; i < ctx->nenvs; i++)
 		extra_env(ctx, ctx->envs[i], &j);
-	for (int p = 0; p < PAT_COUNT; p++)
-		if (j.rx[p])
-			rx_free(j.rx[p]);
+	oom_guard_pop(&guard);
+	judge_release(&j);
 }
 
 static const char *const extra_rules[] = { "DRIFT006", NULL };

@@ -296,9 +296,12 @@ static bool list_has(const struct node *l, const struct node *s)
 static const char *join_azs(struct ctx *ctx, const char *const *azs, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &sb);
 	for (size_t i = 0; i < n; i++)
 		sb_printf(&sb, "%s%s", i ? ", " : "", azs[i]);
 	const char *s = arena_strdup(&ctx->perm, sb.buf ? sb.buf : "");
+	oom_guard_pop(&guard);
 	sb_release(&sb);
 	return s;
 }
@@ -377,6 +380,8 @@ static void check_nat(struct ctx *ctx, const struct env *e)
 	    groups->kind != NODE_MAP || groups->n == 0)
 		return;
 	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &sb);
 	for (size_t i = 0; i < groups->n && i < 3; i++)
 		sb_printf(&sb, "%s'%s'", i ? ", " : "", groups->keys[i]->str);
 	if (groups->n > 3)
@@ -386,6 +391,7 @@ static void check_nat(struct ctx *ctx, const struct env *e)
 				  "their nodes cannot reach the EKS API, ECR or S3 to join the "
 				  "cluster",
 				  groups->n > 1 ? "s" : "", sb.buf, groups->n > 1 ? "" : "s");
+	oom_guard_pop(&guard);
 	sb_release(&sb);
 	diag_help(ctx, d, "set network.nat to 'single' (or 'per_az' to survive the loss of an "
 			  "AZ)");

@@ -118,9 +118,22 @@ static void scan_file(struct ctx *ctx, const struct srcfile *f, const char *env,
 	}
 }
 
+static void release_patterns(void *arg)
+{
+	struct rx **rx = arg;
+	for (size_t c = 0; c < NCREDENTIALS; c++) {
+		rx_free(rx[c]);
+		rx[c] = NULL;
+	}
+}
+
+/* The compiled patterns are guarded: running out of memory while they are held (in
+ * PCRE2 or in a diagnostic) releases them. */
 static void scan_specs(struct ctx *ctx)
 {
 	struct rx *rx[NCREDENTIALS] = { 0 };
+	struct oom_guard guard;
+	oom_guard_push(&guard, release_patterns, rx);
 	for (size_t c = 0; c < NCREDENTIALS; c++) {
 		char err[256];
 		const char *p = credentials[c].pattern;
@@ -141,8 +154,8 @@ static void scan_specs(struct ctx *ctx)
 			break;
 		}
 	}
-	for (size_t c = 0; c < NCREDENTIALS; c++)
-		rx_free(rx[c]);
+	oom_guard_pop(&guard);
+	release_patterns(rx);
 }
 
 /* ---- SECRET003: the KMS key's account and region ---- */
@@ -352,11 +365,14 @@ static void note_keys(struct ctx *ctx, struct diag *d, const struct sops_file *s
 		return;
 	}
 	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &sb);
 	for (size_t i = 0; i < s->nleaves && i < MAX_LISTED; i++)
 		sb_printf(&sb, "%s'%s'", i ? ", " : "", s->leaves[i].path);
 	if (s->nleaves > MAX_LISTED)
 		sb_printf(&sb, " and %zu more", s->nleaves - MAX_LISTED);
 	diag_note(ctx, d, at, "the secrets file holds %s", sb.buf);
+	oom_guard_pop(&guard);
 	sb_release(&sb);
 }
 

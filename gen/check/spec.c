@@ -56,6 +56,8 @@ static void spec_chart_version(struct ctx *ctx, struct env *e)
 	if (strlen(v->str) == v->len && data_chart(d, v->str))
 		return;
 	struct strbuf known = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &known);
 	for (size_t i = 0; i < d->ncharts; i++)
 		sb_printf(&known, "%s'%s'", i ? ", " : "", d->charts[i].version);
 	struct diag *dg = diag_add(ctx, "SPEC006", e->name, v->loc,
@@ -67,6 +69,7 @@ static void spec_chart_version(struct ctx *ctx, struct env *e)
 	else
 		diag_help(ctx, dg, "known versions: %s; a new one goes into schemas/charts.json "
 			  "with its subcharts", known.len ? known.buf : "none");
+	oom_guard_pop(&guard);
 	sb_release(&known);
 }
 

@@ -1,0 +1,310 @@
+#!/bin/sh
+# Allocation failures (DESIGN 7, issue 6): build/oom/eragen (`make oom-eragen`: ASan,
+# UBSan, LeakSanitizer, and the fault injector of gen/alloc.c) runs `lint` and `build`
+# on a small repository (and, with fewer points, `lint --staged`, `changed --since
+# HEAD` and `lint --format sarif`: the git index and diff, the SARIF writer) once
+# counting the allocations of each kind (eragen's heap, arena allocations, cJSON, PCRE2,
+# libgit2, libyaml), then again with one allocation made to fail, at points spread over
+# each kind. Every such run must end in bounded time with exit 3 and exactly one line on
+# stderr for the failure, "eragen: ...out of memory...", after at most the findings a
+# normal run prints first (the repository has one note, so that diagnostics are
+# rendered); nothing on stdout, no sanitizer report (a leak included), no signal, no
+# core, and, for build, the generated files either all untouched (none written) or all
+# complete (equal to a reference build), with no temp file left. Exit 0 is accepted only
+# where eragen recovers on purpose and says so in the injector's log (the PCRE2 JIT
+# compiler: the interpreter takes over), with the output of a normal run.
+#
+# Known leaks: gen/schema.c (schema_compile and the functions it calls hold the schema
+# being compiled, and its cJSON documents, outside the ctx), gen/out.c (out_sync and
+# commit_add hold heap paths and the commit's temp files) and gen/emit/*.c (the back
+# ends' string builders) do not release what they hold when memory runs out; their fix
+# is pending in those files. A run whose every leak is allocated below a function of
+# those files (full stacks), and which passes every other check, counts as "known"
+# (the summary names the functions), as do the temp files an unreleased commit leaves
+# beside their targets; any other leak fails.
+#
+# ALLOC_SWEEP=full sweeps every point of every kind (hours: for manual runs);
+# ALLOC_SWEEP=N sweeps N evenly spaced points per command and kind (default: 40 for
+# lint, 24 for build, 10 for the others; a kind with fewer allocations is swept
+# whole). ALLOC_ONLY="build:yaml ..." limits the sweep to those command:kind pairs.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+fails=0
+fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+git_() { git -c user.name=eragen -c user.email=eragen@example.org -c commit.gpgsign=false \
+	-c init.defaultBranch=main "$@"; }
+export ASAN_OPTIONS="exitcode=99:detect_leaks=1:abort_on_error=0:disable_coredump=1"
+export UBSAN_OPTIONS="halt_on_error=1:exitcode=99:print_stacktrace=1"
+export NO_COLOR=1 LC_ALL=C
+unset ERAGEN_TEST_FAIL_ALLOC ERAGEN_TEST_ALLOC_LOG
+ulimit -c 0 2>/dev/null
+
+if ! make -C "$top" -s oom-eragen >make.log 2>&1; then
+	echo "FAIL make oom-eragen:"; cat make.log; exit 1
+fi
+bin=$top/build/oom/eragen
+kinds="eragen arena cjson pcre2 git yaml"
+cmds="lint build staged changed sarif"
+# args CMD: the arguments of a command of the sweep
+args() {
+	case $1 in
+	lint) echo lint --quiet ;;
+	build) echo build --quiet ;;
+	staged) echo lint --staged --quiet ;;
+	changed) echo changed --since HEAD --quiet ;;
+	sarif) echo lint --format sarif --quiet ;;
+	esac
+}
+work=$PWD
+
+# The repository: two synthetic environments, committed, then one spec changed so that
+# the baseline rules (DRIFT003, DRIFT007) read and load the committed version through
+# libgit2 and libyaml, and another's Cognito pool moved to another region: one AUTH008
+# note, which lint and build print.
+sh "$top/tests/bench/mkrepo" "$work/repo" 2 >mkrepo.log 2>&1 || { echo "FAIL mkrepo"; cat mkrepo.log; exit 1; }
+sed -i 's/noncurrent_expire_days: 7/noncurrent_expire_days: 9/' "$work/repo/environments/env-0000/env.yaml"
+sed -i 's/^    region: us-west-2$/    region: us-west-1/; s/us-west-2_Bench0001/us-west-1_Bench0001/
+	s/env-0001.auth.us-west-2/env-0001.auth.us-west-1/' "$work/repo/environments/env-0001/env.yaml"
+(cd "$work/repo" && git_ diff --quiet) && { echo "FAIL the spec change did not apply"; exit 1; }
+# One copy per worker, made alike (libgit2's allocations depend on the length of the
+# path and on the stat data the index holds): the counting runs use the first.
+for w in 0 1; do
+	mkdir -p "$work/w$w" && cp -a "$work/repo" "$work/w$w/repo"
+done
+
+# generated DIR: "sha1  path" of every generated file (and temp file) under DIR
+generated() {
+	(cd "$1" && find out .github .gitattributes -type f -exec sha1sum {} + 2>/dev/null |
+		LC_ALL=C sort -k2)
+}
+# reset DIR: no generated file, as before the first build
+reset() { rm -rf "$1/out" "$1/.github" "$1/.gitattributes"; }
+
+# ---- the counting runs: the reference output and how many allocations of each kind ----
+for cmd in $cmds; do
+	reset "$work/w0/repo"
+	# shellcheck disable=SC2046
+	(cd "$work/w0/repo" && ERAGEN_TEST_ALLOC_LOG=$work/count.$cmd timeout 120 "$bin" $(args $cmd) \
+		>"$work/ref.$cmd.out" 2>"$work/ref.$cmd.err")
+	rc=$?
+	if [ "$cmd" = build ]; then
+		generated "$work/w0/repo" >"$work/ref.tree"
+		reset "$work/w0/repo"
+	fi
+	if [ "$rc" -ne 0 ] || grep -q '^eragen: ' "$work/ref.$cmd.err"; then
+		fail "reference $cmd: exit $rc, want 0 and no 'eragen: ' line"; head -n 20 "$work/ref.$cmd.err"
+		exit 1
+	fi
+	if { [ "$cmd" = lint ] || [ "$cmd" = build ]; } &&
+		! grep -q '^environments/env-0001/env.yaml:.*note\[AUTH008\]' "$work/ref.$cmd.err"; then
+		fail "reference $cmd: the AUTH008 note is missing"; head -n 20 "$work/ref.$cmd.err"
+		exit 1
+	fi
+	for k in $kinds; do
+		n=$(awk -v k="$k" '$1 == k { print $2 }' "$work/count.$cmd")
+		[ "${n:-0}" -gt 0 ] || fail "$cmd: the counting run counted no $k allocation"
+	done
+	echo "$cmd counts: $(tr '\n' ' ' <"$work/count.$cmd")"
+done
+[ "$(wc -l <"$work/ref.tree")" -ge 20 ] || fail "the reference build wrote only $(wc -l <"$work/ref.tree") files"
+[ "$fails" -eq 0 ] || exit 1
+
+# ---- the points: "cmd kind n" per line ----
+# points COUNT BUDGET: every point when COUNT <= BUDGET, else BUDGET evenly spaced ones
+# from 1 to COUNT (both ends included)
+points() {
+	awk -v c="$1" -v b="$2" 'BEGIN {
+		if (b >= c) { for (i = 1; i <= c; i++) print i; exit }
+		for (i = 0; i < b; i++) print 1 + int(i * (c - 1) / (b - 1) + 0.5)
+	}'
+}
+: >"$work/plan"
+for cmd in $cmds; do
+	case ${ALLOC_SWEEP:-} in
+	full) budget=999999999 ;;
+	'') case $cmd in lint) budget=40 ;; build) budget=24 ;; *) budget=10 ;; esac ;;
+	*) budget=$ALLOC_SWEEP ;;
+	esac
+	for k in $kinds; do
+		if [ -n "${ALLOC_ONLY:-}" ]; then
+			case " $ALLOC_ONLY " in *" $cmd:$k "*) ;; *) continue ;; esac
+		fi
+		n=$(awk -v k="$k" '$1 == k { print $2 }' "$work/count.$cmd")
+		points "$n" "$budget" | sed "s/^/$cmd $k /" >>"$work/plan"
+	done
+done
+
+# ---- the sweep: two workers, each with its own copy of the repository ----
+# leak_owners FILE: for each leak that LeakSanitizer reports in FILE (whole stacks), the
+# innermost frame in a file of the known list ("gen/out.c:commit_add"), else "unknown"
+known_files='gen/schema.c gen/out.c gen/emit/'
+leak_owners() {
+	awk -v known="$known_files" '
+		function flush() { if (inleak) print (owner != "" ? owner : "unknown"); inleak = 0 }
+		/^(Direct|Indirect) leak/ { flush(); inleak = 1; owner = ""; next }
+		/^$/ { flush(); next }
+		inleak && owner == "" && / in [^ ]+ [^ ]*gen\// {
+			fn = $4; file = $5; sub(/:.*/, "", file); sub(/.*gen\//, "gen/", file)
+			n = split(known, k, " ")
+			for (i = 1; i <= n; i++)
+				if (index(file, k[i]) == 1) { owner = file ":" fn; break }
+		}
+		END { flush() }' "$1"
+}
+
+# oom_stderr ERR REF: ERR is a prefix of REF (whole lines: the findings printed before
+# the failure), then one last line "eragen: ... out of memory", the only "eragen: " line
+# (the functions share the shell's variables: judge's are not reused here)
+oom_stderr() {
+	[ "$(grep -c '^eragen: ' "$1")" -eq 1 ] && tail -n 1 "$1" | grep -q '^eragen: .*out of memory' &&
+		sed '$d' "$1" >"$1.findings" && oom_lines=$(wc -l <"$1.findings") &&
+		head -n "$oom_lines" "$2" | cmp -s - "$1.findings"
+}
+
+# judge W CMD KIND N RC: the checks of one injected run in worker W's files
+judge() {
+	w=$1 cmd=$2 k=$3 n=$4 rc=$5 d=$work/w$1
+	what="$cmd $k:$n"
+	log=$d/alloc.log
+	known=
+	case $rc in
+	0 | 3) ;;
+	99)
+		# a leak report after one "out of memory" line, and nothing else: again with
+		# whole stacks (libraries built without frame pointers cut the fast unwinder's
+		# short), to tell known leaks from new ones
+		# what precedes the report (its "=====" rule), trailing blank lines dropped
+		awk '/^=====+$/ { exit } /^$/ { blank++; next }
+			{ for (; blank > 0; blank--) print ""; print }' "$d/err" >"$d/err.head"
+		if oom_stderr "$d/err.head" "$work/ref.$cmd.err" && grep -q 'ERROR: LeakSanitizer' "$d/err" &&
+			! grep -q 'ERROR: AddressSanitizer\|runtime error' "$d/err"; then
+			cp -a "$d/repo" "$d/after"
+			[ "$cmd" = build ] && reset "$d/repo"
+			(cd "$d/repo" && ERAGEN_TEST_FAIL_ALLOC=$k:$n \
+				ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0:malloc_context_size=100" \
+				timeout 120 "$bin" $(args "$cmd") >/dev/null 2>"$d/err.full")
+			rm -rf "$d/repo" && mv "$d/after" "$d/repo"
+			leak_owners "$d/err.full" | sort -u >"$d/owners"
+			if [ -s "$d/owners" ] && ! grep -q '^unknown$' "$d/owners"; then
+				known=$(tr '\n' ' ' <"$d/owners")
+			else
+				cp "$d/err.full" "$work/failed-$cmd-$k-$n.err"
+				echo "FAIL $what: a leak (whole stacks in failed-$cmd-$k-$n.err):"
+				head -n 40 "$d/err.full"
+				return 1
+			fi
+		else
+			echo "FAIL $what: exit 99 (a sanitizer report)"; cp "$d/err" "$work/failed-$cmd-$k-$n.err"
+			head -n 40 "$d/err"
+			return 1
+		fi
+		;;
+	*)
+		echo "FAIL $what: exit $rc, want 3 (124: timeout, 1: ASan signal, 70: BUG)"
+		cp "$d/err" "$work/failed-$cmd-$k-$n.err"
+		head -n 40 "$d/err"
+		return 1
+		;;
+	esac
+	if ! grep -qx "failed $k $n" "$log" 2>/dev/null; then
+		echo "FAIL $what: the allocation was never made (the counting run saw it)"
+		return 1
+	fi
+	case $rc in
+	99) echo "known $k $known" >>"$d/tally" ;;
+	3)
+		if ! oom_stderr "$d/err" "$work/ref.$cmd.err"; then
+			echo "FAIL $what: exit 3, but stderr is not the findings printed so far and one" \
+				"'eragen: ... out of memory' line:"
+			head -n 40 "$d/err"
+			return 1
+		fi
+		if [ -s "$d/out" ]; then
+			echo "FAIL $what: exit 3 with output on stdout"; head -n 5 "$d/out"; return 1
+		fi
+		echo "oom $k" >>"$d/tally"
+		;;
+	0)
+		if ! grep -q '^recovered ' "$log"; then
+			echo "FAIL $what: exit 0 although the allocation failed, and no recovery was declared"
+			return 1
+		fi
+		if ! cmp -s "$d/out" "$work/ref.$cmd.out" || ! cmp -s "$d/err" "$work/ref.$cmd.err"; then
+			echo "FAIL $what: recovered ($(sed -n 's/^recovered //p' "$log" | head -n 1)), but the output differs"
+			return 1
+		fi
+		echo "recovered $k $(sed -n 's/^recovered //p' "$log" | head -n 1)" >>"$d/tally"
+		;;
+	esac
+	[ "$cmd" = build ] || return 0
+	generated "$d/repo" >"$d/tree"
+	# an unreleased commit's temp files (known: gen/out.c) beside an untouched tree
+	if [ -n "$known" ] && case $known in *gen/out.c:*) true ;; *) false ;; esac &&
+		grep -q '\.eragen-tmp$' "$d/tree" && ! grep -qv '/\.[^/]*\.eragen-tmp$' "$d/tree"; then
+		echo "known-temp $k" >>"$d/tally"
+		return 0
+	fi
+	if [ -s "$d/tree" ] && ! cmp -s "$d/tree" "$work/ref.tree"; then
+		echo "FAIL $what: exit $rc left a partial out/ tree (neither untouched nor complete):"
+		diff "$work/ref.tree" "$d/tree" | head -n 8
+		return 1
+	fi
+	[ "$rc" -eq 0 ] && [ ! -s "$d/tree" ] && { echo "FAIL $what: exit 0 wrote nothing"; return 1; }
+	return 0
+}
+
+worker() {
+	w=$1 d=$work/w$1
+	rm -f "$d/tally" "$d/fails" "$d/failed" "$d/swept"
+	: >"$d/tally"
+	: >"$d/fails"
+	awk -v w="$w" 'NR % 2 == w' "$work/plan" | while read -r cmd k n; do
+		[ "$cmd" = build ] && reset "$d/repo"
+		rm -f "$d/alloc.log"
+		(cd "$d/repo" && ERAGEN_TEST_FAIL_ALLOC=$k:$n ERAGEN_TEST_ALLOC_LOG=$d/alloc.log \
+			timeout 60 "$bin" $(args "$cmd") >"$d/out" 2>"$d/err")
+		rc=$?
+		judge "$w" "$cmd" "$k" "$n" "$rc" >>"$d/fails" 2>&1 || echo "$cmd $k $n" >>"$d/failed"
+		echo "$cmd $k" >>"$d/swept"
+		ls "$d/repo" | grep -q '^core' && echo "FAIL $cmd $k:$n: core file" >>"$d/fails"
+	done
+}
+
+start=$(date +%s)
+worker 0 &
+worker 1 &
+wait
+secs=$(($(date +%s) - start))
+
+cat "$work/w0/fails" "$work/w1/fails"
+nfail=$(cat "$work/w0/failed" "$work/w1/failed" 2>/dev/null | wc -l)
+[ "$nfail" -eq 0 ] || fail "$nfail injected runs failed (above): $(cat "$work/w0/failed" "$work/w1/failed" 2>/dev/null | head -n 20 | tr '\n' ',')"
+grep -q '^FAIL .*core file' "$work/w0/fails" "$work/w1/fails" && fail "core files (above)"
+swept=$(cat "$work/w0/swept" "$work/w1/swept" 2>/dev/null | wc -l)
+[ "$swept" -eq "$(wc -l <"$work/plan")" ] || fail "only $swept of $(wc -l <"$work/plan") points ran"
+for cmd in $cmds; do
+	line="$cmd:"
+	for k in $kinds; do
+		c=$(cat "$work/w0/swept" "$work/w1/swept" | grep -c "^$cmd $k\$")
+		total=$(awk -v k="$k" '$1 == k { print $2 }' "$work/count.$cmd")
+		line="$line $k $c/$total"
+	done
+	echo "swept $line"
+done
+oomc=$(cat "$work/w0/tally" "$work/w1/tally" | grep -c '^oom ')
+recc=$(cat "$work/w0/tally" "$work/w1/tally" | grep -c '^recovered ')
+knownc=$(cat "$work/w0/tally" "$work/w1/tally" | grep -c '^known ')
+tempc=$(cat "$work/w0/tally" "$work/w1/tally" | grep -c '^known-temp ')
+echo "alloc-fail: $swept injected failures in ${secs}s: $oomc exit 3 (out of memory) clean," \
+	"$recc recovered on purpose, $knownc out of memory with a known leak ($tempc of them" \
+	"with temp files left)"
+cat "$work/w0/tally" "$work/w1/tally" | sed -n 's/^recovered //p' | sort | uniq -c
+if [ "$knownc" -gt 0 ]; then
+	echo "known leaks, by the function holding them (runs):"
+	cat "$work/w0/tally" "$work/w1/tally" | sed -n 's/^known [a-z0-9]* //p' | tr ' ' '\n' |
+		grep . | sort | uniq -c | sort -rn
+fi
+[ "$oomc" -gt 0 ] || fail "no injected run ended in out of memory"
+
+[ "$fails" -eq 0 ] && echo "alloc-fail: all passed" || echo "alloc-fail: $fails failures"
+[ "$fails" -eq 0 ]
