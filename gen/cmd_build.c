@@ -43,17 +43,18 @@ static int build_run(struct ctx *ctx, int argc, char **argv)
 	}
 
 	struct strbuf notes = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &notes);
 	struct out_stats st;
 	struct out_opts o = { .write = true, .force = val[0] != NULL, .prune = val[1] != NULL,
 			      .stage = val[2] != NULL };
 	struct sync *s = out_sync_begin(ctx, &o, &notes, &st);
-	if (!s || emit_all(ctx, s) != 0) {
-		if (s)
-			out_sync_abandon(s);
-		sb_release(&notes);
-		return EXIT_SYSTEM;
+	if (s && emit_all(ctx, s) != 0) {
+		out_sync_abandon(s);
+		s = NULL;
 	}
-	if (out_sync_end(s) != 0) {
+	if (!s || out_sync_end(s) != 0) {
+		oom_guard_pop(&guard);
 		sb_release(&notes);
 		return EXIT_SYSTEM;
 	}
@@ -64,6 +65,7 @@ static int build_run(struct ctx *ctx, int argc, char **argv)
 				".gitattributes) were left as they are: some environment has "
 				"errors\n");
 	fwrite(notes.buf ? notes.buf : "", 1, notes.len, stderr);
+	oom_guard_pop(&guard);
 	sb_release(&notes);
 	if (st.refused) {
 		fputs("eragen: nothing written: the errors above must be fixed first\n", stderr);

@@ -24,16 +24,17 @@ static int check_run(struct ctx *ctx, int argc, char **argv)
 		return rc;
 
 	struct strbuf out = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &out);
 	struct out_stats st;
 	struct out_opts o = { .write = false, .diffs = true };
 	struct sync *s = out_sync_begin(ctx, &o, &out, &st);
-	if (!s || emit_all(ctx, s) != 0) {
-		if (s)
-			out_sync_abandon(s);
-		sb_release(&out);
-		return EXIT_SYSTEM;
+	if (s && emit_all(ctx, s) != 0) {
+		out_sync_abandon(s);
+		s = NULL;
 	}
-	if (out_sync_end(s) != 0) {
+	if (!s || out_sync_end(s) != 0) {
+		oom_guard_pop(&guard);
 		sb_release(&out);
 		return EXIT_SYSTEM;
 	}
@@ -41,6 +42,7 @@ static int check_run(struct ctx *ctx, int argc, char **argv)
 	/* the file report goes to stdout in text; other formats keep stdout for their
 	 * document, so it goes to stderr beside them */
 	fwrite(out.buf ? out.buf : "", 1, out.len, ctx->opt.format == FMT_TEXT ? stdout : stderr);
+	oom_guard_pop(&guard);
 	sb_release(&out);
 	if (!st.repo_done)
 		fputs("note: the repository-level files were not compared: some environment has "

@@ -26,30 +26,8 @@ void ctx_init(struct ctx *ctx)
 	ctx->today = (int64_t)now / 86400;
 }
 
-void ctx_hold(struct ctx *ctx, void (*release)(void *), void *arg)
-{
-	VEC_PUSH(ctx->held, ctx->nheld, ctx->capheld, ((struct held){ release, arg }));
-}
-
-void ctx_drop(struct ctx *ctx, void *arg)
-{
-	for (size_t i = ctx->nheld; i-- > 0;) {
-		if (ctx->held[i].arg != arg)
-			continue;
-		memmove(&ctx->held[i], &ctx->held[i + 1], (ctx->nheld - i - 1) * sizeof(*ctx->held));
-		ctx->nheld--;
-		return;
-	}
-	BUG("ctx_drop of a resource not held");
-}
-
 void ctx_release(struct ctx *ctx)
 {
-	while (ctx->nheld > 0) {
-		struct held h = ctx->held[--ctx->nheld];
-		h.release(h.arg);
-	}
-	free(ctx->held);
 	arena_release(&ctx->scratch);
 	for (size_t i = 0; i < ctx->nenvs; i++)
 		arena_release(&ctx->envs[i]->arena);

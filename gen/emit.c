@@ -97,7 +97,8 @@ static int render_env(struct ctx *ctx, struct sync *s, struct tmpl_set *t, struc
 		      struct node *list)
 {
 	struct outset set = { 0 };
-	ctx_hold(ctx, release_set, &set);
+	struct oom_guard guard;
+	oom_guard_push(&guard, release_set, &set);
 	const struct node *view = view_env(ctx, e, &ctx->scratch);
 	int rc = 0;
 	if (view) {
@@ -108,7 +109,7 @@ static int render_env(struct ctx *ctx, struct sync *s, struct tmpl_set *t, struc
 		if (list)
 			v_push(&ctx->perm, list, summary(&ctx->perm, view));
 	}
-	ctx_drop(ctx, &set);
+	oom_guard_pop(&guard);
 	outset_release(&set);
 	arena_release(&ctx->scratch);
 	return rc;
@@ -121,12 +122,13 @@ static int render_repo(struct ctx *ctx, struct sync *s, struct tmpl_set *t, stru
 	v_set(a, repo, "environments", list);
 	v_mark_last(a, list);
 	struct outset set = { 0 };
-	ctx_hold(ctx, release_set, &set);
+	struct oom_guard guard;
+	oom_guard_push(&guard, release_set, &set);
 	for (size_t b = 0; b < NBACKENDS; b++)
 		if (backends[b]->emit_repo)
 			backends[b]->emit_repo(ctx, repo, t, &set);
 	int rc = out_sync_repo(s, &set);
-	ctx_drop(ctx, &set);
+	oom_guard_pop(&guard);
 	outset_release(&set);
 	return rc;
 }
@@ -171,7 +173,8 @@ int emit_all(struct ctx *ctx, struct sync *s)
 	size_t *last = last_use(ctx);
 
 	struct tmpl_set *t = tmpl_set_open(ctx);
-	ctx_hold(ctx, release_templates, t);
+	struct oom_guard guard;
+	oom_guard_push(&guard, release_templates, t);
 	/* the summaries, in environment order, when the repository files will be rendered */
 	struct node *list = all_clean ? v_seq(&ctx->perm) : NULL;
 	int rc = 0;
@@ -192,7 +195,7 @@ int emit_all(struct ctx *ctx, struct sync *s)
 	}
 	if (rc == 0 && list)
 		rc = render_repo(ctx, s, t, list);
-	ctx_drop(ctx, t);
+	oom_guard_pop(&guard);
 	tmpl_set_free(t);
 	return rc;
 }

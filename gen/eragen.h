@@ -509,13 +509,6 @@ struct ctx {
 	 * run's peak memory does not grow with the number of environments.
 	 */
 	struct arena scratch;
-	/* Held resources outside the arenas (heap buffers, temp files), released by
-	 * ctx_release if the run ends early (out of memory): ctx_hold / ctx_drop. */
-	struct held {
-		void (*release)(void *);
-		void *arg;
-	} *held;
-	size_t nheld, capheld;
 	struct options opt;
 	const char *root;		/* the repository root, absolute */
 	const char *datadir;		/* installed schemas/ and templates/ parent */
@@ -551,12 +544,7 @@ struct ctx {
 };
 
 void ctx_init(struct ctx *ctx);
-/* Release everything: held resources (the latest first), then every arena. */
 void ctx_release(struct ctx *ctx);
-/* Register arg, which release(arg) frees, until ctx_drop(ctx, arg) (which does not call
- * it: the holder releases it itself on its normal path). */
-void ctx_hold(struct ctx *ctx, void (*release)(void *), void *arg);
-void ctx_drop(struct ctx *ctx, void *arg);
 struct env *ctx_env(const struct ctx *ctx, const char *name);
 /* The index of name in ctx->envs (sorted by name), or -1. */
 long ctx_env_index(const struct ctx *ctx, const char *name);

@@ -797,15 +797,18 @@ static void created(struct commit *c, const char *abs)
 /* Write the journal (text may be NULL when len is 0), its directories as needed. */
 static int journal_write(struct ctx *ctx, struct commit *c, const char *text, size_t len)
 {
-	struct strbuf abs = STRBUF_INIT;
-	if (!c->journal && make_dirs(ctx, c, &abs, OUT_JOURNAL) != 0) {
+	if (!c->journal) {
+		struct strbuf abs = STRBUF_INIT;
+		struct oom_guard abs_guard;
+		oom_guard_strbuf(&abs_guard, &abs);
+		int rc = make_dirs(ctx, c, &abs, OUT_JOURNAL);
+		if (rc == 0)
+			c->journal = xstrdup(abs_path(ctx, &abs, OUT_JOURNAL, strlen(OUT_JOURNAL)));
+		oom_guard_pop(&abs_guard);
 		sb_release(&abs);
-		return -1;
+		if (rc != 0)
+			return -1;
 	}
-	sb_release(&abs);
-	if (!c->journal)
-		c->journal = xstrdup(abs_path(ctx, &abs, OUT_JOURNAL, strlen(OUT_JOURNAL)));
-	sb_release(&abs);
 	int fd = open(c->journal, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
 	int bad = fd < 0 || (text && write_all(fd, text, len) != 0);
 	if (fd >= 0 && close(fd) != 0)
@@ -824,12 +827,20 @@ static int commit_add(struct ctx *ctx, struct commit *c, const char *rel, const 
 		return -1;
 	if (blob)
 		sb_printf(&c->claims, "%s  %s\n", blob, rel);
-	struct strbuf abs = STRBUF_INIT, tmp = STRBUF_INIT;
+	/* every allocation before the temp file exists, so that none can strand it */
+	struct strbuf dst = STRBUF_INIT, tmp = STRBUF_INIT, dirs = STRBUF_INIT;
+	struct oom_guard dst_guard, tmp_guard, dirs_guard;
+	oom_guard_strbuf(&dst_guard, &dst);
+	oom_guard_strbuf(&tmp_guard, &tmp);
+	oom_guard_strbuf(&dirs_guard, &dirs);
+	vec_grow((void **)&c->tmp, &c->cap, c->n + 1, sizeof(*c->tmp));
+	vec_grow((void **)&c->dst, &c->capd, c->n + 1, sizeof(*c->dst));
 	const char *slash = strrchr(rel, '/');
 	size_t dlen = slash ? (size_t)(slash - rel) + 1 : 0;
-	int fd = -1;
+	abs_path(ctx, &dst, rel, strlen(rel));
 	abs_path(ctx, &tmp, rel, dlen);
 	sb_printf(&tmp, ".%s.eragen-tmp", rel + dlen);
+	int fd = -1, rc = -1;
 	for (int attempt = 0; attempt < 3 && fd < 0; attempt++) {
 		fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 		if (fd >= 0)
@@ -839,31 +850,34 @@ static int commit_add(struct ctx *ctx, struct commit *c, const char *rel, const 
 			unlink(tmp.buf);	/* left by a killed run */
 		else if (e != ENOENT)
 			break;
-		else if (make_dirs(ctx, c, &abs, rel) != 0)
-			goto fail;
+		else if (make_dirs(ctx, c, &dirs, rel) != 0)
+			goto out;
 		errno = e;
 	}
 	if (fd < 0) {
 		error("cannot create '%s': %s", rel, strerror(errno));
-		goto fail;
+		goto out;
 	}
 	int bad = write_all(fd, head, hlen) != 0 || write_all(fd, body, blen) != 0;
 	if (close(fd) != 0 || bad) {
 		error("cannot write '%s': %s", rel, strerror(errno));
 		unlink(tmp.buf);
-		goto fail;
+		goto out;
 	}
-	abs_path(ctx, &abs, rel, strlen(rel));
-	vec_grow((void **)&c->tmp, &c->cap, c->n + 1, sizeof(*c->tmp));
-	vec_grow((void **)&c->dst, &c->capd, c->n + 1, sizeof(*c->dst));
 	c->tmp[c->n] = tmp.buf;	/* the commit owns both strings now */
-	c->dst[c->n++] = abs.buf;
+	c->dst[c->n++] = dst.buf;
+	tmp = (struct strbuf)STRBUF_INIT;
+	dst = (struct strbuf)STRBUF_INIT;
 	test_kill("temp", c->n);
-	return 0;
-fail:
-	sb_release(&abs);
+	rc = 0;
+out:
+	oom_guard_pop(&dirs_guard);
+	oom_guard_pop(&tmp_guard);
+	oom_guard_pop(&dst_guard);
+	sb_release(&dirs);
 	sb_release(&tmp);
-	return -1;
+	sb_release(&dst);
+	return rc;
 }
 
 static int flush_fs(struct ctx *ctx)
@@ -1011,6 +1025,7 @@ struct sync {
 	const char **gone;
 	size_t ngone, capgone;
 	struct commit commit;
+	struct oom_guard guard;	/* from out_sync_begin to the end: the sync is released */
 };
 
 static int cmp_done(const void *a, const void *b)
@@ -1173,7 +1188,7 @@ struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, struct st
 			    struct out_stats *st)
 {
 	struct sync *s = xcalloc(1, sizeof(*s));
-	ctx_hold(ctx, sync_free, s);
+	oom_guard_push(&s->guard, sync_free, s);
 	s->ctx = ctx;
 	s->o = *o;
 	s->report = report;
@@ -1188,8 +1203,7 @@ struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, struct st
 	if (md == DISK_HUGE)
 		md = DISK_MISSING;	/* not one eragen wrote: a new one replaces it */
 	if (md == DISK_ERROR) {
-		ctx_drop(ctx, s);
-		sync_free(s);
+		out_sync_abandon(s);
 		return NULL;
 	}
 	s->mexists = md == DISK_FILE;
@@ -1561,7 +1575,8 @@ static int stage(struct sync *s, bool manifest)
 	struct ri_file *add = xcalloc(s->ndone + 1, sizeof(*add));
 	size_t nadd = 0;
 	int rc = -1;
-	ctx_hold(s->ctx, free, add);
+	struct oom_guard guard;
+	oom_guard_push(&guard, free, add);
 	for (size_t i = 0; i < s->ndone; i++) {
 		const struct done *d = &s->done[i];
 		if (d->st == ST_REFUSED || (d->st == ST_EDITED && !d->forced))
@@ -1580,7 +1595,7 @@ static int stage(struct sync *s, bool manifest)
 	rc = repo_index_stage(s->ctx, add, nadd, s->gone, s->ngone, &s->st->staged,
 			      &s->st->unstaged);
 out:
-	ctx_drop(s->ctx, add);
+	oom_guard_pop(&guard);
 	free(add);
 	return rc;
 }
@@ -1614,6 +1629,8 @@ static void sweep_dir(struct sync *s, const char *rel, int depth)
 		return;
 	struct dirent *de;
 	struct strbuf sub = STRBUF_INIT;
+	struct oom_guard sub_guard;
+	oom_guard_strbuf(&sub_guard, &sub);
 	while ((de = readdir(dir))) {
 		const char *n = de->d_name;
 		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
@@ -1628,6 +1645,7 @@ static void sweep_dir(struct sync *s, const char *rel, int depth)
 		else if (S_ISREG(st.st_mode) && n[0] == '.' && str_ends_with(n, ".eragen-tmp"))
 			unlink(abs_path(s->ctx, &s->abs, sub.buf, sub.len));
 	}
+	oom_guard_pop(&sub_guard);
 	sb_release(&sub);
 	closedir(dir);
 }
@@ -1658,7 +1676,7 @@ static int after_interruption(struct sync *s)
 
 void out_sync_abandon(struct sync *s)
 {
-	ctx_drop(s->ctx, s);
+	oom_guard_pop(&s->guard);
 	sync_free(s);
 }
 
