@@ -18,8 +18,11 @@ static int show_placement(struct ctx *ctx, struct env *e)
 		return EXIT_FINDINGS;
 	}
 	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard sb_guard;
+	oom_guard_strbuf(&sb_guard, &sb);
 	placement_show(ctx, p, &sb);
 	fwrite(sb.buf, 1, sb.len, stdout);
+	oom_guard_pop(&sb_guard);
 	sb_release(&sb);
 	return diag_count(ctx).errors ? EXIT_FINDINGS : EXIT_OK;
 }
@@ -34,8 +37,11 @@ static int show_view(struct ctx *ctx, struct env *e)
 		return EXIT_FINDINGS;
 	}
 	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard sb_guard;
+	oom_guard_strbuf(&sb_guard, &sb);
 	show_json(ctx, &sb, view, false);
 	fwrite(sb.buf, 1, sb.len, stdout);
+	oom_guard_pop(&sb_guard);
 	sb_release(&sb);
 	return EXIT_OK;
 }
@@ -74,11 +80,14 @@ static int show_run(struct ctx *ctx, int argc, char **argv)
 	if (val[3])
 		return show_view(ctx, e);
 	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard sb_guard;
+	oom_guard_strbuf(&sb_guard, &sb);
 	if (val[0])
 		show_json(ctx, &sb, e->resolved, val[1] != NULL);
 	else
 		show_yaml(ctx, &sb, e->resolved, val[1] != NULL);
 	fwrite(sb.buf, 1, sb.len, stdout);
+	oom_guard_pop(&sb_guard);
 	sb_release(&sb);
 	return diag_count(ctx).errors ? EXIT_FINDINGS : EXIT_OK;
 }

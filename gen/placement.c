@@ -492,10 +492,13 @@ static void pad(struct strbuf *sb, size_t have, size_t want)
 static const char *group_values(struct arena *a, const struct pl_group *g, const char *key)
 {
 	struct strbuf v = STRBUF_INIT;
+	struct oom_guard v_guard;
+	oom_guard_strbuf(&v_guard, &v);
 	for (size_t i = 0; i < g->nlabels; i++)
 		if (strcmp(g->labels[i].key, key) == 0)
 			sb_printf(&v, "%s%s", v.len ? ", " : "", g->labels[i].value);
 	const char *r = v.len ? arena_strdup(a, v.buf) : NULL;
+	oom_guard_pop(&v_guard);
 	sb_release(&v);
 	return r;
 }
@@ -557,6 +560,8 @@ static const char *why_not(struct arena *a, const struct placement *p,
 	const struct pl_group *g = &p->groups[gi];
 	const struct pl_fit *f = &w->fit[gi];
 	struct strbuf why = STRBUF_INIT;
+	struct oom_guard why_guard;
+	oom_guard_strbuf(&why_guard, &why);
 	if (f->selector_miss >= 0) {
 		const struct pl_label *s = &w->selector[f->selector_miss];
 		const char *has = group_values(a, g, s->key);
@@ -572,6 +577,7 @@ static const char *why_not(struct arena *a, const struct placement *p,
 			  t->value, t->effect);
 	}
 	const char *r = arena_strdup(a, why.buf ? why.buf : "");
+	oom_guard_pop(&why_guard);
 	sb_release(&why);
 	return r;
 }
@@ -653,9 +659,12 @@ static void show_row(const struct ctx *ctx, struct arena *a, struct strbuf *sb,
 		sb_printf(sb, "%s:", name);
 		pad(sb, strlen(name), width);
 		struct strbuf sep = STRBUF_INIT;
+		struct oom_guard sep_guard;
+		oom_guard_strbuf(&sep_guard, &sep);
 		sb_putc(&sep, '\n');
 		pad(&sep, 0, 17 + width + 2);
 		sb_printf(sb, " %s\n", why_not(a, p, w, g, sep.buf));
+		oom_guard_pop(&sep_guard);
 		sb_release(&sep);
 	}
 }

@@ -14,6 +14,7 @@
  * cJSON documents, the compiled patterns and the arena of everything else, all released by
  * schema_free. A failed compilation returns NULL with one message in err.
  */
+#include "alloc.h"
 #include "schema_int.h"
 
 #include <math.h>
@@ -132,7 +133,7 @@ struct node *sch_cjson_to_node(struct arena *a, const cJSON *j, struct loc loc,
 
 /* cJSON node -> compiled schema, open addressing on the pointer. */
 struct pmap {
-	const void **keys;
+	const void **keys;	/* one heap block: cap keys, then cap values */
 	struct sch **vals;
 	size_t cap, n;
 };
@@ -162,15 +163,16 @@ static void pmap_put(struct pmap *m, const void *k, struct sch *v)
 {
 	if ((m->n + 1) * 2 > m->cap) {
 		struct pmap old = *m;
-		m->cap = old.cap ? old.cap * 2 : 64;
-		m->keys = xcalloc(m->cap, sizeof(*m->keys));
-		m->vals = xcalloc(m->cap, sizeof(*m->vals));
+		size_t cap = old.cap ? old.cap * 2 : 64;
+		/* one allocation: out of memory leaves m as it was */
+		m->keys = xcalloc(cap, sizeof(*m->keys) + sizeof(*m->vals));
+		m->vals = (struct sch **)(m->keys + cap);
+		m->cap = cap;
 		m->n = 0;
 		for (size_t i = 0; i < old.cap; i++)
 			if (old.keys[i])
 				pmap_put(m, old.keys[i], old.vals[i]);
 		free(old.keys);
-		free(old.vals);
 	}
 	size_t i = ptr_hash(k) & (m->cap - 1);
 	while (m->keys[i])
@@ -212,6 +214,23 @@ struct cc {
 	size_t nunknowns, capunknowns;
 };
 
+/* The compiler's scratch vectors (the schema itself is not released). */
+static void cc_release(struct cc *cc)
+{
+	free(cc->map.keys);	/* and the values, in the same block */
+	free(cc->pending);
+	free(cc->ids);
+	free(cc->unknowns);
+}
+
+/* Out of memory while compiling: the scratch and the schema, with what it owns. */
+static void release_compiling(void *p)
+{
+	struct cc *cc = p;
+	cc_release(cc);
+	schema_free(cc->s);
+}
+
 static void cc_fail(struct cc *cc, const char *fmt, ...) ATTR_PRINTF(2, 3);
 static void cc_fail(struct cc *cc, const char *fmt, ...)
 {
@@ -230,6 +249,8 @@ static void cc_fail(struct cc *cc, const char *fmt, ...)
 static const char *ptr_child(struct arena *a, const char *ptr, const char *name)
 {
 	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard sb_guard;
+	oom_guard_strbuf(&sb_guard, &sb);
 	sb_puts(&sb, ptr);
 	sb_putc(&sb, '/');
 	for (const char *p = name; *p; p++) {
@@ -241,6 +262,7 @@ static const char *ptr_child(struct arena *a, const char *ptr, const char *name)
 			sb_putc(&sb, *p);
 	}
 	char *r = arena_strndup(a, sb.buf, sb.len);
+	oom_guard_pop(&sb_guard);
 	sb_release(&sb);
 	return r;
 }
@@ -793,10 +815,19 @@ static struct doc *doc_find(struct cc *cc, const char *uri)
 	return NULL;
 }
 
+static void release_json(void *root)
+{
+	cJSON_Delete(root);
+}
+
+/* Register root, which the schema owns from then on (schema_free deletes it). */
 static struct doc *doc_add(struct cc *cc, const char *uri, cJSON *root, bool strict)
 {
+	struct oom_guard guard;	/* until the schema owns it */
+	oom_guard_push(&guard, release_json, root);
 	struct doc d = {uri, root, strict ? "#" : arena_printf(cc->a, "%s#", uri), strict};
 	VEC_PUSH(cc->s->docs, cc->s->ndocs, cc->s->capdocs, d);
+	oom_guard_pop(&guard);
 	return &cc->s->docs[cc->s->ndocs - 1];
 }
 
@@ -814,8 +845,10 @@ static struct doc *doc_fetch(struct cc *cc, const char *uri, const char *ref, co
 		cc_fail(cc, "cannot resolve '$ref' '%s' at '%s': cannot fetch '%s'", ref, at, uri);
 		return NULL;
 	}
+	unsigned long failed = alloc_failures();
 	cJSON *root = cJSON_ParseWithLength(text, len);
 	if (!root) {
+		oom_if_failed_since(failed);
 		cc_fail(cc, "cannot resolve '$ref' '%s' at '%s': '%s' is not valid JSON", ref, at,
 			uri);
 		return NULL;
@@ -848,10 +881,13 @@ static const cJSON *ptr_walk(struct cc *cc, const cJSON *node, const char *frag,
 			return NULL;
 		p++;
 		struct strbuf tok = STRBUF_INIT;
+		struct oom_guard tok_guard;
+		oom_guard_strbuf(&tok_guard, &tok);
 		sb_puts(&tok, "");
 		for (; *p && *p != '/'; p++) {
 			if (*p == '~') {
 				if (p[1] != '0' && p[1] != '1') {
+					oom_guard_pop(&tok_guard);
 					sb_release(&tok);
 					return NULL;
 				}
@@ -877,6 +913,7 @@ static const cJSON *ptr_walk(struct cc *cc, const cJSON *node, const char *frag,
 			if (ok)
 				next = cJSON_GetArrayItem(node, (int)idx);
 		}
+		oom_guard_pop(&tok_guard);
 		sb_release(&tok);
 		if (!next)
 			return NULL;
@@ -1010,8 +1047,20 @@ struct schema *schema_compile(const char *json, size_t len, const char *base_uri
 {
 	if (err && errlen)
 		err[0] = '\0';
+	struct schema *s = xcalloc(1, sizeof(*s));
+	arena_init(&s->arena);
+	struct cc cc = {.s = s, .a = &s->arena, .fetch = fetch, .fetch_ud = fetch_ud,
+			.err = err, .errlen = errlen};
+	struct oom_guard guard;
+	oom_guard_push(&guard, release_compiling, &cc);
+	const char *base = uri_nofrag(cc.a, base_uri ? base_uri : "");
+	const char *uri = arena_strdup(cc.a, base);
+	unsigned long failed = alloc_failures();
 	cJSON *root = cJSON_ParseWithLength(json, len);
 	if (!root) {
+		oom_guard_pop(&guard);
+		release_compiling(&cc);
+		oom_if_failed_since(failed);
 		const char *at = cJSON_GetErrorPtr();
 		if (err && errlen) {
 			if (at && at >= json && at <= json + len)
@@ -1021,19 +1070,11 @@ struct schema *schema_compile(const char *json, size_t len, const char *base_uri
 		}
 		return NULL;
 	}
-	struct schema *s = xcalloc(1, sizeof(*s));
-	arena_init(&s->arena);
-	struct cc cc = {.s = s, .a = &s->arena, .fetch = fetch, .fetch_ud = fetch_ud,
-			.err = err, .errlen = errlen};
-	const char *base = uri_nofrag(cc.a, base_uri ? base_uri : "");
-	doc_add(&cc, arena_strdup(cc.a, base), root, true);
+	doc_add(&cc, uri, root, true);
 	s->root = compile(&cc, root, base, "#", true);
 	bool ok = s->root && compile_finish(&cc);
-	free(cc.map.keys);
-	free(cc.map.vals);
-	free(cc.pending);
-	free(cc.ids);
-	free(cc.unknowns);
+	oom_guard_pop(&guard);
+	cc_release(&cc);
 	if (!ok) {
 		schema_free(s);
 		return NULL;

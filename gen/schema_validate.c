@@ -103,6 +103,8 @@ static const char *types_text(struct arena *a, unsigned types, bool article)
 	if (types & T_NUMBER)
 		types &= ~(unsigned)T_INTEGER;
 	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard sb_guard;
+	oom_guard_strbuf(&sb_guard, &sb);
 	size_t total = 0, k = 0;
 	for (size_t i = 0; i < sizeof(sch_type_names) / sizeof(sch_type_names[0]); i++)
 		total += (types & sch_type_names[i].bit) != 0;
@@ -118,6 +120,7 @@ static const char *types_text(struct arena *a, unsigned types, bool article)
 		k++;
 	}
 	char *r = arena_strndup(a, sb.buf ? sb.buf : "", sb.len);
+	oom_guard_pop(&sb_guard);
 	sb_release(&sb);
 	return r;
 }
@@ -161,6 +164,8 @@ static void mark_secret(struct node *n, int depth)
 static const char *values_text(struct vc *vc, struct node *const *vals, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard sb_guard;
+	oom_guard_strbuf(&sb_guard, &sb);
 	for (size_t i = 0; i < n && i < 12; i++) {
 		if (i)
 			sb_puts(&sb, ", ");
@@ -169,6 +174,7 @@ static const char *values_text(struct vc *vc, struct node *const *vals, size_t n
 	if (n > 12)
 		sb_printf(&sb, ", ... (%zu more)", n - 12);
 	char *r = arena_strndup(&vc->a, sb.buf ? sb.buf : "", sb.len);
+	oom_guard_pop(&sb_guard);
 	sb_release(&sb);
 	return r;
 }
@@ -708,6 +714,8 @@ static int verr_cmp(const void *pa, const void *pb)
 static void expand_msg(struct arena *a, const struct verr *e, char *out, size_t outlen)
 {
 	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard sb_guard;
+	oom_guard_strbuf(&sb_guard, &sb);
 	for (const char *p = e->msg; *p; p++) {
 		if (*p == VAL[0])
 			sb_puts(&sb, e->shown ? node_display(a, e->shown) : "");
@@ -722,6 +730,7 @@ static void expand_msg(struct arena *a, const struct verr *e, char *out, size_t 
 	}
 	memcpy(out, sb.buf ? sb.buf : "", n);
 	out[n] = '\0';
+	oom_guard_pop(&sb_guard);
 	sb_release(&sb);
 }
 
@@ -754,6 +763,8 @@ size_t schema_validate(const struct schema *s, struct node *inst, schema_sink_fn
 {
 	struct vc vc = {0};
 	arena_init(&vc.a);
+	struct oom_guard guard;
+	oom_guard_arena(&guard, &vc.a);
 	v_sch(&vc, s->root, inst, 0);
 	size_t count = 0;
 	if (vc.aborted) {
@@ -780,6 +791,7 @@ size_t schema_validate(const struct schema *s, struct node *inst, schema_sink_fn
 			count++;
 		}
 	}
+	oom_guard_pop(&guard);
 	arena_release(&vc.a);
 	return count;
 }

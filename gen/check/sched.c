@@ -83,10 +83,13 @@ static void check_missing_group(struct ctx *ctx, struct env *e, const struct pla
 		diag_help(ctx, d, "did you mean '%s'?", near);
 	} else {
 		struct strbuf sb = STRBUF_INIT;
+		struct oom_guard sb_guard;
+		oom_guard_strbuf(&sb_guard, &sb);
 		for (size_t g = 0; g < p->ngroups; g++)
 			sb_printf(&sb, "%s'%s'", g ? ", " : "", p->groups[g].name);
 		diag_help(ctx, d, "name one of the node groups (%s), or add '%s' under node_groups",
 			  sb.buf ? sb.buf : "none", name);
+		oom_guard_pop(&sb_guard);
 		sb_release(&sb);
 	}
 }
@@ -192,12 +195,15 @@ static void check_no_match(struct ctx *ctx, struct env *e, const struct placemen
 		if (w->fit[g].selector_miss < 0)
 			return;	/* SCHED002 */
 	struct strbuf sel = STRBUF_INIT;
+	struct oom_guard sel_guard;
+	oom_guard_strbuf(&sel_guard, &sel);
 	for (size_t i = 0; i < w->nselector; i++)
 		sb_printf(&sel, "%s%s=%s", i ? ", " : "", w->selector[i].key, w->selector[i].value);
 	struct diag *d = diag_add(ctx, "SCHED003", e->name,
 				  where(e, w->selector_at ? w->selector_at : w->at, w->at),
 				  "node selector '%s' of %s matches no node group",
 				  sel.buf ? sel.buf : "", w->name);
+	oom_guard_pop(&sel_guard);
 	sb_release(&sel);
 
 	/* an entry no group has: say what the groups have instead */
@@ -211,6 +217,8 @@ static void check_no_match(struct ctx *ctx, struct env *e, const struct placemen
 			lone = &w->selector[i];
 	}
 	struct strbuf h = STRBUF_INIT;
+	struct oom_guard h_guard;
+	oom_guard_strbuf(&h_guard, &h);
 	if (lone) {
 		size_t shown = 0;
 		for (size_t g = 0; g < p->ngroups; g++) {
@@ -237,6 +245,7 @@ static void check_no_match(struct ctx *ctx, struct env *e, const struct placemen
 		sb_puts(&h, "each label is on some node group, but no group has them all");
 	}
 	diag_help(ctx, d, "%s; to use a group's own labels, write {node_group: NAME}", h.buf);
+	oom_guard_pop(&h_guard);
 	sb_release(&h);
 }
 
@@ -291,6 +300,8 @@ static void check_lands_on(struct ctx *ctx, struct env *e, const struct placemen
 		return;
 	struct arena *a = &e->arena;
 	struct strbuf list = STRBUF_INIT;
+	struct oom_guard list_guard;
+	oom_guard_strbuf(&list_guard, &list);
 	quoted_list(&list, names, n);
 	const char *what;
 	if (prop == PROP_SPOT)
@@ -311,6 +322,7 @@ static void check_lands_on(struct ctx *ctx, struct env *e, const struct placemen
 			     : ": its pods there keep those groups from scaling down";
 	struct diag *d = diag_add(ctx, rule, e->name, where(e, w->at, NULL), "%s can land on %s%s",
 				  w->name, what, why);
+	oom_guard_pop(&list_guard);
 	sb_release(&list);
 	for (size_t i = 0; i < n; i++) {
 		const struct node *at = prop == PROP_SPOT ? hit[i]->capacity
@@ -413,6 +425,8 @@ static void check_fit(struct ctx *ctx, struct env *e, const struct placement *p,
 		if (nbad == 0)
 			continue;
 		struct strbuf list = STRBUF_INIT;
+		struct oom_guard list_guard;
+		oom_guard_strbuf(&list_guard, &list);
 		const char *names[32];
 		double least = bad[0].alloc;
 		for (size_t i = 0; i < nbad; i++) {
@@ -424,9 +438,12 @@ static void check_fit(struct ctx *ctx, struct env *e, const struct placement *p,
 		struct diag *dg = diag_add(ctx, "SCHED006", e->name, where(e, at, w->at),
 					   "%s does not fit instance type%s %s of node group '%s'",
 					   what, nbad == 1 ? "" : "s", list.buf, grp->name);
+		oom_guard_pop(&list_guard);
 		sb_release(&list);
 		for (size_t i = 0; i < nbad; i++) {
 			struct strbuf n = STRBUF_INIT;
+			struct oom_guard n_guard;
+			oom_guard_strbuf(&n_guard, &n);
 			if (cpu) {
 				sb_printf(&n, "'%s' has %u vCPU, ", bad[i].type, bad[i].size);
 				fmt_cpu(&n, bad[i].alloc);
@@ -438,6 +455,7 @@ static void check_fit(struct ctx *ctx, struct env *e, const struct placement *p,
 			}
 			diag_note(ctx, dg, has_line(bad[i].at) ? bad[i].at->loc : (struct loc){ 0 },
 				  "%s", n.buf);
+			oom_guard_pop(&n_guard);
 			sb_release(&n);
 		}
 		const char *types_word = nbad == 1 ? "this instance type" : "these instance types";

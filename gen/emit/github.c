@@ -269,6 +269,8 @@ static struct node *per_env(struct arena *a, const struct node *envs, const char
 		v_push(a, opts, v_str(a, name->str));
 		/* an expression string literal doubles its quotes; names are [a-z0-9-] anyway */
 		struct strbuf lit = STRBUF_INIT;
+		struct oom_guard lit_guard;
+		oom_guard_strbuf(&lit_guard, &lit);
 		for (const char *p = name->str; *p; p++) {
 			if (*p == '\'')
 				sb_putc(&lit, '\'');
@@ -278,6 +280,7 @@ static struct node *per_env(struct arena *a, const struct node *envs, const char
 		v_set(a, j, "job", v_str(a, arena_printf(a, "%s-%s", prefix, name->str)));
 		v_set(a, j, "if", v_str(a, arena_printf(a, "inputs.environment == '%s'",
 							 lit.buf ? lit.buf : "")));
+		oom_guard_pop(&lit_guard);
 		sb_release(&lit);
 		struct node *es = v_set(a, j, "entries", v_seq(a));
 		v_push(a, es, entry(a, g));

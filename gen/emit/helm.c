@@ -139,6 +139,8 @@ static size_t y_esc_len(const char *q, size_t i, size_t n)
 static void y_string_at(struct strbuf *sb, const char *s, size_t n, int indent)
 {
 	struct strbuf q = STRBUF_INIT;
+	struct oom_guard q_guard;
+	oom_guard_strbuf(&q_guard, &q);
 	y_string(&q, s, n);
 	size_t col = sb->len;
 	while (col > 0 && sb->buf[col - 1] != '\n')
@@ -146,6 +148,7 @@ static void y_string_at(struct strbuf *sb, const char *s, size_t n, int indent)
 	col = sb->len - col;
 	if (q.len == 0 || q.buf[0] != '"' || col + q.len <= Y_WIDTH) {
 		sb_add(sb, q.buf, q.len);
+		oom_guard_pop(&q_guard);
 		sb_release(&q);
 		return;
 	}
@@ -170,6 +173,7 @@ static void y_string_at(struct strbuf *sb, const char *s, size_t n, int indent)
 		i += step;
 	}
 	sb_add(sb, q.buf + start, q.len - start);
+	oom_guard_pop(&q_guard);
 	sb_release(&q);
 }
 
@@ -208,8 +212,11 @@ static void y_value(struct strbuf *sb, const struct node *n, int indent, bool af
 			/* "- " then the collection's first line inline: render it at indent
 			 * and drop the first line's indentation */
 			struct strbuf tmp = STRBUF_INIT;
+			struct oom_guard tmp_guard;
+			oom_guard_strbuf(&tmp_guard, &tmp);
 			y_block(&tmp, n, indent);
 			sb_add(sb, tmp.buf + indent, tmp.len - (size_t)indent);
+			oom_guard_pop(&tmp_guard);
 			sb_release(&tmp);
 		} else {
 			sb_putc(sb, '\n');
@@ -255,6 +262,8 @@ static void y_block(struct strbuf *sb, const struct node *n, int indent)
 			continue;
 		}
 		struct strbuf key = STRBUF_INIT;
+		struct oom_guard key_guard;
+		oom_guard_strbuf(&key_guard, &key);
 		y_string(&key, n->keys[i]->str, n->keys[i]->len);
 		/* implicit keys are limited to 1024 characters: longer ones are explicit */
 		if (key.len > 1000) {
@@ -265,6 +274,7 @@ static void y_block(struct strbuf *sb, const struct node *n, int indent)
 		} else {
 			sb_add(sb, key.buf, key.len);
 		}
+		oom_guard_pop(&key_guard);
 		sb_release(&key);
 		sb_putc(sb, ':');
 		y_value(sb, v, indent + 2, false);
@@ -277,10 +287,13 @@ static struct node *y_fragment(struct arena *a, const char *key, const struct no
 	struct node *m = v_map(a);
 	v_set(a, m, key, (struct node *)val);
 	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard sb_guard;
+	oom_guard_strbuf(&sb_guard, &sb);
 	y_block(&sb, m, 0);
 	if (sb.len && sb.buf[sb.len - 1] == '\n')
 		sb.len--;
 	struct node *f = v_fragment(a, sb.buf ? sb.buf : "", sb.len);
+	oom_guard_pop(&sb_guard);
 	sb_release(&sb);
 	return f;
 }
@@ -327,6 +340,8 @@ static void py_str(struct strbuf *sb, const char *s, size_t n)
 static void py_str_lines(struct strbuf *sb, const char *s, size_t n, int indent, size_t width)
 {
 	struct strbuf q = STRBUF_INIT;
+	struct oom_guard q_guard;
+	oom_guard_strbuf(&q_guard, &q);
 	py_str(&q, s, n);
 	/* q is "...": split its inside */
 	size_t start = 1, end = q.len - 1;
@@ -351,6 +366,7 @@ static void py_str_lines(struct strbuf *sb, const char *s, size_t n, int indent,
 		start = stop;
 		first = false;
 	}
+	oom_guard_pop(&q_guard);
 	sb_release(&q);
 }
 
@@ -657,11 +673,14 @@ static void auth_config(struct hb *b, struct node *config)
 		}
 		if (domain && client && url) {
 			struct strbuf sb = STRBUF_INIT;
+			struct oom_guard sb_guard;
+			oom_guard_strbuf(&sb_guard, &sb);
 			sb_printf(&sb, "https://%s/logout?client_id=", domain);
 			url_query(&sb, client);
 			sb_puts(&sb, "&logout_uri=");
 			url_query(&sb, arena_printf(a, "%s/", url));
 			put_str(b, g, "logout_redirect_url", sb.buf);
+			oom_guard_pop(&sb_guard);
 			sb_release(&sb);
 		}
 		put_str(b, g, "login_service", "AWS Cognito");
@@ -1015,6 +1034,8 @@ static struct node *cluster_options(struct hb *b)
 	double mem_dflt = mem < 4 ? mem : 4;
 
 	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard sb_guard;
+	oom_guard_strbuf(&sb_guard, &sb);
 	sb_puts(&sb, "# Written by eragen from the environment spec (dask.*, hub.image).\n"
 		     "from dask_gateway_server.options import Float, Options, String\n\n"
 		     "eragen_image = (\n");
@@ -1053,6 +1074,7 @@ static struct node *cluster_options(struct hb *b)
 		sb_putc(&sb, '\n');
 	}
 	struct node *n = v_strn(b->a, sb.buf, sb.len);
+	oom_guard_pop(&sb_guard);
 	sb_release(&sb);
 	return n;
 }
@@ -1155,10 +1177,13 @@ static struct node *helm_view(struct ctx *ctx, struct env *env, struct arena *a,
 	}
 	if (rest->n) {
 		struct strbuf sb = STRBUF_INIT;
+		struct oom_guard sb_guard;
+		oom_guard_strbuf(&sb_guard, &sb);
 		y_block(&sb, rest, 0);
 		if (sb.len)
 			sb.len--;
 		v_set(a, yaml, "other", v_fragment(a, sb.buf, sb.len));
+		oom_guard_pop(&sb_guard);
 		sb_release(&sb);
 	}
 	v_mark_last(a, b.sensitive);

@@ -23,6 +23,8 @@
 static const char *sh_quote(struct arena *a, const char *s)
 {
 	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard sb_guard;
+	oom_guard_strbuf(&sb_guard, &sb);
 	sb_putc(&sb, '\'');
 	for (const char *p = s; *p; p++) {
 		if (*p == '\'')
@@ -32,6 +34,7 @@ static const char *sh_quote(struct arena *a, const char *s)
 	}
 	sb_putc(&sb, '\'');
 	const char *q = arena_strndup(a, sb.buf, sb.len);
+	oom_guard_pop(&sb_guard);
 	sb_release(&sb);
 	return q;
 }
@@ -47,7 +50,10 @@ static void word_at(struct ctx *ctx, struct env *env, struct arena *a, struct no
 	const char *s = n && n->kind == NODE_STR ? n->str : "";
 	const char *q = sh_quote(a, s);
 	struct strbuf probe = STRBUF_INIT;
+	struct oom_guard probe_guard;
+	oom_guard_strbuf(&probe_guard, &probe);
 	int rc = tmpl_escape(ESC_MAKE, q, strlen(q), &probe);
+	oom_guard_pop(&probe_guard);
 	sb_release(&probe);
 	if (rc < 0) {
 		diag_add(ctx, "SPEC006", env->name, n ? n->loc : env->resolved->loc,

@@ -169,6 +169,9 @@ static struct node *frag_object(struct arena *a, const struct kvs *m, int indent
 	if (m->n == 0)
 		return v_fragment(a, "{}", 2);
 	struct strbuf sb = STRBUF_INIT, key = STRBUF_INIT;
+	struct oom_guard sb_guard, key_guard;
+	oom_guard_strbuf(&sb_guard, &sb);
+	oom_guard_strbuf(&key_guard, &key);
 	size_t *cols = arena_alloc(a, m->n * sizeof(*cols)), width = 0;
 	const char **keys = arena_alloc(a, m->n * sizeof(*keys));
 	for (size_t i = 0; i < m->n; i++) {
@@ -194,6 +197,8 @@ static struct node *frag_object(struct arena *a, const struct kvs *m, int indent
 	indent_to(&sb, indent);
 	sb_putc(&sb, '}');
 	struct node *f = v_fragment(a, sb.buf, sb.len);
+	oom_guard_pop(&key_guard);
+	oom_guard_pop(&sb_guard);
 	sb_release(&sb);
 	sb_release(&key);
 	return f;
@@ -203,6 +208,8 @@ static struct node *frag_object(struct arena *a, const struct kvs *m, int indent
 static struct node *frag_strings(struct arena *a, const char *const *v, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard sb_guard;
+	oom_guard_strbuf(&sb_guard, &sb);
 	sb_putc(&sb, '[');
 	for (size_t i = 0; i < n; i++) {
 		if (i)
@@ -211,6 +218,7 @@ static struct node *frag_strings(struct arena *a, const char *const *v, size_t n
 	}
 	sb_putc(&sb, ']');
 	struct node *f = v_fragment(a, sb.buf, sb.len);
+	oom_guard_pop(&sb_guard);
 	sb_release(&sb);
 	return f;
 }
@@ -270,10 +278,13 @@ static const char *scalar_text(const struct node *n)
 static struct srcfile *addons_file(struct ctx *ctx)
 {
 	struct strbuf abs = STRBUF_INIT;
+	struct oom_guard abs_guard;
+	oom_guard_strbuf(&abs_guard, &abs);
 	sb_printf(&abs, "%s/%s", ctx->datadir ? ctx->datadir : "", ADDONS_TABLE);
 	struct srcfile *f = srcfile_find(ctx, ADDONS_TABLE);
 	if (!f)
 		f = srcfile_find(ctx, abs.buf);
+	oom_guard_pop(&abs_guard);
 	sb_release(&abs);
 	if (f)
 		return f->data ? f : NULL;
@@ -411,6 +422,8 @@ static struct node *group_view(struct arena *a, const struct node *spec, const c
 		azs = node_path(spec, "aws.azs");
 	const char **az = spec_strings(a, azs, &n);
 	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard sb_guard;
+	oom_guard_strbuf(&sb_guard, &sb);
 	sb_putc(&sb, '[');
 	for (size_t i = 0; i < n; i++) {
 		sb_puts(&sb, i ? ", aws_subnet.private[" : "aws_subnet.private[");
@@ -419,6 +432,7 @@ static struct node *group_view(struct arena *a, const struct node *spec, const c
 	}
 	sb_putc(&sb, ']');
 	v_set(a, m, "subnet_ids", v_fragment(a, sb.buf, sb.len));
+	oom_guard_pop(&sb_guard);
 	sb_release(&sb);
 
 	/* labels, and the autoscaler's node-template tags of labels and taints */
