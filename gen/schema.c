@@ -443,12 +443,14 @@ static bool kw_count(const struct kw_ctx *k)
 static struct rx *compile_rx(struct cc *cc, const char *src, const char *ptr)
 {
 	char err[200];
+	/* room first: the schema owns the pattern as soon as it is compiled */
+	vec_grow((void **)&cc->s->rxs, &cc->s->caprxs, cc->s->nrxs + 1, sizeof(*cc->s->rxs));
 	struct rx *rx = rx_compile(src, strlen(src), false, err, sizeof(err));
 	if (!rx) {
 		cc_fail(cc, "invalid pattern '%s' at '%s': %s", src, ptr, err);
 		return NULL;
 	}
-	VEC_PUSH(cc->s->rxs, cc->s->nrxs, cc->s->caprxs, rx);
+	cc->s->rxs[cc->s->nrxs++] = rx;
 	return rx;
 }
 

@@ -14,14 +14,9 @@
 # where eragen recovers on purpose and says so in the injector's log (the PCRE2 JIT
 # compiler: the interpreter takes over), with the output of a normal run.
 #
-# Known leaks: gen/schema.c (schema_compile and the functions it calls hold the schema
-# being compiled, and its cJSON documents, outside the ctx), gen/out.c (out_sync and
-# commit_add hold heap paths and the commit's temp files) and gen/emit/*.c (the back
-# ends' string builders) do not release what they hold when memory runs out; their fix
-# is pending in those files. A run whose every leak is allocated below a function of
-# those files (full stacks), and which passes every other check, counts as "known"
-# (the summary names the functions), as do the temp files an unreleased commit leaves
-# beside their targets; any other leak fails.
+# A leak fails the run like any other sanitizer report; it is run once more with whole
+# stacks for the report (libraries built without frame pointers cut the fast
+# unwinder's short).
 #
 # ALLOC_SWEEP=full sweeps every point of every kind (hours: for manual runs);
 # ALLOC_SWEEP=N sweeps N evenly spaced points per command and kind (default: 40 for
@@ -135,23 +130,6 @@ for cmd in $cmds; do
 done
 
 # ---- the sweep: two workers, each with its own copy of the repository ----
-# leak_owners FILE: for each leak that LeakSanitizer reports in FILE (whole stacks), the
-# innermost frame in a file of the known list ("gen/out.c:commit_add"), else "unknown"
-known_files=''
-leak_owners() {
-	awk -v known="$known_files" '
-		function flush() { if (inleak) print (owner != "" ? owner : "unknown"); inleak = 0 }
-		/^(Direct|Indirect) leak/ { flush(); inleak = 1; owner = ""; next }
-		/^$/ { flush(); next }
-		inleak && owner == "" && / in [^ ]+ [^ ]*gen\// {
-			fn = $4; file = $5; sub(/:.*/, "", file); sub(/.*gen\//, "gen/", file)
-			n = split(known, k, " ")
-			for (i = 1; i <= n; i++)
-				if (index(file, k[i]) == 1) { owner = file ":" fn; break }
-		}
-		END { flush() }' "$1"
-}
-
 # oom_stderr ERR REF: ERR is a prefix of REF (whole lines: the findings printed before
 # the failure), then one last line "eragen: ... out of memory", the only "eragen: " line
 # (the functions share the shell's variables: judge's are not reused here)
@@ -166,38 +144,20 @@ judge() {
 	w=$1 cmd=$2 k=$3 n=$4 rc=$5 d=$work/w$1
 	what="$cmd $k:$n"
 	log=$d/alloc.log
-	known=
 	case $rc in
 	0 | 3) ;;
 	99)
-		# a leak report after one "out of memory" line, and nothing else: again with
-		# whole stacks (libraries built without frame pointers cut the fast unwinder's
-		# short), to tell known leaks from new ones
-		# what precedes the report (its "=====" rule), trailing blank lines dropped
-		awk '/^=====+$/ { exit } /^$/ { blank++; next }
-			{ for (; blank > 0; blank--) print ""; print }' "$d/err" >"$d/err.head"
-		if oom_stderr "$d/err.head" "$work/ref.$cmd.err" && grep -q 'ERROR: LeakSanitizer' "$d/err" &&
-			! grep -q 'ERROR: AddressSanitizer\|runtime error' "$d/err"; then
-			cp -a "$d/repo" "$d/after"
-			[ "$cmd" = build ] && reset "$d/repo"
-			(cd "$d/repo" && ERAGEN_TEST_FAIL_ALLOC=$k:$n \
-				ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0:malloc_context_size=100" \
-				timeout 120 "$bin" $(args "$cmd") >/dev/null 2>"$d/err.full")
-			rm -rf "$d/repo" && mv "$d/after" "$d/repo"
-			leak_owners "$d/err.full" | sort -u >"$d/owners"
-			if [ -s "$d/owners" ] && ! grep -q '^unknown$' "$d/owners"; then
-				known=$(tr '\n' ' ' <"$d/owners")
-			else
-				cp "$d/err.full" "$work/failed-$cmd-$k-$n.err"
-				echo "FAIL $what: a leak (whole stacks in failed-$cmd-$k-$n.err):"
-				head -n 40 "$d/err.full"
-				return 1
-			fi
-		else
-			echo "FAIL $what: exit 99 (a sanitizer report)"; cp "$d/err" "$work/failed-$cmd-$k-$n.err"
-			head -n 40 "$d/err"
-			return 1
-		fi
+		# a sanitizer report: again with whole stacks, for the record
+		cp -a "$d/repo" "$d/after"
+		[ "$cmd" = build ] && reset "$d/repo"
+		(cd "$d/repo" && ERAGEN_TEST_FAIL_ALLOC=$k:$n \
+			ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0:malloc_context_size=100" \
+			timeout 120 "$bin" $(args "$cmd") >/dev/null 2>"$d/err.full")
+		rm -rf "$d/repo" && mv "$d/after" "$d/repo"
+		cp "$d/err.full" "$work/failed-$cmd-$k-$n.err"
+		echo "FAIL $what: exit 99, a sanitizer report (whole stacks in failed-$cmd-$k-$n.err):"
+		head -n 40 "$d/err.full"
+		return 1
 		;;
 	*)
 		echo "FAIL $what: exit $rc, want 3 (124: timeout, 1: ASan signal, 70: BUG)"
@@ -211,7 +171,6 @@ judge() {
 		return 1
 	fi
 	case $rc in
-	99) echo "known $k $known" >>"$d/tally" ;;
 	3)
 		if ! oom_stderr "$d/err" "$work/ref.$cmd.err"; then
 			echo "FAIL $what: exit 3, but stderr is not the findings printed so far and one" \
@@ -238,12 +197,6 @@ judge() {
 	esac
 	[ "$cmd" = build ] || return 0
 	generated "$d/repo" >"$d/tree"
-	# an unreleased commit's temp files (known: gen/out.c) beside an untouched tree
-	if [ -n "$known" ] && case $known in *gen/out.c:*) true ;; *) false ;; esac &&
-		grep -q '\.eragen-tmp$' "$d/tree" && ! grep -qv '/\.[^/]*\.eragen-tmp$' "$d/tree"; then
-		echo "known-temp $k" >>"$d/tally"
-		return 0
-	fi
 	if [ -s "$d/tree" ] && ! cmp -s "$d/tree" "$work/ref.tree"; then
 		echo "FAIL $what: exit $rc left a partial out/ tree (neither untouched nor complete):"
 		diff "$work/ref.tree" "$d/tree" | head -n 8
@@ -293,17 +246,9 @@ for cmd in $cmds; do
 done
 oomc=$(cat "$work/w0/tally" "$work/w1/tally" | grep -c '^oom ')
 recc=$(cat "$work/w0/tally" "$work/w1/tally" | grep -c '^recovered ')
-knownc=$(cat "$work/w0/tally" "$work/w1/tally" | grep -c '^known ')
-tempc=$(cat "$work/w0/tally" "$work/w1/tally" | grep -c '^known-temp ')
 echo "alloc-fail: $swept injected failures in ${secs}s: $oomc exit 3 (out of memory) clean," \
-	"$recc recovered on purpose, $knownc out of memory with a known leak ($tempc of them" \
-	"with temp files left)"
+	"$recc recovered on purpose"
 cat "$work/w0/tally" "$work/w1/tally" | sed -n 's/^recovered //p' | sort | uniq -c
-if [ "$knownc" -gt 0 ]; then
-	echo "known leaks, by the function holding them (runs):"
-	cat "$work/w0/tally" "$work/w1/tally" | sed -n 's/^known [a-z0-9]* //p' | tr ' ' '\n' |
-		grep . | sort | uniq -c | sort -rn
-fi
 [ "$oomc" -gt 0 ] || fail "no injected run ended in out of memory"
 
 [ "$fails" -eq 0 ] && echo "alloc-fail: all passed" || echo "alloc-fail: $fails failures"
