@@ -74,7 +74,8 @@ void vec_grow(void **p, size_t *cap, size_t need, size_t elem);
 #define VEC_PUSH(arr, n, cap, val)                                                   \
 	do {                                                                         \
 		vec_grow((void **)&(arr), &(cap), (n) + 1, sizeof(*(arr)));          \
-		(arr)[(n)++] = (val);                                                \
+		(arr)[(n)] = (val); /* before the count: val may run out of memory */ \
+		(n)++;                                                               \
 	} while (0)
 
 /* System failures: a one-line message on stderr ("eragen: ..."); callers return -1. */
@@ -101,7 +102,8 @@ void arena_grow(struct arena *a, void **p, size_t *cap, size_t need, size_t elem
 #define ARENA_PUSH(ar, arr, n, cap, val)                                             \
 	do {                                                                         \
 		arena_grow((ar), (void **)&(arr), &(cap), (n) + 1, sizeof(*(arr)));  \
-		(arr)[(n)++] = (val);                                                \
+		(arr)[(n)] = (val); /* before the count: val may run out of memory */ \
+		(n)++;                                                               \
 	} while (0)
 
 /* A heap string builder, always NUL-terminated. */

@@ -447,7 +447,8 @@ static bool has_dir_prefix(const char *s, size_t n, const char *prefix, size_t p
 static void refuse(struct walk *w, const char *path, size_t n)
 {
 	vec_grow((void **)&w->refused, &w->caprefused, w->nrefused + 1, sizeof(*w->refused));
-	w->refused[w->nrefused++] = xstrndup(path, n);
+	char *dir = xstrndup(path, n);	/* before the count: it may run out of memory */
+	w->refused[w->nrefused++] = dir;
 	w->have_last = false;
 }
 
@@ -791,7 +792,8 @@ static void commit_keep_dirs(struct commit *c)
 static void created(struct commit *c, const char *abs)
 {
 	vec_grow((void **)&c->dirs, &c->capdirs, c->ndirs + 1, sizeof(*c->dirs));
-	c->dirs[c->ndirs++] = xstrdup(abs);
+	char *dir = xstrdup(abs);	/* before the count: it may run out of memory */
+	c->dirs[c->ndirs++] = dir;
 }
 
 /* Write the journal (text may be NULL when len is 0), its directories as needed. */
