@@ -173,7 +173,7 @@ fuzz-replay: $(FUZZ_BINS)
 
 # ---- crash safety (tests/cli/crash-safety.sh) ----------------------------------------
 #   make crash-eragen   build/crash/eragen: the plain build plus the test-only kill hook of
-#                       gen/out.c (ERAGEN_TEST_KILL=temp:N|rename:N), never sanitized
+#                       gen/out_disk.c (ERAGEN_TEST_KILL=temp:N|rename:N), never sanitized
 .PHONY: crash-eragen
 crash-eragen:
 	@$(MAKE) --no-print-directory SANITIZE= O=build/crash EXTRA_CPPFLAGS=-DERAGEN_TEST_HOOKS \

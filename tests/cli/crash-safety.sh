@@ -1,6 +1,6 @@
 #!/bin/sh
 # Crash safety of `eragen build` (DESIGN 6, issue 6): the build is killed with a real
-# SIGKILL (1) by the test-only hook of gen/out.c (build/crash/eragen, `make
+# SIGKILL (1) by the test-only hook of gen/out_disk.c (build/crash/eragen, `make
 # crash-eragen`) right after every temp file is written and after every rename, and (2)
 # from outside, at several delays, on a 100-environment repository. After each kill
 # every generated path holds exactly its old or exactly its new content, the only other

@@ -1,0 +1,832 @@
+/*
+ * out_sync.c - the sync of outwrite.h (out_sync_begin, out_sync_files, out_sync_repo,
+ * out_sync_end): each rendered file compared with the disk, edits judged (DRIFT005),
+ * then at the end the orphans, the new manifest, the commit (out_disk.c), --prune,
+ * --stage and, after an interrupted build, the sweep of its temp files.
+ *
+ * Consumes an outset (bodies in memory) and the disk; produces, for check, a report of
+ * missing, stale, edited and orphaned files with unified diffs, and for build, the
+ * files that changed, written atomically (temp file in the same directory, fsync,
+ * rename). Invariants: each existing file is read once; an unchanged file is never
+ * opened for writing (its mtime is kept); nothing is written outside the repository
+ * (a directory or file that is a symlink leading out is refused: SPEC012); nothing at
+ * all is written when an error diagnostic results (DRIFT005 without --force, SPEC012).
+ */
+#include "out_int.h"
+#include "repo.h"
+#include "repo_index.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The largest file read back: generated files are compared whole in memory. */
+static size_t read_limit(size_t expected)
+{
+	return expected < SRC_MAX_BYTES / 2 ? SRC_MAX_BYTES : expected * 2;
+}
+
+/* The 1-based number of the first line where a and b differ. */
+static uint32_t first_diff_line(const char *a, size_t alen, const char *b, size_t blen)
+{
+	uint32_t line = 1;
+	size_t n = alen < blen ? alen : blen;
+	for (size_t i = 0; i < n && a[i] == b[i]; i++)
+		line += a[i] == '\n';
+	return line;
+}
+
+/* DRIFT005 in ENV's lint.ignore (no path: the generated files have none), with a reason. */
+static const char *drift005_suppressed(const struct ctx *ctx, const char *env)
+{
+	const struct env *e = env ? ctx_env(ctx, env) : NULL;
+	const struct node *ign = e && e->root ? node_path(e->root, "lint.ignore") : NULL;
+	for (size_t i = 0; ign && ign->kind == NODE_SEQ && i < ign->n; i++) {
+		const struct node *ent = ign->items[i];
+		const char *rule = spec_str(ent, "rule"), *reason = spec_str(ent, "reason");
+		if (rule && strcmp(rule, "DRIFT005") == 0 && !node_get(ent, "path") && reason &&
+		    *reason)
+			return reason;
+	}
+	return NULL;
+}
+
+enum state { ST_UNCHANGED, ST_MISSING, ST_STALE, ST_EDITED, ST_REFUSED };
+
+/* What is kept of a file once compared: its path (in the sync's arena), the blob ID of
+ * its body (for the manifest), the blob ID of its whole content (--stage), its state. */
+struct done {
+	const char *path;
+	char blob[41];
+	char whole[41];
+	enum state st;
+	bool forced;	/* edited by hand, replaced with --force */
+};
+
+/* Report text about one path, kept until the end to be printed in path order. */
+struct piece {
+	const char *path;
+	size_t seq;
+	char *text;
+};
+
+struct sync {
+	struct ctx *ctx;
+	struct out_opts o;
+	struct strbuf *report;
+	struct out_stats *st;
+	size_t before;		/* diagnostics before the sync began */
+	size_t scanned;		/* diagnostics since then already looked at for errors */
+	bool refusing;		/* an error was found: no more temp files are written */
+	bool *bad;		/* emit_env_errors */
+	struct arena a;		/* paths of the files done, the old manifest's paths */
+	struct walk w;
+	struct strbuf abs, label_a, label_b, head, mtext, piece;
+	struct mentry *old;	/* the old manifest, sorted by path */
+	size_t nold;
+	char *mdata;
+	size_t mlen;
+	bool mexists;
+	struct mentry *jold;	/* an interrupted build's journal, sorted by path */
+	size_t njold;
+	char *jdata;
+	size_t jlen;
+	bool jexists;
+	struct done *done;
+	size_t ndone, capdone;
+	struct piece *pieces;
+	size_t npieces, cappieces;
+	/* at the end: the new manifest's entries, the orphans, paths to unstage */
+	struct mentry *keep, *orphans;
+	size_t nkeep, capkeep, norphans, caporphans;
+	const char **gone;
+	size_t ngone, capgone;
+	struct commit commit;
+	struct oom_guard guard;	/* from out_sync_begin to the end: the sync is released */
+};
+
+static int cmp_done(const void *a, const void *b)
+{
+	return strcmp(((const struct done *)a)->path, ((const struct done *)b)->path);
+}
+
+static int cmp_piece(const void *pa, const void *pb)
+{
+	const struct piece *a = pa, *b = pb;
+	int c = strcmp(a->path, b->path);
+	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/*
+ * The environment a generated path belongs to (its index in ctx->envs): out/<env>/...
+ * for a concrete environment; -1 for repository-level paths (which include the directories of
+ * removed environments and out/_bootstrap/).
+ */
+static long path_env(const struct ctx *ctx, const char *path)
+{
+	if (strncmp(path, "out/", 4) != 0)
+		return -1;
+	const char *name = path + 4, *slash = strchr(name, '/');
+	if (!slash || slash == name)
+		return -1;
+	size_t n = (size_t)(slash - name), lo = 0, hi = ctx->nenvs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *e = ctx->envs[mid]->name;
+		int c = strncmp(e, name, n);
+		if (c == 0 && e[n] != '\0')
+			c = 1;
+		if (c == 0)
+			return ctx->envs[mid]->abstract ? -1 : (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static void build_gitattributes(struct ctx *ctx, struct outset *set)
+{
+	struct outfile *ga = out_add(ctx, set, OUT_GITATTRIBUTES, COMMENT_HASH, NULL);
+	sb_puts(&ga->body, "# Every file under out/ is generated; so are these.\n"
+			   "/out/** -text linguist-generated\n");
+	const char **paths = arena_alloc(&set->arena, (set->n + 1) * sizeof(*paths));
+	size_t n = 0;
+	for (size_t i = 0; i < set->n; i++)
+		if (strncmp(set->files[i]->path, "out/", 4) != 0 && set->files[i] != ga)
+			paths[n++] = set->files[i]->path;
+	for (size_t i = 1; i < n; i++)	/* insertion sort: a handful of workflows */
+		for (size_t k = i; k > 0 && strcmp(paths[k - 1], paths[k]) > 0; k--) {
+			const char *t = paths[k];
+			paths[k] = paths[k - 1];
+			paths[k - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++) {
+		sb_putc(&ga->body, '/');
+		/* gitattributes patterns: escape what would make one a different pattern */
+		for (const char *p = paths[i]; *p; p++) {
+			if (strchr(" \t\\*?[!#\"", *p))
+				sb_putc(&ga->body, '\\');
+			sb_putc(&ga->body, *p);
+		}
+		sb_puts(&ga->body, " -text linguist-generated\n");
+	}
+}
+
+/* The group an orphan is reported in: "out/<dir>/" (a removed environment's files
+ * together), else the path itself. */
+static size_t orphan_group(const char *p)
+{
+	const char *slash = strncmp(p, "out/", 4) == 0 ? strchr(p + 4, '/') : NULL;
+	return slash ? (size_t)(slash - p) + 1 : strlen(p);
+}
+
+/* One note per group of orphans: "note: 'out/old/' (12 files) WHAT THEM" */
+static void orphan_notes(struct strbuf *r, const struct mentry *v, size_t n, const char *what,
+			 const char *many, const char *one)
+{
+	for (size_t i = 0; i < n;) {
+		size_t g = orphan_group(v[i].path), k = i + 1;
+		while (k < n && strncmp(v[k].path, v[i].path, g) == 0 && orphan_group(v[k].path) == g)
+			k++;
+		if (k - i == 1)
+			sb_printf(r, "note: '%s' is %s %s\n", v[i].path, what, one);
+		else
+			sb_printf(r, "note: '%.*s' (%zu files) are %s %s\n", (int)g, v[i].path, k - i,
+				  what, many);
+		i = k;
+	}
+}
+
+static void report_line(struct strbuf *r, const char *path, const char *what)
+{
+	sb_printf(r, "%s: %s\n", path, what);
+}
+
+/* Keep s->piece (report text about path) for the end; it is printed in path order. */
+static void keep_piece(struct sync *s, const char *path)
+{
+	if (s->piece.len == 0)
+		return;
+	struct piece p = { path, s->npieces, NULL };
+	vec_grow((void **)&s->pieces, &s->cappieces, s->npieces + 1, sizeof(*s->pieces));
+	p.text = xstrndup(s->piece.buf, s->piece.len);
+	s->pieces[s->npieces++] = p;
+	sb_reset(&s->piece);
+}
+
+/* Has an error (or, with --werror, a warning) been reported since the sync began? Then
+ * nothing will be written. */
+static bool refusing(struct sync *s)
+{
+	struct ctx *ctx = s->ctx;
+	for (; !s->refusing && s->scanned < ctx->ndiags; s->scanned++) {
+		const struct diag *d = ctx->diags[s->scanned];
+		if (!d->suppressed &&
+		    (d->sev == SEV_ERROR || (ctx->opt.werror && d->sev == SEV_WARNING)))
+			s->refusing = true;
+	}
+	return s->refusing;
+}
+
+static void sync_free(void *p)
+{
+	struct sync *s = p;
+	ow_commit_abort(&s->commit);
+	for (size_t i = 0; i < s->npieces; i++)
+		free(s->pieces[i].text);
+	free(s->pieces);
+	free(s->done);
+	free(s->keep);
+	free(s->orphans);
+	free(s->gone);
+	free(s->old);
+	free(s->mdata);
+	free(s->jold);
+	free(s->jdata);
+	sb_release(&s->w.last);
+	for (size_t i = 0; i < s->w.nrefused; i++)
+		free(s->w.refused[i]);
+	free(s->w.refused);
+	sb_release(&s->w.abs);
+	free(s->w.buf);
+	sb_release(&s->abs);
+	sb_release(&s->label_a);
+	sb_release(&s->label_b);
+	sb_release(&s->head);
+	sb_release(&s->mtext);
+	sb_release(&s->piece);
+	arena_release(&s->a);
+	free(s);
+}
+
+struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, struct strbuf *report,
+			    struct out_stats *st)
+{
+	struct sync *s = xcalloc(1, sizeof(*s));
+	oom_guard_push(&s->guard, sync_free, s);
+	s->ctx = ctx;
+	s->o = *o;
+	s->report = report;
+	s->st = st;
+	s->before = s->scanned = ctx->ndiags;
+	s->bad = emit_env_errors(ctx);
+	memset(st, 0, sizeof(*st));
+
+	char *data;
+	size_t len;
+	enum disk md = ow_disk_read(ctx, &s->w, OUT_MANIFEST, SRC_MAX_BYTES, &data, &len);
+	if (md == DISK_HUGE)
+		md = DISK_MISSING;	/* not one eragen wrote: a new one replaces it */
+	if (md == DISK_ERROR) {
+		out_sync_abandon(s);
+		return NULL;
+	}
+	s->mexists = md == DISK_FILE;
+	if (s->mexists) {
+		s->mdata = xstrndup(data, len);	/* compared at the end: keep a copy */
+		s->mlen = len;
+		ow_manifest_parse(&s->a, s->mdata, len, &s->old, &s->nold);
+	}
+	/* an interrupted build's journal: its claims stay until a whole build succeeds */
+	if (!ctx->opt.staged &&
+	    ow_disk_read(ctx, &s->w, OUT_JOURNAL, SRC_MAX_BYTES, &data, &len) == DISK_FILE) {
+		s->jexists = true;
+		s->jdata = xstrndup(data, len);
+		s->jlen = len;
+		ow_manifest_parse(&s->a, s->jdata, len, &s->jold, &s->njold);
+		sb_add(&s->commit.claims, s->jdata, len);
+		if (len && s->jdata[len - 1] != '\n')
+			sb_putc(&s->commit.claims, '\n');
+		s->commit.older = s->commit.claims.len;
+	}
+	return s;
+}
+
+/*
+ * The blob ID of f's body: when the body on disk is exactly the rendered one and both
+ * its header and the manifest give the same ID, that is it (a no-op build or check
+ * hashes nothing); otherwise it is computed. A file without a header is always hashed:
+ * the manifest alone cannot vouch for it (a build killed before renaming the manifest
+ * leaves the manifest older than the file).
+ */
+static int body_blob(const struct outfile *f, bool hashed, const struct mentry *m,
+		     const char *data, size_t len, bool on_disk, char blob[41])
+{
+	if (on_disk && m && hashed) {
+		char claim[41];
+		size_t body = 0;
+		bool known = false;
+		if (ow_header_parse(data, len, claim, &body) && strcmp(claim, m->blob) == 0)
+			known = len - body == f->body.len &&
+				(f->body.len == 0 || memcmp(data + body, f->body.buf, f->body.len) == 0);
+		if (known) {
+			memcpy(blob, m->blob, 41);
+			return 0;
+		}
+	}
+	return repo_blob_id(f->body.buf, f->body.len, blob);
+}
+
+/* s->mtext = the whole file as it should be (for diffs, DRIFT005's line, --stage). */
+static void whole_text(struct sync *s, const struct outfile *f)
+{
+	sb_reset(&s->mtext);
+	sb_add(&s->mtext, s->head.buf ? s->head.buf : "", s->head.len);
+	sb_add(&s->mtext, f->body.buf ? f->body.buf : "", f->body.len);
+}
+
+/* f differs from data (on disk): a hand edit (DRIFT005), or did the inputs change? */
+static int judge_changed(struct sync *s, const struct outfile *f, const struct mentry *m,
+			 const char *data, size_t len, struct done *d)
+{
+	struct ctx *ctx = s->ctx;
+	bool hashed = f->style == COMMENT_HASH && !f->copied;
+	char claim[41] = "", actual[41];
+	size_t body = 0;
+	bool claimed;
+	if (hashed) {
+		claimed = ow_header_parse(data, len, claim, &body);
+	} else {
+		claimed = m != NULL;
+		if (m)
+			memcpy(claim, m->blob, sizeof(claim));
+	}
+	if (claimed && repo_blob_id(data + body, len - body, actual) != 0)
+		return -1;
+	/* or written by a build killed before it renamed its manifest: its journal says */
+	const struct mentry *j = hashed ? NULL : ow_manifest_find(s->jold, s->njold, f->path);
+	if (j) {
+		if (!claimed && repo_blob_id(data, len, actual) != 0)
+			return -1;
+		if (strcmp(j->blob, actual) == 0) {
+			memcpy(claim, actual, sizeof(claim));
+			claimed = true;
+		}
+	}
+	if (claimed && strcmp(claim, actual) == 0) {
+		d->st = ST_STALE;
+		s->st->stale++;
+		if (s->o.diffs)
+			report_line(&s->piece, f->path,
+				    ctx->opt.staged ? "stale in the index (its staged inputs changed; "
+						      "run 'eragen build --stage')"
+						    : "stale (its inputs changed; run 'eragen build')");
+		return 0;
+	}
+	d->st = ST_EDITED;
+	if (s->o.write && s->o.force) {
+		s->st->edited++;
+		d->forced = true;
+		return 0;	/* the user said to replace it */
+	}
+	uint32_t line = first_diff_line(data, len, s->mtext.buf, s->mtext.len);
+	struct diag *dg = diag_add(ctx, "DRIFT005", f->env, ow_gen_loc(ctx, f->path, data, len, line),
+				   claimed ? "generated file '%s' was edited by hand: its body no "
+					     "longer matches the digest eragen recorded"
+					   : "'%s' is in the way of a generated file: it has no eragen "
+					     "digest to show it is unchanged",
+				   f->path);
+	diag_help(ctx, dg, "move the change into the spec or a template override, then run "
+			   "'eragen build --force' to replace the file");
+	const char *reason = drift005_suppressed(ctx, f->env);
+	if (reason) {
+		/* acknowledged: reported (JSON/SARIF mark it), kept as it is */
+		dg->suppressed = true;
+		dg->suppress_reason = arena_strdup(&ctx->perm, reason);	/* outlives the env */
+	} else {
+		s->st->edited++;
+	}
+	if (s->o.diffs)
+		report_line(&s->piece, f->path,
+			    claimed ? "edited by hand (DRIFT005)" : "not written by eragen (DRIFT005)");
+	return 0;
+}
+
+/*
+ * A file far larger than f (not read, so it is never held in memory) is in f's way:
+ * DRIFT005 as for any file eragen did not write; --force replaces it.
+ */
+static int huge_file(struct sync *s, const struct outfile *f, size_t size, struct done *d)
+{
+	struct ctx *ctx = s->ctx;
+	d->st = ST_EDITED;
+	if (repo_blob_id(f->body.buf, f->body.len, d->blob) != 0)
+		return -1;
+	if (s->o.write && s->o.force) {
+		s->st->edited++;
+		d->forced = true;
+		sb_reset(&s->head);
+		if (f->style == COMMENT_HASH && !f->copied)
+			out_header(f, d->blob, &s->head);
+		if (!refusing(s) && ow_commit_add(ctx, &s->commit, f->path, d->blob,
+						  s->head.buf ? s->head.buf : "", s->head.len,
+						  f->body.buf ? f->body.buf : "", f->body.len) != 0)
+			return -1;
+	} else {
+		struct diag *dg = diag_add(ctx, "DRIFT005", f->env,
+					   ow_gen_loc(ctx, f->path, NULL, 0, 0),
+					   "'%s' is in the way of a generated file: it has %zu bytes, "
+					   "far more than eragen writes there, and was not read",
+					   f->path, size);
+		diag_help(ctx, dg, "move it away, or run 'eragen build --force' to replace it");
+		s->st->edited++;
+		if (s->o.diffs)
+			report_line(&s->piece, f->path, "not written by eragen (DRIFT005)");
+		keep_piece(s, d->path);
+	}
+	if (s->o.stage && d->forced) {
+		whole_text(s, f);
+		if (repo_blob_id(s->mtext.buf ? s->mtext.buf : "", s->mtext.len, d->whole) != 0)
+			return -1;
+	}
+	VEC_PUSH(s->done, s->ndone, s->capdone, *d);
+	return 0;
+}
+
+/* Compare one rendered file with the disk; building, write its temp file if it changed. */
+static int sync_file(struct sync *s, const struct outfile *f)
+{
+	struct ctx *ctx = s->ctx;
+	bool hashed = f->style == COMMENT_HASH && !f->copied;
+	struct done d = { .path = arena_strdup(&s->a, f->path) };
+	s->st->files++;
+	char *data;
+	size_t len;
+	enum disk dk = ow_disk_read(ctx, &s->w, f->path, read_limit(f->body.len), &data, &len);
+	if (dk == DISK_ERROR)
+		return -1;
+	if (dk == DISK_HUGE)
+		return huge_file(s, f, len, &d);
+	const struct mentry *m = ow_manifest_find(s->old, s->nold, f->path);
+	if (body_blob(f, hashed, m, data, len, dk == DISK_FILE, d.blob) != 0)
+		return -1;
+	sb_reset(&s->head);
+	if (hashed)
+		out_header(f, d.blob, &s->head);
+	const char *head = s->head.buf ? s->head.buf : "", *body = f->body.buf ? f->body.buf : "";
+	size_t hl = s->head.len, bl = f->body.len;
+	bool whole = false;	/* s->mtext holds head + body */
+
+	if (dk == DISK_REFUSED) {
+		d.st = ST_REFUSED;
+	} else if (dk == DISK_MISSING) {
+		d.st = ST_MISSING;
+		s->st->missing++;
+		if (s->o.diffs) {
+			report_line(&s->piece, f->path,
+				    ctx->opt.staged ? "missing from the index (run 'eragen build "
+						      "--stage')"
+						    : "missing (run 'eragen build')");
+			whole_text(s, f);
+			whole = true;
+			sb_reset(&s->label_b);
+			sb_printf(&s->label_b, "b/%s", f->path);
+			out_udiff("", 0, s->mtext.buf, s->mtext.len, "/dev/null", s->label_b.buf,
+				  200, &s->piece);
+		}
+	} else if (len == hl + bl && (hl == 0 || memcmp(data, head, hl) == 0) &&
+		   (bl == 0 || memcmp(data + hl, body, bl) == 0)) {
+		d.st = ST_UNCHANGED;
+		s->st->unchanged++;
+	} else {
+		whole_text(s, f);
+		whole = true;
+		if (judge_changed(s, f, m, data, len, &d) != 0)
+			return -1;
+		if (s->o.diffs) {
+			sb_reset(&s->label_a);
+			sb_printf(&s->label_a, "a/%s", f->path);
+			sb_reset(&s->label_b);
+			sb_printf(&s->label_b, "b/%s", f->path);
+			out_udiff(data, len, s->mtext.buf, s->mtext.len, s->label_a.buf,
+				  s->label_b.buf, 400, &s->piece);
+		}
+	}
+	keep_piece(s, d.path);
+
+	bool writes = d.st == ST_MISSING || d.st == ST_STALE || (d.st == ST_EDITED && d.forced);
+	bool stays = d.st == ST_REFUSED || (d.st == ST_EDITED && !d.forced);
+	if (s->o.stage && !stays) {
+		if (!whole)
+			whole_text(s, f);
+		if (repo_blob_id(s->mtext.buf ? s->mtext.buf : "", s->mtext.len, d.whole) != 0)
+			return -1;
+	}
+	if (s->o.write && writes && !refusing(s) &&
+	    ow_commit_add(ctx, &s->commit, f->path, d.blob, head, hl, body, bl) != 0)
+		return -1;
+	VEC_PUSH(s->done, s->ndone, s->capdone, d);
+	return 0;
+}
+
+int out_sync_files(struct sync *s, struct outset *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (sync_file(s, set->files[i]) != 0)
+			return -1;
+	return 0;
+}
+
+int out_sync_repo(struct sync *s, struct outset *set)
+{
+	build_gitattributes(s->ctx, set);
+	s->st->repo_done = true;
+	return out_sync_files(s, set);
+}
+
+/*
+ * Orphans: manifest paths in scope that nothing renders any more. In scope: the files of
+ * the environments rendered in this run, and the repository-level ones when those were
+ * rendered and no ENV was named (a removed environment's directory is repository-level:
+ * only a run over everything judges it). The new manifest keeps every entry out of
+ * scope, and orphans unless pruned. s->done is sorted.
+ */
+static int find_orphans(struct sync *s)
+{
+	struct ctx *ctx = s->ctx;
+	for (size_t i = 0; i < s->nold; i++) {
+		const struct mentry *old = &s->old[i];
+		long ei = path_env(ctx, old->path);
+		bool scope = ei >= 0 ? emit_selected(ctx, ctx->envs[ei]) && !s->bad[ei]
+				     : s->st->repo_done && !ctx->opt.envs;
+		struct done key = { .path = old->path };
+		if (s->ndone && bsearch(&key, s->done, s->ndone, sizeof(*s->done), cmp_done))
+			continue;	/* rendered: its new entry replaces this one */
+		if (!scope) {
+			VEC_PUSH(s->keep, s->nkeep, s->capkeep, *old);
+			continue;
+		}
+		char *data;
+		size_t len;
+		enum disk d = ow_disk_read(ctx, &s->w, old->path, SRC_MAX_BYTES, &data, &len);
+		if (d == DISK_ERROR)
+			return -1;
+		static char unread[1];
+		if (d == DISK_HUGE) {
+			data = unread;	/* not read: no diff, and with --prune it goes */
+			len = 0;
+		}
+		if (d == DISK_MISSING) {
+			if (s->o.stage)	/* deleted by hand: the index forgets it too */
+				VEC_PUSH(s->gone, s->ngone, s->capgone, old->path);
+			continue;	/* gone already: forget it */
+		}
+		if (d == DISK_REFUSED) {
+			VEC_PUSH(s->keep, s->nkeep, s->capkeep, *old);
+			continue;
+		}
+		s->st->orphaned++;
+		VEC_PUSH(s->orphans, s->norphans, s->caporphans, *old);
+		if (!s->o.prune)
+			VEC_PUSH(s->keep, s->nkeep, s->capkeep, *old);
+		if (s->o.diffs) {
+			report_line(s->report, old->path,
+				    ctx->opt.staged
+					    ? "orphaned in the index (no staged input produces it any "
+					      "more; 'eragen build --prune --stage' deletes it)"
+					    : "orphaned (no input produces it any more; "
+					      "'eragen build --prune' deletes it)");
+			sb_reset(&s->label_a);
+			sb_printf(&s->label_a, "a/%s", old->path);
+			out_udiff(data, len, "", 0, s->label_a.buf, "/dev/null", 50, s->report);
+		}
+	}
+	return 0;
+}
+
+/* The new manifest into s->mtext: the files done and the entries kept, sorted by path.
+ * Returns whether it differs from the old one (and counts it). */
+static bool new_manifest(struct sync *s)
+{
+	for (size_t i = 0; i < s->ndone; i++) {
+		if (s->done[i].st == ST_REFUSED) {
+			const struct mentry *m = ow_manifest_find(s->old, s->nold, s->done[i].path);
+			if (m)
+				VEC_PUSH(s->keep, s->nkeep, s->capkeep, *m);
+			continue;
+		}
+		struct mentry e = { .path = s->done[i].path };
+		memcpy(e.blob, s->done[i].blob, sizeof(e.blob));
+		VEC_PUSH(s->keep, s->nkeep, s->capkeep, e);
+	}
+	if (s->nkeep > 1)
+		qsort(s->keep, s->nkeep, sizeof(*s->keep), ow_cmp_mentry);
+	sb_reset(&s->mtext);
+	for (size_t i = 0; i < s->nkeep; i++)
+		sb_printf(&s->mtext, "%s  %s\n", s->keep[i].blob, s->keep[i].path);
+	bool changed = (s->mexists || s->nkeep) &&
+		       !(s->mexists && s->mlen == s->mtext.len &&
+			 (s->mlen == 0 || memcmp(s->mdata, s->mtext.buf, s->mlen) == 0));
+	s->st->files++;
+	if (!changed)
+		s->st->unchanged++;
+	else if (!s->mexists)
+		s->st->missing++;
+	else
+		s->st->stale++;
+	return changed;
+}
+
+static void manifest_report(struct sync *s)
+{
+	const struct ctx *ctx = s->ctx;
+	report_line(s->report, OUT_MANIFEST,
+		    ctx->opt.staged ? (s->mexists ? "stale in the index (run 'eragen build --stage')"
+						  : "missing from the index (run 'eragen build "
+						    "--stage')")
+		    : s->mexists    ? "stale (run 'eragen build')"
+				    : "missing (run 'eragen build')");
+	sb_reset(&s->label_a);
+	sb_printf(&s->label_a, "a/%s", OUT_MANIFEST);
+	out_udiff(s->mexists ? s->mdata : "", s->mlen, s->mtext.buf ? s->mtext.buf : "",
+		  s->mtext.len, s->mexists ? s->label_a.buf : "/dev/null", "b/" OUT_MANIFEST, 200,
+		  s->report);
+}
+
+/* --stage: every generated file that now holds what was rendered, the manifest (when
+ * there is one), and the pruned orphans (and those already deleted) out of the index. */
+static int stage(struct sync *s, bool manifest)
+{
+	struct ri_file *add = xcalloc(s->ndone + 1, sizeof(*add));
+	size_t nadd = 0;
+	int rc = -1;
+	struct oom_guard guard;
+	oom_guard_push(&guard, free, add);
+	for (size_t i = 0; i < s->ndone; i++) {
+		const struct done *d = &s->done[i];
+		if (d->st == ST_REFUSED || (d->st == ST_EDITED && !d->forced))
+			continue;
+		add[nadd].path = d->path;
+		memcpy(add[nadd++].blob, d->whole, sizeof(d->whole));
+	}
+	if (manifest) {
+		add[nadd].path = OUT_MANIFEST;
+		if (repo_blob_id(s->mtext.buf ? s->mtext.buf : "", s->mtext.len,
+				 add[nadd++].blob) != 0)
+			goto out;
+	}
+	for (size_t i = 0; s->o.prune && i < s->norphans; i++)
+		VEC_PUSH(s->gone, s->ngone, s->capgone, s->orphans[i].path);
+	rc = repo_index_stage(s->ctx, add, nadd, s->gone, s->ngone, &s->st->staged,
+			      &s->st->unstaged);
+out:
+	oom_guard_pop(&guard);
+	free(add);
+	return rc;
+}
+
+static int prune(struct sync *s)
+{
+	for (size_t i = 0; i < s->norphans; i++) {
+		const char *p = s->orphans[i].path;
+		if (unlink(ow_abs_path(s->ctx, &s->abs, p, strlen(p))) != 0 && errno != ENOENT) {
+			error("cannot delete '%s': %s", p, strerror(errno));
+			return -1;
+		}
+		s->st->pruned++;
+		/* and the directories it leaves empty, up to out/ */
+		for (size_t dl = strlen(p); dl > 0; dl--) {
+			if (p[dl] != '/')
+				continue;
+			if (dl <= 3 || rmdir(ow_abs_path(s->ctx, &s->abs, p, dl)) != 0)
+				break;
+		}
+	}
+	return 0;
+}
+
+/* Remove the temp files (.<name>.eragen-tmp) under rel, a directory, depth-first; symlinks
+ * are not followed. */
+static void sweep_dir(struct sync *s, const char *rel, int depth)
+{
+	DIR *dir = depth < 16 ? opendir(ow_abs_path(s->ctx, &s->abs, rel, strlen(rel))) : NULL;
+	if (!dir)
+		return;
+	struct dirent *de;
+	struct strbuf sub = STRBUF_INIT;
+	struct oom_guard sub_guard;
+	oom_guard_strbuf(&sub_guard, &sub);
+	while ((de = readdir(dir))) {
+		const char *n = de->d_name;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+			continue;
+		sb_reset(&sub);
+		sb_printf(&sub, "%s/%s", rel, n);
+		struct stat st;
+		if (lstat(ow_abs_path(s->ctx, &s->abs, sub.buf, sub.len), &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			sweep_dir(s, sub.buf, depth + 1);
+		else if (S_ISREG(st.st_mode) && n[0] == '.' && str_ends_with(n, ".eragen-tmp"))
+			unlink(ow_abs_path(s->ctx, &s->abs, sub.buf, sub.len));
+	}
+	oom_guard_pop(&sub_guard);
+	sb_release(&sub);
+	closedir(dir);
+}
+
+/*
+ * After an interrupted build (its journal was found), once this one has written what
+ * it had to: sweep the temp files the other left where nothing was written this time,
+ * and drop the journal when this build covered every environment (else its claims
+ * about the others' files are still needed).
+ */
+static int after_interruption(struct sync *s)
+{
+	struct ctx *ctx = s->ctx;
+	sweep_dir(s, "out", 0);
+	sweep_dir(s, ".github/workflows", 0);
+	unlink(ow_abs_path(ctx, &s->abs, "." OUT_GITATTRIBUTES ".eragen-tmp",
+			   strlen("." OUT_GITATTRIBUTES ".eragen-tmp")));
+	const char *j = ow_abs_path(ctx, &s->abs, OUT_JOURNAL, strlen(OUT_JOURNAL));
+	if (!ctx->opt.envs && s->st->repo_done)
+		return unlink(j) == 0 || errno == ENOENT ? 0 : -1;
+	struct commit c = { 0 };	/* only for ow_journal_write's directories and path */
+	int rc = ow_journal_write(ctx, &c, s->jdata, s->jlen);
+	ow_commit_keep_dirs(&c);
+	free(c.dirs);
+	free(c.journal);
+	return rc;
+}
+
+void out_sync_abandon(struct sync *s)
+{
+	oom_guard_pop(&s->guard);
+	sync_free(s);
+}
+
+int out_sync_end(struct sync *s)
+{
+	struct ctx *ctx = s->ctx;
+	const struct out_opts *o = &s->o;
+	struct out_stats *st = s->st;
+	int rc = -1;
+
+	if (s->ndone > 1)
+		qsort(s->done, s->ndone, sizeof(*s->done), cmp_done);
+	for (size_t i = 1; i < s->ndone; i++)
+		if (strcmp(s->done[i - 1].path, s->done[i].path) == 0)
+			BUG("'%s' generated twice", s->done[i].path);
+	/* the report about rendered files, in path order */
+	if (s->npieces > 1)
+		qsort(s->pieces, s->npieces, sizeof(*s->pieces), cmp_piece);
+	for (size_t i = 0; i < s->npieces; i++)
+		sb_puts(s->report, s->pieces[i].text);
+
+	if (find_orphans(s) != 0)
+		goto out;
+	if (!o->diffs && !o->prune)
+		orphan_notes(s->report, s->orphans, s->norphans,
+			     "no longer generated: kept, since deleting a stack's files does not "
+			     "destroy what it created ('eragen build --prune' deletes",
+			     "them)", "it)");
+	bool mchanged = new_manifest(s);
+	if (mchanged && o->diffs)
+		manifest_report(s);
+
+	/* all or nothing: an error found on the way means nothing is written */
+	st->refused = refusing(s);
+	if (!o->write || st->refused) {
+		rc = 0;
+		goto out;
+	}
+	/* the manifest last: after a crash, a file renamed already matches what the
+	 * inputs render, and one not renamed yet still matches the old manifest */
+	if (mchanged && ow_commit_add(ctx, &s->commit, OUT_MANIFEST, NULL, "", 0,
+				      s->mtext.buf ? s->mtext.buf : "", s->mtext.len) != 0)
+		goto out;
+	st->written = s->commit.n;
+	if (ow_commit_finish(ctx, &s->commit) != 0)
+		goto out;
+	if (s->jexists && after_interruption(s) != 0) {
+		error("cannot update '%s': %s", OUT_JOURNAL, strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < s->ndone; i++)
+		if (s->done[i].forced)
+			sb_printf(s->report, "note: '%s' was edited by hand: replaced (--force)\n",
+				  s->done[i].path);
+	if (o->prune && prune(s) != 0)
+		goto out;
+	if (o->stage && stage(s, s->mexists || s->nkeep) != 0)
+		goto out;
+	if (o->prune)
+		orphan_notes(s->report, s->orphans, s->norphans,
+			     "deleted (--prune): no input produces", "them any more", "it any more");
+	rc = 0;
+out:
+	diag_merge_late(ctx, s->before);
+	out_sync_abandon(s);
+	return rc;
+}
+
+/* DRIFT005 is reported here, when generated files are compared (build, check), not by
+ * a family run over the specs: this entry only lets rule_is_checked know it. */
+static const char *const out_rules[] = { "DRIFT005", NULL };
+extern const struct check check_out;
+const struct check check_out = { "out", NULL, NULL, out_rules };
