@@ -1,7 +1,8 @@
 /*
  * out.h - generated files: rendered to memory, then compared with what is on disk
- * (check) or written atomically (build). out.c owns headers, digests (git blob IDs,
- * through repo.c), out/.eragen-manifest, .gitattributes and the safety rules of DESIGN 6:
+ * (check) or written atomically (build). out*.c (out_int.h says which holds what) own
+ * headers, digests (git blob IDs, through repo.c), out/.eragen-manifest, .gitattributes
+ * and the safety rules of DESIGN 6:
  * temp file + fsync + rename in the same directory, unchanged files untouched, nothing
  * outside the repository, nothing at all when any error was found.
  */

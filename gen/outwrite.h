@@ -1,5 +1,5 @@
 /*
- * outwrite.h - the write/compare side of generated output (out.c), and what emit.c
+ * outwrite.h - the write/compare side of generated output (out_sync.c and out_disk.c), and what emit.c
  * tells it: which environments could be rendered.
  *
  * A sync compares generated files with the files on disk (one read per existing file)
