@@ -1,7 +1,8 @@
 /*
  * backend.h - the back ends (QBE's Target table): each adds its part of an environment's
  * view model, renders that environment's files, and renders the repository-level files
- * once every environment is free of errors. emit.c drives them; out_sync.c compares and writes.
+ * once every environment is free of errors. emit.c drives them; out_sync.c compares
+ * and writes.
  *
  * The view model of an environment (`eragen show ENV --view`) is one map:
  *   { "env": {...common facts, view.c...}, "tofu": {...}, "helm": {...},

@@ -1,7 +1,7 @@
 /*
  * emit.c - the back-end table (QBE's Target) and the loop that drives it, one
  * environment at a time: its view model (view_common plus each back end's part), its
- * files, their comparison with the disk and, building, their temp files (out.c); then
+ * files, their comparison with the disk and, building, their temp files (out_sync.c); then
  * ctx->scratch is released, and so is the environment's own arena (its spec) once no
  * environment left extends it: memory does not grow with the number of environments.
  * What the repository-level files need of each environment is copied into a summary
