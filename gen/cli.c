@@ -26,9 +26,7 @@ int cli_error(const struct cmd *cmd, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("eragen: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	verror(fmt, ap);
 	va_end(ap);
 	if (cmd)
 		fprintf(stderr, "usage: eragen %s\n", cmd->usage);
@@ -181,21 +179,6 @@ int cli_parse(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv,
 	return npos;
 }
 
-static const char *nearest_env_name(const struct ctx *ctx, const char *name)
-{
-	const char *best = NULL;
-	size_t best_d = 3;
-	for (size_t i = 0; i < ctx->nenvs; i++) {
-		size_t d = edit_distance(name, strlen(name), ctx->envs[i]->name,
-					 strlen(ctx->envs[i]->name));
-		if (d < best_d) {
-			best_d = d;
-			best = ctx->envs[i]->name;
-		}
-	}
-	return best;
-}
-
 static bool has_schemas(const char *dir)
 {
 	char path[PATH_MAX];
@@ -257,7 +240,7 @@ int run_front(struct ctx *ctx, int nenv, char **envs)
 		for (int i = 0; i < nenv; i++) {
 			const struct env *e = ctx_env(ctx, envs[i]);
 			if (!e || e->abstract) {
-				const char *near = nearest_env_name(ctx, envs[i]);
+				const char *near = ctx_nearest_env(ctx, envs[i]);
 				fprintf(stderr, "eragen: unknown environment '%s'", envs[i]);
 				if (e)
 					fputs(" (an abstract parent: it is never generated)", stderr);

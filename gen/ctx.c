@@ -62,6 +62,14 @@ long ctx_env_index(const struct ctx *ctx, const char *name)
 	return -1;
 }
 
+const char *ctx_nearest_env(const struct ctx *ctx, const char *name)
+{
+	struct nearest n = nearest_start(name, strlen(name), 2);
+	for (size_t i = 0; i < ctx->nenvs; i++)
+		nearest_offer(&n, ctx->envs[i]->name);
+	return n.best;
+}
+
 struct env *ctx_env(const struct ctx *ctx, const char *name)
 {
 	long i = ctx_env_index(ctx, name);

@@ -80,6 +80,7 @@ void vec_grow(void **p, size_t *cap, size_t need, size_t elem);
 
 /* System failures: a one-line message on stderr ("eragen: ..."); callers return -1. */
 void error(const char *fmt, ...) ATTR_PRINTF(1, 2);
+void verror(const char *fmt, va_list ap);
 /* Impossible states: message and exit 70. */
 ATTR_NORETURN void bug_at(const char *file, int line, const char *fmt, ...) ATTR_PRINTF(3, 4);
 #define BUG(...) bug_at(__FILE__, __LINE__, __VA_ARGS__)
@@ -146,6 +147,18 @@ bool str_in_list(const char *const *list, const char *s);	/* NULL-terminated lis
 
 /* Edit distance for "did you mean" suggestions (util.c). */
 size_t edit_distance(const char *a, size_t alen, const char *b, size_t blen);
+/*
+ * The candidate nearest to word, at most max edits away (a likely typo): start, offer
+ * every candidate in turn, then best is the first of the nearest, or NULL.
+ */
+struct nearest {
+	const char *word;
+	size_t len, max;
+	const char *best;
+	size_t best_d;
+};
+struct nearest nearest_start(const char *word, size_t len, size_t max);
+void nearest_offer(struct nearest *n, const char *cand);
 
 /* ---- source files and locations (srcfile.c) ------------------------------------- */
 
@@ -548,6 +561,8 @@ struct ctx {
 void ctx_init(struct ctx *ctx);
 void ctx_release(struct ctx *ctx);
 struct env *ctx_env(const struct ctx *ctx, const char *name);
+/* The environment name nearest to name (a likely typo), or NULL. */
+const char *ctx_nearest_env(const struct ctx *ctx, const char *name);
 /* The index of name in ctx->envs (sorted by name), or -1. */
 long ctx_env_index(const struct ctx *ctx, const char *name);
 enum tier tier_parse(const char *s);

@@ -72,21 +72,6 @@ static struct node *inheritable(struct arena *a, struct node *root)
 
 /* ---- extends ---- */
 
-static const char *nearest_env(const struct ctx *ctx, const char *name)
-{
-	const char *best = NULL;
-	size_t best_d = 3, nlen = strlen(name);
-	for (size_t i = 0; i < ctx->nenvs; i++) {
-		const char *cand = ctx->envs[i]->name;
-		size_t d = edit_distance(name, nlen, cand, strlen(cand));
-		if (d < best_d) {
-			best_d = d;
-			best = cand;
-		}
-	}
-	return best;
-}
-
 /* The parent named by e's extends, or NULL (with SPEC008 when it is wrong). */
 static struct env *find_parent(struct ctx *ctx, const struct env *e, bool *bad)
 {
@@ -112,7 +97,7 @@ static struct env *find_parent(struct ctx *ctx, const struct env *e, bool *bad)
 		struct diag *d = diag_add(ctx, "SPEC008", e->name, ext->loc,
 					  "'extends' names '%s', which is not an environment",
 					  ext->str);
-		const char *near = nearest_env(ctx, ext->str);
+		const char *near = ctx_nearest_env(ctx, ext->str);
 		if (near)
 			diag_help(ctx, d, "did you mean '%s'?", near);
 		*bad = true;

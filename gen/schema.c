@@ -986,17 +986,11 @@ static struct sch *ref_target(struct cc *cc, const struct sch *s)
 /* The candidate closest to name, if close enough to be a likely typo. */
 const char *sch_nearest(const char *name, const char *const *cands, size_t n)
 {
-	size_t len = strlen(name), limit = len / 3 > 2 ? len / 3 : 2;
-	size_t best = SIZE_MAX;
-	const char *found = NULL;
-	for (size_t i = 0; i < n; i++) {
-		size_t d = edit_distance(name, len, cands[i], strlen(cands[i]));
-		if (d < best) {
-			best = d;
-			found = cands[i];
-		}
-	}
-	return best <= limit ? found : NULL;
+	size_t len = strlen(name);
+	struct nearest near = nearest_start(name, len, len / 3 > 2 ? len / 3 : 2);
+	for (size_t i = 0; i < n; i++)
+		nearest_offer(&near, cands[i]);
+	return near.best;
 }
 
 static bool compile_finish(struct cc *cc)

@@ -139,13 +139,18 @@ void vec_grow(void **p, size_t *cap, size_t need, size_t elem)
 	*cap = ncap;
 }
 
+void verror(const char *fmt, va_list ap)
+{
+	fputs("eragen: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("eragen: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	verror(fmt, ap);
 	va_end(ap);
 }
 
@@ -386,6 +391,20 @@ bool str_in_list(const char *const *list, const char *s)
 		if (strcmp(*list, s) == 0)
 			return true;
 	return false;
+}
+
+struct nearest nearest_start(const char *word, size_t len, size_t max)
+{
+	return (struct nearest){ word, len, max, NULL, max + 1 };
+}
+
+void nearest_offer(struct nearest *n, const char *cand)
+{
+	size_t d = edit_distance(n->word, n->len, cand, strlen(cand));
+	if (d < n->best_d) {
+		n->best_d = d;
+		n->best = cand;
+	}
 }
 
 size_t edit_distance(const char *a, size_t alen, const char *b, size_t blen)

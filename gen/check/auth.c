@@ -36,17 +36,10 @@ static const struct node *str_at(const struct node *spec, const char *path)
 /* The nearest known region (a likely typo), or NULL. */
 static const char *nearest_region(const struct data *d, const char *name)
 {
-	const char *best = NULL;
-	size_t best_d = 3, nlen = strlen(name);
-	for (size_t i = 0; i < d->nregions; i++) {
-		size_t dist = edit_distance(name, nlen, d->regions[i].name,
-					    strlen(d->regions[i].name));
-		if (dist < best_d) {
-			best_d = dist;
-			best = d->regions[i].name;
-		}
-	}
-	return best;
+	struct nearest n = nearest_start(name, strlen(name), 2);
+	for (size_t i = 0; i < d->nregions; i++)
+		nearest_offer(&n, d->regions[i].name);
+	return n.best;
 }
 
 /* AUTH001: the pool's region offers Cognito user pools. */

@@ -44,22 +44,6 @@ static const struct node *item_named(const struct node *l, const char *s)
 	return NULL;
 }
 
-static const char *nearest(const char *name, const char *const *cands, size_t n,
-			   size_t stride)
-{
-	const char *best = NULL;
-	size_t best_d = 3, len = strlen(name);
-	for (size_t i = 0; i < n; i++) {
-		const char *c = *(const char *const *)((const char *)cands + i * stride);
-		size_t d = edit_distance(name, len, c, strlen(c));
-		if (d < best_d) {
-			best_d = d;
-			best = c;
-		}
-	}
-	return best;
-}
-
 /* "'a'", "'a' and 'b'", "'a', 'b' and 'c'" */
 static void quoted_list(struct strbuf *sb, const char *const *names, size_t n)
 {
@@ -78,7 +62,10 @@ static void check_missing_group(struct ctx *ctx, struct env *e, const struct pla
 	struct diag *d = diag_add(ctx, "SCHED001", e->name, where(e, w->group_at, w->at),
 				  "%s is placed on node group '%s', which does not exist", w->name,
 				  name);
-	const char *near = nearest(name, &p->groups[0].name, p->ngroups, sizeof(p->groups[0]));
+	struct nearest n = nearest_start(name, strlen(name), 2);
+	for (size_t i = 0; i < p->ngroups; i++)
+		nearest_offer(&n, p->groups[i].name);
+	const char *near = n.best;
 	if (near) {
 		diag_help(ctx, d, "did you mean '%s'?", near);
 	} else {
@@ -646,10 +633,11 @@ static void check_types(struct ctx *ctx, struct env *e, const char *name, const 
 			struct diag *dg = diag_add(ctx, "SCHED009", e->name, where(e, t, key),
 						   "unknown EC2 instance type '%s' in node group '%s'",
 						   t->str, name);
-			const char *near = nearest(t->str, &d->instances[0].name, d->ninstances,
-						   sizeof(d->instances[0]));
-			if (near)
-				diag_help(ctx, dg, "did you mean '%s'?", near);
+			struct nearest n = nearest_start(t->str, t->len, 2);
+			for (size_t k = 0; k < d->ninstances; k++)
+				nearest_offer(&n, d->instances[k].name);
+			if (n.best)
+				diag_help(ctx, dg, "did you mean '%s'?", n.best);
 			continue;
 		}
 		if (it->gpu && !gpu_ami) {

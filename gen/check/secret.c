@@ -343,17 +343,10 @@ static const struct {
 /* The leaf path nearest to key (a likely typo), or NULL. */
 static const char *nearest_key(const struct sops_file *s, const char *key, size_t len)
 {
-	const char *best = NULL;
-	size_t best_d = 3;
-	for (size_t i = 0; i < s->nleaves; i++) {
-		const char *p = s->leaves[i].path;
-		size_t d = edit_distance(key, len, p, strlen(p));
-		if (d < best_d) {
-			best_d = d;
-			best = p;
-		}
-	}
-	return best;
+	struct nearest n = nearest_start(key, len, 2);
+	for (size_t i = 0; i < s->nleaves; i++)
+		nearest_offer(&n, s->leaves[i].path);
+	return n.best;
 }
 
 /* A note at the secrets file listing its keys (names only: SOPS keeps them in clear). */

@@ -28,17 +28,10 @@ static void spec_name(struct ctx *ctx, struct env *e)
  * other versions, not misspellings. */
 static const char *near_chart(const struct data *d, const char *v, size_t len)
 {
-	const char *best = NULL;
-	size_t best_dist = 2;
-	for (size_t i = 0; i < d->ncharts; i++) {
-		const char *k = d->charts[i].version;
-		size_t dist = edit_distance(v, len, k, strlen(k));
-		if (dist < best_dist) {
-			best = k;
-			best_dist = dist;
-		}
-	}
-	return best;
+	struct nearest n = nearest_start(v, len, 1);
+	for (size_t i = 0; i < d->ncharts; i++)
+		nearest_offer(&n, d->charts[i].version);
+	return n.best;
 }
 
 static void spec_chart_version(struct ctx *ctx, struct env *e)
