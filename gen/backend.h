@@ -22,8 +22,6 @@
 #include "tmpl.h"
 #include "view.h"
 
-struct sync;
-
 struct backend {
 	const char *name;	/* "tofu": also the key of its part of the view */
 	/* Build this back end's part of ENV's view in a (spec in env->resolved, error-free). */
@@ -53,11 +51,15 @@ struct node *v_pick(struct arena *a, const struct node *map, const char *const *
 
 /*
  * Render everything the selected environments (ctx->opt.envs, NULL: all) produce, one
- * environment at a time, each handed to s (out_sync_files) and released before the next;
- * then the repository-level files, when every environment is free of errors (handed to
- * out_sync_repo). Template problems are diagnostics. Returns 0, or -1 after error() on a
- * system failure.
+ * environment at a time, each compared (and, with o->write, written) by a sync
+ * (outwrite.h) and released before the next; then the repository-level files, when
+ * every environment is free of errors. Template problems are diagnostics; the sync's
+ * report goes to report, its figures to st. Returns 0, or -1 after error() on a system
+ * failure.
  */
-int emit_all(struct ctx *ctx, struct sync *s);
+struct out_opts;
+struct out_stats;
+int emit_all(struct ctx *ctx, const struct out_opts *o, struct strbuf *report,
+	     struct out_stats *st);
 
 #endif

@@ -48,12 +48,7 @@ static int build_run(struct ctx *ctx, int argc, char **argv)
 	struct out_stats st;
 	struct out_opts o = { .write = true, .force = val[0] != NULL, .prune = val[1] != NULL,
 			      .stage = val[2] != NULL };
-	struct sync *s = out_sync_begin(ctx, &o, &notes, &st);
-	if (s && emit_all(ctx, s) != 0) {
-		out_sync_abandon(s);
-		s = NULL;
-	}
-	if (!s || out_sync_end(s) != 0) {
+	if (emit_all(ctx, &o, &notes, &st) != 0) {
 		oom_guard_pop(&guard);
 		sb_release(&notes);
 		return EXIT_SYSTEM;

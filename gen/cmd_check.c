@@ -28,12 +28,7 @@ static int check_run(struct ctx *ctx, int argc, char **argv)
 	oom_guard_strbuf(&guard, &out);
 	struct out_stats st;
 	struct out_opts o = { .write = false, .diffs = true };
-	struct sync *s = out_sync_begin(ctx, &o, &out, &st);
-	if (s && emit_all(ctx, s) != 0) {
-		out_sync_abandon(s);
-		s = NULL;
-	}
-	if (!s || out_sync_end(s) != 0) {
+	if (emit_all(ctx, &o, &out, &st) != 0) {
 		oom_guard_pop(&guard);
 		sb_release(&out);
 		return EXIT_SYSTEM;

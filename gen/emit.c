@@ -164,7 +164,7 @@ static void release_done(struct ctx *ctx, const size_t *last, size_t i)
 	}
 }
 
-int emit_all(struct ctx *ctx, struct sync *s)
+static int emit_sync(struct ctx *ctx, struct sync *s)
 {
 	bool *bad = emit_env_errors(ctx);
 	bool all_clean = true;
@@ -198,4 +198,17 @@ int emit_all(struct ctx *ctx, struct sync *s)
 	oom_guard_pop(&guard);
 	tmpl_set_free(t);
 	return rc;
+}
+
+int emit_all(struct ctx *ctx, const struct out_opts *o, struct strbuf *report,
+	     struct out_stats *st)
+{
+	struct sync *s = out_sync_begin(ctx, o, report, st);
+	if (!s)
+		return -1;
+	if (emit_sync(ctx, s) != 0) {
+		out_sync_abandon(s);
+		return -1;
+	}
+	return out_sync_end(s);
 }
