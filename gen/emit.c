@@ -91,8 +91,9 @@ static void release_templates(void *t)
 	tmpl_set_free(t);
 }
 
-/* Render set's files with emit (the back ends' emit_env or emit_repo), hand them to s,
- * release them. */
+/* e's view; when it is selected, its files rendered and handed to s; its summary
+ * appended to list (NULL: the repository files will not be rendered); then all but the
+ * summary released. */
 static int render_env(struct ctx *ctx, struct sync *s, struct tmpl_set *t, struct env *e,
 		      struct node *list)
 {
@@ -101,14 +102,14 @@ static int render_env(struct ctx *ctx, struct sync *s, struct tmpl_set *t, struc
 	oom_guard_push(&guard, release_set, &set);
 	const struct node *view = view_env(ctx, e, &ctx->scratch);
 	int rc = 0;
-	if (view) {
+	if (view && emit_selected(ctx, e)) {
 		for (size_t b = 0; b < NBACKENDS; b++)
 			if (backends[b]->emit_env)
 				backends[b]->emit_env(ctx, e, view, t, &set);
 		rc = out_sync_files(s, &set);
-		if (list)
-			v_push(&ctx->perm, list, summary(&ctx->perm, view));
 	}
+	if (view && list)
+		v_push(&ctx->perm, list, summary(&ctx->perm, view));
 	oom_guard_pop(&guard);
 	outset_release(&set);
 	arena_release(&ctx->scratch);
@@ -164,9 +165,8 @@ static void release_done(struct ctx *ctx, const size_t *last, size_t i)
 	}
 }
 
-static int emit_sync(struct ctx *ctx, struct sync *s)
+static int emit_sync(struct ctx *ctx, struct sync *s, const bool *bad)
 {
-	bool *bad = emit_env_errors(ctx);
 	bool all_clean = true;
 	for (size_t i = 0; i < ctx->nenvs; i++)
 		all_clean &= ctx->envs[i]->abstract || !bad[i];
@@ -180,17 +180,9 @@ static int emit_sync(struct ctx *ctx, struct sync *s)
 	int rc = 0;
 	for (size_t i = 0; i < ctx->nenvs && rc == 0; i++) {
 		struct env *e = ctx->envs[i];
-		if (e->abstract || bad[i]) {
-			/* nothing to render */
-		} else if (emit_selected(ctx, e)) {
+		/* one not selected is rendered only for its summary, if that is needed */
+		if (!e->abstract && !bad[i] && (emit_selected(ctx, e) || list))
 			rc = render_env(ctx, s, t, e, list);
-		} else if (list) {
-			/* not selected: only its summary, for the repository files */
-			const struct node *view = view_env(ctx, e, &ctx->scratch);
-			if (view)
-				v_push(&ctx->perm, list, summary(&ctx->perm, view));
-			arena_release(&ctx->scratch);
-		}
 		release_done(ctx, last, i);
 	}
 	if (rc == 0 && list)
@@ -203,10 +195,11 @@ static int emit_sync(struct ctx *ctx, struct sync *s)
 int emit_all(struct ctx *ctx, const struct out_opts *o, struct strbuf *report,
 	     struct out_stats *st)
 {
-	struct sync *s = out_sync_begin(ctx, o, report, st);
+	const bool *bad = emit_env_errors(ctx);
+	struct sync *s = out_sync_begin(ctx, o, bad, report, st);
 	if (!s)
 		return -1;
-	if (emit_sync(ctx, s) != 0) {
+	if (emit_sync(ctx, s, bad) != 0) {
 		out_sync_abandon(s);
 		return -1;
 	}

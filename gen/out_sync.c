@@ -81,7 +81,7 @@ struct sync {
 	size_t before;		/* diagnostics before the sync began */
 	size_t scanned;		/* diagnostics since then already looked at for errors */
 	bool refusing;		/* an error was found: no more temp files are written */
-	bool *bad;		/* emit_env_errors */
+	const bool *bad;	/* emit_env_errors */
 	struct arena a;		/* paths of the files done, the old manifest's paths */
 	struct walk w;
 	struct strbuf abs, label_a, label_b, head, mtext, piece;
@@ -264,8 +264,8 @@ static void sync_free(void *p)
 	free(s);
 }
 
-struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, struct strbuf *report,
-			    struct out_stats *st)
+struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, const bool *bad,
+			    struct strbuf *report, struct out_stats *st)
 {
 	struct sync *s = xcalloc(1, sizeof(*s));
 	oom_guard_push(&s->guard, sync_free, s);
@@ -274,7 +274,7 @@ struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, struct st
 	s->report = report;
 	s->st = st;
 	s->before = s->scanned = ctx->ndiags;
-	s->bad = emit_env_errors(ctx);
+	s->bad = bad;
 	memset(st, 0, sizeof(*st));
 
 	char *data;

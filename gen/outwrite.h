@@ -40,12 +40,13 @@ struct out_stats {
 
 struct sync;
 /*
- * Begin: read the old manifest. report and st must outlive the sync (st is zeroed).
+ * Begin: read the old manifest. bad: emit_env_errors (the environments not rendered,
+ * whose files are out of scope). report and st must outlive the sync (st is zeroed).
  * NULL after error() on a system failure (exit 3). Errors reported from now on (by the
  * back ends too) mean nothing is written.
  */
-struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, struct strbuf *report,
-			    struct out_stats *st);
+struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, const bool *bad,
+			    struct strbuf *report, struct out_stats *st);
 /* Compare every file of set with the disk (with ctx->opt.staged: with the git index);
  * with o->write, write those that changed to temp files. set may be released afterwards.
  * 0, or -1 after error(). */
