@@ -411,41 +411,22 @@ static int judge_changed(struct sync *s, const struct outfile *f, const struct m
  * A file far larger than f (not read, so it is never held in memory) is in f's way:
  * DRIFT005 as for any file eragen did not write; --force replaces it.
  */
-static int huge_file(struct sync *s, const struct outfile *f, size_t size, struct done *d)
+static void judge_huge(struct sync *s, const struct outfile *f, size_t size, struct done *d)
 {
 	struct ctx *ctx = s->ctx;
 	d->st = ST_EDITED;
-	if (repo_blob_id(f->body.buf, f->body.len, d->blob) != 0)
-		return -1;
+	s->st->edited++;
 	if (s->o.write && s->o.force) {
-		s->st->edited++;
 		d->forced = true;
-		sb_reset(&s->head);
-		if (f->style == COMMENT_HASH && !f->copied)
-			out_header(f, d->blob, &s->head);
-		if (!refusing(s) && ow_commit_add(ctx, &s->commit, f->path, d->blob,
-						  s->head.buf ? s->head.buf : "", s->head.len,
-						  f->body.buf ? f->body.buf : "", f->body.len) != 0)
-			return -1;
-	} else {
-		struct diag *dg = diag_add(ctx, "DRIFT005", f->env,
-					   ow_gen_loc(ctx, f->path, NULL, 0, 0),
-					   "'%s' is in the way of a generated file: it has %zu bytes, "
-					   "far more than eragen writes there, and was not read",
-					   f->path, size);
-		diag_help(ctx, dg, "move it away, or run 'eragen build --force' to replace it");
-		s->st->edited++;
-		if (s->o.diffs)
-			report_line(&s->piece, f->path, "not written by eragen (DRIFT005)");
-		keep_piece(s, d->path);
+		return;
 	}
-	if (s->o.stage && d->forced) {
-		whole_text(s, f);
-		if (repo_blob_id(s->mtext.buf ? s->mtext.buf : "", s->mtext.len, d->whole) != 0)
-			return -1;
-	}
-	VEC_PUSH(s->done, s->ndone, s->capdone, *d);
-	return 0;
+	struct diag *dg = diag_add(ctx, "DRIFT005", f->env, ow_gen_loc(ctx, f->path, NULL, 0, 0),
+				   "'%s' is in the way of a generated file: it has %zu bytes, far "
+				   "more than eragen writes there, and was not read",
+				   f->path, size);
+	diag_help(ctx, dg, "move it away, or run 'eragen build --force' to replace it");
+	if (s->o.diffs)
+		report_line(&s->piece, f->path, "not written by eragen (DRIFT005)");
 }
 
 /* Compare one rendered file with the disk; building, write its temp file if it changed. */
@@ -460,8 +441,6 @@ static int sync_file(struct sync *s, const struct outfile *f)
 	enum disk dk = ow_disk_read(ctx, &s->w, f->path, read_limit(f->body.len), &data, &len);
 	if (dk == DISK_ERROR)
 		return -1;
-	if (dk == DISK_HUGE)
-		return huge_file(s, f, len, &d);
 	const struct mentry *m = ow_manifest_find(s->old, s->nold, f->path);
 	if (body_blob(f, hashed, m, data, len, dk == DISK_FILE, d.blob) != 0)
 		return -1;
@@ -474,6 +453,8 @@ static int sync_file(struct sync *s, const struct outfile *f)
 
 	if (dk == DISK_REFUSED) {
 		d.st = ST_REFUSED;
+	} else if (dk == DISK_HUGE) {
+		judge_huge(s, f, len, &d);
 	} else if (dk == DISK_MISSING) {
 		d.st = ST_MISSING;
 		s->st->missing++;

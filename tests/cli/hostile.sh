@@ -234,6 +234,8 @@ spec hugeout
 head -c 100000000 /dev/zero | tr '\0' '#' >hugeout/out/demo/env.mk
 run hugeout 1 "'out/demo/env.mk' is in the way of a generated file" check --all
 run hugeout 1 "'out/demo/env.mk' is in the way of a generated file" build --all
+run hugeout 0 "1 file written" build --all --force
+run hugeout 0 "0 missing, 0 stale, 0 edited" check --all
 
 # ---- files that cannot be read --------------------------------------------------------------
 # A directory and a FIFO in place of env.yaml (a FIFO must not be waited on), and a mode-000
