@@ -6,29 +6,18 @@
 # repository whose environments live in a subdirectory of the work tree.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+. "$top/tests/cli/lib/common.sh"
 
-# run WANT_RC DESCRIPTION DIR ARGS...: eragen in DIR; a crash is never a finding
+# run WANT_RC DESCRIPTION DIR ARGS...: eragen in DIR (run_in)
 run() {
 	want=$1 what=$2 dir=$3
 	shift 3
-	(cd "$dir" && "$ERAGEN" "$@") >out 2>err
-	rc=$?
-	if [ "$rc" -ge 70 ]; then
-		fail "$what: crashed (exit $rc)"; cat out err
-	elif [ "$rc" -ne "$want" ]; then
-		fail "$what: exit $rc, want $want"; cat out err
-	else
-		echo "ok   $what"
-	fi
+	run_in "$dir" "$want" "$what" "$@"
 }
 has() { grep -q -- "$1" err || { fail "$2: no '$1' in:"; cat err; }; }
 hasnt() { ! grep -q -- "$1" err || { fail "$2: unexpected '$1' in:"; cat err; }; }
 quiet() { [ ! -s err ] && [ ! -s out ] || { fail "$1: expected no output:"; cat out err; }; }
 
-git_() { git -c user.name=eragen -c user.email=eragen@example.org -c commit.gpgsign=false \
-	-c init.defaultBranch=main "$@"; }
 commit() { (cd "$1" && git_ add -A && git_ commit -qm "$2"); }
 
 # spec DIR NAME KUBE [EXTRA]: write environments/NAME/env.yaml under DIR

@@ -11,10 +11,7 @@
 # shellcheck disable=SC2015,SC2030,SC2031
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-fails=0
-checks=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-ok() { echo "ok   $*"; checks=$((checks + 1)); }
+. "$top/tests/cli/lib/common.sh"
 
 # hermetic git: no user or system configuration (a global core.hooksPath would move hooks)
 HOME=$PWD/home
@@ -30,19 +27,11 @@ git config --global commit.gpgsign false
 git config --global init.defaultBranch main
 git config --global advice.detachedHead false
 
-# run WANT_RC DESCRIPTION DIR ARGS...: eragen in DIR; a crash is never a finding
+# run WANT_RC DESCRIPTION DIR ARGS...: eragen in DIR (run_in)
 run() {
 	want=$1 what=$2 dir=$3
 	shift 3
-	(cd "$dir" && "$ERAGEN" "$@") >out 2>err
-	rc=$?
-	if [ "$rc" -ge 70 ]; then
-		fail "$what: crashed (exit $rc)"; cat out err
-	elif [ "$rc" -ne "$want" ]; then
-		fail "$what: exit $rc, want $want"; cat out err
-	else
-		ok "$what"
-	fi
+	run_in "$dir" "$want" "$what" "$@"
 }
 # commit WANT(0|1) DESCRIPTION DIR [GIT-COMMIT-ARGS]: git commit (of what is staged
 # unless the arguments say otherwise), output in cout

@@ -9,29 +9,14 @@
 # and `check` then work.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+. "$top/tests/cli/lib/common.sh"
 
-# run WANT_RC DESCRIPTION ARGS...: eragen in $r; a crash is never a finding
-run() {
-	want=$1 what=$2
-	shift 2
-	(cd "$r" && "$ERAGEN" "$@") >out 2>err
-	rc=$?
-	if [ "$rc" -ge 70 ]; then
-		fail "$what: crashed (exit $rc)"; cat out err
-	elif [ "$rc" -ne "$want" ]; then
-		fail "$what: exit $rc, want $want"; cat out err
-	else
-		echo "ok   $what"
-	fi
-}
+# run WANT_RC DESCRIPTION ARGS...: eragen in $r (run_in)
+run() { run_in "$r" "$@"; }
 has() { grep -q -- "$1" "$3" || { fail "$2: no '$1' in $3:"; cat "$3"; }; }
 hasnt() { ! grep -q -- "$1" "$3" || { fail "$2: unexpected '$1' in $3:"; cat "$3"; }; }
 empty() { [ ! -s out ] && [ ! -s err ] || { fail "$1: output where none was expected:"; cat out err; }; }
 
-git_() { git -c user.name=eragen -c user.email=eragen@example.org -c commit.gpgsign=false \
-	-c init.defaultBranch=main "$@"; }
 
 # clean NAME: `eragen lint NAME` exits 0 and prints nothing; `eragen lint` says nothing
 # about NAME either

@@ -10,30 +10,19 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+. "$top/tests/cli/lib/common.sh"
 
-# run WANT_RC DESCRIPTION DIR ARGS...: eragen in DIR; a crash is never a finding
+# run WANT_RC DESCRIPTION DIR ARGS...: eragen in DIR (run_in)
 run() {
 	want=$1 what=$2 dir=$3
 	shift 3
-	(cd "$dir" && "$ERAGEN" "$@") >out 2>err
-	rc=$?
-	if [ "$rc" -ge 70 ]; then
-		fail "$what: crashed (exit $rc)"; cat out err
-	elif [ "$rc" -ne "$want" ]; then
-		fail "$what: exit $rc, want $want"; cat out err
-	else
-		echo "ok   $what"
-	fi
+	run_in "$dir" "$want" "$what" "$@"
 }
 has() { grep -q -- "$1" err || { fail "$2: no '$1' in stderr:"; cat err; }; }
 hasout() { grep -q -- "$1" out || { fail "$2: no '$1' in stdout:"; cat out; }; }
 hasnt() { ! grep -q -- "$1" err || { fail "$2: unexpected '$1' in:"; cat err; }; }
 oneline() { [ "$(wc -l <err)" -eq 1 ] || { fail "$1: not a one-line message:"; cat err; }; }
 
-git_() { git -c user.name=eragen -c user.email=eragen@example.org -c commit.gpgsign=false \
-	-c init.defaultBranch=main -c advice.detachedHead=false "$@"; }
 commit() { (cd "$1" && git_ add -A && git_ commit -qm "$2"); }
 
 # spec DIR NAME [EXTRA]: a valid environments/NAME/env.yaml under DIR (EXTRA: more lines)
