@@ -301,9 +301,9 @@ static const char *shown(const struct hook_place *hp, const char *path)
 /* The eragen root relative to the top of the work tree; NULL when it is the top. */
 static const char *root_rel(struct ctx *ctx, const struct hook_place *hp, const char *start)
 {
-	const char *root = repo_find_root(ctx, start);
+	const char *root;
 	size_t n = strlen(hp->top);
-	if (!root || strcmp(hp->top, "/") == 0 || strncmp(root, hp->top, n) != 0 ||
+	if (repo_find_root(ctx, start, &root) != EXIT_OK || strcmp(hp->top, "/") == 0 || strncmp(root, hp->top, n) != 0 ||
 	    root[n] != '/')
 		return NULL;
 	return root + n + 1;

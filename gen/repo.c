@@ -10,6 +10,7 @@
 
 #include <git2.h>
 #include <git2/sys/alloc.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -172,20 +173,31 @@ static bool has_environments(const char *dir)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+char *repo_path_shown(char *buf, size_t size, const char *path)
+{
+	if (buf != path)
+		snprintf(buf, size, "%s", path);
+	size_t n = strlen(buf);
+	while (n > 1 && buf[n - 1] == '/')
+		buf[--n] = '\0';
+	return buf;
+}
+
 /*
  * The root is the nearest directory, from start up to the work tree's top, that holds
  * environments/ (so a repository may keep example trees below its top, as eragen's own
  * tests do); without one, the work tree's top.
  */
-const char *repo_find_root(struct ctx *ctx, const char *start)
+int repo_find_root(struct ctx *ctx, const char *start, const char **root)
 {
 	char real[PATH_MAX], top[PATH_MAX] = "", gitdir[PATH_MAX] = "", msg[256] = "";
+	*root = NULL;
 	if (!realpath(start, real)) {
-		error("cannot use directory '%s'", start);
-		return NULL;
+		error("cannot use directory '%s': %s", start, strerror(errno));
+		return EXIT_SYSTEM;
 	}
 	if (repo_git_init(ctx) != 0)
-		return NULL;
+		return EXIT_SYSTEM;
 	/* libgit2 objects are released before anything is allocated or reported */
 	enum { FOUND, NONE, REFUSED, BARE, BAD_WORKDIR } st = NONE;
 	unsigned long failed = alloc_failures();
@@ -210,16 +222,19 @@ const char *repo_find_root(struct ctx *ctx, const char *start)
 	git_repository_free(repo);
 	git_buf_dispose(&buf);
 	oom_if_failed_since(failed);
+	char shown[PATH_MAX];
 	switch (st) {
 	case REFUSED:
 		repo_open_error(gitdir, rc, msg);
-		return NULL;
+		return EXIT_SYSTEM;
 	case BARE:
-		error("'%s' is a bare repository: eragen needs a work tree", gitdir);
-		return NULL;
+		/* a place eragen cannot work in, as a directory without environments/ */
+		error("'%s' is a bare repository: eragen needs a work tree",
+		      repo_path_shown(shown, sizeof(shown), gitdir));
+		return EXIT_USAGE;
 	case BAD_WORKDIR:
 		error("cannot use work tree '%s'", top);
-		return NULL;
+		return EXIT_SYSTEM;
 	case FOUND:
 	case NONE:
 		break;
@@ -227,8 +242,10 @@ const char *repo_find_root(struct ctx *ctx, const char *start)
 	char dir[PATH_MAX];
 	memcpy(dir, real, sizeof(dir));
 	for (;;) {
-		if (has_environments(dir))
-			return arena_strdup(&ctx->perm, dir);
+		if (has_environments(dir)) {
+			*root = arena_strdup(&ctx->perm, dir);
+			return EXIT_OK;
+		}
 		if ((top[0] && strcmp(dir, top) == 0) || strcmp(dir, "/") == 0)
 			break;
 		char *slash = strrchr(dir, '/');
@@ -237,10 +254,14 @@ const char *repo_find_root(struct ctx *ctx, const char *start)
 		else
 			*slash = '\0';
 	}
-	if (top[0])
-		return arena_strdup(&ctx->perm, top);
-	error("'%s' is not in a git repository and has no environments/ directory", real);
-	return NULL;
+	if (top[0]) {
+		*root = arena_strdup(&ctx->perm, top);
+		return EXIT_OK;
+	}
+	error("no environments/ directory in '%s' or any of its parents, and it is not in a git "
+	      "work tree: run eragen in an infrastructure repository, or name one with -C DIR",
+	      real);
+	return EXIT_USAGE;
 }
 
 /* ---- the baseline ---- */

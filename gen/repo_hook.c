@@ -27,14 +27,6 @@ static const char *git_msg(void)
 	return e && e->message ? e->message : "unknown error";
 }
 
-/* Drop trailing slashes (but keep "/"). */
-static void strip_slashes(char *p)
-{
-	size_t n = strlen(p);
-	while (n > 1 && p[n - 1] == '/')
-		p[--n] = '\0';
-}
-
 /* Whether the git directory found by discovery belongs to another user. */
 static bool is_foreign_owned(const char *gitdir)
 {
@@ -85,7 +77,8 @@ int repo_hook_place(struct ctx *ctx, const char *start, struct hook_place *out)
 	const char *wd = git_repository_workdir(repo);
 	if (git_repository_is_bare(repo) || !wd) {
 		snprintf(why, sizeof(why),
-			 "'%s' is a bare repository: a pre-commit hook needs a work tree", found.ptr);
+			 "'%s' is a bare repository: a pre-commit hook needs a work tree",
+			 repo_path_shown(hooks, sizeof(hooks), found.ptr));
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -121,7 +114,7 @@ int repo_hook_place(struct ctx *ctx, const char *start, struct hook_place *out)
 		snprintf(why, sizeof(why), "the hooks directory of '%s' has too long a path", top);
 		goto out;
 	}
-	strip_slashes(hooks);
+	repo_path_shown(hooks, sizeof(hooks), hooks);
 	rc = EXIT_OK;
 out:
 	git_config_free(cfg);

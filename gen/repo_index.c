@@ -60,10 +60,7 @@ void repo_open_error(const char *gitdir, int rc, const char *msg)
 	 * 'safe.directory' was not found"), later versions as GIT_EOWNER */
 	if (rc == GIT_EOWNER || foreign_owner(gitdir)) {
 		char top[PATH_MAX];
-		size_t n = strlen(gitdir);
-		snprintf(top, sizeof(top), "%s", gitdir);
-		while (n > 1 && top[n - 1] == '/')
-			top[--n] = '\0';
+		size_t n = strlen(repo_path_shown(top, sizeof(top), gitdir));
 		if (n >= 5 && strcmp(top + n - 5, "/.git") == 0)
 			top[n - 5] = '\0';
 		error("the repository at '%s' is owned by another user: git refuses to use it "
@@ -71,7 +68,9 @@ void repo_open_error(const char *gitdir, int rc, const char *msg)
 		      top, top);
 		return;
 	}
-	error("cannot open the git repository at '%s': %s", gitdir, msg);
+	char shown[PATH_MAX];
+	error("cannot open the git repository at '%s': %s",
+	      repo_path_shown(shown, sizeof(shown), gitdir), msg);
 }
 
 int repo_index_open(struct ctx *ctx, const char *start, const char *flag)
@@ -113,7 +112,7 @@ int repo_index_open(struct ctx *ctx, const char *start, const char *flag)
 	const char *wd = git_repository_workdir(ri->repo);
 	if (git_repository_is_bare(ri->repo) || !wd) {
 		fprintf(stderr, "eragen: %s reads the index of a work tree, but '%s' is a bare "
-				"repository\n", flag, git_repository_path(ri->repo));
+				"repository\n", flag, repo_path_shown(gitdir, sizeof(gitdir), gitdir));
 		return EXIT_USAGE;
 	}
 	char topbuf[PATH_MAX];
