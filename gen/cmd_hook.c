@@ -172,10 +172,16 @@ static int hook_inspect(struct ctx *ctx, const char *path, struct hook_file *hf)
 	}
 	hf->executable = (st.st_mode & 0111) == 0111 || access(path, X_OK) == 0;
 	char *buf = arena_alloc(&ctx->perm, HOOK_SCAN + 1);	/* before fd is open */
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK, O_NOFOLLOW and fstat: what lstat saw may have been replaced since */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		error("cannot read '%s': %s", path, strerror(errno));
 		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		hf->kind = HOOK_OTHER;
+		return 0;
 	}
 	size_t len = 0;
 	while (len < HOOK_SCAN) {

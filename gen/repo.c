@@ -1,12 +1,14 @@
 /*
  * repo.c - finding the repository and reading files of the baseline revision, through
- * libgit2. The repo*.c files (repo.c, repo_index.c, repo_diff.c, repo_hook.c) are the only
- * ones including <git2.h>, each behind its own narrow header. Handles
+ * libgit2. The repo*.c files (repo.c, repo_index.c, repo_diff.c, repo_hook.c, repo_open.c)
+ * are the only ones including <git2.h>, each behind its own narrow header; repositories
+ * are opened through repo_open.c, which first checks the files libgit2 will read. Handles
  * are released on one path in each function (the baseline's at repo_baseline_release).
  */
 #include "repo.h"
 #include "alloc.h"
 #include "repo_index.h"
+#include "repo_open.h"
 
 #include <git2.h>
 #include <git2/sys/alloc.h>
@@ -203,9 +205,7 @@ int repo_find_root(struct ctx *ctx, const char *start, const char **root)
 	unsigned long failed = alloc_failures();
 	git_buf buf = { 0 };
 	git_repository *repo = NULL;
-	int rc = git_repository_discover(&buf, real, 0, NULL);
-	if (rc == 0)
-		rc = git_repository_open(&repo, buf.ptr);
+	int rc = repo_discover_open(real, &buf, &repo);
 	if (buf.ptr)
 		snprintf(gitdir, sizeof(gitdir), "%s", buf.ptr);
 	if (rc != 0 && gitdir[0]) {
@@ -315,10 +315,12 @@ struct baseline *repo_baseline_open(struct ctx *ctx, const char *rev)
 	bool ok = false;
 
 	b->name = rev ? rev : "HEAD";
-	if (git_repository_discover(&buf, ctx->root, 0, NULL) != 0 ||
-	    git_repository_open(&b->repo, buf.ptr) != 0) {
-		if (rev)
+	int rc = repo_discover_open(ctx->root, &buf, &b->repo);
+	if (rc != 0) {
+		if (rev && !buf.ptr)
 			snprintf(why, sizeof(why), "'%s' is not in a git repository", ctx->root);
+		else if (rev)
+			repo_git_message(why, sizeof(why));
 		goto out;
 	}
 	const char *wd = git_repository_workdir(b->repo);
@@ -422,7 +424,8 @@ const char *repo_baseline_read(struct baseline *b, const char *relpath, size_t *
 	git_blob_free(b->blob);
 	b->blob = NULL;
 	if (baseline_entry(b, relpath, &entry) == 0) {
-		if (is_file(entry) && blob_fits(b->repo, git_tree_entry_id(entry)) &&
+		if (is_file(entry) && repo_object_check(b->repo, git_tree_entry_id(entry)) == 0 &&
+		    blob_fits(b->repo, git_tree_entry_id(entry)) &&
 		    git_blob_lookup(&b->blob, b->repo, git_tree_entry_id(entry)) == 0) {
 			*len = (size_t)git_blob_rawsize(b->blob);
 			data = git_blob_rawcontent(b->blob);

@@ -13,7 +13,8 @@
  * the nearest one holding environments/. *root gets an absolute path in ctx->perm.
  * Returns EXIT_OK; EXIT_USAGE after error() for a place eragen cannot work in (no
  * environments/ and no git work tree, a bare repository); EXIT_SYSTEM after error() when
- * the directory or the repository cannot be used (unreadable, owned by another user).
+ * the directory or the repository cannot be used (unreadable, owned by another user, a
+ * git file that is not a regular file).
  */
 int repo_find_root(struct ctx *ctx, const char *start, const char **root);
 

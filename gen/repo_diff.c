@@ -14,9 +14,11 @@
 #include "repo_diff.h"
 #include "alloc.h"
 #include "repo.h"
+#include "repo_open.h"
 
 #include <git2.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +61,31 @@ static int cmp_change(const void *a, const void *b)
 	return c ? c : (int)x->gone - (int)y->gone;
 }
 
+/* Before a diff against the work tree: the .gitignore files libgit2 will read there (a
+ * FIFO would block it), for the directories of specs (relative to top). */
+static int ignores_check(git_repository *repo, const char *top, char *const *specs,
+			 size_t nspecs)
+{
+	char dirs[8][PATH_MAX];
+	const char *list[8];
+	size_t n = 0;
+	if (!nspecs) {
+		list[n++] = top;
+	}
+	for (size_t i = 0; i < nspecs; i++) {
+		size_t len = strlen(specs[i]);
+		if (!len || specs[i][len - 1] != '/')
+			continue;	/* one file: only the directories above it matter */
+		if (n == sizeof(list) / sizeof(list[0]) ||
+		    (size_t)snprintf(dirs[n], sizeof(dirs[n]), "%s/%.*s", top, (int)(len - 1),
+				     specs[i]) >= sizeof(dirs[n]))
+			continue;
+		list[n] = dirs[n];
+		n++;
+	}
+	return repo_ignores_check(repo, top, list, n);
+}
+
 enum repo_diff_status repo_diff_since(struct ctx *ctx, const char *rev, bool staged,
 				      const char *const *only, struct repo_changes *out,
 				      char *why, size_t whylen)
@@ -83,8 +110,9 @@ enum repo_diff_status repo_diff_since(struct ctx *ctx, const char *rev, bool sta
 	if (repo_git_init(ctx) != 0)
 		return REPO_DIFF_FAILED;
 	unsigned long failed = alloc_failures();
-	if (git_repository_discover(&buf, ctx->root, 0, NULL) != 0 ||
-	    git_repository_open(&repo, buf.ptr) != 0) {
+	if (repo_discover_open(ctx->root, &buf, &repo) != 0) {
+		if (buf.ptr)
+			goto out;	/* found, but it cannot be opened */
 		snprintf(why, whylen, "'%s' is not in a git repository", ctx->root);
 		st = REPO_DIFF_BAD_REV;
 		goto out;
@@ -135,10 +163,11 @@ enum repo_diff_status repo_diff_since(struct ctx *ctx, const char *rev, bool sta
 		opts.pathspec.count = nspecs;
 		opts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
 	}
+	/* the work tree comparison reads the index too */
+	what = "read the index";
+	if (repo_open_index(repo, NULL, &index) != 0)
+		goto out;
 	if (staged) {
-		what = "read the index";
-		if (git_repository_index(&index, repo) != 0)
-			goto out;
 		what = "compare the revision with the index";
 		if (git_diff_tree_to_index(&diff, repo, tree, index, &opts) != 0)
 			goto out;
@@ -146,7 +175,8 @@ enum repo_diff_status repo_diff_since(struct ctx *ctx, const char *rev, bool sta
 		opts.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
 			      GIT_DIFF_INCLUDE_TYPECHANGE;
 		what = "compare the revision with the work tree";
-		if (git_diff_tree_to_workdir_with_index(&diff, repo, tree, &opts) != 0)
+		if (ignores_check(repo, top, specs, nspecs) != 0 ||
+		    git_diff_tree_to_workdir_with_index(&diff, repo, tree, &opts) != 0)
 			goto out;
 	}
 

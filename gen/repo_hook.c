@@ -12,6 +12,7 @@
 #include "repo_hook.h"
 #include "alloc.h"
 #include "repo.h"
+#include "repo_open.h"
 
 #include <errno.h>
 #include <git2.h>
@@ -51,15 +52,13 @@ int repo_hook_place(struct ctx *ctx, const char *start, struct hook_place *out)
 	if (repo_git_init(ctx) != 0)
 		return EXIT_SYSTEM;
 	unsigned long failed = alloc_failures();
-	grc = git_repository_discover(&found, real, 0, NULL);
-	if (grc == GIT_ENOTFOUND) {
+	grc = repo_discover_open(real, &found, &repo);
+	if (grc != 0 && !found.ptr) {
 		snprintf(why, sizeof(why), "'%s' is not in a git repository", real);
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (grc == 0)
-		grc = git_repository_open(&repo, found.ptr);
-	if (grc != 0 && found.ptr && is_foreign_owned(found.ptr)) {
+	if (grc != 0 && is_foreign_owned(found.ptr)) {
 		/* libgit2 1.5 fails with GIT_ENOTFOUND and "config value 'safe.directory' was
 		 * not found" there, which names the missing setting, not the problem */
 		snprintf(why, sizeof(why),

@@ -13,6 +13,7 @@
 #include "repo_index.h"
 #include "alloc.h"
 #include "repo.h"
+#include "repo_open.h"
 
 #include <git2.h>
 #include <git2/sys/repository.h>
@@ -91,13 +92,11 @@ int repo_index_open(struct ctx *ctx, const char *start, const char *flag)
 	unsigned long failed = alloc_failures();
 	git_buf buf = { 0 };
 	char gitdir[PATH_MAX] = "";
-	int rc = git_repository_discover(&buf, real, 0, NULL);
-	if (rc == 0) {
+	int rc = repo_discover_open(real, &buf, &ri->repo);
+	if (buf.ptr)
 		snprintf(gitdir, sizeof(gitdir), "%s", buf.ptr);
-		rc = git_repository_open(&ri->repo, buf.ptr);
-		if (rc != 0)
-			repo_git_message(msg, sizeof(msg));
-	}
+	if (rc != 0 && buf.ptr)
+		repo_git_message(msg, sizeof(msg));
 	git_buf_dispose(&buf);
 	oom_if_failed_since(failed);
 	if (!gitdir[0]) {
@@ -123,13 +122,7 @@ int repo_index_open(struct ctx *ctx, const char *start, const char *flag)
 	ri->top = xstrdup(topbuf);
 
 	const char *alt = getenv("GIT_INDEX_FILE");
-	if (alt && *alt) {
-		rc = git_index_open(&ri->index, alt);
-		if (rc == 0)
-			rc = git_repository_set_index(ri->repo, ri->index);
-	} else {
-		rc = git_repository_index(&ri->index, ri->repo);
-	}
+	rc = repo_open_index(ri->repo, alt && *alt ? alt : NULL, &ri->index);
 	if (rc == 0)
 		rc = git_repository_odb(&ri->odb, ri->repo);
 	oom_if_failed_since(failed);
@@ -225,7 +218,8 @@ enum ri_state repo_index_read(struct ctx *ctx, const char *relpath, size_t max,
 	size_t size = 0;
 	git_object_t type;
 	unsigned long failed = alloc_failures();
-	if (git_odb_read_header(&size, &type, ri->odb, &e->id) != 0) {
+	if (repo_object_check(ri->repo, &e->id) != 0 ||
+	    git_odb_read_header(&size, &type, ri->odb, &e->id) != 0) {
 		oom_if_failed_since(failed);
 		repo_git_message(ri->err, sizeof(ri->err));
 		return RI_ERROR;
