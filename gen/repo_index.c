@@ -260,6 +260,49 @@ bool repo_input_exists(struct ctx *ctx, const char *relpath)
 	return stat(abs, &st) == 0;
 }
 
+/* The gitlink question, asked of a repository opened for it: everything is released
+ * before anything is allocated from the arenas. */
+static bool gitlink_unloaded(const struct ctx *ctx, const char *relpath)
+{
+	git_buf buf = { 0 };
+	git_repository *repo = NULL;
+	git_index *index = NULL;
+	char top[PATH_MAX], path[PATH_MAX];
+	bool link = false;
+	unsigned long failed = alloc_failures();
+	const char *alt = getenv("GIT_INDEX_FILE");
+	if (repo_discover_open(ctx->root, &buf, &repo) == 0 && git_repository_workdir(repo) &&
+	    realpath(git_repository_workdir(repo), top) &&
+	    repo_open_index(repo, alt && *alt ? alt : NULL, &index) == 0) {
+		size_t tl = strcmp(top, "/") == 0 ? 0 : strlen(top);
+		const char *root = ctx->root;
+		if (strncmp(root, top, tl) == 0 && (root[tl] == '/' || root[tl] == '\0') &&
+		    (size_t)snprintf(path, sizeof(path), "%s%s%s", root[tl] ? root + tl + 1 : "",
+				     root[tl] ? "/" : "", relpath) < sizeof(path)) {
+			const git_index_entry *e = git_index_get_bypath(index, path, 0);
+			link = e && e->mode == GIT_FILEMODE_COMMIT;
+		}
+	}
+	git_index_free(index);
+	git_repository_free(repo);
+	git_buf_dispose(&buf);
+	oom_if_failed_since(failed);
+	return link;
+}
+
+bool repo_index_gitlink(struct ctx *ctx, const char *relpath)
+{
+	if (!ctx->index)
+		return repo_git_init(ctx) == 0 && gitlink_unloaded(ctx, relpath);
+	struct repo_index *ri = ri_get(ctx);
+	if (!ri)
+		return false;
+	unsigned long failed = alloc_failures();
+	const git_index_entry *e = git_index_get_bypath(ri->index, ri_path(ri, relpath), 0);
+	oom_if_failed_since(failed);
+	return e && e->mode == GIT_FILEMODE_COMMIT;
+}
+
 struct ri_name *repo_index_list(struct ctx *ctx, struct arena *a, const char *dir, size_t *n)
 {
 	*n = 0;
@@ -287,7 +330,8 @@ struct ri_name *repo_index_list(struct ctx *ctx, struct arena *a, const char *di
 		/* the entries of one name are adjacent: they share "name/" or are "name" */
 		if (*n && strlen(v[*n - 1].name) == nl && memcmp(v[*n - 1].name, name, nl) == 0)
 			continue;
-		struct ri_name item = { arena_strndup(a, name, nl), slash != NULL };
+		struct ri_name item = { arena_strndup(a, name, nl), slash != NULL,
+					!slash && e->mode == GIT_FILEMODE_COMMIT };
 		ARENA_PUSH(a, v, *n, cap, item);
 	}
 	return v;
