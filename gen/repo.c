@@ -166,12 +166,16 @@ void repo_git_message(char *buf, size_t size)
 	snprintf(buf, size, "%s", e && e->message ? e->message : "unknown error");
 }
 
-static bool has_environments(const char *dir)
+/* Does dir hold environments/: in the work tree, or with --staged in the index (a sparse
+ * checkout, or a deletion not staged, must not move the root of a staged run)? */
+static bool has_environments(struct ctx *ctx, const char *dir)
 {
 	char path[PATH_MAX];
 	struct stat st;
 	if ((size_t)snprintf(path, sizeof(path), "%s/environments", dir) >= sizeof(path))
 		return false;
+	if (ctx->opt.staged && ctx->index)
+		return repo_index_holds(ctx, path);
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
@@ -242,7 +246,7 @@ int repo_find_root(struct ctx *ctx, const char *start, const char **root)
 	char dir[PATH_MAX];
 	memcpy(dir, real, sizeof(dir));
 	for (;;) {
-		if (has_environments(dir)) {
+		if (has_environments(ctx, dir)) {
 			*root = arena_strdup(&ctx->perm, dir);
 			return EXIT_OK;
 		}

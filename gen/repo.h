@@ -9,12 +9,12 @@
 
 /*
  * Find the repository root for start (a directory): the nearest directory from start up
- * to the top of its git work tree that holds environments/, else that top; outside git,
- * the nearest one holding environments/. *root gets an absolute path in ctx->perm.
- * Returns EXIT_OK; EXIT_USAGE after error() for a place eragen cannot work in (no
- * environments/ and no git work tree, a bare repository); EXIT_SYSTEM after error() when
- * the directory or the repository cannot be used (unreadable, owned by another user, a
- * git file that is not a regular file).
+ * to the top of its git work tree that holds environments/ (with --staged: that holds it
+ * in the index), else that top; outside git, the nearest one holding environments/.
+ * *root gets an absolute path in ctx->perm. Returns EXIT_OK; EXIT_USAGE after error()
+ * for a place eragen cannot work in (no environments/ and no git work tree, a bare
+ * repository); EXIT_SYSTEM after error() when the directory or the repository cannot
+ * be used (unreadable, owned by another user, a git file that is not a regular file).
  */
 int repo_find_root(struct ctx *ctx, const char *start, const char **root);
 

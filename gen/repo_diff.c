@@ -6,8 +6,8 @@
  * Consumes ctx->root (absolute, maybe a subdirectory of the work tree) and a revision;
  * produces a sorted list of paths relative to ctx->root in ctx->perm. Submodules are
  * no change: their content is another repository's (a gitlink, and a nested repository
- * libgit2 reports as "dir/", are left out, and never looked into). libgit2 objects are
- * held in one struct diff_run and
+ * libgit2 reports as "dir/", are left out, and never looked into). The index is the one
+ * git would use (GIT_INDEX_FILE). libgit2 objects are held in one struct diff_run and
  * released in repo_diff_since, on one path; while they are open nothing
  * is allocated from eragen's arenas (an out-of-memory unwind would leak them): the paths
  * are first copied into one malloc'd block (allocated with alloc.h's allocator, which
@@ -261,9 +261,11 @@ static enum repo_diff_status diff_open(struct ctx *ctx, struct diff_run *r, cons
 static int diff_compare(struct diff_run *r, bool staged, git_diff_options *opts,
 			char *const *specs, size_t nspecs, const char **what)
 {
-	/* the work tree comparison reads the index too */
+	/* the index git uses: GIT_INDEX_FILE (set for hooks by git commit -a), else the
+	 * repository's; the work tree comparison reads it too */
 	*what = "read the index";
-	if (repo_open_index(r->repo, NULL, &r->index) != 0)
+	const char *alt = getenv("GIT_INDEX_FILE");
+	if (repo_open_index(r->repo, alt && *alt ? alt : NULL, &r->index) != 0)
 		return -1;
 	if (staged) {
 		*what = "compare the revision with the index";

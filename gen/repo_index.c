@@ -260,6 +260,24 @@ bool repo_input_exists(struct ctx *ctx, const char *relpath)
 	return stat(abs, &st) == 0;
 }
 
+bool repo_index_holds(struct ctx *ctx, const char *absdir)
+{
+	struct repo_index *ri = ctx->index;
+	if (!ri || !ri->index)
+		return false;
+	size_t tl = strcmp(ri->top, "/") == 0 ? 0 : strlen(ri->top);
+	if (strncmp(absdir, ri->top, tl) != 0 || absdir[tl] != '/')
+		return false;
+	sb_reset(&ri->path);
+	sb_puts(&ri->path, absdir + tl + 1);
+	sb_putc(&ri->path, '/');
+	size_t pos;
+	unsigned long failed = alloc_failures();
+	bool found = git_index_find_prefix(&pos, ri->index, ri->path.buf) == 0;
+	oom_if_failed_since(failed);
+	return found;
+}
+
 /* The gitlink question, asked of a repository opened for it: everything is released
  * before anything is allocated from the arenas. */
 static bool gitlink_unloaded(const struct ctx *ctx, const char *relpath)
