@@ -7,6 +7,7 @@
 #include "repo.h"
 #include "repo_index.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -80,6 +81,23 @@ static bool flag_is(const char *arg, const char *flag, bool takes_value)
 static bool staged_ok(const struct cmd *cmd)
 {
 	return cmd == &cmd_lint || cmd == &cmd_check || cmd == &cmd_changed;
+}
+
+/* -C DIR must name a directory: a usage error (exit 2) otherwise, said in terms of -C. */
+static int chdir_check(const char *dir)
+{
+	struct stat st;
+	if (!dir)
+		return 0;
+	if (stat(dir, &st) != 0) {
+		error("'-C %s': %s", dir, errno == ENOENT ? "no such directory" : strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		error("'-C %s': not a directory", dir);
+		return -1;
+	}
+	return 0;
 }
 
 int cli_parse(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv,
@@ -170,7 +188,7 @@ int cli_parse(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv,
 			return cli_error(cmd, "unknown option '%s'", a), -1;
 		}
 	}
-	if (!ok)
+	if (!ok || (!*help && chdir_check(ctx->opt.chdir) != 0))
 		return -1;
 
 	const char *nc = getenv("NO_COLOR");
@@ -229,9 +247,9 @@ int run_front(struct ctx *ctx, int nenv, char **envs)
 		if (rc != 0)
 			return rc;
 	}
-	ctx->root = repo_find_root(ctx, start);
-	if (!ctx->root)
-		return EXIT_SYSTEM;
+	int rc = repo_find_root(ctx, start, &ctx->root);
+	if (rc != EXIT_OK)
+		return rc;
 	if (envs_load(ctx) != 0)
 		return EXIT_SYSTEM;
 

@@ -11,9 +11,14 @@
  * it to pre-commit.local, which eragen's hook runs first, and uninstall renames it back.
  * eragen's hook is recognised by its second line (HOOK_MARK). Installing twice changes
  * nothing. The script is written atomically (temp file in the hooks directory, fsync,
- * rename); its bytes depend only on the binary path and the root's place in the work
- * tree. Exit 0 done (or nothing to do); 1 refused (a foreign hook in the way); 2 outside a
- * git repository or a usage error; 3 an I/O or git failure, with a one-line message.
+ * rename); its bytes depend only on the binary path, the root's place in the work tree
+ * and, outside it, the work tree. A hooks directory outside the repository (other
+ * repositories run its hooks) is never written without --force, and even then a hook
+ * there is kept, never replaced; uninstall removes from there only the hook installed
+ * for this repository (its eragen_repo line names it). Exit 0 done (or nothing to do); 1
+ * refused (a foreign hook in the way, a hooks directory outside the repository); 2
+ * outside a git repository or a usage error; 3 an I/O or git failure, with a one-line
+ * message.
  */
 #include "cmd.h"
 #include "repo.h"
@@ -59,11 +64,21 @@ static void sh_quote(struct strbuf *sb, const char *s)
 	sb_putc(sb, '\'');
 }
 
+/* The line that records, in a hook installed outside the repository, the repository
+ * it was installed for (uninstall removes only that one from a shared directory). */
+static void repo_line(struct strbuf *sb, const char *top)
+{
+	sb_puts(sb, "eragen_repo=");
+	sh_quote(sb, top);
+	sb_putc(sb, '\n');
+}
+
 /*
  * The script. bin is the absolute path of eragen; rel is the eragen root relative to the
- * top of the work tree (where git runs hooks), NULL when it is the top.
+ * top of the work tree (where git runs hooks), NULL when it is the top; top is the work
+ * tree it was installed for when the hooks directory is outside it (else NULL).
  */
-static void hook_script(struct strbuf *sb, const char *bin, const char *rel)
+static void hook_script(struct strbuf *sb, const char *bin, const char *rel, const char *top)
 {
 	sb_puts(sb,
 		"#!/bin/sh\n" HOOK_MARK "\n"
@@ -90,8 +105,14 @@ static void hook_script(struct strbuf *sb, const char *bin, const char *rel)
 		"\n"
 		"eragen=");
 	sh_quote(sb, bin);
+	sb_putc(sb, '\n');
+	if (top) {
+		sb_puts(sb, "# installed with --force outside the repository it was installed for,\n"
+			    "# which `eragen hook uninstall` run there removes it from:\n");
+		repo_line(sb, top);
+	}
 	sb_puts(sb,
-		"\n\n"
+		"\n"
 		"# the directory of this file, without forking dirname\n"
 		"case $0 in */*) hooks=${0%/*} ;; *) hooks=. ;; esac\n"
 		"status=0\n"
@@ -172,10 +193,16 @@ static int hook_inspect(struct ctx *ctx, const char *path, struct hook_file *hf)
 	}
 	hf->executable = (st.st_mode & 0111) == 0111 || access(path, X_OK) == 0;
 	char *buf = arena_alloc(&ctx->perm, HOOK_SCAN + 1);	/* before fd is open */
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK, O_NOFOLLOW and fstat: what lstat saw may have been replaced since */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		error("cannot read '%s': %s", path, strerror(errno));
 		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		hf->kind = HOOK_OTHER;
+		return 0;
 	}
 	size_t len = 0;
 	while (len < HOOK_SCAN) {
@@ -301,12 +328,109 @@ static const char *shown(const struct hook_place *hp, const char *path)
 /* The eragen root relative to the top of the work tree; NULL when it is the top. */
 static const char *root_rel(struct ctx *ctx, const struct hook_place *hp, const char *start)
 {
-	const char *root = repo_find_root(ctx, start);
+	const char *root;
 	size_t n = strlen(hp->top);
-	if (!root || strcmp(hp->top, "/") == 0 || strncmp(root, hp->top, n) != 0 ||
+	if (repo_find_root(ctx, start, &root) != EXIT_OK || strcmp(hp->top, "/") == 0 || strncmp(root, hp->top, n) != 0 ||
 	    root[n] != '/')
 		return NULL;
 	return root + n + 1;
+}
+
+/* Who else runs the hooks of a directory outside the repository. */
+static const char *shared_with(const struct hook_place *hp)
+{
+	switch (hp->origin) {
+	case HOOKS_GLOBAL:
+		return "core.hooksPath is set in your global git configuration, so every "
+		       "repository of yours without a core.hooksPath of its own runs the hooks "
+		       "there";
+	case HOOKS_SYSTEM:
+		return "core.hooksPath is set in the system's git configuration, so every "
+		       "repository on this machine without a core.hooksPath of its own runs the "
+		       "hooks there";
+	case HOOKS_LOCAL:
+		return "this repository's core.hooksPath names it, and every other repository "
+		       "whose hooks path leads there runs the hooks there too";
+	case HOOKS_DEFAULT:
+	default:
+		return "this repository's hooks directory leads there, and every other repository "
+		       "whose hooks lead there runs the hooks there too";
+	}
+}
+
+/* What install did, on stdout. */
+static void install_said(const struct hook_place *hp, const char *hook, enum hook_kind was,
+			 bool chain)
+{
+	const char *cfg = hp->from_config ? " (core.hooksPath)" : "";
+	if (chain)
+		printf("installed eragen's pre-commit hook in %s%s; the hook that was there is "
+		       "kept as %s and runs first\n",
+		       shown(hp, hook), cfg, HOOK_LOCAL);
+	else if (was == HOOK_FOREIGN)
+		printf("replaced the pre-commit hook in %s%s with eragen's (--force: the old one "
+		       "is gone)\n",
+		       shown(hp, hook), cfg);
+	else
+		printf("%s eragen's pre-commit hook in %s%s\n",
+		       was == HOOK_OURS ? "updated" : "installed", shown(hp, hook), cfg);
+	if (hp->outside)
+		printf("note: '%s' is outside this repository (--force): %s\n", hp->real,
+		       shared_with(hp));
+}
+
+/* The hook at path is eragen's, installed for the repository at top (outside it). */
+static bool installed_for(struct ctx *ctx, const struct hook_file *hf, const char *top)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &sb);
+	sb_putc(&sb, '\n');
+	repo_line(&sb, top);
+	char *line = arena_strndup(&ctx->perm, sb.buf, sb.len);
+	oom_guard_pop(&guard);
+	sb_release(&sb);
+	return hf->kind == HOOK_OURS && strstr(hf->data, line) != NULL;
+}
+
+/* eragen's hook as it would be installed now, in ctx->perm. */
+static const char *install_script(struct ctx *ctx, const struct hook_place *hp,
+				  const char *start, const char *bin, size_t *len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &sb);
+	hook_script(&sb, bin, root_rel(ctx, hp, start), hp->outside ? hp->top : NULL);
+	char *script = arena_strndup(&ctx->perm, sb.buf, sb.len);
+	*len = sb.len;
+	oom_guard_pop(&guard);
+	sb_release(&sb);
+	return script;
+}
+
+static bool same_hook(const struct hook_file *cur, const char *script, size_t len)
+{
+	return cur->kind == HOOK_OURS && cur->executable && cur->len == len &&
+	       memcmp(cur->data, script, len) == 0;
+}
+
+/* Outside the repository without --force: nothing is written, not even a directory. */
+static int install_outside(struct ctx *ctx, const struct hook_place *hp, const char *hook,
+			   const char *script, size_t len)
+{
+	struct hook_file cur = { HOOK_ABSENT };
+	struct stat st;
+	if (stat(hp->hooks, &st) == 0 && S_ISDIR(st.st_mode) && hook_inspect(ctx, hook, &cur) != 0)
+		return EXIT_SYSTEM;
+	if (same_hook(&cur, script, len)) {
+		printf("eragen's pre-commit hook is already installed in %s (core.hooksPath, "
+		       "outside this repository)\n", hook);
+		return EXIT_OK;
+	}
+	error("git runs this repository's hooks from '%s', outside the repository ('%s'): %s; "
+	      "no hook was installed (hook install --force installs it there anyway)",
+	      hp->real, hp->top, shared_with(hp));
+	return EXIT_FINDINGS;
 }
 
 static int hook_install(struct ctx *ctx, const struct hook_place *hp, const char *start,
@@ -319,7 +443,11 @@ static int hook_install(struct ctx *ctx, const struct hook_place *hp, const char
 	const char *local = arena_printf(&ctx->perm, "%s/%s", hp->hooks, HOOK_LOCAL);
 	const char *cfg = hp->from_config ? " (core.hooksPath)" : "";
 	struct hook_file cur, loc;
+	size_t len;
+	const char *script = install_script(ctx, hp, start, bin, &len);
 
+	if (hp->outside && !force)
+		return install_outside(ctx, hp, hook, script, len);
 	if (make_dirs(hp->hooks) != 0 || hook_inspect(ctx, hook, &cur) != 0 ||
 	    hook_inspect(ctx, local, &loc) != 0)
 		return EXIT_SYSTEM;
@@ -327,29 +455,27 @@ static int hook_install(struct ctx *ctx, const struct hook_place *hp, const char
 		error("'%s' is not a file: no hook was installed", shown(hp, hook));
 		return EXIT_FINDINGS;
 	}
-	if (cur.kind == HOOK_FOREIGN && !force && loc.kind != HOOK_ABSENT) {
-		error("'%s' is not eragen's hook and '%s' is taken, so it cannot be kept there: "
-		      "move one of them, or replace the hook with --force",
-		      shown(hp, hook), HOOK_LOCAL);
+	/* outside the repository, --force is spent on the place: a hook other repositories
+	 * run is kept (chained), never replaced */
+	bool replace = force && !hp->outside;
+	if (cur.kind == HOOK_FOREIGN && !replace && loc.kind != HOOK_ABSENT) {
+		if (hp->outside)
+			error("'%s' is not eragen's hook and '%s' is taken, so it cannot be kept "
+			      "there; outside this repository --force never replaces a hook: "
+			      "move one of them",
+			      hook, HOOK_LOCAL);
+		else
+			error("'%s' is not eragen's hook and '%s' is taken, so it cannot be kept "
+			      "there: move one of them, or replace the hook with --force",
+			      shown(hp, hook), HOOK_LOCAL);
 		return EXIT_FINDINGS;
 	}
-
-	struct strbuf sb = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &sb);
-	hook_script(&sb, bin, root_rel(ctx, hp, start));
-	char *script = arena_strndup(&ctx->perm, sb.buf, sb.len);
-	size_t len = sb.len;
-	oom_guard_pop(&guard);
-	sb_release(&sb);
-
-	if (cur.kind == HOOK_OURS && cur.executable && cur.len == len &&
-	    memcmp(cur.data, script, len) == 0) {
+	if (same_hook(&cur, script, len)) {
 		printf("eragen's pre-commit hook is already installed in %s%s\n",
 		       shown(hp, hook), cfg);
 		return EXIT_OK;
 	}
-	bool chain = cur.kind == HOOK_FOREIGN && !force;
+	bool chain = cur.kind == HOOK_FOREIGN && !replace;
 	if (chain && rename(hook, local) != 0) {
 		error("cannot rename '%s' to '%s': %s", hook, HOOK_LOCAL, strerror(errno));
 		return EXIT_SYSTEM;
@@ -360,17 +486,7 @@ static int hook_install(struct ctx *ctx, const struct hook_place *hp, const char
 			      strerror(errno));
 		return EXIT_SYSTEM;
 	}
-	if (chain)
-		printf("installed eragen's pre-commit hook in %s%s; the hook that was there is "
-		       "kept as %s and runs first\n",
-		       shown(hp, hook), cfg, HOOK_LOCAL);
-	else if (cur.kind == HOOK_FOREIGN)
-		printf("replaced the pre-commit hook in %s%s with eragen's (--force: the old one "
-		       "is gone)\n",
-		       shown(hp, hook), cfg);
-	else
-		printf("%s eragen's pre-commit hook in %s%s\n",
-		       cur.kind == HOOK_OURS ? "updated" : "installed", shown(hp, hook), cfg);
+	install_said(hp, hook, cur.kind, chain);
 	return EXIT_OK;
 }
 
@@ -389,6 +505,13 @@ static int hook_uninstall(struct ctx *ctx, const struct hook_place *hp)
 	if (cur.kind != HOOK_OURS) {
 		error("the pre-commit hook in %s is not eragen's: it was left as it is",
 		      shown(hp, hook));
+		return EXIT_FINDINGS;
+	}
+	if (hp->outside && !installed_for(ctx, &cur, hp->top)) {
+		error("eragen's pre-commit hook in '%s', outside this repository, was not installed "
+		      "for it ('%s'): %s; it was left as it is (remove it by hand when no "
+		      "repository needs it)",
+		      hook, hp->top, shared_with(hp));
 		return EXIT_FINDINGS;
 	}
 	if (hook_inspect(ctx, local, &loc) != 0)
@@ -448,8 +571,11 @@ const struct cmd cmd_hook = {
 	"current one (or the top of the work tree). A pre-commit hook that is not eragen's is\n"
 	"kept as pre-commit.local, which eragen's hook runs first; when that name is taken,\n"
 	"install refuses (exit 1) unless --force, which replaces the existing hook. Installing\n"
-	"again is harmless.\n"
+	"again is harmless. A hooks directory outside the repository (a global\n"
+	"core.hooksPath, ../hooks) is shared with other repositories: install refuses\n"
+	"(exit 1) unless --force, which then keeps a hook already there, never replacing it.\n"
 	"uninstall: remove eragen's hook and put pre-commit.local back in its place; a hook\n"
-	"that is not eragen's is left alone (exit 1).\n"
+	"that is not eragen's is left alone (exit 1), and so is, outside the repository,\n"
+	"eragen's hook installed for another repository.\n"
 	"Exit 2 outside a git repository, 3 when a file cannot be read or written.\n",
 };

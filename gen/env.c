@@ -6,6 +6,7 @@
  * compiled schema. File-level facts are checked here, before layering: the spec version
  * (SPEC010), that a spec is a mapping, and its tier. With --staged the environments are
  * listed from the git index (repo_index.c) and every file is read from there (srcfile.c).
+ * A git submodule under environments/ is another repository: never an environment.
  */
 #include "alloc.h"
 #include "eragen.h"
@@ -109,12 +110,30 @@ static void list_staged(struct ctx *ctx, bool *has_defaults)
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].name[0] == '.')
 			continue;
+		if (v[i].gitlink)
+			continue;	/* a submodule: another repository */
 		if (!v[i].dir) {
 			*has_defaults |= strcmp(v[i].name, "_defaults.yaml") == 0;
 			continue;
 		}
 		load_env(ctx, v[i].name);
 	}
+}
+
+/*
+ * Is environments/<name> (at abs) a git submodule, whose content is another repository's?
+ * Checked out, it holds .git (a nested repository counts too: git would add it as one);
+ * not checked out (a clone without --recurse-submodules), it is an empty directory that
+ * the index records as a gitlink, looked up only then.
+ */
+static bool is_submodule(struct ctx *ctx, const char *abs, const char *name)
+{
+	struct stat st;
+	if (lstat(arena_printf(&ctx->perm, "%s/.git", abs), &st) == 0)
+		return true;
+	if (lstat(arena_printf(&ctx->perm, "%s/env.yaml", abs), &st) == 0)
+		return false;
+	return repo_index_gitlink(ctx, arena_printf(&ctx->perm, "environments/%s", name));
 }
 
 static void release_dir(void *dir)
@@ -147,7 +166,7 @@ static int list_disk(struct ctx *ctx, bool *has_defaults)
 		}
 		char *p = arena_printf(&ctx->perm, "%s/%s", envdir, de->d_name);
 		struct stat st;
-		if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))
+		if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode) || is_submodule(ctx, p, de->d_name))
 			continue;
 		load_env(ctx, de->d_name);
 	}

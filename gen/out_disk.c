@@ -300,6 +300,20 @@ static int write_all(int fd, const char *s, size_t n)
 
 static void created(struct commit *c, const char *abs);
 
+/* The journal opened for writing: never blocking on a FIFO put in its place, never
+ * writing into anything but a regular file. -1 with errno set otherwise. */
+static int journal_open(const char *path, int flags)
+{
+	int fd = open(path, flags | O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
 /* mkdir -p of rel[0..n): the deepest directory first, since usually only it is missing.
  * Each directory created is recorded in c. */
 static int make_dir(struct ctx *ctx, struct commit *c, struct strbuf *abs, const char *rel,
@@ -372,7 +386,7 @@ void ow_commit_abort(struct commit *c)
 	if (c->journal && c->renamed == 0 && c->older == 0)
 		unlink(c->journal);
 	if (c->journal && c->renamed == 0 && c->older > 0) {
-		int fd = open(c->journal, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+		int fd = journal_open(c->journal, O_TRUNC);
 		if (fd >= 0) {
 			(void)write_all(fd, c->claims.buf, c->older);
 			close(fd);
@@ -416,7 +430,7 @@ int ow_journal_write(struct ctx *ctx, struct commit *c, const char *text, size_t
 		if (rc != 0)
 			return -1;
 	}
-	int fd = open(c->journal, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+	int fd = journal_open(c->journal, O_CREAT | O_TRUNC);
 	int bad = fd < 0 || (text && write_all(fd, text, len) != 0);
 	if (fd >= 0 && close(fd) != 0)
 		bad = 1;

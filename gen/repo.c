@@ -1,15 +1,18 @@
 /*
  * repo.c - finding the repository and reading files of the baseline revision, through
- * libgit2. The repo*.c files (repo.c, repo_index.c, repo_diff.c, repo_hook.c) are the only
- * ones including <git2.h>, each behind its own narrow header. Handles
+ * libgit2. The repo*.c files (repo.c, repo_index.c, repo_diff.c, repo_hook.c, repo_open.c)
+ * are the only ones including <git2.h>, each behind its own narrow header; repositories
+ * are opened through repo_open.c, which first checks the files libgit2 will read. Handles
  * are released on one path in each function (the baseline's at repo_baseline_release).
  */
 #include "repo.h"
 #include "alloc.h"
 #include "repo_index.h"
+#include "repo_open.h"
 
 #include <git2.h>
 #include <git2/sys/alloc.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -163,13 +166,27 @@ void repo_git_message(char *buf, size_t size)
 	snprintf(buf, size, "%s", e && e->message ? e->message : "unknown error");
 }
 
-static bool has_environments(const char *dir)
+/* Does dir hold environments/: in the work tree, or with --staged in the index (a sparse
+ * checkout, or a deletion not staged, must not move the root of a staged run)? */
+static bool has_environments(struct ctx *ctx, const char *dir)
 {
 	char path[PATH_MAX];
 	struct stat st;
 	if ((size_t)snprintf(path, sizeof(path), "%s/environments", dir) >= sizeof(path))
 		return false;
+	if (ctx->opt.staged && ctx->index)
+		return repo_index_holds(ctx, path);
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *repo_path_shown(char *buf, size_t size, const char *path)
+{
+	if (buf != path)
+		snprintf(buf, size, "%s", path);
+	size_t n = strlen(buf);
+	while (n > 1 && buf[n - 1] == '/')
+		buf[--n] = '\0';
+	return buf;
 }
 
 /*
@@ -177,23 +194,22 @@ static bool has_environments(const char *dir)
  * environments/ (so a repository may keep example trees below its top, as eragen's own
  * tests do); without one, the work tree's top.
  */
-const char *repo_find_root(struct ctx *ctx, const char *start)
+int repo_find_root(struct ctx *ctx, const char *start, const char **root)
 {
 	char real[PATH_MAX], top[PATH_MAX] = "", gitdir[PATH_MAX] = "", msg[256] = "";
+	*root = NULL;
 	if (!realpath(start, real)) {
-		error("cannot use directory '%s'", start);
-		return NULL;
+		error("cannot use directory '%s': %s", start, strerror(errno));
+		return EXIT_SYSTEM;
 	}
 	if (repo_git_init(ctx) != 0)
-		return NULL;
+		return EXIT_SYSTEM;
 	/* libgit2 objects are released before anything is allocated or reported */
 	enum { FOUND, NONE, REFUSED, BARE, BAD_WORKDIR } st = NONE;
 	unsigned long failed = alloc_failures();
 	git_buf buf = { 0 };
 	git_repository *repo = NULL;
-	int rc = git_repository_discover(&buf, real, 0, NULL);
-	if (rc == 0)
-		rc = git_repository_open(&repo, buf.ptr);
+	int rc = repo_discover_open(real, &buf, &repo);
 	if (buf.ptr)
 		snprintf(gitdir, sizeof(gitdir), "%s", buf.ptr);
 	if (rc != 0 && gitdir[0]) {
@@ -210,16 +226,19 @@ const char *repo_find_root(struct ctx *ctx, const char *start)
 	git_repository_free(repo);
 	git_buf_dispose(&buf);
 	oom_if_failed_since(failed);
+	char shown[PATH_MAX];
 	switch (st) {
 	case REFUSED:
 		repo_open_error(gitdir, rc, msg);
-		return NULL;
+		return EXIT_SYSTEM;
 	case BARE:
-		error("'%s' is a bare repository: eragen needs a work tree", gitdir);
-		return NULL;
+		/* a place eragen cannot work in, as a directory without environments/ */
+		error("'%s' is a bare repository: eragen needs a work tree",
+		      repo_path_shown(shown, sizeof(shown), gitdir));
+		return EXIT_USAGE;
 	case BAD_WORKDIR:
 		error("cannot use work tree '%s'", top);
-		return NULL;
+		return EXIT_SYSTEM;
 	case FOUND:
 	case NONE:
 		break;
@@ -227,8 +246,10 @@ const char *repo_find_root(struct ctx *ctx, const char *start)
 	char dir[PATH_MAX];
 	memcpy(dir, real, sizeof(dir));
 	for (;;) {
-		if (has_environments(dir))
-			return arena_strdup(&ctx->perm, dir);
+		if (has_environments(ctx, dir)) {
+			*root = arena_strdup(&ctx->perm, dir);
+			return EXIT_OK;
+		}
 		if ((top[0] && strcmp(dir, top) == 0) || strcmp(dir, "/") == 0)
 			break;
 		char *slash = strrchr(dir, '/');
@@ -237,10 +258,14 @@ const char *repo_find_root(struct ctx *ctx, const char *start)
 		else
 			*slash = '\0';
 	}
-	if (top[0])
-		return arena_strdup(&ctx->perm, top);
-	error("'%s' is not in a git repository and has no environments/ directory", real);
-	return NULL;
+	if (top[0]) {
+		*root = arena_strdup(&ctx->perm, top);
+		return EXIT_OK;
+	}
+	error("no environments/ directory in '%s' or any of its parents, and it is not in a git "
+	      "work tree: run eragen in an infrastructure repository, or name one with -C DIR",
+	      real);
+	return EXIT_USAGE;
 }
 
 /* ---- the baseline ---- */
@@ -294,10 +319,12 @@ struct baseline *repo_baseline_open(struct ctx *ctx, const char *rev)
 	bool ok = false;
 
 	b->name = rev ? rev : "HEAD";
-	if (git_repository_discover(&buf, ctx->root, 0, NULL) != 0 ||
-	    git_repository_open(&b->repo, buf.ptr) != 0) {
-		if (rev)
+	int rc = repo_discover_open(ctx->root, &buf, &b->repo);
+	if (rc != 0) {
+		if (rev && !buf.ptr)
 			snprintf(why, sizeof(why), "'%s' is not in a git repository", ctx->root);
+		else if (rev)
+			repo_git_message(why, sizeof(why));
 		goto out;
 	}
 	const char *wd = git_repository_workdir(b->repo);
@@ -401,7 +428,8 @@ const char *repo_baseline_read(struct baseline *b, const char *relpath, size_t *
 	git_blob_free(b->blob);
 	b->blob = NULL;
 	if (baseline_entry(b, relpath, &entry) == 0) {
-		if (is_file(entry) && blob_fits(b->repo, git_tree_entry_id(entry)) &&
+		if (is_file(entry) && repo_object_check(b->repo, git_tree_entry_id(entry)) == 0 &&
+		    blob_fits(b->repo, git_tree_entry_id(entry)) &&
 		    git_blob_lookup(&b->blob, b->repo, git_tree_entry_id(entry)) == 0) {
 			*len = (size_t)git_blob_rawsize(b->blob);
 			data = git_blob_rawcontent(b->blob);

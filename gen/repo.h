@@ -8,11 +8,15 @@
 #include "eragen.h"
 
 /*
- * Find the repository root for start (a directory): the work tree of the git repository
- * containing it, or start itself when it is not in a repository but holds environments/.
- * Returns an absolute path in ctx->perm, or NULL after error() (exit 3 or 2).
+ * Find the repository root for start (a directory): the nearest directory from start up
+ * to the top of its git work tree that holds environments/ (with --staged: that holds it
+ * in the index), else that top; outside git, the nearest one holding environments/.
+ * *root gets an absolute path in ctx->perm. Returns EXIT_OK; EXIT_USAGE after error()
+ * for a place eragen cannot work in (no environments/ and no git work tree, a bare
+ * repository); EXIT_SYSTEM after error() when the directory or the repository cannot
+ * be used (unreadable, owned by another user, a git file that is not a regular file).
  */
-const char *repo_find_root(struct ctx *ctx, const char *start);
+int repo_find_root(struct ctx *ctx, const char *start, const char **root);
 
 /*
  * The baseline: the tree of a revision, for the rules that judge a change rather than a
@@ -60,6 +64,9 @@ int repo_blob_id(const char *data, size_t len, char out[41]);
 int repo_git_init(struct ctx *ctx);
 /* Release libgit2's global state if this run used it (ctx_release calls it). */
 void repo_shutdown(struct ctx *ctx);
+/* path into buf (size bytes; buf may be path) without its trailing slashes, "/" kept:
+ * libgit2's git directories end in one, which messages drop. Returns buf. */
+char *repo_path_shown(char *buf, size_t size, const char *path);
 /* The message libgit2 left for its last error, copied into buf. */
 void repo_git_message(char *buf, size_t size);
 

@@ -33,6 +33,7 @@ enum repo_diff_status {
  * everything) limits the comparison to those paths below ctx->root: "dir/" a directory,
  * anything else one file, taken literally (no patterns); it saves scanning the rest of
  * the work tree. Renames are not detected: a moved file is a removal and an addition.
+ * Submodules are never a change. The index is GIT_INDEX_FILE's when it is set.
  * A REPO_DIFF_BAD_REV leaves a one-line reason in why.
  */
 enum repo_diff_status repo_diff_since(struct ctx *ctx, const char *rev, bool staged,

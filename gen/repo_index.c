@@ -13,6 +13,7 @@
 #include "repo_index.h"
 #include "alloc.h"
 #include "repo.h"
+#include "repo_open.h"
 
 #include <git2.h>
 #include <git2/sys/repository.h>
@@ -60,10 +61,7 @@ void repo_open_error(const char *gitdir, int rc, const char *msg)
 	 * 'safe.directory' was not found"), later versions as GIT_EOWNER */
 	if (rc == GIT_EOWNER || foreign_owner(gitdir)) {
 		char top[PATH_MAX];
-		size_t n = strlen(gitdir);
-		snprintf(top, sizeof(top), "%s", gitdir);
-		while (n > 1 && top[n - 1] == '/')
-			top[--n] = '\0';
+		size_t n = strlen(repo_path_shown(top, sizeof(top), gitdir));
 		if (n >= 5 && strcmp(top + n - 5, "/.git") == 0)
 			top[n - 5] = '\0';
 		error("the repository at '%s' is owned by another user: git refuses to use it "
@@ -71,7 +69,9 @@ void repo_open_error(const char *gitdir, int rc, const char *msg)
 		      top, top);
 		return;
 	}
-	error("cannot open the git repository at '%s': %s", gitdir, msg);
+	char shown[PATH_MAX];
+	error("cannot open the git repository at '%s': %s",
+	      repo_path_shown(shown, sizeof(shown), gitdir), msg);
 }
 
 int repo_index_open(struct ctx *ctx, const char *start, const char *flag)
@@ -92,13 +92,11 @@ int repo_index_open(struct ctx *ctx, const char *start, const char *flag)
 	unsigned long failed = alloc_failures();
 	git_buf buf = { 0 };
 	char gitdir[PATH_MAX] = "";
-	int rc = git_repository_discover(&buf, real, 0, NULL);
-	if (rc == 0) {
+	int rc = repo_discover_open(real, &buf, &ri->repo);
+	if (buf.ptr)
 		snprintf(gitdir, sizeof(gitdir), "%s", buf.ptr);
-		rc = git_repository_open(&ri->repo, buf.ptr);
-		if (rc != 0)
-			repo_git_message(msg, sizeof(msg));
-	}
+	if (rc != 0 && buf.ptr)
+		repo_git_message(msg, sizeof(msg));
 	git_buf_dispose(&buf);
 	oom_if_failed_since(failed);
 	if (!gitdir[0]) {
@@ -113,7 +111,7 @@ int repo_index_open(struct ctx *ctx, const char *start, const char *flag)
 	const char *wd = git_repository_workdir(ri->repo);
 	if (git_repository_is_bare(ri->repo) || !wd) {
 		fprintf(stderr, "eragen: %s reads the index of a work tree, but '%s' is a bare "
-				"repository\n", flag, git_repository_path(ri->repo));
+				"repository\n", flag, repo_path_shown(gitdir, sizeof(gitdir), gitdir));
 		return EXIT_USAGE;
 	}
 	char topbuf[PATH_MAX];
@@ -124,13 +122,7 @@ int repo_index_open(struct ctx *ctx, const char *start, const char *flag)
 	ri->top = xstrdup(topbuf);
 
 	const char *alt = getenv("GIT_INDEX_FILE");
-	if (alt && *alt) {
-		rc = git_index_open(&ri->index, alt);
-		if (rc == 0)
-			rc = git_repository_set_index(ri->repo, ri->index);
-	} else {
-		rc = git_repository_index(&ri->index, ri->repo);
-	}
+	rc = repo_open_index(ri->repo, alt && *alt ? alt : NULL, &ri->index);
 	if (rc == 0)
 		rc = git_repository_odb(&ri->odb, ri->repo);
 	oom_if_failed_since(failed);
@@ -226,7 +218,8 @@ enum ri_state repo_index_read(struct ctx *ctx, const char *relpath, size_t max,
 	size_t size = 0;
 	git_object_t type;
 	unsigned long failed = alloc_failures();
-	if (git_odb_read_header(&size, &type, ri->odb, &e->id) != 0) {
+	if (repo_object_check(ri->repo, &e->id) != 0 ||
+	    git_odb_read_header(&size, &type, ri->odb, &e->id) != 0) {
 		oom_if_failed_since(failed);
 		repo_git_message(ri->err, sizeof(ri->err));
 		return RI_ERROR;
@@ -267,6 +260,67 @@ bool repo_input_exists(struct ctx *ctx, const char *relpath)
 	return stat(abs, &st) == 0;
 }
 
+bool repo_index_holds(struct ctx *ctx, const char *absdir)
+{
+	struct repo_index *ri = ctx->index;
+	if (!ri || !ri->index)
+		return false;
+	size_t tl = strcmp(ri->top, "/") == 0 ? 0 : strlen(ri->top);
+	if (strncmp(absdir, ri->top, tl) != 0 || absdir[tl] != '/')
+		return false;
+	sb_reset(&ri->path);
+	sb_puts(&ri->path, absdir + tl + 1);
+	sb_putc(&ri->path, '/');
+	size_t pos;
+	unsigned long failed = alloc_failures();
+	bool found = git_index_find_prefix(&pos, ri->index, ri->path.buf) == 0;
+	oom_if_failed_since(failed);
+	return found;
+}
+
+/* The gitlink question, asked of a repository opened for it: everything is released
+ * before anything is allocated from the arenas. */
+static bool gitlink_unloaded(const struct ctx *ctx, const char *relpath)
+{
+	git_buf buf = { 0 };
+	git_repository *repo = NULL;
+	git_index *index = NULL;
+	char top[PATH_MAX], path[PATH_MAX];
+	bool link = false;
+	unsigned long failed = alloc_failures();
+	const char *alt = getenv("GIT_INDEX_FILE");
+	if (repo_discover_open(ctx->root, &buf, &repo) == 0 && git_repository_workdir(repo) &&
+	    realpath(git_repository_workdir(repo), top) &&
+	    repo_open_index(repo, alt && *alt ? alt : NULL, &index) == 0) {
+		size_t tl = strcmp(top, "/") == 0 ? 0 : strlen(top);
+		const char *root = ctx->root;
+		if (strncmp(root, top, tl) == 0 && (root[tl] == '/' || root[tl] == '\0') &&
+		    (size_t)snprintf(path, sizeof(path), "%s%s%s", root[tl] ? root + tl + 1 : "",
+				     root[tl] ? "/" : "", relpath) < sizeof(path)) {
+			const git_index_entry *e = git_index_get_bypath(index, path, 0);
+			link = e && e->mode == GIT_FILEMODE_COMMIT;
+		}
+	}
+	git_index_free(index);
+	git_repository_free(repo);
+	git_buf_dispose(&buf);
+	oom_if_failed_since(failed);
+	return link;
+}
+
+bool repo_index_gitlink(struct ctx *ctx, const char *relpath)
+{
+	if (!ctx->index)
+		return repo_git_init(ctx) == 0 && gitlink_unloaded(ctx, relpath);
+	struct repo_index *ri = ri_get(ctx);
+	if (!ri)
+		return false;
+	unsigned long failed = alloc_failures();
+	const git_index_entry *e = git_index_get_bypath(ri->index, ri_path(ri, relpath), 0);
+	oom_if_failed_since(failed);
+	return e && e->mode == GIT_FILEMODE_COMMIT;
+}
+
 struct ri_name *repo_index_list(struct ctx *ctx, struct arena *a, const char *dir, size_t *n)
 {
 	*n = 0;
@@ -294,7 +348,8 @@ struct ri_name *repo_index_list(struct ctx *ctx, struct arena *a, const char *di
 		/* the entries of one name are adjacent: they share "name/" or are "name" */
 		if (*n && strlen(v[*n - 1].name) == nl && memcmp(v[*n - 1].name, name, nl) == 0)
 			continue;
-		struct ri_name item = { arena_strndup(a, name, nl), slash != NULL };
+		struct ri_name item = { arena_strndup(a, name, nl), slash != NULL,
+					!slash && e->mode == GIT_FILEMODE_COMMIT };
 		ARENA_PUSH(a, v, *n, cap, item);
 	}
 	return v;

@@ -61,10 +61,25 @@ bool repo_index_has(struct ctx *ctx, const char *relpath);
  */
 bool repo_input_exists(struct ctx *ctx, const char *relpath);
 
+/*
+ * Does the loaded index hold anything below absdir (an absolute directory in the work
+ * tree; outside it, nothing)? For finding the root of a staged run.
+ */
+bool repo_index_holds(struct ctx *ctx, const char *absdir);
+
+/*
+ * Is relpath (relative to ctx->root) a submodule (a gitlink) in the index? The loaded
+ * index when there is one, else the repository's, opened for this question and closed
+ * again (this is asked rarely: of an environment directory without env.yaml). false
+ * when there is no repository or it cannot be read.
+ */
+bool repo_index_gitlink(struct ctx *ctx, const char *relpath);
+
 /* An entry directly under a directory of the index. */
 struct ri_name {
 	const char *name;	/* one path component, in a */
 	bool dir;		/* it has entries below it */
+	bool gitlink;		/* a submodule (not a file, not a directory of the index) */
 };
 /*
  * The names directly under dir (relative to ctx->root, no trailing slash), each once, in

@@ -10,6 +10,7 @@
  * SOPS never touches (null, "") are marked empty.
  */
 #include "sops.h"
+#include "repo_index.h"
 
 #include <errno.h>
 #include <string.h>
@@ -217,9 +218,12 @@ struct sops_file *sops_read(struct ctx *ctx, struct arena *a, const char *relpat
 {
 	*missing = false;
 	if (path_stays_inside(relpath)) {
+		/* with --staged, absent from the index (the work tree does not count: a
+		 * sparse checkout, a deletion not staged) */
 		struct stat st;
 		const char *abs = arena_printf(a, "%s/%s", ctx->root, relpath);
-		if (lstat(abs, &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) {
+		if (ctx->opt.staged ? !repo_index_has(ctx, relpath)
+				    : lstat(abs, &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) {
 			*missing = true;
 			return NULL;
 		}

@@ -51,8 +51,8 @@ struct sops_file {
 void sops_scan(struct arena *a, const struct node *root, struct sops_file *out);
 
 /*
- * Read relpath (relative to the repository) and scan it. NULL when it does not exist
- * (*missing set, nothing reported) or cannot be used (SPEC012/SPEC001 and the like
+ * Read relpath (relative to the repository; with --staged, from the index) and scan it.
+ * NULL when it does not exist there (*missing set, nothing reported) or cannot be used (SPEC012/SPEC001 and the like
  * reported, at 'at' for a file that cannot be read).
  */
 struct sops_file *sops_read(struct ctx *ctx, struct arena *a, const char *relpath,

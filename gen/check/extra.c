@@ -48,7 +48,7 @@ const char *const *extra_list(struct ctx *ctx, struct env *env, const char *stac
 		struct ri_name *v = repo_index_list(ctx, &env->arena, rel, &count);
 		for (size_t i = 0; i < count; i++) {
 			size_t len = strlen(v[i].name);
-			if (v[i].dir || v[i].name[0] == '.' || len < 4 ||
+			if (v[i].dir || v[i].gitlink || v[i].name[0] == '.' || len < 4 ||
 			    strcmp(v[i].name + len - 3, ".tf") != 0)
 				continue;
 			ARENA_PUSH(&env->arena, names, *n, cap, v[i].name);

@@ -245,7 +245,8 @@ run 0 "uninstall from core.hooksPath" r3 hook uninstall
 git -C r3 reset -q --hard
 newrepo r4
 git -C r4 config core.hooksPath "$PWD/abs hooks/x"
-run 0 "absolute core.hooksPath (created, with a space)" r4 hook install
+run 0 "absolute core.hooksPath outside the repository (--force; created, with a space)" r4 \
+	hook install --force
 [ -x "abs hooks/x/pre-commit" ] && ok "installed in the absolute hooks path" ||
 	fail "not in the absolute hooks path"
 has out "$PWD/abs hooks/x/pre-commit (core.hooksPath)" "absolute path shown whole"
@@ -256,7 +257,7 @@ has cout "error\[SPEC" "absolute hooksPath diagnostic"
 : >hooks-file
 newrepo r5
 git -C r5 config core.hooksPath "$PWD/hooks-file"
-run 3 "core.hooksPath naming a file: exit 3" r5 hook install
+run 3 "core.hooksPath naming a file: exit 3" r5 hook install --force
 has err "not a directory" "hooks path is a file"
 
 # 7. a linked worktree: the hook goes to the common git directory, and works there

@@ -308,7 +308,7 @@ rm -rf r12b.git && git_ init -q --bare r12b.git
 run 2 "bare: lint --staged is a usage error" r12b.git lint --staged
 has "is a bare repository" "bare: message"
 oneline "bare"
-run 3 "bare: plain lint" r12b.git lint
+run 2 "bare: plain lint" r12b.git lint
 has "is a bare repository" "bare: plain lint message"
 repo r13
 spec r13 demo 20
