@@ -8,6 +8,7 @@
  *   out_manifest.c  the manifest read as untrusted input (ow_manifest_load: every line
  *               checked, SPEC012 at its line), the journal's claims, the paths eragen
  *               owns (out_path_match, ow_owned), whether an orphan is still intact
+ *   out_lock.c  the lock that serialises builds (out/.eragen-lock)
  *   out_diff.c  out_udiff: the line diff of check's report
  *   out_disk.c  the walk (directory checks, symlinks leading out: SPEC012), the reads
  *               (ow_disk_read: the disk, or the git index with --staged), locations in
@@ -73,7 +74,7 @@ int ow_cmp_mentry(const void *a, const void *b);
 /* The entry for path in v (sorted by path), or NULL. */
 const struct mentry *ow_manifest_find(const struct mentry *v, size_t n, const char *path);
 /* May a generated file have this path (a valid one): does an owned pattern match it,
- * and is it not eragen's own file (the manifest, journal, a temp file)? */
+ * and is it not eragen's own file (the manifest, journal, lock, a temp file)? */
 bool ow_owned(const char *path);
 /* Is name the file name of a temp file (.<name>.eragen-tmp)? */
 bool ow_temp_name(const char *name);
@@ -149,6 +150,23 @@ int ow_strict_unlink(struct ctx *ctx, const char *rel, const struct ident *id);
 /* Remove the temp files (.<name>.eragen-tmp) a killed build left where eragen writes:
  * in the directories of the owned patterns (emit_owned), only for owned names. */
 void ow_sweep(struct ctx *ctx);
+
+/* ---- the lock (out_lock.c) ------------------------------------------------------ */
+
+/* out/.eragen-lock, held (flock) from the start of a build's sync to its end. */
+struct out_lock {
+	int dirfd, fd;		/* out/ and the lock file; -1 when not held */
+	bool made_out;		/* out/ was created for it: removed again when empty */
+};
+/*
+ * Take the lock, waiting for another build to release it at most ERAGEN_LOCK_TIMEOUT
+ * seconds (default OUT_LOCK_WAIT). 0: held, or not needed (out/ cannot be written:
+ * the sync refuses that with SPEC012); -1 after error() (another build kept it, or a
+ * system failure).
+ */
+int ow_lock_take(struct ctx *ctx, struct out_lock *l);
+/* Delete the lock file and release it (a no-op when not held). */
+void ow_lock_release(struct ctx *ctx, struct out_lock *l);
 
 /* ---- the commit (out_disk.c) ---------------------------------------------------- */
 

@@ -5,7 +5,7 @@
  * each line is checked before it becomes an entry: a valid blob ID, a clean relative path
  * (no '.', '..' or empty component, no control character, bounded length), a path that a
  * back end declares it generates (emit_owned: out/..., .github/workflows/eragen-*.yml,
- * .gitattributes) and not eragen's own bookkeeping (the manifest, the journal,
+ * .gitattributes) and not eragen's own bookkeeping (the manifest, the journal, the lock,
  * temp files), listed once (also ignoring case: one file on a case-insensitive file
  * system). Anything else is SPEC012 at the manifest's line and column and no entry.
  *
@@ -104,12 +104,12 @@ bool ow_temp_name(const char *name)
 	return name[0] == '.' && str_ends_with(name, ".eragen-tmp");
 }
 
-/* The manifest, the journal, a temp file: eragen's, never generated. */
+/* The manifest, the journal, the lock, a temp file: eragen's, never generated. */
 static bool own_file(const char *path)
 {
 	const char *base = strrchr(path, '/');
 	return strcmp(path, OUT_MANIFEST) == 0 || strcmp(path, OUT_JOURNAL) == 0 ||
-	       ow_temp_name(base ? base + 1 : path);
+	       strcmp(path, OUT_LOCK) == 0 || ow_temp_name(base ? base + 1 : path);
 }
 
 bool ow_owned(const char *path)

@@ -1,6 +1,6 @@
 /*
  * out_sync.c - the sync of outwrite.h (out_sync_begin, out_sync_files, out_sync_repo,
- * out_sync_end): the old manifest read as untrusted input
+ * out_sync_end): the lock taken (building), the old manifest read as untrusted input
  * (out_manifest.c), each rendered file compared with the disk, edits judged (DRIFT005),
  * then at the end the orphans (read the strict way, out_strict.c: one whose body still
  * has its recorded digest may be pruned, an edited one is kept), the new manifest, the
@@ -94,6 +94,7 @@ struct sync {
 	char *mdata;
 	size_t mlen;
 	bool mexists;
+	struct out_lock lock;	/* building: held from the beginning to the end */
 	struct mentry *jold;	/* an interrupted build's journal, sorted by path */
 	size_t njold;
 	char *jdata;
@@ -273,6 +274,7 @@ static void sync_free(void *p)
 	sb_release(&s->mtext);
 	sb_release(&s->piece);
 	arena_release(&s->a);
+	ow_lock_release(s->ctx, &s->lock);
 	free(s);
 }
 
@@ -280,6 +282,7 @@ struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, const boo
 			    struct strbuf *report, struct out_stats *st)
 {
 	struct sync *s = xcalloc(1, sizeof(*s));
+	s->lock = (struct out_lock){ .dirfd = -1, .fd = -1 };	/* before the guard */
 	oom_guard_push(&s->guard, sync_free, s);
 	s->ctx = ctx;
 	s->o = *o;
@@ -288,6 +291,11 @@ struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, const boo
 	s->before = s->scanned = ctx->ndiags;
 	s->bad = bad;
 	memset(st, 0, sizeof(*st));
+	/* one build at a time, from the manifest read to the last rename */
+	if (o->write && ow_lock_take(ctx, &s->lock) != 0) {
+		out_sync_abandon(s);
+		return NULL;
+	}
 
 	char *data;
 	size_t len;

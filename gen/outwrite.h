@@ -19,6 +19,8 @@
 #define OUT_FORMAT 1			/* the "eragen-format" of headers */
 #define OUT_MANIFEST "out/.eragen-manifest"
 #define OUT_JOURNAL "out/.eragen-journal"	/* a build is (or was, when killed) writing */
+#define OUT_LOCK "out/.eragen-lock"	/* held by the build writing (flock), then deleted */
+#define OUT_LOCK_WAIT 5			/* seconds a build waits for another one */
 #define OUT_GITATTRIBUTES ".gitattributes"
 
 struct out_opts {
