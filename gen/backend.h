@@ -36,6 +36,10 @@ struct backend {
 	/* Render the repository-level files; NULL when the back end has none. */
 	void (*emit_repo)(struct ctx *ctx, const struct node *repo_view, struct tmpl_set *t,
 			  struct outset *set);
+	/* The paths its files may have, NULL-terminated patterns (out_path_match: '*' for
+	 * any characters of one component): emit.c checks every file it adds against
+	 * them (a BUG otherwise), and they bound what the manifest can name (emit_owned). */
+	const char *const *owns;
 };
 
 extern const struct backend backend_tofu, backend_helm, backend_github, backend_make;

@@ -92,5 +92,8 @@ const struct cmd cmd_build = {
 	"         and listed in a note\n"
 	"--stage  add the generated files it wrote, or that differ from the git index,\n"
 	"         to the index, and remove the orphans it deleted from it (for a\n"
-	"         pre-commit workflow: 'git commit' then holds the matching output)\n",
+	"         pre-commit workflow: 'git commit' then holds the matching output)\n"
+	"\n"
+	"One build writes at a time (out/.eragen-lock): a second one waits for the first,\n"
+	"at most ERAGEN_LOCK_TIMEOUT seconds (default 5), then exits 3.\n",
 };

@@ -22,6 +22,31 @@ static const struct backend *const backends[] = {
 };
 #define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
 
+const char *emit_owned(size_t i)
+{
+	for (size_t b = 0; b < NBACKENDS; b++) {
+		const char *const *v = backends[b]->owns;
+		for (; *v; v++, i--)
+			if (i == 0)
+				return *v;
+	}
+	return i == 0 ? OUT_GITATTRIBUTES : NULL;	/* the sync's own (out_sync_repo) */
+}
+
+/* The files b added to set (from index from on) have paths it declares, fit for the
+ * manifest: the manifest's checks rely on it. */
+static void check_owned(const struct backend *b, const struct outset *set, size_t from)
+{
+	for (size_t i = from; i < set->n; i++) {
+		const char *p = set->files[i]->path, *const *v = b->owns;
+		size_t at;
+		while (*v && !out_path_match(*v, p))
+			v++;
+		if (!*v || out_path_problem(p, strlen(p), &at))
+			BUG("back end '%s' generated '%s', not a path it declares", b->name, p);
+	}
+}
+
 bool emit_selected(const struct ctx *ctx, const struct env *env)
 {
 	return !ctx->opt.envs || str_in_list(ctx->opt.envs, env->name);
@@ -103,9 +128,12 @@ static int render_env(struct ctx *ctx, struct sync *s, struct tmpl_set *t, struc
 	const struct node *view = view_env(ctx, e, &ctx->scratch);
 	int rc = 0;
 	if (view && emit_selected(ctx, e)) {
-		for (size_t b = 0; b < NBACKENDS; b++)
+		for (size_t b = 0; b < NBACKENDS; b++) {
+			size_t from = set.n;
 			if (backends[b]->emit_env)
 				backends[b]->emit_env(ctx, e, view, t, &set);
+			check_owned(backends[b], &set, from);
+		}
 		rc = out_sync_files(s, &set);
 	}
 	if (view && list)
@@ -125,9 +153,12 @@ static int render_repo(struct ctx *ctx, struct sync *s, struct tmpl_set *t, stru
 	struct outset set = { 0 };
 	struct oom_guard guard;
 	oom_guard_push(&guard, release_set, &set);
-	for (size_t b = 0; b < NBACKENDS; b++)
+	for (size_t b = 0; b < NBACKENDS; b++) {
+		size_t from = set.n;
 		if (backends[b]->emit_repo)
 			backends[b]->emit_repo(ctx, repo, t, &set);
+		check_owned(backends[b], &set, from);
+	}
 	int rc = out_sync_repo(s, &set);
 	oom_guard_pop(&guard);
 	outset_release(&set);

@@ -216,6 +216,12 @@ const char *srcfile_line(const struct srcfile *f, uint32_t line, size_t *len);
 size_t srcfile_offset(const struct srcfile *f, uint32_t line, uint32_t col);
 /* A relative path with no '..' component: it cannot leave the directory lexically. */
 bool path_stays_inside(const char *relpath);
+/* Is real (absolute, symbolic links resolved) inside the repository (ctx->root), and in
+ * no directory named .git? What a symbolic link may lead to, for reads and writes. */
+bool path_real_inside(const struct ctx *ctx, const char *real);
+/* What is wrong with where abspath leads through symbolic links ("leads out of the
+ * repository", "leads into a .git directory"), or NULL (path_real_inside). */
+const char *path_link_problem(const struct ctx *ctx, const char *abspath);
 /* Validate UTF-8; returns the byte offset of the first bad sequence or (size_t)-1. */
 size_t utf8_check(const char *s, size_t n);
 /* Number of code points in s[0..n). */

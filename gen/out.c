@@ -1,13 +1,13 @@
 /*
- * out.c - generated files: the set emit_all renders into (out.h), the headers that carry
- * the git blob ID of a body (written and parsed back), and the entries of the manifest
- * out/.eragen-manifest (parsed and looked up). The compare and write side (outwrite.h) is
- * in out_sync.c, out_disk.c and out_diff.c: out_int.h says which file holds what.
+ * out.c - generated files: the set emit_all renders into (out.h) and the headers that
+ * carry the git blob ID of a body (written and parsed back). The manifest is read in
+ * out_manifest.c; the compare and write side (outwrite.h) is in out_sync.c, out_disk.c
+ * and out_diff.c: out_int.h says which file holds what.
  *
  * Consumes rendered bodies and their sources, and the text of files read back; produces
- * header text and manifest entries. Invariants: a set's paths and sources live in its
- * arena, its bodies on the heap; a file's sources stay sorted and unique; ow_header_parse
- * and ow_manifest_parse report nothing (what they do not recognise is regenerated).
+ * header text. Invariants: a set's paths and sources live in its arena, its bodies on
+ * the heap; a file's sources stay sorted and unique; ow_header_parse reports nothing
+ * (what it does not recognise is regenerated).
  *
  * Digests: a COMMENT_HASH file carries the blob ID of its body in its header; other
  * files (JSON, verbatim copies) only in the manifest, which lists every generated path
@@ -112,7 +112,7 @@ void out_header(const struct outfile *f, const char *blob, struct strbuf *sb)
 	sb_printf(sb, HDR_FORMAT "%d blob: %s\n\n", OUT_FORMAT, blob);
 }
 
-static bool is_hex40(const char *s, size_t n)
+bool ow_is_hex40(const char *s, size_t n)
 {
 	if (n < 40)
 		return false;
@@ -122,8 +122,7 @@ static bool is_hex40(const char *s, size_t n)
 	return true;
 }
 
-/* The line starting at *pos (without its newline); advances *pos past it. */
-static bool next_line(const char *s, size_t len, size_t *pos, const char **line, size_t *n)
+bool ow_next_line(const char *s, size_t len, size_t *pos, const char **line, size_t *n)
 {
 	if (*pos >= len)
 		return false;
@@ -148,68 +147,24 @@ bool ow_header_parse(const char *s, size_t len, char claim[41], size_t *body)
 {
 	size_t pos = 0, n;
 	const char *l;
-	if (!next_line(s, len, &pos, &l, &n) || !starts(l, n, HDR_GENERATED))
+	if (!ow_next_line(s, len, &pos, &l, &n) || !starts(l, n, HDR_GENERATED))
 		return false;
 	do {	/* continuation lines of the sources */
-		if (!next_line(s, len, &pos, &l, &n))
+		if (!ow_next_line(s, len, &pos, &l, &n))
 			return false;
 	} while (starts(l, n, HDR_CONT));
 	if (!starts(l, n, "# DO NOT EDIT"))
 		return false;
-	if (!next_line(s, len, &pos, &l, &n) || !starts(l, n, HDR_FORMAT))
+	if (!ow_next_line(s, len, &pos, &l, &n) || !starts(l, n, HDR_FORMAT))
 		return false;
 	const char *b = memchr(l, 'b', n);
-	if (!b || !starts(b, n - (size_t)(b - l), "blob: ") || !is_hex40(b + 6, n - (size_t)(b + 6 - l)) ||
-	    (size_t)(b + 6 - l) + 40 != n)
+	if (!b || !starts(b, n - (size_t)(b - l), "blob: ") ||
+	    !ow_is_hex40(b + 6, n - (size_t)(b + 6 - l)) || (size_t)(b + 6 - l) + 40 != n)
 		return false;
 	memcpy(claim, b + 6, 40);
 	claim[40] = '\0';
-	if (!next_line(s, len, &pos, &l, &n) || n != 0)
+	if (!ow_next_line(s, len, &pos, &l, &n) || n != 0)
 		return false;
 	*body = pos;
 	return true;
-}
-
-/* ---- the manifest --------------------------------------------------------------- */
-
-int ow_cmp_mentry(const void *a, const void *b)
-{
-	return strcmp(((const struct mentry *)a)->path, ((const struct mentry *)b)->path);
-}
-
-/* Parse "<blob>  <path>" lines into *out (heap; paths in a); anything else is ignored
- * (the file is regenerated). */
-void ow_manifest_parse(struct arena *a, const char *s, size_t len, struct mentry **out,
-		       size_t *count)
-{
-	size_t n = 0, cap = 0, pos = 0, ln;
-	const char *l;
-	while (next_line(s, len, &pos, &l, &ln)) {
-		if (ln < 43 || !is_hex40(l, ln) || l[40] != ' ' || l[41] != ' ')
-			continue;
-		struct mentry e;
-		memcpy(e.blob, l, 40);
-		e.blob[40] = '\0';
-		e.path = arena_strndup(a, l + 42, ln - 42);
-		VEC_PUSH(*out, n, cap, e);
-	}
-	if (n > 1)
-		qsort(*out, n, sizeof(**out), ow_cmp_mentry);
-	*count = n;
-}
-
-const struct mentry *ow_manifest_find(const struct mentry *v, size_t n, const char *path)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(v[mid].path, path);
-		if (c == 0)
-			return &v[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
 }

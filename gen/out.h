@@ -41,4 +41,16 @@ void out_source(struct ctx *ctx, struct outfile *f, const char *source);
 /* Free the bodies and the arena; set is empty (and reusable) afterwards. */
 void outset_release(struct outset *set);
 
+/*
+ * out_manifest.c: why path (len bytes) cannot be the path of a generated file, one that
+ * the manifest lists and reads back: empty, absolute, longer than OUT_PATH_MAX bytes, a
+ * component that is empty, '.', '..' or longer than 255 bytes, a control character, not
+ * UTF-8. NULL when it can be; else the reason, and *at the offset of the problem.
+ */
+#define OUT_PATH_MAX 1024
+const char *out_path_problem(const char *path, size_t len, size_t *at);
+/* Does path match pattern: component by component, '*' in a pattern's component
+ * standing for any run of characters, a trailing '/' for everything below? */
+bool out_path_match(const char *pattern, const char *path);
+
 #endif

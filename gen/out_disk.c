@@ -37,12 +37,6 @@ const char *ow_abs_path(struct ctx *ctx, struct strbuf *sb, const char *rel, siz
 	return sb->buf;
 }
 
-static bool inside_root(const struct ctx *ctx, const char *real)
-{
-	size_t rl = strlen(ctx->root);
-	return strncmp(real, ctx->root, rl) == 0 && (real[rl] == '/' || real[rl] == '\0');
-}
-
 /* A location in a generated file: registered once per reported file. */
 struct loc ow_gen_loc(struct ctx *ctx, const char *path, const char *data, size_t len,
 		      uint32_t line)
@@ -58,6 +52,14 @@ struct loc ow_gen_loc(struct ctx *ctx, const char *path, const char *data, size_
 	if (!f)
 		return nowhere;
 	return (struct loc){ .file = f->id, .line = line, .col = line ? 1 : 0 };
+}
+
+/* Where a refused symbolic link leads, for a message (a dangling one counts as out). */
+static const char *link_where(const struct ctx *ctx, const char *abs)
+{
+	const char *why = path_link_problem(ctx, abs);
+	return why && strstr(why, ".git") ? "leading into a .git directory"
+					  : "leading out of the repository";
 }
 
 enum dir_state { DIR_OK, DIR_MISSING, DIR_REFUSED, DIR_ERROR };
@@ -117,11 +119,10 @@ static enum dir_state dir_check(struct ctx *ctx, struct walk *w, const char *pat
 		}
 		if (S_ISLNK(st.st_mode)) {
 			char real[PATH_MAX];
-			if (!realpath(abs, real) || !inside_root(ctx, real)) {
+			if (!realpath(abs, real) || !path_real_inside(ctx, real)) {
 				diag_add(ctx, "SPEC012", NULL, ow_gen_loc(ctx, path, NULL, 0, 0),
-					 "'%.*s' is a symbolic link leading out of the repository: "
-					 "nothing is written through it",
-					 (int)end, path);
+					 "'%.*s' is a symbolic link %s: nothing is written through it",
+					 (int)end, path, link_where(ctx, abs));
 				refuse(w, path, end);
 				return DIR_REFUSED;
 			}
@@ -138,9 +139,8 @@ static enum dir_state dir_check(struct ctx *ctx, struct walk *w, const char *pat
 	return DIR_OK;
 }
 
-/* check --staged: rel as the index holds it, copied into w's buffer. */
-static enum disk index_read(struct ctx *ctx, struct walk *w, const char *rel, size_t max,
-			    char **data, size_t *len)
+enum disk ow_index_read(struct ctx *ctx, struct walk *w, const char *rel, size_t max,
+			char **data, size_t *len)
 {
 	const char *blob;
 	size_t n;
@@ -179,46 +179,9 @@ static enum disk index_read(struct ctx *ctx, struct walk *w, const char *rel, si
 	return DISK_FILE;
 }
 
-/* Read rel (one open, one fstat, reads) into w's buffer: valid until the next read;
- * DISK_HUGE, unread, when it has more than max bytes. With --staged (check), the index
- * stands for the disk. */
-enum disk ow_disk_read(struct ctx *ctx, struct walk *w, const char *rel, size_t max,
-		       char **data, size_t *len)
+enum disk ow_read_fd(struct ctx *ctx, struct walk *w, int fd, const char *rel, size_t max,
+		     bool report, char **data, size_t *len)
 {
-	*data = NULL;
-	*len = 0;
-	if (ctx->opt.staged)
-		return index_read(ctx, w, rel, max, data, len);
-	const char *slash = strrchr(rel, '/');
-	switch (dir_check(ctx, w, rel, slash ? (size_t)(slash - rel) : 0)) {
-	case DIR_OK:
-		break;
-	case DIR_MISSING:
-		return DISK_MISSING;
-	case DIR_REFUSED:
-		return DISK_REFUSED;
-	case DIR_ERROR:
-		return DISK_ERROR;
-	}
-	const char *abs = ow_abs_path(ctx, &w->abs, rel, strlen(rel));
-	int fd = open(abs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0 && errno == ELOOP) {
-		char real[PATH_MAX];
-		if (!realpath(abs, real) || !inside_root(ctx, real)) {
-			diag_add(ctx, "SPEC012", NULL, ow_gen_loc(ctx, rel, NULL, 0, 0),
-				 "'%s' is a symbolic link leading out of the repository: it is "
-				 "never written through",
-				 rel);
-			return DISK_REFUSED;
-		}
-		fd = open(abs, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	}
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return DISK_MISSING;
-		error("cannot open '%s': %s", rel, strerror(errno));
-		return DISK_ERROR;
-	}
 	struct stat st;
 	if (fstat(fd, &st) != 0) {
 		error("cannot inspect '%s': %s", rel, strerror(errno));
@@ -227,10 +190,14 @@ enum disk ow_disk_read(struct ctx *ctx, struct walk *w, const char *rel, size_t 
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		diag_add(ctx, "SPEC012", NULL, ow_gen_loc(ctx, rel, NULL, 0, 0),
-			 "'%s' is not a regular file: the generated file cannot replace it", rel);
+		if (report)
+			diag_add(ctx, "SPEC012", NULL, ow_gen_loc(ctx, rel, NULL, 0, 0),
+				 "'%s' is not a regular file: the generated file cannot replace it",
+				 rel);
 		return DISK_REFUSED;
 	}
+	if (w->id)
+		*w->id = (struct ident){ st.st_dev, st.st_ino, st.st_size, st.st_mtim };
 	if ((uintmax_t)st.st_size > max) {
 		close(fd);
 		*len = (size_t)st.st_size;
@@ -258,12 +225,63 @@ enum disk ow_disk_read(struct ctx *ctx, struct walk *w, const char *rel, size_t 
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		if (n > max) {	/* it grew past the bound while it was read */
+			close(fd);
+			*len = n;
+			return DISK_HUGE;
+		}
 	}
 	close(fd);
 	w->buf[n] = '\0';
 	*data = w->buf;
 	*len = n;
 	return DISK_FILE;
+}
+
+/* Read rel (one open, one fstat, reads) into w's buffer: valid until the next read;
+ * DISK_HUGE, unread, when it has more than max bytes. With --staged (check), the index
+ * stands for the disk. */
+enum disk ow_disk_read(struct ctx *ctx, struct walk *w, const char *rel, size_t max,
+		       char **data, size_t *len)
+{
+	*data = NULL;
+	*len = 0;
+	if (ctx->opt.staged)
+		return ow_index_read(ctx, w, rel, max, data, len);
+	const char *slash = strrchr(rel, '/');
+	switch (dir_check(ctx, w, rel, slash ? (size_t)(slash - rel) : 0)) {
+	case DIR_OK:
+		break;
+	case DIR_MISSING:
+		return DISK_MISSING;
+	case DIR_REFUSED:
+		return DISK_REFUSED;
+	case DIR_ERROR:
+		return DISK_ERROR;
+	}
+	const char *abs = ow_abs_path(ctx, &w->abs, rel, strlen(rel));
+	/* a symbolic link in place of a generated file is never read (it could show any file
+	 * of the repository, .git/config included, in check's diff) nor replaced */
+	int fd = open(abs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ELOOP) {
+		char real[PATH_MAX];
+		if (!realpath(abs, real) || !path_real_inside(ctx, real))
+			diag_add(ctx, "SPEC012", NULL, ow_gen_loc(ctx, rel, NULL, 0, 0),
+				 "'%s' is a symbolic link %s: it is never written through", rel,
+				 link_where(ctx, abs));
+		else
+			diag_add(ctx, "SPEC012", NULL, ow_gen_loc(ctx, rel, NULL, 0, 0),
+				 "'%s' is a symbolic link: a generated file is never read or "
+				 "written through one", rel);
+		return DISK_REFUSED;
+	}
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return DISK_MISSING;
+		error("cannot open '%s': %s", rel, strerror(errno));
+		return DISK_ERROR;
+	}
+	return ow_read_fd(ctx, w, fd, rel, max, true, data, len);
 }
 
 /* ---- the commit ----------------------------------------------------------------- */

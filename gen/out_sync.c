@@ -1,8 +1,11 @@
 /*
  * out_sync.c - the sync of outwrite.h (out_sync_begin, out_sync_files, out_sync_repo,
- * out_sync_end): each rendered file compared with the disk, edits judged (DRIFT005),
- * then at the end the orphans, the new manifest, the commit (out_disk.c), --prune,
- * --stage and, after an interrupted build, the sweep of its temp files.
+ * out_sync_end): the lock taken (building), the old manifest read as untrusted input
+ * (out_manifest.c), each rendered file compared with the disk, edits judged (DRIFT005),
+ * then at the end the orphans (read the strict way, out_strict.c: one whose body still
+ * has its recorded digest may be pruned, an edited one is kept), the new manifest, the
+ * commit (out_disk.c), --prune, --stage and, after an interrupted build, the sweep of
+ * its temp files.
  *
  * Consumes an outset (bodies in memory) and the disk; produces, for check, a report of
  * missing, stale, edited and orphaned files with unified diffs, and for build, the
@@ -16,7 +19,6 @@
 #include "repo.h"
 #include "repo_index.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +66,7 @@ struct done {
 	char whole[41];
 	enum state st;
 	bool forced;	/* edited by hand, replaced with --force */
+	struct ident id;	/* the file on disk (st_ino 0: none, or read from the index) */
 };
 
 /* Report text about one path, kept until the end to be printed in path order. */
@@ -85,11 +88,13 @@ struct sync {
 	struct arena a;		/* paths of the files done, the old manifest's paths */
 	struct walk w;
 	struct strbuf abs, label_a, label_b, head, mtext, piece;
-	struct mentry *old;	/* the old manifest, sorted by path */
+	struct mentry *old;	/* the old manifest's valid entries, sorted by path */
 	size_t nold;
+	uint32_t mfile;		/* the manifest as a source file (its lines' locations) */
 	char *mdata;
 	size_t mlen;
 	bool mexists;
+	struct out_lock lock;	/* building: held from the beginning to the end */
 	struct mentry *jold;	/* an interrupted build's journal, sorted by path */
 	size_t njold;
 	char *jdata;
@@ -99,9 +104,14 @@ struct sync {
 	size_t ndone, capdone;
 	struct piece *pieces;
 	size_t npieces, cappieces;
-	/* at the end: the new manifest's entries, the orphans, paths to unstage */
-	struct mentry *keep, *orphans;
-	size_t nkeep, capkeep, norphans, caporphans;
+	/* at the end: the new manifest's entries, the orphans (intact: prunable) with the
+	 * identity of the file read, those edited by hand (kept), paths to unstage */
+	struct mentry *keep, *orphans, *edited;
+	size_t nkeep, capkeep, norphans, caporphans, nedited, capedited;
+	struct ident *oids;
+	size_t capoids;
+	struct ident *ids;	/* the identities of the generated files read, sorted */
+	size_t nids;
 	const char **gone;
 	size_t ngone, capgone;
 	struct commit commit;
@@ -243,6 +253,9 @@ static void sync_free(void *p)
 	free(s->done);
 	free(s->keep);
 	free(s->orphans);
+	free(s->edited);
+	free(s->oids);
+	free(s->ids);
 	free(s->gone);
 	free(s->old);
 	free(s->mdata);
@@ -261,6 +274,7 @@ static void sync_free(void *p)
 	sb_release(&s->mtext);
 	sb_release(&s->piece);
 	arena_release(&s->a);
+	ow_lock_release(s->ctx, &s->lock);
 	free(s);
 }
 
@@ -268,6 +282,7 @@ struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, const boo
 			    struct strbuf *report, struct out_stats *st)
 {
 	struct sync *s = xcalloc(1, sizeof(*s));
+	s->lock = (struct out_lock){ .dirfd = -1, .fd = -1 };	/* before the guard */
 	oom_guard_push(&s->guard, sync_free, s);
 	s->ctx = ctx;
 	s->o = *o;
@@ -276,21 +291,28 @@ struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, const boo
 	s->before = s->scanned = ctx->ndiags;
 	s->bad = bad;
 	memset(st, 0, sizeof(*st));
+	/* one build at a time, from the manifest read to the last rename */
+	if (o->write && ow_lock_take(ctx, &s->lock) != 0) {
+		out_sync_abandon(s);
+		return NULL;
+	}
 
 	char *data;
 	size_t len;
 	enum disk md = ow_disk_read(ctx, &s->w, OUT_MANIFEST, SRC_MAX_BYTES, &data, &len);
-	if (md == DISK_HUGE)
-		md = DISK_MISSING;	/* not one eragen wrote: a new one replaces it */
 	if (md == DISK_ERROR) {
 		out_sync_abandon(s);
 		return NULL;
 	}
+	if (md == DISK_HUGE)	/* not one eragen wrote: nothing it lists is believed */
+		diag_add(ctx, "SPEC012", NULL, ow_gen_loc(ctx, OUT_MANIFEST, NULL, 0, 0),
+			 "'%s' is too large (%zu bytes, at most %u): eragen did not write it, and "
+			 "does nothing to the paths it lists", OUT_MANIFEST, len, SRC_MAX_BYTES);
 	s->mexists = md == DISK_FILE;
 	if (s->mexists) {
 		s->mdata = xstrndup(data, len);	/* compared at the end: keep a copy */
 		s->mlen = len;
-		ow_manifest_parse(&s->a, s->mdata, len, &s->old, &s->nold);
+		s->mfile = ow_manifest_load(ctx, &s->a, s->mdata, len, &s->old, &s->nold);
 	}
 	/* an interrupted build's journal: its claims stay until a whole build succeeds */
 	if (!ctx->opt.staged &&
@@ -298,7 +320,7 @@ struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, const boo
 		s->jexists = true;
 		s->jdata = xstrndup(data, len);
 		s->jlen = len;
-		ow_manifest_parse(&s->a, s->jdata, len, &s->jold, &s->njold);
+		ow_claims_parse(&s->a, s->jdata, len, &s->jold, &s->njold);
 		sb_add(&s->commit.claims, s->jdata, len);
 		if (len && s->jdata[len - 1] != '\n')
 			sb_putc(&s->commit.claims, '\n');
@@ -438,7 +460,9 @@ static int sync_file(struct sync *s, const struct outfile *f)
 	s->st->files++;
 	char *data;
 	size_t len;
+	s->w.id = &d.id;	/* (kept: no orphan may name this file under another name) */
 	enum disk dk = ow_disk_read(ctx, &s->w, f->path, read_limit(f->body.len), &data, &len);
+	s->w.id = NULL;
 	if (dk == DISK_ERROR)
 		return -1;
 	const struct mentry *m = ow_manifest_find(s->old, s->nold, f->path);
@@ -520,6 +544,127 @@ int out_sync_repo(struct sync *s, struct outset *set)
 	return out_sync_files(s, set);
 }
 
+static int cmp_ident(const void *pa, const void *pb)
+{
+	const struct ident *a = pa, *b = pb;
+	if (a->dev != b->dev)
+		return a->dev < b->dev ? -1 : 1;
+	return (a->ino > b->ino) - (a->ino < b->ino);
+}
+
+/* The identities of the generated files found on disk, sorted, in s->ids. */
+static void collect_ids(struct sync *s)
+{
+	s->ids = xcalloc(s->ndone + 1, sizeof(*s->ids));
+	for (size_t i = 0; i < s->ndone; i++)
+		if (s->done[i].id.ino)
+			s->ids[s->nids++] = s->done[i].id;
+	if (s->nids > 1)
+		qsort(s->ids, s->nids, sizeof(*s->ids), cmp_ident);
+}
+
+/* SPEC012 at the manifest's line of e, about its path. */
+ATTR_PRINTF(3, 4)
+static void at_entry(struct sync *s, const struct mentry *e, const char *fmt, ...)
+{
+	struct loc at = { .file = s->mfile, .line = s->mfile ? e->line : 0,
+			  .col = s->mfile ? 43 : 0 };
+	va_list ap;
+	va_start(ap, fmt);
+	struct diag *d = diag_vadd(s->ctx, "SPEC012", NULL, at, fmt, ap);
+	va_end(ap);
+	diag_help(s->ctx, d, "it is kept, neither read nor deleted: remove it by hand if it "
+			     "is not needed, and its line from %s", OUT_MANIFEST);
+}
+
+/* check: "orphaned" with its diff (a/ only); with the edited ones, DRIFT005 too. */
+static void report_orphan(struct sync *s, const struct mentry *old, const char *data,
+			  size_t len, bool edited)
+{
+	struct ctx *ctx = s->ctx;
+	if (edited) {
+		long ei = path_env(ctx, old->path);
+		const char *env = ei >= 0 ? ctx->envs[ei]->name : NULL;
+		struct diag *dg = diag_add(ctx, "DRIFT005", env, ow_gen_loc(ctx, old->path, data,
+									       len, 1),
+					   "orphaned file '%s' was edited by hand: its body no "
+					   "longer matches the digest eragen recorded, so "
+					   "'eragen build --prune' keeps it", old->path);
+		diag_help(ctx, dg, "delete it by hand if the edit is not needed, or move the "
+				   "change into a spec or template");
+		const char *reason = drift005_suppressed(ctx, env);
+		if (reason) {
+			dg->suppressed = true;
+			dg->suppress_reason = arena_strdup(&ctx->perm, reason);
+		}
+	}
+	report_line(s->report, old->path,
+		    edited ? "orphaned and edited by hand (DRIFT005): 'eragen build --prune' "
+			     "keeps it"
+		    : ctx->opt.staged ? "orphaned in the index (no staged input produces it any "
+					"more; 'eragen build --prune --stage' deletes it)"
+				      : "orphaned (no input produces it any more; "
+					"'eragen build --prune' deletes it)");
+	sb_reset(&s->label_a);
+	sb_printf(&s->label_a, "a/%s", old->path);
+	out_udiff(data, len, "", 0, s->label_a.buf, "/dev/null", 50, s->report);
+}
+
+/*
+ * A manifest entry in scope that nothing rendered: read the strict way (no symbolic
+ * link, a regular file), then an orphan when its body still has the recorded digest
+ * (prunable), edited by hand when not (kept, like an edited generated file); never when
+ * it is one of the generated files under another name.
+ */
+static int judge_orphan(struct sync *s, const struct mentry *old)
+{
+	struct ctx *ctx = s->ctx;
+	char *data;
+	size_t len;
+	struct ident id = { 0 };
+	s->w.id = &id;
+	enum disk d = ow_strict_read(ctx, &s->w, old->path, SRC_MAX_BYTES, &data, &len);
+	s->w.id = NULL;
+	bool alias = d != DISK_MISSING && id.ino && s->nids &&
+		     bsearch(&id, s->ids, s->nids, sizeof(*s->ids), cmp_ident);
+	bool intact = false;
+	if (d == DISK_ERROR || (d == DISK_FILE && !alias &&
+				ow_body_matches(data, len, old->blob, &intact) != 0))
+		return -1;
+	if (d == DISK_MISSING) {
+		if (s->o.stage)	/* deleted by hand: the index forgets it too */
+			VEC_PUSH(s->gone, s->ngone, s->capgone, old->path);
+		return 0;	/* gone already: forget it */
+	}
+	if (d != DISK_FILE || alias || !intact)
+		VEC_PUSH(s->keep, s->nkeep, s->capkeep, *old);
+	if (d == DISK_REFUSED || alias) {
+		at_entry(s, old, alias ? "'%s' is one of the generated files under another name "
+					 "(a hard link, or another case on a case-insensitive file "
+					 "system): it is not an orphan"
+				       : "'%s' is not a regular file reached without a symbolic "
+					 "link: it is not read, and never deleted",
+			 old->path);
+		return 0;
+	}
+	s->st->orphaned++;
+	if (d == DISK_HUGE || !intact) {	/* (too large to be eragen's: not read) */
+		VEC_PUSH(s->edited, s->nedited, s->capedited, *old);
+		if (s->o.diffs)
+			report_orphan(s, old, d == DISK_HUGE ? "" : data, d == DISK_HUGE ? 0 : len,
+				      true);
+		return 0;
+	}
+	VEC_PUSH(s->orphans, s->norphans, s->caporphans, *old);
+	vec_grow((void **)&s->oids, &s->capoids, s->norphans, sizeof(*s->oids));
+	s->oids[s->norphans - 1] = id;
+	if (!s->o.prune)
+		VEC_PUSH(s->keep, s->nkeep, s->capkeep, *old);
+	if (s->o.diffs)
+		report_orphan(s, old, data, len, false);
+	return 0;
+}
+
 /*
  * Orphans: manifest paths in scope that nothing renders any more. In scope: the files of
  * the environments rendered in this run, and the repository-level ones when those were
@@ -530,6 +675,7 @@ int out_sync_repo(struct sync *s, struct outset *set)
 static int find_orphans(struct sync *s)
 {
 	struct ctx *ctx = s->ctx;
+	collect_ids(s);
 	for (size_t i = 0; i < s->nold; i++) {
 		const struct mentry *old = &s->old[i];
 		long ei = path_env(ctx, old->path);
@@ -538,44 +684,10 @@ static int find_orphans(struct sync *s)
 		struct done key = { .path = old->path };
 		if (s->ndone && bsearch(&key, s->done, s->ndone, sizeof(*s->done), cmp_done))
 			continue;	/* rendered: its new entry replaces this one */
-		if (!scope) {
+		if (!scope)
 			VEC_PUSH(s->keep, s->nkeep, s->capkeep, *old);
-			continue;
-		}
-		char *data;
-		size_t len;
-		enum disk d = ow_disk_read(ctx, &s->w, old->path, SRC_MAX_BYTES, &data, &len);
-		if (d == DISK_ERROR)
+		else if (judge_orphan(s, old) != 0)
 			return -1;
-		static char unread[1];
-		if (d == DISK_HUGE) {
-			data = unread;	/* not read: no diff, and with --prune it goes */
-			len = 0;
-		}
-		if (d == DISK_MISSING) {
-			if (s->o.stage)	/* deleted by hand: the index forgets it too */
-				VEC_PUSH(s->gone, s->ngone, s->capgone, old->path);
-			continue;	/* gone already: forget it */
-		}
-		if (d == DISK_REFUSED) {
-			VEC_PUSH(s->keep, s->nkeep, s->capkeep, *old);
-			continue;
-		}
-		s->st->orphaned++;
-		VEC_PUSH(s->orphans, s->norphans, s->caporphans, *old);
-		if (!s->o.prune)
-			VEC_PUSH(s->keep, s->nkeep, s->capkeep, *old);
-		if (s->o.diffs) {
-			report_line(s->report, old->path,
-				    ctx->opt.staged
-					    ? "orphaned in the index (no staged input produces it any "
-					      "more; 'eragen build --prune --stage' deletes it)"
-					    : "orphaned (no input produces it any more; "
-					      "'eragen build --prune' deletes it)");
-			sb_reset(&s->label_a);
-			sb_printf(&s->label_a, "a/%s", old->path);
-			out_udiff(data, len, "", 0, s->label_a.buf, "/dev/null", 50, s->report);
-		}
 	}
 	return 0;
 }
@@ -630,7 +742,8 @@ static void manifest_report(struct sync *s)
 }
 
 /* --stage: every generated file that now holds what was rendered, the manifest (when
- * there is one), and the pruned orphans (and those already deleted) out of the index. */
+ * there is one), and the pruned orphans (and those already deleted: s->gone) out of the
+ * index. */
 static int stage(struct sync *s, bool manifest)
 {
 	struct ri_file *add = xcalloc(s->ndone + 1, sizeof(*add));
@@ -651,8 +764,6 @@ static int stage(struct sync *s, bool manifest)
 				 add[nadd++].blob) != 0)
 			goto out;
 	}
-	for (size_t i = 0; s->o.prune && i < s->norphans; i++)
-		VEC_PUSH(s->gone, s->ngone, s->capgone, s->orphans[i].path);
 	rc = repo_index_stage(s->ctx, add, nadd, s->gone, s->ngone, &s->st->staged,
 			      &s->st->unstaged);
 out:
@@ -661,54 +772,48 @@ out:
 	return rc;
 }
 
-static int prune(struct sync *s)
+/* The directories a deleted orphan leaves empty, below the literal directory of its
+ * pattern: for out/<env>/infra/<file>, those below out/ (never out/ itself); none of
+ * .github/workflows/. */
+static void remove_empty_dirs(struct sync *s, const char *p)
 {
-	for (size_t i = 0; i < s->norphans; i++) {
-		const char *p = s->orphans[i].path;
-		if (unlink(ow_abs_path(s->ctx, &s->abs, p, strlen(p))) != 0 && errno != ENOENT) {
-			error("cannot delete '%s': %s", p, strerror(errno));
-			return -1;
-		}
-		s->st->pruned++;
-		/* and the directories it leaves empty, up to out/ */
-		for (size_t dl = strlen(p); dl > 0; dl--) {
-			if (p[dl] != '/')
-				continue;
-			if (dl <= 3 || rmdir(ow_abs_path(s->ctx, &s->abs, p, dl)) != 0)
-				break;
-		}
+	size_t floor = strlen(p);	/* the length of that directory, "out/" */
+	for (size_t i = 0; emit_owned(i); i++) {
+		const char *pat = emit_owned(i), *star = strchr(pat, '*');
+		size_t lit = star ? (size_t)(star - pat) : strlen(pat);
+		while (lit > 0 && pat[lit - 1] != '/')
+			lit--;
+		if (lit < floor && out_path_match(pat, p))
+			floor = lit;
 	}
-	return 0;
+	for (size_t dl = strlen(p); dl > floor; dl--)
+		if (p[dl] == '/' && rmdir(ow_abs_path(s->ctx, &s->abs, p, dl)) != 0)
+			break;
 }
 
-/* Remove the temp files (.<name>.eragen-tmp) under rel, a directory, depth-first; symlinks
- * are not followed. */
-static void sweep_dir(struct sync *s, const char *rel, int depth)
+/* --prune: delete each intact orphan that is still the file that was read (the strict
+ * way: no symbolic link), and the directories it leaves empty; s->orphans keeps those
+ * deleted. */
+static int prune(struct sync *s)
 {
-	DIR *dir = depth < 16 ? opendir(ow_abs_path(s->ctx, &s->abs, rel, strlen(rel))) : NULL;
-	if (!dir)
-		return;
-	struct dirent *de;
-	struct strbuf sub = STRBUF_INIT;
-	struct oom_guard sub_guard;
-	oom_guard_strbuf(&sub_guard, &sub);
-	while ((de = readdir(dir))) {
-		const char *n = de->d_name;
-		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+	size_t n = 0;
+	for (size_t i = 0; i < s->norphans; i++) {
+		const char *p = s->orphans[i].path;
+		int rc = ow_strict_unlink(s->ctx, p, &s->oids[i]);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			sb_printf(s->report, "note: '%s' changed while eragen ran: kept\n", p);
 			continue;
-		sb_reset(&sub);
-		sb_printf(&sub, "%s/%s", rel, n);
-		struct stat st;
-		if (lstat(ow_abs_path(s->ctx, &s->abs, sub.buf, sub.len), &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
-			sweep_dir(s, sub.buf, depth + 1);
-		else if (S_ISREG(st.st_mode) && n[0] == '.' && str_ends_with(n, ".eragen-tmp"))
-			unlink(ow_abs_path(s->ctx, &s->abs, sub.buf, sub.len));
+		}
+		s->orphans[n++] = s->orphans[i];
+		s->st->pruned++;
+		if (s->o.stage)
+			VEC_PUSH(s->gone, s->ngone, s->capgone, p);
+		remove_empty_dirs(s, p);
 	}
-	oom_guard_pop(&sub_guard);
-	sb_release(&sub);
-	closedir(dir);
+	s->norphans = n;
+	return 0;
 }
 
 /*
@@ -720,10 +825,7 @@ static void sweep_dir(struct sync *s, const char *rel, int depth)
 static int after_interruption(struct sync *s)
 {
 	struct ctx *ctx = s->ctx;
-	sweep_dir(s, "out", 0);
-	sweep_dir(s, ".github/workflows", 0);
-	unlink(ow_abs_path(ctx, &s->abs, "." OUT_GITATTRIBUTES ".eragen-tmp",
-			   strlen("." OUT_GITATTRIBUTES ".eragen-tmp")));
+	ow_sweep(ctx);
 	const char *j = ow_abs_path(ctx, &s->abs, OUT_JOURNAL, strlen(OUT_JOURNAL));
 	if (!ctx->opt.envs && s->st->repo_done)
 		return unlink(j) == 0 || errno == ENOENT ? 0 : -1;
@@ -766,6 +868,11 @@ int out_sync_end(struct sync *s)
 			     "no longer generated: kept, since deleting a stack's files does not "
 			     "destroy what it created ('eragen build --prune' deletes",
 			     "them)", "it)");
+	if (!o->diffs)
+		orphan_notes(s->report, s->edited, s->nedited,
+			     "no longer generated, and edited by hand since eragen wrote: kept, "
+			     "even by --prune (delete", "them by hand if the edits are not needed)",
+			     "it by hand if the edit is not needed)");
 	bool mchanged = new_manifest(s);
 	if (mchanged && o->diffs)
 		manifest_report(s);

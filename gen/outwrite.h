@@ -19,6 +19,8 @@
 #define OUT_FORMAT 1			/* the "eragen-format" of headers */
 #define OUT_MANIFEST "out/.eragen-manifest"
 #define OUT_JOURNAL "out/.eragen-journal"	/* a build is (or was, when killed) writing */
+#define OUT_LOCK "out/.eragen-lock"	/* held by the build writing (flock), then deleted */
+#define OUT_LOCK_WAIT 5			/* seconds a build waits for another one */
 #define OUT_GITATTRIBUTES ".gitattributes"
 
 struct out_opts {
@@ -90,5 +92,13 @@ void out_udiff(const char *a, size_t alen, const char *b, size_t blen, const cha
 bool *emit_env_errors(struct ctx *ctx);
 /* Is ENV selected (ctx->opt.envs, NULL: all)? */
 bool emit_selected(const struct ctx *ctx, const struct env *env);
+/*
+ * emit.c: the i-th pattern of the paths a generated file may have, NULL past the last:
+ * those the back ends declare (struct backend's owns), then the sync's own
+ * .gitattributes. In a pattern, '*' stands for any characters of one path component and
+ * a trailing '/' for everything below the directory (out_path_match). The manifest
+ * cannot make eragen read, delete or unstage anything else.
+ */
+const char *emit_owned(size_t i);
 
 #endif

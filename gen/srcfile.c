@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -229,14 +230,32 @@ struct srcfile *srcfile_from_mem(struct ctx *ctx, const char *relpath, const cha
 	return src_accept(ctx, f, data, len) ? f : NULL;
 }
 
-/* Is relpath, resolved through symlinks, inside the repository root? */
-static bool inside_root(const struct ctx *ctx, const char *abspath)
+bool path_real_inside(const struct ctx *ctx, const char *real)
+{
+	size_t rl = strlen(ctx->root);
+	if (strncmp(real, ctx->root, rl) != 0 || (real[rl] != '/' && real[rl] != '\0'))
+		return false;
+	/* no component named .git (any case: one directory on a case-insensitive file
+	 * system): the repository's own files, a submodule's, never inputs or outputs */
+	for (const char *s = real + rl; *s;) {
+		s += *s == '/';
+		size_t n = strcspn(s, "/");
+		if (n == 4 && strncasecmp(s, ".git", 4) == 0)
+			return false;
+		s += n;
+	}
+	return true;
+}
+
+const char *path_link_problem(const struct ctx *ctx, const char *abspath)
 {
 	char real[PATH_MAX];
-	if (!realpath(abspath, real))
-		return true;	/* open() reports what is wrong */
+	if (!realpath(abspath, real) || path_real_inside(ctx, real))
+		return NULL;	/* (when it cannot be resolved, open() says what is wrong) */
 	size_t rl = strlen(ctx->root);
-	return strncmp(real, ctx->root, rl) == 0 && (real[rl] == '/' || real[rl] == '\0');
+	return strncmp(real, ctx->root, rl) == 0 && (real[rl] == '/' || real[rl] == '\0')
+		       ? "leads into a .git directory"
+		       : "leads out of the repository";
 }
 
 bool path_stays_inside(const char *p)
@@ -379,9 +398,10 @@ struct srcfile *srcfile_read(struct ctx *ctx, const char *relpath, struct loc at
 	if (ctx->opt.staged)
 		return read_staged(ctx, f, where);
 	char *abspath = arena_printf(&ctx->perm, "%s/%s", ctx->root, relpath);
-	if (!inside_root(ctx, abspath)) {
-		diag_add(ctx, "SPEC012", NULL, where,
-			 "'%s' is a symbolic link that leads out of the repository", relpath);
+	const char *why = path_link_problem(ctx, abspath);
+	if (why) {
+		diag_add(ctx, "SPEC012", NULL, where, "'%s' is a symbolic link that %s", relpath,
+			 why);
 		return NULL;
 	}
 	return read_into(ctx, f, abspath, where);

@@ -384,5 +384,17 @@ static void github_emit_env(struct ctx *ctx, struct env *env, const struct node 
 	(void)set;
 }
 
-const struct backend backend_github = { "github", github_view, github_emit_env, v_copy,
-					github_emit_repo };
+static const char *const github_owns[] = {
+	"out/github-environments.json",
+	".github/workflows/eragen-*.yml",
+	NULL,
+};
+
+const struct backend backend_github = {
+	.name = "github",
+	.view = github_view,
+	.emit_env = github_emit_env,
+	.repo_part = v_copy,
+	.emit_repo = github_emit_repo,
+	.owns = github_owns,
+};

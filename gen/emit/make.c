@@ -218,5 +218,13 @@ static struct node *make_repo_part(struct arena *a, const struct node *part)
 	return v_pick(a, part, keys);
 }
 
-const struct backend backend_make = { "make", make_view, make_emit_env, make_repo_part,
-				      make_emit_repo };
+static const char *const make_owns[] = { "out/*/env.mk", "out/eragen.mk", NULL };
+
+const struct backend backend_make = {
+	.name = "make",
+	.view = make_view,
+	.emit_env = make_emit_env,
+	.repo_part = make_repo_part,
+	.emit_repo = make_emit_repo,
+	.owns = make_owns,
+};

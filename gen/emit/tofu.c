@@ -20,6 +20,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 /* Pinned provider versions (registry.opentofu.org mirrors the HashiCorp registry). */
@@ -682,32 +683,89 @@ static void render_stack(struct ctx *ctx, struct env *env, const struct node *vi
 	}
 }
 
+struct extra_name {
+	const char *name;
+	size_t i;
+};
+
+static int cmp_extra_fold(const void *pa, const void *pb)
+{
+	const struct extra_name *a = pa, *b = pb;
+	int c = strcasecmp(a->name, b->name);
+	return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* same[i]: the name names[i] differs from only by case (one file on a case-insensitive
+ * file system, and the manifest would list both), or NULL; in a. */
+static const char **case_twins(struct arena *a, const char *const *names, size_t n)
+{
+	const char **same = arena_alloc(a, (n + 1) * sizeof(*same));
+	struct extra_name *v = arena_alloc(a, (n + 1) * sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct extra_name){ names[i], i };
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_extra_fold);
+	for (size_t k = 1; k < n; k++)
+		if (strcasecmp(v[k - 1].name, v[k].name) == 0)
+			same[v[k].i] = v[k - 1].name;
+	return same;
+}
+
+/*
+ * SPEC012 and true when the extra file names[i] (of src, to be copied to path) cannot be
+ * copied: its path could not be listed in the manifest (the name is then not quoted: it
+ * may hold control characters), or its name is a generated file's, or another extra
+ * file's (twin), also but for case (one file on a case-insensitive file system).
+ */
+static bool extra_refused(struct ctx *ctx, struct env *env, const struct srcfile *src,
+			  const char *name, const char *twin, const char *path, const char *stack,
+			  const char *const *generated, size_t ngenerated)
+{
+	size_t at;
+	const char *why = out_path_problem(path, strlen(path), &at);
+	struct diag *d = NULL;
+	struct loc l = { .file = src->id };
+	if (why) {
+		d = diag_add(ctx, "SPEC012", env->name, l, "its name cannot be copied into out/: %s",
+			     why);
+		diag_help(ctx, d, "rename it");
+		return true;
+	}
+	if (twin)
+		d = diag_add(ctx, "SPEC012", env->name, l, "'%s' differs from '%s' only by case: "
+			     "one file on a case-insensitive file system", name, twin);
+	for (size_t g = 0; !d && g < ngenerated; g++) {
+		const char *gen = arena_printf(&ctx->scratch, "%s.tf", generated[g]);
+		if (strcasecmp(name, gen) == 0)
+			d = diag_add(ctx, "SPEC012", env->name, l,
+				     "'%s' has the name of a generated file of the %s stack%s", name,
+				     stack, strcmp(name, gen) != 0 ? " but for case (one file on a "
+								     "case-insensitive file system)"
+								   : "");
+	}
+	if (d)
+		diag_help(ctx, d, "rename it, e.g. extra-%s", name);
+	return d != NULL;
+}
+
 /* Copy the .tf files of environments/<env>/extra/<stack>/ into out/<env>/<stack>/, verbatim. */
 static void copy_extras(struct ctx *ctx, struct env *env, struct outset *set, const char *stack,
 			const char *const *generated, size_t ngenerated)
 {
 	size_t n;
 	const char *const *names = extra_list(ctx, env, stack, &n);
+	const char **twin = case_twins(&set->arena, names, n);
 	for (size_t i = 0; i < n; i++) {
 		const char *rel = arena_printf(&set->arena, "%s/extra/%s/%s", env->dir, stack,
 					       names[i]);
 		const struct srcfile *src = extra_source(ctx, rel);
 		if (!src)
 			continue;	/* SPEC012 reported */
-		bool clash = false;
-		for (size_t g = 0; g < ngenerated; g++)
-			clash |= strncmp(names[i], generated[g], strlen(generated[g])) == 0 &&
-				 strcmp(names[i] + strlen(generated[g]), ".tf") == 0;
-		if (clash) {
-			struct diag *d = diag_add(ctx, "SPEC012", env->name,
-						  (struct loc){ .file = src->id },
-						  "'%s' has the name of a generated file of the %s stack",
-						  rel, stack);
-			diag_help(ctx, d, "rename it, e.g. extra-%s", names[i]);
-			continue;
-		}
 		const char *path = arena_printf(&set->arena, "out/%s/%s/%s", env->name, stack,
 						names[i]);
+		if (extra_refused(ctx, env, src, names[i], twin[i], path, stack, generated,
+				  ngenerated))
+			continue;
 		struct outfile *f = out_add(ctx, set, path, COMMENT_HASH, env->name);
 		f->copied = true;
 		out_source(ctx, f, rel);
@@ -842,5 +900,20 @@ static struct node *tofu_repo_part(struct arena *a, const struct node *part)
 	return v_pick(a, part, keys);
 }
 
-const struct backend backend_tofu = { "tofu", tofu_view, tofu_emit_env, tofu_repo_part,
-				      tofu_emit_repo };
+/* the two stacks of an environment (with the copies of its extra .tf files), and the
+ * bootstrap stacks of the repository */
+static const char *const tofu_owns[] = {
+	"out/*/infra/*",
+	"out/*/platform/*",
+	"out/_bootstrap/*/*",
+	NULL,
+};
+
+const struct backend backend_tofu = {
+	.name = "tofu",
+	.view = tofu_view,
+	.emit_env = tofu_emit_env,
+	.repo_part = tofu_repo_part,
+	.emit_repo = tofu_emit_repo,
+	.owns = tofu_owns,
+};

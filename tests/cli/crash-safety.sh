@@ -47,7 +47,9 @@ verify() {
 		{
 			seen[$2] = 1
 			n = split($2, parts, "/"); base = parts[n]
-			if ($2 == "./out/.eragen-journal") { next }	# a build was writing
+			# a build was writing: its journal, and its lock file (not the lock: the
+			# kernel drops the flock of a dead process)
+			if ($2 == "./out/.eragen-journal" || $2 == "./out/.eragen-lock") { next }
 			if (base ~ /^\..+\.eragen-tmp$/) {
 				tgt = substr($2, 1, length($2) - length(base)) \
 					substr(base, 2, length(base) - 12)
