@@ -274,7 +274,6 @@ struct diag_counts diag_count(const struct ctx *ctx)
 #define C_RED "\033[1;31m"
 #define C_MAGENTA "\033[1;35m"
 #define C_CYAN "\033[1;36m"
-#define C_GREEN "\033[1;32m"
 #define C_BLUE "\033[1;34m"
 #define C_RESET "\033[0m"
 
@@ -307,83 +306,6 @@ static void put_location(const struct ctx *ctx, struct strbuf *sb, const struct 
 	put_color(sb, ctx->opt.use_color, C_RESET);
 }
 
-/* The masked range covering byte off of file, or NULL. */
-static const struct mask *mask_at(const struct ctx *ctx, uint32_t file, size_t off)
-{
-	for (size_t i = 0; i < ctx->nmasks; i++) {
-		const struct mask *m = &ctx->masks[i];
-		if (m->file == file && off >= m->start && off < m->end)
-			return m;
-	}
-	return NULL;
-}
-
-/*
- * The source line of l with secrets masked, tabs as spaces, and the caret line below it:
- * "^" under the first column, "~" to the end of the node on that line.
- */
-static void put_snippet(const struct ctx *ctx, struct strbuf *sb, const struct loc *l)
-{
-	const struct srcfile *f = srcfile_get(ctx, l->file);
-	if (!f || l->line == 0 || l->line > f->nlines)
-		return;
-	size_t len;
-	const char *line = srcfile_line(f, l->line, &len);
-	size_t base = (size_t)(line - f->data);
-	struct strbuf text = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &text);
-	size_t col = 1, dcol = 0, caret = 0, caret_end = 0;
-	uint32_t last = l->end_line == l->line && l->end_col >= l->col ? l->end_col : 0;
-	for (size_t i = 0; i < len;) {
-		if (col == l->col)
-			caret = dcol + 1;
-		const struct mask *m = mask_at(ctx, f->id, base + i);
-		size_t adv = 1;
-		if (m) {
-			adv = m->end - (base + i);
-			if (adv > len - i)
-				adv = len - i;
-			sb_puts(&text, "***");
-			dcol += 3;
-			col += utf8_count(line + i, adv);
-		} else {
-			while (i + adv < len && ((unsigned char)line[i + adv] & 0xc0) == 0x80)
-				adv++;
-			if (line[i] == '\t')
-				sb_putc(&text, ' ');
-			else
-				sb_add(&text, line + i, adv);
-			dcol++;
-			col++;
-		}
-		i += adv;
-		if (last && caret && !caret_end && col > last)
-			caret_end = dcol;
-	}
-	if (!caret)
-		caret = dcol + 1;
-	if (!caret_end)
-		caret_end = last ? caret : dcol;
-	if (caret_end < caret)
-		caret_end = caret;
-
-	char num[16];
-	int w = snprintf(num, sizeof(num), "%u", l->line);
-	if (w < 5)
-		w = 5;
-	sb_printf(sb, "%*u | %s\n", w, l->line, text.buf ? text.buf : "");
-	sb_printf(sb, "%*s | %*s", w, "", (int)(caret - 1), "");
-	put_color(sb, ctx->opt.use_color, C_GREEN);
-	sb_putc(sb, '^');
-	for (size_t i = caret; i < caret_end; i++)
-		sb_putc(sb, '~');
-	put_color(sb, ctx->opt.use_color, C_RESET);
-	sb_putc(sb, '\n');
-	oom_guard_pop(&guard);
-	sb_release(&text);
-}
-
 static void render_one(const struct ctx *ctx, struct strbuf *sb, const struct diag *d)
 {
 	bool color = ctx->opt.use_color;
@@ -397,7 +319,7 @@ static void render_one(const struct ctx *ctx, struct strbuf *sb, const struct di
 	sb_printf(sb, ": %s", d->msg);
 	put_color(sb, color, C_RESET);
 	sb_putc(sb, '\n');
-	put_snippet(ctx, sb, &d->loc);
+	diag_snippet(ctx, sb, &d->loc);
 	for (size_t i = 0; i < d->nnotes; i++) {
 		const struct diag_note *n = &d->notes[i];
 		put_location(ctx, sb, &n->loc);
@@ -416,6 +338,7 @@ static void render_one(const struct ctx *ctx, struct strbuf *sb, const struct di
 
 void diag_render_text(struct ctx *ctx, struct strbuf *out)
 {
+	diag_snippets_prepare(ctx);
 	for (size_t i = 0; i < ctx->ndiags; i++) {
 		const struct diag *d = ctx->diags[i];
 		if (diag_visible(ctx, d) && !d->suppressed)

@@ -183,7 +183,15 @@ struct srcfile {
 	bool crlf;		/* had CRLF line endings (converted to LF) */
 	bool json_tried;	/* srcfile_json's cache */
 	const struct node *json;
+	/*
+	 * Columns to bytes in O(1) (srcfile_offset): NULL for an all-ASCII file; else the
+	 * code point index of each line start (and, at [nlines], of where a line after the
+	 * last would start), and the byte offset of every SRC_CP_STEP-th code point.
+	 */
+	uint32_t *line_cp, *cp_mark;
 };
+
+#define SRC_CP_STEP 64
 
 /* Limits applied to every input file (SPEC012). */
 #define SRC_MAX_BYTES (8u << 20)
@@ -220,6 +228,11 @@ bool path_stays_inside(const char *relpath);
 size_t utf8_check(const char *s, size_t n);
 /* Number of code points in s[0..n). */
 size_t utf8_count(const char *s, size_t n);
+/* The code point at s (n bytes left) in *cp; its length in bytes, 0 if it is not valid
+ * UTF-8 (or n is 0). */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* Terminal columns a code point takes: 0 (combining, format), 2 (wide) or 1 (uwidth.c). */
+int utf8_width(uint32_t cp);
 
 /* ---- rules (rules.c) ------------------------------------------------------------ */
 
@@ -300,6 +313,10 @@ bool diag_visible(const struct ctx *ctx, const struct diag *d);
 void mask_add(struct ctx *ctx, uint32_t file, size_t start, size_t end);
 /* Mask the source span of a node's location (nothing when it has no line). */
 void mask_loc(struct ctx *ctx, const struct loc *l);
+/* Before text is rendered: sort the masks (diag_snippet.c). */
+void diag_snippets_prepare(struct ctx *ctx);
+/* The source line of l (a window of it when it is long), masked, and its caret line. */
+void diag_snippet(const struct ctx *ctx, struct strbuf *sb, const struct loc *l);
 /*
  * Diagnostics added after diag_finish (diags[before..ndiags): build and check report
  * files) are ordered like the others and merged into the finished list.
