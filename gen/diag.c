@@ -4,7 +4,9 @@
  * Findings are collected for the whole run (all problems are reported at once). Before
  * rendering, diag_finish merges the copies of a finding about an inherited value (one per
  * inheriting environment) into one, raises W/E rules on production, and sorts by file,
- * line, column and rule. JSON, SARIF and GitHub output live in diag_fmt.c.
+ * line, column and rule. JSON, SARIF and GitHub output live in diag_fmt.c, the source
+ * snippet under a text finding in diag_snippet.c, the caps that keep the output linear in
+ * the input (quoted strings, notes, findings of a rule per file) in diag_cap.c.
  */
 #include "eragen.h"
 
@@ -21,7 +23,7 @@ struct diag *diag_vadd(struct ctx *ctx, const char *rule, const char *env, struc
 	d->rule = r;
 	d->sev = r->sev;
 	d->loc = loc;
-	d->msg = arena_vprintf(&ctx->perm, fmt, ap);
+	d->msg = diag_vformat(&ctx->perm, fmt, ap);
 	d->seq = (uint32_t)ctx->ndiags;
 	if (env)
 		ARENA_PUSH(&ctx->perm, d->envs, d->nenvs, d->capenvs, env);
@@ -39,20 +41,29 @@ struct diag *diag_add(struct ctx *ctx, const char *rule, const char *env, struct
 	return d;
 }
 
+static void note_push(struct ctx *ctx, struct diag *d, struct loc loc, char *msg)
+{
+	struct diag_note n = { loc, msg };
+	ARENA_PUSH(&ctx->perm, d->notes, d->nnotes, d->capnotes, n);
+}
+
 void diag_note(struct ctx *ctx, struct diag *d, struct loc loc, const char *fmt, ...)
 {
+	if (d->nnotes >= DIAG_MAX_NOTES) {
+		diag_note_over(ctx, d);
+		return;
+	}
 	va_list ap;
 	va_start(ap, fmt);
-	struct diag_note n = { loc, arena_vprintf(&ctx->perm, fmt, ap) };
+	note_push(ctx, d, loc, diag_vformat(&ctx->perm, fmt, ap));
 	va_end(ap);
-	ARENA_PUSH(&ctx->perm, d->notes, d->nnotes, d->capnotes, n);
 }
 
 void diag_help(struct ctx *ctx, struct diag *d, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	d->help = arena_vprintf(&ctx->perm, fmt, ap);
+	d->help = diag_vformat(&ctx->perm, fmt, ap);
 	va_end(ap);
 }
 
@@ -153,7 +164,9 @@ static void note_inheritance(struct ctx *ctx, struct diag *d)
 		sb_printf(&sb, "%s'%s'", i ? ", " : "", d->envs[i]);
 	if (d->nenvs > DIAG_MAX_ENVS)
 		sb_printf(&sb, " and %zu more", d->nenvs - DIAG_MAX_ENVS);
-	diag_note(ctx, d, (struct loc){ 0 }, "inherited by %s", sb.buf);
+	/* past DIAG_MAX_NOTES too: the environments are named DIAG_MAX_ENVS at most */
+	char *msg = arena_printf(&ctx->perm, "inherited by %s", sb.buf);
+	note_push(ctx, d, (struct loc){ 0 }, msg);
 	oom_guard_pop(&guard);
 	sb_release(&sb);
 }
@@ -336,14 +349,39 @@ static void render_one(const struct ctx *ctx, struct strbuf *sb, const struct di
 	}
 }
 
+/* The note that stands for the findings like d that are not shown. */
+static void render_more(const struct ctx *ctx, struct strbuf *sb, const struct diag *d,
+			uint32_t more)
+{
+	put_location(ctx, sb, &(struct loc){ .file = d->loc.file });
+	put_color(sb, ctx->opt.use_color, C_CYAN);
+	sb_puts(sb, "note");
+	put_color(sb, ctx->opt.use_color, C_RESET);
+	sb_puts(sb, ": ");
+	diag_cap_note(sb, d, more);
+	sb_putc(sb, '\n');
+}
+
+static void release_plan(void *plan)
+{
+	free(plan);
+}
+
 void diag_render_text(struct ctx *ctx, struct strbuf *out)
 {
 	diag_snippets_prepare(ctx);
+	uint32_t *plan = diag_cap_plan(ctx);
+	struct oom_guard plan_guard;
+	oom_guard_push(&plan_guard, release_plan, plan);
 	for (size_t i = 0; i < ctx->ndiags; i++) {
-		const struct diag *d = ctx->diags[i];
-		if (diag_visible(ctx, d) && !d->suppressed)
-			render_one(ctx, out, d);
+		if (plan[i] == DIAG_CAP_HIDDEN)
+			continue;
+		render_one(ctx, out, ctx->diags[i]);
+		if (plan[i])
+			render_more(ctx, out, ctx->diags[i], plan[i]);
 	}
+	oom_guard_pop(&plan_guard);
+	free(plan);
 	struct diag_counts c = diag_count(ctx);
 	if (c.errors || c.warnings || c.notes) {
 		struct strbuf parts = STRBUF_INIT;

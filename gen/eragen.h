@@ -258,6 +258,10 @@ struct diag_note {
 };
 
 #define DIAG_MAX_ENVS 4		/* envs named inline; beyond that only counted */
+/* Output linear in the input (diag_cap.c): */
+#define DIAG_VALUE_MAX 200	/* characters of one string argument of a message */
+#define DIAG_MAX_NOTES 8	/* notes kept per finding, then "and N more notes" */
+#define DIAG_MAX_SAME 10	/* findings of one rule in one file shown by text, github */
 
 struct diag {
 	const struct rule *rule;
@@ -267,6 +271,7 @@ struct diag {
 	char *help;		/* NULL when none */
 	struct diag_note *notes;
 	size_t nnotes, capnotes;
+	uint32_t notes_dropped;	/* beyond DIAG_MAX_NOTES: counted in the last note */
 	bool suppressed;
 	const char *suppress_reason;
 	/* environments the finding involves (inherited values involve several) */
@@ -305,6 +310,20 @@ void diag_render_sarif(struct ctx *ctx, struct strbuf *out);
 void diag_render_github(struct ctx *ctx, struct strbuf *out);
 /* Is d shown, given --only/--skip and the ENV filter? */
 bool diag_visible(const struct ctx *ctx, const struct diag *d);
+/* printf into a, each string argument cut to DIAG_VALUE_MAX characters (diag_cap.c). */
+char *diag_vformat(struct arena *a, const char *fmt, va_list ap);
+/* One note more than DIAG_MAX_NOTES: counted in d's last note instead. */
+void diag_note_over(struct ctx *ctx, struct diag *d);
+/*
+ * What text and GitHub output show of ctx->diags (after diag_finish): plan[i] is
+ * DIAG_CAP_HIDDEN for a finding not shown (not visible, suppressed, or beyond the first
+ * DIAG_MAX_SAME of its rule in its file), else how many of its rule and file are hidden
+ * after it (nonzero on the last one shown). A heap array the caller frees.
+ */
+#define DIAG_CAP_HIDDEN UINT32_MAX
+uint32_t *diag_cap_plan(const struct ctx *ctx);
+/* The note that stands for them: "and N more [RULE] like this in this file (...)". */
+void diag_cap_note(struct strbuf *sb, const struct diag *d, uint32_t more);
 
 /*
  * Secret masking: byte ranges of source files that hold secret values. Source snippets
