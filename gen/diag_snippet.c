@@ -12,9 +12,10 @@
  * none), a tab is shown as one space, a control character as <U+001B> (never sent to
  * the terminal), a masked range as *** (whatever its length, over lines too).
  *
- * Masks (ctx->masks: secret nodes, credentials) are sorted and merged by
- * diag_snippets_prepare, then found by binary search. Consumes the finished diagnostics;
- * appends to a strbuf; reads the ctx only, except prepare, which sorts.
+ * Masks (ctx->masks: secret nodes, credentials, and mask_raw's secret values of spec and
+ * SOPS files) are sorted and merged by diag_snippets_prepare, then found by binary search.
+ * Consumes the finished diagnostics; appends to a strbuf; reads the ctx only, except
+ * prepare, which adds the raw masks and sorts.
  */
 #include "eragen.h"
 
@@ -80,6 +81,17 @@ static const struct mask *mask_find(const struct ctx *ctx, uint32_t file, size_t
 
 void diag_snippets_prepare(struct ctx *ctx)
 {
+	for (size_t i = 0; i < ctx->ndiags; i++) {
+		const struct diag *d = ctx->diags[i];
+		struct srcfile *f = d->loc.file && d->loc.file < ctx->nfiles
+					    ? ctx->files[d->loc.file]
+					    : NULL;
+		if (f && f->data && f->secrets != SRC_PLAIN && !f->raw_masked &&
+		    diag_visible(ctx, d)) {
+			f->raw_masked = true;
+			mask_raw(ctx, f);
+		}
+	}
 	masks_sort(ctx);
 }
 

@@ -189,9 +189,19 @@ struct srcfile {
 	 * last would start), and the byte offset of every SRC_CP_STEP-th code point.
 	 */
 	uint32_t *line_cp, *cp_mark;
+	uint8_t secrets;	/* enum src_secrets: what its snippets mask from the raw text */
+	bool raw_masked;	/* mask_raw has run on it */
 };
 
 #define SRC_CP_STEP 64
+
+/* Files whose raw text holds secrets (mask_raw.c): snippets of them mask secret values
+ * even where no node tree exists (a YAML syntax error, a duplicate key). */
+enum src_secrets {
+	SRC_PLAIN,	/* nothing beyond the masks added for nodes and credentials */
+	SRC_SPEC,	/* env.yaml, _defaults.yaml: the values of secret-bearing keys */
+	SRC_SOPS,	/* an environment's SOPS file: every value that is not ENC[...] */
+};
 
 /* Limits applied to every input file (SPEC012). */
 #define SRC_MAX_BYTES (8u << 20)
@@ -332,7 +342,11 @@ void diag_cap_note(struct strbuf *sb, const struct diag *d, uint32_t more);
 void mask_add(struct ctx *ctx, uint32_t file, size_t start, size_t end);
 /* Mask the source span of a node's location (nothing when it has no line). */
 void mask_loc(struct ctx *ctx, const struct loc *l);
-/* Before text is rendered: sort the masks (diag_snippet.c). */
+/* Mask the secret values of a file that holds secrets (f->secrets), read from its raw
+ * text: where no node tree exists too (mask_raw.c). */
+void mask_raw(struct ctx *ctx, const struct srcfile *f);
+/* Before text is rendered: mask_raw every file a visible finding shows, sort the masks
+ * (diag_snippet.c). */
 void diag_snippets_prepare(struct ctx *ctx);
 /* The source line of l (a window of it when it is long), masked, and its caret line. */
 void diag_snippet(const struct ctx *ctx, struct strbuf *sb, const struct loc *l);
