@@ -454,7 +454,12 @@ static bool block_key(const struct scan *r, size_t p, size_t le, struct span *ke
 		return true;
 	}
 	bool blank_after = p + 1 == le || is_ws(r->d[p + 1]);
-	if (c == '\0' || strchr("[]{},#&*!|>%@`", c) || ((c == '?' || c == ':') && blank_after))
+	if (c == ':' && blank_after) {	/* an empty key, as libyaml reads it */
+		*key = (struct span){ r->d + p, 0 };
+		*after = p + 1;
+		return true;
+	}
+	if (c == '\0' || strchr("[]{},#&*!|>%@`", c) || (c == '?' && blank_after))
 		return false;
 	for (size_t q = p; q < le; q++) {
 		if (r->d[q] == '#' && q > p && is_ws(r->d[q - 1]))

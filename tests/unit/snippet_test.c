@@ -82,7 +82,8 @@ static const struct mcase mcases[] = {
 	{ SRC_SOPS, "- a\n- - b\n  - c: d\n", "- ***\n- - ***\n  - c: ***\n" },
 	{ SRC_SOPS, "a: |-\n  x\n  y\nb: >\n  z\n", "a: |-\n  ***\n  ***\nb: >\n  ***\n" },
 	{ SRC_SOPS, "--- |\n  x\n", "--- |\n  ***\n" },
-	{ SRC_SOPS, "a: &x b\nc: *x\n? d\n: e\n", "a: &x ***\nc: ***\n***\n***\n" },
+	{ SRC_SOPS, "a: &x b\nc: *x\n? d\n: e\n", "a: &x ***\nc: ***\n***\n: ***\n" },
+	{ SRC_SOPS, "&a:\n sops:\n  x\n", "&a:\n sops:\n  ***\n" },	/* an empty key */
 	{ SRC_SOPS, "a: 'x\n  y' # c\nb: c\n", "a: ***\n  *** # c\nb: ***\n" },
 	{ SRC_SOPS, "a: [b, {c: d}, [e]]\n", "a: [***, {c: ***}, [***]]\n" },
 	{ SRC_SOPS, "a:\tb\n", "a:\t***\n" },
