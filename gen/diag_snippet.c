@@ -28,6 +28,8 @@
 #define MASK_TEXT "***"
 #define MASK_WIDTH 3
 #define CONTEXT_MIN 16		/* columns of context kept beside a long underline */
+#define SNIPPET_BYTES 1024	/* bytes of source text shown: zero-width characters take
+				 * no column, and a line of a million of them must not print */
 
 /* ---- masks ---- */
 
@@ -155,15 +157,26 @@ static void put_cell(struct strbuf *sb, const struct line *ln, const struct cell
 		sb_add(sb, ln->f->data + c->start, c->end - c->start);
 }
 
-/* From p forward, whole cells of at most budget columns: where they end; *used gets
- * their width. Stops at stop. */
+/* The bytes put_cell prints for c. */
+static size_t cell_bytes(const struct cell *c)
+{
+	if (c->masked)
+		return strlen(MASK_TEXT);
+	if (c->cp == '\t')
+		return 1;
+	return is_control(c->cp) ? 8 : c->end - c->start;
+}
+
+/* From p forward, whole cells of at most budget columns (and SNIPPET_BYTES printed):
+ * where they end; *used gets their width. Stops at stop. */
 static size_t walk_fwd(const struct line *ln, size_t p, size_t stop, unsigned budget,
 		       unsigned *used)
 {
+	size_t out = 0;
 	*used = 0;
 	while (p < stop) {
 		struct cell c = cell_at(ln, p);
-		if (*used + c.width > budget)
+		if (*used + c.width > budget || (out += cell_bytes(&c)) > SNIPPET_BYTES)
 			break;
 		*used += c.width;
 		p = c.end;
@@ -174,10 +187,11 @@ static size_t walk_fwd(const struct line *ln, size_t p, size_t stop, unsigned bu
 /* From p back, whole cells of at most budget columns: where they start. */
 static size_t walk_back(const struct line *ln, size_t p, unsigned budget, unsigned *used)
 {
+	size_t out = 0;
 	*used = 0;
 	while (p > ln->ls) {
 		struct cell c = cell_before(ln, p);
-		if (*used + c.width > budget)
+		if (*used + c.width > budget || (out += cell_bytes(&c)) > SNIPPET_BYTES / 2)
 			break;
 		*used += c.width;
 		p = c.start;

@@ -150,6 +150,30 @@ static void test_snippet(void)
 	}
 }
 
+/* A line of zero-width characters takes no columns, but is not printed whole. */
+static void test_zero_width(void)
+{
+	struct strbuf line = STRBUF_INIT;
+	sb_puts(&line, "k: a");
+	for (int i = 0; i < 20000; i++)
+		sb_puts(&line, "\xcc\x81");	/* U+0301, combining */
+	sb_puts(&line, " x");
+	struct ctx ctx;
+	ctx_init(&ctx);
+	struct srcfile *f = srcfile_from_mem(&ctx, "f", line.buf, line.len, (struct loc){ 0 });
+	diag_snippets_prepare(&ctx);
+	struct strbuf sb = STRBUF_INIT;
+	struct loc l = { f->id, 1, 20006, 1, 20006 };	/* the 'x' */
+	diag_snippet(&ctx, &sb, &l);
+	const char *nl = strchr(sb.buf, '\n');
+	CHECK(sb.len < 3000 && nl && strstr(sb.buf, "...") && nl[-1] == 'x' &&
+		      strcmp(nl + 1 + 8 + strspn(nl + 1 + 8, " "), "^\n") == 0,
+	      "zero-width line: %zu bytes of snippet", sb.len);
+	sb_release(&sb);
+	ctx_release(&ctx);
+	sb_release(&line);
+}
+
 /* Display width of a UTF-8 string, as a terminal shows it. */
 static size_t text_width(const char *s, size_t n)
 {
@@ -336,6 +360,7 @@ int main(void)
 	test_snippet();
 	test_window("m5.large", 3000);
 	test_window("\xe6\xbc\xa2\xe5\xad\x97", 400);
+	test_zero_width();
 	test_offsets();
 	test_format();
 	test_caps();
