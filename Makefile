@@ -149,8 +149,10 @@ fuzz: $(FUZZ_ONLY:%=$(FUZZ_O)/fuzz_%)
 	@set -e; for h in $(FUZZ_ONLY); do \
 		rm -rf $(FUZZ_O)/corpus/$$h; mkdir -p $(FUZZ_O)/corpus $(FUZZ_O)/crashes/$$h; \
 		cp -R tests/fuzz/corpus/$$h $(FUZZ_O)/corpus/$$h; \
+		dict=; if ls tests/fuzz/dict/$$h-*.dict >/dev/null 2>&1; then \
+			cat tests/fuzz/dict/$$h-*.dict >$(FUZZ_O)/$$h.dict; dict=-dict=$(FUZZ_O)/$$h.dict; fi; \
 		echo "fuzz_$$h: $(FUZZ_TIME) s (log: $(FUZZ_O)/fuzz_$$h.log)"; \
-		if ! $(FUZZ_O)/fuzz_$$h -max_total_time=$(FUZZ_TIME) -timeout=25 -print_final_stats=1 \
+		if ! $(FUZZ_O)/fuzz_$$h -max_total_time=$(FUZZ_TIME) -timeout=25 -print_final_stats=1 $$dict \
 			-artifact_prefix=$(FUZZ_O)/crashes/$$h/ $(FUZZ_O)/corpus/$$h \
 			>$(FUZZ_O)/fuzz_$$h.log 2>&1; then \
 			tail -n 60 $(FUZZ_O)/fuzz_$$h.log; echo "fuzz_$$h: FAILED"; exit 1; \

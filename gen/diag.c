@@ -4,7 +4,9 @@
  * Findings are collected for the whole run (all problems are reported at once). Before
  * rendering, diag_finish merges the copies of a finding about an inherited value (one per
  * inheriting environment) into one, raises W/E rules on production, and sorts by file,
- * line, column and rule. JSON, SARIF and GitHub output live in diag_fmt.c.
+ * line, column and rule. JSON, SARIF and GitHub output live in diag_fmt.c, the source
+ * snippet under a text finding in diag_snippet.c, the caps that keep the output linear in
+ * the input (quoted strings, notes, findings of a rule per file) in diag_cap.c.
  */
 #include "eragen.h"
 
@@ -21,7 +23,7 @@ struct diag *diag_vadd(struct ctx *ctx, const char *rule, const char *env, struc
 	d->rule = r;
 	d->sev = r->sev;
 	d->loc = loc;
-	d->msg = arena_vprintf(&ctx->perm, fmt, ap);
+	d->msg = diag_vformat(&ctx->perm, fmt, ap);
 	d->seq = (uint32_t)ctx->ndiags;
 	if (env)
 		ARENA_PUSH(&ctx->perm, d->envs, d->nenvs, d->capenvs, env);
@@ -39,20 +41,29 @@ struct diag *diag_add(struct ctx *ctx, const char *rule, const char *env, struct
 	return d;
 }
 
+static void note_push(struct ctx *ctx, struct diag *d, struct loc loc, char *msg)
+{
+	struct diag_note n = { loc, msg };
+	ARENA_PUSH(&ctx->perm, d->notes, d->nnotes, d->capnotes, n);
+}
+
 void diag_note(struct ctx *ctx, struct diag *d, struct loc loc, const char *fmt, ...)
 {
+	if (d->nnotes >= DIAG_MAX_NOTES) {
+		diag_note_over(ctx, d);
+		return;
+	}
 	va_list ap;
 	va_start(ap, fmt);
-	struct diag_note n = { loc, arena_vprintf(&ctx->perm, fmt, ap) };
+	note_push(ctx, d, loc, diag_vformat(&ctx->perm, fmt, ap));
 	va_end(ap);
-	ARENA_PUSH(&ctx->perm, d->notes, d->nnotes, d->capnotes, n);
 }
 
 void diag_help(struct ctx *ctx, struct diag *d, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	d->help = arena_vprintf(&ctx->perm, fmt, ap);
+	d->help = diag_vformat(&ctx->perm, fmt, ap);
 	va_end(ap);
 }
 
@@ -153,7 +164,9 @@ static void note_inheritance(struct ctx *ctx, struct diag *d)
 		sb_printf(&sb, "%s'%s'", i ? ", " : "", d->envs[i]);
 	if (d->nenvs > DIAG_MAX_ENVS)
 		sb_printf(&sb, " and %zu more", d->nenvs - DIAG_MAX_ENVS);
-	diag_note(ctx, d, (struct loc){ 0 }, "inherited by %s", sb.buf);
+	/* past DIAG_MAX_NOTES too: the environments are named DIAG_MAX_ENVS at most */
+	char *msg = arena_printf(&ctx->perm, "inherited by %s", sb.buf);
+	note_push(ctx, d, (struct loc){ 0 }, msg);
 	oom_guard_pop(&guard);
 	sb_release(&sb);
 }
@@ -274,7 +287,6 @@ struct diag_counts diag_count(const struct ctx *ctx)
 #define C_RED "\033[1;31m"
 #define C_MAGENTA "\033[1;35m"
 #define C_CYAN "\033[1;36m"
-#define C_GREEN "\033[1;32m"
 #define C_BLUE "\033[1;34m"
 #define C_RESET "\033[0m"
 
@@ -307,83 +319,6 @@ static void put_location(const struct ctx *ctx, struct strbuf *sb, const struct 
 	put_color(sb, ctx->opt.use_color, C_RESET);
 }
 
-/* The masked range covering byte off of file, or NULL. */
-static const struct mask *mask_at(const struct ctx *ctx, uint32_t file, size_t off)
-{
-	for (size_t i = 0; i < ctx->nmasks; i++) {
-		const struct mask *m = &ctx->masks[i];
-		if (m->file == file && off >= m->start && off < m->end)
-			return m;
-	}
-	return NULL;
-}
-
-/*
- * The source line of l with secrets masked, tabs as spaces, and the caret line below it:
- * "^" under the first column, "~" to the end of the node on that line.
- */
-static void put_snippet(const struct ctx *ctx, struct strbuf *sb, const struct loc *l)
-{
-	const struct srcfile *f = srcfile_get(ctx, l->file);
-	if (!f || l->line == 0 || l->line > f->nlines)
-		return;
-	size_t len;
-	const char *line = srcfile_line(f, l->line, &len);
-	size_t base = (size_t)(line - f->data);
-	struct strbuf text = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &text);
-	size_t col = 1, dcol = 0, caret = 0, caret_end = 0;
-	uint32_t last = l->end_line == l->line && l->end_col >= l->col ? l->end_col : 0;
-	for (size_t i = 0; i < len;) {
-		if (col == l->col)
-			caret = dcol + 1;
-		const struct mask *m = mask_at(ctx, f->id, base + i);
-		size_t adv = 1;
-		if (m) {
-			adv = m->end - (base + i);
-			if (adv > len - i)
-				adv = len - i;
-			sb_puts(&text, "***");
-			dcol += 3;
-			col += utf8_count(line + i, adv);
-		} else {
-			while (i + adv < len && ((unsigned char)line[i + adv] & 0xc0) == 0x80)
-				adv++;
-			if (line[i] == '\t')
-				sb_putc(&text, ' ');
-			else
-				sb_add(&text, line + i, adv);
-			dcol++;
-			col++;
-		}
-		i += adv;
-		if (last && caret && !caret_end && col > last)
-			caret_end = dcol;
-	}
-	if (!caret)
-		caret = dcol + 1;
-	if (!caret_end)
-		caret_end = last ? caret : dcol;
-	if (caret_end < caret)
-		caret_end = caret;
-
-	char num[16];
-	int w = snprintf(num, sizeof(num), "%u", l->line);
-	if (w < 5)
-		w = 5;
-	sb_printf(sb, "%*u | %s\n", w, l->line, text.buf ? text.buf : "");
-	sb_printf(sb, "%*s | %*s", w, "", (int)(caret - 1), "");
-	put_color(sb, ctx->opt.use_color, C_GREEN);
-	sb_putc(sb, '^');
-	for (size_t i = caret; i < caret_end; i++)
-		sb_putc(sb, '~');
-	put_color(sb, ctx->opt.use_color, C_RESET);
-	sb_putc(sb, '\n');
-	oom_guard_pop(&guard);
-	sb_release(&text);
-}
-
 static void render_one(const struct ctx *ctx, struct strbuf *sb, const struct diag *d)
 {
 	bool color = ctx->opt.use_color;
@@ -397,7 +332,7 @@ static void render_one(const struct ctx *ctx, struct strbuf *sb, const struct di
 	sb_printf(sb, ": %s", d->msg);
 	put_color(sb, color, C_RESET);
 	sb_putc(sb, '\n');
-	put_snippet(ctx, sb, &d->loc);
+	diag_snippet(ctx, sb, &d->loc);
 	for (size_t i = 0; i < d->nnotes; i++) {
 		const struct diag_note *n = &d->notes[i];
 		put_location(ctx, sb, &n->loc);
@@ -414,13 +349,39 @@ static void render_one(const struct ctx *ctx, struct strbuf *sb, const struct di
 	}
 }
 
+/* The note that stands for the findings like d that are not shown. */
+static void render_more(const struct ctx *ctx, struct strbuf *sb, const struct diag *d,
+			uint32_t more)
+{
+	put_location(ctx, sb, &(struct loc){ .file = d->loc.file });
+	put_color(sb, ctx->opt.use_color, C_CYAN);
+	sb_puts(sb, "note");
+	put_color(sb, ctx->opt.use_color, C_RESET);
+	sb_puts(sb, ": ");
+	diag_cap_note(sb, d, more);
+	sb_putc(sb, '\n');
+}
+
+static void release_plan(void *plan)
+{
+	free(plan);
+}
+
 void diag_render_text(struct ctx *ctx, struct strbuf *out)
 {
+	diag_snippets_prepare(ctx);
+	uint32_t *plan = diag_cap_plan(ctx);
+	struct oom_guard plan_guard;
+	oom_guard_push(&plan_guard, release_plan, plan);
 	for (size_t i = 0; i < ctx->ndiags; i++) {
-		const struct diag *d = ctx->diags[i];
-		if (diag_visible(ctx, d) && !d->suppressed)
-			render_one(ctx, out, d);
+		if (plan[i] == DIAG_CAP_HIDDEN)
+			continue;
+		render_one(ctx, out, ctx->diags[i]);
+		if (plan[i])
+			render_more(ctx, out, ctx->diags[i], plan[i]);
 	}
+	oom_guard_pop(&plan_guard);
+	free(plan);
 	struct diag_counts c = diag_count(ctx);
 	if (c.errors || c.warnings || c.notes) {
 		struct strbuf parts = STRBUF_INIT;

@@ -91,6 +91,7 @@ static int load_env(struct ctx *ctx, const char *name)
 		e->broken = true;
 		return 0;
 	}
+	e->file->secrets = SRC_SPEC;
 	e->root = check_file(ctx, e->name, e->file, yaml_load(ctx, &e->arena, e->file), false);
 	if (!e->root) {
 		e->broken = true;
@@ -192,8 +193,10 @@ int envs_load(struct ctx *ctx)
 
 	if (has_defaults) {
 		struct srcfile *f = srcfile_read(ctx, "environments/_defaults.yaml", (struct loc){ 0 });
-		if (f)
+		if (f) {
+			f->secrets = SRC_SPEC;
 			ctx->defaults = check_file(ctx, NULL, f, yaml_load(ctx, &ctx->perm, f), true);
+		}
 		if (!ctx->defaults)
 			ctx->defaults_broken = true;
 	}

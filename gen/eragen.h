@@ -183,6 +183,24 @@ struct srcfile {
 	bool crlf;		/* had CRLF line endings (converted to LF) */
 	bool json_tried;	/* srcfile_json's cache */
 	const struct node *json;
+	/*
+	 * Columns to bytes in O(1) (srcfile_offset): NULL for an all-ASCII file; else the
+	 * code point index of each line start (and, at [nlines], of where a line after the
+	 * last would start), and the byte offset of every SRC_CP_STEP-th code point.
+	 */
+	uint32_t *line_cp, *cp_mark;
+	uint8_t secrets;	/* enum src_secrets: what its snippets mask from the raw text */
+	bool raw_masked;	/* mask_raw has run on it */
+};
+
+#define SRC_CP_STEP 64
+
+/* Files whose raw text holds secrets (mask_raw.c): snippets of them mask secret values
+ * even where no node tree exists (a YAML syntax error, a duplicate key). */
+enum src_secrets {
+	SRC_PLAIN,	/* nothing beyond the masks added for nodes and credentials */
+	SRC_SPEC,	/* env.yaml, _defaults.yaml: the values of secret-bearing keys */
+	SRC_SOPS,	/* an environment's SOPS file: every value that is not ENC[...] */
 };
 
 /* Limits applied to every input file (SPEC012). */
@@ -226,6 +244,11 @@ const char *path_link_problem(const struct ctx *ctx, const char *abspath);
 size_t utf8_check(const char *s, size_t n);
 /* Number of code points in s[0..n). */
 size_t utf8_count(const char *s, size_t n);
+/* The code point at s (n bytes left) in *cp; its length in bytes, 0 if it is not valid
+ * UTF-8 (or n is 0). */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* Terminal columns a code point takes: 0 (combining, format), 2 (wide) or 1 (uwidth.c). */
+int utf8_width(uint32_t cp);
 
 /* ---- rules (rules.c) ------------------------------------------------------------ */
 
@@ -251,6 +274,10 @@ struct diag_note {
 };
 
 #define DIAG_MAX_ENVS 4		/* envs named inline; beyond that only counted */
+/* Output linear in the input (diag_cap.c): */
+#define DIAG_VALUE_MAX 200	/* characters of one string argument of a message */
+#define DIAG_MAX_NOTES 8	/* notes kept per finding, then "and N more notes" */
+#define DIAG_MAX_SAME 10	/* findings of one rule in one file shown by text, github */
 
 struct diag {
 	const struct rule *rule;
@@ -260,6 +287,7 @@ struct diag {
 	char *help;		/* NULL when none */
 	struct diag_note *notes;
 	size_t nnotes, capnotes;
+	uint32_t notes_dropped;	/* beyond DIAG_MAX_NOTES: counted in the last note */
 	bool suppressed;
 	const char *suppress_reason;
 	/* environments the finding involves (inherited values involve several) */
@@ -298,6 +326,20 @@ void diag_render_sarif(struct ctx *ctx, struct strbuf *out);
 void diag_render_github(struct ctx *ctx, struct strbuf *out);
 /* Is d shown, given --only/--skip and the ENV filter? */
 bool diag_visible(const struct ctx *ctx, const struct diag *d);
+/* printf into a, each string argument cut to DIAG_VALUE_MAX characters (diag_cap.c). */
+char *diag_vformat(struct arena *a, const char *fmt, va_list ap);
+/* One note more than DIAG_MAX_NOTES: counted in d's last note instead. */
+void diag_note_over(struct ctx *ctx, struct diag *d);
+/*
+ * What text and GitHub output show of ctx->diags (after diag_finish): plan[i] is
+ * DIAG_CAP_HIDDEN for a finding not shown (not visible, suppressed, or beyond the first
+ * DIAG_MAX_SAME of its rule in its file), else how many of its rule and file are hidden
+ * after it (nonzero on the last one shown). A heap array the caller frees.
+ */
+#define DIAG_CAP_HIDDEN UINT32_MAX
+uint32_t *diag_cap_plan(const struct ctx *ctx);
+/* The note that stands for them: "and N more [RULE] like this in this file (...)". */
+void diag_cap_note(struct strbuf *sb, const struct diag *d, uint32_t more);
 
 /*
  * Secret masking: byte ranges of source files that hold secret values. Source snippets
@@ -306,6 +348,14 @@ bool diag_visible(const struct ctx *ctx, const struct diag *d);
 void mask_add(struct ctx *ctx, uint32_t file, size_t start, size_t end);
 /* Mask the source span of a node's location (nothing when it has no line). */
 void mask_loc(struct ctx *ctx, const struct loc *l);
+/* Mask the secret values of a file that holds secrets (f->secrets), read from its raw
+ * text: where no node tree exists too (mask_raw.c). */
+void mask_raw(struct ctx *ctx, const struct srcfile *f);
+/* Before text is rendered: mask_raw every file a visible finding shows, sort the masks
+ * (diag_snippet.c). */
+void diag_snippets_prepare(struct ctx *ctx);
+/* The source line of l (a window of it when it is long), masked, and its caret line. */
+void diag_snippet(const struct ctx *ctx, struct strbuf *sb, const struct loc *l);
 /*
  * Diagnostics added after diag_finish (diags[before..ndiags): build and check report
  * files) are ordered like the others and merged into the finished list.

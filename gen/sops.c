@@ -231,6 +231,7 @@ struct sops_file *sops_read(struct ctx *ctx, struct arena *a, const char *relpat
 	struct srcfile *f = srcfile_read(ctx, relpath, at);
 	if (!f)
 		return NULL;
+	f->secrets = SRC_SOPS;	/* its snippets show no value that is not ENC[...] */
 	struct node *root = yaml_load(ctx, a, f);
 	if (!root)
 		return NULL;

@@ -3,7 +3,8 @@
  *
  * Every input (specs, _defaults.yaml, SOPS files, schemas) goes through here, so the
  * SPEC012 checks happen in one place: a file must stay inside the repository, be at most
- * SRC_MAX_BYTES, be UTF-8 without NUL bytes (a UTF-8 BOM is dropped, CRLF becomes LF).
+ * SRC_MAX_BYTES, be UTF-8 without NUL bytes (a UTF-8 BOM is dropped, CRLF and a lone CR
+ * become LF).
  * Columns are counted in code points, like libyaml's marks. With --staged
  * (ctx->opt.staged) a repository path is read from the git index instead of the work
  * tree (repo_index.c), with the same checks and the same path shown.
@@ -20,40 +21,51 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-size_t utf8_check(const char *s, size_t n)
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n) {
-		unsigned char c = p[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t len;
-		uint32_t cp;
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			return i;
-		}
-		if (n - i < len)
-			return i;
-		for (size_t k = 1; k < len; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = (cp << 6) | (p[i + k] & 0x3f);
-		}
-		/* overlong forms, surrogates, beyond U+10FFFF */
-		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
+	if (n == 0)
+		return 0;
+	unsigned char c = p[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	size_t len;
+	uint32_t v;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		v = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		v = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		v = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[k] & 0x3f);
+	}
+	/* overlong forms, surrogates, beyond U+10FFFF */
+	if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10ffff)) ||
+	    (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+size_t utf8_check(const char *s, size_t n)
+{
+	uint32_t cp;
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_decode(s + i, n - i, &cp);
+		if (len == 0)
 			return i;
 		i += len;
 	}
@@ -74,7 +86,8 @@ static void offset_to_linecol(const char *data, size_t off, uint32_t *line, uint
 	uint32_t l = 1;
 	size_t start = 0;
 	for (size_t i = 0; i < off; i++) {
-		if (data[i] == '\n') {
+		/* a line ends at LF, CRLF or a lone CR, as src_accept and libyaml count */
+		if (data[i] == '\n' || (data[i] == '\r' && data[i + 1] != '\n')) {
 			l++;
 			start = i + 1;
 		}
@@ -155,6 +168,31 @@ static struct srcfile *register_file(struct ctx *ctx, const char *relpath)
 }
 
 /*
+ * The column index of a file with non-ASCII text: srcfile_offset turns a line and a
+ * column (code points) into a byte offset without reading the line from its start, so
+ * that many findings on one long line cost each the same. Linear in the file, once.
+ */
+static void index_code_points(struct ctx *ctx, struct srcfile *f)
+{
+	size_t ncp = utf8_count(f->data, f->len);
+	/* one more entry: where a line after the last would start, as if a newline ended it */
+	f->line_cp = arena_alloc(&ctx->perm, ((size_t)f->nlines + 1) * sizeof(*f->line_cp));
+	f->cp_mark = arena_alloc(&ctx->perm, (ncp / SRC_CP_STEP + 1) * sizeof(*f->cp_mark));
+	size_t cp = 0;
+	uint32_t line = 1;
+	for (size_t i = 0; i < f->len; i++) {
+		if (((unsigned char)f->data[i] & 0xc0) == 0x80)
+			continue;
+		if (cp % SRC_CP_STEP == 0)
+			f->cp_mark[cp / SRC_CP_STEP] = (uint32_t)i;
+		cp++;
+		if (f->data[i] == '\n' && line < f->nlines)
+			f->line_cp[line++] = (uint32_t)cp;
+	}
+	f->line_cp[f->nlines] = (uint32_t)cp + 1;
+}
+
+/*
  * Check and normalise raw bytes; on success f->data/len/lines are set. Problems are
  * reported at the file (the offending byte's line and column where there is one).
  */
@@ -188,7 +226,8 @@ static bool src_accept(struct ctx *ctx, struct srcfile *f, const char *raw, size
 		return false;
 	}
 
-	/* Copy, turning CRLF into LF; count lines on the way. */
+	/* Copy, turning CRLF and a lone CR into LF (YAML's line breaks: libyaml counts its
+	 * lines so, and the line table must agree); count lines on the way. */
 	char *data = arena_alloc(&ctx->perm, len + 1);
 	size_t n = 0, nlines = 1;
 	for (size_t i = 0; i < len; i++) {
@@ -196,9 +235,10 @@ static bool src_accept(struct ctx *ctx, struct srcfile *f, const char *raw, size
 			f->crlf = true;
 			continue;
 		}
-		if (raw[i] == '\n')
+		char c = raw[i] == '\r' ? '\n' : raw[i];
+		if (c == '\n')
 			nlines++;
-		data[n++] = raw[i];
+		data[n++] = c;
 	}
 	data[n] = '\0';
 	if (nlines > UINT32_MAX - 1) {
@@ -211,9 +251,14 @@ static bool src_accept(struct ctx *ctx, struct srcfile *f, const char *raw, size
 	f->lines = arena_alloc(&ctx->perm, nlines * sizeof(*f->lines));
 	f->nlines = 0;
 	f->lines[f->nlines++] = 0;
-	for (size_t i = 0; i < n; i++)
+	bool ascii = true;
+	for (size_t i = 0; i < n; i++) {
+		ascii = ascii && (unsigned char)data[i] < 0x80;
 		if (data[i] == '\n' && f->nlines < nlines)
 			f->lines[f->nlines++] = (uint32_t)(i + 1);
+	}
+	if (!ascii)
+		index_code_points(ctx, f);
 	return true;
 }
 
@@ -434,13 +479,25 @@ size_t srcfile_offset(const struct srcfile *f, uint32_t line, uint32_t col)
 {
 	size_t len;
 	const char *s = srcfile_line(f, line, &len);
-	size_t i = 0;
-	for (uint32_t c = 1; c < col && i < len; c++) {
+	if (!f || !f->data || line == 0 || line > f->nlines)
+		return 0;
+	size_t start = (size_t)(s - f->data);
+	if (col <= 1)
+		return start;
+	if (!f->line_cp)	/* ASCII: a column is a byte */
+		return start + (col - 1 < len ? col - 1 : len);
+	/* the code point wanted, in the file; the nearest mark before it; then a few steps */
+	size_t first = f->line_cp[line - 1], ncp = f->line_cp[line] - first - 1;
+	size_t want = first + (col - 1 < ncp ? col - 1 : ncp);
+	if (want >= (size_t)f->line_cp[f->nlines] - 1)
+		return f->len;	/* the end of the file (its last line has no newline) */
+	size_t i = f->cp_mark[want / SRC_CP_STEP];
+	for (size_t k = want % SRC_CP_STEP; k > 0; k--) {
 		i++;
-		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
+		while (i < f->len && ((unsigned char)f->data[i] & 0xc0) == 0x80)
 			i++;
 	}
-	return (size_t)(s - f->data) + i;
+	return i;
 }
 
 struct srcfile *srcfile_read_data(struct ctx *ctx, const char *relpath, bool *exists)

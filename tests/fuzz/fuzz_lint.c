@@ -5,8 +5,9 @@
  * repository made once per process (mkdtemp, with the golden tests' _defaults.yaml), whose
  * schemas/ come from the source tree (FUZZ_DATADIR, or ERAGEN_DATADIR when set). Then the
  * front of the pipeline runs in-process, as run_front in cli.c does: envs_load,
- * envs_resolve, checks_run, suppress_apply, diag_finish. Produces nothing: a crash, a
- * sanitizer report or a leak is the finding. The temporary repository is removed at exit.
+ * envs_resolve, checks_run, suppress_apply, diag_finish, then renders the findings in
+ * every format (snippets, masks, caps). Produces nothing: a crash, a sanitizer report or
+ * a leak is the finding. The temporary repository is removed at exit.
  * The static state below is the harness's per-process fixture (libFuzzer has no other).
  */
 #include "eragen.h"
@@ -109,6 +110,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	checks_run(&ctx);
 	suppress_apply(&ctx);
 	diag_finish(&ctx);
+	struct strbuf out = STRBUF_INIT;
+	diag_render_text(&ctx, &out);
+	diag_render_json(&ctx, &out);
+	diag_render_github(&ctx, &out);
+	sb_release(&out);
 	ctx_release(&ctx);
 	return 0;
 }
