@@ -29,6 +29,8 @@ struct frame {
 	struct node *node;		/* the map or seq being built */
 	struct node **keys, **items;	/* heap vectors, copied to the arena at the end */
 	size_t n, capk, capi;
+	uint32_t *slot;			/* a big map's keys by hash (heap; see find_key) */
+	size_t nslot;
 	struct node *pending_key;	/* map: a key waiting for its value */
 	size_t size;			/* expanded node count of the subtree */
 	const char *anchor;
@@ -261,12 +263,65 @@ static struct frame *top(struct loader *ld)
 	return ld->depth ? &ld->stack[ld->depth - 1] : NULL;
 }
 
+/* ---- duplicate keys: a linear search in small maps, a hash table in big ones ---- */
+
+#define KEYS_HASHED 16		/* a map of this many keys gets its table */
+
+static bool same_key(const struct node *a, const struct node *b)
+{
+	return a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
+}
+
+/* The slot of key in fr's table: the slot that holds it, or the empty one it would take. */
+static size_t key_slot(const struct frame *fr, const struct node *key)
+{
+	size_t mask = fr->nslot - 1, i = (size_t)str_hash(key->str, key->len) & mask;
+	while (fr->slot[i] && !same_key(fr->keys[fr->slot[i] - 1], key))
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Keep the table at most half full: rebuilt from the keys when it grows. */
+static void hash_keys(struct frame *fr)
+{
+	if (fr->n < KEYS_HASHED || 2 * (fr->n + 1) <= fr->nslot)
+		return;
+	size_t n = fr->nslot ? 2 * fr->nslot : 4 * KEYS_HASHED;
+	uint32_t *slot = xcalloc(n, sizeof(*slot));
+	free(fr->slot);
+	fr->slot = slot;
+	fr->nslot = n;
+	for (size_t i = 0; i < fr->n; i++)
+		fr->slot[key_slot(fr, fr->keys[i])] = (uint32_t)i + 1;
+}
+
 static const struct node *find_key(const struct frame *fr, const struct node *key)
 {
+	if (fr->nslot) {
+		size_t i = key_slot(fr, key);
+		return fr->slot[i] ? fr->keys[fr->slot[i] - 1] : NULL;
+	}
 	for (size_t i = 0; i < fr->n; i++)
-		if (fr->keys[i]->len == key->len && memcmp(fr->keys[i]->str, key->str, key->len) == 0)
+		if (same_key(fr->keys[i], key))
 			return fr->keys[i];
 	return NULL;
+}
+
+/* Append the pending key and its value. A duplicate key keeps the first in the table. */
+static void add_entry(struct frame *fr, struct node *val)
+{
+	vec_grow((void **)&fr->keys, &fr->capk, fr->n + 1, sizeof(*fr->keys));
+	vec_grow((void **)&fr->items, &fr->capi, fr->n + 1, sizeof(*fr->items));
+	hash_keys(fr);
+	fr->keys[fr->n] = fr->pending_key;
+	fr->items[fr->n] = val;
+	fr->n++;
+	fr->pending_key = NULL;
+	if (fr->nslot) {
+		size_t i = key_slot(fr, fr->keys[fr->n - 1]);
+		if (!fr->slot[i])
+			fr->slot[i] = (uint32_t)fr->n;
+	}
 }
 
 static void remember_anchor(struct loader *ld, const char *name, struct node *nd, size_t size)
@@ -324,12 +379,7 @@ static void attach(struct loader *ld, struct node *nd, size_t size)
 		fr->pending_key = key;
 		return;
 	}
-	vec_grow((void **)&fr->keys, &fr->capk, fr->n + 1, sizeof(*fr->keys));
-	vec_grow((void **)&fr->items, &fr->capi, fr->n + 1, sizeof(*fr->items));
-	fr->keys[fr->n] = fr->pending_key;
-	fr->items[fr->n] = nd;
-	fr->n++;
-	fr->pending_key = NULL;
+	add_entry(fr, nd);
 }
 
 static bool push(struct loader *ld, enum node_kind kind, struct loc loc, const char *anchor)
@@ -363,11 +413,14 @@ static void pop(struct loader *ld, yaml_mark_t end)
 		if (nd->kind == NODE_MAP) {
 			nd->keys = arena_alloc(ld->a, fr->n * sizeof(*nd->keys));
 			memcpy(nd->keys, fr->keys, fr->n * sizeof(*nd->keys));
+			node_map_index(ld->a, nd);
 		}
 	}
 	free(fr->keys);
 	free(fr->items);
+	free(fr->slot);
 	fr->keys = fr->items = NULL;
+	fr->slot = NULL;
 	const char *anchor = fr->anchor;
 	size_t size = fr->size;
 	ld->depth--;
@@ -490,6 +543,7 @@ static void loader_release(void *arg)
 		struct frame *fr = &ld->stack[--ld->depth];
 		free(fr->keys);
 		free(fr->items);
+		free(fr->slot);
 	}
 	free(ld->stack);
 	free(ld->anchors);

@@ -91,10 +91,7 @@ static struct loc file_loc(uint32_t id, uint32_t line, uint32_t col)
 
 static size_t path_hash(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3u;
-	return (size_t)h;
+	return (size_t)str_hash(s, strlen(s));
 }
 
 /* Put f in the table; a path registered again replaces the older file. */
