@@ -102,6 +102,7 @@ struct node *sch_cjson_to_node(struct arena *a, const cJSON *j, struct loc loc,
 			n->items[i] = sch_cjson_to_node(a, c, loc, flags);
 		}
 		n->n = cnt;
+		node_map_index(a, n);
 	} else if (cJSON_IsString(j)) {
 		n = node_str(a, j->valuestring, strlen(j->valuestring), loc);
 		n->flags |= NODE_QUOTED;
@@ -378,8 +379,12 @@ static bool kw_enum(const struct kw_ctx *k)
 		return kw_bad(k, "an array");
 	size_t n = (size_t)cJSON_GetArraySize(k->v), i = 0;
 	k->s->enum_vals = arena_alloc(k->cc->a, (n ? n : 1) * sizeof(*k->s->enum_vals));
-	for (const cJSON *c = k->v->child; c; c = c->next)
-		k->s->enum_vals[i++] = sch_cjson_to_node(k->cc->a, c, (struct loc){0}, 0);
+	for (const cJSON *c = k->v->child; c; c = c->next) {
+		k->s->enum_vals[i] = sch_cjson_to_node(k->cc->a, c, (struct loc){0}, 0);
+		if (n >= 16)	/* a short enum is searched in order */
+			nodeset_add(k->cc->a, &k->s->enum_set, k->s->enum_vals[i], i);
+		i++;
+	}
 	k->s->nenum = n;
 	k->s->has |= HAS_ENUM;
 	return true;
@@ -580,10 +585,15 @@ static bool kw_properties(const struct kw_ctx *k)
 		return kw_bad(k, "an object of schemas");
 	size_t n = (size_t)cJSON_GetArraySize(k->v), i = 0;
 	k->s->props = arena_alloc(k->cc->a, (n ? n : 1) * sizeof(*k->s->props));
+	k->s->prop_names = arena_alloc(k->cc->a, (n ? n : 1) * sizeof(*k->s->prop_names));
 	for (const cJSON *c = k->v->child; c; c = c->next, i++) {
 		struct prop *p = &k->s->props[i];
 		p->name = arena_strdup(k->cc->a, c->string);
 		p->len = strlen(p->name);
+		k->s->prop_names[i] = p->name;
+		/* a name given twice is found at its first position, as by a search */
+		if (n >= 16 && strmap_get(&k->s->prop_at, p->name, p->len) < 0)
+			strmap_put(k->cc->a, &k->s->prop_at, p->name, p->len, i);
 		p->s = kw_sub(k, c, ptr_child(k->cc->a, k->ptr, c->string));
 		if (!p->s)
 			return false;
