@@ -395,10 +395,7 @@ struct hb {
 
 static long h_index(const struct node *map, const char *key)
 {
-	for (size_t i = 0; i < map->n; i++)
-		if (strcmp(map->keys[i]->str, key) == 0)
-			return (long)i;
-	return -1;
+	return node_index(map, key);
 }
 
 /* map[key] = val, replacing an existing entry (maps built here only). */
@@ -421,11 +418,28 @@ static struct node *h_map(struct arena *a, struct node *map, const char *key)
 	return h_put(a, map, key, v_map(a));
 }
 
-static void h_del(struct node *map, long i)
+/* Drop the entries whose value is NULL (h_merge's removals, done at once: one at a
+ * time would move the rest of the map each time). */
+static void h_compact(struct arena *a, struct node *map)
 {
-	memmove(map->items + i, map->items + i + 1, (map->n - (size_t)i - 1) * sizeof(*map->items));
-	memmove(map->keys + i, map->keys + i + 1, (map->n - (size_t)i - 1) * sizeof(*map->keys));
-	map->n--;
+	size_t o = 0;
+	for (size_t i = 0; i < map->n; i++) {
+		if (!map->items[i])
+			continue;
+		map->keys[o] = map->keys[i];
+		map->items[o++] = map->items[i];
+	}
+	if (o == map->n)
+		return;
+	map->n = (uint32_t)o;
+	map->v.index = NULL;	/* the keys moved */
+	node_map_index(a, map);
+}
+
+static void h_del(struct arena *a, struct node *map, long i)
+{
+	map->items[i] = NULL;
+	h_compact(a, map);
 }
 
 /* A copy of a spec subtree in view nodes, without nulls (null map values and items are
@@ -459,13 +473,14 @@ static void h_merge(struct arena *a, struct node *dst, const struct node *src)
 		long at = h_index(dst, key);
 		if (!y_present(v)) {
 			if (at >= 0)
-				h_del(dst, at);
+				dst->items[at] = NULL;	/* src's keys are distinct: not seen again */
 		} else if (v->kind == NODE_MAP && at >= 0 && dst->items[at]->kind == NODE_MAP) {
 			h_merge(a, dst->items[at], v);
 		} else {
 			h_put(a, dst, key, h_copy(a, v));
 		}
 	}
+	h_compact(a, dst);
 }
 
 static struct node *S(struct hb *b, const char *s)
@@ -953,7 +968,7 @@ static struct node *jupyterhub_values(struct hb *b)
 	struct node *chp = h_map(a, proxy, "chp");
 	place(b, chp, wl_row(b->p, WL_PROXY), "nodeSelector", "tolerations");
 	if (!chp->n)
-		h_del(proxy, h_index(proxy, "chp"));
+		h_del(b->a, proxy, h_index(proxy, "chp"));
 
 	/* singleuser */
 	struct node *su = h_map(a, jh, "singleuser");
@@ -1101,7 +1116,7 @@ static struct node *dask_gateway_values(struct hb *b)
 		h_put(a, h_map(a, backend, pods[i].key), "extraPodConfig", pod);
 	}
 	if (!backend->n)
-		h_del(gateway, h_index(gateway, "backend"));
+		h_del(b->a, gateway, h_index(gateway, "backend"));
 	h_put(a, h_map(a, gateway, "extraConfig"), "eragen-cluster-options", cluster_options(b));
 	static const char *const others[] = { "controller", "traefik" };
 	for (size_t i = 0; i < 2; i++) {

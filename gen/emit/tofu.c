@@ -148,17 +148,24 @@ struct kv {
 struct kvs {
 	struct kv *v;
 	size_t n, cap;
+	struct strmap at;	/* key -> its position in v */
 };
+
+static bool kv_has(const struct kvs *m, const char *key)
+{
+	return strmap_get(&m->at, key, strlen(key)) >= 0;
+}
 
 /* Set key (the last value wins, so that an object never has a key twice). */
 static void kv_put(struct arena *a, struct kvs *m, const char *key, const char *value, bool expr)
 {
-	for (size_t i = 0; i < m->n; i++)
-		if (strcmp(m->v[i].key, key) == 0) {
-			m->v[i].value = value;
-			m->v[i].expr = expr;
-			return;
-		}
+	long i = strmap_get(&m->at, key, strlen(key));
+	if (i >= 0) {
+		m->v[i].value = value;
+		m->v[i].expr = expr;
+		return;
+	}
+	strmap_put(a, &m->at, key, strlen(key), m->n);
 	ARENA_PUSH(a, m->v, m->n, m->cap, ((struct kv){ key, value, expr }));
 }
 
@@ -464,10 +471,7 @@ static struct node *group_view(struct arena *a, const struct node *spec, const c
 		v_push(a, taints, t);
 		/* one tag per key: the first taint of a key wins */
 		const char *tk = arena_printf(a, CA_TEMPLATE "taint/%s", key);
-		bool seen = false;
-		for (size_t k = 0; k < tags.n; k++)
-			seen |= strcmp(tags.v[k].key, tk) == 0;
-		if (!seen)
+		if (!kv_has(&tags, tk))
 			kv_put(a, &tags, tk, arena_printf(a, "%s:%s", value, effect), false);
 	}
 	v_set(a, m, "asg_tags", frag_object(a, &tags, 2));
@@ -613,10 +617,7 @@ static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
 			       false);
 	}
 	const char *ci_role = spec_str(spec, "ci.role_arn");
-	bool ci_listed = false;
-	for (size_t i = 0; ci_role && i < admins.n; i++)
-		ci_listed |= strcmp(admins.v[i].key, ci_role) == 0;
-	if (ci_role && !ci_listed)
+	if (ci_role && !kv_has(&admins, ci_role))
 		kv_put(a, &admins, ci_role, "", false);
 	v_set(a, v, "cluster_admins", frag_object(a, &admins, 2));
 	v_set(a, v, "addons_before_nodes", addons_view(a, &ad, addons_before, ARRAY_LEN(addons_before)));
