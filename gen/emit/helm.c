@@ -1149,7 +1149,7 @@ static struct node *helm_view(struct ctx *ctx, struct env *env, struct arena *a,
 			      const struct node *common)
 {
 	(void)common;
-	struct hb b = { ctx, env, a, env->resolved, placement_build(ctx, env, a), v_seq(a),
+	struct hb b = { ctx, env, a, env->resolved, placement_build(ctx, env, a, false), v_seq(a),
 			v_seq(a) };
 	struct node *view = v_map(a);
 
