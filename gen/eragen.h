@@ -382,6 +382,8 @@ struct node *node_str(struct arena *a, const char *s, size_t n, struct loc loc);
 struct node *node_get(const struct node *map, const char *key);
 /* Index of key in map, or -1. */
 long node_index(const struct node *map, const char *key);
+/* Index of the key key[0..len) in map (a NODE_MAP or not), or -1. */
+long node_find(const struct node *map, const char *key, size_t len);
 struct node *node_path(const struct node *root, const char *dotted);	/* "a.b.c" */
 bool node_is_num(const struct node *n);
 /* A secret value that must print as *** (a "sops:" reference is shown as it is). */

@@ -142,9 +142,14 @@ void node_map_set(struct arena *a, struct node *map, struct node *key, struct no
 
 long node_index(const struct node *map, const char *key)
 {
+	return node_find(map, key, strlen(key));
+}
+
+long node_find(const struct node *map, const char *key, size_t len)
+{
 	if (!map || map->kind != NODE_MAP)
 		return -1;
-	return map_find(map, key, strlen(key));
+	return map_find(map, key, len);
 }
 
 struct node *node_get(const struct node *map, const char *key)

@@ -818,12 +818,8 @@ static void emit_text(struct render *r, const char *s, size_t n, bool bol, size_
 
 static const struct node *map_get(const struct node *m, const char *k, size_t kn)
 {
-	if (!m || m->kind != NODE_MAP)
-		return NULL;
-	for (size_t i = 0; i < m->n; i++)
-		if (m->keys[i]->len == kn && memcmp(m->keys[i]->str, k, kn) == 0)
-			return m->items[i];
-	return NULL;
+	long i = node_find(m, k, kn);
+	return i < 0 ? NULL : m->items[i];
 }
 
 /* The spec's lookup: "." is the top; the first part of a dotted name is searched down
@@ -1291,8 +1287,9 @@ struct tmpl_set {
 	struct ctx *ctx;
 	struct set_entry *v;
 	size_t n, cap;
-	const char **reported;	/* render errors already reported (one diagnostic each, */
-	size_t nreported, capreported;	/* however many environments hit them) */
+	struct strmap at;	/* name -> index in v */
+	struct strmap reported;	/* render errors already reported (one diagnostic each,
+				 * however many environments hit them) */
 };
 
 struct tmpl_set *tmpl_set_open(struct ctx *ctx)
@@ -1328,11 +1325,21 @@ static bool name_ok(const char *s, size_t n)
 	return true;
 }
 
+/* Note err as reported; false if it was already. */
+static bool first_report(struct tmpl_set *ts, const char *err)
+{
+	if (strmap_get(&ts->reported, err, strlen(err)) >= 0)
+		return false;
+	const char *keep = arena_strdup(&ts->ctx->perm, err);
+	strmap_put(&ts->ctx->perm, &ts->reported, keep, strlen(keep), 0);
+	return true;
+}
+
 static struct set_entry *set_load(struct tmpl_set *ts, const char *name, size_t n)
 {
-	for (size_t i = 0; i < ts->n; i++)
-		if (strlen(ts->v[i].name) == n && memcmp(ts->v[i].name, name, n) == 0)
-			return &ts->v[i];
+	long at = strmap_get(&ts->at, name, n);
+	if (at >= 0)
+		return &ts->v[at];
 	struct ctx *ctx = ts->ctx;
 	struct set_entry e = { .name = arena_strndup(&ctx->perm, name, n) };
 	if (name_ok(name, n)) {
@@ -1361,11 +1368,12 @@ static struct set_entry *set_load(struct tmpl_set *ts, const char *name, size_t 
 				diag_add(ctx, "SPEC012", NULL,
 					 (struct loc){ .file = f->id, .line = (uint32_t)line, .col = (uint32_t)col },
 					 "template '%s': %s", e.name, msg);
-				ARENA_PUSH(&ctx->perm, ts->reported, ts->nreported, ts->capreported, e.err);
+				first_report(ts, e.err);
 			}
 		}
 	}
 	ARENA_PUSH(&ctx->perm, ts->v, ts->n, ts->cap, e);
+	strmap_put(&ctx->perm, &ts->at, e.name, n, ts->n - 1);
 	return &ts->v[ts->n - 1];
 }
 
@@ -1384,18 +1392,15 @@ static const struct tpl *set_get(void *ud, const char *name, size_t n, char *err
 static void set_report(struct tmpl_set *ts, const char *top, const char *err)
 {
 	struct ctx *ctx = ts->ctx;
-	for (size_t i = 0; i < ts->nreported; i++)
-		if (strcmp(ts->reported[i], err) == 0)
-			return;
-	ARENA_PUSH(&ctx->perm, ts->reported, ts->nreported, ts->capreported,
-		   arena_strdup(&ctx->perm, err));
+	if (!first_report(ts, err))
+		return;
 	struct loc at = { 0 };
 	const char *name = top, *msg = err;
-	/* the longest known template name that prefixes err */
+	/* the longest known template name that prefixes err, up to a ':' */
 	size_t best = 0;
-	for (size_t i = 0; i < ts->n; i++) {
-		size_t l = strlen(ts->v[i].name);
-		if (l > best && strncmp(err, ts->v[i].name, l) == 0 && err[l] == ':' && ts->v[i].t) {
+	for (size_t l = strlen(err); l-- > 0 && !best;) {
+		long i = err[l] == ':' ? strmap_get(&ts->at, err, l) : -1;
+		if (i >= 0 && ts->v[i].t) {
 			best = l;
 			name = ts->v[i].name;
 			at.file = ts->v[i].t->file;
