@@ -386,22 +386,6 @@ static bool read_charts(struct reader *r, const cJSON *root, struct data *d)
 	return true;
 }
 
-/* The location of byte offset off in f (columns in code points). */
-static struct loc offset_loc(const struct srcfile *f, size_t off)
-{
-	uint32_t lo = 0, hi = f->nlines ? f->nlines - 1 : 0;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo + 1) / 2;
-		if (f->lines[mid] <= off)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	size_t start = f->nlines ? f->lines[lo] : 0;
-	return (struct loc){ .file = f->id, .line = lo + 1,
-			     .col = (uint32_t)utf8_count(f->data + start, off - start) + 1 };
-}
-
 static void json_release(void *root)
 {
 	cJSON_Delete(root);
@@ -425,7 +409,7 @@ static bool read_table(struct ctx *ctx, int t, struct data *d)
 	if (!root) {
 		oom_if_failed_since(failed);
 		size_t off = end && end >= f->data && end <= f->data + f->len ? (size_t)(end - f->data) : 0;
-		diag_add(ctx, "SPEC012", NULL, offset_loc(f, off),
+		diag_add(ctx, "SPEC012", NULL, srcfile_loc(f, off),
 			 "the data table cannot be used: it is not valid JSON");
 		return false;
 	}

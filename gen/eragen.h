@@ -206,6 +206,7 @@ struct srcfile {
 	size_t len;
 	uint32_t *lines;	/* byte offset of each line start; lines[0] = 0 */
 	uint32_t nlines;
+	uint32_t *cps;		/* code points before each SRC_CP_BLOCK-byte block */
 	bool crlf;		/* had CRLF line endings (converted to LF) */
 	bool json_tried;	/* srcfile_json's cache */
 	const struct node *json;
@@ -238,8 +239,16 @@ struct srcfile *srcfile_find(const struct ctx *ctx, const char *path);
 const struct node *srcfile_json(struct ctx *ctx, struct srcfile *f);
 /* The text of a 1-based line without its newline. */
 const char *srcfile_line(const struct srcfile *f, uint32_t line, size_t *len);
-/* Byte offset of a 1-based (line, col); col counts code points. */
+/*
+ * Byte offset of a 1-based (line, col), and the (line, col) of a byte offset; col
+ * counts code points. Both take the line table and a scan of at most SRC_CP_BLOCK bytes,
+ * however long the line: a file may be one 8 MiB line with a node every few bytes.
+ */
 size_t srcfile_offset(const struct srcfile *f, uint32_t line, uint32_t col);
+struct loc srcfile_loc(const struct srcfile *f, size_t off);
+/* The number of code points of a 1-based line. */
+uint32_t srcfile_line_cols(const struct srcfile *f, uint32_t line);
+#define SRC_CP_BLOCK 256
 /* A relative path with no '..' component: it cannot leave the directory lexically. */
 bool path_stays_inside(const char *relpath);
 /* Validate UTF-8; returns the byte offset of the first bad sequence or (size_t)-1. */
@@ -440,6 +449,10 @@ struct rx *rx_compile(const char *pattern, size_t len, bool icase, char *err, si
 int rx_search(const struct rx *rx, const char *s, size_t len);
 /* As rx_search, also returning the byte span of the whole match. */
 int rx_find(const struct rx *rx, const char *s, size_t len, size_t *start, size_t *end);
+/* As rx_find, on text already known to be valid UTF-8 (a srcfile's, from a character
+ * boundary): PCRE2 does not check it again. A loop of matches through a file would
+ * otherwise check the rest of the file at every match. */
+int rx_find_text(const struct rx *rx, const char *s, size_t len, size_t *start, size_t *end);
 void rx_free(struct rx *rx);
 
 /* ---- JSON Schema (schema*.c, json.c: with rx.c, the users of cJSON and PCRE2) ------ */

@@ -73,9 +73,7 @@ static struct loc mark_loc(const struct loader *ld, yaml_mark_t start, yaml_mark
 	if (l.end_col == 0 && l.end_line > l.line) {
 		/* ends at the start of a line: the node ended on the line before */
 		l.end_line--;
-		size_t len;
-		const char *s = srcfile_line(ld->f, l.end_line, &len);
-		l.end_col = (uint32_t)utf8_count(s, len);
+		l.end_col = srcfile_line_cols(ld->f, l.end_line);
 	}
 	if (l.end_line == l.line && l.end_col < l.col)
 		l.end_col = l.col;

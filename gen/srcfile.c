@@ -210,6 +210,11 @@ static bool src_accept(struct ctx *ctx, struct srcfile *f, const char *raw, size
 	for (size_t i = 0; i < n; i++)
 		if (data[i] == '\n' && f->nlines < nlines)
 			f->lines[f->nlines++] = (uint32_t)(i + 1);
+	f->cps = arena_alloc(&ctx->perm, (n / SRC_CP_BLOCK + 1) * sizeof(*f->cps));
+	for (size_t b = 1, c = 0; b <= n / SRC_CP_BLOCK; b++) {
+		c += utf8_count(data + (b - 1) * SRC_CP_BLOCK, SRC_CP_BLOCK);
+		f->cps[b] = (uint32_t)c;
+	}
 	return true;
 }
 
@@ -407,17 +412,63 @@ const char *srcfile_line(const struct srcfile *f, uint32_t line, size_t *len)
 	return f->data + start;
 }
 
+/* Code points of f before byte off. */
+static size_t cps_before(const struct srcfile *f, size_t off)
+{
+	size_t b = off / SRC_CP_BLOCK;
+	return f->cps[b] + utf8_count(f->data + b * SRC_CP_BLOCK, off - b * SRC_CP_BLOCK);
+}
+
 size_t srcfile_offset(const struct srcfile *f, uint32_t line, uint32_t col)
 {
 	size_t len;
 	const char *s = srcfile_line(f, line, &len);
-	size_t i = 0;
-	for (uint32_t c = 1; c < col && i < len; c++) {
-		i++;
-		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
-			i++;
+	size_t start = (size_t)(s - f->data), end = start + len;
+	if (col <= 1 || !f->cps)
+		return start;
+	/* the character col starts where the count of code points since the line start
+	 * reaches col: the block holding it first, then its bytes */
+	size_t want = cps_before(f, start) + col - 1;
+	size_t lo = start / SRC_CP_BLOCK, hi = end / SRC_CP_BLOCK;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+		if (f->cps[mid] <= want)
+			lo = mid;
+		else
+			hi = mid - 1;
 	}
-	return (size_t)(s - f->data) + i;
+	size_t i = lo * SRC_CP_BLOCK > start ? lo * SRC_CP_BLOCK : start;
+	size_t c = cps_before(f, i);
+	for (; i < end; i++) {
+		if (((unsigned char)f->data[i] & 0xc0) != 0x80 && c++ == want)
+			return i;
+	}
+	return end;
+}
+
+struct loc srcfile_loc(const struct srcfile *f, size_t off)
+{
+	uint32_t lo = 0, hi = f->nlines ? f->nlines - 1 : 0;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo + 1) / 2;
+		if (f->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	size_t start = f->nlines ? f->lines[lo] : 0;
+	if (off > f->len)
+		off = f->len;
+	return (struct loc){ .file = f->id, .line = lo + 1,
+			     .col = (uint32_t)(cps_before(f, off) - cps_before(f, start)) + 1 };
+}
+
+uint32_t srcfile_line_cols(const struct srcfile *f, uint32_t line)
+{
+	size_t len;
+	const char *s = srcfile_line(f, line, &len);
+	size_t start = (size_t)(s - f->data);
+	return f->cps ? (uint32_t)(cps_before(f, start + len) - cps_before(f, start)) : 0;
 }
 
 struct srcfile *srcfile_read_data(struct ctx *ctx, const char *relpath, bool *exists)
