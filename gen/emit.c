@@ -24,7 +24,7 @@ static const struct backend *const backends[] = {
 
 bool emit_selected(const struct ctx *ctx, const struct env *env)
 {
-	return !ctx->opt.envs || str_in_list(ctx->opt.envs, env->name);
+	return !ctx->opt.envs || env->selected;
 }
 
 bool *emit_env_errors(struct ctx *ctx)

@@ -518,6 +518,7 @@ struct env {
 	const struct node *view;	/* backend.h's view model, built on first use */
 	bool broken;		/* cannot be resolved at all (no resolved tree) */
 	bool invalid;		/* resolved, but the schema found errors: no derived values */
+	bool selected;		/* named on the command line (opt.envs) */
 };
 
 /* ---- the pipeline (env.c, resolve.c, names.c, check.c, suppress.c) ---------------- */
