@@ -121,6 +121,7 @@ struct sch {
 	uint32_t has;			/* HAS_* */
 	const char *ref_str, *ref_base;
 	struct sch *ref;		/* "$ref": every sibling but the two above is ignored */
+	size_t ref_walk;		/* compilation's cycle check: the walk that reached it */
 	unsigned types;			/* T_*, 0 without "type" */
 	struct node **enum_vals;
 	size_t nenum;
