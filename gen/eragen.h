@@ -152,6 +152,7 @@ struct strmap {
 	struct strmap_ent {
 		const char *s;
 		size_t len, val;
+		uint64_t h;
 	} *e;
 	size_t cap, n;
 };

@@ -29,7 +29,7 @@ struct frame {
 	struct node *node;		/* the map or seq being built */
 	struct node **keys, **items;	/* heap vectors, copied to the arena at the end */
 	size_t n, capk, capi;
-	uint32_t *slot;			/* a big map's keys by hash (heap; see find_key) */
+	uint64_t *slot;			/* a big map's keys by hash (heap; see find_key) */
 	size_t nslot;
 	struct node *pending_key;	/* map: a key waiting for its value */
 	size_t size;			/* expanded node count of the subtree */
@@ -270,34 +270,65 @@ static bool same_key(const struct node *a, const struct node *b)
 	return a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
 }
 
-/* The slot of key in fr's table: the slot that holds it, or the empty one it would take. */
-static size_t key_slot(const struct frame *fr, const struct node *key)
+/* A slot holds a key's position + 1 and, above it, 32 bits of its hash: most probes
+ * are told apart without reading the key. */
+static uint32_t key_hash(const struct node *key)
 {
-	size_t mask = fr->nslot - 1, i = (size_t)str_hash(key->str, key->len) & mask;
-	while (fr->slot[i] && !same_key(fr->keys[fr->slot[i] - 1], key))
+	return (uint32_t)str_hash(key->str, key->len);
+}
+
+static size_t slot_at(uint64_t slot)
+{
+	return (size_t)(uint32_t)slot - 1;
+}
+
+/* The slot of key (hash h) in fr's table: the one that holds it, or the empty one it
+ * would take. */
+static size_t key_slot(const struct frame *fr, const struct node *key, uint32_t h)
+{
+	size_t mask = fr->nslot - 1, i = h & mask;
+	while (fr->slot[i] && !((uint32_t)(fr->slot[i] >> 32) == h &&
+				same_key(fr->keys[slot_at(fr->slot[i])], key)))
 		i = (i + 1) & mask;
 	return i;
 }
 
-/* Keep the table at most half full: rebuilt from the keys when it grows. */
+/* Keep the table at most half full: twice as big, the entries moved by their hash. */
 static void hash_keys(struct frame *fr)
 {
 	if (fr->n < KEYS_HASHED || 2 * (fr->n + 1) <= fr->nslot)
 		return;
 	size_t n = fr->nslot ? 2 * fr->nslot : 4 * KEYS_HASHED;
-	uint32_t *slot = xcalloc(n, sizeof(*slot));
+	uint64_t *slot = xcalloc(n, sizeof(*slot));
+	if (!fr->nslot) {
+		fr->slot = slot;
+		fr->nslot = n;
+		for (size_t i = 0; i < fr->n; i++) {
+			uint32_t h = key_hash(fr->keys[i]);
+			size_t s = key_slot(fr, fr->keys[i], h);
+			if (!fr->slot[s])
+				fr->slot[s] = (uint64_t)h << 32 | (uint32_t)(i + 1);
+		}
+		return;
+	}
+	for (size_t i = 0; i < fr->nslot; i++) {
+		if (!fr->slot[i])
+			continue;
+		size_t s = (size_t)(fr->slot[i] >> 32) & (n - 1);
+		while (slot[s])
+			s = (s + 1) & (n - 1);
+		slot[s] = fr->slot[i];
+	}
 	free(fr->slot);
 	fr->slot = slot;
 	fr->nslot = n;
-	for (size_t i = 0; i < fr->n; i++)
-		fr->slot[key_slot(fr, fr->keys[i])] = (uint32_t)i + 1;
 }
 
 static const struct node *find_key(const struct frame *fr, const struct node *key)
 {
 	if (fr->nslot) {
-		size_t i = key_slot(fr, key);
-		return fr->slot[i] ? fr->keys[fr->slot[i] - 1] : NULL;
+		size_t i = key_slot(fr, key, key_hash(key));
+		return fr->slot[i] ? fr->keys[slot_at(fr->slot[i])] : NULL;
 	}
 	for (size_t i = 0; i < fr->n; i++)
 		if (same_key(fr->keys[i], key))
@@ -316,9 +347,10 @@ static void add_entry(struct frame *fr, struct node *val)
 	fr->n++;
 	fr->pending_key = NULL;
 	if (fr->nslot) {
-		size_t i = key_slot(fr, fr->keys[fr->n - 1]);
+		uint32_t h = key_hash(fr->keys[fr->n - 1]);
+		size_t i = key_slot(fr, fr->keys[fr->n - 1], h);
 		if (!fr->slot[i])
-			fr->slot[i] = (uint32_t)fr->n;
+			fr->slot[i] = (uint64_t)h << 32 | (uint32_t)fr->n;
 	}
 }
 

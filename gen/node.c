@@ -41,12 +41,13 @@ struct node *node_map(struct arena *a, struct loc loc, size_t cap)
 
 #define INDEX_MIN 16	/* maps smaller than this are searched linearly */
 
-/* Open addressing over key positions (+1; 0 is empty), at most half full. It covers
+/* Open addressing over key positions (+1; 0 is empty) with 32 bits of the key's hash
+ * above them (most probes need not read the key), at most half full. It covers
  * keys[0..n) of the keys array it was built for. */
 struct node_index {
 	struct node *const *keys;
 	uint32_t n, mask;
-	uint32_t slot[];
+	uint64_t slot[];
 };
 
 static bool key_is(const struct node *k, const char *s, size_t len)
@@ -54,13 +55,15 @@ static bool key_is(const struct node *k, const char *s, size_t len)
 	return k->len == len && memcmp(k->str, s, len) == 0;
 }
 
-/* The position of s among the indexed keys, or -1; *empty: the free slot it would take. */
-static long index_find(const struct node_index *ix, const char *s, size_t len, size_t *empty)
+/* The position of s (hash h) among the indexed keys, or -1; *empty: the free slot it
+ * would take. */
+static long index_find(const struct node_index *ix, const char *s, size_t len, uint32_t h,
+		       size_t *empty)
 {
-	size_t i = (size_t)str_hash(s, len) & ix->mask;
+	size_t i = h & ix->mask;
 	for (; ix->slot[i]; i = (i + 1) & ix->mask) {
-		size_t at = ix->slot[i] - 1;
-		if (key_is(ix->keys[at], s, len))
+		size_t at = (size_t)(uint32_t)ix->slot[i] - 1;
+		if ((uint32_t)(ix->slot[i] >> 32) == h && key_is(ix->keys[at], s, len))
 			return (long)at;
 	}
 	if (empty)
@@ -73,8 +76,10 @@ static void index_extend(struct node_index *ix, const struct node *map)
 {
 	for (uint32_t i = ix->n; i < map->n; i++) {
 		size_t empty;
-		if (index_find(ix, map->keys[i]->str, map->keys[i]->len, &empty) < 0)
-			ix->slot[empty] = i + 1;
+		const struct node *k = map->keys[i];
+		uint32_t h = (uint32_t)str_hash(k->str, k->len);
+		if (index_find(ix, k->str, k->len, h, &empty) < 0)
+			ix->slot[empty] = (uint64_t)h << 32 | (i + 1);
 		ix->n = i + 1;
 	}
 }
@@ -107,7 +112,7 @@ static long map_find(const struct node *map, const char *s, size_t len)
 	size_t from = 0;
 	const struct node_index *ix = map->v.index;
 	if (ix && ix->keys == map->keys && ix->n <= map->n) {
-		long at = index_find(ix, s, len, NULL);
+		long at = index_find(ix, s, len, (uint32_t)str_hash(s, len), NULL);
 		if (at >= 0)
 			return at;
 		from = ix->n;

@@ -391,10 +391,12 @@ uint64_t str_hash(const char *s, size_t n)
 	return h;
 }
 
-static struct strmap_ent *strmap_slot(const struct strmap *m, const char *s, size_t len)
+static struct strmap_ent *strmap_slot(const struct strmap *m, const char *s, size_t len,
+				      uint64_t h)
 {
-	size_t mask = m->cap - 1, i = (size_t)str_hash(s, len) & mask;
-	while (m->e[i].s && !(m->e[i].len == len && memcmp(m->e[i].s, s, len) == 0))
+	size_t mask = m->cap - 1, i = (size_t)h & mask;
+	while (m->e[i].s && !(m->e[i].h == h && m->e[i].len == len &&
+			      memcmp(m->e[i].s, s, len) == 0))
 		i = (i + 1) & mask;
 	return &m->e[i];
 }
@@ -403,7 +405,7 @@ long strmap_get(const struct strmap *m, const char *s, size_t len)
 {
 	if (!m->cap)
 		return -1;
-	const struct strmap_ent *e = strmap_slot(m, s, len);
+	const struct strmap_ent *e = strmap_slot(m, s, len, str_hash(s, len));
 	return e->s ? (long)e->val : -1;
 }
 
@@ -417,11 +419,12 @@ bool strmap_put(struct arena *a, struct strmap *m, const char *s, size_t len, si
 		m->cap = cap;
 		for (size_t i = 0; i < old.cap; i++)
 			if (old.e[i].s)
-				*strmap_slot(m, old.e[i].s, old.e[i].len) = old.e[i];
+				*strmap_slot(m, old.e[i].s, old.e[i].len, old.e[i].h) = old.e[i];
 	}
-	struct strmap_ent *e = strmap_slot(m, s, len);
+	uint64_t h = str_hash(s, len);
+	struct strmap_ent *e = strmap_slot(m, s, len, h);
 	bool added = !e->s;
-	*e = (struct strmap_ent){ s, len, val };
+	*e = (struct strmap_ent){ s, len, val, h };
 	m->n += added;
 	return added;
 }
