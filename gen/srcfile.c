@@ -419,12 +419,21 @@ static size_t cps_before(const struct srcfile *f, size_t off)
 	return f->cps[b] + utf8_count(f->data + b * SRC_CP_BLOCK, off - b * SRC_CP_BLOCK);
 }
 
+/* Is line one of f's? (libyaml counts a lone CR as a line break, the line table does
+ * not: a mark may name a line past the last) */
+static bool has_line(const struct srcfile *f, uint32_t line)
+{
+	return f && f->data && f->cps && line >= 1 && line <= f->nlines;
+}
+
 size_t srcfile_offset(const struct srcfile *f, uint32_t line, uint32_t col)
 {
+	if (!has_line(f, line))
+		return f && f->data ? f->len : 0;
 	size_t len;
 	const char *s = srcfile_line(f, line, &len);
 	size_t start = (size_t)(s - f->data), end = start + len;
-	if (col <= 1 || !f->cps)
+	if (col <= 1)
 		return start;
 	/* the character col starts where the count of code points since the line start
 	 * reaches col: the block holding it first, then its bytes */
@@ -448,6 +457,8 @@ size_t srcfile_offset(const struct srcfile *f, uint32_t line, uint32_t col)
 
 struct loc srcfile_loc(const struct srcfile *f, size_t off)
 {
+	if (!f->data || !f->cps)
+		return (struct loc){ .file = f->id };
 	uint32_t lo = 0, hi = f->nlines ? f->nlines - 1 : 0;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo + 1) / 2;
@@ -465,10 +476,12 @@ struct loc srcfile_loc(const struct srcfile *f, size_t off)
 
 uint32_t srcfile_line_cols(const struct srcfile *f, uint32_t line)
 {
+	if (!has_line(f, line))
+		return 0;
 	size_t len;
 	const char *s = srcfile_line(f, line, &len);
 	size_t start = (size_t)(s - f->data);
-	return f->cps ? (uint32_t)(cps_before(f, start + len) - cps_before(f, start)) : 0;
+	return (uint32_t)(cps_before(f, start + len) - cps_before(f, start));
 }
 
 struct srcfile *srcfile_read_data(struct ctx *ctx, const char *relpath, bool *exists)
