@@ -763,12 +763,6 @@ static bool same_loc(const struct verr *a, const struct verr *b)
 	       a->at->loc.col == b->at->loc.col;
 }
 
-static bool same_err(const struct verr *a, const struct verr *b)
-{
-	return a->kind == b->kind && a->at == b->at && a->shown == b->shown &&
-	       strcmp(a->msg, b->msg) == 0;
-}
-
 size_t schema_validate(const struct schema *s, struct node *inst, schema_sink_fn sink, void *ud)
 {
 	struct vc vc = {0};
@@ -787,17 +781,19 @@ size_t schema_validate(const struct schema *s, struct node *inst, schema_sink_fn
 			order[i].e = &vc.errs[i];
 		}
 		qsort(order, vc.n, sizeof(*order), verr_cmp);
+		/* the errors at one place told apart by a table: a node can collect as many
+		 * as the schema has keywords for it */
+		struct strmap seen = { 0 };
 		for (size_t i = 0; i < vc.n; i++) {
-			bool dup = false;
-			for (size_t j = i; j > 0 && !dup; j--) {
-				const struct verr *p = order[j - 1].e;
-				if (!same_loc(p, order[i].e))
-					break;
-				dup = same_err(p, order[i].e);
-			}
-			if (dup)
+			const struct verr *e = order[i].e;
+			if (i > 0 && !same_loc(order[i - 1].e, e))
+				seen = (struct strmap){ 0 };
+			const char *key = arena_printf(&vc.a, "%d %p %p %s", (int)e->kind,
+						       (const void *)e->at, (const void *)e->shown,
+						       e->msg);
+			if (!strmap_put(&vc.a, &seen, key, strlen(key), i))
 				continue;
-			emit(&vc, order[i].e, sink, ud);
+			emit(&vc, e, sink, ud);
 			count++;
 		}
 	}
