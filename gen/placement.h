@@ -153,7 +153,7 @@ struct placement {
 
 /* Judging the matrix of one environment stops after this much work: a group judged for
  * a row costs 1 + its selector entries + the group's taints. */
-#define PL_MAX_WORK (1u << 23)
+#define PL_MAX_WORK (1u << 22)
 #define PL_MAX_SELECTED 64
 
 /* Building (placement.c calls placement_fit.c): the groups' indexes, a row's
