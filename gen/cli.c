@@ -43,6 +43,7 @@ static const char **rule_list(struct ctx *ctx, const struct cmd *cmd, const char
 		n += *p == ',';
 	const char **list = arena_alloc(&ctx->perm, (n + 1) * sizeof(*list));
 	size_t k = 0;
+	struct strmap seen = { 0 };	/* a rule named twice is listed once */
 	for (const char *p = s; *p;) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
@@ -53,7 +54,8 @@ static const char **rule_list(struct ctx *ctx, const struct cmd *cmd, const char
 				*ok = false;
 				return NULL;
 			}
-			list[k++] = id;
+			if (strmap_put(&ctx->perm, &seen, id, len, k))
+				list[k++] = id;
 		}
 		p += len + (comma != NULL);
 	}
@@ -268,6 +270,7 @@ int run_front(struct ctx *ctx, int nenv, char **envs)
 				return EXIT_USAGE;
 			}
 			sel[i] = envs[i];
+			ctx_env(ctx, envs[i])->selected = true;
 		}
 		sel[nenv] = NULL;
 		ctx->opt.envs = sel;

@@ -198,12 +198,10 @@ static bool removed(const struct changes_view *v, struct arena *a, size_t i, con
 	return true;
 }
 
+/* Is name among the removed environments (sorted)? */
 static bool is_removed(const char *const *gone, size_t ngone, const char *name)
 {
-	for (size_t i = 0; i < ngone; i++)
-		if (strcmp(gone[i], name) == 0)
-			return true;
-	return false;
+	return ngone && bsearch(&name, gone, ngone, sizeof(*gone), cmp_str) != NULL;
 }
 
 static void json_field(struct strbuf *sb, const char *key, const char *val, bool comma)
@@ -272,9 +270,11 @@ static int changed_run(struct ctx *ctx, int argc, char **argv)
 	classify(ctx, &v);
 	const char **gone = NULL;
 	size_t ngone = 0, capgone = 0;
+	struct strmap seen = { 0 };	/* the names in gone */
 	for (size_t i = 0; i < ch.n; i++) {
 		const char *name;
-		if (removed(&v, &ctx->perm, i, &name) && !is_removed(gone, ngone, name))
+		if (removed(&v, &ctx->perm, i, &name) &&
+		    strmap_put(&ctx->perm, &seen, name, strlen(name), ngone))
 			ARENA_PUSH(&ctx->perm, gone, ngone, capgone, name);
 	}
 	if (ngone > 1)

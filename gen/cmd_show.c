@@ -10,7 +10,7 @@
 
 static int show_placement(struct ctx *ctx, struct env *e)
 {
-	const struct placement *p = placement_build(ctx, e, &e->arena);
+	const struct placement *p = placement_build(ctx, e, &e->arena, true);
 	if (!p) {
 		fprintf(stderr, "eragen: the placement of '%s' cannot be computed: its spec has "
 				"errors\n",

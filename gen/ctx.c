@@ -62,8 +62,11 @@ long ctx_env_index(const struct ctx *ctx, const char *name)
 	return -1;
 }
 
-const char *ctx_nearest_env(const struct ctx *ctx, const char *name)
+const char *ctx_nearest_env(struct ctx *ctx, const char *name)
 {
+	if (ctx->env_searches >= NEAREST_SEARCHES)
+		return NULL;
+	ctx->env_searches++;
 	struct nearest n = nearest_start(name, strlen(name), 2);
 	for (size_t i = 0; i < ctx->nenvs; i++)
 		nearest_offer(&n, ctx->envs[i]->name);

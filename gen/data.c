@@ -386,22 +386,6 @@ static bool read_charts(struct reader *r, const cJSON *root, struct data *d)
 	return true;
 }
 
-/* The location of byte offset off in f (columns in code points). */
-static struct loc offset_loc(const struct srcfile *f, size_t off)
-{
-	uint32_t lo = 0, hi = f->nlines ? f->nlines - 1 : 0;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo + 1) / 2;
-		if (f->lines[mid] <= off)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	size_t start = f->nlines ? f->lines[lo] : 0;
-	return (struct loc){ .file = f->id, .line = lo + 1,
-			     .col = (uint32_t)utf8_count(f->data + start, off - start) + 1 };
-}
-
 static void json_release(void *root)
 {
 	cJSON_Delete(root);
@@ -425,7 +409,7 @@ static bool read_table(struct ctx *ctx, int t, struct data *d)
 	if (!root) {
 		oom_if_failed_since(failed);
 		size_t off = end && end >= f->data && end <= f->data + f->len ? (size_t)(end - f->data) : 0;
-		diag_add(ctx, "SPEC012", NULL, offset_loc(f, off),
+		diag_add(ctx, "SPEC012", NULL, srcfile_loc(f, off),
 			 "the data table cannot be used: it is not valid JSON");
 		return false;
 	}
@@ -447,6 +431,24 @@ static bool read_table(struct ctx *ctx, int t, struct data *d)
 	return ok;
 }
 
+/* Index the names of a table (an array of structs whose first member is the name). */
+static void index_names(struct arena *a, struct strmap *m, const void *v, size_t n, size_t size)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *name = *(const char *const *)((const char *)v + i * size);
+		if (strmap_get(m, name, strlen(name)) < 0)
+			strmap_put(a, m, name, strlen(name), i);
+	}
+}
+
+static void index_tables(struct arena *a, struct data *d)
+{
+	index_names(a, &d->region_at, d->regions, d->nregions, sizeof(*d->regions));
+	index_names(a, &d->instance_at, d->instances, d->ninstances, sizeof(*d->instances));
+	index_names(a, &d->chart_at, d->charts, d->ncharts, sizeof(*d->charts));
+	index_names(a, &d->k8s_at, d->k8s, d->nk8s, sizeof(*d->k8s));
+}
+
 const struct data *data_get(struct ctx *ctx)
 {
 	if (ctx->data_tried)
@@ -456,38 +458,37 @@ const struct data *data_get(struct ctx *ctx)
 	bool ok = true;
 	for (int t = 0; t < TBL_COUNT; t++)
 		ok = read_table(ctx, t, d) && ok;	/* report every broken table at once */
+	if (ok)
+		index_tables(&ctx->perm, d);
 	ctx->data = ok ? d : NULL;
 	return ctx->data;
 }
 
+static long find_name(const struct strmap *m, const char *name)
+{
+	return strmap_get(m, name, strlen(name));
+}
+
 const struct region_info *data_region(const struct data *d, const char *name)
 {
-	for (size_t i = 0; d && i < d->nregions; i++)
-		if (strcmp(d->regions[i].name, name) == 0)
-			return &d->regions[i];
-	return NULL;
+	long i = d ? find_name(&d->region_at, name) : -1;
+	return i < 0 ? NULL : &d->regions[i];
 }
 
 const struct instance_info *data_instance(const struct data *d, const char *name)
 {
-	for (size_t i = 0; d && i < d->ninstances; i++)
-		if (strcmp(d->instances[i].name, name) == 0)
-			return &d->instances[i];
-	return NULL;
+	long i = d ? find_name(&d->instance_at, name) : -1;
+	return i < 0 ? NULL : &d->instances[i];
 }
 
 const struct chart_info *data_chart(const struct data *d, const char *version)
 {
-	for (size_t i = 0; d && i < d->ncharts; i++)
-		if (strcmp(d->charts[i].version, version) == 0)
-			return &d->charts[i];
-	return NULL;
+	long i = d ? find_name(&d->chart_at, version) : -1;
+	return i < 0 ? NULL : &d->charts[i];
 }
 
 const struct k8s_info *data_k8s(const struct data *d, const char *version)
 {
-	for (size_t i = 0; d && i < d->nk8s; i++)
-		if (strcmp(d->k8s[i].version, version) == 0)
-			return &d->k8s[i];
-	return NULL;
+	long i = d ? find_name(&d->k8s_at, version) : -1;
+	return i < 0 ? NULL : &d->k8s[i];
 }

@@ -75,6 +75,8 @@ struct data {
 	const struct k8s_info *k8s;
 	size_t nk8s;
 	uint32_t files[4];		/* srcfile ids of the tables, for notes */
+	/* name -> first entry of that name: the checks look a name up per value */
+	struct strmap region_at, instance_at, chart_at, k8s_at;
 };
 
 /* The tables (loaded on first call), or NULL if one cannot be used (SPEC012 reported). */

@@ -218,24 +218,48 @@ void diag_merge_late(struct ctx *ctx, size_t before)
 	sort_ctx = NULL;
 }
 
+/*
+ * Merge the copies diags[from..to) of one finding into the first: the environments of
+ * all, each once, in the order first seen (a finding about a value a thousand
+ * environments inherit has a thousand copies: they are told apart by a table, not by
+ * searching the list for each).
+ */
+static void merge_copies(struct ctx *ctx, struct arena *a, size_t from, size_t to)
+{
+	struct diag *keep = ctx->diags[from];
+	struct strmap seen = { 0 };
+	for (size_t k = 0; k < keep->nenvs; k++)
+		strmap_put(a, &seen, keep->envs[k], strlen(keep->envs[k]), k);
+	for (size_t i = from + 1; i < to; i++) {
+		const struct diag *d = ctx->diags[i];
+		for (size_t k = 0; k < d->nenvs; k++)
+			if (strmap_put(a, &seen, d->envs[k], strlen(d->envs[k]), keep->nenvs))
+				ARENA_PUSH(&ctx->perm, keep->envs, keep->nenvs, keep->capenvs,
+					   d->envs[k]);
+		keep->suppressed = keep->suppressed && d->suppressed;
+	}
+}
+
 void diag_finish(struct ctx *ctx)
 {
 	if (ctx->ndiags == 0)
 		return;	/* qsort must not see the NULL array */
 	sort_ctx = ctx;
 	qsort(ctx->diags, ctx->ndiags, sizeof(*ctx->diags), cmp_diag_identity);
+	struct arena a;
+	arena_init(&a);
+	struct oom_guard guard;
+	oom_guard_arena(&guard, &a);
 	size_t out = 0;
-	for (size_t i = 0; i < ctx->ndiags; i++) {
-		struct diag *d = ctx->diags[i];
-		if (out > 0 && same_finding(ctx->diags[out - 1], d)) {
-			struct diag *keep = ctx->diags[out - 1];
-			for (size_t k = 0; k < d->nenvs; k++)
-				diag_env(ctx, keep, d->envs[k]);
-			keep->suppressed = keep->suppressed && d->suppressed;
-			continue;
-		}
-		ctx->diags[out++] = d;
+	for (size_t i = 0, j; i < ctx->ndiags; i = j) {
+		for (j = i + 1; j < ctx->ndiags && same_finding(ctx->diags[i], ctx->diags[j]); j++)
+			;
+		if (j - i > 1)
+			merge_copies(ctx, &a, i, j);
+		ctx->diags[out++] = ctx->diags[i];
 	}
+	oom_guard_pop(&guard);
+	arena_release(&a);
 	ctx->ndiags = out;
 	for (size_t i = 0; i < ctx->ndiags; i++) {
 		raise_severity(ctx, ctx->diags[i]);
@@ -253,8 +277,10 @@ bool diag_visible(const struct ctx *ctx, const struct diag *d)
 		return false;
 	if (ctx->opt.envs && d->nenvs > 0) {
 		bool involved = false;
-		for (size_t i = 0; i < d->nenvs && !involved; i++)
-			involved = str_in_list(ctx->opt.envs, d->envs[i]);
+		for (size_t i = 0; i < d->nenvs && !involved; i++) {
+			const struct env *e = ctx_env(ctx, d->envs[i]);
+			involved = e && e->selected;
+		}
 		if (!involved)
 			return false;
 	}

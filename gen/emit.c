@@ -49,7 +49,7 @@ static void check_owned(const struct backend *b, const struct outset *set, size_
 
 bool emit_selected(const struct ctx *ctx, const struct env *env)
 {
-	return !ctx->opt.envs || str_in_list(ctx->opt.envs, env->name);
+	return !ctx->opt.envs || env->selected;
 }
 
 bool *emit_env_errors(struct ctx *ctx)

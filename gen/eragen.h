@@ -141,6 +141,25 @@ void sb_release(struct strbuf *sb);
  * reaches here (srcfile rejects it). */
 void sb_json_str(struct strbuf *sb, const char *s, size_t n);
 
+/* A 64-bit hash of s[0..n) (FNV-1a, finalised), for the open-addressing tables. */
+uint64_t str_hash(const char *s, size_t n);
+/*
+ * A string -> number table (open addressing, at most half full, in an arena): what the
+ * stages use instead of a linear search through what they have seen so far. The strings
+ * are not copied. Zero-initialised is empty.
+ */
+struct strmap {
+	struct strmap_ent {
+		const char *s;
+		size_t len, val;
+		uint64_t h;
+	} *e;
+	size_t cap, n;
+};
+/* The number stored for s[0..len), or -1 when s is absent. */
+long strmap_get(const struct strmap *m, const char *s, size_t len);
+/* Store val for s[0..len) (replacing what it had); returns true if s was new. */
+bool strmap_put(struct arena *a, struct strmap *m, const char *s, size_t len, size_t val);
 /* Small string predicates (util.c). */
 bool str_ends_with(const char *s, const char *suffix);
 bool str_in_list(const char *const *list, const char *s);	/* NULL-terminated list */
@@ -159,6 +178,14 @@ struct nearest {
 };
 struct nearest nearest_start(const char *word, size_t len, size_t max);
 void nearest_offer(struct nearest *n, const char *cand);
+/*
+ * A search costs an edit distance per candidate. Where both the findings and the
+ * candidates grow with the input (unknown keys, node groups, environments, instance
+ * types), only the first NEAREST_SEARCHES findings of a kind in an environment (in a
+ * run, for environment names) get a suggestion: beyond, the run would grow with the
+ * square of the input. The rest of each finding is unchanged.
+ */
+#define NEAREST_SEARCHES 100
 
 /* ---- source files and locations (srcfile.c) ------------------------------------- */
 
@@ -180,20 +207,13 @@ struct srcfile {
 	size_t len;
 	uint32_t *lines;	/* byte offset of each line start; lines[0] = 0 */
 	uint32_t nlines;
+	uint32_t *cps;		/* code points before each SRC_CP_BLOCK-byte block */
 	bool crlf;		/* had CRLF line endings (converted to LF) */
 	bool json_tried;	/* srcfile_json's cache */
 	const struct node *json;
-	/*
-	 * Columns to bytes in O(1) (srcfile_offset): NULL for an all-ASCII file; else the
-	 * code point index of each line start (and, at [nlines], of where a line after the
-	 * last would start), and the byte offset of every SRC_CP_STEP-th code point.
-	 */
-	uint32_t *line_cp, *cp_mark;
 	uint8_t secrets;	/* enum src_secrets: what its snippets mask from the raw text */
 	bool raw_masked;	/* mask_raw has run on it */
 };
-
-#define SRC_CP_STEP 64
 
 /* Files whose raw text holds secrets (mask_raw.c): snippets of them mask secret values
  * even where no node tree exists (a YAML syntax error, a duplicate key). */
@@ -230,8 +250,16 @@ struct srcfile *srcfile_find(const struct ctx *ctx, const char *path);
 const struct node *srcfile_json(struct ctx *ctx, struct srcfile *f);
 /* The text of a 1-based line without its newline. */
 const char *srcfile_line(const struct srcfile *f, uint32_t line, size_t *len);
-/* Byte offset of a 1-based (line, col); col counts code points. */
+/*
+ * Byte offset of a 1-based (line, col), and the (line, col) of a byte offset; col
+ * counts code points. Both take the line table and a scan of at most SRC_CP_BLOCK bytes,
+ * however long the line: a file may be one 8 MiB line with a node every few bytes.
+ */
 size_t srcfile_offset(const struct srcfile *f, uint32_t line, uint32_t col);
+struct loc srcfile_loc(const struct srcfile *f, size_t off);
+/* The number of code points of a 1-based line. */
+uint32_t srcfile_line_cols(const struct srcfile *f, uint32_t line);
+#define SRC_CP_BLOCK 256
 /* A relative path with no '..' component: it cannot leave the directory lexically. */
 bool path_stays_inside(const char *relpath);
 /* Is real (absolute, symbolic links resolved) inside the repository (ctx->root), and in
@@ -391,6 +419,7 @@ struct node {
 		bool b;
 		int64_t i;
 		double f;
+		struct node_index *index;	/* NODE_MAP: node_map_index's, or NULL */
 	} v;
 	struct node **keys;	/* NODE_MAP: n keys */
 	struct node **items;	/* NODE_SEQ items, NODE_MAP values */
@@ -411,15 +440,49 @@ struct node *node_str(struct arena *a, const char *s, size_t n, struct loc loc);
 struct node *node_get(const struct node *map, const char *key);
 /* Index of key in map, or -1. */
 long node_index(const struct node *map, const char *key);
+/* Index of the key key[0..len) in map (a NODE_MAP or not), or -1. */
+long node_find(const struct node *map, const char *key, size_t len);
 struct node *node_path(const struct node *root, const char *dotted);	/* "a.b.c" */
 bool node_is_num(const struct node *n);
 /* A secret value that must print as *** (a "sops:" reference is shown as it is). */
 bool node_is_masked(const struct node *n);
 double node_num(const struct node *n);
+/* Equal values: numbers by mathematical value (1 and 1.0 are equal), maps whatever
+ * their key order. */
 bool node_equal(const struct node *a, const struct node *b);
+/* A hash of n's value: node_equal nodes hash alike. */
+uint64_t node_hash(const struct node *n);
+/*
+ * A set of values (node_hash, node_equal) with a number each, in an arena: uniqueItems
+ * and enum in constant time per value. Zero-initialised is empty.
+ */
+struct nodeset {
+	struct nodeset_ent {
+		uint64_t h;
+		const struct node *n;	/* NULL: an empty slot */
+		size_t val;
+	} *e;
+	size_t cap, n;
+};
+/* The number of a member equal to n, or -1. */
+long nodeset_get(const struct nodeset *s, const struct node *n);
+/* Add n with val unless an equal member is there; returns that member's number, or -1
+ * when n was added. */
+long nodeset_add(struct arena *a, struct nodeset *s, const struct node *n, size_t val);
 /* Map/seq with room for cap children. */
 struct node *node_map(struct arena *a, struct loc loc, size_t cap);
+/* Set key in map: replace its value, or append it (copying the arrays: build big maps
+ * with node_map and node_map_index instead). */
 void node_map_set(struct arena *a, struct node *map, struct node *key, struct node *val);
+/*
+ * Index a map's keys, so that node_get and node_index take constant time on big maps
+ * (small ones are searched linearly). The index covers the keys array as it is now:
+ * keys appended later are searched linearly until the map is indexed again, which then
+ * costs only what was appended (a map that grows one key at a time stays linear if it
+ * is indexed after each). A map whose keys are changed in place (removed, reordered)
+ * must be indexed again; a copy of a map never inherits its index.
+ */
+void node_map_index(struct arena *a, struct node *map);
 /* A value for messages: the scalar text, quoted, or *** for secrets. */
 const char *node_display(struct arena *a, const struct node *n);
 const char *node_kind_name(enum node_kind k);
@@ -435,6 +498,10 @@ struct rx *rx_compile(const char *pattern, size_t len, bool icase, char *err, si
 int rx_search(const struct rx *rx, const char *s, size_t len);
 /* As rx_search, also returning the byte span of the whole match. */
 int rx_find(const struct rx *rx, const char *s, size_t len, size_t *start, size_t *end);
+/* As rx_find, on text already known to be valid UTF-8 (a srcfile's, from a character
+ * boundary): PCRE2 does not check it again. A loop of matches through a file would
+ * otherwise check the rest of the file at every match. */
+int rx_find_text(const struct rx *rx, const char *s, size_t len, size_t *start, size_t *end);
 void rx_free(struct rx *rx);
 
 /* ---- JSON Schema (schema*.c, json.c: with rx.c, the users of cJSON and PCRE2) ------ */
@@ -500,6 +567,7 @@ struct env {
 	const struct node *view;	/* backend.h's view model, built on first use */
 	bool broken;		/* cannot be resolved at all (no resolved tree) */
 	bool invalid;		/* resolved, but the schema found errors: no derived values */
+	bool selected;		/* named on the command line (opt.envs) */
 };
 
 /* ---- the pipeline (env.c, resolve.c, names.c, check.c, suppress.c) ---------------- */
@@ -611,6 +679,7 @@ struct ctx {
 	void *index;			/* the git index, loaded once (repo_index.c) */
 
 	int64_t today;			/* days since 1970-01-01 UTC (SOURCE_DATE_EPOCH) */
+	size_t env_searches;		/* ctx_nearest_env's so far (NEAREST_SEARCHES) */
 	bool all_rules_ran;		/* no --only/--skip/ENV filter: SPEC011 "matched nothing" */
 };
 
@@ -618,7 +687,7 @@ void ctx_init(struct ctx *ctx);
 void ctx_release(struct ctx *ctx);
 struct env *ctx_env(const struct ctx *ctx, const char *name);
 /* The environment name nearest to name (a likely typo), or NULL. */
-const char *ctx_nearest_env(const struct ctx *ctx, const char *name);
+const char *ctx_nearest_env(struct ctx *ctx, const char *name);
 /* The index of name in ctx->envs (sorted by name), or -1. */
 long ctx_env_index(const struct ctx *ctx, const char *name);
 enum tier tier_parse(const char *s);

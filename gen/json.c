@@ -342,8 +342,10 @@ static struct node *jr_container(struct jr *r, bool is_map)
 	}
 done:
 	jr_end(r, node);
-	if (is_map)
+	if (is_map) {
 		jr_dedup(r, node);
+		node_map_index(r->a, node);
+	}
 	r->depth--;
 	return node;
 }

@@ -29,6 +29,8 @@ struct frame {
 	struct node *node;		/* the map or seq being built */
 	struct node **keys, **items;	/* heap vectors, copied to the arena at the end */
 	size_t n, capk, capi;
+	uint64_t *slot;			/* a big map's keys by hash (heap; see find_key) */
+	size_t nslot;
 	struct node *pending_key;	/* map: a key waiting for its value */
 	size_t size;			/* expanded node count of the subtree */
 	const char *anchor;
@@ -71,9 +73,7 @@ static struct loc mark_loc(const struct loader *ld, yaml_mark_t start, yaml_mark
 	if (l.end_col == 0 && l.end_line > l.line) {
 		/* ends at the start of a line: the node ended on the line before */
 		l.end_line--;
-		size_t len;
-		const char *s = srcfile_line(ld->f, l.end_line, &len);
-		l.end_col = (uint32_t)utf8_count(s, len);
+		l.end_col = srcfile_line_cols(ld->f, l.end_line);
 	}
 	if (l.end_line == l.line && l.end_col < l.col)
 		l.end_col = l.col;
@@ -261,12 +261,97 @@ static struct frame *top(struct loader *ld)
 	return ld->depth ? &ld->stack[ld->depth - 1] : NULL;
 }
 
+/* ---- duplicate keys: a linear search in small maps, a hash table in big ones ---- */
+
+#define KEYS_HASHED 16		/* a map of this many keys gets its table */
+
+static bool same_key(const struct node *a, const struct node *b)
+{
+	return a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
+}
+
+/* A slot holds a key's position + 1 and, above it, 32 bits of its hash: most probes
+ * are told apart without reading the key. */
+static uint32_t key_hash(const struct node *key)
+{
+	return (uint32_t)str_hash(key->str, key->len);
+}
+
+static size_t slot_at(uint64_t slot)
+{
+	return (size_t)(uint32_t)slot - 1;
+}
+
+/* The slot of key (hash h) in fr's table: the one that holds it, or the empty one it
+ * would take. */
+static size_t key_slot(const struct frame *fr, const struct node *key, uint32_t h)
+{
+	size_t mask = fr->nslot - 1, i = h & mask;
+	while (fr->slot[i] && !((uint32_t)(fr->slot[i] >> 32) == h &&
+				same_key(fr->keys[slot_at(fr->slot[i])], key)))
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Keep the table at most half full: twice as big, the entries moved by their hash. */
+static void hash_keys(struct frame *fr)
+{
+	if (fr->n < KEYS_HASHED || 2 * (fr->n + 1) <= fr->nslot)
+		return;
+	size_t n = fr->nslot ? 2 * fr->nslot : 4 * KEYS_HASHED;
+	uint64_t *slot = xcalloc(n, sizeof(*slot));
+	if (!fr->nslot) {
+		fr->slot = slot;
+		fr->nslot = n;
+		for (size_t i = 0; i < fr->n; i++) {
+			uint32_t h = key_hash(fr->keys[i]);
+			size_t s = key_slot(fr, fr->keys[i], h);
+			if (!fr->slot[s])
+				fr->slot[s] = (uint64_t)h << 32 | (uint32_t)(i + 1);
+		}
+		return;
+	}
+	for (size_t i = 0; i < fr->nslot; i++) {
+		if (!fr->slot[i])
+			continue;
+		size_t s = (size_t)(fr->slot[i] >> 32) & (n - 1);
+		while (slot[s])
+			s = (s + 1) & (n - 1);
+		slot[s] = fr->slot[i];
+	}
+	free(fr->slot);
+	fr->slot = slot;
+	fr->nslot = n;
+}
+
 static const struct node *find_key(const struct frame *fr, const struct node *key)
 {
+	if (fr->nslot) {
+		size_t i = key_slot(fr, key, key_hash(key));
+		return fr->slot[i] ? fr->keys[slot_at(fr->slot[i])] : NULL;
+	}
 	for (size_t i = 0; i < fr->n; i++)
-		if (fr->keys[i]->len == key->len && memcmp(fr->keys[i]->str, key->str, key->len) == 0)
+		if (same_key(fr->keys[i], key))
 			return fr->keys[i];
 	return NULL;
+}
+
+/* Append the pending key and its value. A duplicate key keeps the first in the table. */
+static void add_entry(struct frame *fr, struct node *val)
+{
+	vec_grow((void **)&fr->keys, &fr->capk, fr->n + 1, sizeof(*fr->keys));
+	vec_grow((void **)&fr->items, &fr->capi, fr->n + 1, sizeof(*fr->items));
+	hash_keys(fr);
+	fr->keys[fr->n] = fr->pending_key;
+	fr->items[fr->n] = val;
+	fr->n++;
+	fr->pending_key = NULL;
+	if (fr->nslot) {
+		uint32_t h = key_hash(fr->keys[fr->n - 1]);
+		size_t i = key_slot(fr, fr->keys[fr->n - 1], h);
+		if (!fr->slot[i])
+			fr->slot[i] = (uint64_t)h << 32 | (uint32_t)fr->n;
+	}
 }
 
 static void remember_anchor(struct loader *ld, const char *name, struct node *nd, size_t size)
@@ -324,12 +409,7 @@ static void attach(struct loader *ld, struct node *nd, size_t size)
 		fr->pending_key = key;
 		return;
 	}
-	vec_grow((void **)&fr->keys, &fr->capk, fr->n + 1, sizeof(*fr->keys));
-	vec_grow((void **)&fr->items, &fr->capi, fr->n + 1, sizeof(*fr->items));
-	fr->keys[fr->n] = fr->pending_key;
-	fr->items[fr->n] = nd;
-	fr->n++;
-	fr->pending_key = NULL;
+	add_entry(fr, nd);
 }
 
 static bool push(struct loader *ld, enum node_kind kind, struct loc loc, const char *anchor)
@@ -363,11 +443,14 @@ static void pop(struct loader *ld, yaml_mark_t end)
 		if (nd->kind == NODE_MAP) {
 			nd->keys = arena_alloc(ld->a, fr->n * sizeof(*nd->keys));
 			memcpy(nd->keys, fr->keys, fr->n * sizeof(*nd->keys));
+			node_map_index(ld->a, nd);
 		}
 	}
 	free(fr->keys);
 	free(fr->items);
+	free(fr->slot);
 	fr->keys = fr->items = NULL;
+	fr->slot = NULL;
 	const char *anchor = fr->anchor;
 	size_t size = fr->size;
 	ld->depth--;
@@ -490,6 +573,7 @@ static void loader_release(void *arg)
 		struct frame *fr = &ld->stack[--ld->depth];
 		free(fr->keys);
 		free(fr->items);
+		free(fr->slot);
 	}
 	free(ld->stack);
 	free(ld->anchors);

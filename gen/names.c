@@ -82,10 +82,7 @@ static const struct node *key_at(const struct node *root, const char *dotted)
 	while (n && n->kind == NODE_MAP && *dotted) {
 		const char *dot = strchr(dotted, '.');
 		size_t len = dot ? (size_t)(dot - dotted) : strlen(dotted);
-		long i = -1;
-		for (size_t k = 0; k < n->n && i < 0; k++)
-			if (n->keys[k]->len == len && memcmp(n->keys[k]->str, dotted, len) == 0)
-				i = (long)k;
+		long i = node_find(n, dotted, len);
 		if (i < 0)
 			return NULL;
 		key = n->keys[i];

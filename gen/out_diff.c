@@ -4,9 +4,11 @@
  * Consumes two texts and their labels; produces the hunks of `diff -u` (3 lines of
  * context), appended to a string builder. Line based and deterministic: the common
  * prefix and suffix, then an LCS of the middle when its table has at most
- * LCS_MAX_CELLS cells, else the middle replaced as a block. A last line without a
- * newline is marked as diff marks it; memory is the caller's string builder plus
- * temporaries freed before returning.
+ * LCS_MAX_CELLS cells, else the middle replaced as a block. Lines are compared by a
+ * number given to each distinct line once (comparing the text at every cell of the
+ * table would cost its length there: long lines made it quadratic). A last line
+ * without a newline is marked as diff marks it; memory is the caller's string builder
+ * plus temporaries freed before returning.
  */
 #include "outwrite.h"
 
@@ -16,16 +18,18 @@
 struct line {
 	const char *s;
 	size_t n;	/* with the newline when there is one */
+	size_t id;	/* equal lines, equal ids */
 };
 
-static struct line *split_lines(const char *s, size_t len, size_t *count)
+static struct line *split_lines(const char *s, size_t len, size_t *count, struct arena *a,
+				struct strmap *ids)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < len; i++)
 		n += s[i] == '\n';
 	if (len && s[len - 1] != '\n')
 		n++;
-	struct line *v = xmalloc((n + 1) * sizeof(*v));
+	struct line *v = arena_alloc(a, (n + 1) * sizeof(*v));
 	size_t k = 0, start = 0;
 	for (size_t i = 0; i < len; i++)
 		if (s[i] == '\n') {
@@ -35,12 +39,20 @@ static struct line *split_lines(const char *s, size_t len, size_t *count)
 	if (start < len)
 		v[k++] = (struct line){ s + start, len - start };
 	*count = k;
+	for (size_t i = 0; i < k; i++) {
+		long id = strmap_get(ids, v[i].s, v[i].n);
+		if (id < 0) {
+			id = (long)ids->n;
+			strmap_put(a, ids, v[i].s, v[i].n, (size_t)id);
+		}
+		v[i].id = (size_t)id;
+	}
 	return v;
 }
 
 static bool line_eq(const struct line *a, const struct line *b)
 {
-	return a->n == b->n && memcmp(a->s, b->s, a->n) == 0;
+	return a->id == b->id;
 }
 
 enum { OP_SAME, OP_DEL, OP_ADD };
@@ -131,7 +143,13 @@ void out_udiff(const char *a, size_t alen, const char *b, size_t blen, const cha
 	if (alen == blen && (alen == 0 || memcmp(a, b, alen) == 0))
 		return;
 	size_t na, nb, nops;
-	struct line *va = split_lines(a, alen, &na), *vb = split_lines(b, blen, &nb);
+	struct arena lines;	/* the lines of both texts and their ids */
+	arena_init(&lines);
+	struct oom_guard guard;
+	oom_guard_arena(&guard, &lines);
+	struct strmap ids = { 0 };
+	struct line *va = split_lines(a, alen, &na, &lines, &ids);
+	struct line *vb = split_lines(b, blen, &nb, &lines, &ids);
 	struct op *ops = diff_ops(va, na, vb, nb, &nops);
 	sb_printf(out, "--- %s\n+++ %s\n", la, lb);
 	size_t printed = 0;
@@ -187,6 +205,6 @@ void out_udiff(const char *a, size_t alen, const char *b, size_t blen, const cha
 	if (truncated)
 		sb_printf(out, "... (diff truncated after %zu lines)\n", max_lines);
 	free(ops);
-	free(va);
-	free(vb);
+	oom_guard_pop(&guard);
+	arena_release(&lines);
 }

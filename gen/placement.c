@@ -5,8 +5,10 @@
  * Also the pure helpers the SCHED rules share, and the text of `show --placement`.
  *
  * Consumes env->resolved (read only) and data_get(); produces a struct placement in
- * env->arena. Without the data tables, instance types are unknown (arch amd64) and the
- * chart adds no tolerations; the matrix is still built.
+ * the caller's arena (which groups each row lands on: placement_fit.c). Without the data
+ * tables, instance types are unknown (arch amd64) and the chart adds no tolerations; the
+ * matrix is still built. `show --placement` lists at most PL_SHOW_MAX groups a row lands
+ * on, and as many it does not, then how many more.
  */
 #include "placement.h"
 
@@ -182,22 +184,31 @@ static const char *node_s(const struct node *n)
 	return n && n->kind == NODE_STR ? n->str : NULL;
 }
 
-/* The strings of a list node (non-strings skipped), arena-owned. */
-static const char *const *str_list(struct arena *a, const struct node *l, size_t *n)
+/* The strings of a list node (non-strings skipped), arena-owned; *at: their nodes. */
+static const char *const *str_list(struct arena *a, const struct node *l, size_t *n,
+				   const struct node *const **at)
 {
 	*n = 0;
+	if (at)
+		*at = NULL;
 	if (!l || l->kind != NODE_SEQ || l->n == 0)
 		return NULL;
 	const char **v = arena_alloc(a, l->n * sizeof(*v));
+	const struct node **nodes = arena_alloc(a, l->n * sizeof(*nodes));
 	for (size_t i = 0; i < l->n; i++)
-		if (l->items[i]->kind == NODE_STR)
+		if (l->items[i]->kind == NODE_STR) {
+			nodes[*n] = l->items[i];
 			v[(*n)++] = l->items[i]->str;
+		}
+	if (at)
+		*at = nodes;
 	return v;
 }
 
 struct builder {
 	struct arena *a;
 	const struct data *d;
+	struct pl_group *g;		/* the group whose labels are being added */
 	struct pl_label *labels;
 	size_t nlabels, caplabels;
 };
@@ -205,19 +216,18 @@ struct builder {
 static void add_label(struct builder *b, const char *key, const char *value,
 		      const struct node *at)
 {
-	for (size_t i = 0; i < b->nlabels; i++)
-		if (strcmp(b->labels[i].key, key) == 0 && strcmp(b->labels[i].value, value) == 0)
-			return;
+	if (placement_group_has(b->g, key, value))
+		return;
 	struct pl_label l = { key, value, at };
 	ARENA_PUSH(b->a, b->labels, b->nlabels, b->caplabels, l);
+	pl_pairs_put(b->a, &b->g->label_at, key, value, b->nlabels - 1);
+	if (!placement_group_has(b->g, key, NULL))
+		pl_pairs_put(b->a, &b->g->label_at, key, NULL, b->nlabels - 1);
 }
 
 static bool has_label_key(const struct builder *b, const char *key)
 {
-	for (size_t i = 0; i < b->nlabels; i++)
-		if (strcmp(b->labels[i].key, key) == 0)
-			return true;
-	return false;
+	return placement_group_has(b->g, key, NULL);
 }
 
 static void build_group(struct builder *b, const struct placement *p, const struct node *spec,
@@ -238,8 +248,8 @@ static void build_group(struct builder *b, const struct placement *p, const stru
 	g->azs_at = node_get(g->spec, "azs");
 	if (!g->azs_at || g->azs_at->kind != NODE_SEQ)
 		g->azs_at = node_path(spec, "aws.azs");
-	g->azs = str_list(a, g->azs_at, &g->nazs);
-	g->types = str_list(a, node_get(g->spec, "instance_types"), &g->ntypes);
+	g->azs = str_list(a, g->azs_at, &g->nazs, NULL);
+	g->types = str_list(a, node_get(g->spec, "instance_types"), &g->ntypes, &g->types_at);
 
 	const struct node *ts = node_get(g->spec, "taints");
 	if (ts && ts->kind == NODE_SEQ && ts->n) {
@@ -257,6 +267,7 @@ static void build_group(struct builder *b, const struct placement *p, const stru
 
 	/* the labels every node of the group carries: its own first, then those EKS and
 	 * the kubelet add (a spec label of the same key wins: kubelet flags come last) */
+	b->g = g;
 	b->labels = NULL;
 	b->nlabels = b->caplabels = 0;
 	const struct node *ls = node_get(g->spec, "labels");
@@ -292,44 +303,10 @@ static void build_group(struct builder *b, const struct placement *p, const stru
 	g->nlabels = b->nlabels;
 }
 
-static bool blocking(const struct pl_taint *t)
-{
-	return strcmp(t->effect, "PreferNoSchedule") != 0;
-}
-
-static bool group_has(const struct pl_group *g, const char *key, const char *value)
-{
-	for (size_t i = 0; i < g->nlabels; i++)
-		if (strcmp(g->labels[i].key, key) == 0 && strcmp(g->labels[i].value, value) == 0)
-			return true;
-	return false;
-}
-
-static struct pl_fit judge(const struct pl_workload *w, const struct pl_group *g)
-{
-	struct pl_fit f = { -1, -1 };
-	for (size_t i = 0; i < w->nselector && f.selector_miss < 0; i++)
-		if (!group_has(g, w->selector[i].key, w->selector[i].value))
-			f.selector_miss = (long)i;
-	for (size_t i = 0; i < g->ntaints && f.taint_miss < 0; i++) {
-		const struct pl_taint *t = &g->taints[i];
-		if (!blocking(t))
-			continue;
-		bool ok = false;
-		for (size_t k = 0; k < w->ntols && !ok; k++)
-			ok = toleration_matches(&w->tols[k].t, t->key, t->value, t->effect);
-		if (!ok)
-			f.taint_miss = (long)i;
-	}
-	return f;
-}
-
 const struct pl_group *placement_group(const struct placement *p, const char *name)
 {
-	for (size_t i = 0; name && i < p->ngroups; i++)
-		if (strcmp(p->groups[i].name, name) == 0)
-			return &p->groups[i];
-	return NULL;
+	long i = name ? strmap_get(&p->group_at, name, strlen(name)) : -1;
+	return i < 0 ? NULL : &p->groups[i];
 }
 
 static void add_tol(struct arena *a, struct pl_workload *w, size_t *cap, struct toleration t,
@@ -391,14 +368,7 @@ static void build_row(struct arena *a, struct placement *p, const struct chart_i
 	}
 	for (size_t i = 0; chart && i < chart->ntolerations[w->wl]; i++)
 		add_tol(a, w, &cap, chart->tolerations[w->wl][i], PL_CHART, NULL);
-
-	if (!w->resolved)
-		return;
-	w->fit = arena_alloc(a, (p->ngroups + 1) * sizeof(*w->fit));
-	for (size_t g = 0; g < p->ngroups; g++) {
-		w->fit[g] = judge(w, &p->groups[g]);
-		w->nlands += placement_lands(w, g);
-	}
+	pl_index_tols(a, w);
 }
 
 static bool has_own_placement(const struct node *profile)
@@ -407,7 +377,8 @@ static bool has_own_placement(const struct node *profile)
 	       node_get(profile, "tolerations");
 }
 
-const struct placement *placement_build(struct ctx *ctx, struct env *env, struct arena *a)
+const struct placement *placement_build(struct ctx *ctx, struct env *env, struct arena *a,
+					bool judge)
 {
 	const struct node *spec = env->resolved;
 	if (!spec || env->invalid || env->abstract || spec->kind != NODE_MAP)
@@ -424,18 +395,21 @@ const struct placement *placement_build(struct ctx *ctx, struct env *env, struct
 	const struct chart_info *chart = p->chart ? data_chart(d, p->chart) : NULL;
 	p->chart_known = chart != NULL;
 
-	struct builder b = { a, d, NULL, 0, 0 };
+	struct builder b = { a, d, NULL, NULL, 0, 0 };
 	const struct node *groups = node_get(spec, "node_groups");
 	if (groups && groups->kind == NODE_MAP && groups->n) {
 		p->groups = arena_alloc(a, groups->n * sizeof(*p->groups));
 		for (size_t i = 0; i < groups->n; i++) {
 			if (groups->items[i]->kind != NODE_MAP)
 				continue;
-			struct pl_group *g = &p->groups[p->ngroups++];
+			struct pl_group *g = &p->groups[p->ngroups];
 			g->name = groups->keys[i]->str;
 			g->key = groups->keys[i];
 			g->spec = groups->items[i];
 			build_group(&b, p, spec, g);
+			if (strmap_get(&p->group_at, g->name, strlen(g->name)) < 0)
+				strmap_put(a, &p->group_at, g->name, strlen(g->name), p->ngroups);
+			p->ngroups++;
 		}
 	}
 
@@ -477,6 +451,10 @@ const struct placement *placement_build(struct ctx *ctx, struct env *env, struct
 		build_row(a, p, chart, w, pr);
 		p->profile_rows[i] = w;
 	}
+	if (judge) {
+		pl_index_groups(a, p);
+		pl_judge_rows(p, a);
+	}
 	return p;
 }
 
@@ -488,15 +466,19 @@ static void pad(struct strbuf *sb, size_t have, size_t want)
 		sb_putc(sb, ' ');
 }
 
-/* The values a group has for key, comma-separated; NULL if none. */
+#define PL_SHOW_MAX 20
+
+/* The values a group has for key, comma-separated; NULL if none. A group's labels of one
+ * key are next to each other (add_label adds the values of a key at once). */
 static const char *group_values(struct arena *a, const struct pl_group *g, const char *key)
 {
 	struct strbuf v = STRBUF_INIT;
 	struct oom_guard v_guard;
 	oom_guard_strbuf(&v_guard, &v);
-	for (size_t i = 0; i < g->nlabels; i++)
-		if (strcmp(g->labels[i].key, key) == 0)
-			sb_printf(&v, "%s%s", v.len ? ", " : "", g->labels[i].value);
+	long first = pl_pairs_get(&g->label_at, key, NULL);
+	for (size_t i = first < 0 ? g->nlabels : (size_t)first;
+	     i < g->nlabels && strcmp(g->labels[i].key, key) == 0; i++)
+		sb_printf(&v, "%s%s", v.len ? ", " : "", g->labels[i].value);
 	const char *r = v.len ? arena_strdup(a, v.buf) : NULL;
 	oom_guard_pop(&v_guard);
 	sb_release(&v);
@@ -558,7 +540,8 @@ static const char *why_not(struct arena *a, const struct placement *p,
 			   const struct pl_workload *w, size_t gi, const char *sep)
 {
 	const struct pl_group *g = &p->groups[gi];
-	const struct pl_fit *f = &w->fit[gi];
+	struct pl_fit fit = placement_fit(p, w, gi);
+	const struct pl_fit *f = &fit;
 	struct strbuf why = STRBUF_INIT;
 	struct oom_guard why_guard;
 	oom_guard_strbuf(&why_guard, &why);
@@ -580,6 +563,16 @@ static const char *why_not(struct arena *a, const struct placement *p,
 	oom_guard_pop(&why_guard);
 	sb_release(&why);
 	return r;
+}
+
+/* The groups w lands on: the first PL_SHOW_MAX by name, then how many more. */
+static void put_lands(struct strbuf *sb, const struct placement *p, const struct pl_workload *w)
+{
+	size_t n = w->judged ? w->nlands : 0;
+	for (size_t k = 0; k < n && k < PL_SHOW_MAX; k++)
+		sb_printf(sb, "%s%s", k ? ", " : "", p->groups[w->lands[k]].name);
+	if (n > PL_SHOW_MAX)
+		sb_printf(sb, " and %zu more", n - PL_SHOW_MAX);
 }
 
 static const char *source_text(struct arena *a, const struct pl_workload *w,
@@ -639,20 +632,28 @@ static void show_row(const struct ctx *ctx, struct arena *a, struct strbuf *sb,
 			  toleration_text(a, &w->tols[i].t), source_text(a, w, w->tols[i].from));
 	sb_putc(sb, '\n');
 	sb_puts(sb, "    lands on     ");
+	if (!w->judged)
+		sb_puts(sb, "(not judged: the matrix is too large)\n");
+	if (!w->judged)
+		return;
 	if (w->nlands == 0)
 		sb_puts(sb, "NO node group: its pods stay Pending");
-	for (size_t g = 0, k = 0; g < p->ngroups; g++)
-		if (placement_lands(w, g))
-			sb_printf(sb, "%s%s", k++ ? ", " : "", p->groups[g].name);
+	put_lands(sb, p, w);
 	sb_putc(sb, '\n');
-	size_t width = 0;
-	for (size_t g = 0; g < p->ngroups; g++)
-		if (!placement_lands(w, g) && strlen(p->groups[g].name) > width)
-			width = strlen(p->groups[g].name);
-	bool first = true;
-	for (size_t g = 0; g < p->ngroups; g++) {
-		if (placement_lands(w, g))
+	/* the first groups it does not land on, walking the groups past its lands */
+	size_t *not_on = arena_alloc(a, PL_SHOW_MAX * sizeof(*not_on)), nnot = 0, width = 0;
+	for (size_t g = 0, k = 0; g < p->ngroups && nnot < PL_SHOW_MAX; g++) {
+		if (k < w->nlands && w->lands[k] == g) {
+			k++;
 			continue;
+		}
+		not_on[nnot++] = g;
+		if (strlen(p->groups[g].name) > width)
+			width = strlen(p->groups[g].name);
+	}
+	bool first = true;
+	for (size_t i = 0; i < nnot; i++) {
+		size_t g = not_on[i];
 		const char *name = p->groups[g].name;
 		sb_puts(sb, first ? "    not on       " : "                 ");
 		first = false;
@@ -667,6 +668,9 @@ static void show_row(const struct ctx *ctx, struct arena *a, struct strbuf *sb,
 		oom_guard_pop(&sep_guard);
 		sb_release(&sep);
 	}
+	size_t more = p->ngroups - w->nlands - nnot;
+	if (more)
+		sb_printf(sb, "                 and %zu more node group%s\n", more, more == 1 ? "" : "s");
 }
 
 void placement_show(const struct ctx *ctx, const struct placement *p, struct strbuf *sb)
@@ -691,11 +695,11 @@ void placement_show(const struct ctx *ctx, const struct placement *p, struct str
 		pad(sb, strlen(w->label), width + 2);
 		if (!w->resolved)
 			sb_puts(sb, "(unknown node group)");
+		else if (!w->judged)
+			sb_puts(sb, "(not judged)");
 		else if (w->nlands == 0)
 			sb_puts(sb, "-");
-		for (size_t g = 0, k = 0; w->resolved && g < p->ngroups; g++)
-			if (placement_lands(w, g))
-				sb_printf(sb, "%s%s", k++ ? ", " : "", p->groups[g].name);
+		put_lands(sb, p, w);
 		sb_putc(sb, '\n');
 	}
 	bool shared = false;

@@ -15,6 +15,13 @@
  * user-input reasons: a node group that does not exist leaves the workload unresolved
  * (SCHED001 says why), odd values are skipped.
  *
+ * The matrix is sparse (placement_fit.c): each row lists the groups it lands on, found
+ * through indexes of the groups' labels and taints, and rows that select and tolerate
+ * alike share one list; why a workload does not land on a group is judged on demand
+ * (placement_fit). Judging is bounded (PL_MAX_WORK per environment): a spec whose
+ * workloads reach more groups than that leaves the rest of its rows unjudged
+ * (p->unjudged), and SPEC012 says so.
+ *
  * Pure helpers (toleration matching, effect spelling, allocatable, memory quantities, the
  * kubelet's label namespaces) are exported for the unit tests.
  */
@@ -32,6 +39,18 @@
  */
 #define PL_DAEMONSET_CPU_M 200	/* millicores */
 #define PL_DAEMONSET_MEM_MIB 300
+
+/* A table keyed by a pair of strings, or by the first alone (v NULL), in an arena: the
+ * labels of a group, the tolerations of a row, the indexes of placement_fit.c. */
+struct pl_pairs {
+	struct pl_pair_ent {
+		const char *k, *v;	/* k NULL: an empty slot */
+		size_t val;
+	} *e;
+	size_t cap, n;
+};
+long pl_pairs_get(const struct pl_pairs *m, const char *k, const char *v);
+void pl_pairs_put(struct arena *a, struct pl_pairs *m, const char *k, const char *v, size_t val);
 
 /* A label a node carries, or an entry of a node selector. */
 struct pl_label {
@@ -66,6 +85,7 @@ struct pl_group {
 	size_t nazs;
 	const struct node *azs_at;	/* node_groups.<g>.azs or aws.azs */
 	const char *const *types;	/* instance types, in order */
+	const struct node *const *types_at;	/* their nodes */
 	size_t ntypes;
 	/* the labels its nodes carry: its spec labels (nspec_labels of them) first, then
 	 * eks.amazonaws.com/capacityType, eks.amazonaws.com/nodegroup, kubernetes.io/os, and
@@ -75,6 +95,8 @@ struct pl_group {
 	size_t nlabels, nspec_labels;
 	struct pl_taint *taints;
 	size_t ntaints;
+	bool blocked;			/* one of its taints keeps pods away */
+	struct pl_pairs label_at;	/* its labels, by (key, value) and by key */
 };
 
 /* Why a workload cannot land on a group. */
@@ -100,8 +122,14 @@ struct pl_workload {
 	struct pl_toleration *tols;
 	size_t ntols;
 	const struct node *tols_at;	/* the tolerations given, or NULL when derived */
-	struct pl_fit *fit;		/* per group (when resolved) */
-	size_t nlands;			/* groups it can land on */
+	struct pl_pairs tol_at;		/* tolerations by (key) (Exists) and (key, value)
+					 * (Equal): the effects they tolerate (PL_EFF_*) */
+	unsigned tol_any;		/* effects an empty-key Exists toleration tolerates */
+	bool judged;			/* lands was computed (resolved, within PL_MAX_WORK) */
+	size_t *lands;			/* the groups it can land on, ascending */
+	size_t nlands;
+	size_t *selected;		/* when it lands nowhere: the first PL_MAX_SELECTED */
+	size_t nselected;		/* groups its selector matches */
 };
 
 struct placement {
@@ -117,19 +145,49 @@ struct placement {
 	/* per profile index: the row it uses (its own, or notebook's) */
 	const struct pl_workload **profile_rows;
 	size_t nprofiles;
+	struct strmap group_at;		/* group name -> index */
+	struct pl_index *ix;		/* what finds candidate groups (placement_fit.c) */
+	size_t work;			/* judging spent so far (PL_MAX_WORK) */
+	size_t unjudged;		/* resolved rows left unjudged */
 };
+
+/* Judging the matrix of one environment stops after this much work: a group judged for
+ * a row costs 1 + its selector entries + the group's taints. */
+#define PL_MAX_WORK (1u << 22)
+#define PL_MAX_SELECTED 64
+
+/* Building (placement.c calls placement_fit.c): the groups' indexes, a row's
+ * tolerations, then every row's lands. */
+void pl_index_groups(struct arena *a, struct placement *p);
+void pl_index_tols(struct arena *a, struct pl_workload *w);
+void pl_judge_rows(struct placement *p, struct arena *a);
+
+/* Effects, as bits of the toleration index. */
+enum { PL_EFF_NOSCHEDULE = 1, PL_EFF_NOEXECUTE = 2, PL_EFF_PREFER = 4, PL_EFF_ALL = 7 };
 
 /*
  * The matrix of env, built in a (the caller releases it when done: the SCHED checks with
  * each environment, a back end with its view); NULL when env has no schema-valid resolved
- * spec. Every call builds it anew.
+ * spec. Every call builds it anew; with judge false, only the rows (selectors and
+ * tolerations: what the back ends write), no row's lands.
  */
-const struct placement *placement_build(struct ctx *ctx, struct env *env, struct arena *a);
+const struct placement *placement_build(struct ctx *ctx, struct env *env, struct arena *a,
+					bool judge);
 
-static inline bool placement_lands(const struct pl_workload *w, size_t g)
-{
-	return w->resolved && w->fit[g].selector_miss < 0 && w->fit[g].taint_miss < 0;
-}
+/* Can w land on group g? (false for a row that was not judged) */
+bool placement_lands(const struct pl_workload *w, size_t g);
+/* Why w cannot land on group g (both -1 when it can). */
+struct pl_fit placement_fit(const struct placement *p, const struct pl_workload *w, size_t g);
+/* Does w tolerate taint t? */
+bool placement_tolerates(const struct pl_workload *w, const struct pl_taint *t);
+/* Does g carry label key=value (value NULL: key with any value)? */
+bool placement_group_has(const struct pl_group *g, const char *key, const char *value);
+/* Up to max groups whose labels w's selector matches (ascending), their number in *n. */
+const size_t *placement_selected(const struct placement *p, const struct pl_workload *w,
+				 size_t max, size_t *n);
+/* The groups that carry label key (value NULL: with any value), ascending, or NULL. */
+const size_t *placement_with_label(const struct placement *p, const char *key,
+				   const char *value, size_t *n);
 
 /* The group called name, or NULL. */
 const struct pl_group *placement_group(const struct placement *p, const char *name);

@@ -52,6 +52,7 @@ static struct node *merge(struct arena *a, struct node *base, struct node *over)
 		m->keys[m->n] = base->keys[i];
 		m->items[m->n++] = base->items[i];
 	}
+	node_map_index(a, m);
 	return m;
 }
 
@@ -67,6 +68,7 @@ static struct node *inheritable(struct arena *a, struct node *root)
 		m->keys[m->n] = root->keys[i];
 		m->items[m->n++] = root->items[i];
 	}
+	node_map_index(a, m);
 	return m;
 }
 
@@ -269,6 +271,7 @@ static struct node *with_key(struct derivation *dv, const struct node *map, cons
 		m->items[i] = map->items[i];
 	}
 	m->n = map->n;
+	node_map_index(dv->a, m);
 	node_map_set(dv->a, m, node_str(dv->a, key, strlen(key), dv->at), val);
 	return m;
 }

@@ -262,7 +262,11 @@ const struct rule rules[] = {
 		.explain =
 			"What: An input file cannot be used: it is unreadable, larger than 8 MiB, nested deeper\n"
 			"than 256 levels, not UTF-8 (UTF-16 included), contains NUL bytes, or its path leaves the\n"
-			"repository (.. or a symlink pointing outside).\n"
+			"repository (.. or a symlink pointing outside). Also an environment whose placement\n"
+			"matrix is too large to judge: its workloads and profiles reach so many node groups\n"
+			"that checking every pair would not end in reasonable time (SCHED002, SCHED003 and\n"
+			"SCHED006 are then not checked for the rest); and one with more than 100,000 image\n"
+			"choices in all its profiles (the Helm values list every choice under every profile).\n"
 			"\n"
 			"Why: Such input is an accident (a binary file, a file saved as UTF-16 by an editor) or\n"
 			"hostile; reading it could hang, exhaust memory, or read or write files outside the\n"
@@ -270,6 +274,9 @@ const struct rule rules[] = {
 			"\n"
 			"Fix: Save the file as UTF-8 without NUL bytes, make it smaller or flatter, fix its\n"
 			"permissions, and replace symlinks that lead outside the repository with regular files.\n"
+			"A placement matrix gets smaller with fewer profiles that have a placement of their own,\n"
+			"or with node-group labels that tell the groups apart; the Helm values with fewer image\n"
+			"choices or profiles.\n"
 			"\n"
 			"Suppress: This rule cannot be suppressed: the input cannot be used as it is.\n",
 	},

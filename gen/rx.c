@@ -133,9 +133,10 @@ struct rx *rx_compile(const char *pattern, size_t len, bool icase, char *err, si
 	return rx;
 }
 
-int rx_find(const struct rx *rx, const char *s, size_t len, size_t *start, size_t *end)
+static int find(const struct rx *rx, const char *s, size_t len, uint32_t opts, size_t *start,
+		size_t *end)
 {
-	int rc = pcre2_match(rx->code, (PCRE2_SPTR)s, len, 0, 0, rx->md, rx->mctx);
+	int rc = pcre2_match(rx->code, (PCRE2_SPTR)s, len, 0, opts, rx->md, rx->mctx);
 	if (rc == PCRE2_ERROR_NOMEMORY)
 		oom();	/* the callers guard their patterns */
 	if (rc == PCRE2_ERROR_NOMATCH)
@@ -148,6 +149,16 @@ int rx_find(const struct rx *rx, const char *s, size_t len, size_t *start, size_
 	if (end)
 		*end = (size_t)ov[1];
 	return 1;
+}
+
+int rx_find(const struct rx *rx, const char *s, size_t len, size_t *start, size_t *end)
+{
+	return find(rx, s, len, 0, start, end);
+}
+
+int rx_find_text(const struct rx *rx, const char *s, size_t len, size_t *start, size_t *end)
+{
+	return find(rx, s, len, PCRE2_NO_UTF_CHECK, start, end);
 }
 
 int rx_search(const struct rx *rx, const char *s, size_t len)

@@ -102,6 +102,7 @@ struct node *sch_cjson_to_node(struct arena *a, const cJSON *j, struct loc loc,
 			n->items[i] = sch_cjson_to_node(a, c, loc, flags);
 		}
 		n->n = cnt;
+		node_map_index(a, n);
 	} else if (cJSON_IsString(j)) {
 		n = node_str(a, j->valuestring, strlen(j->valuestring), loc);
 		n->flags |= NODE_QUOTED;
@@ -195,6 +196,17 @@ struct unknown {
 	const cJSON *obj;
 	const char *name, *ptr;
 	bool used;
+	size_t next;		/* the next unknown of the same object and name, + 1 */
+	size_t last;		/* the first of them: the last one's index */
+};
+
+/* The members of an object (the first of each name) or an array, for ptr_walk: every
+ * $ref through "#/definitions/..." walks that object, and cJSON finds a member by
+ * walking its list. */
+struct members {
+	struct strmap by_name;
+	const cJSON **at;
+	size_t n;
 };
 
 struct cc {
@@ -212,7 +224,73 @@ struct cc {
 	size_t nids, capids;
 	struct unknown *unknowns;
 	size_t nunknowns, capunknowns;
+	/* in the schema's arena, for the compilation only: */
+	struct strmap id_at;		/* $id URI -> index in ids */
+	struct strmap unknown_at;	/* (object, name) -> first index in unknowns */
+	struct strmap members_at;	/* object or array -> index in members */
+	struct members *members;
+	size_t nmembers, capmembers;
 };
+
+/* A key naming a cJSON node (its address) and a member name, in a. */
+static const char *node_key(struct arena *a, const cJSON *node, const char *name, size_t *len)
+{
+	size_t nl = name ? strlen(name) : 0;
+	char *k = arena_alloc(a, sizeof(node) + nl + 1);
+	memcpy(k, &node, sizeof(node));
+	if (nl)
+		memcpy(k + sizeof(node), name, nl);
+	*len = sizeof(node) + nl;
+	return k;
+}
+
+static const struct members *members_of(struct cc *cc, const cJSON *node)
+{
+	size_t kl;
+	const char *k = node_key(cc->a, node, NULL, &kl);
+	long at = strmap_get(&cc->members_at, k, kl);
+	if (at >= 0)
+		return &cc->members[at];
+	struct members m = { 0 };
+	size_t cap = 0;
+	for (const cJSON *c = node->child; c; c = c->next) {
+		if (cJSON_IsObject(node) && c->string &&
+		    strmap_get(&m.by_name, c->string, strlen(c->string)) < 0)
+			strmap_put(cc->a, &m.by_name, c->string, strlen(c->string), m.n);
+		ARENA_PUSH(cc->a, m.at, m.n, cap, c);
+	}
+	strmap_put(cc->a, &cc->members_at, k, kl, cc->nmembers);
+	ARENA_PUSH(cc->a, cc->members, cc->nmembers, cc->capmembers, m);
+	return &cc->members[cc->nmembers - 1];
+}
+
+/* Has node more than a few members? (a short list is searched as it is) */
+static bool many_members(const cJSON *node)
+{
+	size_t n = 0;
+	for (const cJSON *c = node->child; c && n <= 16; c = c->next)
+		n++;
+	return n > 16;
+}
+
+/* The first member of object node named name, or NULL. */
+static const cJSON *member(struct cc *cc, const cJSON *node, const char *name)
+{
+	if (!many_members(node))
+		return cJSON_GetObjectItemCaseSensitive(node, name);
+	const struct members *m = members_of(cc, node);
+	long at = strmap_get(&m->by_name, name, strlen(name));
+	return at < 0 ? NULL : m->at[at];
+}
+
+/* Member idx of array node, or NULL. */
+static const cJSON *item(struct cc *cc, const cJSON *node, size_t idx)
+{
+	if (!many_members(node))
+		return idx < 100000000 ? cJSON_GetArrayItem(node, (int)idx) : NULL;
+	const struct members *m = members_of(cc, node);
+	return idx < m->n ? m->at[idx] : NULL;
+}
 
 /* The compiler's scratch vectors (the schema itself is not released). */
 static void cc_release(struct cc *cc)
@@ -378,8 +456,12 @@ static bool kw_enum(const struct kw_ctx *k)
 		return kw_bad(k, "an array");
 	size_t n = (size_t)cJSON_GetArraySize(k->v), i = 0;
 	k->s->enum_vals = arena_alloc(k->cc->a, (n ? n : 1) * sizeof(*k->s->enum_vals));
-	for (const cJSON *c = k->v->child; c; c = c->next)
-		k->s->enum_vals[i++] = sch_cjson_to_node(k->cc->a, c, (struct loc){0}, 0);
+	for (const cJSON *c = k->v->child; c; c = c->next) {
+		k->s->enum_vals[i] = sch_cjson_to_node(k->cc->a, c, (struct loc){0}, 0);
+		if (n >= 16)	/* a short enum is searched in order */
+			nodeset_add(k->cc->a, &k->s->enum_set, k->s->enum_vals[i], i);
+		i++;
+	}
 	k->s->nenum = n;
 	k->s->has |= HAS_ENUM;
 	return true;
@@ -580,10 +662,15 @@ static bool kw_properties(const struct kw_ctx *k)
 		return kw_bad(k, "an object of schemas");
 	size_t n = (size_t)cJSON_GetArraySize(k->v), i = 0;
 	k->s->props = arena_alloc(k->cc->a, (n ? n : 1) * sizeof(*k->s->props));
+	k->s->prop_names = arena_alloc(k->cc->a, (n ? n : 1) * sizeof(*k->s->prop_names));
 	for (const cJSON *c = k->v->child; c; c = c->next, i++) {
 		struct prop *p = &k->s->props[i];
 		p->name = arena_strdup(k->cc->a, c->string);
 		p->len = strlen(p->name);
+		k->s->prop_names[i] = p->name;
+		/* a name given twice is found at its first position, as by a search */
+		if (n >= 16 && strmap_get(&k->s->prop_at, p->name, p->len) < 0)
+			strmap_put(k->cc->a, &k->s->prop_at, p->name, p->len, i);
 		p->s = kw_sub(k, c, ptr_child(k->cc->a, k->ptr, c->string));
 		if (!p->s)
 			return false;
@@ -702,6 +789,25 @@ static const struct keyword {
 	{"x-eragen-secret", kw_secret, true},
 };
 
+/* A member of obj that is no keyword: an error unless a $ref walks through it. */
+static void add_unknown(struct cc *cc, const cJSON *obj, const char *name, const char *ptr)
+{
+	struct unknown u = {obj, arena_strdup(cc->a, name), ptr_child(cc->a, ptr, name), false, 0,
+			    cc->nunknowns};
+	VEC_PUSH(cc->unknowns, cc->nunknowns, cc->capunknowns, u);
+	size_t kl;
+	const char *k = node_key(cc->a, obj, name, &kl);
+	long first = strmap_get(&cc->unknown_at, k, kl);
+	if (first < 0) {
+		strmap_put(cc->a, &cc->unknown_at, k, kl, cc->nunknowns - 1);
+		return;
+	}
+	/* the same name twice in one object: chained after the last of them */
+	struct unknown *head = &cc->unknowns[first];
+	cc->unknowns[head->last].next = cc->nunknowns;
+	head->last = cc->nunknowns - 1;
+}
+
 static const struct keyword *keyword_find(const char *name)
 {
 	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
@@ -718,10 +824,8 @@ static const char *uri_nofrag(struct arena *a, const char *uri)
 
 static struct ident *id_find(struct cc *cc, const char *uri)
 {
-	for (size_t i = 0; i < cc->nids; i++)
-		if (strcmp(cc->ids[i].uri, uri) == 0)
-			return &cc->ids[i];
-	return NULL;
+	long i = strmap_get(&cc->id_at, uri, strlen(uri));
+	return i < 0 ? NULL : &cc->ids[i];
 }
 
 static void id_add(struct cc *cc, const char *uri, const cJSON *node, const char *base,
@@ -730,6 +834,7 @@ static void id_add(struct cc *cc, const char *uri, const cJSON *node, const char
 	if (!id_find(cc, uri)) {
 		struct ident id = {uri, node, base, ptr, strict};
 		VEC_PUSH(cc->ids, cc->nids, cc->capids, id);
+		strmap_put(cc->a, &cc->id_at, uri, strlen(uri), cc->nids - 1);
 	}
 }
 
@@ -738,7 +843,7 @@ static void id_add(struct cc *cc, const char *uri, const cJSON *node, const char
 static const char *apply_id(struct cc *cc, const cJSON *j, const char *base, const char *ptr,
 			    bool reg, bool strict)
 {
-	const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "$id");
+	const cJSON *id = member(cc, j, "$id");
 	if (!cJSON_IsString(id))
 		return base;
 	const char *abs = sch_uri_resolve(cc->a, base, id->valuestring);
@@ -792,11 +897,8 @@ static struct sch *compile(struct cc *cc, const cJSON *j, const char *base, cons
 	for (const cJSON *m = j->child; m; m = m->next) {
 		const struct keyword *kw = keyword_find(m->string);
 		if (!kw) {
-			if (strncmp(m->string, "x-", 2) != 0 && strict) {
-				struct unknown u = {j, arena_strdup(cc->a, m->string),
-						    ptr_child(cc->a, ptr, m->string), false};
-				VEC_PUSH(cc->unknowns, cc->nunknowns, cc->capunknowns, u);
-			}
+			if (strncmp(m->string, "x-", 2) != 0 && strict)
+				add_unknown(cc, j, m->string, ptr);
 			continue;
 		}
 		if (ref && !kw->with_ref)
@@ -864,9 +966,11 @@ static struct doc *doc_fetch(struct cc *cc, const char *uri, const char *ref, co
 
 static void mark_unknown_used(struct cc *cc, const cJSON *obj, const char *name)
 {
-	for (size_t i = 0; i < cc->nunknowns; i++)
-		if (cc->unknowns[i].obj == obj && strcmp(cc->unknowns[i].name, name) == 0)
-			cc->unknowns[i].used = true;
+	size_t kl;
+	const char *k = node_key(cc->a, obj, name, &kl);
+	long first = strmap_get(&cc->unknown_at, k, kl);
+	for (size_t i = first < 0 ? 0 : (size_t)first + 1; i; i = cc->unknowns[i - 1].next)
+		cc->unknowns[i - 1].used = true;
 }
 
 /*
@@ -901,7 +1005,7 @@ static const cJSON *ptr_walk(struct cc *cc, const cJSON *node, const char *frag,
 		}
 		const cJSON *next = NULL;
 		if (cJSON_IsObject(node)) {
-			next = cJSON_GetObjectItemCaseSensitive(node, tok.buf);
+			next = member(cc, node, tok.buf);
 			if (next && pmap_get(&cc->map, node) && !keyword_find(tok.buf))
 				mark_unknown_used(cc, node, tok.buf);
 		} else if (cJSON_IsArray(node)) {
@@ -913,7 +1017,7 @@ static const cJSON *ptr_walk(struct cc *cc, const cJSON *node, const char *frag,
 				idx = idx * 10 + (size_t)(*t - '0');
 			}
 			if (ok)
-				next = cJSON_GetArrayItem(node, (int)idx);
+				next = item(cc, node, idx);
 		}
 		oom_guard_pop(&tok_guard);
 		sb_release(&tok);
@@ -923,7 +1027,7 @@ static const cJSON *ptr_walk(struct cc *cc, const cJSON *node, const char *frag,
 		struct sch *known = pmap_get(&cc->map, node);
 		if (known)
 			*base = known->base;
-		else if (cJSON_IsObject(node) && !cJSON_GetObjectItemCaseSensitive(node, "$ref"))
+		else if (cJSON_IsObject(node) && !member(cc, node, "$ref"))
 			*base = apply_id(cc, node, *base, NULL, false, false);
 	}
 	return node;
@@ -1023,16 +1127,21 @@ static bool compile_finish(struct cc *cc)
 			cc_fail(cc, "unknown keyword '%s' at '%s'%s", first->name, first->ptr, more);
 		return false;
 	}
-	/* A chain of "$ref"s that comes back to itself would never reach a keyword. */
+	/*
+	 * A chain of "$ref"s that comes back to itself would never reach a keyword. Each
+	 * pending $ref's chain is walked until it ends or reaches a schema an earlier walk
+	 * reached (whose chain ends: else that walk failed), so every schema is walked once.
+	 */
 	for (size_t i = 0; i < cc->npending; i++) {
-		const struct sch *t = cc->pending[i];
-		for (size_t hops = 0; t && t->ref; hops++) {
-			if (hops > cc->npending) {
+		for (struct sch *t = cc->pending[i]; t && t->ref; t = t->ref) {
+			if (t->ref_walk == i + 1) {
 				cc_fail(cc, "'$ref' at '%s' leads to a cycle of references",
 					cc->pending[i]->ptr);
 				return false;
 			}
-			t = t->ref;
+			if (t->ref_walk)
+				break;
+			t->ref_walk = i + 1;
 		}
 	}
 	return true;

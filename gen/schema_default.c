@@ -42,6 +42,7 @@ static struct node *map_copy(struct arena *a, const struct node *map, size_t ext
 		memcpy(m->keys, map->keys, map->n * sizeof(*m->keys));
 		memcpy(m->items, map->items, map->n * sizeof(*m->items));
 	}
+	node_map_index(a, m);	/* the defaults added later are few: searched linearly */
 	return m;
 }
 

@@ -121,9 +121,11 @@ struct sch {
 	uint32_t has;			/* HAS_* */
 	const char *ref_str, *ref_base;
 	struct sch *ref;		/* "$ref": every sibling but the two above is ignored */
+	size_t ref_walk;		/* compilation's cycle check: the walk that reached it */
 	unsigned types;			/* T_*, 0 without "type" */
 	struct node **enum_vals;
 	size_t nenum;
+	struct nodeset enum_set;	/* the values of a long enum, for sch_enum_has */
 	struct node *const_val;
 	double multiple_of, maximum, excl_maximum, minimum, excl_minimum;
 	uint64_t max_length, min_length, max_items, min_items, max_props, min_props;
@@ -140,6 +142,8 @@ struct sch {
 	size_t nrequired;
 	struct prop *props;
 	size_t nprops;
+	const char **prop_names;	/* the props' names, for "did you mean" */
+	struct strmap prop_at;		/* name -> first position in props, when many */
 	struct pprop *pprops;
 	size_t npprops;
 	struct sch *additional_props;
@@ -199,6 +203,8 @@ char *sch_pct_decode(struct arena *a, const char *s);
 
 /* Does s[0..n) have format f? FMT_NONE and FMT_UNKNOWN accept anything. */
 bool sch_format_ok(enum fmt f, const char *s, size_t n);
+/* Is v one of s's enum values? */
+bool sch_enum_has(const struct sch *s, const struct node *v);
 /* The "properties" entry of s named key, or NULL. */
 const struct prop *sch_prop_find(const struct sch *s, const struct node *key);
 

@@ -48,6 +48,7 @@ struct vc {
 	size_t n, cap;
 	int fast;		/* > 0: only pass/fail matters; stop at the first error */
 	size_t steps;
+	size_t searches;	/* "did you mean" searches so far (NEAREST_SEARCHES) */
 	bool aborted;
 	struct verr abort_err;
 };
@@ -305,16 +306,15 @@ static bool v_array(struct vc *vc, const struct sch *s, struct node *inst, int d
 	}
 	STEP(ok);
 	if (s->unique) {
-		for (size_t i = 1; i < n; i++) {
-			for (size_t j = 0; j < i; j++) {
-				if (node_equal(inst->items[i], inst->items[j])) {
-					err_add(vc, SCHEMA_VALUE, inst->items[i], inst->items[i],
-						"item [%zu] repeats item [%zu]: items must be unique",
-						i, j);
-					STEP(false);
-					break;
-				}
-			}
+		/* each item against the first of each value seen before it */
+		struct nodeset seen = { 0 };
+		for (size_t i = 0; i < n; i++) {
+			long j = nodeset_add(&vc->a, &seen, inst->items[i], i);
+			if (j < 0)
+				continue;
+			err_add(vc, SCHEMA_VALUE, inst->items[i], inst->items[i],
+				"item [%zu] repeats item [%zu]: items must be unique", i, (size_t)j);
+			STEP(false);
 		}
 	}
 	if (s->items) {
@@ -355,8 +355,22 @@ static bool v_array(struct vc *vc, const struct sch *s, struct node *inst, int d
 	return ok;
 }
 
+bool sch_enum_has(const struct sch *s, const struct node *v)
+{
+	if (s->enum_set.cap)
+		return nodeset_get(&s->enum_set, v) >= 0;
+	for (size_t i = 0; i < s->nenum; i++)
+		if (node_equal(v, s->enum_vals[i]))
+			return true;
+	return false;
+}
+
 const struct prop *sch_prop_find(const struct sch *s, const struct node *key)
 {
+	if (s->prop_at.cap) {
+		long at = strmap_get(&s->prop_at, key->str, key->len);
+		return at < 0 ? NULL : &s->props[at];
+	}
 	for (size_t i = 0; i < s->nprops; i++)
 		if (s->props[i].len == key->len && memcmp(s->props[i].name, key->str, key->len) == 0)
 			return &s->props[i];
@@ -368,14 +382,14 @@ static void err_unknown_key(struct vc *vc, const struct sch *s, const struct nod
 {
 	if (vc->fast)
 		return;
-	const char **names = arena_alloc(&vc->a, (s->nprops + 1) * sizeof(*names));
-	for (size_t i = 0; i < s->nprops; i++)
-		names[i] = s->props[i].name;
 	const char *key_text = arena_strndup(&vc->a, key->str, key->len);
 	struct verr *e = err_add(vc, SCHEMA_UNKNOWN_KEY, key, NULL, "unknown key '%s'", key_text);
 	e->parent = map;
 	e->key = key_text;
-	e->suggest = sch_nearest(key_text, names, s->nprops);
+	if (vc->searches < NEAREST_SEARCHES) {
+		vc->searches++;
+		e->suggest = sch_nearest(key_text, s->prop_names, s->nprops);
+	}
 }
 
 static bool v_object(struct vc *vc, const struct sch *s, struct node *inst, int depth)
@@ -481,9 +495,8 @@ static bool discriminated(const struct sch *b, const struct node *inst)
 			continue;
 		if ((p->has & HAS_CONST) && node_equal(v, p->const_val))
 			return true;
-		for (size_t j = 0; (p->has & HAS_ENUM) && j < p->nenum; j++)
-			if (node_equal(v, p->enum_vals[j]))
-				return true;
+		if ((p->has & HAS_ENUM) && sch_enum_has(p, v))
+			return true;
 	}
 	return false;
 }
@@ -609,10 +622,7 @@ static bool v_sch(struct vc *vc, const struct sch *s, struct node *inst, int dep
 		STEP(false);
 	}
 	if (s->has & HAS_ENUM) {
-		bool found = false;
-		for (size_t i = 0; i < s->nenum && !found; i++)
-			found = node_equal(inst, s->enum_vals[i]);
-		if (!found) {
+		if (!sch_enum_has(s, inst)) {
 			if (s->nenum == 1)
 				err_add(vc, SCHEMA_VALUE, inst, inst, "%s must be %s", subject(inst),
 					values_text(vc, s->enum_vals, s->nenum));
@@ -753,12 +763,6 @@ static bool same_loc(const struct verr *a, const struct verr *b)
 	       a->at->loc.col == b->at->loc.col;
 }
 
-static bool same_err(const struct verr *a, const struct verr *b)
-{
-	return a->kind == b->kind && a->at == b->at && a->shown == b->shown &&
-	       strcmp(a->msg, b->msg) == 0;
-}
-
 size_t schema_validate(const struct schema *s, struct node *inst, schema_sink_fn sink, void *ud)
 {
 	struct vc vc = {0};
@@ -777,17 +781,19 @@ size_t schema_validate(const struct schema *s, struct node *inst, schema_sink_fn
 			order[i].e = &vc.errs[i];
 		}
 		qsort(order, vc.n, sizeof(*order), verr_cmp);
+		/* the errors at one place told apart by a table: a node can collect as many
+		 * as the schema has keywords for it */
+		struct strmap seen = { 0 };
 		for (size_t i = 0; i < vc.n; i++) {
-			bool dup = false;
-			for (size_t j = i; j > 0 && !dup; j--) {
-				const struct verr *p = order[j - 1].e;
-				if (!same_loc(p, order[i].e))
-					break;
-				dup = same_err(p, order[i].e);
-			}
-			if (dup)
+			const struct verr *e = order[i].e;
+			if (i > 0 && !same_loc(order[i - 1].e, e))
+				seen = (struct strmap){ 0 };
+			const char *key = arena_printf(&vc.a, "%d %p %p %s", (int)e->kind,
+						       (const void *)e->at, (const void *)e->shown,
+						       e->msg);
+			if (!strmap_put(&vc.a, &seen, key, strlen(key), i))
 				continue;
-			emit(&vc, order[i].e, sink, ud);
+			emit(&vc, e, sink, ud);
 			count++;
 		}
 	}

@@ -105,10 +105,7 @@ static struct loc file_loc(uint32_t id, uint32_t line, uint32_t col)
 
 static size_t path_hash(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3u;
-	return (size_t)h;
+	return (size_t)str_hash(s, strlen(s));
 }
 
 /* Put f in the table; a path registered again replaces the older file. */
@@ -172,26 +169,6 @@ static struct srcfile *register_file(struct ctx *ctx, const char *relpath)
  * column (code points) into a byte offset without reading the line from its start, so
  * that many findings on one long line cost each the same. Linear in the file, once.
  */
-static void index_code_points(struct ctx *ctx, struct srcfile *f)
-{
-	size_t ncp = utf8_count(f->data, f->len);
-	/* one more entry: where a line after the last would start, as if a newline ended it */
-	f->line_cp = arena_alloc(&ctx->perm, ((size_t)f->nlines + 1) * sizeof(*f->line_cp));
-	f->cp_mark = arena_alloc(&ctx->perm, (ncp / SRC_CP_STEP + 1) * sizeof(*f->cp_mark));
-	size_t cp = 0;
-	uint32_t line = 1;
-	for (size_t i = 0; i < f->len; i++) {
-		if (((unsigned char)f->data[i] & 0xc0) == 0x80)
-			continue;
-		if (cp % SRC_CP_STEP == 0)
-			f->cp_mark[cp / SRC_CP_STEP] = (uint32_t)i;
-		cp++;
-		if (f->data[i] == '\n' && line < f->nlines)
-			f->line_cp[line++] = (uint32_t)cp;
-	}
-	f->line_cp[f->nlines] = (uint32_t)cp + 1;
-}
-
 /*
  * Check and normalise raw bytes; on success f->data/len/lines are set. Problems are
  * reported at the file (the offending byte's line and column where there is one).
@@ -251,14 +228,14 @@ static bool src_accept(struct ctx *ctx, struct srcfile *f, const char *raw, size
 	f->lines = arena_alloc(&ctx->perm, nlines * sizeof(*f->lines));
 	f->nlines = 0;
 	f->lines[f->nlines++] = 0;
-	bool ascii = true;
-	for (size_t i = 0; i < n; i++) {
-		ascii = ascii && (unsigned char)data[i] < 0x80;
+	for (size_t i = 0; i < n; i++)
 		if (data[i] == '\n' && f->nlines < nlines)
 			f->lines[f->nlines++] = (uint32_t)(i + 1);
+	f->cps = arena_alloc(&ctx->perm, (n / SRC_CP_BLOCK + 1) * sizeof(*f->cps));
+	for (size_t b = 1, c = 0; b <= n / SRC_CP_BLOCK; b++) {
+		c += utf8_count(data + (b - 1) * SRC_CP_BLOCK, SRC_CP_BLOCK);
+		f->cps[b] = (uint32_t)c;
 	}
-	if (!ascii)
-		index_code_points(ctx, f);
 	return true;
 }
 
@@ -475,29 +452,76 @@ const char *srcfile_line(const struct srcfile *f, uint32_t line, size_t *len)
 	return f->data + start;
 }
 
+/* Code points of f before byte off. */
+static size_t cps_before(const struct srcfile *f, size_t off)
+{
+	size_t b = off / SRC_CP_BLOCK;
+	return f->cps[b] + utf8_count(f->data + b * SRC_CP_BLOCK, off - b * SRC_CP_BLOCK);
+}
+
+/* Is line one of f's? (libyaml counts a lone CR as a line break, the line table does
+ * not: a mark may name a line past the last) */
+static bool has_line(const struct srcfile *f, uint32_t line)
+{
+	return f && f->data && f->cps && line >= 1 && line <= f->nlines;
+}
+
 size_t srcfile_offset(const struct srcfile *f, uint32_t line, uint32_t col)
 {
+	if (!has_line(f, line))
+		return f && f->data ? f->len : 0;
 	size_t len;
 	const char *s = srcfile_line(f, line, &len);
-	if (!f || !f->data || line == 0 || line > f->nlines)
-		return 0;
-	size_t start = (size_t)(s - f->data);
+	size_t start = (size_t)(s - f->data), end = start + len;
 	if (col <= 1)
 		return start;
-	if (!f->line_cp)	/* ASCII: a column is a byte */
-		return start + (col - 1 < len ? col - 1 : len);
-	/* the code point wanted, in the file; the nearest mark before it; then a few steps */
-	size_t first = f->line_cp[line - 1], ncp = f->line_cp[line] - first - 1;
-	size_t want = first + (col - 1 < ncp ? col - 1 : ncp);
-	if (want >= (size_t)f->line_cp[f->nlines] - 1)
-		return f->len;	/* the end of the file (its last line has no newline) */
-	size_t i = f->cp_mark[want / SRC_CP_STEP];
-	for (size_t k = want % SRC_CP_STEP; k > 0; k--) {
-		i++;
-		while (i < f->len && ((unsigned char)f->data[i] & 0xc0) == 0x80)
-			i++;
+	/* the character col starts where the count of code points since the line start
+	 * reaches col: the block holding it first, then its bytes */
+	size_t want = cps_before(f, start) + col - 1;
+	size_t lo = start / SRC_CP_BLOCK, hi = end / SRC_CP_BLOCK;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+		if (f->cps[mid] <= want)
+			lo = mid;
+		else
+			hi = mid - 1;
 	}
-	return i;
+	size_t i = lo * SRC_CP_BLOCK > start ? lo * SRC_CP_BLOCK : start;
+	size_t c = cps_before(f, i);
+	for (; i < end; i++) {
+		if (((unsigned char)f->data[i] & 0xc0) != 0x80 && c++ == want)
+			return i;
+	}
+	return end;
+}
+
+struct loc srcfile_loc(const struct srcfile *f, size_t off)
+{
+	if (!f->data || !f->cps)
+		return (struct loc){ .file = f->id };
+	uint32_t lo = 0, hi = f->nlines ? f->nlines - 1 : 0;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo + 1) / 2;
+		if (f->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	size_t start = f->nlines ? f->lines[lo] : 0;
+	if (off > f->len)
+		off = f->len;
+	return (struct loc){ .file = f->id, .line = lo + 1,
+			     .col = (uint32_t)(cps_before(f, off) - cps_before(f, start)) + 1 };
+}
+
+uint32_t srcfile_line_cols(const struct srcfile *f, uint32_t line)
+{
+	if (!has_line(f, line))
+		return 0;
+	size_t len;
+	const char *s = srcfile_line(f, line, &len);
+	size_t start = (size_t)(s - f->data);
+	return (uint32_t)(cps_before(f, start + len) - cps_before(f, start));
 }
 
 struct srcfile *srcfile_read_data(struct ctx *ctx, const char *relpath, bool *exists)

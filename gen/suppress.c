@@ -269,74 +269,334 @@ static const struct node *path_lookup(const struct node *root, const char *p,
 	return n;
 }
 
-static bool loc_within(const struct loc *l, const struct loc *span)
+/*
+ * The value entry s names in e (a schema default or derived value: the nearest key a
+ * file wrote, where findings about it are reported), or NULL.
+ */
+static const struct node *entry_target(const struct supp *s, const struct env *e)
 {
-	if (l->file != span->file || l->line == 0 || span->line == 0)
-		return false;
-	uint32_t end_line = span->end_line ? span->end_line : span->line;
-	uint32_t end_col = span->end_col ? span->end_col : UINT32_MAX;
-	if (l->line < span->line || l->line > end_line)
-		return false;
-	if (l->line == span->line && l->col < span->col && l->line == end_line)
-		return false;
-	if (l->line == end_line && l->col > end_col && l->line != span->line)
-		return false;
-	return true;
-}
-
-/* Does entry s (of owner or one of its parents) cover d, found in env e? */
-static bool entry_covers(const struct supp *s, const struct env *e, const struct diag *d)
-{
-	if (strcmp(s->rule, d->rule->id) != 0)
-		return false;
-	if (!s->path)
-		return true;
 	const struct node *written = NULL;
 	const struct node *target = e->resolved ? path_lookup(e->resolved, s->path, &written) : NULL;
 	if (!target && e->root)
 		target = path_lookup(e->root, s->path, &written);
 	if (target && !target->loc.line)
-		target = written;	/* a default: reported at the nearest key a file wrote */
-	return target && (loc_within(&d->loc, &target->loc) ||
-			  (d->loc.file == target->loc.file && d->loc.line == target->loc.line));
+		target = written;
+	return target;
 }
 
-static bool in_chain(const struct ctx *ctx, const struct env *owner, const struct env *e)
+/* ---- matching: which suppressions cover which findings ---- */
+
+/*
+ * A finding is covered by an inline comment of its rule on its line or the line above;
+ * by a lint.ignore entry of its rule, in the file of an environment it involves or of
+ * one of that environment's parents, that has no path; and by such an entry whose path
+ * names, in that environment, a value whose span holds the finding (or that starts on
+ * its line). The first covering suppression, in the order they were collected, gives the
+ * reason; every covering one is used. A spec may hold thousands of findings and of
+ * suppressions: each finding finds its suppressions through an index, never by trying
+ * them all.
+ */
+
+/* A place in the sources, ordered by file, line and column. */
+struct pos {
+	uint32_t file, line, col;
+};
+
+static int pos_cmp(struct pos a, struct pos b)
 {
-	for (int depth = 0; e && depth < 10; depth++) {
-		if (e == owner)
-			return true;
+	if (a.file != b.file)
+		return a.file < b.file ? -1 : 1;
+	if (a.line != b.line)
+		return a.line < b.line ? -1 : 1;
+	return a.col < b.col ? -1 : a.col > b.col;
+}
+
+/* What an entry with a path covers: from the start of its value's first line to the end
+ * of the value (the whole last line when the value is on one line). */
+struct span {
+	struct pos start, end;
+	size_t supp;
+};
+
+static void span_of(const struct node *target, struct span *sp)
+{
+	const struct loc *t = &target->loc;
+	uint32_t end_line = t->end_line > t->line ? t->end_line : t->line;
+	uint32_t end_col = t->end_col ? t->end_col : UINT32_MAX;
+	sp->start = (struct pos){ t->file, t->line, 0 };
+	sp->end = (struct pos){ t->file, end_line, end_line > t->line ? end_col : UINT32_MAX };
+}
+
+/* Entries of one environment's file for one rule, judged in one (inheriting)
+ * environment: the findings they are tried on, in order of place. */
+struct group {
+	const struct env *e;		/* where paths are looked up */
+	long first;			/* the entries: set.v[first], then via next[] */
+	size_t *diags;			/* indexes into ctx->diags */
+	size_t n, cap;
+};
+
+struct matcher {
+	struct ctx *ctx;
+	struct arena a;			/* everything below */
+	struct supp_set *set;
+	long *next;			/* the next entry of the same owner and rule */
+	struct strmap entries;		/* "owner\x1frule" -> first entry */
+	struct strmap inline_at;	/* (file, line) -> inline comment */
+	struct strmap groups;		/* "env\x1fowner\x1frule" -> group */
+	struct group *g;
+	size_t ng, capg;
+	size_t *best;			/* per finding: the first covering suppression */
+};
+
+static const char *entry_key(struct arena *a, const char *owner, const char *rule)
+{
+	return arena_printf(a, "%s\x1f%s", owner, rule);
+}
+
+static void index_set(struct matcher *m)
+{
+	struct supp_set *set = m->set;
+	m->next = arena_alloc(&m->a, (set->n + 1) * sizeof(*m->next));
+	long *last = arena_alloc(&m->a, (set->n + 1) * sizeof(*last));
+	for (size_t i = 0; i < set->n; i++) {
+		struct supp *s = &set->v[i];
+		m->next[i] = -1;
+		if (!s->usable)
+			continue;
+		if (!s->owner) {
+			uint32_t *k = arena_alloc(&m->a, 2 * sizeof(*k));
+			k[0] = s->file, k[1] = s->line;
+			if (strmap_get(&m->inline_at, (const char *)k, 2 * sizeof(*k)) < 0)
+				strmap_put(&m->a, &m->inline_at, (const char *)k, 2 * sizeof(*k), i);
+			continue;
+		}
+		const char *key = entry_key(&m->a, s->owner->name, s->rule);
+		long head = strmap_get(&m->entries, key, strlen(key));
+		if (head < 0) {
+			strmap_put(&m->a, &m->entries, key, strlen(key), i);
+		} else {
+			m->next[last[head]] = (long)i;	/* appended: lists keep set order */
+		}
+		last[head < 0 ? (long)i : head] = (long)i;
+	}
+}
+
+static void cover(struct matcher *m, size_t d, size_t supp)
+{
+	m->set->v[supp].used = true;
+	if (supp < m->best[d])
+		m->best[d] = supp;
+}
+
+static void match_inline(struct matcher *m, size_t d)
+{
+	const struct diag *dg = m->ctx->diags[d];
+	for (uint32_t back = 0; back < 2 && dg->loc.line > back; back++) {
+		uint32_t k[2] = { dg->loc.file, dg->loc.line - back };
+		long i = strmap_get(&m->inline_at, (const char *)k, sizeof(k));
+		if (i >= 0 && strcmp(m->set->v[i].rule, dg->rule->id) == 0)
+			cover(m, d, (size_t)i);
+	}
+}
+
+/* The parents of e, e first; at most 10 (as deep as extends chains are followed). */
+static size_t chain_of(const struct ctx *ctx, const struct env *e, const struct env **out)
+{
+	size_t n = 0;
+	for (; e && n < 10; n++) {
+		out[n] = e;
 		const struct node *ext = e->root ? node_get(e->root, "extends") : NULL;
 		e = ext && ext->kind == NODE_STR ? ctx_env(ctx, ext->str) : NULL;
 	}
-	return false;
+	return n;
 }
 
-static bool covered(const struct ctx *ctx, struct supp_set *set, struct diag *d)
+/* File finding d under every (environment, owner) pair that could cover it. */
+static void group_finding(struct matcher *m, size_t d)
 {
-	bool hit = false;
-	for (size_t i = 0; i < set->n; i++) {
-		struct supp *s = &set->v[i];
-		if (!s->usable)
-			continue;
-		bool match = false;
-		if (!s->owner) {
-			match = strcmp(s->rule, d->rule->id) == 0 && d->loc.file == s->file &&
-				(d->loc.line == s->line || d->loc.line == s->line + 1);
-		} else {
-			for (size_t k = 0; k < d->nenvs && !match; k++) {
-				const struct env *e = ctx_env(ctx, d->envs[k]);
-				match = e && in_chain(ctx, s->owner, e) && entry_covers(s, e, d);
+	const struct diag *dg = m->ctx->diags[d];
+	for (size_t k = 0; k < dg->nenvs; k++) {
+		const struct env *e = ctx_env(m->ctx, dg->envs[k]);
+		const struct env *chain[10];
+		size_t n = chain_of(m->ctx, e, chain);
+		for (size_t c = 0; c < n; c++) {
+			const char *ek = entry_key(&m->a, chain[c]->name, dg->rule->id);
+			long first = strmap_get(&m->entries, ek, strlen(ek));
+			if (first < 0)
+				continue;
+			const char *gk = arena_printf(&m->a, "%s\x1f%s", e->name, ek);
+			long g = strmap_get(&m->groups, gk, strlen(gk));
+			if (g < 0) {
+				struct group ng = { .e = e, .first = first };
+				g = (long)m->ng;
+				ARENA_PUSH(&m->a, m->g, m->ng, m->capg, ng);
+				strmap_put(&m->a, &m->groups, gk, strlen(gk), (size_t)g);
 			}
-		}
-		if (match) {
-			s->used = true;
-			if (!hit)
-				d->suppress_reason = s->reason;
-			hit = true;
+			struct group *grp = &m->g[g];
+			/* one finding can reach a group twice (two of its environments) */
+			if (!grp->n || grp->diags[grp->n - 1] != d)
+				ARENA_PUSH(&m->a, grp->diags, grp->n, grp->cap, d);
 		}
 	}
-	return hit;
+}
+static const struct ctx *sort_ctx;	/* qsort has no context argument */
+
+static struct pos diag_pos(const struct diag *d)
+{
+	return (struct pos){ d->loc.file, d->loc.line, d->loc.col };
+}
+
+static int cmp_diag_at(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = pos_cmp(diag_pos(sort_ctx->diags[x]), diag_pos(sort_ctx->diags[y]));
+	return c ? c : (x > y) - (x < y);
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+	int c = pos_cmp(x->start, y->start);
+	return c ? c : (x->supp > y->supp) - (x->supp < y->supp);
+}
+
+/* A min-heap of spans by suppression index (the first in set order on top). */
+struct heap {
+	struct span *v;
+	size_t n;
+};
+
+static void heap_push(struct heap *h, struct span s)
+{
+	size_t i = h->n++;
+	for (; i > 0 && h->v[(i - 1) / 2].supp > s.supp; i = (i - 1) / 2)
+		h->v[i] = h->v[(i - 1) / 2];
+	h->v[i] = s;
+}
+
+static void heap_pop(struct heap *h)
+{
+	struct span last = h->v[--h->n];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h->v[c + 1].supp < h->v[c].supp)
+			c++;
+		if (h->v[c].supp >= last.supp)
+			break;
+		h->v[i] = h->v[c];
+		i = c;
+	}
+	if (h->n)
+		h->v[i] = last;
+}
+
+/* The entries of g with a path: their spans in g's environment, in order of start. */
+static struct span *group_spans(struct matcher *m, const struct group *g, size_t *n)
+{
+	size_t cap = 0;
+	struct span *v = NULL;
+	*n = 0;
+	for (long i = g->first; i >= 0; i = m->next[i]) {
+		const struct supp *s = &m->set->v[i];
+		if (!s->path)
+			continue;
+		const struct node *target = entry_target(s, g->e);
+		struct span sp = { .supp = (size_t)i };
+		if (!target)
+			continue;
+		span_of(target, &sp);
+		ARENA_PUSH(&m->a, v, *n, cap, sp);
+	}
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), cmp_span);
+	return v;
+}
+
+/* The first finding of g (sorted) at or after p, or g->n. */
+static size_t first_at(const struct matcher *m, const struct group *g, struct pos p)
+{
+	size_t lo = 0, hi = g->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (pos_cmp(diag_pos(m->ctx->diags[g->diags[mid]]), p) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Match one group: entries without a path cover every finding; each finding takes the
+ * first entry whose span holds it, found by a sweep in order of place (spans enter a
+ * heap as the sweep reaches their start and leave it once it passes their end); an
+ * entry is used when a finding lies in its span.
+ */
+static void match_group(struct matcher *m, struct group *g)
+{
+	sort_ctx = m->ctx;
+	qsort(g->diags, g->n, sizeof(*g->diags), cmp_diag_at);
+	sort_ctx = NULL;
+	for (long i = g->first; i >= 0; i = m->next[i])
+		if (!m->set->v[i].path)
+			for (size_t k = 0; k < g->n; k++)
+				cover(m, g->diags[k], (size_t)i);
+	size_t nspans;
+	struct span *sp = group_spans(m, g, &nspans);
+	for (size_t i = 0; i < nspans; i++) {
+		size_t k = first_at(m, g, sp[i].start);
+		if (k < g->n && pos_cmp(diag_pos(m->ctx->diags[g->diags[k]]), sp[i].end) <= 0)
+			m->set->v[sp[i].supp].used = true;
+	}
+	struct heap h = { arena_alloc(&m->a, (nspans + 1) * sizeof(*h.v)), 0 };
+	for (size_t k = 0, next = 0; k < g->n; k++) {
+		const struct diag *d = m->ctx->diags[g->diags[k]];
+		struct pos p = diag_pos(d);
+		if (d->loc.line == 0)
+			continue;	/* a finding about a whole file lies in no value */
+		while (next < nspans && pos_cmp(sp[next].start, p) <= 0)
+			heap_push(&h, sp[next++]);
+		while (h.n && pos_cmp(h.v[0].end, p) < 0)
+			heap_pop(&h);	/* positions only grow: it never holds one again */
+		if (h.n)
+			cover(m, g->diags[k], h.v[0].supp);
+	}
+}
+
+/* Mark the findings the suppressions of set cover. */
+static void match_all(struct ctx *ctx, struct supp_set *set)
+{
+	struct matcher m = { .ctx = ctx, .set = set };
+	arena_init(&m.a);
+	struct oom_guard guard;
+	oom_guard_arena(&guard, &m.a);
+	index_set(&m);
+	size_t n = ctx->ndiags;
+	m.best = arena_alloc(&m.a, (n + 1) * sizeof(*m.best));
+	for (size_t i = 0; i < n; i++) {
+		struct diag *d = ctx->diags[i];
+		m.best[i] = SIZE_MAX;
+		if (!d->rule->suppressible || strcmp(d->rule->id, "SPEC011") == 0)
+			continue;
+		match_inline(&m, i);
+		group_finding(&m, i);
+	}
+	for (size_t g = 0; g < m.ng; g++)
+		match_group(&m, &m.g[g]);
+	for (size_t i = 0; i < n; i++) {
+		struct diag *d = ctx->diags[i];
+		if (!d->rule->suppressible || strcmp(d->rule->id, "SPEC011") == 0)
+			continue;
+		d->suppressed = m.best[i] != SIZE_MAX;
+		if (d->suppressed)
+			d->suppress_reason = set->v[m.best[i]].reason;
+	}
+	oom_guard_pop(&guard);
+	arena_release(&m.a);
 }
 
 static void release_set(void *arg)
@@ -368,12 +628,7 @@ void suppress_apply(struct ctx *ctx)
 			collect_inline(ctx, sf, &set);
 	}
 
-	size_t n = ctx->ndiags;	/* SPEC011 findings added below are not candidates */
-	for (size_t i = 0; i < n; i++) {
-		struct diag *d = ctx->diags[i];
-		if (d->rule->suppressible && strcmp(d->rule->id, "SPEC011") != 0)
-			d->suppressed = covered(ctx, &set, d);
-	}
+	match_all(ctx, &set);	/* SPEC011 findings added below are not candidates */
 	if (ctx->all_rules_ran) {
 		for (size_t i = 0; i < set.n; i++) {
 			const struct supp *s = &set.v[i];

@@ -286,6 +286,7 @@ struct tok {
 	size_t dedent;		/* TEXT: whitespace dropped at each line start */
 	struct tok *body;	/* sections, parents, blocks */
 	size_t nbody;
+	struct strmap *blocks;	/* a parent with many blocks: name -> the last of its name */
 };
 
 struct tpl {
@@ -376,7 +377,7 @@ static int scan_tags(struct parser *p, const struct tpl *t)
 	char open[32] = "{{", close[32] = "}}";
 	size_t on = 2, cn = 2;
 	const char *s = p->src;
-	size_t len = p->len, i = 0;
+	size_t len = p->len, i = 0, ls = 0, scanned = 0;
 	while (i < len) {
 		const char *hit = NULL;
 		for (size_t k = i; k + on <= len; k++) {
@@ -474,9 +475,11 @@ static int scan_tags(struct parser *p, const struct tpl *t)
 		rt.nname = nn;
 		rt.start = rt.tag_start;
 		rt.end = rt.tag_end;
-		size_t ls = ts;
-		while (ls > 0 && s[ls - 1] != '\n')
-			ls--;
+		/* the start of its line: found going forward from the last tag (going back
+		 * from every tag would read a long line once per tag on it) */
+		for (; scanned < ts; scanned++)
+			if (s[scanned] == '\n')
+				ls = scanned + 1;
 		rt.line_start = ls;
 		ARENA_PUSH(p->a, p->tags, p->ntags, p->captags, rt);
 		i = rt.tag_end;
@@ -683,6 +686,17 @@ static void site_indent(const struct parser *p, const struct rawtag *rt, size_t 
 }
 
 /* Phase 4: the token tree of tags [from, to) and the text between them. */
+/* A parent's blocks by name, the last one of each name (what find_arg takes): a parent
+ * template with n blocks rendered with n arguments would search them n^2 times. */
+static struct strmap *index_blocks(struct arena *a, const struct tok *body, size_t n)
+{
+	struct strmap *m = arena_alloc(a, sizeof(*m));
+	for (size_t i = 0; i < n; i++)
+		if (body[i].kind == T_BLOCK)
+			strmap_put(a, m, body[i].s, body[i].n, i);
+	return m;
+}
+
 static void build(struct parser *p, size_t from, size_t to, size_t text_from, size_t text_to,
 		  size_t dedent, struct tok **out, size_t *nout)
 {
@@ -718,6 +732,8 @@ static void build(struct parser *p, size_t from, size_t to, size_t text_from, si
 				inner = w > dedent ? w : dedent;
 			}
 			build(p, k + 1, m, rt->end, c->start, inner, &t.body, &t.nbody);
+			if (rt->kind == T_PARENT && t.nbody > 8)
+				t.blocks = index_blocks(p->a, t.body, t.nbody);
 			k = m;
 			pos = c->end;
 		}
@@ -755,6 +771,7 @@ typedef const struct tpl *(*tpl_get_fn)(void *ud, const char *name, size_t n, ch
 struct args {
 	const struct tok *blocks;	/* a parent's body (only T_BLOCK entries count) */
 	size_t n;
+	const struct strmap *at;	/* its index of them, or NULL */
 	const struct tpl *tpl;		/* the template they were written in */
 	const struct args *up;
 };
@@ -818,12 +835,8 @@ static void emit_text(struct render *r, const char *s, size_t n, bool bol, size_
 
 static const struct node *map_get(const struct node *m, const char *k, size_t kn)
 {
-	if (!m || m->kind != NODE_MAP)
-		return NULL;
-	for (size_t i = 0; i < m->n; i++)
-		if (m->keys[i]->len == kn && memcmp(m->keys[i]->str, k, kn) == 0)
-			return m->items[i];
-	return NULL;
+	long i = node_find(m, k, kn);
+	return i < 0 ? NULL : m->items[i];
 }
 
 /* The spec's lookup: "." is the top; the first part of a dotted name is searched down
@@ -1070,13 +1083,19 @@ static const struct tok *find_arg(const struct args *args, const char *name, siz
 				  const struct tpl **tpl)
 {
 	const struct tok *found = NULL;
-	for (const struct args *a = args; a; a = a->up)
-		for (size_t i = 0; i < a->n; i++)
+	for (const struct args *a = args; a; a = a->up) {
+		long at = a->at ? strmap_get(a->at, name, n) : -1;
+		if (at >= 0) {
+			found = &a->blocks[at];
+			*tpl = a->tpl;
+		}
+		for (size_t i = 0; !a->at && i < a->n; i++)
 			if (a->blocks[i].kind == T_BLOCK && a->blocks[i].n == n &&
 			    memcmp(a->blocks[i].s, name, n) == 0) {
 				found = &a->blocks[i];
 				*tpl = a->tpl;
 			}
+	}
 	return found;
 }
 
@@ -1158,7 +1177,8 @@ static int render_tok(struct render *r, const struct tpl *t, const struct tok *t
 		const struct tpl *p;
 		if (resolve_tpl(r, t, tk, &p) < 0)
 			return -1;
-		struct args na = { .blocks = tk->body, .n = tk->nbody, .tpl = t, .up = args };
+		struct args na = { .blocks = tk->body, .n = tk->nbody, .at = tk->blocks, .tpl = t,
+				   .up = args };
 		if (p && render_indented(r, p, p->toks, p->ntoks, &na, tk) < 0)
 			return -1;
 		break;
@@ -1291,8 +1311,9 @@ struct tmpl_set {
 	struct ctx *ctx;
 	struct set_entry *v;
 	size_t n, cap;
-	const char **reported;	/* render errors already reported (one diagnostic each, */
-	size_t nreported, capreported;	/* however many environments hit them) */
+	struct strmap at;	/* name -> index in v */
+	struct strmap reported;	/* render errors already reported (one diagnostic each,
+				 * however many environments hit them) */
 };
 
 struct tmpl_set *tmpl_set_open(struct ctx *ctx)
@@ -1328,11 +1349,21 @@ static bool name_ok(const char *s, size_t n)
 	return true;
 }
 
+/* Note err as reported; false if it was already. */
+static bool first_report(struct tmpl_set *ts, const char *err)
+{
+	if (strmap_get(&ts->reported, err, strlen(err)) >= 0)
+		return false;
+	const char *keep = arena_strdup(&ts->ctx->perm, err);
+	strmap_put(&ts->ctx->perm, &ts->reported, keep, strlen(keep), 0);
+	return true;
+}
+
 static struct set_entry *set_load(struct tmpl_set *ts, const char *name, size_t n)
 {
-	for (size_t i = 0; i < ts->n; i++)
-		if (strlen(ts->v[i].name) == n && memcmp(ts->v[i].name, name, n) == 0)
-			return &ts->v[i];
+	long at = strmap_get(&ts->at, name, n);
+	if (at >= 0)
+		return &ts->v[at];
 	struct ctx *ctx = ts->ctx;
 	struct set_entry e = { .name = arena_strndup(&ctx->perm, name, n) };
 	if (name_ok(name, n)) {
@@ -1361,11 +1392,12 @@ static struct set_entry *set_load(struct tmpl_set *ts, const char *name, size_t 
 				diag_add(ctx, "SPEC012", NULL,
 					 (struct loc){ .file = f->id, .line = (uint32_t)line, .col = (uint32_t)col },
 					 "template '%s': %s", e.name, msg);
-				ARENA_PUSH(&ctx->perm, ts->reported, ts->nreported, ts->capreported, e.err);
+				first_report(ts, e.err);
 			}
 		}
 	}
 	ARENA_PUSH(&ctx->perm, ts->v, ts->n, ts->cap, e);
+	strmap_put(&ctx->perm, &ts->at, e.name, n, ts->n - 1);
 	return &ts->v[ts->n - 1];
 }
 
@@ -1384,18 +1416,15 @@ static const struct tpl *set_get(void *ud, const char *name, size_t n, char *err
 static void set_report(struct tmpl_set *ts, const char *top, const char *err)
 {
 	struct ctx *ctx = ts->ctx;
-	for (size_t i = 0; i < ts->nreported; i++)
-		if (strcmp(ts->reported[i], err) == 0)
-			return;
-	ARENA_PUSH(&ctx->perm, ts->reported, ts->nreported, ts->capreported,
-		   arena_strdup(&ctx->perm, err));
+	if (!first_report(ts, err))
+		return;
 	struct loc at = { 0 };
 	const char *name = top, *msg = err;
-	/* the longest known template name that prefixes err */
+	/* the longest known template name that prefixes err, up to a ':' */
 	size_t best = 0;
-	for (size_t i = 0; i < ts->n; i++) {
-		size_t l = strlen(ts->v[i].name);
-		if (l > best && strncmp(err, ts->v[i].name, l) == 0 && err[l] == ':' && ts->v[i].t) {
+	for (size_t l = strlen(err); l-- > 0 && !best;) {
+		long i = err[l] == ':' ? strmap_get(&ts->at, err, l) : -1;
+		if (i >= 0 && ts->v[i].t) {
 			best = l;
 			name = ts->v[i].name;
 			at.file = ts->v[i].t->file;

@@ -379,6 +379,56 @@ void sb_json_str(struct strbuf *sb, const char *s, size_t n)
 	sb_putc(sb, '"');
 }
 
+uint64_t str_hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
+	/* FNV's low bits mix poorly: the tables take them as the slot */
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93u;
+	h ^= h >> 32;
+	return h;
+}
+
+static struct strmap_ent *strmap_slot(const struct strmap *m, const char *s, size_t len,
+				      uint64_t h)
+{
+	size_t mask = m->cap - 1, i = (size_t)h & mask;
+	while (m->e[i].s && !(m->e[i].h == h && m->e[i].len == len &&
+			      memcmp(m->e[i].s, s, len) == 0))
+		i = (i + 1) & mask;
+	return &m->e[i];
+}
+
+long strmap_get(const struct strmap *m, const char *s, size_t len)
+{
+	if (!m->cap)
+		return -1;
+	const struct strmap_ent *e = strmap_slot(m, s, len, str_hash(s, len));
+	return e->s ? (long)e->val : -1;
+}
+
+bool strmap_put(struct arena *a, struct strmap *m, const char *s, size_t len, size_t val)
+{
+	if (2 * (m->n + 1) > m->cap) {
+		struct strmap old = *m;
+		size_t cap = old.cap ? 2 * old.cap : 16;
+		struct strmap_ent *ents = arena_alloc(a, cap * sizeof(*ents));
+		m->e = ents;
+		m->cap = cap;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.e[i].s)
+				*strmap_slot(m, old.e[i].s, old.e[i].len, old.e[i].h) = old.e[i];
+	}
+	uint64_t h = str_hash(s, len);
+	struct strmap_ent *e = strmap_slot(m, s, len, h);
+	bool added = !e->s;
+	*e = (struct strmap_ent){ s, len, val, h };
+	m->n += added;
+	return added;
+}
+
 bool str_ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -400,7 +450,12 @@ struct nearest nearest_start(const char *word, size_t len, size_t max)
 
 void nearest_offer(struct nearest *n, const char *cand)
 {
-	size_t d = edit_distance(n->word, n->len, cand, strlen(cand));
+	size_t clen = strlen(cand);
+	/* the distance is at least the difference in length: a candidate that cannot beat
+	 * the best so far costs no table */
+	if ((clen > n->len ? clen - n->len : n->len - clen) >= n->best_d)
+		return;
+	size_t d = edit_distance(n->word, n->len, cand, clen);
 	if (d < n->best_d) {
 		n->best_d = d;
 		n->best = cand;

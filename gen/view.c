@@ -84,6 +84,7 @@ struct node *v_set(struct arena *a, struct node *map, const char *key, struct no
 	grow(a, map, true);
 	map->keys[map->n] = v_str(a, key);
 	map->items[map->n++] = val;
+	node_map_index(a, map);	/* lookups in a big view map stay constant-time */
 	return val;
 }
 
@@ -99,7 +100,8 @@ struct node *v_copy(struct arena *a, const struct node *n)
 		return NULL;
 	struct node *c = node_new(a, n->kind, n->loc);
 	c->flags = n->flags;
-	c->v = n->v;
+	if (n->kind != NODE_MAP)
+		c->v = n->v;	/* a map's index belongs to its keys array */
 	c->len = n->len;
 	c->str = n->str ? arena_strndup(a, n->str, n->len) : NULL;
 	if (n->n == 0)
@@ -167,13 +169,16 @@ static int tag_cmp(const void *a, const void *b)
 	return strcmp(((const struct tag *)a)->key, ((const struct tag *)b)->key);
 }
 
-static void tag_put(struct tag *tags, size_t *n, const char *key, const char *value)
+/* Set key's value (the last one wins); seen: the keys put so far, by position. */
+static void tag_put(struct arena *a, struct strmap *seen, struct tag *tags, size_t *n,
+		    const char *key, const char *value)
 {
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp(tags[i].key, key) == 0) {
-			tags[i].value = value;
-			return;
-		}
+	long at = strmap_get(seen, key, strlen(key));
+	if (at >= 0) {
+		tags[at].value = value;
+		return;
+	}
+	strmap_put(a, seen, key, strlen(key), *n);
 	tags[(*n)++] = (struct tag){ key, value };
 }
 
@@ -185,22 +190,23 @@ static struct node *common_tags(struct arena *a, const struct node *spec, const 
 	const char *app = spec_str(spec, "app");
 	const char *email = spec_str(spec, "owner.email");
 	const char *cc = spec_str(spec, "owner.cost_center");
+	struct strmap seen = { 0 };
 	if (app)
-		tag_put(tags, &n, "Project", app);
+		tag_put(a, &seen, tags, &n, "Project", app);
 	if (email)
-		tag_put(tags, &n, "Owner", email);
+		tag_put(a, &seen, tags, &n, "Owner", email);
 	if (cc)
-		tag_put(tags, &n, "CostCenter", cc);
+		tag_put(a, &seen, tags, &n, "CostCenter", cc);
 	for (size_t i = 0; user && user->kind == NODE_MAP && i < user->n; i++) {
 		const char *k = user->keys[i]->str;
 		if (strcmp(k, "Environment") == 0 || strcmp(k, "ManagedBy") == 0)
 			continue;
 		if (user->items[i]->kind == NODE_STR || node_is_num(user->items[i]) ||
 		    user->items[i]->kind == NODE_BOOL)
-			tag_put(tags, &n, k, user->items[i]->str);
+			tag_put(a, &seen, tags, &n, k, user->items[i]->str);
 	}
-	tag_put(tags, &n, "Environment", env);
-	tag_put(tags, &n, "ManagedBy", "eragen");
+	tag_put(a, &seen, tags, &n, "Environment", env);
+	tag_put(a, &seen, tags, &n, "ManagedBy", "eragen");
 	qsort(tags, n, sizeof(*tags), tag_cmp);
 	struct node *seq = v_seq(a);
 	for (size_t i = 0; i < n; i++) {

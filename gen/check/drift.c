@@ -483,12 +483,7 @@ static bool needs_baseline(const struct ctx *ctx, const struct env *e)
 {
 	if (e->abstract || !e->resolved || e->invalid)
 		return false;
-	if (!ctx->opt.envs)
-		return true;
-	for (const char **s = ctx->opt.envs; *s; s++)
-		if (strcmp(*s, e->name) == 0)
-			return true;
-	return false;
+	return !ctx->opt.envs || e->selected;
 }
 
 /*

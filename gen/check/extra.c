@@ -278,7 +278,12 @@ static int next_match(const struct judge *j, enum pat p, const char *t, size_t f
 {
 	while (from < to) {
 		size_t s, e;
-		int r = rx_find(j->rx[p], t + from, to - from, &s, &e);
+		/* t is the file's text with comments blanked, valid UTF-8 (NUL-terminated): a
+		 * span between character boundaries needs no check of PCRE2's */
+		bool whole = ((unsigned char)t[from] & 0xc0) != 0x80 &&
+			     ((unsigned char)t[to] & 0xc0) != 0x80;
+		int r = whole ? rx_find_text(j->rx[p], t + from, to - from, &s, &e)
+			      : rx_find(j->rx[p], t + from, to - from, &s, &e);
 		if (r <= 0)
 			return r;
 		s += from;
@@ -298,22 +303,12 @@ static int next_match(const struct judge *j, enum pat p, const char *t, size_t f
 
 static struct loc span_loc(const struct srcfile *f, size_t s, size_t e)
 {
-	/* lines[] holds the offset of each line start */
-	uint32_t lo = 0, hi = f->nlines ? f->nlines - 1 : 0;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo + 1) / 2;
-		if (f->lines[mid] <= s)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	struct loc l = { .file = f->id, .line = lo + 1 };
-	l.col = (uint32_t)utf8_count(f->data + f->lines[lo], s - f->lines[lo]) + 1;
+	struct loc l = srcfile_loc(f, s);
 	/* the end: the last character of the match, on the match's first line */
 	const char *nl = memchr(f->data + s, '\n', e - s);
 	size_t last = nl ? (size_t)(nl - f->data) : e;
 	l.end_line = l.line;
-	l.end_col = (uint32_t)utf8_count(f->data + f->lines[lo], last - f->lines[lo]);
+	l.end_col = srcfile_loc(f, last).col - 1;
 	if (l.end_col < l.col)
 		l.end_col = l.col;
 	return l;

@@ -164,10 +164,16 @@ static const char *free_service_cidr(const struct node *peers, const struct cidr
 	return NULL;
 }
 
+/* The help of a NET005 finding. The free range is looked for once per environment
+ * (*looked): every peer inside the service range is a finding, and each search reads
+ * every peer. */
 static void service_help(struct ctx *ctx, struct diag *d, const struct node *peers,
-			 const struct cidr *vpc)
+			 const struct cidr *vpc, bool *looked, const char **free_cidr)
 {
-	const char *free = free_service_cidr(peers, vpc);
+	if (!*looked)
+		*free_cidr = free_service_cidr(peers, vpc);
+	*looked = true;
+	const char *free = *free_cidr;
 	if (free)
 		diag_help(ctx, d, "set cluster.service_cidr to a range that overlaps nothing, "
 				  "e.g. %s",
@@ -183,6 +189,8 @@ static void check_service(struct ctx *ctx, const struct env *e, const struct nod
 	struct cidr svc;
 	if (!parse_cidr(ctx, e, sn, "service CIDR", "cluster.service_cidr", &svc))
 		return;
+	bool looked = false;
+	const char *free_cidr = NULL;
 	if (!cidr_is_rfc1918(svc) || svc.prefix < SERVICE_MIN_PREFIX ||
 	    svc.prefix > SERVICE_MAX_PREFIX) {
 		struct diag *d = diag_add(
@@ -192,7 +200,7 @@ static void check_service(struct ctx *ctx, const struct env *e, const struct nod
 				  "172.16.0.0/12, 192.168.0.0/16): EKS refuses it"
 				: "service CIDR '%s' is not a /12 to /24: EKS refuses it",
 			sn->str);
-		service_help(ctx, d, peers, vpc);
+		service_help(ctx, d, peers, vpc, &looked, &free_cidr);
 		return;
 	}
 	/* a service range left at its default is reported at the VPC or peer it hits */
@@ -203,7 +211,7 @@ static void check_service(struct ctx *ctx, const struct env *e, const struct nod
 					  vn->str);
 		if (sn->loc.line && vn->loc.line)
 			diag_note(ctx, d, vn->loc, "VPC CIDR set here");
-		service_help(ctx, d, peers, vpc);
+		service_help(ctx, d, peers, vpc, &looked, &free_cidr);
 	}
 	for (size_t i = 0; peers && peers->kind == NODE_SEQ && i < peers->n; i++) {
 		const struct node *p = peers->items[i];
@@ -216,7 +224,7 @@ static void check_service(struct ctx *ctx, const struct env *e, const struct nod
 					  dflt, p->str);
 		if (sn->loc.line && p->loc.line)
 			diag_note(ctx, d, p->loc, "peer declared here");
-		service_help(ctx, d, peers, vpc);
+		service_help(ctx, d, peers, vpc, &looked, &free_cidr);
 	}
 }
 

@@ -12,6 +12,8 @@
 #include "placement.h"
 
 #include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Where to report n: its own line; a schema default or derived value has none, so the
@@ -35,15 +37,6 @@ static const char *str_of(const struct node *n)
 	return n && n->kind == NODE_STR ? n->str : NULL;
 }
 
-/* The node of the string item s in list l (for notes at an instance type). */
-static const struct node *item_named(const struct node *l, const char *s)
-{
-	for (size_t i = 0; l && l->kind == NODE_SEQ && i < l->n; i++)
-		if (l->items[i]->kind == NODE_STR && strcmp(l->items[i]->str, s) == 0)
-			return l->items[i];
-	return NULL;
-}
-
 /* "'a'", "'a' and 'b'", "'a', 'b' and 'c'" */
 static void quoted_list(struct strbuf *sb, const char *const *names, size_t n)
 {
@@ -53,8 +46,11 @@ static void quoted_list(struct strbuf *sb, const char *const *names, size_t n)
 
 /* ---- SCHED001: a node group that does not exist ---- */
 
+/* Names listed in a help line at most, then how many more. */
+#define LIST_MAX 20
+
 static void check_missing_group(struct ctx *ctx, struct env *e, const struct placement *p,
-				const struct pl_workload *w)
+				const struct pl_workload *w, size_t *searches)
 {
 	if (!w->group_at || w->group)
 		return;
@@ -62,18 +58,23 @@ static void check_missing_group(struct ctx *ctx, struct env *e, const struct pla
 	struct diag *d = diag_add(ctx, "SCHED001", e->name, where(e, w->group_at, w->at),
 				  "%s is placed on node group '%s', which does not exist", w->name,
 				  name);
-	struct nearest n = nearest_start(name, strlen(name), 2);
-	for (size_t i = 0; i < p->ngroups; i++)
-		nearest_offer(&n, p->groups[i].name);
-	const char *near = n.best;
+	const char *near = NULL;
+	if ((*searches)++ < NEAREST_SEARCHES) {
+		struct nearest n = nearest_start(name, strlen(name), 2);
+		for (size_t i = 0; i < p->ngroups; i++)
+			nearest_offer(&n, p->groups[i].name);
+		near = n.best;
+	}
 	if (near) {
 		diag_help(ctx, d, "did you mean '%s'?", near);
 	} else {
 		struct strbuf sb = STRBUF_INIT;
 		struct oom_guard sb_guard;
 		oom_guard_strbuf(&sb_guard, &sb);
-		for (size_t g = 0; g < p->ngroups; g++)
+		for (size_t g = 0; g < p->ngroups && g < LIST_MAX; g++)
 			sb_printf(&sb, "%s'%s'", g ? ", " : "", p->groups[g].name);
+		if (p->ngroups > LIST_MAX)
+			sb_printf(&sb, " and %zu more", p->ngroups - LIST_MAX);
 		diag_help(ctx, d, "name one of the node groups (%s), or add '%s' under node_groups",
 			  sb.buf ? sb.buf : "none", name);
 		oom_guard_pop(&sb_guard);
@@ -92,43 +93,45 @@ static const char *toleration_yaml(struct arena *a, const struct pl_taint *t)
 			    t->value, t->effect);
 }
 
-static bool tolerated(const struct pl_workload *w, const struct pl_taint *t)
-{
-	for (size_t k = 0; k < w->ntols; k++)
-		if (toleration_matches(&w->tols[k].t, t->key, t->value, t->effect))
-			return true;
-	return false;
-}
-
 static bool blocking(const struct pl_taint *t)
 {
 	return strcmp(t->effect, "PreferNoSchedule") != 0;
 }
 
+/* The first taint of group g that keeps w away. */
+static const struct pl_taint *miss_of(const struct placement *p, const struct pl_workload *w,
+				      const struct pl_group *g)
+{
+	return &g->taints[placement_fit(p, w, (size_t)(g - p->groups)).taint_miss];
+}
+
+/* Taints of the selected groups a SCHED002 finding looks at, and notes it adds, at most. */
+#define TAINTS_MAX 64
+#define NOTES_MAX 16
+
 static void check_untolerated(struct ctx *ctx, struct env *e, const struct placement *p,
 			      const struct pl_workload *w)
 {
-	if (!w->resolved || w->nlands > 0)
+	if (!w->resolved || !w->judged || w->nlands > 0)
 		return;
 	/* the groups its selector matches: each has a taint it does not tolerate */
-	const struct pl_group *sel[64];
+	const struct pl_group *sel[PL_MAX_SELECTED];
 	size_t nsel = 0;
-	for (size_t g = 0; g < p->ngroups && nsel < 64; g++)
-		if (w->fit[g].selector_miss < 0)
-			sel[nsel++] = &p->groups[g];
+	const size_t *gs = placement_selected(p, w, PL_MAX_SELECTED, &nsel);
+	for (size_t i = 0; i < nsel; i++)
+		sel[i] = &p->groups[gs[i]];
 	if (nsel == 0)
 		return;	/* SCHED003 */
 	struct arena *a = &e->arena;
 	struct strbuf msg = STRBUF_INIT, help = STRBUF_INIT;
-	const struct pl_taint *first = &sel[0]->taints[w->fit[sel[0] - p->groups].taint_miss];
+	const struct pl_taint *first = miss_of(p, w, sel[0]);
 	if (nsel == 1) {
 		sb_printf(&msg, "node group '%s' is tainted '%s=%s:%s' but %s does not tolerate it",
 			  sel[0]->name, first->key, first->value, first->effect, w->name);
 	} else {
 		sb_printf(&msg, "every node group %s selects is tainted against it:", w->name);
 		for (size_t i = 0; i < nsel; i++) {
-			const struct pl_taint *t =
-				&sel[i]->taints[w->fit[sel[i] - p->groups].taint_miss];
+			const struct pl_taint *t = miss_of(p, w, sel[i]);
 			sb_printf(&msg, "%s '%s' (%s=%s:%s)", i ? "," : "", sel[i]->name, t->key,
 				  t->value, t->effect);
 		}
@@ -136,13 +139,15 @@ static void check_untolerated(struct ctx *ctx, struct env *e, const struct place
 	struct diag *d = diag_add(ctx, "SCHED002", e->name, where(e, w->at, NULL), "%s", msg.buf);
 	/* every taint it would need to tolerate, once */
 	const struct pl_taint *need[64];
-	size_t nneed = 0;
+	size_t nneed = 0, nnotes = 0;
 	for (size_t i = 0; i < nsel; i++) {
-		for (size_t k = 0; k < sel[i]->ntaints; k++) {
+		for (size_t k = 0; k < sel[i]->ntaints && k < TAINTS_MAX; k++) {
 			const struct pl_taint *t = &sel[i]->taints[k];
-			if (!blocking(t) || tolerated(w, t))
+			if (!blocking(t) || placement_tolerates(w, t))
 				continue;
-			if (has_line(t->at) && nsel == 1)
+			if (nnotes++ >= NOTES_MAX)
+				;	/* enough places shown: the help names what is missing */
+			else if (has_line(t->at) && nsel == 1)
 				diag_note(ctx, d, t->at->loc, "taint declared here");
 			else if (has_line(t->at))
 				diag_note(ctx, d, t->at->loc, "taint of '%s' declared here",
@@ -164,23 +169,11 @@ static void check_untolerated(struct ctx *ctx, struct env *e, const struct place
 	sb_release(&help);
 }
 
-static bool group_has(const struct pl_group *g, const char *key, const char *value)
-{
-	for (size_t l = 0; l < g->nlabels; l++)
-		if (strcmp(g->labels[l].key, key) == 0 &&
-		    (!value || strcmp(g->labels[l].value, value) == 0))
-			return true;
-	return false;
-}
-
 static void check_no_match(struct ctx *ctx, struct env *e, const struct placement *p,
 			   const struct pl_workload *w)
 {
-	if (!w->resolved || w->nlands > 0)
-		return;
-	for (size_t g = 0; g < p->ngroups; g++)
-		if (w->fit[g].selector_miss < 0)
-			return;	/* SCHED002 */
+	if (!w->resolved || !w->judged || w->nlands > 0 || w->nselected > 0)
+		return;	/* lands, or SCHED002 */
 	struct strbuf sel = STRBUF_INIT;
 	struct oom_guard sel_guard;
 	oom_guard_strbuf(&sel_guard, &sel);
@@ -196,35 +189,33 @@ static void check_no_match(struct ctx *ctx, struct env *e, const struct placemen
 	/* an entry no group has: say what the groups have instead */
 	const struct pl_label *lone = NULL;
 	for (size_t i = 0; i < w->nselector && !lone; i++) {
-		bool somewhere = false;
-		for (size_t g = 0; g < p->ngroups && !somewhere; g++)
-			somewhere = group_has(&p->groups[g], w->selector[i].key,
-					      w->selector[i].value);
-		if (!somewhere)
+		size_t n;
+		placement_with_label(p, w->selector[i].key, w->selector[i].value, &n);
+		if (n == 0)
 			lone = &w->selector[i];
 	}
 	struct strbuf h = STRBUF_INIT;
 	struct oom_guard h_guard;
 	oom_guard_strbuf(&h_guard, &h);
 	if (lone) {
-		size_t shown = 0;
-		for (size_t g = 0; g < p->ngroups; g++) {
-			if (!group_has(&p->groups[g], lone->key, NULL))
-				continue;
+		size_t shown = 0, nwith;
+		const size_t *with = placement_with_label(p, lone->key, NULL, &nwith);
+		for (size_t i = 0; i < nwith; i++) {
+			const struct pl_group *g = &p->groups[with[i]];
 			if (shown++ == 4) {
 				sb_puts(&h, ", ...");
 				break;
 			}
 			if (shown == 1)
 				sb_printf(&h, "no node group has %s=%s: ", lone->key, lone->value);
-			sb_printf(&h, "%s'%s' has %s=", shown > 1 ? ", " : "", p->groups[g].name,
-				  lone->key);
+			sb_printf(&h, "%s'%s' has %s=", shown > 1 ? ", " : "", g->name, lone->key);
+			/* a group's labels of one key are next to each other */
 			const char *sep = "";
-			for (size_t l = 0; l < p->groups[g].nlabels; l++)
-				if (strcmp(p->groups[g].labels[l].key, lone->key) == 0) {
-					sb_printf(&h, "%s%s", sep, p->groups[g].labels[l].value);
-					sep = "|";
-				}
+			for (size_t l = (size_t)pl_pairs_get(&g->label_at, lone->key, NULL);
+			     l < g->nlabels && strcmp(g->labels[l].key, lone->key) == 0; l++) {
+				sb_printf(&h, "%s%s", sep, g->labels[l].value);
+				sep = "|";
+			}
 		}
 		if (!shown)
 			sb_printf(&h, "no node group has a label '%s'", lone->key);
@@ -273,15 +264,16 @@ static const char *prop_text(struct arena *a, const struct pl_group *g, enum gro
 static void check_lands_on(struct ctx *ctx, struct env *e, const struct placement *p,
 			   const struct pl_workload *w, const char *rule, enum group_prop prop)
 {
-	if (!w->resolved)
+	if (!w->resolved || !w->judged)
 		return;
 	const char *names[64];
 	const struct pl_group *hit[64];
 	size_t n = 0;
-	for (size_t g = 0; g < p->ngroups && n < 64; g++)
-		if (placement_lands(w, g) && group_is(&p->groups[g], prop)) {
-			hit[n] = &p->groups[g];
-			names[n++] = p->groups[g].name;
+	for (size_t k = 0; k < w->nlands && n < 64; k++)
+		if (group_is(&p->groups[w->lands[k]], prop)) {
+			hit[n] = &p->groups[w->lands[k]];
+			names[n] = hit[n]->name;
+			n++;
 		}
 	if (n == 0)
 		return;
@@ -380,128 +372,283 @@ static void fmt_cpu(struct strbuf *sb, double m)
 enum fit_unit { FIT_CORES, FIT_MEM_M, FIT_MEM_GIB };
 
 /*
- * need: millicores (cpu) or MiB (memory) a pod asks for; what: the pod, for the message
- * ("a dask worker of 4 cores"); at: the value that sets it, at path, written in unit.
+ * Values in order, with a tree of their minima: the first value below x from a position
+ * on, and how many are below x, in O(log n). SCHED006 asks, for every profile, which of
+ * the groups its row lands on have an instance type it does not fit, and which types: a
+ * question per (profile, group) pair would grow with their product.
  */
-static void check_fit(struct ctx *ctx, struct env *e, const struct placement *p,
-		      const struct pl_workload *w, bool cpu, double need, const char *what,
-		      const struct node *at, const char *path, enum fit_unit unit)
+struct minseq {
+	double *min;		/* min[1] is the root; the values are min[size..size+n) */
+	double *sorted;
+	size_t n, size;
+};
+
+static int cmp_double(const void *a, const void *b)
 {
-	const struct data *d = data_get(ctx);
-	if (!d || !w->resolved)
-		return;
-	for (size_t g = 0; g < p->ngroups; g++) {
-		if (!placement_lands(w, g))
-			continue;
-		const struct pl_group *grp = &p->groups[g];
-		const struct node *types = node_get(grp->spec, "instance_types");
-		struct misfit bad[32];
-		size_t nbad = 0;
-		for (size_t t = 0; t < grp->ntypes && nbad < 32; t++) {
-			const struct instance_info *it = data_instance(d, grp->types[t]);
-			if (!it)
-				continue;	/* SCHED009 */
-			double alloc = cpu ? alloc_cpu_m(it->vcpu)
-					   : alloc_mem_mib(it->mem_mib, it->max_pods);
-			if (need > alloc)
-				bad[nbad++] = (struct misfit){
-					grp->types[t], item_named(types, grp->types[t]), alloc,
-					cpu ? it->vcpu : it->mem_mib, it->max_pods
-				};
-		}
-		if (nbad == 0)
-			continue;
-		struct strbuf list = STRBUF_INIT;
-		struct oom_guard list_guard;
-		oom_guard_strbuf(&list_guard, &list);
-		const char *names[32];
-		double least = bad[0].alloc;
-		for (size_t i = 0; i < nbad; i++) {
-			names[i] = bad[i].type;
-			if (bad[i].alloc < least)
-				least = bad[i].alloc;
-		}
-		quoted_list(&list, names, nbad);
-		struct diag *dg = diag_add(ctx, "SCHED006", e->name, where(e, at, w->at),
-					   "%s does not fit instance type%s %s of node group '%s'",
-					   what, nbad == 1 ? "" : "s", list.buf, grp->name);
-		oom_guard_pop(&list_guard);
-		sb_release(&list);
-		for (size_t i = 0; i < nbad; i++) {
-			struct strbuf n = STRBUF_INIT;
-			struct oom_guard n_guard;
-			oom_guard_strbuf(&n_guard, &n);
-			if (cpu) {
-				sb_printf(&n, "'%s' has %u vCPU, ", bad[i].type, bad[i].size);
-				fmt_cpu(&n, bad[i].alloc);
-				sb_puts(&n, " allocatable");
-			} else {
-				sb_printf(&n, "'%s' has %u MiB, ", bad[i].type, bad[i].size);
-				fmt_mib(&n, bad[i].alloc);
-				sb_printf(&n, " allocatable (%u pods)", bad[i].pods);
-			}
-			diag_note(ctx, dg, has_line(bad[i].at) ? bad[i].at->loc : (struct loc){ 0 },
-				  "%s", n.buf);
-			oom_guard_pop(&n_guard);
-			sb_release(&n);
-		}
-		const char *types_word = nbad == 1 ? "this instance type" : "these instance types";
-		if (least <= 0) {
-			diag_help(ctx, dg, "remove %s from '%s': nothing is left to allocate on it",
-				  types_word, grp->name);
-			continue;
-		}
-		/* the largest value that fits every type, rounded down */
-		const char *most;
-		if (unit == FIT_CORES)
-			most = arena_printf(&e->arena, "%g", (double)(long long)(least / 10) / 100);
-		else if (unit == FIT_MEM_M)
-			most = arena_printf(&e->arena, "%lldM", (long long)least);
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static struct minseq *minseq_new(struct arena *a, const double *v, size_t n)
+{
+	struct minseq *s = arena_alloc(a, sizeof(*s));
+	s->n = n;
+	for (s->size = 1; s->size < n; s->size *= 2)
+		;
+	s->min = arena_alloc(a, 2 * s->size * sizeof(*s->min));
+	for (size_t i = 0; i < s->size; i++)
+		s->min[s->size + i] = i < n ? v[i] : HUGE_VAL;
+	for (size_t i = s->size - 1; i > 0; i--)
+		s->min[i] = fmin(s->min[2 * i], s->min[2 * i + 1]);
+	s->sorted = arena_alloc(a, (n + 1) * sizeof(*s->sorted));
+	if (n)
+		memcpy(s->sorted, v, n * sizeof(*v));
+	qsort(s->sorted, n, sizeof(*s->sorted), cmp_double);
+	return s;
+}
+
+static size_t first_below(const struct minseq *s, size_t node, size_t lo, size_t hi,
+			  size_t from, double x)
+{
+	if (hi <= from || !(s->min[node] < x))
+		return SIZE_MAX;
+	if (hi - lo == 1)
+		return lo;
+	size_t mid = lo + (hi - lo) / 2;
+	size_t r = first_below(s, 2 * node, lo, mid, from, x);
+	return r != SIZE_MAX ? r : first_below(s, 2 * node + 1, mid, hi, from, x);
+}
+
+/* The first position at or after from whose value is below x, or n. */
+static size_t minseq_next(const struct minseq *s, size_t from, double x)
+{
+	size_t r = first_below(s, 1, 0, s->size, from, x);
+	return r < s->n ? r : s->n;
+}
+
+static size_t minseq_count(const struct minseq *s, double x)
+{
+	size_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->sorted[mid] < x)
+			lo = mid + 1;
 		else
-			most = arena_printf(&e->arena, "%g",
-					    (double)(long long)(least / 1024 * 100) / 100);
-		diag_help(ctx, dg, "lower %s to %s or less, or remove %s from '%s'", path, most,
-			  types_word, grp->name);
+			hi = mid;
 	}
+	return lo;
+}
+
+/* SCHED006's tables, built as it needs them: per group, its instance types' allocatable;
+ * per lands list (rows that land alike share one), its groups' least allocatable. */
+struct fitx {
+	struct arena *a;
+	const struct data *d;
+	const struct placement *p;
+	struct minseq **group[2];	/* [cpu][group index] */
+	struct strmap row_at;		/* a lands list (its address) -> its tables */
+	struct minseq **rows[2];
+	size_t nrows, caprows[2];
+};
+
+static double type_alloc(const struct fitx *fx, const char *type, bool cpu)
+{
+	const struct instance_info *it = data_instance(fx->d, type);
+	if (!it)
+		return HUGE_VAL;	/* SCHED009 */
+	return cpu ? alloc_cpu_m(it->vcpu) : alloc_mem_mib(it->mem_mib, it->max_pods);
+}
+
+static const struct minseq *group_seq(struct fitx *fx, size_t g, bool cpu)
+{
+	if (!fx->group[cpu][g]) {
+		const struct pl_group *grp = &fx->p->groups[g];
+		double *v = arena_alloc(fx->a, (grp->ntypes + 1) * sizeof(*v));
+		for (size_t t = 0; t < grp->ntypes; t++)
+			v[t] = type_alloc(fx, grp->types[t], cpu);
+		fx->group[cpu][g] = minseq_new(fx->a, v, grp->ntypes);
+	}
+	return fx->group[cpu][g];
+}
+
+static const struct minseq *row_seq(struct fitx *fx, const struct pl_workload *w, bool cpu)
+{
+	const char *key = (const char *)&w->lands;
+	long at = strmap_get(&fx->row_at, key, sizeof(w->lands));
+	if (at < 0) {
+		at = (long)fx->nrows;
+		for (int r = 0; r < 2; r++)
+			arena_grow(fx->a, (void **)&fx->rows[r], &fx->caprows[r], fx->nrows + 1,
+				   sizeof(*fx->rows[r]));
+		fx->rows[0][at] = fx->rows[1][at] = NULL;
+		fx->nrows++;
+		strmap_put(fx->a, &fx->row_at, arena_strndup(fx->a, key, sizeof(w->lands)),
+			   sizeof(w->lands), (size_t)at);
+	}
+	if (!fx->rows[cpu][at]) {
+		double *v = arena_alloc(fx->a, (w->nlands + 1) * sizeof(*v));
+		for (size_t k = 0; k < w->nlands; k++)
+			v[k] = group_seq(fx, w->lands[k], cpu)->min[1];
+		fx->rows[cpu][at] = minseq_new(fx->a, v, w->nlands);
+	}
+	return fx->rows[cpu][at];
+}
+
+/* What a SCHED006 finding is about: the pod, its need, where it is set. */
+struct fit_need {
+	const struct pl_workload *w;
+	bool cpu;
+	double need;		/* millicores (cpu) or MiB (memory) a pod asks for */
+	const char *what;	/* the pod, for the message ("a dask worker of 4 cores") */
+	const struct node *at;	/* the value that sets it, at path, written in unit */
+	const char *path;
+	enum fit_unit unit;
+};
+
+/* One SCHED006 finding: the pod does not fit some instance types of group g. */
+static struct diag *report_misfit(struct ctx *ctx, struct env *e, struct fitx *fx,
+				  const struct fit_need *fn, size_t g)
+{
+	const struct pl_group *grp = &fx->p->groups[g];
+	const struct minseq *gs = group_seq(fx, g, fn->cpu);
+	struct misfit bad[32];
+	size_t nbad = 0;
+	for (size_t t = minseq_next(gs, 0, fn->need); t < grp->ntypes && nbad < 32;
+	     t = minseq_next(gs, t + 1, fn->need)) {
+		const struct instance_info *it = data_instance(fx->d, grp->types[t]);
+		bad[nbad++] = (struct misfit){ grp->types[t], grp->types_at[t],
+					       gs->min[gs->size + t],
+					       fn->cpu ? it->vcpu : it->mem_mib, it->max_pods };
+	}
+	struct strbuf list = STRBUF_INIT;
+	struct oom_guard list_guard;
+	oom_guard_strbuf(&list_guard, &list);
+	const char *names[32];
+	double least = HUGE_VAL;	/* nbad >= 1: the row's table found a misfit here */
+	for (size_t i = 0; i < nbad; i++) {
+		names[i] = bad[i].type;
+		if (bad[i].alloc < least)
+			least = bad[i].alloc;
+	}
+	quoted_list(&list, names, nbad);
+	struct diag *dg = diag_add(ctx, "SCHED006", e->name, where(e, fn->at, fn->w->at),
+				   "%s does not fit instance type%s %s of node group '%s'",
+				   fn->what, nbad == 1 ? "" : "s", list.buf, grp->name);
+	oom_guard_pop(&list_guard);
+	sb_release(&list);
+	for (size_t i = 0; i < nbad; i++) {
+		struct strbuf n = STRBUF_INIT;
+		struct oom_guard n_guard;
+		oom_guard_strbuf(&n_guard, &n);
+		if (fn->cpu) {
+			sb_printf(&n, "'%s' has %u vCPU, ", bad[i].type, bad[i].size);
+			fmt_cpu(&n, bad[i].alloc);
+			sb_puts(&n, " allocatable");
+		} else {
+			sb_printf(&n, "'%s' has %u MiB, ", bad[i].type, bad[i].size);
+			fmt_mib(&n, bad[i].alloc);
+			sb_printf(&n, " allocatable (%u pods)", bad[i].pods);
+		}
+		diag_note(ctx, dg, has_line(bad[i].at) ? bad[i].at->loc : (struct loc){ 0 },
+			  "%s", n.buf);
+		oom_guard_pop(&n_guard);
+		sb_release(&n);
+	}
+	const char *types_word = nbad == 1 ? "this instance type" : "these instance types";
+	if (least <= 0) {
+		diag_help(ctx, dg, "remove %s from '%s': nothing is left to allocate on it",
+			  types_word, grp->name);
+		return dg;
+	}
+	/* the largest value that fits every type, rounded down */
+	const char *most;
+	if (fn->unit == FIT_CORES)
+		most = arena_printf(&e->arena, "%g", (double)(long long)(least / 10) / 100);
+	else if (fn->unit == FIT_MEM_M)
+		most = arena_printf(&e->arena, "%lldM", (long long)least);
+	else
+		most = arena_printf(&e->arena, "%g", (double)(long long)(least / 1024 * 100) / 100);
+	diag_help(ctx, dg, "lower %s to %s or less, or remove %s from '%s'", fn->path, most,
+		  types_word, grp->name);
+	return dg;
+}
+
+/* Findings of SCHED006 per pod and need, at most; then a note says how many more. */
+#define FITS_MAX 16
+
+/* The groups fn's row lands on whose instance types do not all fit it, in order. */
+static void check_fit(struct ctx *ctx, struct env *e, struct fitx *fx, const struct fit_need *fn)
+{
+	const struct pl_workload *w = fn->w;
+	if (!fx->d || !w->resolved || !w->judged)
+		return;
+	const struct minseq *rs = row_seq(fx, w, fn->cpu);
+	struct diag *last = NULL;
+	size_t shown = 0;
+	for (size_t k = minseq_next(rs, 0, fn->need); k < w->nlands && shown < FITS_MAX;
+	     k = minseq_next(rs, k + 1, fn->need), shown++)
+		last = report_misfit(ctx, e, fx, fn, w->lands[k]);
+	size_t more = minseq_count(rs, fn->need) - shown;
+	if (last && more)
+		diag_note(ctx, last, (struct loc){ 0 },
+			  "and %zu more node group%s it can land on, whose instance types it does "
+			  "not all fit either", more, more == 1 ? "" : "s");
 }
 
 static void check_fits(struct ctx *ctx, struct env *e, const struct placement *p)
 {
 	struct arena *a = &e->arena;
+	struct fitx fx = { .a = &ctx->scratch, .d = data_get(ctx), .p = p };
+	for (int r = 0; r < 2; r++)
+		fx.group[r] = arena_alloc(fx.a, (p->ngroups + 1) * sizeof(*fx.group[r]));
 	const struct node *profiles = node_path(e->resolved, "hub.profiles");
 	for (size_t i = 0; i < p->nprofiles; i++) {
 		const struct node *pr = profiles->items[i];
 		const struct pl_workload *w = p->profile_rows[i];
 		const char *slug = str_of(node_get(pr, "slug"));
 		const struct node *cg = node_path(pr, "cpu.guarantee");
-		if (cg && node_is_num(cg) && node_num(cg) > 0)
-			check_fit(ctx, e, p, w, true, node_num(cg) * 1000,
-				  arena_printf(a, "cpu guarantee %s of profile '%s'",
-					       node_display(a, cg), slug ? slug : "?"),
-				  cg, arena_printf(a, "hub.profiles[%zu].cpu.guarantee", i),
-				  FIT_CORES);
+		if (cg && node_is_num(cg) && node_num(cg) > 0) {
+			struct fit_need fn = {
+				w, true, node_num(cg) * 1000,
+				arena_printf(a, "cpu guarantee %s of profile '%s'",
+					     node_display(a, cg), slug ? slug : "?"),
+				cg, arena_printf(a, "hub.profiles[%zu].cpu.guarantee", i), FIT_CORES
+			};
+			check_fit(ctx, e, &fx, &fn);
+		}
 		const struct node *mg = node_path(pr, "memory.guarantee");
 		double bytes;
-		if (memory_bytes(mg, &bytes))
-			check_fit(ctx, e, p, w, false, bytes / (1024.0 * 1024.0),
-				  arena_printf(a, "memory guarantee %s of profile '%s'",
-					       node_display(a, mg), slug ? slug : "?"),
-				  mg, arena_printf(a, "hub.profiles[%zu].memory.guarantee", i),
-				  FIT_MEM_M);
+		if (memory_bytes(mg, &bytes)) {
+			struct fit_need fn = {
+				w, false, bytes / (1024.0 * 1024.0),
+				arena_printf(a, "memory guarantee %s of profile '%s'",
+					     node_display(a, mg), slug ? slug : "?"),
+				mg, arena_printf(a, "hub.profiles[%zu].memory.guarantee", i), FIT_MEM_M
+			};
+			check_fit(ctx, e, &fx, &fn);
+		}
 	}
 	const struct pl_workload *dw = &p->wls[WL_DASK_WORKER];
 	const struct node *cores = node_path(e->resolved, "dask.worker_cores_max");
-	if (cores && node_is_num(cores) && node_num(cores) > 0)
-		check_fit(ctx, e, p, dw, true, node_num(cores) * 1000,
-			  arena_printf(a, "a dask worker of %s core%s (dask.worker_cores_max)",
-				       node_display(a, cores), node_num(cores) == 1 ? "" : "s"),
-			  cores, "dask.worker_cores_max", FIT_CORES);
+	if (cores && node_is_num(cores) && node_num(cores) > 0) {
+		struct fit_need fn = {
+			dw, true, node_num(cores) * 1000,
+			arena_printf(a, "a dask worker of %s core%s (dask.worker_cores_max)",
+				     node_display(a, cores), node_num(cores) == 1 ? "" : "s"),
+			cores, "dask.worker_cores_max", FIT_CORES
+		};
+		check_fit(ctx, e, &fx, &fn);
+	}
 	const struct node *mem = node_path(e->resolved, "dask.worker_memory_max_gb");
-	if (mem && node_is_num(mem) && node_num(mem) > 0)
-		check_fit(ctx, e, p, dw, false, node_num(mem) * 1024,
-			  arena_printf(a, "a dask worker of %s GiB (dask.worker_memory_max_gb)",
-				       node_display(a, mem)),
-			  mem, "dask.worker_memory_max_gb", FIT_MEM_GIB);
+	if (mem && node_is_num(mem) && node_num(mem) > 0) {
+		struct fit_need fn = {
+			dw, false, node_num(mem) * 1024,
+			arena_printf(a, "a dask worker of %s GiB (dask.worker_memory_max_gb)",
+				     node_display(a, mem)),
+			mem, "dask.worker_memory_max_gb", FIT_MEM_GIB
+		};
+		check_fit(ctx, e, &fx, &fn);
+	}
 }
 
 /* ---- the node groups' own settings: SCHED007-010, 013, 014 ---- */
@@ -615,7 +762,7 @@ static void check_labels(struct ctx *ctx, struct env *e, const char *name, const
 }
 
 static void check_types(struct ctx *ctx, struct env *e, const char *name, const struct node *key,
-			const struct node *g)
+			const struct node *g, size_t *searches)
 {
 	const struct data *d = data_get(ctx);
 	if (!d || d->ninstances == 0)
@@ -633,6 +780,8 @@ static void check_types(struct ctx *ctx, struct env *e, const char *name, const 
 			struct diag *dg = diag_add(ctx, "SCHED009", e->name, where(e, t, key),
 						   "unknown EC2 instance type '%s' in node group '%s'",
 						   t->str, name);
+			if ((*searches)++ >= NEAREST_SEARCHES)
+				continue;
 			struct nearest n = nearest_start(t->str, t->len, 2);
 			for (size_t k = 0; k < d->ninstances; k++)
 				nearest_offer(&n, d->instances[k].name);
@@ -664,6 +813,7 @@ static void check_types(struct ctx *ctx, struct env *e, const char *name, const 
 
 static void check_groups(struct ctx *ctx, struct env *e)
 {
+	size_t searches = 0;
 	const struct node *groups = node_get(e->resolved, "node_groups");
 	for (size_t i = 0; groups && groups->kind == NODE_MAP && i < groups->n; i++) {
 		const struct node *g = groups->items[i];
@@ -672,7 +822,7 @@ static void check_groups(struct ctx *ctx, struct env *e)
 			continue;
 		check_taints(ctx, e, key->str, key, g);
 		check_sizes(ctx, e, key->str, key, g);
-		check_types(ctx, e, key->str, key, g);
+		check_types(ctx, e, key->str, key, g, &searches);
 		check_labels(ctx, e, key->str, g);
 	}
 }
@@ -685,7 +835,7 @@ static void sched_env(struct ctx *ctx, struct env *e)
 		return;
 	check_groups(ctx, e);
 	/* the matrix lives as long as this environment's checks */
-	const struct placement *p = placement_build(ctx, e, &ctx->scratch);
+	const struct placement *p = placement_build(ctx, e, &ctx->scratch, true);
 	if (p)	/* else schema errors: the matrix needs a well-typed spec */
 		sched_matrix(ctx, e, p);
 	arena_release(&ctx->scratch);
@@ -693,9 +843,20 @@ static void sched_env(struct ctx *ctx, struct env *e)
 
 static void sched_matrix(struct ctx *ctx, struct env *e, const struct placement *p)
 {
+	if (p->unjudged) {
+		struct diag *d = diag_add(ctx, "SPEC012", e->name,
+					  (struct loc){ .file = e->file ? e->file->id : 0 },
+					  "the placement matrix is too large to judge: %zu workload%s "
+					  "and profile%s were not checked against the node groups",
+					  p->unjudged, p->unjudged == 1 ? "" : "s",
+					  p->unjudged == 1 ? "" : "s");
+		diag_help(ctx, d, "fewer profiles with a placement of their own, or node groups "
+				  "whose labels tell them apart, keep the matrix small");
+	}
+	size_t searches = 0;
 	for (size_t i = 0; i < p->nwls; i++) {
 		const struct pl_workload *w = &p->wls[i];
-		check_missing_group(ctx, e, p, w);
+		check_missing_group(ctx, e, p, w, &searches);
 		check_untolerated(ctx, e, p, w);
 		check_no_match(ctx, e, p, w);
 	}

@@ -59,23 +59,10 @@ static const struct credential credentials[] = {
 /* The location of bytes [start, end) of f: 1-based line, columns in code points. */
 static struct loc span_loc(const struct srcfile *f, size_t start, size_t end)
 {
-	size_t offs[2] = { start, end > start ? end - 1 : start };
-	uint32_t line[2], col[2];
-	for (int k = 0; k < 2; k++) {
-		uint32_t lo = 0, hi = f->nlines ? f->nlines - 1 : 0;
-		while (lo < hi) {
-			uint32_t mid = lo + (hi - lo + 1) / 2;
-			if (f->lines[mid] <= offs[k])
-				lo = mid;
-			else
-				hi = mid - 1;
-		}
-		size_t ls = f->nlines ? f->lines[lo] : 0;
-		line[k] = lo + 1;
-		col[k] = (uint32_t)utf8_count(f->data + ls, offs[k] - ls) + 1;
-	}
-	return (struct loc){ .file = f->id, .line = line[0], .col = col[0],
-			     .end_line = line[1], .end_col = col[1] };
+	struct loc l = srcfile_loc(f, start), last = srcfile_loc(f, end > start ? end - 1 : start);
+	l.end_line = last.line;
+	l.end_col = last.col;
+	return l;
 }
 
 /* Where the masked part of a match ends: for a private key, past its body. */
@@ -95,7 +82,7 @@ static void scan_file(struct ctx *ctx, const struct srcfile *f, const char *env,
 		size_t pos = 0;
 		while (pos < f->len) {
 			size_t s, e;
-			int m = rx_find(rx[c], f->data + pos, f->len - pos, &s, &e);
+			int m = rx_find_text(rx[c], f->data + pos, f->len - pos, &s, &e);
 			if (m < 0) {
 				diag_add(ctx, "SECRET001", env, (struct loc){ .file = f->id },
 					 "cannot tell whether the file holds %s: the pattern hit "

@@ -1,8 +1,9 @@
 /*
  * check/spec.c - SPEC007: an environment's name is its directory's name; SPEC006 for a
- * hub.chart_version that the chart table (schemas/charts.json, data.h) does not know.
- * (The other SPEC006 cases, SPEC001-005, 008-010 and 012 are found while loading and
- * layering; SPEC011 by suppress.c.)
+ * hub.chart_version that the chart table (schemas/charts.json, data.h) does not know;
+ * SPEC012 for profiles and image choices whose Helm values would be too large (every
+ * profile lists every choice). (The other SPEC006 cases, SPEC001-005, 008-010 and 012
+ * are found while loading and layering; SPEC011 by suppress.c.)
  *
  * Consumes the loaded spec (name) and the resolved tree (hub.chart_version); produces
  * diagnostics only.
@@ -66,11 +67,38 @@ static void spec_chart_version(struct ctx *ctx, struct env *e)
 	sb_release(&known);
 }
 
+/* The Helm values list every image choice under every profile (z2jh's profile_options):
+ * the product of the two lists is output, bounded here. */
+#define PROFILE_CHOICES_MAX 100000
+
+static void spec_output_size(struct ctx *ctx, struct env *e)
+{
+	const struct node *profiles = e->resolved ? node_path(e->resolved, "hub.profiles") : NULL;
+	const struct node *choices = e->resolved ? node_path(e->resolved, "hub.image_choices")
+						 : NULL;
+	if (e->abstract || !profiles || profiles->kind != NODE_SEQ || !choices ||
+	    choices->kind != NODE_SEQ)
+		return;
+	uint64_t n = (uint64_t)profiles->n * choices->n;
+	if (n <= PROFILE_CHOICES_MAX)
+		return;
+	/* at the key, where a block list's node is its first item */
+	const struct node *hub = node_get(e->resolved, "hub");
+	long k = node_index(hub, "image_choices");
+	const struct node *at = k >= 0 && hub->keys[k]->loc.line ? hub->keys[k] : choices;
+	struct diag *d = diag_add(ctx, "SPEC012", e->name, env_value_loc(e, at, "hub.image_choices"),
+				  "%u profiles with %u image choices each are too many for the Helm "
+				  "values: every profile lists every choice (%llu, at most %d)",
+				  profiles->n, choices->n, (unsigned long long)n, PROFILE_CHOICES_MAX);
+	diag_help(ctx, d, "offer fewer image choices, or fewer profiles");
+}
+
 static void spec_env(struct ctx *ctx, struct env *e)
 {
 	spec_name(ctx, e);
 	spec_chart_version(ctx, e);
+	spec_output_size(ctx, e);
 }
 
-static const char *const spec_rules[] = { "SPEC006", "SPEC007", NULL };
+static const char *const spec_rules[] = { "SPEC006", "SPEC007", "SPEC012", NULL };
 const struct check check_spec = { "spec", spec_env, NULL, spec_rules };

@@ -8,7 +8,10 @@
  * YAML: every string key and value goes through tmpl_escape(ESC_YAML); numbers and
  * booleans are written canonically; a multi-line string becomes a literal block only
  * when that is provably equivalent, else a quoted scalar. No null is ever written (the
- * real deployment crashed on one): null values are omitted. The rendered sections are
+ * real deployment crashed on one): null values are omitted. A collection nested deeper
+ * than Y_FLOW_INDENT columns (only hub.extra_values gets there) is written in flow
+ * style: in block style every line repeats its indentation, and a value nested 256 deep
+ * would cost the square of its size. The rendered sections are
  * fragments in the view (helm.yaml.*) that templates/helm/values.yaml.mustache lays out.
  *
  * Secrets never reach the file: the view lists in helm.set_sensitive the Helm paths the
@@ -192,6 +195,38 @@ static size_t y_count(const struct node *n)
 
 static void y_block(struct strbuf *sb, const struct node *n, int indent);
 
+#define Y_FLOW_INDENT 64
+
+static void y_scalar(struct strbuf *sb, const struct node *n);
+
+/* n in flow style, on one line: ESC_YAML's scalars (plain ones hold no flow indicator)
+ * for keys and strings, nulls left out as in block style. */
+static void y_flow(struct strbuf *sb, const struct node *n)
+{
+	if (n->kind != NODE_MAP && n->kind != NODE_SEQ) {
+		y_scalar(sb, n);
+		return;
+	}
+	sb_putc(sb, n->kind == NODE_MAP ? '{' : '[');
+	bool first = true;
+	for (size_t i = 0; i < n->n; i++) {
+		if (!y_present(n->items[i]))
+			continue;
+		if (!first)
+			sb_puts(sb, ", ");
+		first = false;
+		if (n->kind == NODE_MAP) {
+			/* implicit keys are limited to 1024 characters: long ones are explicit */
+			if (n->keys[i]->len > 500)
+				sb_puts(sb, "? ");
+			y_string(sb, n->keys[i]->str, n->keys[i]->len);
+			sb_puts(sb, ": ");
+		}
+		y_flow(sb, n->items[i]);
+	}
+	sb_putc(sb, n->kind == NODE_MAP ? '}' : ']');
+}
+
 /*
  * Write value n after "key:" (a space first) or after "- " (after_dash): scalars on the
  * same line, non-empty collections on the next lines at indent (a list item's first
@@ -206,6 +241,12 @@ static void y_value(struct strbuf *sb, const struct node *n, int indent, bool af
 		if (!y_count(n)) {
 			sb_puts(sb, sep);
 			sb_puts(sb, n->kind == NODE_MAP ? "{}\n" : "[]\n");
+			return;
+		}
+		if (indent > Y_FLOW_INDENT) {
+			sb_puts(sb, sep);
+			y_flow(sb, n);
+			sb_putc(sb, '\n');
 			return;
 		}
 		if (after_dash) {
@@ -225,27 +266,39 @@ static void y_value(struct strbuf *sb, const struct node *n, int indent, bool af
 		return;
 	case NODE_STR:
 		sb_puts(sb, sep);
-		if (y_literal_ok(n->str, n->len))
+		if (indent > Y_FLOW_INDENT)
+			y_string(sb, n->str, n->len);
+		else if (y_literal_ok(n->str, n->len))
 			y_literal(sb, n->str, n->len, indent);
 		else
 			y_string_at(sb, n->str, n->len, indent);
 		break;
-	case NODE_INT:
+	default:
 		sb_puts(sb, sep);
+		y_scalar(sb, n);
+	}
+	sb_putc(sb, '\n');
+}
+
+/* A number, boolean or (on one line) string. */
+static void y_scalar(struct strbuf *sb, const struct node *n)
+{
+	switch (n->kind) {
+	case NODE_STR:
+		y_string(sb, n->str, n->len);
+		break;
+	case NODE_INT:
 		sb_printf(sb, "%lld", (long long)n->v.i);
 		break;
 	case NODE_FLOAT:
-		sb_puts(sb, sep);
 		y_float(sb, n->v.f);
 		break;
 	case NODE_BOOL:
-		sb_puts(sb, sep);
 		sb_puts(sb, n->v.b ? "true" : "false");
 		break;
-	case NODE_NULL:
-		BUG("null value reached the YAML writer");
+	default:
+		BUG("a %s reached the YAML writer as a scalar", node_kind_name(n->kind));
 	}
-	sb_putc(sb, '\n');
 }
 
 /* The entries of a non-empty map or list, each line at indent. */
@@ -395,10 +448,7 @@ struct hb {
 
 static long h_index(const struct node *map, const char *key)
 {
-	for (size_t i = 0; i < map->n; i++)
-		if (strcmp(map->keys[i]->str, key) == 0)
-			return (long)i;
-	return -1;
+	return node_index(map, key);
 }
 
 /* map[key] = val, replacing an existing entry (maps built here only). */
@@ -421,11 +471,28 @@ static struct node *h_map(struct arena *a, struct node *map, const char *key)
 	return h_put(a, map, key, v_map(a));
 }
 
-static void h_del(struct node *map, long i)
+/* Drop the entries whose value is NULL (h_merge's removals, done at once: one at a
+ * time would move the rest of the map each time). */
+static void h_compact(struct arena *a, struct node *map)
 {
-	memmove(map->items + i, map->items + i + 1, (map->n - (size_t)i - 1) * sizeof(*map->items));
-	memmove(map->keys + i, map->keys + i + 1, (map->n - (size_t)i - 1) * sizeof(*map->keys));
-	map->n--;
+	size_t o = 0;
+	for (size_t i = 0; i < map->n; i++) {
+		if (!map->items[i])
+			continue;
+		map->keys[o] = map->keys[i];
+		map->items[o++] = map->items[i];
+	}
+	if (o == map->n)
+		return;
+	map->n = (uint32_t)o;
+	map->v.index = NULL;	/* the keys moved */
+	node_map_index(a, map);
+}
+
+static void h_del(struct arena *a, struct node *map, long i)
+{
+	map->items[i] = NULL;
+	h_compact(a, map);
 }
 
 /* A copy of a spec subtree in view nodes, without nulls (null map values and items are
@@ -459,13 +526,14 @@ static void h_merge(struct arena *a, struct node *dst, const struct node *src)
 		long at = h_index(dst, key);
 		if (!y_present(v)) {
 			if (at >= 0)
-				h_del(dst, at);
+				dst->items[at] = NULL;	/* src's keys are distinct: not seen again */
 		} else if (v->kind == NODE_MAP && at >= 0 && dst->items[at]->kind == NODE_MAP) {
 			h_merge(a, dst->items[at], v);
 		} else {
 			h_put(a, dst, key, h_copy(a, v));
 		}
 	}
+	h_compact(a, dst);
 }
 
 static struct node *S(struct hb *b, const char *s)
@@ -728,23 +796,19 @@ static struct node *image_option(struct hb *b, const char *dflt_image)
 	struct node *ch = h_map(a, opt, "choices");
 
 	bool listed = false, marked = false;
+	struct strmap slugs = { 0 };
 	for (size_t i = 0; i < nchoices; i++) {
 		const char *img = spec_str(choices->items[i], "image");
+		const char *slug = spec_str(choices->items[i], "slug");
 		listed |= img && strcmp(img, dflt_image) == 0;
 		marked |= spec_bool(choices->items[i], "default", false);
+		if (slug)
+			strmap_put(a, &slugs, slug, strlen(slug), i);
 	}
 	if (!listed) {
 		const char *key = "default";
-		for (int k = 1;; k++) {
-			bool taken = false;
-			for (size_t i = 0; i < nchoices; i++) {
-				const char *slug = spec_str(choices->items[i], "slug");
-				taken |= slug && strcmp(slug, key) == 0;
-			}
-			if (!taken)
-				break;
+		for (int k = 1; strmap_get(&slugs, key, strlen(key)) >= 0; k++)
 			key = arena_printf(a, "default-%d", k);
-		}
 		struct node *c = h_map(a, ch, key);
 		put_str(b, c, "display_name", arena_printf(a, "Default (%s)", dflt_image));
 		if (!marked)
@@ -870,30 +934,30 @@ static void singleuser_placement(struct hb *b, struct node *su)
 	}
 	if (!nrows)
 		return;
+	/* the entries of the first row's selector that every other row has too: counted
+	 * row by row through a table of the other row's entries */
+	size_t *common = arena_alloc(a, (rows[0]->nselector + 1) * sizeof(*common));
+	for (size_t r = 1; r < nrows; r++) {
+		struct pl_pairs has = { 0 };
+		for (size_t j = 0; j < rows[r]->nselector; j++)
+			pl_pairs_put(a, &has, rows[r]->selector[j].key, rows[r]->selector[j].value, 0);
+		for (size_t i = 0; i < rows[0]->nselector; i++)
+			common[i] += pl_pairs_get(&has, rows[0]->selector[i].key,
+						  rows[0]->selector[i].value) >= 0;
+	}
 	struct node *sel = v_map(a);
 	for (size_t i = 0; i < rows[0]->nselector; i++) {
 		const struct pl_label *l = &rows[0]->selector[i];
-		bool common = true;
-		for (size_t r = 1; r < nrows && common; r++) {
-			bool found = false;
-			for (size_t j = 0; j < rows[r]->nselector; j++)
-				found |= strcmp(rows[r]->selector[j].key, l->key) == 0 &&
-					 strcmp(rows[r]->selector[j].value, l->value) == 0;
-			common = found;
-		}
-		if (common)
+		if (common[i] == nrows - 1)
 			h_put(a, sel, l->key, S(b, l->value));
 	}
 	struct node *tols = v_seq(a);
+	struct nodeset seen = { 0 };
 	for (size_t r = 0; r < nrows; r++) {
 		struct node *l = toleration_list(b, rows[r]);
-		for (size_t i = 0; i < l->n; i++) {
-			bool dup = false;
-			for (size_t j = 0; j < tols->n && !dup; j++)
-				dup = node_equal(tols->items[j], l->items[i]);
-			if (!dup)
+		for (size_t i = 0; i < l->n; i++)
+			if (nodeset_add(a, &seen, l->items[i], tols->n) < 0)
 				v_push(a, tols, l->items[i]);
-		}
 	}
 	if (sel->n)
 		h_put(a, su, "nodeSelector", sel);
@@ -953,7 +1017,7 @@ static struct node *jupyterhub_values(struct hb *b)
 	struct node *chp = h_map(a, proxy, "chp");
 	place(b, chp, wl_row(b->p, WL_PROXY), "nodeSelector", "tolerations");
 	if (!chp->n)
-		h_del(proxy, h_index(proxy, "chp"));
+		h_del(b->a, proxy, h_index(proxy, "chp"));
 
 	/* singleuser */
 	struct node *su = h_map(a, jh, "singleuser");
@@ -1101,7 +1165,7 @@ static struct node *dask_gateway_values(struct hb *b)
 		h_put(a, h_map(a, backend, pods[i].key), "extraPodConfig", pod);
 	}
 	if (!backend->n)
-		h_del(gateway, h_index(gateway, "backend"));
+		h_del(b->a, gateway, h_index(gateway, "backend"));
 	h_put(a, h_map(a, gateway, "extraConfig"), "eragen-cluster-options", cluster_options(b));
 	static const char *const others[] = { "controller", "traefik" };
 	for (size_t i = 0; i < 2; i++) {
@@ -1134,7 +1198,7 @@ static struct node *helm_view(struct ctx *ctx, struct env *env, struct arena *a,
 			      const struct node *common)
 {
 	(void)common;
-	struct hb b = { ctx, env, a, env->resolved, placement_build(ctx, env, a), v_seq(a),
+	struct hb b = { ctx, env, a, env->resolved, placement_build(ctx, env, a, false), v_seq(a),
 			v_seq(a) };
 	struct node *view = v_map(a);
 

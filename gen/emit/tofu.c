@@ -149,17 +149,24 @@ struct kv {
 struct kvs {
 	struct kv *v;
 	size_t n, cap;
+	struct strmap at;	/* key -> its position in v */
 };
+
+static bool kv_has(const struct kvs *m, const char *key)
+{
+	return strmap_get(&m->at, key, strlen(key)) >= 0;
+}
 
 /* Set key (the last value wins, so that an object never has a key twice). */
 static void kv_put(struct arena *a, struct kvs *m, const char *key, const char *value, bool expr)
 {
-	for (size_t i = 0; i < m->n; i++)
-		if (strcmp(m->v[i].key, key) == 0) {
-			m->v[i].value = value;
-			m->v[i].expr = expr;
-			return;
-		}
+	long i = strmap_get(&m->at, key, strlen(key));
+	if (i >= 0) {
+		m->v[i].value = value;
+		m->v[i].expr = expr;
+		return;
+	}
+	strmap_put(a, &m->at, key, strlen(key), m->n);
 	ARENA_PUSH(a, m->v, m->n, m->cap, ((struct kv){ key, value, expr }));
 }
 
@@ -465,10 +472,7 @@ static struct node *group_view(struct arena *a, const struct node *spec, const c
 		v_push(a, taints, t);
 		/* one tag per key: the first taint of a key wins */
 		const char *tk = arena_printf(a, CA_TEMPLATE "taint/%s", key);
-		bool seen = false;
-		for (size_t k = 0; k < tags.n; k++)
-			seen |= strcmp(tags.v[k].key, tk) == 0;
-		if (!seen)
+		if (!kv_has(&tags, tk))
 			kv_put(a, &tags, tk, arena_printf(a, "%s:%s", value, effect), false);
 	}
 	v_set(a, m, "asg_tags", frag_object(a, &tags, 2));
@@ -614,10 +618,7 @@ static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
 			       false);
 	}
 	const char *ci_role = spec_str(spec, "ci.role_arn");
-	bool ci_listed = false;
-	for (size_t i = 0; ci_role && i < admins.n; i++)
-		ci_listed |= strcmp(admins.v[i].key, ci_role) == 0;
-	if (ci_role && !ci_listed)
+	if (ci_role && !kv_has(&admins, ci_role))
 		kv_put(a, &admins, ci_role, "", false);
 	v_set(a, v, "cluster_admins", frag_object(a, &admins, 2));
 	v_set(a, v, "addons_before_nodes", addons_view(a, &ad, addons_before, ARRAY_LEN(addons_before)));
@@ -788,22 +789,16 @@ struct boot {
 	const char *account, *region;
 	struct node *view;		/* {"bootstrap": {...}} */
 	struct node *envs, *buckets, *tables;
+	struct strmap in_envs, in_buckets, in_tables;	/* the names in each list */
 	const char *min_version;	/* the lowest tofu_version among them */
 	const struct env **members;
 	size_t nmembers, capmembers;
 };
 
-static bool seq_has_name(const struct node *seq, const char *name)
+/* Append {name} to seq unless it is there (seen: the names in seq). */
+static void push_name(struct arena *a, struct node *seq, struct strmap *seen, const char *name)
 {
-	for (size_t i = 0; i < seq->n; i++)
-		if (strcmp(view_str(seq->items[i], "name"), name) == 0)
-			return true;
-	return false;
-}
-
-static void push_name(struct arena *a, struct node *seq, const char *name)
-{
-	if (!*name || seq_has_name(seq, name))
+	if (!*name || !strmap_put(a, seen, name, strlen(name), seq->n))
 		return;
 	struct node *m = v_map(a);
 	v_set(a, m, "name", v_str(a, name));
@@ -835,30 +830,30 @@ static void tofu_emit_repo(struct ctx *ctx, const struct node *repo_view, struct
 	const struct node *list = node_get(repo_view, "environments");
 	struct boot *boots = NULL;
 	size_t nboots = 0, capboots = 0;
+	struct strmap boot_at = { 0 };	/* "<account>/<region>" -> index in boots */
 	for (size_t i = 0; list && list->kind == NODE_SEQ && i < list->n; i++) {
 		const struct node *ev = list->items[i];
 		const struct node *tv = node_get(ev, "tofu");
 		if (!tv)
 			continue;
 		const char *account = view_str(tv, "account_id"), *region = view_str(tv, "region");
-		struct boot *b = NULL;
-		for (size_t k = 0; k < nboots && !b; k++)
-			if (strcmp(boots[k].account, account) == 0 &&
-			    strcmp(boots[k].region, region) == 0)
-				b = &boots[k];
-		if (!b) {
+		const char *key = arena_printf(a, "%zu:%s/%s", strlen(account), account, region);
+		long at = strmap_get(&boot_at, key, strlen(key));
+		if (at < 0) {
+			at = (long)nboots;
+			strmap_put(a, &boot_at, key, strlen(key), nboots);
 			ARENA_PUSH(a, boots, nboots, capboots, ((struct boot){ account, region }));
-			b = &boots[nboots - 1];
-			b->view = v_map(a);
-			b->envs = v_seq(a);
-			b->buckets = v_seq(a);
-			b->tables = v_seq(a);
+			boots[at].view = v_map(a);
+			boots[at].envs = v_seq(a);
+			boots[at].buckets = v_seq(a);
+			boots[at].tables = v_seq(a);
 		}
+		struct boot *b = &boots[at];
 		const char *name = view_str(tv, "env");
-		push_name(a, b->envs, name);
-		push_name(a, b->buckets, view_str(tv, "backend.bucket"));
+		push_name(a, b->envs, &b->in_envs, name);
+		push_name(a, b->buckets, &b->in_buckets, view_str(tv, "backend.bucket"));
 		if (view_bool(tv, "backend.dynamodb"))
-			push_name(a, b->tables, view_str(tv, "backend.table"));
+			push_name(a, b->tables, &b->in_tables, view_str(tv, "backend.table"));
 		const char *tv_version = view_str(tv, "tofu_version");
 		if (!b->min_version || version_lower(tv_version, b->min_version))
 			b->min_version = tv_version;
