@@ -81,6 +81,33 @@ static void spec_parse(const char **fmt, va_list *ap, struct spec *sp)
 	*fmt = p;
 }
 
+/*
+ * s[0..n) with every control character (C0, DEL, C1) shown as <U+XXXX>, as snippets show
+ * them: a value quoted in a message never reaches a terminal as an escape sequence, a
+ * carriage return or a line break of its own.
+ */
+static void put_visible(struct strbuf *sb, const char *s, size_t n)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		unsigned cp = c;
+		size_t len = 1;
+		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9f) {
+			cp = (unsigned char)s[i + 1];	/* U+0080..U+009F */
+			len = 2;
+		} else if (c >= 0x20 && c != 0x7f) {
+			continue;
+		}
+		sb_add(sb, s + run, i - run);
+		sb_printf(sb, "<U+%04X>", cp);
+		i += len - 1;
+		run = i + 1;
+	}
+	sb_add(sb, s + run, n - run);
+}
+
 /* A string argument: at most DIAG_VALUE_MAX code points, then "...". */
 static void put_capped(struct strbuf *sb, const struct spec *sp, const char *s)
 {
@@ -98,7 +125,7 @@ static void put_capped(struct strbuf *sb, const struct spec *sp, const char *s)
 	size_t pad = sp->width > 0 && (size_t)sp->width > shown ? (size_t)sp->width - shown : 0;
 	for (size_t i = 0; !sp->minus && i < pad; i++)
 		sb_putc(sb, ' ');
-	sb_add(sb, s, cut);
+	put_visible(sb, s, cut);
 	if (cut < n)
 		sb_puts(sb, "...");
 	for (size_t i = 0; sp->minus && i < pad; i++)
