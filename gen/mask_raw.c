@@ -285,8 +285,10 @@ static void flow_scalar(struct scan *r, size_t s, size_t e, size_t t0, size_t t1
 	struct flow *t = flow_top(r);
 	if (t && t->map && !t->value && !r->deeper) {
 		t->key = (struct span){ r->d + t0, t1 - t0 };
-		bool root = r->nlevels == 0 && r->nflows == 1;
-		t->entry_secret = value_secret(r, t->secret, t->owner, t->key, root);
+		/* never the root's 'sops' metadata: SOPS writes it as a block key, and a flow
+		 * key's plain scalar may have begun on an earlier line ("9\nsops: x" is the key
+		 * "9 sops"), so masking its value is the safe reading */
+		t->entry_secret = value_secret(r, t->secret, t->owner, t->key, false);
 		mask_loose(r, t->owner, t0, t1);
 		return;
 	}
