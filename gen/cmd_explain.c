@@ -58,7 +58,7 @@ static int explain_run(struct ctx *ctx, int argc, char **argv)
 		if (!r)
 			return cli_error(NULL, "unknown rule '%s' (see 'eragen explain --list')", argv[0]);
 	}
-	printf("%s (%s): %s\n\n%s", r->id, sev_word(r), r->summary, r->explain);
+	printf("%s (%s): %s\n\n%s", r->id, sev_word(r), r->summary, rule_explain(r));
 	if (!rule_is_checked(r->id))
 		printf("\nStatus: planned: this version of eragen does not check it yet.\n");
 	return EXIT_OK;

@@ -381,11 +381,9 @@ void diag_render_sarif(struct ctx *ctx, struct strbuf *out)
 		jw_kopen(&w, "shortDescription", '{');
 		jw_kstr(&w, "text", rule->summary ? rule->summary : rule->id);
 		jw_close(&w, '}');
-		if (rule->explain) {
-			jw_kopen(&w, "fullDescription", '{');
-			jw_kstr(&w, "text", rule->explain);
-			jw_close(&w, '}');
-		}
+		jw_kopen(&w, "fullDescription", '{');
+		jw_kstr(&w, "text", rule_explain(rule));
+		jw_close(&w, '}');
 		jw_kopen(&w, "defaultConfiguration", '{');
 		jw_kstr(&w, "level", sev_name(rule->sev));
 		jw_close(&w, '}');

@@ -288,11 +288,19 @@ struct rule {
 	bool raise_on_prod;	/* "W/E": an error on production (AUTH005: also staging) */
 	bool suppressible;	/* false for SPEC001-SPEC010 and SPEC012 */
 	const char *summary;	/* one line, as in the README table */
-	const char *explain;	/* what, why, fix, suppress: `eragen explain` */
 };
 extern const struct rule rules[];
 extern const size_t rules_count;
 const struct rule *rule_find(const char *id);
+/* What, why, fix, suppress: the rule's `eragen explain` text. */
+const char *rule_explain(const struct rule *r);
+/* The texts of docs/rules/, embedded by the Makefile (gen/rule_text.sh). */
+struct rule_text {
+	const char *id;
+	const char *text;
+};
+extern const struct rule_text rule_texts[];
+extern const size_t rule_texts_count;
 
 /* ---- diagnostics (diag.c, diag_fmt.c) ------------------------------------------- */
 
