@@ -25,3 +25,15 @@ run_in() {
 		ok "$what"
 	fi
 }
+
+# summary NAME [MIN]: the last line ("NAME: N checks, M failed"), then exit: 1 when a
+# check failed or fewer than MIN (default 1) checks passed, else 0
+summary() {
+	echo "$1: $checks checks, $fails failed"
+	if [ "$checks" -lt "${2:-1}" ]; then
+		echo "FAIL $1: $checks checks passed, want at least ${2:-1}"
+		exit 1
+	fi
+	[ "$fails" -eq 0 ] || exit 1
+	exit 0
+}
