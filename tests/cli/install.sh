@@ -65,6 +65,12 @@ rc=$?
 [ "$rc" -eq 0 ] && [ -f "$r/out/cae-testing/helm/values.yaml" ] &&
 	ok "installed eragen builds it with the installed templates" ||
 	{ fail "build: exit $rc"; cat out err; }
+(cd "$r" && "$p/bin/eragen" init scaffolded) >out 2>err
+rc=$?
+[ "$rc" -eq 0 ] && grep -q '^# Scaffolded by' "$r/environments/scaffolded/env.yaml" &&
+	ok "installed eragen init scaffolds from the installed template" ||
+	{ fail "init: exit $rc"; cat out err; }
+rm -rf "$r/environments/scaffolded"
 # relocated: BIN/../share/eragen is found wherever the tree is
 mv "$p" "$PWD/moved"
 p=$PWD/moved
