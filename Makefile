@@ -8,7 +8,8 @@
 #   make install PREFIX=/usr/local
 #   make bench           benchmark figures on synthetic repositories (1..1000 environments)
 #   make fuzz [FUZZ_TIME=60]  run the libFuzzer harnesses; make fuzz-replay replays the corpora
-#   make update-golden [ONLY=GLOB]  rewrite the expected outputs of golden tests (review the diff)
+#   make update-golden [ONLY=GLOB]  rewrite the expected outputs of golden tests, tests/check
+#                        and tests/gen (review the diff)
 #   make oom-eragen      build/oom/eragen: sanitized, fails the Nth allocation on request
 #                        (tests/cli/alloc-fail.sh; ALLOC_SWEEP=full sweeps every point)
 
@@ -100,7 +101,7 @@ bench: $(ERAGEN)
 	@ERAGEN=$(abspath $(ERAGEN)) sh tests/bench/run
 
 update-golden: $(ERAGEN)
-	@ERAGEN=$(abspath $(ERAGEN)) UPDATE_GOLDEN=1 GOLDEN_ONLY='$(or $(ONLY),*)' sh tests/run golden
+	@ERAGEN=$(abspath $(ERAGEN)) UPDATE_GOLDEN=1 GOLDEN_ONLY='$(or $(ONLY),*)' sh tests/run golden gen
 
 # The binary finds schemas/ and templates/ in BIN/../share/eragen wherever the tree is
 # moved (ERAGEN_DATADIR overrides); the man page and the bash completion go where man(1)

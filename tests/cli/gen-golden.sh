@@ -56,5 +56,9 @@ for d in "$top"/tests/gen/*/; do
 	fi
 done
 [ "$cases" -ge 1 ] || fail "gen: no cases in tests/gen/"
-echo "gen: $cases cases, $files files compared"
+if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+	echo "gen: $cases cases updated"
+else
+	echo "gen: $cases cases, $files files compared"
+fi
 [ "$fails" = 0 ]
