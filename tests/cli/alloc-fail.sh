@@ -24,10 +24,7 @@
 # whole). ALLOC_ONLY="build:yaml ..." limits the sweep to those command:kind pairs.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-git_() { git -c user.name=eragen -c user.email=eragen@example.org -c commit.gpgsign=false \
-	-c init.defaultBranch=main "$@"; }
+. "$top/tests/cli/lib/common.sh"
 export ASAN_OPTIONS="exitcode=99:detect_leaks=1:abort_on_error=0:disable_coredump=1"
 export UBSAN_OPTIONS="halt_on_error=1:exitcode=99:print_stacktrace=1"
 export NO_COLOR=1 LC_ALL=C
@@ -90,18 +87,22 @@ for cmd in $cmds; do
 		fail "reference $cmd: exit $rc, want 0 and no 'eragen: ' line"; head -n 20 "$work/ref.$cmd.err"
 		exit 1
 	fi
-	if { [ "$cmd" = lint ] || [ "$cmd" = build ]; } &&
-		! grep -q '^environments/env-0001/env.yaml:.*note\[AUTH008\]' "$work/ref.$cmd.err"; then
-		fail "reference $cmd: the AUTH008 note is missing"; head -n 20 "$work/ref.$cmd.err"
-		exit 1
+	ok "reference $cmd: exit 0"
+	if { [ "$cmd" = lint ] || [ "$cmd" = build ]; }; then
+		if ! grep -q '^environments/env-0001/env.yaml:.*note\[AUTH008\]' "$work/ref.$cmd.err"; then
+			fail "reference $cmd: the AUTH008 note is missing"; head -n 20 "$work/ref.$cmd.err"
+			exit 1
+		fi
+		ok "reference $cmd: the AUTH008 note"
 	fi
 	for k in $kinds; do
 		n=$(awk -v k="$k" '$1 == k { print $2 }' "$work/count.$cmd")
-		[ "${n:-0}" -gt 0 ] || fail "$cmd: the counting run counted no $k allocation"
+		[ "${n:-0}" -gt 0 ] && ok "$cmd: $n $k allocations counted" ||
+			fail "$cmd: the counting run counted no $k allocation"
 	done
-	echo "$cmd counts: $(tr '\n' ' ' <"$work/count.$cmd")"
 done
-[ "$(wc -l <"$work/ref.tree")" -ge 20 ] || fail "the reference build wrote only $(wc -l <"$work/ref.tree") files"
+[ "$(wc -l <"$work/ref.tree")" -ge 20 ] && ok "the reference build wrote $(wc -l <"$work/ref.tree") files" ||
+	fail "the reference build wrote only $(wc -l <"$work/ref.tree") files"
 [ "$fails" -eq 0 ] || exit 1
 
 # ---- the points: "cmd kind n" per line ----
@@ -231,10 +232,13 @@ secs=$(($(date +%s) - start))
 
 cat "$work/w0/fails" "$work/w1/fails"
 nfail=$(cat "$work/w0/failed" "$work/w1/failed" 2>/dev/null | wc -l)
-[ "$nfail" -eq 0 ] || fail "$nfail injected runs failed (above): $(cat "$work/w0/failed" "$work/w1/failed" 2>/dev/null | head -n 20 | tr '\n' ',')"
-grep -q '^FAIL .*core file' "$work/w0/fails" "$work/w1/fails" && fail "core files (above)"
 swept=$(cat "$work/w0/swept" "$work/w1/swept" 2>/dev/null | wc -l)
-[ "$swept" -eq "$(wc -l <"$work/plan")" ] || fail "only $swept of $(wc -l <"$work/plan") points ran"
+[ "$nfail" -eq 0 ] && ok "$swept injected runs judged: each as it should end" ||
+	fail "$nfail injected runs failed (above): $(cat "$work/w0/failed" "$work/w1/failed" 2>/dev/null | head -n 20 | tr '\n' ',')"
+grep -q '^FAIL .*core file' "$work/w0/fails" "$work/w1/fails" && fail "core files (above)" ||
+	ok "no core file"
+[ "$swept" -eq "$(wc -l <"$work/plan")" ] && ok "every point of the plan ran" ||
+	fail "only $swept of $(wc -l <"$work/plan") points ran"
 for cmd in $cmds; do
 	line="$cmd:"
 	for k in $kinds; do
@@ -249,7 +253,7 @@ recc=$(cat "$work/w0/tally" "$work/w1/tally" | grep -c '^recovered ')
 echo "alloc-fail: $swept injected failures in ${secs}s: $oomc exit 3 (out of memory) clean," \
 	"$recc recovered on purpose"
 cat "$work/w0/tally" "$work/w1/tally" | sed -n 's/^recovered //p' | sort | uniq -c
-[ "$oomc" -gt 0 ] || fail "no injected run ended in out of memory"
+[ "$oomc" -gt 0 ] && ok "$oomc injected runs ended in out of memory" ||
+	fail "no injected run ended in out of memory"
 
-[ "$fails" -eq 0 ] && echo "alloc-fail: all passed" || echo "alloc-fail: $fails failures"
-[ "$fails" -eq 0 ]
+summary alloc-fail
