@@ -22,6 +22,7 @@
 # ALLOC_SWEEP=N sweeps N evenly spaced points per command and kind (default: 40 for
 # lint, 24 for build, 10 for the others; a kind with fewer allocations is swept
 # whole). ALLOC_ONLY="build:yaml ..." limits the sweep to those command:kind pairs.
+# shellcheck disable=SC2015 # "A && ok || fail": ok never fails
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/cli/lib/common.sh"
@@ -32,7 +33,7 @@ unset ERAGEN_TEST_FAIL_ALLOC ERAGEN_TEST_ALLOC_LOG
 ulimit -c 0 2>/dev/null
 
 if ! make -C "$top" -s oom-eragen >make.log 2>&1; then
-	echo "FAIL make oom-eragen:"; cat make.log; exit 1
+	fail "make oom-eragen:"; cat make.log; exit 1
 fi
 bin=$top/build/oom/eragen
 kinds="eragen arena cjson pcre2 git yaml"
@@ -53,11 +54,11 @@ work=$PWD
 # the baseline rules (DRIFT003, DRIFT007) read and load the committed version through
 # libgit2 and libyaml, and another's Cognito pool moved to another region: one AUTH008
 # note, which lint and build print.
-sh "$top/tests/bench/mkrepo" "$work/repo" 2 >mkrepo.log 2>&1 || { echo "FAIL mkrepo"; cat mkrepo.log; exit 1; }
+sh "$top/tests/bench/mkrepo" "$work/repo" 2 >mkrepo.log 2>&1 || { fail "mkrepo"; cat mkrepo.log; exit 1; }
 sed -i 's/noncurrent_expire_days: 7/noncurrent_expire_days: 9/' "$work/repo/environments/env-0000/env.yaml"
 sed -i 's/^    region: us-west-2$/    region: us-west-1/; s/us-west-2_Bench0001/us-west-1_Bench0001/
 	s/env-0001.auth.us-west-2/env-0001.auth.us-west-1/' "$work/repo/environments/env-0001/env.yaml"
-(cd "$work/repo" && git_ diff --quiet) && { echo "FAIL the spec change did not apply"; exit 1; }
+(cd "$work/repo" && git_ diff --quiet) && { fail "the spec change did not apply"; exit 1; }
 # One copy per worker, made alike (libgit2's allocations depend on the length of the
 # path and on the stat data the index holds): the counting runs use the first.
 for w in 0 1; do

@@ -3,6 +3,7 @@
 # copy of the template wins over the installed one (file by file, like every template);
 # a template that cannot be parsed is SPEC012 at its line, and a missing one SPEC012
 # too: exit 1 and nothing written either way.
+# shellcheck disable=SC2015 # "A && ok || fail": ok never fails
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/cli/lib/common.sh"

@@ -10,6 +10,7 @@
 # one goes. Then the lock: two builds at once give one success and one clean wait (or exit
 # 3, "another eragen build is running"), never a broken tree; a stale lock file does not
 # block; the lock file never stays behind.
+# shellcheck disable=SC2015 # "A && ok || fail": ok never fails
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/cli/lib/common.sh"
