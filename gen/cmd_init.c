@@ -316,6 +316,35 @@ static int write_atomic(struct ctx *ctx, const char *dir, const char *path, cons
 	return 0;
 }
 
+/*
+ * The new spec rendered and written to rel (environments/NAME/env.yaml): 0, EXIT_FINDINGS
+ * when the template cannot be used (reported), or EXIT_SYSTEM.
+ */
+static int write_spec(struct ctx *ctx, const char *name, const char *parent,
+		      const struct node *inherited, const char *vpc, const char *rel,
+		      bool *auth_replaced)
+{
+	struct strbuf text = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &text);
+	int rc = EXIT_OK;
+	if (render_text(ctx, &text, name, parent, inherited, vpc, auth_replaced) != 0) {
+		report(ctx);
+		rc = EXIT_FINDINGS;
+	} else {
+		char *envdir = arena_printf(&ctx->perm, "%s/environments", ctx->root);
+		char *dir = arena_printf(&ctx->perm, "%s/%s", envdir, name);
+		char *path = arena_printf(&ctx->perm, "%s/env.yaml", dir);
+		if (make_dir(ctx->root, envdir, "environments") != 0 ||
+		    make_dir(ctx->root, dir, arena_printf(&ctx->perm, "environments/%s", name)) != 0 ||
+		    write_atomic(ctx, dir, path, rel, text.buf, text.len) != 0)
+			rc = EXIT_SYSTEM;
+	}
+	oom_guard_pop(&guard);
+	sb_release(&text);
+	return rc;
+}
+
 /* ---- the command --------------------------------------------------------------------- */
 
 /* Would a derived name of ENV break a naming rule? A usage error then (exit 2). */
@@ -417,30 +446,11 @@ static int init_run(struct ctx *ctx, int argc, char **argv)
 	char vpc_text[CIDR_BUFSZ];
 	cidr_format(vpc, vpc_text, sizeof(vpc_text));
 
-	struct strbuf text = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &text);
 	bool auth_replaced;
-	if (render_text(ctx, &text, name, parent ? parent->name : NULL, inherited, vpc_text,
-			&auth_replaced) != 0) {
-		oom_guard_pop(&guard);
-		sb_release(&text);
-		report(ctx);
-		return EXIT_FINDINGS;
-	}
-
-	char *envdir = arena_printf(&ctx->perm, "%s/environments", ctx->root);
-	char *dir = arena_printf(&ctx->perm, "%s/%s", envdir, name);
-	char *path = arena_printf(&ctx->perm, "%s/env.yaml", dir);
-	if (make_dir(ctx->root, envdir, "environments") != 0 ||
-	    make_dir(ctx->root, dir, arena_printf(&ctx->perm, "environments/%s", name)) != 0 ||
-	    write_atomic(ctx, dir, path, rel, text.buf, text.len) != 0) {
-		oom_guard_pop(&guard);
-		sb_release(&text);
-		return EXIT_SYSTEM;
-	}
-	oom_guard_pop(&guard);
-	sb_release(&text);
+	rc = write_spec(ctx, name, parent ? parent->name : NULL, inherited, vpc_text, rel,
+			&auth_replaced);
+	if (rc != EXIT_OK)
+		return rc;
 
 	printf("created %s (VPC %s%s%s)\n", rel, vpc_text, parent ? ", extends " : "",
 	       parent ? parent->name : "");
