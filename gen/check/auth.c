@@ -271,7 +271,7 @@ static void auth_env(struct ctx *ctx, struct env *e)
 	}
 }
 
-/* ---- the AUTH rules: ID, default severity, summary (explain text: docs/rules/ID.txt) */
+/* ---- the AUTH rules (their explain texts: docs/rules/<ID>.txt) ------------------- */
 
 static const struct rule auth_rules[] = {
 	{ .id = "AUTH001", .sev = SEV_ERROR, .suppressible = true,

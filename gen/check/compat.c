@@ -126,7 +126,7 @@ static void compat_env(struct ctx *ctx, struct env *e)
 	check_scheduler_skew(ctx, e);
 }
 
-/* ---- the COMPAT rules: ID, default severity, summary (explain text: docs/rules/ID.txt) */
+/* ---- the COMPAT rules (their explain texts: docs/rules/<ID>.txt) ----------------- */
 
 static const struct rule compat_rules[] = {
 	{ .id = "COMPAT001", .sev = SEV_ERROR, .suppressible = true,

@@ -94,7 +94,7 @@ static void dns_env(struct ctx *ctx, struct env *e)
 	}
 }
 
-/* ---- the DNS rules: ID, default severity, summary (explain text: docs/rules/ID.txt) */
+/* ---- the DNS rules (their explain texts: docs/rules/<ID>.txt) -------------------- */
 
 static const struct rule dns_rules[] = {
 	{ .id = "DNS001", .sev = SEV_WARNING, .suppressible = true,

@@ -574,7 +574,7 @@ static void drift_all(struct ctx *ctx)
 	repo_baseline_release(r.b);
 }
 
-/* ---- the DRIFT rules: ID, default severity, summary (explain text: docs/rules/ID.txt) */
+/* ---- the DRIFT rules (their explain texts: docs/rules/<ID>.txt) ------------------ */
 
 static const struct rule drift_rules[] = {
 	{ .id = "DRIFT001", .sev = SEV_WARNING, .raise_on_prod = true, .suppressible = true,

@@ -233,7 +233,7 @@ static void name_env(struct ctx *ctx, struct env *e)
 	check_label(ctx, e, node_path(e->resolved, "hub.release"), "Helm release");
 }
 
-/* ---- the NAME rules: ID, default severity, summary (explain text: docs/rules/ID.txt) */
+/* ---- the NAME rules (their explain texts: docs/rules/<ID>.txt) ------------------- */
 
 static const struct rule name_rules[] = {
 	{ .id = "NAME001", .sev = SEV_ERROR, .suppressible = true,

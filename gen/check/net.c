@@ -575,7 +575,7 @@ static void net_all(struct ctx *ctx)
 	}
 }
 
-/* ---- the NET rules: ID, default severity, summary (explain text: docs/rules/ID.txt) */
+/* ---- the NET rules (their explain texts: docs/rules/<ID>.txt) -------------------- */
 
 static const struct rule net_rules[] = {
 	{ .id = "NET001", .sev = SEV_ERROR, .suppressible = true,

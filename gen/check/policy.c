@@ -95,7 +95,7 @@ static void policy_env(struct ctx *ctx, struct env *e)
 	check_endpoint(ctx, e);
 }
 
-/* ---- the POLICY rules: ID, default severity, summary (explain text: docs/rules/ID.txt) */
+/* ---- the POLICY rules (their explain texts: docs/rules/<ID>.txt) ----------------- */
 
 static const struct rule policy_rules[] = {
 	{ .id = "POLICY001", .sev = SEV_ERROR, .suppressible = true,

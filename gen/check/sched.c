@@ -870,7 +870,7 @@ static void sched_matrix(struct ctx *ctx, struct env *e, const struct placement 
 	check_fits(ctx, e, p);
 }
 
-/* ---- the SCHED rules: ID, default severity, summary (explain text: docs/rules/ID.txt) */
+/* ---- the SCHED rules (their explain texts: docs/rules/<ID>.txt) ------------------ */
 
 static const struct rule sched_rules[] = {
 	{ .id = "SCHED001", .sev = SEV_ERROR, .suppressible = true,

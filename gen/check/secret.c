@@ -465,7 +465,7 @@ static void secret_all(struct ctx *ctx)
 	}
 }
 
-/* ---- the SECRET rules: ID, default severity, summary (explain text: docs/rules/ID.txt) */
+/* ---- the SECRET rules (their explain texts: docs/rules/<ID>.txt) ----------------- */
 
 static const struct rule secret_rules[] = {
 	{ .id = "SECRET001", .sev = SEV_ERROR, .suppressible = true,

@@ -101,7 +101,7 @@ static void spec_env(struct ctx *ctx, struct env *e)
 	spec_output_size(ctx, e);
 }
 
-/* ---- the SPEC rules: ID, default severity, summary (explain text: docs/rules/ID.txt) */
+/* ---- the SPEC rules (their explain texts: docs/rules/<ID>.txt) ------------------- */
 
 static const struct rule spec_rules[] = {
 	/* reported by load.c */

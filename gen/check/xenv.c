@@ -207,7 +207,7 @@ static void xenv_all(struct ctx *ctx)
 	report_repeats(ctx, client, na, report_client);
 }
 
-/* ---- the XENV rules: ID, default severity, summary (explain text: docs/rules/ID.txt) */
+/* ---- the XENV rules (their explain texts: docs/rules/<ID>.txt) ------------------- */
 
 static const struct rule xenv_rules[] = {
 	{ .id = "XENV001", .sev = SEV_ERROR, .suppressible = true,
