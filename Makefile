@@ -8,7 +8,8 @@
 #   make install PREFIX=/usr/local
 #   make bench           benchmark figures on synthetic repositories (1..1000 environments)
 #   make fuzz [FUZZ_TIME=60]  run the libFuzzer harnesses; make fuzz-replay replays the corpora
-#   make update-golden [ONLY=GLOB]  rewrite the expected outputs of golden tests (review the diff)
+#   make update-golden [ONLY=GLOB]  rewrite the expected outputs of golden tests, tests/check
+#                        and tests/gen (review the diff)
 #   make oom-eragen      build/oom/eragen: sanitized, fails the Nth allocation on request
 #                        (tests/cli/alloc-fail.sh; ALLOC_SWEEP=full sweeps every point)
 
@@ -38,7 +39,9 @@ CFLAGS    += -std=c17 $(OPT) $(WARN) $(WERROR) $(SANFLAGS) -MMD -MP
 LDFLAGS   += $(SANFLAGS)
 
 SRCS      := $(sort $(wildcard gen/*.c gen/check/*.c gen/emit/*.c))
-OBJS      := $(SRCS:%.c=$(O)/%.o)
+# each rule's `eragen explain` text, compiled in from the C file gen/rule_text.sh makes
+RULE_TEXTS := $(sort $(wildcard docs/rules/*.txt))
+OBJS      := $(SRCS:%.c=$(O)/%.o) $(O)/gen/rule_text.o
 LIBOBJS   := $(filter-out $(O)/gen/main.o,$(OBJS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 UNIT_BINS := $(UNIT_SRCS:%.c=$(O)/%)
@@ -70,6 +73,15 @@ $(O)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+# Remade when a text changes, and when one is added or removed (the directory changes).
+%/gen/rule_text.c: $(RULE_TEXTS) docs/rules gen/rule_text.sh
+	@mkdir -p $(@D)
+	@echo 'sh gen/rule_text.sh docs/rules/*.txt >$@'
+	@sh gen/rule_text.sh $(RULE_TEXTS) >$@.tmp && mv -f $@.tmp $@
+
+$(O)/gen/rule_text.o: $(O)/gen/rule_text.c | $(DEPS_OK)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
 $(O)/tests/unit/%: tests/unit/%.c $(LIBOBJS) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) -lm $(LDFLAGS)
@@ -89,7 +101,7 @@ bench: $(ERAGEN)
 	@ERAGEN=$(abspath $(ERAGEN)) sh tests/bench/run
 
 update-golden: $(ERAGEN)
-	@ERAGEN=$(abspath $(ERAGEN)) UPDATE_GOLDEN=1 GOLDEN_ONLY='$(or $(ONLY),*)' sh tests/run golden
+	@ERAGEN=$(abspath $(ERAGEN)) UPDATE_GOLDEN=1 GOLDEN_ONLY='$(or $(ONLY),*)' sh tests/run golden gen
 
 # The binary finds schemas/ and templates/ in BIN/../share/eragen wherever the tree is
 # moved (ERAGEN_DATADIR overrides); the man page and the bash completion go where man(1)
@@ -126,7 +138,7 @@ FUZZ_CFLAGS   := -std=c17 -g -O1 $(WARN) $(FUZZ_SAN) -MMD -MP
 FUZZ_CPPFLAGS := -Igen -D_DEFAULT_SOURCE -DERAGEN_DATADIR='"$(CURDIR)"' \
                  -DERAGEN_COMMIT='"fuzz"' -DFUZZ_DATADIR='"$(CURDIR)"'
 FUZZ_LIBSRCS  := $(filter-out gen/main.c,$(SRCS))
-FUZZ_LIBOBJS  := $(FUZZ_LIBSRCS:%.c=$(FUZZ_O)/%.o)
+FUZZ_LIBOBJS  := $(FUZZ_LIBSRCS:%.c=$(FUZZ_O)/%.o) $(FUZZ_O)/gen/rule_text.o
 FUZZ_BINS     := $(FUZZ_ALL:%=$(FUZZ_O)/fuzz_%)
 
 .PHONY: fuzz fuzz-replay fuzz-build
@@ -136,6 +148,9 @@ fuzz-build: $(FUZZ_BINS)
 
 $(FUZZ_O)/gen/%.o: gen/%.c | $(DEPS_OK)
 	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_O)/gen/rule_text.o: $(FUZZ_O)/gen/rule_text.c | $(DEPS_OK)
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBOBJS) | $(DEPS_OK)

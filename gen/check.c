@@ -1,25 +1,22 @@
 /*
- * check.c - the table of rule families and the loop that runs them. Each family lives in
- * gen/check/<family>.c and exports one const struct check (tmux's cmd-*.c tables).
+ * check.c - the table of rule families, the loop that runs them, and the rule table
+ * they make together. Each family lives in gen/check/<family>.c and exports one const
+ * struct check (tmux's cmd-*.c tables) holding the rows of its rules; each rule's
+ * `eragen explain` text is docs/rules/<ID>.txt, embedded by the Makefile (rule_texts).
  * run_env sees every environment, abstract and broken ones too: each family decides what
  * it can judge (most need env->resolved).
  */
 #include "eragen.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 extern const struct check check_spec, check_name, check_net, check_auth, check_sched,
-	check_drift, check_compat, check_secret, check_xenv, check_dns, check_policy, check_out,
+	check_drift, check_compat, check_secret, check_xenv, check_dns, check_policy,
 	check_extra;
 
-/* What the front end reports while loading, layering and suppressing. */
-static const char *const front_rules[] = { "SPEC001", "SPEC002", "SPEC003", "SPEC004",
-					   "SPEC005", "SPEC006", "SPEC008", "SPEC009",
-					   "SPEC010", "SPEC011", "SPEC012", NULL };
-static const struct check check_front = { "front end", NULL, NULL, front_rules };
-
+/* The order the families run in (it orders findings that compare equal otherwise). */
 static const struct check *const families[] = {
-	&check_front,
 	&check_spec,
 	&check_name,
 	&check_net,
@@ -31,22 +28,19 @@ static const struct check *const families[] = {
 	&check_xenv,
 	&check_dns,
 	&check_policy,
-	&check_out,
 	&check_extra,
 };
+#define NFAMILIES (sizeof(families) / sizeof(families[0]))
 
-bool rule_is_checked(const char *id)
-{
-	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++)
-		for (const char *const *r = families[f]->rules; r && *r; r++)
-			if (strcmp(*r, id) == 0)
-				return true;
-	return false;
-}
+/* The order of the rule table: the families of DESIGN.md section 5. */
+static const char *const family_order[] = {
+	"SPEC", "NET", "AUTH", "SCHED", "DRIFT", "COMPAT", "SECRET", "NAME", "XENV", "DNS",
+	"POLICY",
+};
 
 void checks_run(struct ctx *ctx)
 {
-	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
+	for (size_t f = 0; f < NFAMILIES; f++) {
 		const struct check *c = families[f];
 		if (c->run_env)
 			for (size_t i = 0; i < ctx->nenvs; i++)
@@ -54,4 +48,79 @@ void checks_run(struct ctx *ctx)
 		if (c->run_all)
 			c->run_all(ctx);
 	}
+}
+
+/* ---- the rule table ------------------------------------------------------------- */
+
+/* A linear scan: there are a few dozen rules. */
+const struct rule *rule_find(const char *id)
+{
+	for (size_t f = 0; f < NFAMILIES; f++)
+		for (size_t i = 0; i < families[f]->nrules; i++)
+			if (strcmp(families[f]->rules[i].id, id) == 0)
+				return &families[f]->rules[i];
+	return NULL;
+}
+
+size_t rule_count(void)
+{
+	size_t n = 0;
+	for (size_t f = 0; f < NFAMILIES; f++)
+		n += families[f]->nrules;
+	return n;
+}
+
+/* The place in the families' order: pointers compared, no string. */
+size_t rule_index(const struct rule *r)
+{
+	size_t n = 0;
+	for (size_t f = 0; f < NFAMILIES; f++) {
+		for (size_t i = 0; i < families[f]->nrules; i++)
+			if (&families[f]->rules[i] == r)
+				return n + i;
+		n += families[f]->nrules;
+	}
+	BUG("rule '%s' is in no family's table", r->id);
+}
+
+/* The family's place in family_order, then the number. */
+static size_t rule_rank(const struct rule *r)
+{
+	size_t len = strcspn(r->id, "0123456789");
+	for (size_t k = 0; k < sizeof(family_order) / sizeof(family_order[0]); k++)
+		if (strlen(family_order[k]) == len && strncmp(family_order[k], r->id, len) == 0)
+			return k * 1000 + (size_t)strtoul(r->id + len, NULL, 10);
+	BUG("rule '%s' is of no known family", r->id);
+}
+
+static int rule_cmp(const void *a, const void *b)
+{
+	size_t x = rule_rank(*(const struct rule *const *)a);
+	size_t y = rule_rank(*(const struct rule *const *)b);
+	return (x > y) - (x < y);
+}
+
+const struct rule **rule_table(struct arena *a)
+{
+	const struct rule **v = arena_alloc(a, rule_count() * sizeof(*v));
+	size_t n = 0;
+	for (size_t f = 0; f < NFAMILIES; f++)
+		for (size_t i = 0; i < families[f]->nrules; i++)
+			v[n++] = &families[f]->rules[i];
+	qsort(v, n, sizeof(*v), rule_cmp);
+	return v;
+}
+
+const char *rule_explain(const struct rule *r)
+{
+	for (size_t i = 0; i < rule_texts_count; i++)
+		if (strcmp(rule_texts[i].id, r->id) == 0)
+			return rule_texts[i].text;
+	BUG("rule '%s' has no text in docs/rules/", r->id);
+}
+
+bool rule_is_checked(const char *id)
+{
+	const struct rule *r = rule_find(id);
+	return r && !r->planned;
 }

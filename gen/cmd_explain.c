@@ -35,8 +35,9 @@ static int explain_run(struct ctx *ctx, int argc, char **argv)
 	if (val[0] || val[1]) {
 		if (val[1])
 			puts("| ID | Severity | Checks | Status |\n|---|---|---|---|");
-		for (size_t i = 0; i < rules_count; i++) {
-			const struct rule *r = &rules[i];
+		const struct rule **table = rule_table(&ctx->perm);
+		for (size_t i = 0; i < rule_count(); i++) {
+			const struct rule *r = table[i];
 			const char *status = rule_is_checked(r->id) ? "checked" : "planned";
 			if (val[1])
 				printf("| %s | %s | %s | %s |\n", r->id, sev_text(r), r->summary, status);
@@ -58,7 +59,7 @@ static int explain_run(struct ctx *ctx, int argc, char **argv)
 		if (!r)
 			return cli_error(NULL, "unknown rule '%s' (see 'eragen explain --list')", argv[0]);
 	}
-	printf("%s (%s): %s\n\n%s", r->id, sev_word(r), r->summary, r->explain);
+	printf("%s (%s): %s\n\n%s", r->id, sev_word(r), r->summary, rule_explain(r));
 	if (!rule_is_checked(r->id))
 		printf("\nStatus: planned: this version of eragen does not check it yet.\n");
 	return EXIT_OK;

@@ -2,8 +2,10 @@
  * cmd_init.c - `eragen init ENV [--from ENV]`: scaffold environments/ENV/env.yaml.
  *
  * Consumes the loaded and resolved repository (run_front: every environment, so that the
- * new one can avoid what the others use). Produces one file, written atomically (temp
- * file in the environment's directory, fsync, rename) and only inside the repository.
+ * new one can avoid what the others use). Produces one file, rendered from the template
+ * templates/init/env.yaml.mustache (the repository's own, else the installed one) and
+ * written atomically (temp file in the environment's directory, fsync, rename) and only
+ * inside the repository.
  *
  * The file is lint-clean as created (`eragen lint` reports nothing about it):
  *   - without --from, a complete spec in the shipped environments' shape (four node
@@ -21,6 +23,7 @@
 #include "cidr.h"
 #include "cmd.h"
 #include "tmpl.h"
+#include "view.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +33,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The values of a complete spec (no --from) that the name checks depend on. */
+/* The values of a complete spec (no --from) that the name checks depend on: the
+ * schema's default app, and the account and region templates/init/env.yaml.mustache
+ * writes. */
 #define INIT_APP "jupyterhub"
 #define INIT_REGION "us-west-2"
 #define INIT_ACCOUNT "123456789012"
@@ -117,150 +122,7 @@ static bool free_vpc(struct ctx *ctx, struct cidr *out)
 	return false;
 }
 
-/* ---- the text -------------------------------------------------------------------- */
-
-static void put_yaml(struct strbuf *sb, const char *s)
-{
-	if (tmpl_escape(ESC_YAML, s, strlen(s), sb) != 0)
-		BUG("a YAML scalar cannot be escaped");
-}
-
-static const char head[] =
-	"# yaml-language-server: $schema=../../schemas/environment.schema.json\n"
-	"#\n"
-	"# Scaffolded by 'eragen init'. Lines marked FILL IN hold placeholders to replace;\n"
-	"# 'eragen explain RULE' says what a finding means. The reference for every key is\n"
-	"# schemas/environment.schema.json (an editor with the YAML language server completes\n"
-	"# and checks it as you type).\n";
-
-static const char tier_comment[] =
-	"# ephemeral, with dummy login below: the one combination that needs no secrets file\n"
-	"# and no domain (dummy login outside ephemeral is AUTH005). For a lasting environment\n"
-	"# set development, staging or production, and switch auth to github or cognito.\n";
-
-/* A complete spec in the shipped environments' shape. */
-static void text_full(struct strbuf *sb, const char *name, const char *vpc)
-{
-	sb_puts(sb, head);
-	sb_puts(sb, "eragen: 1\nname: ");
-	put_yaml(sb, name);
-	sb_puts(sb, "\n");
-	sb_puts(sb, tier_comment);
-	sb_puts(sb,
-		"tier: ephemeral\n"
-		"description: FILL IN what this environment is for.\n"
-		"\n"
-		"aws:\n"
-		"  account_id: \"" INIT_ACCOUNT "\"       # FILL IN your 12-digit account ID (a quoted string)\n"
-		"  region: " INIT_REGION "\n"
-		"  azs: [us-west-2a, us-west-2b]    # 2 to 6 zones of the region\n"
-		"\n"
-		"owner: {email: ops@example.org}    # FILL IN who to ask about it (in default tags)\n"
-		"\n"
-		"network:\n");
-	sb_printf(sb, "  vpc_cidr: %-23s# free: no other environment's VPC or peer overlaps it\n",
-		  vpc);
-	sb_puts(sb,
-		"  nat: single                      # per_az survives the loss of a zone\n"
-		"  peers: []                        # networks this VPC must never overlap\n"
-		"\n"
-		"cluster:\n"
-		"  # name: derived, <app>-<env>\n"
-		"  kubernetes_version: \"1.34\"\n"
-		"  # FILL IN the egress range of your operators and CI runners (203.0.113.0/24 is a\n"
-		"  # documentation placeholder); an endpoint open to 0.0.0.0/0 is POLICY006.\n"
-		"  endpoint_public_cidrs: [203.0.113.0/24]\n"
-		"  admins: []                       # [{arn: \"arn:aws:iam::ACCOUNT:user/NAME\", username: NAME}]\n"
-		"\n"
-		"# Core pods on an on-demand group that never scales to zero, in one AZ (the hub's\n"
-		"# volume lives there); notebooks on tainted user groups; Dask workers on spot.\n"
-		"node_groups:\n"
-		"  system:\n"
-		"    instance_types: [m5.large]\n"
-		"    capacity: on_demand\n"
-		"    min: 1\n"
-		"    max: 1\n"
-		"    azs: [us-west-2a]\n"
-		"    labels: {role: system}\n"
-		"  user-small:\n"
-		"    instance_types: [r5.large]\n"
-		"    capacity: on_demand\n"
-		"    min: 0\n"
-		"    max: 2\n"
-		"    disk_gb: 100\n"
-		"    azs: [us-west-2a]              # users' home volumes are bound to one AZ\n"
-		"    labels: {role: user, size: small}\n"
-		"    taints: [{key: hub.jupyter.org/dedicated, value: user, effect: NoSchedule}]\n"
-		"  user-medium:\n"
-		"    instance_types: [r5.xlarge]\n"
-		"    capacity: on_demand\n"
-		"    min: 0\n"
-		"    max: 2\n"
-		"    disk_gb: 100\n"
-		"    azs: [us-west-2a]\n"
-		"    labels: {role: user, size: medium}\n"
-		"    taints: [{key: hub.jupyter.org/dedicated, value: user, effect: NoSchedule}]\n"
-		"  dask:\n"
-		"    instance_types: [m5.large, t3.large]\n"
-		"    capacity: spot\n"
-		"    min: 0\n"
-		"    max: 5\n"
-		"    labels: {role: dask-worker}\n"
-		"    taints: [{key: lifecycle, value: spot, effect: NoExecute}]\n"
-		"\n"
-		"# Every workload, placed on a group ('eragen show ENV --placement' prints the matrix).\n"
-		"placement:\n"
-		"  hub:            {node_group: system}\n"
-		"  proxy:          {node_group: system}\n"
-		"  user_scheduler: {node_group: system}\n"
-		"  gateway:        {node_group: system}\n"
-		"  dask_scheduler: {node_group: system}\n"
-		"  dask_worker:    {node_group: dask}\n"
-		"  notebook:       {node_group: user-small}\n"
-		"\n"
-		"# Any user name and password log in. To require a password, add\n"
-		"#   dummy: {password: \"sops:dummy.password\"}\n"
-		"# and that key to a SOPS-encrypted secrets.yaml next to this file.\n"
-		"auth:\n"
-		"  mode: dummy\n"
-		"  admins: [admin]\n"
-		"  allow_all_users: true\n"
-		"\n"
-		"# secrets: {kms_key_arn: \"arn:aws:kms:REGION:ACCOUNT:key/ID\"}   # the key of secrets.yaml\n"
-		"# domain: {name: hub.example.org, tls: acm, route53_zone: example.org}   # else plain http\n"
-		"\n"
-		"hub:\n"
-		"  chart_version: \"2024.1.1\"\n"
-		"  default_url: /lab\n"
-		"  image: pangeo/pangeo-notebook:2025.01.10   # a tag or @sha256: digest, never :latest\n"
-		"  profiles:\n"
-		"    - {slug: small, display_name: \"Small (2 CPU, 15 GB)\", cpu: {guarantee: 1.6, limit: 2},\n"
-		"       memory: {guarantee: 14G, limit: 15G}, default: true}\n"
-		"    - {slug: medium, display_name: \"Medium (4 CPU, 30 GB)\", cpu: {guarantee: 3.5, limit: 4},\n"
-		"       memory: {guarantee: 28G, limit: 30G}, node_group: user-medium}\n"
-		"  # daskhub 2024.1.1 bundles kube-scheduler 1.26, too far from Kubernetes 1.34\n"
-		"  # (COMPAT002): run without the user-scheduler.\n"
-		"  extra_values:\n"
-		"    jupyterhub:\n"
-		"      scheduling:\n"
-		"        userScheduler: {enabled: false}\n"
-		"\n"
-		"dask:                              # a worker of the maximum size fits the dask group\n"
-		"  worker_cores_max: 1\n"
-		"  worker_memory_max_gb: 4\n"
-		"  cluster_max_cores: 10\n"
-		"  idle_timeout_s: 1800\n"
-		"\n"
-		"scratch_bucket: {noncurrent_expire_days: 7, force_destroy: true}   # name: derived\n"
-		"\n"
-		"ci:\n"
-		"  auto_apply: false\n"
-		"  dispatch: true\n"
-		"  destroy: true                    # ephemeral: a destroy workflow\n"
-		"  required_reviewers: 0\n"
-		"  role_arn: arn:aws:iam::" INIT_ACCOUNT ":role/github-actions-tofu   # FILL IN the OIDC role\n"
-		"  tofu_version: \"1.8.5\"\n");
-}
+/* ---- the text: templates/init/env.yaml.mustache ------------------------------------ */
 
 /* Is the resolved value at path present and not derived (so a child would share it)? */
 static bool given(const struct node *spec, const char *path)
@@ -276,59 +138,58 @@ static bool nonempty(const struct node *spec, const char *path)
 		     ((n->kind == NODE_SEQ || n->kind == NODE_MAP) && n->n > 0));
 }
 
-/* extends PARENT: only what cannot be shared with it. */
-static void text_child(struct strbuf *sb, const char *name, const char *parent,
-		       const struct node *p, const char *vpc, bool *notes_auth)
+/* What a child cannot share with its parent p (the template's reset); *auth_replaced
+ * when the parent's login needs secrets the child does not have. */
+static struct node *resets(struct arena *a, const struct node *p, bool *auth_replaced)
 {
-	sb_puts(sb, head);
-	sb_puts(sb, "#\n# Everything not set here comes from the parent ('eragen show ENV --origin' says\n"
-		    "# where each value is set; 'eragen diff PARENT ENV' what differs).\n");
-	sb_puts(sb, "eragen: 1\nname: ");
-	put_yaml(sb, name);
-	sb_puts(sb, "\nextends: ");
-	put_yaml(sb, parent);
-	sb_puts(sb, "\n# tier is never inherited.\n");
-	sb_puts(sb, tier_comment);
-	sb_puts(sb, "tier: ephemeral\ndescription: FILL IN what this environment is for.\n");
-
-	sb_printf(sb, "\nnetwork:\n  vpc_cidr: %-23s# free: no other environment's VPC or peer "
-		      "overlaps it\n", vpc);
-	if (nonempty(p, "network.allow_overlap_with"))
-		sb_puts(sb, "  allow_overlap_with: []           # the parent's acknowledged overlaps are "
-			    "its own\n");
-
+	struct node *r = v_map(a);
+	v_set(a, r, "allow_overlap_with", v_bool(a, nonempty(p, "network.allow_overlap_with")));
 	/* cluster.name: derived (<app>-<env>) unless the parent names its cluster */
-	if (given(p, "cluster.name"))
-		sb_puts(sb, "\ncluster:\n  name: null                       # derived: <app>-<env> "
-			    "(XENV001: one name per account and region)\n");
-	if (given(p, "state.bucket") && strcmp(spec_str(p, "state.bucket"), "auto") != 0)
-		sb_puts(sb, "\nstate: {bucket: auto}              # a state bucket of its own (XENV002)\n");
-
+	v_set(a, r, "cluster_name", v_bool(a, given(p, "cluster.name")));
+	v_set(a, r, "state_bucket", v_bool(a, given(p, "state.bucket") &&
+					       strcmp(spec_str(p, "state.bucket"), "auto") != 0));
 	/* auth: dummy without a password needs no secrets file */
 	const char *mode = spec_str(p, "auth.mode");
 	bool oauth = node_path(p, "auth.cognito") || node_path(p, "auth.github");
-	if (!mode || strcmp(mode, "dummy") != 0 || oauth || node_path(p, "auth.dummy")) {
-		*notes_auth = true;
-		sb_puts(sb, "\n# The parent's login needs secrets this environment does not have yet: any user\n"
-			    "# name and password log in until you set a mode with a SOPS-encrypted\n"
-			    "# secrets.yaml next to this file.\n"
-			    "auth:\n  mode: dummy\n");
-		if (node_path(p, "auth.cognito"))
-			sb_puts(sb, "  cognito: null\n");
-		if (node_path(p, "auth.github"))
-			sb_puts(sb, "  github: null\n");
-		if (node_path(p, "auth.dummy"))
-			sb_puts(sb, "  dummy: null\n");
+	*auth_replaced = !mode || strcmp(mode, "dummy") != 0 || oauth || node_path(p, "auth.dummy");
+	struct node *auth = v_bool(a, false);
+	if (*auth_replaced) {
+		auth = v_map(a);
+		v_set(a, auth, "cognito", v_bool(a, node_path(p, "auth.cognito") != NULL));
+		v_set(a, auth, "github", v_bool(a, node_path(p, "auth.github") != NULL));
+		v_set(a, auth, "dummy", v_bool(a, node_path(p, "auth.dummy") != NULL));
 	}
-	if (nonempty(p, "domain.name"))
-		sb_puts(sb, "\n# The parent's host name is its own (XENV003): served over plain http on the\n"
-			    "# load balancer's name until you set one.\n"
-			    "# domain: {name: HOST, tls: acm, route53_zone: ZONE}\n"
-			    "domain: null\n");
-	if (given(p, "scratch_bucket.name") &&
-	    strcmp(spec_str(p, "scratch_bucket.name"), "auto") != 0)
-		sb_puts(sb, "\nscratch_bucket: {name: auto, existing: false}   # a bucket of its own, "
-			    "derived\n");
+	v_set(a, r, "auth", auth);
+	v_set(a, r, "domain", v_bool(a, nonempty(p, "domain.name")));
+	v_set(a, r, "scratch_bucket", v_bool(a, given(p, "scratch_bucket.name") &&
+						 strcmp(spec_str(p, "scratch_bucket.name"), "auto") != 0));
+	return r;
+}
+
+/*
+ * The new env.yaml into sb: a complete spec, or (parent not NULL) one that extends parent,
+ * whose resolved spec is p. -1 when the template cannot be used (SPEC012 reported).
+ */
+static int render_text(struct ctx *ctx, struct strbuf *sb, const char *name, const char *parent,
+		       const struct node *p, const char *vpc, bool *auth_replaced)
+{
+	static const char pad[] = "                       ";	/* the comment's column */
+	struct arena *a = &ctx->perm;
+	struct node *view = v_map(a);
+	v_set(a, view, "name", v_str(a, name));
+	v_set(a, view, "child", v_bool(a, parent != NULL));
+	if (parent)
+		v_set(a, view, "parent", v_str(a, parent));
+	/* a formatted CIDR is plain YAML as it is */
+	size_t n = strlen(vpc);
+	v_set(a, view, "vpc", v_fragment(a, vpc, n));
+	v_set(a, view, "vpc_pad", v_fragment(a, pad, n < sizeof(pad) - 1 ? sizeof(pad) - 1 - n : 0));
+	*auth_replaced = false;
+	v_set(a, view, "reset", parent ? resets(a, p, auth_replaced) : v_map(a));
+	struct tmpl_set *ts = tmpl_set_open(ctx);
+	int rc = tmpl_set_render(ts, "init/env.yaml.mustache", view, ESC_YAML, sb);
+	tmpl_set_free(ts);
+	return rc;
 }
 
 /*
@@ -455,6 +316,35 @@ static int write_atomic(struct ctx *ctx, const char *dir, const char *path, cons
 	return 0;
 }
 
+/*
+ * The new spec rendered and written to rel (environments/NAME/env.yaml): 0, EXIT_FINDINGS
+ * when the template cannot be used (reported), or EXIT_SYSTEM.
+ */
+static int write_spec(struct ctx *ctx, const char *name, const char *parent,
+		      const struct node *inherited, const char *vpc, const char *rel,
+		      bool *auth_replaced)
+{
+	struct strbuf text = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &text);
+	int rc = EXIT_OK;
+	if (render_text(ctx, &text, name, parent, inherited, vpc, auth_replaced) != 0) {
+		report(ctx);
+		rc = EXIT_FINDINGS;
+	} else {
+		char *envdir = arena_printf(&ctx->perm, "%s/environments", ctx->root);
+		char *dir = arena_printf(&ctx->perm, "%s/%s", envdir, name);
+		char *path = arena_printf(&ctx->perm, "%s/env.yaml", dir);
+		if (make_dir(ctx->root, envdir, "environments") != 0 ||
+		    make_dir(ctx->root, dir, arena_printf(&ctx->perm, "environments/%s", name)) != 0 ||
+		    write_atomic(ctx, dir, path, rel, text.buf, text.len) != 0)
+			rc = EXIT_SYSTEM;
+	}
+	oom_guard_pop(&guard);
+	sb_release(&text);
+	return rc;
+}
+
 /* ---- the command --------------------------------------------------------------------- */
 
 /* Would a derived name of ENV break a naming rule? A usage error then (exit 2). */
@@ -556,27 +446,11 @@ static int init_run(struct ctx *ctx, int argc, char **argv)
 	char vpc_text[CIDR_BUFSZ];
 	cidr_format(vpc, vpc_text, sizeof(vpc_text));
 
-	struct strbuf text = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &text);
-	bool auth_replaced = false;
-	if (parent)
-		text_child(&text, name, parent->name, inherited, vpc_text, &auth_replaced);
-	else
-		text_full(&text, name, vpc_text);
-
-	char *envdir = arena_printf(&ctx->perm, "%s/environments", ctx->root);
-	char *dir = arena_printf(&ctx->perm, "%s/%s", envdir, name);
-	char *path = arena_printf(&ctx->perm, "%s/env.yaml", dir);
-	if (make_dir(ctx->root, envdir, "environments") != 0 ||
-	    make_dir(ctx->root, dir, arena_printf(&ctx->perm, "environments/%s", name)) != 0 ||
-	    write_atomic(ctx, dir, path, rel, text.buf, text.len) != 0) {
-		oom_guard_pop(&guard);
-		sb_release(&text);
-		return EXIT_SYSTEM;
-	}
-	oom_guard_pop(&guard);
-	sb_release(&text);
+	bool auth_replaced;
+	rc = write_spec(ctx, name, parent ? parent->name : NULL, inherited, vpc_text, rel,
+			&auth_replaced);
+	if (rc != EXIT_OK)
+		return rc;
 
 	printf("created %s (VPC %s%s%s)\n", rel, vpc_text, parent ? ", extends " : "",
 	       parent ? parent->name : "");

@@ -247,24 +247,27 @@ static void plan_group(const struct ctx *ctx, size_t from, size_t to, uint32_t *
 {
 	for (size_t i = from; i < to; i++)
 		if (printed(ctx, ctx->diags[i]))
-			total[ctx->diags[i]->rule - rules]++;
+			total[rule_index(ctx->diags[i]->rule)]++;
 	for (size_t i = from; i < to; i++) {
 		const struct diag *d = ctx->diags[i];
-		size_t r = (size_t)(d->rule - rules);
+		size_t r = rule_index(d->rule);
 		plan[i] = DIAG_CAP_HIDDEN;
 		if (!printed(ctx, d) || ++seen[r] > DIAG_MAX_SAME)
 			continue;
 		plan[i] = seen[r] == DIAG_MAX_SAME ? total[r] - DIAG_MAX_SAME : 0;
 	}
-	for (size_t i = from; i < to; i++)
-		total[ctx->diags[i]->rule - rules] = seen[ctx->diags[i]->rule - rules] = 0;
+	for (size_t i = from; i < to; i++) {
+		size_t r = rule_index(ctx->diags[i]->rule);
+		total[r] = seen[r] = 0;
+	}
 }
 
 uint32_t *diag_cap_plan(const struct ctx *ctx)
 {
 	/* the plan, then two counters per rule, in one block */
-	uint32_t *plan = xcalloc(ctx->ndiags + 2 * rules_count + 1, sizeof(*plan));
-	uint32_t *total = plan + ctx->ndiags, *seen = total + rules_count;
+	size_t nrules = rule_count();
+	uint32_t *plan = xcalloc(ctx->ndiags + 2 * nrules + 1, sizeof(*plan));
+	uint32_t *total = plan + ctx->ndiags, *seen = total + nrules;
 	for (size_t from = 0, to; from < ctx->ndiags; from = to) {
 		const char *path = group_path(ctx, ctx->diags[from]);
 		for (to = from + 1; to < ctx->ndiags; to++)

@@ -343,21 +343,19 @@ static void sarif_tables_release(void *arg)
 void diag_render_sarif(struct ctx *ctx, struct strbuf *out)
 {
 	/* One reportingDescriptor per rule that has a result, in rule-table order;
-	 * index[r] is its position in the driver's rules array. */
+	 * index[rule_index(r)] is its position in the driver's rules array. */
 	struct sarif_tables t = { 0 };
 	struct oom_guard guard;
 	oom_guard_push(&guard, sarif_tables_release, &t);
-	size_t *index = t.index = xcalloc(rules_count, sizeof(*index));
-	bool *used = t.used = xcalloc(rules_count, sizeof(*used));
+	size_t nrules = rule_count();
+	size_t *index = t.index = xcalloc(nrules, sizeof(*index));
+	bool *used = t.used = xcalloc(nrules, sizeof(*used));
 	for (size_t i = 0; i < ctx->ndiags; i++) {
 		const struct diag *d = ctx->diags[i];
-		if (!diag_visible(ctx, d))
-			continue;
-		size_t r = (size_t)(d->rule - rules);
-		if (r >= rules_count)
-			BUG("rule '%s' is not in the rule table", d->rule->id);
-		used[r] = true;
+		if (diag_visible(ctx, d))
+			used[rule_index(d->rule)] = true;
 	}
+	const struct rule **table = rule_table(&ctx->perm);
 
 	struct jw w = { out, 0, true };
 	jw_open(&w, '{');
@@ -371,21 +369,20 @@ void diag_render_sarif(struct ctx *ctx, struct strbuf *out)
 	jw_kstr(&w, "name", "eragen");
 	jw_kstr(&w, "version", ERAGEN_VERSION);
 	jw_kopen(&w, "rules", '[');
-	for (size_t r = 0, n = 0; r < rules_count; r++) {
+	for (size_t k = 0, n = 0; k < nrules; k++) {
+		const struct rule *rule = table[k];
+		size_t r = rule_index(rule);
 		if (!used[r])
 			continue;
 		index[r] = n++;
-		const struct rule *rule = &rules[r];
 		jw_iopen(&w, '{');
 		jw_kstr(&w, "id", rule->id);
 		jw_kopen(&w, "shortDescription", '{');
 		jw_kstr(&w, "text", rule->summary ? rule->summary : rule->id);
 		jw_close(&w, '}');
-		if (rule->explain) {
-			jw_kopen(&w, "fullDescription", '{');
-			jw_kstr(&w, "text", rule->explain);
-			jw_close(&w, '}');
-		}
+		jw_kopen(&w, "fullDescription", '{');
+		jw_kstr(&w, "text", rule_explain(rule));
+		jw_close(&w, '}');
 		jw_kopen(&w, "defaultConfiguration", '{');
 		jw_kstr(&w, "level", sev_name(rule->sev));
 		jw_close(&w, '}');
@@ -411,7 +408,7 @@ void diag_render_sarif(struct ctx *ctx, struct strbuf *out)
 		const struct diag *d = ctx->diags[i];
 		if (!diag_visible(ctx, d))
 			continue;
-		sarif_result(ctx, &w, d, index[d->rule - rules]);
+		sarif_result(ctx, &w, d, index[rule_index(d->rule)]);
 	}
 	jw_close(&w, ']');
 

@@ -278,21 +278,42 @@ size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* Terminal columns a code point takes: 0 (combining, format), 2 (wide) or 1 (uwidth.c). */
 int utf8_width(uint32_t cp);
 
-/* ---- rules (rules.c) ------------------------------------------------------------ */
+/* ---- rules (check.c) -------------------------------------------------------------- */
 
 enum severity { SEV_NOTE, SEV_WARNING, SEV_ERROR };
 
+/*
+ * A rule's row, in gen/check/<family>.c of its family (SPEC003: check/spec.c), whichever
+ * file reports it; its `eragen explain` text is docs/rules/<ID>.txt. IDs are stable: add
+ * rules, never rename or reuse an ID.
+ */
 struct rule {
 	const char *id;		/* "SPEC003" */
 	enum severity sev;	/* default severity */
 	bool raise_on_prod;	/* "W/E": an error on production (AUTH005: also staging) */
 	bool suppressible;	/* false for SPEC001-SPEC010 and SPEC012 */
+	bool planned;		/* explained, not checked by this version yet */
 	const char *summary;	/* one line, as in the README table */
-	const char *explain;	/* what, why, fix, suppress: `eragen explain` */
 };
-extern const struct rule rules[];
-extern const size_t rules_count;
+/* Exact, case-sensitive lookup; NULL for an unknown ID. */
 const struct rule *rule_find(const char *id);
+/* How many rules there are, and a rule's place among them (0 .. rule_count() - 1, in no
+ * particular order): what per-rule counters are indexed by. */
+size_t rule_count(void);
+size_t rule_index(const struct rule *r);
+/* Every rule (rule_count() of them, in an array from a) in the order of DESIGN.md
+ * section 5: by family (SPEC, NET, AUTH, SCHED, DRIFT, COMPAT, SECRET, NAME, XENV, DNS,
+ * POLICY), then number. */
+const struct rule **rule_table(struct arena *a);
+/* What, why, fix, suppress: the rule's `eragen explain` text. */
+const char *rule_explain(const struct rule *r);
+/* The texts of docs/rules/, embedded by the Makefile (gen/rule_text.sh). */
+struct rule_text {
+	const char *id;
+	const char *text;
+};
+extern const struct rule_text rule_texts[];
+extern const size_t rule_texts_count;
 
 /* ---- diagnostics (diag.c, diag_fmt.c) ------------------------------------------- */
 
@@ -603,12 +624,17 @@ struct loc env_value_loc(const struct env *e, const struct node *n, const char *
 /* The string at dotted path, or NULL when absent or not a string. */
 const char *spec_str(const struct node *spec, const char *dotted);
 
-/* A family of rules: run_env judges one environment, run_all all of them together. */
+/*
+ * A family of rules, gen/check/<family>.c (tmux's cmd-*.c entries): the rows of its rules
+ * and what judges them: run_env one environment, run_all all of them together (either may
+ * be NULL: some families' rules are reported by the front end or when output is written).
+ */
 struct check {
 	const char *name;
 	void (*run_env)(struct ctx *ctx, struct env *env);
 	void (*run_all)(struct ctx *ctx);
-	const char *const *rules;	/* the rule ids it reports, NULL-terminated */
+	const struct rule *rules;	/* by number */
+	size_t nrules;
 };
 /* Does this version check rule id? (the README and `explain` mark the others planned) */
 bool rule_is_checked(const char *id);

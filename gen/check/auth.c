@@ -271,6 +271,40 @@ static void auth_env(struct ctx *ctx, struct env *e)
 	}
 }
 
-static const char *const auth_rules[] = { "AUTH001", "AUTH002", "AUTH003", "AUTH004",
-					  "AUTH005", "AUTH007", "AUTH008", "AUTH010", NULL };
-const struct check check_auth = { "auth", auth_env, NULL, auth_rules };
+/* ---- the AUTH rules (their explain texts: docs/rules/<ID>.txt) ------------------- */
+
+static const struct rule auth_rules[] = {
+	{ .id = "AUTH001", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "Cognito region has no Cognito user pools" },
+	{ .id = "AUTH002", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "user pool ID prefix differs from auth.cognito.region" },
+	{ .id = "AUTH003", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "Cognito domain's region differs from auth.cognito.region" },
+	{ .id = "AUTH004", .sev = SEV_WARNING, .raise_on_prod = true, .suppressible = true,
+	  .summary = "OAuth without domain.name and tls: acm: an error for Cognito (its "
+		     "callback must be https), a warning for GitHub" },
+	{ .id = "AUTH005", .sev = SEV_WARNING, .raise_on_prod = true, .suppressible = true,
+	  .summary = "dummy auth outside the ephemeral tier (error on production and staging)" },
+	/* reported by check/secret.c, with the SOPS file's other checks */
+	{ .id = "AUTH006", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "a secret-bearing key is a literal, or its sops: key is absent from the "
+		     "SOPS file" },
+	{ .id = "AUTH007", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "Cognito mode with admins or allowed users that are not e-mail addresses "
+		     "(the hub's username is the e-mail claim)" },
+	{ .id = "AUTH008", .sev = SEV_NOTE, .suppressible = true,
+	  .summary = "Cognito pool region differs from the cluster region" },
+	/* reported by check/xenv.c, which compares environments */
+	{ .id = "AUTH009", .sev = SEV_WARNING, .suppressible = true,
+	  .summary = "two environments use the same literal Cognito client ID" },
+	{ .id = "AUTH010", .sev = SEV_WARNING, .suppressible = true,
+	  .summary = "Cognito with allow_all_users: true: anyone who can sign up to the pool "
+		     "gets a server" },
+};
+
+const struct check check_auth = {
+	.name = "auth",
+	.run_env = auth_env,
+	.rules = auth_rules,
+	.nrules = sizeof(auth_rules) / sizeof(auth_rules[0]),
+};

@@ -126,5 +126,20 @@ static void compat_env(struct ctx *ctx, struct env *e)
 	check_scheduler_skew(ctx, e);
 }
 
-static const char *const compat_rules[] = { "COMPAT001", "COMPAT002", NULL };
-const struct check check_compat = { "compat", compat_env, NULL, compat_rules };
+/* ---- the COMPAT rules (their explain texts: docs/rules/<ID>.txt) ----------------- */
+
+static const struct rule compat_rules[] = {
+	{ .id = "COMPAT001", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "a feature needs a newer OpenTofu than ci.tofu_version (lock: s3 needs "
+		     "1.10)" },
+	{ .id = "COMPAT002", .sev = SEV_WARNING, .suppressible = true,
+	  .summary = "the chart's bundled kube-scheduler (user-scheduler) is more than one "
+		     "minor away from kubernetes_version" },
+};
+
+const struct check check_compat = {
+	.name = "compat",
+	.run_env = compat_env,
+	.rules = compat_rules,
+	.nrules = sizeof(compat_rules) / sizeof(compat_rules[0]),
+};

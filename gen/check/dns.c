@@ -94,5 +94,19 @@ static void dns_env(struct ctx *ctx, struct env *e)
 	}
 }
 
-static const char *const dns_rules[] = { "DNS001", "DNS002", NULL };
-const struct check check_dns = { "dns", dns_env, NULL, dns_rules };
+/* ---- the DNS rules (their explain texts: docs/rules/<ID>.txt) -------------------- */
+
+static const struct rule dns_rules[] = {
+	{ .id = "DNS001", .sev = SEV_WARNING, .suppressible = true,
+	  .summary = "tls: acm without route53_zone: validation records must be created by hand "
+		     "and the apply waits" },
+	{ .id = "DNS002", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "route53_zone is not a suffix of domain.name at a label boundary" },
+};
+
+const struct check check_dns = {
+	.name = "dns",
+	.run_env = dns_env,
+	.rules = dns_rules,
+	.nrules = sizeof(dns_rules) / sizeof(dns_rules[0]),
+};

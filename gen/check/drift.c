@@ -574,6 +574,37 @@ static void drift_all(struct ctx *ctx)
 	repo_baseline_release(r.b);
 }
 
-static const char *const drift_rules[] = { "DRIFT001", "DRIFT002", "DRIFT003", "DRIFT004",
-					   "DRIFT007", NULL };
-const struct check check_drift = { "drift", drift_env, drift_all, drift_rules };
+/* ---- the DRIFT rules (their explain texts: docs/rules/<ID>.txt) ------------------ */
+
+static const struct rule drift_rules[] = {
+	{ .id = "DRIFT001", .sev = SEV_WARNING, .raise_on_prod = true, .suppressible = true,
+	  .summary = "mutable image reference (:latest or no tag)" },
+	{ .id = "DRIFT002", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "unpinned version (chart, OpenTofu exact; Kubernetes exact major.minor)" },
+	{ .id = "DRIFT003", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "Kubernetes version lower than, or more than one minor above, the "
+		     "baseline's (--base, default HEAD)" },
+	{ .id = "DRIFT004", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "a spec value holds an ephemeral AWS ID (i-..., vol-..., eni-..., sir-..., "
+		     "snap-...)" },
+	/* reported by out_sync.c, when generated files are compared (build, check) */
+	{ .id = "DRIFT005", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "a generated file (under out/ or .github/workflows/) was edited by hand" },
+	/* reported by check/extra.c, which reads environments/<env>/extra/ */
+	{ .id = "DRIFT006", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "extra HCL (environments/<env>/extra/) uses drift-prone constructs: "
+		     "\"$Latest\", timestamp(), uuid(), local-exec calling the AWS CLI or "
+		     "terraform, hard-coded ephemeral IDs" },
+	{ .id = "DRIFT007", .sev = SEV_WARNING, .suppressible = true,
+	  .summary = "against the baseline, a change replaces a resource in place of updating "
+		     "it (cluster name or version downgrade, node group instance types, "
+		     "capacity or AMI type, VPC CIDR, subnets)" },
+};
+
+const struct check check_drift = {
+	.name = "drift",
+	.run_env = drift_env,
+	.run_all = drift_all,
+	.rules = drift_rules,
+	.nrules = sizeof(drift_rules) / sizeof(drift_rules[0]),
+};

@@ -476,5 +476,7 @@ static void extra_all(struct ctx *ctx)
 	judge_release(&j);
 }
 
-static const char *const extra_rules[] = { "DRIFT006", NULL };
-const struct check check_extra = { "extra", NULL, extra_all, extra_rules };
+const struct check check_extra = {
+	.name = "extra",
+	.run_all = extra_all,
+};

@@ -233,6 +233,31 @@ static void name_env(struct ctx *ctx, struct env *e)
 	check_label(ctx, e, node_path(e->resolved, "hub.release"), "Helm release");
 }
 
-static const char *const name_rules[] = { "NAME001", "NAME002", "NAME003", "NAME004",
-					  "NAME005", "NAME006", NULL };
-const struct check check_name = { "name", name_env, NULL, name_rules };
+/* ---- the NAME rules (their explain texts: docs/rules/<ID>.txt) ------------------- */
+
+static const struct rule name_rules[] = {
+	{ .id = "NAME001", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "environment name not ^[a-z][a-z0-9-]{0,30}[a-z0-9]$ (abstract: "
+		     "^_[a-z][a-z0-9-]*$)" },
+	{ .id = "NAME002", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "a derived or given S3 bucket name breaks S3 naming rules (3-63, charset, "
+		     "no IP form, reserved prefixes xn-- sthree- amzn-s3-demo-, reserved "
+		     "suffixes -s3alias --ol-s3 .mrap --x-s3)" },
+	{ .id = "NAME003", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "EKS cluster name invalid (charset, 100 characters)" },
+	{ .id = "NAME004", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "slug, node group or derived Kubernetes name not a DNS-1123 label (<= 63)" },
+	{ .id = "NAME005", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "a derived IAM role name longer than 64 or AWS node group name longer than "
+		     "63" },
+	{ .id = "NAME006", .sev = SEV_WARNING, .suppressible = true,
+	  .summary = "a dash-separated word repeats in the cluster name, e.g. "
+		     "jupyterhub-testing-cae-testing" },
+};
+
+const struct check check_name = {
+	.name = "name",
+	.run_env = name_env,
+	.rules = name_rules,
+	.nrules = sizeof(name_rules) / sizeof(name_rules[0]),
+};

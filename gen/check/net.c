@@ -575,6 +575,31 @@ static void net_all(struct ctx *ctx)
 	}
 }
 
-static const char *const net_rules[] = { "NET001", "NET002", "NET003", "NET004", "NET005",
-					 "NET006", "NET007", "NET008", NULL };
-const struct check check_net = { "net", net_env, net_all, net_rules };
+/* ---- the NET rules (their explain texts: docs/rules/<ID>.txt) -------------------- */
+
+static const struct rule net_rules[] = {
+	{ .id = "NET001", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "invalid CIDR (syntax, host bits set, VPC prefix outside /16../24)" },
+	{ .id = "NET002", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "VPC CIDR not private (RFC 1918 or RFC 6598)" },
+	{ .id = "NET003", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "VPC CIDR overlaps another environment's (unless both acknowledge it)" },
+	{ .id = "NET004", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "VPC CIDR overlaps a declared peer network" },
+	{ .id = "NET005", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "service CIDR overlaps the VPC or a peer, or is not RFC 1918 /12../24" },
+	{ .id = "NET006", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "subnet plan does not fit (2 x AZs subnets at subnet_newbits)" },
+	{ .id = "NET007", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "AZ not in the region, or a node group's AZ not among aws.azs" },
+	{ .id = "NET008", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "nat: none while node groups run in private subnets (nodes cannot join)" },
+};
+
+const struct check check_net = {
+	.name = "net",
+	.run_env = net_env,
+	.run_all = net_all,
+	.rules = net_rules,
+	.nrules = sizeof(net_rules) / sizeof(net_rules[0]),
+};

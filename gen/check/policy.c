@@ -95,6 +95,26 @@ static void policy_env(struct ctx *ctx, struct env *e)
 	check_endpoint(ctx, e);
 }
 
-static const char *const policy_rules[] = { "POLICY001", "POLICY002", "POLICY003", "POLICY004",
-					    "POLICY005", "POLICY006", NULL };
-const struct check check_policy = { "policy", policy_env, NULL, policy_rules };
+/* ---- the POLICY rules (their explain texts: docs/rules/<ID>.txt) ----------------- */
+
+static const struct rule policy_rules[] = {
+	{ .id = "POLICY001", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "production with ci.auto_apply" },
+	{ .id = "POLICY002", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "production with ci.required_reviewers below 1" },
+	{ .id = "POLICY003", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "production with a destroy workflow" },
+	{ .id = "POLICY004", .sev = SEV_WARNING, .suppressible = true,
+	  .summary = "production with nat: single" },
+	{ .id = "POLICY005", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "production with scratch_bucket.force_destroy" },
+	{ .id = "POLICY006", .sev = SEV_WARNING, .suppressible = true,
+	  .summary = "public cluster endpoint open to 0.0.0.0/0" },
+};
+
+const struct check check_policy = {
+	.name = "policy",
+	.run_env = policy_env,
+	.rules = policy_rules,
+	.nrules = sizeof(policy_rules) / sizeof(policy_rules[0]),
+};

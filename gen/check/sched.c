@@ -870,8 +870,48 @@ static void sched_matrix(struct ctx *ctx, struct env *e, const struct placement 
 	check_fits(ctx, e, p);
 }
 
-static const char *const sched_rules[] = { "SCHED001", "SCHED002", "SCHED003", "SCHED004",
-					   "SCHED005", "SCHED006", "SCHED007", "SCHED008",
-					   "SCHED009", "SCHED010", "SCHED011", "SCHED012",
-					   "SCHED013", "SCHED014", NULL };
-const struct check check_sched = { "sched", sched_env, NULL, sched_rules };
+/* ---- the SCHED rules (their explain texts: docs/rules/<ID>.txt) ------------------ */
+
+static const struct rule sched_rules[] = {
+	{ .id = "SCHED001", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "placement or profile names a node group that does not exist" },
+	{ .id = "SCHED002", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "a workload can land only on groups with a NoSchedule/NoExecute taint it "
+		     "does not tolerate" },
+	{ .id = "SCHED003", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "a node selector matches no node group" },
+	{ .id = "SCHED004", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "hub, proxy, user_scheduler or gateway can land on a spot group" },
+	{ .id = "SCHED005", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "hub or proxy can land on a group that can scale to zero (min: 0 or "
+		     "schedule.min_after: 0)" },
+	{ .id = "SCHED006", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "a profile's guarantee, or a dask worker of the maximum size, does not fit "
+		     "the allocatable of some instance type of its group (kubelet/system "
+		     "reservation and DaemonSet overhead deducted)" },
+	{ .id = "SCHED007", .sev = SEV_WARNING, .suppressible = true,
+	  .summary = "spot group without a NoSchedule/NoExecute taint" },
+	{ .id = "SCHED008", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "not min <= desired <= max, or max < 1" },
+	{ .id = "SCHED009", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "unknown EC2 instance type" },
+	{ .id = "SCHED010", .sev = SEV_WARNING, .suppressible = true,
+	  .summary = "a taint value says spot on an on_demand group (or the reverse)" },
+	{ .id = "SCHED011", .sev = SEV_WARNING, .suppressible = true,
+	  .summary = "hub (it has a PVC) can land on a group spanning several AZs" },
+	{ .id = "SCHED012", .sev = SEV_WARNING, .suppressible = true,
+	  .summary = "user_scheduler, gateway or dask_scheduler can land on a group that can "
+		     "scale to zero, keeping it from scaling down" },
+	{ .id = "SCHED013", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "a node-group label under kubernetes.io/ or k8s.io/ outside the kubelet's "
+		     "allowed set" },
+	{ .id = "SCHED014", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "GPU instance type without a GPU AMI type (or the reverse)" },
+};
+
+const struct check check_sched = {
+	.name = "sched",
+	.run_env = sched_env,
+	.rules = sched_rules,
+	.nrules = sizeof(sched_rules) / sizeof(sched_rules[0]),
+};

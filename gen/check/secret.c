@@ -465,6 +465,22 @@ static void secret_all(struct ctx *ctx)
 	}
 }
 
-static const char *const secret_rules[] = { "SECRET001", "SECRET002", "SECRET003", "AUTH006",
-					    NULL };
-const struct check check_secret = { "secret", NULL, secret_all, secret_rules };
+/* ---- the SECRET rules (their explain texts: docs/rules/<ID>.txt) ----------------- */
+
+static const struct rule secret_rules[] = {
+	{ .id = "SECRET001", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "plaintext credential anywhere in a spec (AWS access key IDs, secret keys, "
+		     "GitHub tokens, Slack tokens, private keys)" },
+	{ .id = "SECRET002", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "secrets file not SOPS-encrypted (no sops metadata with a mac, or a "
+		     "non-empty leaf that SOPS would encrypt is not ENC[...])" },
+	{ .id = "SECRET003", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "kms_key_arn in another account or region than the environment" },
+};
+
+const struct check check_secret = {
+	.name = "secret",
+	.run_all = secret_all,
+	.rules = secret_rules,
+	.nrules = sizeof(secret_rules) / sizeof(secret_rules[0]),
+};

@@ -3,7 +3,8 @@
  * hub.chart_version that the chart table (schemas/charts.json, data.h) does not know;
  * SPEC012 for profiles and image choices whose Helm values would be too large (every
  * profile lists every choice). (The other SPEC006 cases, SPEC001-005, 008-010 and 012
- * are found while loading and layering; SPEC011 by suppress.c.)
+ * are found while loading and layering; SPEC011 by suppress.c. The rows of all SPEC rules
+ * are at the end of this file.)
  *
  * Consumes the loaded spec (name) and the resolved tree (hub.chart_version); produces
  * diagnostics only.
@@ -100,5 +101,53 @@ static void spec_env(struct ctx *ctx, struct env *e)
 	spec_output_size(ctx, e);
 }
 
-static const char *const spec_rules[] = { "SPEC006", "SPEC007", "SPEC012", NULL };
-const struct check check_spec = { "spec", spec_env, NULL, spec_rules };
+/* ---- the SPEC rules (their explain texts: docs/rules/<ID>.txt) ------------------- */
+
+static const struct rule spec_rules[] = {
+	/* reported by load.c */
+	{ .id = "SPEC001", .sev = SEV_ERROR,
+	  .summary = "YAML syntax error (libyaml's problem and position)" },
+	/* reported by load.c */
+	{ .id = "SPEC002", .sev = SEV_ERROR,
+	  .summary = "duplicate key in a mapping" },
+	/* reported by resolve.c (schema errors) */
+	{ .id = "SPEC003", .sev = SEV_ERROR,
+	  .summary = "unknown key (suggest the nearest known key)" },
+	/* reported by resolve.c (schema errors) and env.c */
+	{ .id = "SPEC004", .sev = SEV_ERROR,
+	  .summary = "wrong type (with \"quote it\" for numbers where strings are expected)" },
+	/* reported by resolve.c (schema errors) and env.c */
+	{ .id = "SPEC005", .sev = SEV_ERROR,
+	  .summary = "required key missing" },
+	/* reported by resolve.c (schema errors), spec_chart_version above and emit/make.c */
+	{ .id = "SPEC006", .sev = SEV_ERROR,
+	  .summary = "value not allowed (enum, pattern, range, format, unknown chart version)" },
+	{ .id = "SPEC007", .sev = SEV_ERROR,
+	  .summary = "name differs from the directory name" },
+	/* reported by resolve.c (the extends chain) */
+	{ .id = "SPEC008", .sev = SEV_ERROR,
+	  .summary = "extends: missing parent, cycle, a path, or a chain deeper than 8" },
+	/* reported by load.c */
+	{ .id = "SPEC009", .sev = SEV_ERROR,
+	  .summary = "unsupported YAML: alias expansion over budget, merge keys <<, tags other "
+		     "than the core ones, non-scalar keys, several documents" },
+	/* reported by env.c */
+	{ .id = "SPEC010", .sev = SEV_ERROR,
+	  .summary = "unsupported spec version" },
+	/* reported by suppress.c */
+	{ .id = "SPEC011", .sev = SEV_WARNING, .suppressible = true,
+	  .summary = "suppression without a reason, past its until, or that matched nothing "
+		     "(only reported when every environment and every rule ran)" },
+	/* reported by whatever reads an input (srcfile.c, load.c, data.c, tmpl.c, repo.c, out_*.c,
+	 * the back ends) and by spec_output_size above */
+	{ .id = "SPEC012", .sev = SEV_ERROR,
+	  .summary = "input cannot be used: unreadable, too large, nested too deep, not UTF-8, "
+		     "NUL bytes, a path that leaves the repository" },
+};
+
+const struct check check_spec = {
+	.name = "spec",
+	.run_env = spec_env,
+	.rules = spec_rules,
+	.nrules = sizeof(spec_rules) / sizeof(spec_rules[0]),
+};

@@ -207,5 +207,20 @@ static void xenv_all(struct ctx *ctx)
 	report_repeats(ctx, client, na, report_client);
 }
 
-static const char *const xenv_rules[] = { "XENV001", "XENV002", "XENV003", "AUTH009", NULL };
-const struct check check_xenv = { "xenv", NULL, xenv_all, xenv_rules };
+/* ---- the XENV rules (their explain texts: docs/rules/<ID>.txt) ------------------- */
+
+static const struct rule xenv_rules[] = {
+	{ .id = "XENV001", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "two environments with the same cluster name in one account and region" },
+	{ .id = "XENV002", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "two environments with the same state bucket and key" },
+	{ .id = "XENV003", .sev = SEV_ERROR, .suppressible = true,
+	  .summary = "two environments with the same domain" },
+};
+
+const struct check check_xenv = {
+	.name = "xenv",
+	.run_all = xenv_all,
+	.rules = xenv_rules,
+	.nrules = sizeof(xenv_rules) / sizeof(xenv_rules[0]),
+};

@@ -22,12 +22,10 @@
 # ALLOC_SWEEP=N sweeps N evenly spaced points per command and kind (default: 40 for
 # lint, 24 for build, 10 for the others; a kind with fewer allocations is swept
 # whole). ALLOC_ONLY="build:yaml ..." limits the sweep to those command:kind pairs.
+# shellcheck disable=SC2015 # "A && ok || fail": ok never fails
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-git_() { git -c user.name=eragen -c user.email=eragen@example.org -c commit.gpgsign=false \
-	-c init.defaultBranch=main "$@"; }
+. "$top/tests/cli/lib/common.sh"
 export ASAN_OPTIONS="exitcode=99:detect_leaks=1:abort_on_error=0:disable_coredump=1"
 export UBSAN_OPTIONS="halt_on_error=1:exitcode=99:print_stacktrace=1"
 export NO_COLOR=1 LC_ALL=C
@@ -35,7 +33,7 @@ unset ERAGEN_TEST_FAIL_ALLOC ERAGEN_TEST_ALLOC_LOG
 ulimit -c 0 2>/dev/null
 
 if ! make -C "$top" -s oom-eragen >make.log 2>&1; then
-	echo "FAIL make oom-eragen:"; cat make.log; exit 1
+	fail "make oom-eragen:"; cat make.log; exit 1
 fi
 bin=$top/build/oom/eragen
 kinds="eragen arena cjson pcre2 git yaml"
@@ -56,11 +54,11 @@ work=$PWD
 # the baseline rules (DRIFT003, DRIFT007) read and load the committed version through
 # libgit2 and libyaml, and another's Cognito pool moved to another region: one AUTH008
 # note, which lint and build print.
-sh "$top/tests/bench/mkrepo" "$work/repo" 2 >mkrepo.log 2>&1 || { echo "FAIL mkrepo"; cat mkrepo.log; exit 1; }
+sh "$top/tests/bench/mkrepo" "$work/repo" 2 >mkrepo.log 2>&1 || { fail "mkrepo"; cat mkrepo.log; exit 1; }
 sed -i 's/noncurrent_expire_days: 7/noncurrent_expire_days: 9/' "$work/repo/environments/env-0000/env.yaml"
 sed -i 's/^    region: us-west-2$/    region: us-west-1/; s/us-west-2_Bench0001/us-west-1_Bench0001/
 	s/env-0001.auth.us-west-2/env-0001.auth.us-west-1/' "$work/repo/environments/env-0001/env.yaml"
-(cd "$work/repo" && git_ diff --quiet) && { echo "FAIL the spec change did not apply"; exit 1; }
+(cd "$work/repo" && git_ diff --quiet) && { fail "the spec change did not apply"; exit 1; }
 # One copy per worker, made alike (libgit2's allocations depend on the length of the
 # path and on the stat data the index holds): the counting runs use the first.
 for w in 0 1; do
@@ -90,18 +88,22 @@ for cmd in $cmds; do
 		fail "reference $cmd: exit $rc, want 0 and no 'eragen: ' line"; head -n 20 "$work/ref.$cmd.err"
 		exit 1
 	fi
-	if { [ "$cmd" = lint ] || [ "$cmd" = build ]; } &&
-		! grep -q '^environments/env-0001/env.yaml:.*note\[AUTH008\]' "$work/ref.$cmd.err"; then
-		fail "reference $cmd: the AUTH008 note is missing"; head -n 20 "$work/ref.$cmd.err"
-		exit 1
+	ok "reference $cmd: exit 0"
+	if { [ "$cmd" = lint ] || [ "$cmd" = build ]; }; then
+		if ! grep -q '^environments/env-0001/env.yaml:.*note\[AUTH008\]' "$work/ref.$cmd.err"; then
+			fail "reference $cmd: the AUTH008 note is missing"; head -n 20 "$work/ref.$cmd.err"
+			exit 1
+		fi
+		ok "reference $cmd: the AUTH008 note"
 	fi
 	for k in $kinds; do
 		n=$(awk -v k="$k" '$1 == k { print $2 }' "$work/count.$cmd")
-		[ "${n:-0}" -gt 0 ] || fail "$cmd: the counting run counted no $k allocation"
+		[ "${n:-0}" -gt 0 ] && ok "$cmd: $n $k allocations counted" ||
+			fail "$cmd: the counting run counted no $k allocation"
 	done
-	echo "$cmd counts: $(tr '\n' ' ' <"$work/count.$cmd")"
 done
-[ "$(wc -l <"$work/ref.tree")" -ge 20 ] || fail "the reference build wrote only $(wc -l <"$work/ref.tree") files"
+[ "$(wc -l <"$work/ref.tree")" -ge 20 ] && ok "the reference build wrote $(wc -l <"$work/ref.tree") files" ||
+	fail "the reference build wrote only $(wc -l <"$work/ref.tree") files"
 [ "$fails" -eq 0 ] || exit 1
 
 # ---- the points: "cmd kind n" per line ----
@@ -231,10 +233,13 @@ secs=$(($(date +%s) - start))
 
 cat "$work/w0/fails" "$work/w1/fails"
 nfail=$(cat "$work/w0/failed" "$work/w1/failed" 2>/dev/null | wc -l)
-[ "$nfail" -eq 0 ] || fail "$nfail injected runs failed (above): $(cat "$work/w0/failed" "$work/w1/failed" 2>/dev/null | head -n 20 | tr '\n' ',')"
-grep -q '^FAIL .*core file' "$work/w0/fails" "$work/w1/fails" && fail "core files (above)"
 swept=$(cat "$work/w0/swept" "$work/w1/swept" 2>/dev/null | wc -l)
-[ "$swept" -eq "$(wc -l <"$work/plan")" ] || fail "only $swept of $(wc -l <"$work/plan") points ran"
+[ "$nfail" -eq 0 ] && ok "$swept injected runs judged: each as it should end" ||
+	fail "$nfail injected runs failed (above): $(cat "$work/w0/failed" "$work/w1/failed" 2>/dev/null | head -n 20 | tr '\n' ',')"
+grep -q '^FAIL .*core file' "$work/w0/fails" "$work/w1/fails" && fail "core files (above)" ||
+	ok "no core file"
+[ "$swept" -eq "$(wc -l <"$work/plan")" ] && ok "every point of the plan ran" ||
+	fail "only $swept of $(wc -l <"$work/plan") points ran"
 for cmd in $cmds; do
 	line="$cmd:"
 	for k in $kinds; do
@@ -249,7 +254,7 @@ recc=$(cat "$work/w0/tally" "$work/w1/tally" | grep -c '^recovered ')
 echo "alloc-fail: $swept injected failures in ${secs}s: $oomc exit 3 (out of memory) clean," \
 	"$recc recovered on purpose"
 cat "$work/w0/tally" "$work/w1/tally" | sed -n 's/^recovered //p' | sort | uniq -c
-[ "$oomc" -gt 0 ] || fail "no injected run ended in out of memory"
+[ "$oomc" -gt 0 ] && ok "$oomc injected runs ended in out of memory" ||
+	fail "no injected run ended in out of memory"
 
-[ "$fails" -eq 0 ] && echo "alloc-fail: all passed" || echo "alloc-fail: $fails failures"
-[ "$fails" -eq 0 ]
+summary alloc-fail

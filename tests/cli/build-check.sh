@@ -11,12 +11,6 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/cli/lib/common.sh"
 checked=0
 
-# run WANT_RC DESCRIPTION ARGS...: eragen in $r (run_in)
-run() { run_in "$r" "$@"; }
-has() { grep -q -- "$1" "$3" || { fail "$2: no '$1' in $3:"; cat "$3"; }; }
-hasnt() { ! grep -q -- "$1" "$3" || { fail "$2: unexpected '$1' in $3:"; cat "$3"; }; }
-
-
 # env DIR NAME CIDR [EXTRA]: environments/NAME/env.yaml under DIR
 env() {
 	mkdir -p "$1/environments/$2"
@@ -46,7 +40,7 @@ r=$PWD/repo
 mkrepo "$r"
 
 # 1. the first build writes the tree and the manifest
-run 0 "build: first" build
+run_in "$r" 0 "build: first" build
 [ -f "$r/out/.eragen-manifest" ] || fail "build: no out/.eragen-manifest"
 [ -f "$r/.gitattributes" ] || fail "build: no .gitattributes"
 has '^/out/\*\* -text linguist-generated' "gitattributes" "$r/.gitattributes"
@@ -76,82 +70,82 @@ while read -r blob path; do
 	hashed=$((hashed + 1))
 done <"$r/out/.eragen-manifest"
 [ "$hashed" -ge 2 ] || fail "digest: only $hashed files cross-checked"
-echo "ok   digests of $hashed files cross-checked with git hash-object"
+ok "digests of $hashed files cross-checked with git hash-object"
 checked=$((checked + hashed))
 
 # 3. a second build touches nothing: same size, mtime and inode everywhere
 listing "$r" >before
-run 0 "build: second" build
+run_in "$r" 0 "build: second" build
 listing "$r" >after
 cmp -s before after || { fail "build: the second build changed files"; diff before after; }
 has "0 files written" "build: second" err
 
 # 4. check on a fresh build is clean
-run 0 "check: clean" check
+run_in "$r" 0 "check: clean" check
 hasnt "DRIFT005" "check: clean" err
 
 # 5. a hand edit: check reports DRIFT005 with a diff, build refuses, --force replaces
 echo "# hand edit" >>"$r/out/demo/env.mk"
-run 1 "check: hand-edited env.mk" check
+run_in "$r" 1 "check: hand-edited env.mk" check
 has "error\[DRIFT005\]" "check: edited" err
 has "out/demo/env.mk: edited by hand" "check: edited" out
 has "^-# hand edit" "check: edited diff" out
 listing "$r" >before
-run 1 "build: refuses an edited file" build
+run_in "$r" 1 "build: refuses an edited file" build
 has "error\[DRIFT005\]" "build: edited" err
 listing "$r" >after
 cmp -s before after || { fail "build: wrote although a file was edited"; diff before after; }
-run 0 "build --force: replaces it" build --force
+run_in "$r" 0 "build --force: replaces it" build --force
 hasnt "hand edit" "build --force" "$r/out/demo/env.mk"
-run 0 "check: clean after --force" check
+run_in "$r" 0 "check: clean after --force" check
 # a file without a header (JSON): the manifest's digest tells the edit
 json=$(cd "$r" && grep -l . out/*.json 2>/dev/null | head -n 1)
 if [ -n "$json" ]; then
 	printf ' ' >>"$r/$json"
-	run 1 "check: hand-edited $json" check
+	run_in "$r" 1 "check: hand-edited $json" check
 	has "error\[DRIFT005\]" "check: edited json" err
-	run 0 "build --force: $json" build --force
+	run_in "$r" 0 "build --force: $json" build --force
 fi
 
 # 6. a spec changed without a rebuild is stale, with a diff
 sed -i 's|10.20.0.0/16|10.21.0.0/16|' "$r/environments/demo/env.yaml"
-run 1 "check: spec changed" check
+run_in "$r" 1 "check: spec changed" check
 has ": stale (its inputs changed" "check: stale" out
 has '^-.*10\.20\.0\.0/16' "check: stale diff" out
 has '^+.*10\.21\.0\.0/16' "check: stale diff" out
 hasnt "DRIFT005" "check: stale is not edited" err
-run 0 "build: after the spec change" build
-run 0 "check: clean after the rebuild" check
+run_in "$r" 0 "build: after the spec change" build
+run_in "$r" 0 "check: clean after the rebuild" check
 
 # 7. a removed environment: its files are kept with a note, --prune deletes them
 env "$r" other 10.30.0.0/16
-run 0 "build: a second environment" build
+run_in "$r" 0 "build: a second environment" build
 [ -f "$r/out/other/env.mk" ] || fail "build: no out/other/env.mk"
-run 0 "build ENV: one environment" build demo
+run_in "$r" 0 "build ENV: one environment" build demo
 has "0 files written" "build ENV: nothing changed" err
 [ "$(sort -u "$r/out/.eragen-manifest" | wc -l)" = "$(wc -l <"$r/out/.eragen-manifest")" ] ||
 	fail "build ENV: the manifest has duplicate lines"
 grep -q ' out/other/env.mk$' "$r/out/.eragen-manifest" || fail "build ENV: dropped other's entries"
-run 0 "check ENV" check other
-run 0 "diff: demo other" diff demo other
+run_in "$r" 0 "check ENV" check other
+run_in "$r" 0 "diff: demo other" diff demo other
 has '^network.vpc_cidr: "10.21.0.0/16" -> "10.30.0.0/16"$' "diff" out
 has '^name: "demo" -> "other"$' "diff" out
 rm -r "$r/environments/other"
-run 0 "build: environment removed" build
+run_in "$r" 0 "build: environment removed" build
 has "note: 'out/other/' (.* files) are no longer generated: kept" "build: orphans" err
 [ -f "$r/out/other/env.mk" ] || fail "build: deleted an orphan without --prune"
 grep -q ' out/other/' "$r/out/.eragen-manifest" || fail "build: orphans left the manifest"
-run 1 "check: orphans" check
+run_in "$r" 1 "check: orphans" check
 has "out/other/env.mk: orphaned" "check: orphans" out
-run 0 "build --prune" build --prune
+run_in "$r" 0 "build --prune" build --prune
 [ ! -e "$r/out/other" ] || fail "build --prune: out/other is still there"
 ! grep -q ' out/other/' "$r/out/.eragen-manifest" || fail "build --prune: still in the manifest"
-run 0 "check: clean after --prune" check
+run_in "$r" 0 "check: clean after --prune" check
 
 # 8. an error in a spec: nothing at all is written
 listing "$r" >before
 sed -i 's|10.21.0.0/16|10.22.0.1/16|' "$r/environments/demo/env.yaml"	# host bits: NET001
-run 1 "build: spec error" build
+run_in "$r" 1 "build: spec error" build
 has "error\[NET001\]" "build: spec error" err
 has "nothing written" "build: spec error" err
 listing "$r" >after
@@ -163,41 +157,41 @@ outside=$PWD/outside
 rm -rf "$outside" && mv "$r/out" "$outside" && ln -s "$outside" "$r/out"
 sed -i 's|10.21.0.0/16|10.23.0.0/16|' "$r/environments/demo/env.yaml"
 listing "$outside" >before
-run 1 "build: symlinked out/ leading outside" build
+run_in "$r" 1 "build: symlinked out/ leading outside" build
 has "error\[SPEC012\]" "build: symlinked out/" err
 has "symbolic link leading out of the repository" "build: symlinked out/" err
 listing "$outside" >after
 cmp -s before after || { fail "build: wrote through a symlink leading outside"; diff before after; }
-run 1 "check: symlinked out/" check
+run_in "$r" 1 "check: symlinked out/" check
 has "error\[SPEC012\]" "check: symlinked out/" err
 rm "$r/out" && mv "$outside" "$r/out"
-run 0 "build: out/ back in place" build
+run_in "$r" 0 "build: out/ back in place" build
 # a single generated file that is a symlink leading outside
 echo "outside" >"$outside.txt"
 rm "$r/out/demo/env.mk" && ln -s "$outside.txt" "$r/out/demo/env.mk"
 sed -i 's|10.23.0.0/16|10.24.0.0/16|' "$r/environments/demo/env.yaml"
-run 1 "build: a generated file symlinked outside" build
+run_in "$r" 1 "build: a generated file symlinked outside" build
 has "error\[SPEC012\]" "build: symlinked file" err
 [ "$(cat "$outside.txt")" = outside ] || fail "build: wrote through a symlinked file"
 rm "$r/out/demo/env.mk"
-run 0 "build: symlink removed" build
-run 0 "check: clean at the end" check
+run_in "$r" 0 "build: symlink removed" build
+run_in "$r" 0 "check: clean at the end" check
 
 # 10. show --view: the view model as JSON
-run 0 "show --view" show demo --view
+run_in "$r" 0 "show --view" show demo --view
 if /usr/bin/python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); e=v["env"]; assert e["name"]=="demo", e; t={x["key"]:x["value"] for x in e["tags"]}; assert t["ManagedBy"]=="eragen" and t["Environment"]=="demo", t; assert e["state"]["lock_table"].startswith("tofu-state-lock-demo-"), e' out; then
-	echo "ok   show --view: env.name, tags, state"
+	ok "show --view: env.name, tags, state"
 else
 	fail "show --view: not the expected JSON"; head -n 40 out
 fi
-run 2 "show --view --placement" show demo --view --placement
+run_in "$r" 2 "show --view --placement" show demo --view --placement
 
 # 11. diff masks secrets (a literal password: AUTH006, but diff still compares)
 env "$r" sec 10.50.0.0/16 'auth: {mode: dummy, admins: [admin], dummy: {password: "hunter2"}}'
-run 0 "diff: a secret" diff demo sec
+run_in "$r" 0 "diff: a secret" diff demo sec
 has '^auth.dummy: (absent) -> {"password":\*\*\*}$' "diff: secret masked" out
 hasnt 'hunter2' "diff: secret masked" out
-run 0 "diff --format json" diff demo sec --format json
+run_in "$r" 0 "diff --format json" diff demo sec --format json
 /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["a"]=="demo" and d["b"]=="sec" and any(x["path"]=="network.vpc_cidr" for x in d["differences"])' out ||
 	fail "diff --format json: not the expected JSON"
 hasnt 'hunter2' "diff --format json: secret masked" out
@@ -213,7 +207,7 @@ rm -r late/out/demo
 echo "# hand edit" >>late/out/zzz/env.mk
 r=$PWD/late
 listing "$r" >before
-run 1 "build: refused by an edit in the last environment" build
+run_in "$r" 1 "build: refused by an edit in the last environment" build
 has "error\[DRIFT005\]" "build: late refusal" err
 has "nothing written" "build: late refusal" err
 [ ! -e late/out/demo ] || fail "late refusal: left out/demo/ behind (created for the refused build)"
@@ -231,7 +225,7 @@ printf 'eragen: 1\nname: _base\ntier: ephemeral\nowner: {email: base@example.org
 printf 'eragen: 1\nname: _team\nextends: _base\ntier: ephemeral\n' >chain/environments/_team/env.yaml
 env chain kid 10.62.0.0/16 'extends: _team'
 r=$PWD/chain
-run 0 "build: a chain of depth two" build kid
+run_in "$r" 0 "build: a chain of depth two" build kid
 for f in out/kid/env.mk out/kid/infra/eks.tf out/kid/helm/values.yaml; do
 	tr -d '\n' <"$r/$f" | grep -q 'environments/_base/env.yaml.*environments/_team/env.yaml.*environments/kid/env.yaml' ||
 		fail "chain: $f does not name _base, _team and kid among its sources"
@@ -246,11 +240,11 @@ mkrepo a && mkrepo b
 if diff -r -x .git a b >d.out; then
 	n=$(find a/out -type f | wc -l)
 	[ "$n" -ge 2 ] || fail "determinism: only $n files compared"
-	echo "ok   determinism: $n files identical under TZ=UTC/C and TZ=Pacific/Chatham/$loc"
+	ok "determinism: $n files identical under TZ=UTC/C and TZ=Pacific/Chatham/$loc"
 	checked=$((checked + n))
 else
 	fail "determinism: output differs"; head -n 40 d.out
 fi
 
 echo "$checked files checked"
-[ "$fails" = 0 ]
+summary build-check

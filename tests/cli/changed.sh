@@ -7,14 +7,8 @@
 # repository whose environments live in a subdirectory of the work tree.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/cli/lib/common.sh"
 py=/usr/bin/python3
-fails=0
-checks=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-
-git_() { git -c user.name=eragen -c user.email=eragen@example.org -c commit.gpgsign=false \
-	-c init.defaultBranch=main "$@"; }
-commit() { (cd "$1" && git_ add -A && git_ commit -qm "$2"); }
 
 # spec DIR NAME [EXTENDS]: environments/NAME/env.yaml (abstract parents: names with _)
 spec() {
@@ -47,7 +41,7 @@ new_repo() {
 	spec "$root" alone
 	spec "$root" other
 	printf 'sops: {mac: x}\n' >"$root/environments/alone/secrets.yaml"
-	(cd "$dir" && git_ init -q .) && commit "$dir" baseline
+	(cd "$dir" && git_ init -q .) && commit_all "$dir" baseline
 }
 
 # expect DESCRIPTION DIR WANT ARGS...: stdout of `eragen changed ARGS` in DIR equals WANT
@@ -57,7 +51,6 @@ expect() {
 	shift 3
 	(cd "$dir" && "$ERAGEN" changed "$@") >out 2>err
 	rc=$?
-	checks=$((checks + 1))
 	got=$(tr '\n' ' ' <out | sed 's/ $//')
 	if [ "$rc" -ge 70 ]; then
 		fail "$what: crashed (exit $rc)"; cat err
@@ -66,7 +59,7 @@ expect() {
 	elif [ "$got" != "$want" ]; then
 		fail "$what: got '$got', want '$want'"; cat err
 	else
-		echo "ok   $what"
+		ok "$what"
 	fi
 }
 
@@ -77,11 +70,10 @@ json() {
 	shift 3
 	(cd "$dir" && "$ERAGEN" changed --json "$@") >out 2>err
 	rc=$?
-	checks=$((checks + 1))
 	if [ "$rc" -ne 0 ]; then
 		fail "$what: exit $rc"; cat err; return
 	fi
-	if "$py" - "$cond" out <<'EOF'; then echo "ok   $what"; else fail "$what"; cat out; fi
+	if "$py" - "$cond" out <<'EOF'; then ok "$what"; else fail "$what"; cat out; fi
 import json, sys
 raw = open(sys.argv[2]).read()
 d = json.loads(raw)
@@ -108,7 +100,7 @@ expect "one environment touched: only it" r "other" --since HEAD
 json "one environment: JSON with its resolved fields" r \
 	'd["environments"] == [{"name": "other", "region": "us-west-2", "role_arn": "arn:aws:iam::123456789012:role/ci-other", "tier": "ephemeral"}] and d["removed"] == []' \
 	--since HEAD
-commit r "other"
+commit_all r "other"
 expect "committed: nothing since HEAD" r "" --since HEAD
 expect "since HEAD~1: the committed change" r "other" --since HEAD~1
 
@@ -124,7 +116,7 @@ git -C r checkout -q -- environments/alone/secrets.yaml
 # a SOPS file outside the environment's directory (secrets.file: ../../sops/alone.yaml)
 mkdir -p r/sops && printf 'sops: {mac: x}\n' >r/sops/alone.yaml
 printf 'secrets: {file: ../../sops/alone.yaml}\n' >>r/environments/alone/env.yaml
-commit r "alone: sops elsewhere"
+commit_all r "alone: sops elsewhere"
 echo "# touched" >>r/sops/alone.yaml
 expect "a SOPS file outside the environment's directory" r "alone" --since HEAD
 git -C r checkout -q -- sops
@@ -167,7 +159,7 @@ rm -rf r/environments/newenv
 # removed environments
 rm -rf r/environments/alone
 expect "a removed environment is not listed as changed" r "" --since HEAD
-grep -q "removed since HEAD: alone" err || { fail "no note about the removed environment"; cat err; }
+has "removed since HEAD: alone" "a removed environment: a note names it" err
 json "a removed environment: under removed" r 'd == {"environments": [], "removed": ["alone"]}' \
 	--since HEAD
 git -C r checkout -q -- environments/alone
@@ -206,30 +198,19 @@ for args in "--since no-such-rev" "--since HEAD~9" "" "--since HEAD extra"; do
 	# shellcheck disable=SC2086
 	(cd r && "$ERAGEN" changed $args) >out 2>err
 	rc=$?
-	checks=$((checks + 1))
 	if [ "$rc" = 2 ] && [ ! -s out ] && grep -q "usage: eragen changed" err; then
-		echo "ok   usage error: changed $args"
+		ok "usage error: changed $args"
 	else
 		fail "changed $args: exit $rc, want 2 with a usage line"; cat out err
 	fi
 done
 (cd r && "$ERAGEN" changed --since HEAD~9) >out 2>err
-grep -q "'HEAD~9' is not a revision of this repository" err ||
-	{ fail "no reason given for an unknown revision"; cat err; }
+has "'HEAD~9' is not a revision of this repository" "an unknown revision: the reason given" err
 mkdir -p nogit/environments
-(cd nogit && "$ERAGEN" changed --since HEAD) >out 2>err
-rc=$?
-checks=$((checks + 1))
-if [ "$rc" = 2 ] && grep -q "not in a git repository" err; then
-	echo "ok   no repository: exit 2"
-else
-	fail "no repository: exit $rc"; cat err
-fi
+run_in nogit 2 "no repository: exit 2" changed --since HEAD
+has "not in a git repository" "no repository: the reason given" err
 mkdir unborn && (cd unborn && git_ init -q . && mkdir environments)
-(cd unborn && "$ERAGEN" changed --since HEAD) >out 2>err
-rc=$?
-checks=$((checks + 1))
-if [ "$rc" = 2 ]; then echo "ok   unborn HEAD: exit 2"; else fail "unborn HEAD: exit $rc"; cat err; fi
+run_in unborn 2 "unborn HEAD: exit 2" changed --since HEAD
 
 # ---- 3. where it runs from ----------------------------------------------------------------------
 echo "# touched" >>r/environments/other/env.yaml
@@ -260,7 +241,7 @@ command -v jq >/dev/null 2>&1 || fail "jq is not installed (the plan workflow's 
 w=$here/wf
 rm -rf "$w" && mkdir -p "$w" && (cd "$top" && cp -R environments schemas templates "$w/")
 (cd "$w" && git_ init -q . && "$ERAGEN" build >/dev/null 2>&1) || fail "wf: init and build failed"
-commit "$w" base
+commit_all "$w" base
 git -C "$w" update-ref refs/remotes/origin/main HEAD
 "$py" - "$w/.github/workflows/eragen-plan.yml" >step.sh <<'EOF' || fail "wf: no changes step"
 import sys, yaml
@@ -271,7 +252,6 @@ mkdir -p bin && ln -sf "$(cd "$(dirname "$ERAGEN")" && pwd)/$(basename "$ERAGEN"
 # step DESCRIPTION PYTHON-ASSERTION: run the step; the assertion sees its outputs as o,
 # the matrix as m, the table of out/github-environments.json as t, its output as log
 step() {
-	checks=$((checks + 1))
 	rm -rf rt && mkdir rt && : >gh_out
 	(cd "$w" && PATH="$here/bin:$PATH" RUNNER_TEMP="$here/rt" GITHUB_OUTPUT="$here/gh_out" \
 		BASE_REF=main bash "$here/step.sh") >log 2>&1 || { fail "$1: the step failed"; cat log; return; }
@@ -283,7 +263,7 @@ log = open(sys.argv[3]).read()
 t = {e["name"]: e for e in json.load(open(sys.argv[4]))["environments"]}
 sys.exit(0 if eval(sys.argv[1]) else 1)
 EOF
-		echo "ok   $1"
+		ok "$1"
 	else
 		fail "$1"; cat gh_out log
 	fi
@@ -291,16 +271,15 @@ EOF
 names='[e["environment"] for e in m]'
 step "workflow: nothing changed: an empty matrix" 'm == [] and list(o) == ["plan"]'
 echo "# pr" >>"$w/environments/cae-dev/env.yaml"
-commit "$w" "pr: cae-dev"
+commit_all "$w" "pr: cae-dev"
 step "workflow: the changed environment, with its runner and OpenTofu version" \
 	"$names == ['cae-dev'] and sorted(m[0]) == ['environment', 'region', 'role_arn', 'runs_on', 'tofu_version'] and all(m[0][k] == t['cae-dev'][k] for k in ('runs_on', 'tofu_version', 'role_arn')) and m[0]['region'] == 'us-west-2'"
 rm -rf "$w/environments/cae-testing"
-commit "$w" "pr: cae-testing removed"
+commit_all "$w" "pr: cae-testing removed"
 step "workflow: a removed environment is a notice" \
 	"$names == ['cae-dev'] and '::notice::environment cae-testing was removed' in log"
 echo "# pr" >>"$w/environments/_defaults.yaml"
-commit "$w" "pr: defaults"
+commit_all "$w" "pr: defaults"
 step "workflow: _defaults.yaml: every environment" "$names == ['cae', 'cae-dev']"
 
-echo "changed: $checks checks, $fails failed"
-[ "$checks" -gt 0 ] && [ "$fails" = 0 ]
+summary changed

@@ -9,15 +9,13 @@
 # clean new build, no temp file is left, `eragen check` exits 0.
 # Old and new come from complete builds in separate copies. $ERAGEN (normal or
 # sanitizer) does the builds and checks; the hook binary is never sanitized.
+# shellcheck disable=SC2015 # "A && ok || fail": ok never fails
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-git_() { git -c user.name=eragen -c user.email=eragen@example.org -c commit.gpgsign=false \
-	-c init.defaultBranch=main "$@"; }
+. "$top/tests/cli/lib/common.sh"
 
 if ! make -C "$top" -s crash-eragen >make.log 2>&1; then
-	echo "FAIL make crash-eragen:"; cat make.log; exit 1
+	fail "make crash-eragen:"; cat make.log; exit 1
 fi
 hook=$top/build/crash/eragen
 
@@ -88,15 +86,15 @@ repair() {
 # with the changed inputs; old.sums and new.sums
 prepare() {
 	(cd "$1" && git_ add -A && git_ commit -q -m base && "$ERAGEN" build) >prep.out 2>&1 ||
-		{ echo "FAIL old build"; cat prep.out; exit 1; }
+		{ fail "old build"; cat prep.out; exit 1; }
 	rm -rf "$1.new" "$1.pre"
 	cp -a "$1" "$1.new" && cp -a "$1" "$1.pre"
 	change "$1.new" && change "$1.pre"
-	(cd "$1.new" && "$ERAGEN" build) >prep.out 2>&1 || { echo "FAIL new build"; cat prep.out; exit 1; }
+	(cd "$1.new" && "$ERAGEN" build) >prep.out 2>&1 || { fail "new build"; cat prep.out; exit 1; }
 	written=$(sed -n 's/^eragen: \([0-9]*\) files written.*/\1/p' prep.out)
 	sums "$1" >old.sums
 	sums "$1.new" >new.sums
-	(cd "$1.new" && "$ERAGEN" check) >/dev/null 2>&1 || { echo "FAIL check of the new build"; exit 1; }
+	(cd "$1.new" && "$ERAGEN" check) >/dev/null 2>&1 || { fail "check of the new build"; exit 1; }
 }
 
 # restore PRE W: W as PRE (old outputs, changed inputs); only the outputs are copied
@@ -122,6 +120,8 @@ echo "shipped environments: $written files written by the new build," \
 	"$changed of $total generated files change"
 if [ "${written:-0}" -lt 20 ] || [ "$changed" -lt $((total / 2)) ]; then
 	fail "the change does not change most outputs ($changed of $total, $written written)"
+else
+	ok "the change changes most outputs"
 fi
 kills=0
 for kind in temp rename; do
@@ -152,7 +152,8 @@ for kind in temp rename; do
 	done
 done
 echo "hook: $kills builds killed by SIGKILL (temp:1..$written, rename:1..$written), each repaired"
-[ "$kills" -eq $((2 * written)) ] || fail "only $kills of $((2 * written)) kills happened"
+[ "$kills" -eq $((2 * written)) ] && ok "hook: every build killed where it was asked to" ||
+	fail "only $kills of $((2 * written)) kills happened"
 
 # ---- 2. killed, then the inputs reverted: no false DRIFT005, no temp file left --------
 # rename:(written - 1): every file renamed but the manifest, so the JSON file (no header)
@@ -169,7 +170,7 @@ for kind in "rename:$((written - 1))" temp:3; do
 	grep -q DRIFT005 build.out && fail "$kind, reverted: a file eragen wrote is called edited"
 	sums "$w" >cur.sums
 	if cmp -s cur.sums old.sums; then
-		echo "ok   $kind, then the inputs reverted: the old tree back, no temp file, no journal"
+		ok "$kind, then the inputs reverted: the old tree back, no temp file, no journal"
 	else
 		fail "$kind, reverted: the tree is not the old one:"; diff old.sums cur.sums | head -n 5
 	fi
@@ -177,7 +178,7 @@ done
 
 # ---- 3. kill -9 from outside at random times, 100 environments ----------------------
 b=$PWD/big
-sh "$top/tests/bench/mkrepo" "$b" 100 >/dev/null 2>&1 || { echo "FAIL mkrepo"; exit 1; }
+sh "$top/tests/bench/mkrepo" "$b" 100 >/dev/null 2>&1 || { fail "mkrepo"; exit 1; }
 cp -r "$top/templates" "$b/"
 prepare "$b"
 echo "100 environments: $written files written by the new build"
@@ -200,10 +201,10 @@ for ms in 5 150 300 600; do
 	*) fail "kill after $ms ms: exit $rc"; cat kill.out ;;
 	esac
 	verify "kill after $ms ms" "$w" &&
-		echo "ok   kill -9 after $ms ms: exit $rc, $(cat cur.temps) temp files left"
+		ok "kill -9 after $ms ms: exit $rc, $(cat cur.temps) temp files left"
 	repair "kill after $ms ms" "$w"
 done
-[ "$outside" -ge 1 ] || fail "no build was killed from outside (all finished first)"
+[ "$outside" -ge 1 ] && ok "$outside builds killed from outside" ||
+	fail "no build was killed from outside (all finished first)"
 
-[ "$fails" -eq 0 ] && echo "crash-safety: all passed" || echo "crash-safety: $fails failures"
-[ "$fails" -eq 0 ]
+summary crash-safety

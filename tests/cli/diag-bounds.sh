@@ -16,10 +16,11 @@
 # tagged (SPEC009), in an abstract parent that every child overrides, and the values of a
 # SOPS file with a syntax error or a duplicate key: none appears in any format's output,
 # nor in `show` or `diff`.
+# shellcheck disable=SC2317 # the shapes are called by name ("shape_$1")
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/cli/lib/common.sh"
-[ -x /usr/bin/time ] || { echo "FAIL /usr/bin/time is missing (.ci/deps test installs 'time')"; exit 1; }
+[ -x /usr/bin/time ] || { fail "/usr/bin/time is missing (.ci/deps test installs 'time')"; exit 1; }
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-exitcode=99:detect_leaks=1:abort_on_error=0}"
 if ASAN_OPTIONS=help=1 "$ERAGEN" --version 2>&1 | grep -q 'flags for AddressSanitizer'; then
@@ -209,5 +210,4 @@ printf 'eragen: 1\nname: _shared\nauth: {mode: dummy, admins: [admin], dummy: {p
 	>par/environments/demo/env.yaml
 secret_case par "an abstract parent's password" "$s"
 
-echo "diag-bounds: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+summary diag-bounds

@@ -13,17 +13,17 @@
 #         actionlint parses the expressions
 #   Make  GNU make reads V_N := ESC_MAKE(s) and writes $(value V_N) and $(V_N) to files
 #         with $(file ...); strings with line breaks must be refused
+# shellcheck disable=SC2015 # "A && ok || fail": ok never fails
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/cli/lib/common.sh"
 V="$top/tests/validators"
 : "${UNIT_DIR:?set UNIT_DIR to the built unit programs}"
 emit="$UNIT_DIR/tmpl_test"
-[ -x "$emit" ] || { echo "FAIL: no $emit"; exit 1; }
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+[ -x "$emit" ] || { fail "no $emit"; exit 1; }
 
 mkdir -p e mk
-"$emit" --emit e || { echo "FAIL: tmpl_test --emit"; exit 1; }
+"$emit" --emit e || { fail "tmpl_test --emit"; exit 1; }
 
 # ---- HCL -------------------------------------------------------------------------
 if node "$V/hcl-check.js" --json e/hcl.tf >hcl.json 2>hcl.err; then
@@ -55,7 +55,7 @@ if (Object.keys(got).length !== want.length) { bad++; console.log(`hcl: ${Object
 console.log(`hcl: ${ok} strings equal after NFC, ${bad} wrong`);
 process.exit(bad || ok === 0 ? 1 : 0);
 EOF
-	node hcl-cmp.js || fail "HCL round trip"
+	node hcl-cmp.js && ok "HCL round trip" || fail "HCL round trip"
 else
 	cat hcl.err
 	fail "hcl2json cannot parse the escaped HCL"
@@ -97,7 +97,7 @@ if len(values) != len(want) or len(env) != len(want):
 print("yaml 1.1 (python): %d strings equal, %d wrong" % (ok, bad))
 sys.exit(1 if bad or ok == 0 else 0)
 EOF
-/usr/bin/python3 yaml-cmp.py || fail "YAML 1.1 round trip"
+/usr/bin/python3 yaml-cmp.py && ok "YAML 1.1 round trip" || fail "YAML 1.1 round trip"
 
 cat >yaml12-cmp.js <<'EOF'
 "use strict";
@@ -117,15 +117,16 @@ want.forEach((w, i) => {
 console.log(`yaml 1.2 (js-yaml): ${ok} strings equal, ${bad} wrong`);
 process.exit(bad || ok === 0 ? 1 : 0);
 EOF
-node yaml12-cmp.js "$V" || fail "YAML 1.2 round trip"
+node yaml12-cmp.js "$V" && ok "YAML 1.2 round trip" || fail "YAML 1.2 round trip"
 
 mkdir -p wf
 cp e/workflow.yaml wf/roundtrip.yml
 out=$(node "$V/actionlint.js" 'wf/roundtrip.yml' 2>&1)
 rc=$?
-printf '%s\n' "$out" | grep -q 'Checking 1 workflow' || fail "actionlint checked nothing"
-[ "$rc" = 0 ] || { printf '%s\n' "$out"; fail "actionlint rejects the escaped workflow"; }
-echo "actionlint: 1 workflow, exit $rc"
+printf '%s\n' "$out" | grep -q 'Checking 1 workflow' && ok "actionlint checked the workflow" ||
+	fail "actionlint checked nothing"
+[ "$rc" = 0 ] && ok "actionlint accepts the escaped workflow" ||
+	{ printf '%s\n' "$out"; fail "actionlint rejects the escaped workflow"; }
 
 # ---- Make ----------------------------------------------------------------------------
 {
@@ -134,7 +135,8 @@ echo "actionlint: 1 workflow, exit $rc"
 	sed -n 's/^\(V_[0-9]*\) :=.*/$(file >mk\/value_\1,$(value \1))$(file >mk\/expand_\1,$(\1))/p' e/vars.mk
 	printf 'all: ;@:\n'
 } >read.mk
-make -s -f read.mk all >make.out 2>&1 || { cat make.out; fail "make cannot read the escaped variables"; }
+make -s -f read.mk all >make.out 2>&1 && ok "make reads the escaped variables" ||
+	{ cat make.out; fail "make cannot read the escaped variables"; }
 cat >make-cmp.py <<'EOF'
 import json, os, re, sys
 want = json.load(open("e/strings.json", encoding="utf-8"))
@@ -165,10 +167,6 @@ n = len(want) - len(refused)
 print("make: %d variables read back equal (value and expansion) of %d, %d refused, %d wrong" % (ok // 2, n, len(refused), bad))
 sys.exit(1 if bad or ok == 0 or not refused else 0)
 EOF
-/usr/bin/python3 make-cmp.py || fail "Make round trip"
+/usr/bin/python3 make-cmp.py && ok "Make round trip" || fail "Make round trip"
 
-if [ "$fails" -ne 0 ]; then
-	echo "escape-roundtrip: $fails failed"
-	exit 1
-fi
-echo "escape-roundtrip: all targets read back every string"
+summary escape-roundtrip

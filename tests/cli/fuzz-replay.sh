@@ -5,11 +5,12 @@
 # report or a leak. The harnesses build into build/fuzz/ (gitignored; incremental).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+. "$top/tests/cli/lib/common.sh"
 
-command -v clang >/dev/null 2>&1 || { echo "FAIL clang is missing (.ci/deps test installs it)"; exit 1; }
-if ! make -s -j2 -C "$top" fuzz-replay >out 2>&1; then
+command -v clang >/dev/null 2>&1 || { fail "clang is missing (.ci/deps test installs it)"; exit 1; }
+if make -s -j2 -C "$top" fuzz-replay >out 2>&1; then
+	ok "make fuzz-replay"
+else
 	cat out
 	fail "make fuzz-replay"
 fi
@@ -19,7 +20,7 @@ for h in lint tmpl cidr sops; do
 	if [ -z "$n" ] || [ "$n" -eq 0 ]; then
 		fail "fuzz_$h replayed no inputs"
 	else
-		echo "ok   fuzz_$h: $n inputs"
+		ok "fuzz_$h: $n inputs"
 	fi
 done
-exit $((fails != 0))
+summary fuzz-replay

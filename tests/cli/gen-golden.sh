@@ -7,13 +7,13 @@
 #
 #   UPDATE_GOLDEN=1 sh tests/cli/gen-golden.sh     rewrite every expected/ (review the diff)
 #   GOLDEN_ONLY=GLOB                               only the matching cases
+# shellcheck disable=SC2015 # "A && ok || fail": ok never fails
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/cli/lib/common.sh"
 : "${ERAGEN:?set ERAGEN to the eragen binary}"
-fails=0
 cases=0
 files=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 
 for d in "$top"/tests/gen/*/; do
 	[ -d "$d" ] || continue
@@ -28,27 +28,20 @@ for d in "$top"/tests/gen/*/; do
 	args=build
 	[ -f "$d/args" ] && args=$(cat "$d/args") && rm -f "$work/in/args"
 	# shellcheck disable=SC2086
-	(cd "$work/in" && "$ERAGEN" $args) >"$work/out" 2>"$work/err"
-	rc=$?
-	if [ "$rc" -ge 70 ]; then
-		fail "gen/$name: crashed (exit $rc)"; cat "$work/err"; continue
-	elif [ "$rc" -ne 0 ]; then
-		fail "gen/$name: eragen $args exited $rc"; cat "$work/err"; continue
-	fi
-	(cd "$work/in" && "$ERAGEN" check -q) >"$work/out" 2>"$work/err" ||
-		{ fail "gen/$name: check after build is not clean"; cat "$work/out" "$work/err"; }
+	run_in "$work/in" 0 "gen/$name: eragen $args" $args
+	[ "$rc" -eq 0 ] || continue
+	run_in "$work/in" 0 "gen/$name: check after build is clean" check -q
 	# the produced tree: what the build wrote (inputs and overrides left out)
 	(cd "$work/in" && find . -mindepth 1 -maxdepth 1 ! -name environments ! -name templates \
 		! -name schemas -exec cp -R {} "$work/produced/" \;)
 	n=$(find "$work/produced" -type f | wc -l)
 	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
 		rm -rf "$d/expected" && cp -R "$work/produced" "$d/expected"
-		echo "updated gen/$name ($n files)"
+		ok "updated gen/$name ($n files)"
 	elif [ ! -d "$d/expected" ]; then
 		fail "gen/$name: no expected/ tree (UPDATE_GOLDEN=1 writes it)"
 	elif diff -ru "$d/expected" "$work/produced" >"$work/diff"; then
-		[ "$n" -ge 1 ] || fail "gen/$name: the build produced no file"
-		echo "ok   gen/$name ($n files)"
+		[ "$n" -ge 1 ] && ok "gen/$name ($n files)" || fail "gen/$name: the build produced no file"
 		files=$((files + n))
 	else
 		head -n 200 "$work/diff"
@@ -56,5 +49,9 @@ for d in "$top"/tests/gen/*/; do
 	fi
 done
 [ "$cases" -ge 1 ] || fail "gen: no cases in tests/gen/"
-echo "gen: $cases cases, $files files compared"
-[ "$fails" = 0 ]
+if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+	echo "gen: $cases cases updated"
+else
+	echo "gen: $cases cases, $files files compared"
+fi
+summary gen

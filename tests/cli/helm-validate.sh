@@ -13,14 +13,14 @@
 # GitHub auth on the main-e25bf51 chart with hostile strings, a digest image, own
 # tolerations and extra_values with nulls (hx-gh); no profiles, no domain, culling and
 # prepulling off (hx-np). The count of files checked must not be zero.
+# shellcheck disable=SC2015 # "A && ok || fail": ok never fails
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/cli/lib/common.sh"
 V="$top/tests/validators"
 S="$top/tests/schemas"
 AJV="$V/node_modules/.bin/ajv"
 PY=/usr/bin/python3
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 
 repo="$PWD/repo"
 mkdir -p "$repo"
@@ -94,26 +94,22 @@ dask: {worker_cores_max: 0.5, worker_memory_max_gb: 1.5, cluster_max_cores: 2, i
 storage: {class: standard-rwo, home_gb: 1}
 EOF
 
-(cd "$repo" && git init -q . && git add -A && git -c user.name=t -c user.email=t@t commit -qm init) ||
-	{ echo "FAIL cannot create the test repository"; exit 1; }
-(cd "$repo" && "$ERAGEN" build) >build.out 2>&1
-rc=$?
-if [ "$rc" -ne 0 ]; then
-	cat build.out
-	fail "eragen build exited $rc"
-	exit 1
-fi
+(cd "$repo" && git_ init -q . && git_ add -A && git_ commit -qm init) ||
+	{ fail "cannot create the test repository"; exit 1; }
+run_in "$repo" 0 "eragen build" build
+[ "$rc" -eq 0 ] || exit 1
 
 files=$(cd "$repo" && find out -path '*/helm/values.yaml' | sort)
 nfiles=$(printf '%s\n' "$files" | grep -c values.yaml)
 nenvs=$(find "$repo/environments" -name env.yaml | grep -vc '/_')
 [ "$nfiles" -gt 0 ] || { fail "no values.yaml was generated"; exit 1; }
-[ "$nfiles" -eq "$nenvs" ] || fail "$nfiles values files for $nenvs environments"
+[ "$nfiles" -eq "$nenvs" ] && ok "$nfiles values files, one per environment" ||
+	fail "$nfiles values files for $nenvs environments"
 
 # ---- yamllint: syntax, duplicate keys, style ----
 # shellcheck disable=SC2086 # one argument per generated path (no spaces in them)
 if (cd "$repo" && yamllint -s -c "$V/yamllint.yaml" $files); then
-	echo "ok   yamllint: $nfiles files"
+	ok "yamllint: $nfiles files"
 else
 	fail "yamllint"
 fi
@@ -143,7 +139,7 @@ print(c["z2jh"], c["dask_gateway"])' "$env.spec.json" "$repo/schemas/charts.json
 		if "$AJV" validate --strict=false --all-errors --errors=line \
 			-s "$S/$dir/values.schema.json" -d "$env-$key.json" >ajv.out 2>&1 &&
 			grep -q ' valid$' ajv.out; then
-			echo "ok   $env: $key values valid against $dir"
+			ok "$env: $key values valid against $dir"
 			checked=$((checked + 1))
 		else
 			cat ajv.out
@@ -151,7 +147,7 @@ print(c["z2jh"], c["dask_gateway"])' "$env.spec.json" "$repo/schemas/charts.json
 		fi
 	done
 	if "$PY" "$top/tests/cli/helm-values-assert.py" "$env.spec.json" "$repo/$f" >assert.out 2>&1; then
-		echo "ok   $env: $(tail -n 1 assert.out)"
+		ok "$env: $(tail -n 1 assert.out)"
 	else
 		cat assert.out
 		fail "$env: structural assertions"
@@ -166,12 +162,13 @@ for planted in planted-null.yaml planted-key.yaml; do
 	if "$PY" "$top/tests/cli/helm-values-assert.py" "$fenv.spec.json" "$planted" >/dev/null 2>&1; then
 		fail "helm-values-assert.py accepts $planted"
 	else
-		echo "ok   helm-values-assert.py rejects $planted"
+		ok "helm-values-assert.py rejects $planted"
 	fi
 done
-cmp -s "$repo/$first" planted-key.yaml && fail "planted-key.yaml plants nothing"
+cmp -s "$repo/$first" planted-key.yaml && fail "planted-key.yaml plants nothing" ||
+	ok "planted-key.yaml plants a choice keyed by image name"
 
 [ "$checked" -gt 0 ] || fail "no values file was validated"
-[ "$checked" -eq $((2 * nfiles)) ] || fail "validated $checked subchart value sets, want $((2 * nfiles))"
-echo "helm values: $nfiles files, $checked subchart value sets validated, $fails failures"
-[ "$fails" -eq 0 ]
+[ "$checked" -eq $((2 * nfiles)) ] && ok "$checked subchart value sets validated, two per file" ||
+	fail "validated $checked subchart value sets, want $((2 * nfiles))"
+summary helm-validate

@@ -11,22 +11,22 @@
 # itself) the bound is SAN_RSS_MB, measured the same way and also given to ASan as
 # hard_rss_limit_mb, which stops a runaway run (ASan looks every 100 ms, so the short runs
 # here are judged by the measured peak); any sanitizer report fails the case.
+# shellcheck disable=SC2317 # the predicates are called through expect
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-fails=0
-n=0
+. "$top/tests/cli/lib/common.sh"
 
 RSS_MB=32	# plain build: every case
 SAN_RSS_MB=64	# AddressSanitizer build: every case
 MAX_MS=5000	# every case (a hang is stopped at 20 s)
 
+# bad NAME WHY: case NAME failed, shown with the start of its output
 bad() {
-	echo "FAIL $1: $2"
-	[ -f "$1.out" ] && { head -c 2000 "$1.out"; echo; }
-	fails=$((fails + 1))
+	fail "$1: $2"
+	if [ -f "$1.out" ]; then head -c 2000 "$1.out"; echo; fi
 }
 
-[ -x /usr/bin/time ] || { echo "FAIL /usr/bin/time is missing (.ci/deps test installs 'time')"; exit 1; }
+[ -x /usr/bin/time ] || { fail "/usr/bin/time is missing (.ci/deps test installs 'time')"; exit 1; }
 export ASAN_OPTIONS="${ASAN_OPTIONS:-exitcode=99:detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:exitcode=99:print_stacktrace=1}"
 if ASAN_OPTIONS=help=1 "$ERAGEN" --version 2>&1 | grep -q 'flags for AddressSanitizer'; then
@@ -35,7 +35,7 @@ if ASAN_OPTIONS=help=1 "$ERAGEN" --version 2>&1 | grep -q 'flags for AddressSani
 	echo "AddressSanitizer build: peak RSS bound $bound MB (also hard_rss_limit_mb)"
 else
 	case "${SANITIZE:-}" in *address*)
-		echo "FAIL SANITIZE=$SANITIZE but $ERAGEN has no AddressSanitizer"; exit 1 ;;
+		fail "SANITIZE=$SANITIZE but $ERAGEN has no AddressSanitizer"; exit 1 ;;
 	esac
 	bound=$RSS_MB
 	echo "plain build: peak RSS bound $bound MB"
@@ -50,7 +50,6 @@ wrap=
 run() {
 	name=$1 want=$2 text=$3
 	shift 3
-	n=$((n + 1))
 	start=$(date +%s%N)
 	# shellcheck disable=SC2086 # $wrap is a command prefix
 	/usr/bin/time -f '%M' -o "$name.rss" timeout 20 $wrap "$ERAGEN" -C "$name" "$@" \
@@ -78,15 +77,14 @@ run() {
 	if [ "$kb" -gt $((bound * 1024)) ]; then
 		bad "$name" "peak RSS $kb KB (bound $bound MB)"; return 1
 	fi
-	echo "ok   $name: exit $rc, $ms ms, peak RSS $((kb / 1024)).$((kb % 1024 * 10 / 1024)) MB"
+	ok "$name: exit $rc, $ms ms, peak RSS $((kb / 1024)).$((kb % 1024 * 10 / 1024)) MB"
 }
 
 # expect NAME WHAT COMMAND...: one more assertion about a case that ran
 expect() {
 	name=$1 what=$2
 	shift 2
-	n=$((n + 1))
-	if "$@"; then echo "ok   $name: $what"; else bad "$name" "not so: $what"; fi
+	if "$@"; then ok "$name: $what"; else bad "$name" "not so: $what"; fi
 }
 empty_dir() { [ -d "$1" ] && [ -z "$(ls -A "$1")" ]; }
 absent() { [ ! -e "$1" ] && [ ! -L "$1" ]; }
@@ -256,11 +254,10 @@ chmod 000 mode000/environments/demo/env.yaml
 [ "$(id -u)" = 0 ] && wrap='setpriv --bounding-set=-all --inh-caps=-all'
 # shellcheck disable=SC2086
 if $wrap cat mode000/environments/demo/env.yaml >/dev/null 2>&1; then
-	n=$((n + 1)); bad mode000 "the file could not be made unreadable (wrapper: '$wrap')"
+	bad mode000 "the file could not be made unreadable (wrapper: '$wrap')"
 else
 	run mode000 1 "cannot read 'environments/demo/env.yaml': Permission denied" lint --all
 fi
 wrap=
 
-echo "hostile: $n checks, $fails failed"
-[ "$fails" -eq 0 ]
+summary hostile

@@ -11,19 +11,12 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/cli/lib/common.sh"
 
-# run WANT_RC DESCRIPTION ARGS...: eragen in $r (run_in)
-run() { run_in "$r" "$@"; }
-has() { grep -q -- "$1" "$3" || { fail "$2: no '$1' in $3:"; cat "$3"; }; }
-hasnt() { ! grep -q -- "$1" "$3" || { fail "$2: unexpected '$1' in $3:"; cat "$3"; }; }
-empty() { [ ! -s out ] && [ ! -s err ] || { fail "$1: output where none was expected:"; cat out err; }; }
-
-
 # clean NAME: `eragen lint NAME` exits 0 and prints nothing; `eragen lint` says nothing
 # about NAME either
 clean() {
-	run 0 "lint $1: clean" lint "$1"
-	empty "lint $1"
-	run 0 "lint (all) after init $1" lint
+	run_in "$r" 0 "lint $1: clean" lint "$1"
+	quiet "lint $1"
+	run_in "$r" 0 "lint (all) after init $1" lint
 	hasnt "environments/$1/" "lint (all)" err
 }
 
@@ -75,10 +68,10 @@ cp -r "$top/environments" "$r/"
 # a peer network of cae: the first free /16 must skip it too
 sed 's|^network:|network:\n  peers: [10.0.0.0/15]|' "$r/environments/cae/env.yaml" >x &&
 	mv x "$r/environments/cae/env.yaml"
-run 0 "the shipped environments (with a peer) lint clean" lint
+run_in "$r" 0 "the shipped environments (with a peer) lint clean" lint
 
 # ---- a complete spec --------------------------------------------------------------
-run 0 "init fresh" init fresh
+run_in "$r" 0 "init fresh" init fresh
 has "created environments/fresh/env.yaml" "init fresh" out
 has "next:" "init fresh" out
 has "secrets:" "init fresh" out
@@ -97,7 +90,7 @@ vpc_free fresh
 derived fresh
 
 # ---- from parents -------------------------------------------------------------------
-run 0 "init kid --from cae-dev" init kid --from cae-dev
+run_in "$r" 0 "init kid --from cae-dev" init kid --from cae-dev
 has "extends cae-dev" "init kid" out
 k=$r/environments/kid/env.yaml
 has "^extends: cae-dev" "init kid" "$k"
@@ -106,10 +99,10 @@ hasnt "kubernetes_version" "init kid: only what must differ" "$k"
 clean kid
 vpc_free kid
 derived kid
-run 0 "diff cae-dev kid" diff cae-dev kid
+run_in "$r" 0 "diff cae-dev kid" diff cae-dev kid
 has "network.vpc_cidr" "diff cae-dev kid" out
 
-run 0 "init prodkid --from cae (production, existing scratch bucket)" init prodkid --from cae
+run_in "$r" 0 "init prodkid --from cae (production, existing scratch bucket)" init prodkid --from cae
 clean prodkid
 vpc_free prodkid
 
@@ -120,7 +113,7 @@ sed -e 's/^name: cae-testing/name: _base/' -e 's/^tier: ephemeral/tier: developm
 	-e 's|^cluster:|cluster:\n  name: base-cluster|' \
 	"$top/environments/cae-testing/env.yaml" >"$r/environments/_base/env.yaml"
 cp "$top/environments/cae-testing/secrets.yaml" "$r/environments/_base/"
-run 0 "init abs --from _base" init abs --from _base
+run_in "$r" 0 "init abs --from _base" init abs --from _base
 a=$r/environments/abs/env.yaml
 has "^extends: _base" "init abs" "$a"
 has "name: null" "init abs: explicit cluster name removed" "$a"
@@ -132,19 +125,19 @@ derived abs
 
 # ---- refusals: exit 2, nothing written ---------------------------------------------
 before=$(cd "$r" && find environments -type f | LC_ALL=C sort | xargs cat | cksum)
-run 2 "init an existing environment" init cae
+run_in "$r" 2 "init an existing environment" init cae
 has "exists already" "init cae" err
 for bad in Bad x a- -a a_b _abs ../evil 'a/b' 'a b' abcdefghijabcdefghijabcdefghijabc; do
-	run 2 "init '$bad' (invalid name)" init -- "$bad"
+	run_in "$r" 2 "init '$bad' (invalid name)" init -- "$bad"
 done
-run 2 "init with a name too long for the derived buckets" init abcdefghij-klmnopqrst-uvwx
+run_in "$r" 2 "init with a name too long for the derived buckets" init abcdefghij-klmnopqrst-uvwx
 has "NAME002" "too long" err
-run 2 "init with a word repeated in the cluster name" init jupyterhub-x
-run 2 "init --from an unknown environment" init newer --from nope
+run_in "$r" 2 "init with a word repeated in the cluster name" init jupyterhub-x
+run_in "$r" 2 "init --from an unknown environment" init newer --from nope
 has "unknown environment 'nope'" "--from nope" err
-run 2 "init without a name" init
-run 2 "init with two names" init one two
-run 2 "init --from without a value" init one --from
+run_in "$r" 2 "init without a name" init
+run_in "$r" 2 "init with two names" init one two
+run_in "$r" 2 "init --from without a value" init one --from
 after=$(cd "$r" && find environments -type f | LC_ALL=C sort | xargs cat | cksum)
 [ "$before" = "$after" ] || fail "a refused init changed environments/"
 [ ! -e "$r/environments/newer" ] || fail "init --from nope created a directory"
@@ -155,17 +148,17 @@ leftover=$(find "$r/environments" -name '.env.yaml.*' | wc -l)
 outside=$PWD/outside
 mkdir -p "$outside"
 ln -s "$outside" "$r/environments/escape"
-run 3 "init into a symlink leading out of the repository" init escape
+run_in "$r" 3 "init into a symlink leading out of the repository" init escape
 [ -z "$(ls -A "$outside")" ] || fail "init wrote outside the repository: $(ls -A "$outside")"
 rm "$r/environments/escape"
 
 # ---- the new environments build, and check passes -----------------------------------
-run 0 "build" build
+run_in "$r" 0 "build" build
 for e in fresh kid prodkid abs; do
 	[ -f "$r/out/$e/helm/values.yaml" ] && [ -f "$r/out/$e/infra/main.tf" ] ||
 		[ -n "$(ls "$r/out/$e/infra" 2>/dev/null)" ] || fail "build: no output for $e"
 done
-run 0 "check after build" check
+run_in "$r" 0 "check after build" check
 
 # ---- from a subdirectory, with -C ---------------------------------------------------
 mkdir -p "$r/docs/sub"
@@ -179,13 +172,12 @@ clean subenv
 r=$PWD/bare
 mkdir -p "$r"
 (cd "$r" && git_ init -q .)
-run 0 "init in an empty repository" init first
+run_in "$r" 0 "init in an empty repository" init first
 has "vpc_cidr: 10.0.0.0/16" "init first" "$r/environments/first/env.yaml"
 clean first
-run 0 "build the only environment" build
-run 0 "init second" init second
+run_in "$r" 0 "build the only environment" build
+run_in "$r" 0 "init second" init second
 has "vpc_cidr: 10.1.0.0/16" "init second" "$r/environments/second/env.yaml"
 clean second
 
-[ "$fails" -eq 0 ] || { echo "$fails failures"; exit 1; }
-echo "init: all passed"
+summary init

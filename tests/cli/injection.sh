@@ -11,14 +11,14 @@
 # benign tree: same structure (no resource, key, job, step or target added or removed) and
 # every hostile string read back exactly (after NFC for HCL). In workflows no ${{ may
 # survive that GitHub would evaluate, other than the escaper's own ${{ '$' }}.
+# shellcheck disable=SC2015 # "A && ok || fail": ok never fails
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/cli/lib/common.sh"
 V="$top/tests/validators"
 gen="$top/tests/cli/injection-check.py"
 PY=/usr/bin/python3
 ROUNDS=${INJECTION_ROUNDS:-0 1 2 3 4}
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 
 for r in $ROUNDS; do
 	for kind in b h; do
@@ -27,15 +27,12 @@ for r in $ROUNDS; do
 		mkdir -p "$d"
 		if [ "$kind" = b ]; then k=benign; else k=hostile; fi
 		"$PY" "$gen" gen "$r" "$k" "$d" || { fail "round $r: cannot generate the $k spec"; continue; }
-		if ! "$ERAGEN" -C "$d" lint --all >"$d.lint" 2>&1; then
-			cat "$d.lint"; fail "round $r: $k spec does not lint"; continue
-		fi
+		run_in "$d" 0 "round $r: the $k spec lints" lint --all
+		[ "$rc" -eq 0 ] || continue
 		# a structural error (a finding of the spec schema or the loader) never, domain
 		# warnings are fine
-		if grep -q 'error\[' "$d.lint"; then cat "$d.lint"; fail "round $r: $k spec has errors"; fi
-		if ! "$ERAGEN" -C "$d" build >"$d.build" 2>&1; then
-			cat "$d.build"; fail "round $r: $k build failed"; continue
-		fi
+		hasnt 'error\[' "round $r: no error in the $k spec" err
+		run_in "$d" 0 "round $r: the $k spec builds" build
 	done
 done
 [ "$fails" -eq 0 ] || { echo "injection: $fails failed before comparing"; exit 1; }
@@ -43,16 +40,18 @@ done
 # one node call for every .tf file of every repository (node starts slowly)
 find b* h* -name '*.tf' -type f | LC_ALL=C sort >hcl.list
 ntf=$(wc -l <hcl.list)
-[ "$ntf" -gt 0 ] || { echo "FAIL: no .tf file generated"; exit 1; }
+[ "$ntf" -gt 0 ] || { fail "no .tf file generated"; exit 1; }
 # shellcheck disable=SC2046 # one argument per path (no blanks in them)
 if ! node "$V/hcl-check.js" --json $(cat hcl.list) >hcl.all 2>hcl.err; then
-	cat hcl.err; echo "FAIL: hcl2json cannot parse the generated .tf files"; exit 1
+	cat hcl.err; fail "hcl2json cannot parse the generated .tf files"; exit 1
 fi
-echo "hcl2json: $ntf .tf files parsed"
+ok "hcl2json: $ntf .tf files parsed"
 
 # shellcheck disable=SC2086 # the rounds are words
-"$PY" "$gen" compare hcl.list hcl.all $ROUNDS || fails=$((fails + 1))
-[ "$fails" -eq 0 ] || { echo "injection: FAILED"; exit 1; }
+"$PY" "$gen" compare hcl.list hcl.all $ROUNDS &&
+	ok "every hostile string read back equal, structure unchanged" ||
+	fail "the hostile trees differ from the benign ones (above)"
+[ "$fails" -eq 0 ] || { echo "injection: $fails failed"; exit 1; }
 
 # The check itself must catch an injection: round 9 overrides the workflow matrix template
 # (a repository's templates/ override the shipped ones, DESIGN 2) with a careless one
@@ -63,21 +62,21 @@ for kind in b h; do
 	rm -rf "$d"
 	mkdir -p "$d/templates/github"
 	if [ "$kind" = b ]; then k=benign; else k=hostile; fi
-	"$PY" "$gen" gen "$r" "$k" "$d" || { echo "FAIL: round $r"; exit 1; }
+	"$PY" "$gen" gen "$r" "$k" "$d" || { fail "round $r"; exit 1; }
 	sed 's/runs_on: <%runs_on%>/runs_on: "x <%runs_on%>"/' \
 		"$top/templates/github/_matrix.yml.mustache" >"$d/templates/github/_matrix.yml.mustache"
 	cmp -s "$top/templates/github/_matrix.yml.mustache" "$d/templates/github/_matrix.yml.mustache" &&
-		{ echo "FAIL: the careless template is the shipped one"; exit 1; }
-	"$ERAGEN" -C "$d" build >"$d.build" 2>&1 || { cat "$d.build"; echo "FAIL: round $r build"; exit 1; }
+		{ fail "the careless template is the shipped one"; exit 1; }
+	"$ERAGEN" -C "$d" build >"$d.build" 2>&1 || { cat "$d.build"; fail "round $r build"; exit 1; }
 done
 find b9 h9 -name '*.tf' -type f | LC_ALL=C sort >hcl9.list
 # shellcheck disable=SC2046 # one argument per path (no blanks in them)
 node "$V/hcl-check.js" --json $(cat hcl9.list) >hcl9.all 2>hcl9.err || { cat hcl9.err; exit 1; }
 if "$PY" "$gen" compare hcl9.list hcl9.all 9 >mutant.out 2>&1; then
-	cat mutant.out; echo "FAIL: a careless template was not caught"; exit 1
+	cat mutant.out; fail "a careless template was not caught"; exit 1
 fi
 if ! grep -q 'eragen-.*\.yml round 9' mutant.out; then
-	cat mutant.out; echo "FAIL: the careless template failed the check for another reason"; exit 1
+	cat mutant.out; fail "the careless template failed the check for another reason"; exit 1
 fi
-echo "injection: a careless workflow template is caught ($(grep -c 'round 9' mutant.out) findings)"
-echo "injection: every hostile string read back equal, structure unchanged"
+ok "a careless workflow template is caught ($(grep -c 'round 9' mutant.out) findings)"
+summary injection

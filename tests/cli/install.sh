@@ -12,13 +12,12 @@
 # nothing (the tree may be shared; the sanitizer run must not replace ./eragen). Once the
 # installation is checked, the installed binary is replaced by $ERAGEN, the binary under
 # test (a sanitizer build in the sanitizer run; ./eragen may be older than the templates).
+# shellcheck disable=SC2015 # "A && ok || fail": ok never fails
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-ok() { echo "ok   $*"; }
+. "$top/tests/cli/lib/common.sh"
 
-[ -x "$top/eragen" ] || { echo "FAIL no $top/eragen: run make first"; exit 1; }
+[ -x "$top/eragen" ] || { fail "no $top/eragen: run make first"; exit 1; }
 
 p=$PWD/prefix
 if make -C "$top" -o eragen install DESTDIR= PREFIX="$p" >make.log 2>&1; then
@@ -57,27 +56,26 @@ mkdir -p "$r/environments/_abstract"
 cp "$top/environments/cae-testing/env.yaml" "$r/environments/_abstract/env.yaml"
 sed -i 's/^name: cae-testing/name: _abstract/' "$r/environments/_abstract/env.yaml"
 unset ERAGEN_DATADIR
-(cd "$r" && "$p/bin/eragen" lint) >out 2>err
-rc=$?
-[ "$rc" -eq 0 ] && ok "installed eragen lints a repository" || { fail "lint: exit $rc"; cat out err; }
-(cd "$r" && "$p/bin/eragen" build) >out 2>err
-rc=$?
-[ "$rc" -eq 0 ] && [ -f "$r/out/cae-testing/helm/values.yaml" ] &&
-	ok "installed eragen builds it with the installed templates" ||
-	{ fail "build: exit $rc"; cat out err; }
+tested=$ERAGEN
+ERAGEN=$p/bin/eragen	# run_in runs the installed binary
+run_in "$r" 0 "installed eragen lints a repository" lint
+run_in "$r" 0 "installed eragen builds it with the installed templates" build
+[ -f "$r/out/cae-testing/helm/values.yaml" ] && ok "build: the Helm values written" ||
+	fail "build: no out/cae-testing/helm/values.yaml"
+run_in "$r" 0 "installed eragen init" init scaffolded
+has '^# Scaffolded by' "init scaffolds from the installed template" "$r/environments/scaffolded/env.yaml"
+rm -rf "$r/environments/scaffolded"
 # relocated: BIN/../share/eragen is found wherever the tree is
 mv "$p" "$PWD/moved"
 p=$PWD/moved
-(cd "$r" && "$p/bin/eragen" check) >out 2>err
-rc=$?
-[ "$rc" -eq 0 ] && ok "a moved installation still finds its data" || { fail "moved: exit $rc"; cat out err; }
+ERAGEN=$p/bin/eragen
+run_in "$r" 0 "a moved installation still finds its data" check
 # and it really reads them from there: without a data table it cannot lint
 mv "$p/share/eragen/schemas/regions.json" regions.json
-(cd "$r" && "$p/bin/eragen" lint) >out 2>err
-rc=$?
-[ "$rc" -eq 1 ] && grep -q "$p/share/eragen/schemas/regions.json" err &&
-	ok "the installed data tables are the ones read" || { fail "no regions.json: exit $rc"; cat out err; }
+run_in "$r" 1 "without its regions.json: exit 1" lint
+has "$p/share/eragen/schemas/regions.json" "the installed data tables are the ones read" err
 mv regions.json "$p/share/eragen/schemas/regions.json"
+ERAGEN=$tested
 comp=$p/share/bash-completion/completions/eragen
 
 # ---- --version ----------------------------------------------------------------------
@@ -163,5 +161,4 @@ complete_is "NET001,SCHED010 NET001,SCHED011 NET001,SCHED012 NET001,SCHED013 NET
 complete_is "cae-testing" eragen -C "$r" show cae-t
 complete_is "--placement" eragen show cae --pl
 
-[ "$fails" -eq 0 ] || { echo "$fails failures"; exit 1; }
-echo "install: all passed"
+summary install

@@ -10,14 +10,15 @@
 # one goes. Then the lock: two builds at once give one success and one clean wait (or exit
 # 3, "another eragen build is running"), never a broken tree; a stale lock file does not
 # block; the lock file never stays behind.
+# shellcheck disable=SC2015 # "A && ok || fail": ok never fails
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/cli/lib/common.sh"
 
-has() { grep -q -- "$1" "$3" || { fail "$2: no '$1' in $3:"; cat "$3"; }; }
-hasnt() { ! grep -q -- "$1" "$3" || { fail "$2: unexpected '$1' in $3:"; cat "$3"; }; }
 # same WHAT FILE SUM: FILE still has the sha1sum SUM (it was neither deleted nor changed)
-same() { [ -f "$2" ] && [ "$(sha1sum <"$2")" = "$3" ] || fail "$1: '$2' was deleted or changed"; }
+same() {
+	if [ -f "$2" ] && [ "$(sha1sum <"$2")" = "$3" ]; then ok "$1"; else fail "$1: '$2' was deleted or changed"; fi
+}
 
 # env DIR NAME CIDR: environments/NAME/env.yaml under DIR
 env() {
@@ -45,7 +46,6 @@ echo "# the project" >"$tpl/README.md"
 
 # fresh NAME: a copy of the template in ./NAME, $r its path
 fresh() { r=$PWD/$1; rm -rf "$r" && cp -a "$tpl" "$r"; }
-run() { run_in "$r" "$@"; }
 # entry PATH [BLOB]: a manifest line for PATH (BLOB: git's blob ID of PATH, or zeros)
 entry() {
 	b=${2:-$( (cd "$r" && git hash-object "$1" 2>/dev/null) || echo 0000000000000000000000000000000000000000)}
@@ -67,12 +67,12 @@ for target in .git/HEAD .git/config environments/demo/env.yaml .github/workflows
 	.git/HEAD) marker=refs/heads ;; .git/config) marker=repositoryformatversion ;;
 	*.yaml) marker=vpc_cidr ;; *.yml) marker='jobs: {}' ;; *) marker='the project' ;;
 	esac
-	run 1 "check: '$target' in the manifest" check
+	run_in "$r" 1 "check: '$target' in the manifest" check
 	has "out/.eragen-manifest:$n:43: error\[SPEC012\]: '$target' is not a path eragen generates" \
 		"check: '$target'" err
 	hasnt "a/$target" "check: '$target' not diffed" out
 	hasnt "$marker" "check: '$target' not printed" out
-	run 1 "build --prune: '$target' in the manifest" build --prune
+	run_in "$r" 1 "build --prune: '$target' in the manifest" build --prune
 	has "out/.eragen-manifest:$n:43: error\[SPEC012\]" "build --prune: '$target'" err
 	same "build --prune: '$target'" "$r/$target" "$sum"
 done
@@ -81,14 +81,14 @@ done
 fresh stage-readme
 rm "$r/README.md"
 entry README.md "$(cd "$r" && git rev-parse HEAD:README.md)"
-run 1 "build --stage: README.md in the manifest" build --stage --prune
+run_in "$r" 1 "build --stage: README.md in the manifest" build --stage --prune
 (cd "$r" && git ls-files --error-unmatch README.md >/dev/null 2>&1) ||
 	fail "build --stage: README.md was removed from the index"
 # check --staged: the index's copy of a spec is never printed either
 fresh staged-spec
 entry environments/demo/env.yaml
 (cd "$r" && git_ add out/.eragen-manifest)
-run 1 "check --staged: a spec in the staged manifest" check --staged
+run_in "$r" 1 "check --staged: a spec in the staged manifest" check --staged
 has "out/.eragen-manifest:$(mline environments/demo/env.yaml):43: error\[SPEC012\]" "check --staged" err
 hasnt "vpc_cidr" "check --staged: the spec not printed" out
 
@@ -100,9 +100,9 @@ malformed() {
 	fresh "bad-$1"
 	printf "$4\n" >>"$r/out/.eragen-manifest"
 	n=$(wc -l <"$r/out/.eragen-manifest")
-	run 1 "check: $1" check
+	run_in "$r" 1 "check: $1" check
 	has "out/.eragen-manifest:$n:$2: error\[SPEC012\]: $3" "check: $1" err
-	run 1 "build --prune: $1" build --prune
+	run_in "$r" 1 "build --prune: $1" build --prune
 	has "out/.eragen-manifest:$n:$2: error\[SPEC012\]" "build --prune: $1" err
 }
 z=0000000000000000000000000000000000000000
@@ -128,23 +128,23 @@ fresh dup
 l=$(grep '  out/demo/env.mk$' "$r/out/.eragen-manifest")
 echo "$l" >>"$r/out/.eragen-manifest"
 n=$(wc -l <"$r/out/.eragen-manifest")
-run 1 "check: a path listed twice" check
+run_in "$r" 1 "check: a path listed twice" check
 has "out/.eragen-manifest:$n:43: error\[SPEC012\]: 'out/demo/env.mk' is listed twice" "check: twice" err
 fresh dup-case
 sum=$(sha1sum <"$r/out/demo/env.mk")
 echo "$(cd "$r" && git hash-object out/demo/env.mk)  out/Demo/env.mk" >>"$r/out/.eragen-manifest"
 n=$(wc -l <"$r/out/.eragen-manifest")
-run 1 "check: a path listed twice but for case" check
+run_in "$r" 1 "check: a path listed twice but for case" check
 has "out/.eragen-manifest:$n:43: error\[SPEC012\]: 'out/Demo/env.mk' differs from 'out/demo/env.mk' only by case" \
 	"check: case" err
-run 1 "build --prune: a path listed twice but for case" build --prune
+run_in "$r" 1 "build --prune: a path listed twice but for case" build --prune
 same "build --prune: case" "$r/out/demo/env.mk" "$sum"
 # NUL bytes: the manifest is not text, and none of its lines is believed
 fresh nul
 printf '%s  .git/HEAD\n\000\n' "$(cd "$r" && git hash-object .git/HEAD)" >>"$r/out/.eragen-manifest"
-run 1 "check: a NUL byte in the manifest" check
+run_in "$r" 1 "check: a NUL byte in the manifest" check
 has "out/.eragen-manifest:[0-9]*:1: error\[SPEC012\]: 'out/.eragen-manifest' contains a NUL byte" "check: NUL" err
-run 1 "build --prune: a NUL byte" build --prune
+run_in "$r" 1 "build --prune: a NUL byte" build --prune
 [ -f "$r/.git/HEAD" ] || fail "build --prune: a NUL byte: .git/HEAD deleted"
 
 # CRLF line ends (a checkout that converted them): the entries are read as they are meant
@@ -152,12 +152,12 @@ run 1 "build --prune: a NUL byte" build --prune
 fresh crlf
 sed -i 's/$/\r/' "$r/out/.eragen-manifest"
 rm -r "$r/environments/other"
-run 1 "check: a CRLF manifest" check
+run_in "$r" 1 "check: a CRLF manifest" check
 hasnt "DRIFT005\|SPEC012" "check: CRLF" err
 has "out/other/env.mk: orphaned" "check: CRLF" out
-run 0 "build --prune: a CRLF manifest" build --prune
+run_in "$r" 0 "build --prune: a CRLF manifest" build --prune
 [ ! -e "$r/out/other" ] || fail "build --prune: CRLF: the orphans are still there"
-run 0 "check: clean after" check
+run_in "$r" 0 "check: clean after" check
 ! grep -q "$(printf '\r')" "$r/out/.eragen-manifest" || fail "build: the manifest kept its CRs"
 
 # a FIFO in place of the manifest: refused, never waited on
@@ -171,9 +171,9 @@ rc=$?
 fresh huge
 { cat "$r/out/.eragen-manifest"; head -c 9000000 /dev/zero | tr '\0' '\n'; } >huge.tmp &&
 	mv huge.tmp "$r/out/.eragen-manifest"
-run 1 "check: a manifest over 8 MiB" check
+run_in "$r" 1 "check: a manifest over 8 MiB" check
 has "error\[SPEC012\]: 'out/.eragen-manifest' is too large" "check: huge" err
-run 1 "build: a manifest over 8 MiB" build
+run_in "$r" 1 "build: a manifest over 8 MiB" build
 has "nothing written" "build: huge" err
 
 # ---- symbolic links, directories, other names for generated files ----------------------
@@ -184,11 +184,11 @@ ln -s ../../../.git/config "$r/out/demo/infra/link.tf"
 sum=$(sha1sum <"$r/.git/config")
 entry out/demo/infra/link.tf "$(cd "$r" && git hash-object .git/config)"
 n=$(mline out/demo/infra/link.tf)
-run 1 "check: a symlink to .git/config in the manifest" check
+run_in "$r" 1 "check: a symlink to .git/config in the manifest" check
 has "out/.eragen-manifest:$n:43: error\[SPEC012\]: 'out/demo/infra/link.tf' is not a regular file reached without a symbolic link" \
 	"check: symlink" err
 hasnt "repositoryformatversion" "check: .git/config not printed" out
-run 1 "build --prune: a symlink to .git/config" build --prune
+run_in "$r" 1 "build --prune: a symlink to .git/config" build --prune
 same "build --prune: symlink" "$r/.git/config" "$sum"
 [ -L "$r/out/demo/infra/link.tf" ] || fail "build --prune: the symlink was deleted"
 # a directory of out/ that is a symbolic link into environments/
@@ -197,29 +197,29 @@ mkdir -p "$r/out/gone" && ln -s ../../environments/demo "$r/out/gone/infra"
 sum=$(sha1sum <"$r/environments/demo/env.yaml")
 entry out/gone/infra/env.yaml "$(cd "$r" && git hash-object environments/demo/env.yaml)"
 n=$(mline out/gone/infra/env.yaml)
-run 1 "check: a path through a symlinked directory" check
+run_in "$r" 1 "check: a path through a symlinked directory" check
 has "out/.eragen-manifest:$n:43: error\[SPEC012\]" "check: symlinked dir" err
 hasnt "vpc_cidr" "check: the spec not printed" out
-run 1 "build --prune: a path through a symlinked directory" build --prune
+run_in "$r" 1 "build --prune: a path through a symlinked directory" build --prune
 same "build --prune: symlinked dir" "$r/environments/demo/env.yaml" "$sum"
 # a directory where the manifest names a file
 fresh dir-entry
 mkdir -p "$r/out/demo/infra/sub.tf"
 entry out/demo/infra/sub.tf
-run 1 "check: an entry naming a directory" check
+run_in "$r" 1 "check: an entry naming a directory" check
 has "out/.eragen-manifest:$(mline out/demo/infra/sub.tf):43: error\[SPEC012\]" "check: directory" err
 [ -d "$r/out/demo/infra/sub.tf" ] || fail "check: the directory is gone"
 # a generated file that is a symbolic link (inside the repository) is not read either
 fresh link-generated
 rm "$r/out/demo/env.mk" && ln -s ../../.git/config "$r/out/demo/env.mk"
-run 1 "check: a generated file that is a symlink to .git/config" check
+run_in "$r" 1 "check: a generated file that is a symlink to .git/config" check
 has "error\[SPEC012\]: 'out/demo/env.mk' is a symbolic link" "check: generated symlink" err
 hasnt "repositoryformatversion" "check: .git/config not printed" out
 # a hard link to a generated file, listed as an orphan: one of the generated files
 fresh hardlink
 ln "$r/out/demo/env.mk" "$r/out/demo/infra/alias.tf"
 entry out/demo/infra/alias.tf
-run 1 "build --prune: a hard link to a generated file" build --prune
+run_in "$r" 1 "build --prune: a hard link to a generated file" build --prune
 has "'out/demo/infra/alias.tf' is one of the generated files under another name" "build: hard link" err
 [ -f "$r/out/demo/infra/alias.tf" ] || fail "build --prune: the alias was deleted"
 
@@ -228,11 +228,11 @@ has "'out/demo/infra/alias.tf' is one of the generated files under another name"
 fresh orphans
 rm -r "$r/environments/other"
 echo "# kept: a note of mine" >>"$r/out/other/env.mk"
-run 1 "check: an edited orphan" check
+run_in "$r" 1 "check: an edited orphan" check
 has "error\[DRIFT005\]: orphaned file 'out/other/env.mk' was edited by hand" "check: edited orphan" err
 has "out/other/env.mk: orphaned and edited by hand" "check: edited orphan" out
 has "out/other/helm/values.yaml: orphaned (no input" "check: intact orphan" out
-run 0 "build --prune: orphans" build --prune
+run_in "$r" 0 "build --prune: orphans" build --prune
 has "note: 'out/other/env.mk' is no longer generated, and edited by hand" "build --prune" err
 grep -q "a note of mine" "$r/out/other/env.mk" 2>/dev/null ||
 	fail "build --prune: the edited orphan was deleted"
@@ -240,24 +240,24 @@ grep -q "a note of mine" "$r/out/other/env.mk" 2>/dev/null ||
 [ ! -e "$r/out/other/infra" ] || fail "build --prune: out/other/infra/ is still there"
 grep -q '  out/other/env.mk$' "$r/out/.eragen-manifest" ||
 	fail "build --prune: the edited orphan left the manifest"
-run 1 "check: the edited orphan is still reported" check
+run_in "$r" 1 "check: the edited orphan is still reported" check
 has "error\[DRIFT005\]" "check: after --prune" err
 rm "$r/out/other/env.mk"
-run 0 "build --prune: once deleted by hand" build --prune
-run 0 "check: clean" check
+run_in "$r" 0 "build --prune: once deleted by hand" build --prune
+run_in "$r" 0 "check: clean" check
 
 # ---- extra files whose names the manifest could not hold --------------------------------
 
 fresh extra-control
 mkdir -p "$r/environments/demo/extra/infra"
 echo 'locals {}' >"$r/environments/demo/extra/infra/$(printf 'a\nb').tf"
-run 1 "build: an extra file with a newline in its name" build
+run_in "$r" 1 "build: an extra file with a newline in its name" build
 has "error\[SPEC012\]: its name cannot be copied into out/: the path contains a control character" \
 	"build: extra newline" err
 fresh extra-case
 mkdir -p "$r/environments/demo/extra/infra"
 echo 'locals {}' >"$r/environments/demo/extra/infra/Eks.tf"
-run 1 "build: an extra file named like a generated one but for case" build
+run_in "$r" 1 "build: an extra file named like a generated one but for case" build
 has "'Eks.tf' has the name of a generated file of the infra stack but for case" "build: extra case" err
 
 # ---- inputs: never read through a symbolic link into .git ------------------------------
@@ -266,11 +266,11 @@ has "'Eks.tf' has the name of a generated file of the infra stack but for case" 
 fresh extra-git
 mkdir -p "$r/environments/demo/extra/infra"
 ln -s ../../../../.git/config "$r/environments/demo/extra/infra/x.tf"
-run 1 "build: an extra file linked to .git/config" build
+run_in "$r" 1 "build: an extra file linked to .git/config" build
 has "error\[SPEC012\]: 'environments/demo/extra/infra/x.tf' is a symbolic link that leads into a .git directory" \
 	"build: extra into .git" err
 [ ! -e "$r/out/demo/infra/x.tf" ] || fail "build: .git/config was copied into out/"
-run 1 "check: an extra file linked to .git/config" check
+run_in "$r" 1 "check: an extra file linked to .git/config" check
 hasnt "repositoryformatversion" "check: .git/config not printed" out
 
 # ---- the lock -----------------------------------------------------------------------------
@@ -283,12 +283,12 @@ holder=$!
 sleep 0.5
 before=$(cd "$r" && find . -path ./.git -prune -o -type f -print | LC_ALL=C sort | xargs sha1sum)
 export ERAGEN_LOCK_TIMEOUT=1
-run 3 "build: the lock is held" build
+run_in "$r" 3 "build: the lock is held" build
 has "another eragen build is running" "build: lock held" err
 after=$(cd "$r" && find . -path ./.git -prune -o -type f -print | LC_ALL=C sort | xargs sha1sum)
 [ "$before" = "$after" ] || fail "build: wrote while another build held the lock"
 # check needs no lock
-run 1 "check: while the lock is held" check
+run_in "$r" 1 "check: while the lock is held" check
 has "out/demo/infra/locals.tf: stale" "check: lock held" out
 wait "$holder"
 # released while waiting: the build goes on, and leaves no lock file behind
@@ -296,7 +296,7 @@ flock "$r/out/.eragen-lock" sleep 1 &
 holder=$!
 sleep 0.3
 ERAGEN_LOCK_TIMEOUT=20
-run 0 "build: waits for the lock" build
+run_in "$r" 0 "build: waits for the lock" build
 has "waiting for it" "build: waits" err
 wait "$holder"
 [ ! -e "$r/out/.eragen-lock" ] || fail "build: left out/.eragen-lock behind"
@@ -305,7 +305,7 @@ fresh lock-stale
 : >"$r/out/.eragen-lock"
 sed -i 's|10.20.0.0/16|10.22.0.0/16|' "$r/environments/demo/env.yaml"
 ERAGEN_LOCK_TIMEOUT=0
-run 0 "build: a stale lock file" build
+run_in "$r" 0 "build: a stale lock file" build
 unset ERAGEN_LOCK_TIMEOUT
 [ -z "$(cd "$r" && git status --porcelain --untracked-files=all | grep '^??')" ] ||
 	{ fail "build: a stale lock: files left untracked"; (cd "$r" && git status --short); }
@@ -313,7 +313,7 @@ unset ERAGEN_LOCK_TIMEOUT
 fresh lock-dir
 mkdir "$r/out/.eragen-lock"
 sed -i 's|10.20.0.0/16|10.22.0.0/16|' "$r/environments/demo/env.yaml"
-run 1 "build: out/.eragen-lock is a directory" build
+run_in "$r" 1 "build: out/.eragen-lock is a directory" build
 has "error\[SPEC012\]: 'out/.eragen-lock' is not a regular file" "build: lock dir" err
 
 # two (then four) builds at once from an empty out/, on 40 environments: each exits 0 or
@@ -355,5 +355,4 @@ for round in 1 2 3; do
 done
 ok "parallel builds: 3 rounds of 2 and 4"
 
-echo "$checks checks passed, $fails failed"
-[ "$fails" -eq 0 ]
+summary manifest-hostile

@@ -24,15 +24,6 @@ export HOME GIT_CONFIG_NOSYSTEM=1
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_CONFIG_GLOBAL XDG_CONFIG_HOME
 other=65534 # nobody
 
-# run WANT_RC DESCRIPTION DIR ARGS...: eragen in DIR (run_in)
-run() {
-	want=$1 what=$2 dir=$3
-	shift 3
-	run_in "$dir" "$want" "$what" "$@"
-}
-has() { grep -q -- "$1" err || { fail "$2: no '$1' in stderr:"; cat err; }; }
-oneline() { [ "$(wc -l <err)" -eq 1 ] || { fail "$1: not a one-line message:"; cat err; }; }
-
 # repo DIR: a committed git repository with one valid environment, 'demo'
 repo() {
 	rm -rf "$1" && mkdir -p "$1/environments/demo"
@@ -50,24 +41,23 @@ YAML
 
 repo r
 chown -R "$other" r
-run 3 "another user's repository: lint" r lint
-has "the repository at '.*/r' is owned by another user" "owner: message"
-has "safe.directory" "owner: how to trust it"
+run_in r 3 "another user's repository: lint" lint
+has "the repository at '.*/r' is owned by another user" "owner: message" err
+has "safe.directory" "owner: how to trust it" err
 oneline "owner: lint"
-run 3 "another user's repository: lint --staged" r lint --staged
+run_in r 3 "another user's repository: lint --staged" lint --staged
 oneline "owner: lint --staged"
-run 3 "another user's repository: from a subdirectory" r/environments/demo lint
-run 3 "another user's repository: build --stage" r build --stage
+run_in r/environments/demo 3 "another user's repository: from a subdirectory" lint
+run_in r 3 "another user's repository: build --stage" build --stage
 [ ! -e r/out ] && ok "owner: build --stage wrote nothing" || fail "owner: build --stage wrote files"
-run 3 "another user's repository: hook install" r hook install
+run_in r 3 "another user's repository: hook install" hook install
 has "owned by another user: git refuses to use it unless it is listed in safe.directory" \
-	"owner: hook install message"
+	"owner: hook install message" err
 [ ! -e r/.git/hooks/pre-commit ] && ok "owner: no hook installed" || fail "owner: a hook was installed"
 chown 0 r/environments r/environments/demo r/.git
-run 3 "another user's work tree top only" r lint
+run_in r 3 "another user's work tree top only" lint
 chown -R 0 r
-run 0 "owner: back to ours" r lint --staged
-run 0 "owner: back to ours: hook install" r hook install
+run_in r 0 "owner: back to ours" lint --staged
+run_in r 0 "owner: back to ours: hook install" hook install
 
-echo "owner: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+summary owner

@@ -4,43 +4,35 @@
 # with exit 0 and nothing above a note; show --placement exposes the SPOT-only anchor.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/cli/lib/common.sh"
 fix="$top/tests/fixtures/real-deployment"
-fails=0
 
-"$ERAGEN" -C "$fix" lint --all --format json >fixture.json 2>fixture.err
-rc=$?
-[ "$rc" -eq 1 ] || { echo "FAIL fixture: exit $rc, want 1"; cat fixture.err; fails=$((fails + 1)); }
+run_in "$fix" 1 "fixture: exit 1" lint --all --format json
+cp out fixture.json
 for rule in DRIFT001 NAME006 AUTH008 AUTH010 SCHED006 SCHED012 COMPAT002 DNS001 POLICY004 POLICY006; do
-	if grep -q "\"rule\": \"$rule\"" fixture.json; then
-		echo "ok   fixture raises $rule"
-	else
-		echo "FAIL fixture does not raise $rule"
-		fails=$((fails + 1))
-	fi
-	grep -q "$rule" "$fix/README.md" || { echo "FAIL fixture README does not list $rule"; fails=$((fails + 1)); }
+	has "\"rule\": \"$rule\"" "fixture raises $rule" fixture.json
+	has "$rule" "fixture README lists $rule" "$fix/README.md"
 done
 
-"$ERAGEN" -C "$top" lint --all --format json >shipped.json 2>shipped.err
-rc=$?
-if [ "$rc" -ne 0 ] || grep -q '"severity": "\(error\|warning\)"' shipped.json; then
-	echo "FAIL shipped environments are not clean (exit $rc)"
+run_in "$top" 0 "shipped environments: lint exits 0" lint --all --format json
+if grep -q '"severity": "\(error\|warning\)"' out; then
+	fail "shipped environments are not clean"
 	"$ERAGEN" -C "$top" lint --all
-	fails=$((fails + 1))
 else
-	echo "ok   shipped environments lint clean ($(grep -c '"rule"' shipped.json) notes)"
+	ok "shipped environments lint clean ($(grep -c '"rule"' out) notes)"
 fi
-"$ERAGEN" -C "$top" lint --all --werror >/dev/null 2>&1 || { echo "FAIL shipped environments fail --werror"; fails=$((fails + 1)); }
+run_in "$top" 0 "shipped environments pass --werror" lint --all --werror
 
+# (its exit status says whether the fixture has errors: not what this is about)
 "$ERAGEN" -C "$fix" show cae --placement >placement.txt 2>&1
 if grep -A3 '^  dask_worker' placement.txt | grep -q 'eks.amazonaws.com/capacityType=SPOT'; then
-	echo "ok   show --placement names the dask workers' SPOT-only anchor"
+	ok "show --placement names the dask workers' SPOT-only anchor"
 else
-	echo "FAIL show --placement does not show the SPOT anchor"
+	fail "show --placement does not show the SPOT anchor"
 	cat placement.txt
-	fails=$((fails + 1))
 fi
 for env in cae cae-dev cae-testing; do
-	"$ERAGEN" -C "$top" show "$env" --placement >p.txt 2>&1 && grep -q '^WORKLOAD' p.txt ||
-		{ echo "FAIL show $env --placement"; fails=$((fails + 1)); }
+	run_in "$top" 0 "show $env --placement" show "$env" --placement
+	has '^WORKLOAD' "show $env --placement: the matrix" out
 done
-[ "$fails" -eq 0 ]
+summary real-deployment

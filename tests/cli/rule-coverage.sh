@@ -4,26 +4,28 @@
 # all and exit 0; every rule has an explain text with its four sections.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-fails=0
+. "$top/tests/cli/lib/common.sh"
 checked=0
-"$ERAGEN" explain --list >rules.txt || exit 1
+"$ERAGEN" explain --list >rules.txt || { fail "explain --list"; exit 1; }
 while read -r id sev status rest; do
-	"$ERAGEN" explain "$id" >explain.txt || { echo "FAIL explain $id"; fails=$((fails + 1)); }
+	before=$fails
+	"$ERAGEN" explain "$id" >explain.txt || fail "explain $id"
 	for s in What: Why: Fix: Suppress:; do
-		grep -q "^$s" explain.txt || { echo "FAIL explain $id has no '$s'"; fails=$((fails + 1)); }
+		grep -q "^$s" explain.txt || fail "explain $id has no '$s'"
 	done
+	[ "$fails" = "$before" ] && ok "$id: explained (What, Why, Fix, Suppress)"
 	[ "$status" = checked ] || continue
 	checked=$((checked + 1))
 	fire=0
 	near=0
+	before=$fails
 	for d in "$top"/tests/check/"$id"-*/; do
 		[ -d "$d" ] || continue
 		case "$d" in
 		*-near-*)
 			near=$((near + 1))
 			if [ "$(cat "$d/expected")" != "[exit 0]" ]; then
-				echo "FAIL near miss $(basename "$d") is not silent"
-				fails=$((fails + 1))
+				fail "near miss $(basename "$d") is not silent"
 			fi
 			;;
 		*)
@@ -32,8 +34,10 @@ while read -r id sev status rest; do
 		esac
 	done
 	# rules about changes against git history are fired by tests/cli/drift-baseline.sh too
-	[ "$fire" -gt 0 ] || { echo "FAIL $id: no golden case fires it"; fails=$((fails + 1)); }
-	[ "$near" -gt 0 ] || { echo "FAIL $id: no near miss"; fails=$((fails + 1)); }
+	[ "$fire" -gt 0 ] || fail "$id: no golden case fires it"
+	[ "$near" -gt 0 ] || fail "$id: no near miss"
+	[ "$fails" = "$before" ] && ok "$id: $fire golden cases fire it, $near near misses stay silent"
 done <rules.txt
 echo "rule coverage: $checked checked rules, $(wc -l <rules.txt) rules explained"
-[ "$checked" -gt 0 ] && [ "$fails" -eq 0 ]
+[ "$checked" -gt 0 ] || fail "no checked rule"
+summary rule-coverage

@@ -19,17 +19,19 @@
 #
 # Environment: ERAGEN (the binary, required), UNIT_DIR (where diag_fmt_test is; default
 # build/tests/unit). Exit 0 when everything validated, 1 otherwise.
+# shellcheck disable=SC2015 # "A && ok || fail": ok never fails
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
+. "$top/tests/cli/lib/common.sh"
 fixture=$here/../fixtures/real-deployment
 vdir=$top/tests/validators/sarif
 tool=$vdir/node_modules/.bin/sarif-multitool
 UNIT_DIR=${UNIT_DIR:-$top/build/tests/unit}
 
 if [ -z "${ERAGEN:-}" ]; then
-	echo "sarif.sh: set ERAGEN to the eragen binary" >&2
+	fail "set ERAGEN to the eragen binary"
 	exit 1
 fi
 
@@ -42,12 +44,12 @@ export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT DOTNET_CLI_TELEMETRY_OPTOUT
 
 if [ ! -x "$tool" ]; then
 	sh "$top/.ci/deps" sarif || {
-		echo "sarif.sh: FAIL: cannot install the SARIF validator (sh .ci/deps sarif)"
+		fail "cannot install the SARIF validator (sh .ci/deps sarif)"
 		exit 1
 	}
 fi
 if [ ! -x "$tool" ]; then
-	echo "sarif.sh: FAIL: $tool is missing after sh .ci/deps sarif"
+	fail "$tool is missing after sh .ci/deps sarif"
 	exit 1
 fi
 
@@ -57,7 +59,7 @@ trap 'exit 1' HUP INT TERM
 # The npm launcher passes its arguments through a shell, unquoted.
 case $tmp in
 *[!A-Za-z0-9/._+-]*)
-	echo "sarif.sh: FAIL: the validator cannot take paths like '$tmp' (set TMPDIR)"
+	fail "the validator cannot take paths like '$tmp' (set TMPDIR)"
 	exit 1
 	;;
 esac
@@ -152,12 +154,6 @@ sys.exit(1 if errs else 0)
 EOF
 schema=$(find "$vdir/node_modules/@microsoft" -name sarif-2.1.0.json 2>/dev/null | sort | head -n 1)
 
-failures=0
-fail() {
-	echo "sarif.sh: FAIL: $*"
-	failures=$((failures + 1))
-}
-
 # validate NAME FILE: the shape, then the validator, then the schema. Returns 1 only when
 # FILE is not a SARIF log at all.
 validate() {
@@ -166,7 +162,7 @@ validate() {
 		fail "$name: $shape"
 		return 1
 	fi
-	echo "sarif.sh: validating $name: ${shape#* } results"
+	ok "$name: a SARIF log of ${shape#* } results"
 	log=$tmp/$name.log.sarif
 	"$tool" validate "$file" -o "$log" --log ForceOverwrite >"$tmp/$name.out" 2>&1
 	if [ ! -s "$log" ]; then
@@ -174,14 +170,15 @@ validate() {
 		fail "$name: the validator wrote no log"
 		return
 	fi
-	node "$tmp/verdict.js" "$log" || fail "$name: the SARIF validator found errors"
+	node "$tmp/verdict.js" "$log" && ok "$name: the SARIF validator finds no error" ||
+		fail "$name: the SARIF validator found errors"
 	if [ -z "$schema" ]; then
 		echo "  schema: skipped (no sarif-2.1.0.json in the validator package)"
 		return
 	fi
 	python3 "$tmp/schema.py" "$schema" "$file"
 	case $? in
-	0) ;;
+	0) ok "$name: valid against the SARIF schema" ;;
 	2) echo "  schema: skipped (python3-jsonschema is not installed)" ;;
 	*) fail "$name: not valid against $schema" ;;
 	esac
@@ -206,6 +203,8 @@ else
 			nsarif=${nsarif#* }
 			if [ "$njson" != "$nsarif" ]; then
 				fail "--format json lists ${njson:-?} findings, --format sarif $nsarif"
+			else
+				ok "--format json and --format sarif list the same $nsarif findings"
 			fi
 		fi
 		;;
@@ -226,9 +225,4 @@ else
 	validate diag_fmt_test "$tmp/unit.sarif"
 fi
 
-if [ "$failures" -ne 0 ]; then
-	echo "sarif.sh: $failures failures"
-	exit 1
-fi
-echo "sarif.sh: ok"
-exit 0
+summary sarif

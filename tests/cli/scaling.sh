@@ -93,7 +93,7 @@ within() {	# within T1 T8: T8 <= RATIO * T1 (both numbers)
 }
 
 cases=$(sh "$shapes" --cases)
-[ -n "$cases" ] || { echo "FAIL no cases from $shapes"; exit 1; }
+[ -n "$cases" ] || { fail "no cases from $shapes"; exit 1; }
 echo "$cases" | {
 	while IFS='|' read -r name shape n prep want_rc want args; do
 		case ",${SCALING_ONLY:-$name}," in *",$name,"*) ;; *) continue ;; esac
@@ -116,6 +116,5 @@ echo "$cases" | {
 			fail "$name: n = $n: $t1 ms, 8n: $t8 ms (x$(awk -v a="$t1" -v b="$t8" 'BEGIN { printf "%.1f", b / a }'), bound x$RATIO)"
 		fi
 	done
-	echo "scaling: $checks shapes within x$RATIO, $fails failed"
-	[ "$checks" -gt 0 ] && [ "$fails" = 0 ]
+	summary scaling
 }

@@ -9,17 +9,20 @@
 #                     in AWS spelling, ignore_changes per min/max and schedule, the S3
 #                     backend with the derived bucket, key, region and lock)
 # Each step counts what it checked and fails when it checked nothing.
+# shellcheck disable=SC2015 # "A && ok || fail": ok never fails
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/cli/lib/common.sh"
 : "${ERAGEN:?set ERAGEN to the eragen binary}"
 V=$top/tests/validators
-fail() { printf 'tofu-validate: %s\n' "$*" >&2; exit 1; }
+# every step needs the one before: a failure ends the script
+die() { fail "$*"; exit 1; }
 
 work=$PWD/repo
 rm -rf "$work" && mkdir "$work"
 cp -r "$top/environments" "$top/schemas" "$top/templates" "$work/"
 cd "$work"
-git init -q .
+git_ init -q .
 
 # An environment with the S3 native lockfile (OpenTofu >= 1.10) and an escape-hatch file.
 mkdir -p environments/s3lock/extra/infra
@@ -40,31 +43,32 @@ resource "aws_security_group" "bastion" {
 }
 EOF
 
-"$ERAGEN" build >build.out 2>&1 || { cat build.out; fail "eragen build failed"; }
+"$ERAGEN" build >build.out 2>&1 && ok "eragen build" || { cat build.out; die "eragen build failed"; }
 
 find out -name '*.tf' | LC_ALL=C sort >files.txt
 n=$(wc -l <files.txt)
-[ "$n" -gt 0 ] || fail "no .tf files generated"
+[ "$n" -gt 0 ] || die "no .tf files generated"
 for env in cae cae-dev cae-testing s3lock; do
 	for stack in infra platform; do
-		ls "out/$env/$stack/"*.tf >/dev/null 2>&1 || fail "no files in out/$env/$stack"
+		ls "out/$env/$stack/"*.tf >/dev/null 2>&1 && ok "out/$env/$stack: .tf files" ||
+			die "no files in out/$env/$stack"
 	done
 done
-ls out/_bootstrap/*/main.tf >/dev/null 2>&1 || fail "no bootstrap stack"
-cmp -s environments/s3lock/extra/infra/bastion.tf out/s3lock/infra/bastion.tf ||
-	fail "extra/infra/bastion.tf was not copied verbatim"
+ls out/_bootstrap/*/main.tf >/dev/null 2>&1 && ok "a bootstrap stack" || die "no bootstrap stack"
+cmp -s environments/s3lock/extra/infra/bastion.tf out/s3lock/infra/bastion.tf &&
+	ok "extra/infra/bastion.tf copied verbatim" || die "extra/infra/bastion.tf was not copied verbatim"
 
 # shellcheck disable=SC2046
-node "$V/hcl-check.js" $(cat files.txt) || fail "hcl2json rejected generated HCL"
-echo "hcl-check: $n files parse"
+node "$V/hcl-check.js" $(cat files.txt) && ok "hcl-check: $n files parse" ||
+	die "hcl2json rejected generated HCL"
 # shellcheck disable=SC2046
-node "$V/hcl-fmt-check.js" $(cat files.txt) || fail "generated HCL is not fmt-canonical"
-echo "hcl-fmt-check: $n files canonical"
+node "$V/hcl-fmt-check.js" $(cat files.txt) && ok "hcl-fmt-check: $n files canonical" ||
+	die "generated HCL is not fmt-canonical"
 
 # shellcheck disable=SC2046
-node "$V/hcl-check.js" --json $(cat files.txt) >parsed.json || fail "hcl-check --json failed"
+node "$V/hcl-check.js" --json $(cat files.txt) >parsed.json || die "hcl-check --json failed"
 for env in cae cae-dev cae-testing s3lock; do
-	"$ERAGEN" show "$env" --json >"spec-$env.json" || fail "show $env failed"
+	"$ERAGEN" show "$env" --json >"spec-$env.json" || die "show $env failed"
 done
 
 cat >assert.js <<'EOF'
@@ -176,4 +180,5 @@ console.log(`structure: ${checks} checks over ${files.length} files`);
 if (errors) process.exit(1);
 if (checks === 0) { console.error("structure: nothing checked"); process.exit(1); }
 EOF
-node assert.js || fail "structural asserts failed"
+node assert.js && ok "structural asserts" || die "structural asserts failed"
+summary tofu-validate

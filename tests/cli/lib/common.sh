@@ -10,18 +10,56 @@ git_() { git -c user.name=eragen -c user.email=eragen@example.org -c commit.gpgs
 	-c init.defaultBranch=main -c advice.detachedHead=false "$@"; }
 
 # run_in DIR WANT_RC DESCRIPTION ARGS...: eragen in DIR, stdout to ./out and stderr to
-# ./err, $rc its exit status; a crash (70 and above: a BUG, a sanitizer, a signal) is
-# never a finding
+# ./err, $rc its exit status; a crash (70 and above: a BUG, a sanitizer, a signal) or a
+# sanitizer report is never a finding. With RUN_TIMEOUT=S set, a run still going after S
+# seconds is stopped: a hang, never a finding either.
 run_in() {
 	dir=$1 want=$2 what=$3
 	shift 3
-	(cd "$dir" && "$ERAGEN" "$@") >out 2>err
+	(cd "$dir" && ${RUN_TIMEOUT:+timeout "$RUN_TIMEOUT"} "$ERAGEN" "$@") >out 2>err
 	rc=$?
-	if [ "$rc" -ge 70 ]; then
+	if [ -n "${RUN_TIMEOUT:-}" ] && [ "$rc" -eq 124 ]; then
+		fail "$what: hung (stopped after $RUN_TIMEOUT s)"
+	elif [ "$rc" -ge 70 ]; then
 		fail "$what: crashed (exit $rc)"; cat out err
+	elif grep -Eq 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' err; then
+		fail "$what: a sanitizer report (exit $rc)"; cat err
 	elif [ "$rc" -ne "$want" ]; then
 		fail "$what: exit $rc, want $want"; cat out err
 	else
 		ok "$what"
 	fi
+}
+
+# has PATTERN DESCRIPTION FILE: a line of FILE matches PATTERN (grep); hasnt: none does
+has() {
+	if grep -q -- "$1" "$3"; then ok "$2"; else fail "$2: no '$1' in $3:"; cat "$3"; fi
+}
+hasnt() {
+	if ! grep -q -- "$1" "$3"; then ok "$2"; else fail "$2: unexpected '$1' in $3:"; cat "$3"; fi
+}
+
+# quiet DESCRIPTION: the last run printed nothing (./out and ./err are empty)
+quiet() {
+	if [ ! -s out ] && [ ! -s err ]; then ok "$1"; else fail "$1: output where none was expected:"; cat out err; fi
+}
+
+# oneline DESCRIPTION: the last run's stderr (./err) is one line
+oneline() {
+	if [ "$(wc -l <err)" -eq 1 ]; then ok "$1"; else fail "$1: not a one-line message:"; cat err; fi
+}
+
+# commit_all DIR MESSAGE: everything in DIR added and committed
+commit_all() { (cd "$1" && git_ add -A && git_ commit -qm "$2"); }
+
+# summary NAME [MIN]: the last line ("NAME: N checks, M failed"), then exit: 1 when a
+# check failed or fewer than MIN (default 1) checks passed, else 0
+summary() {
+	echo "$1: $checks checks, $fails failed"
+	if [ "$checks" -lt "${2:-1}" ]; then
+		echo "FAIL $1: $checks checks passed, want at least ${2:-1}"
+		exit 1
+	fi
+	[ "$fails" -eq 0 ] || exit 1
+	exit 0
 }
