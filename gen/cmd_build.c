@@ -20,21 +20,21 @@ static bool failing(const struct ctx *ctx)
 
 static int build_run(struct ctx *ctx, int argc, char **argv)
 {
-	static const char *const own[] = { "--force", "--prune", "--stage", NULL };
-	const char *val[4] = { NULL, NULL, NULL, NULL };
-	bool help;
-	int n = cli_parse(ctx, &cmd_build, argc, argv, own, val, &help);
-	if (n < 0)
-		return EXIT_USAGE;
-	if (help) {
-		cli_usage(&cmd_build, stdout);
-		return EXIT_OK;
-	}
-	int rc = run_front(ctx, n, argv);
+	struct out_opts o = { .write = true };
+	const struct option opts[] = {
+		OPT_BOOL("--force", &o.force),
+		OPT_BOOL("--prune", &o.prune),
+		OPT_BOOL("--stage", &o.stage),
+		OPT_END(),
+	};
+	int rc = cli_parse(ctx, &cmd_build, opts, &argc, argv);
+	if (rc != CLI_RUN)
+		return rc;
+	rc = run_front(ctx, argc, argv);
 	if (rc != EXIT_OK)
 		return rc;
 	/* --stage needs the index of a work tree: known before anything is written */
-	if (val[2] && (rc = repo_index_open(ctx, ctx->root, "--stage")) != 0)
+	if (o.stage && (rc = repo_index_open(ctx, ctx->root, "--stage")) != 0)
 		return rc;
 	if (failing(ctx)) {
 		report(ctx);
@@ -46,8 +46,6 @@ static int build_run(struct ctx *ctx, int argc, char **argv)
 	struct oom_guard guard;
 	oom_guard_strbuf(&guard, &notes);
 	struct out_stats st;
-	struct out_opts o = { .write = true, .force = val[0] != NULL, .prune = val[1] != NULL,
-			      .stage = val[2] != NULL };
 	if (emit_all(ctx, &o, &notes, &st) != 0) {
 		oom_guard_pop(&guard);
 		sb_release(&notes);
@@ -79,7 +77,11 @@ static int build_run(struct ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd cmd_build = {
-	"build", build_run, "build [ENV...|--all] [--force] [--prune] [--stage]",
+	.name = "build",
+	.run = build_run,
+	.usage = "build [ENV...|--all] [--force] [--prune] [--stage]",
+	.args = { 0, -1 },
+	.help =
 	"Check the specs, then write the generated output of ENV (default: all): out/<env>/,\n"
 	"and, when every environment is free of errors, the repository-level files\n"
 	"(.github/workflows/, out/eragen.mk, out/github-environments.json, out/_bootstrap/,\n"

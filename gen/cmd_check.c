@@ -11,15 +11,14 @@
 
 static int check_run(struct ctx *ctx, int argc, char **argv)
 {
-	bool help;
-	int n = cli_parse(ctx, &cmd_check, argc, argv, NULL, NULL, &help);
-	if (n < 0)
-		return EXIT_USAGE;
-	if (help) {
-		cli_usage(&cmd_check, stdout);
-		return EXIT_OK;
-	}
-	int rc = run_front(ctx, n, argv);
+	const struct option opts[] = {
+		OPT_BOOL("--staged", &ctx->opt.staged),
+		OPT_END(),
+	};
+	int rc = cli_parse(ctx, &cmd_check, opts, &argc, argv);
+	if (rc != CLI_RUN)
+		return rc;
+	rc = run_front(ctx, argc, argv);
 	if (rc != EXIT_OK)
 		return rc;
 
@@ -54,7 +53,11 @@ static int check_run(struct ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd cmd_check = {
-	"check", check_run, "check [ENV...|--all] [--staged] [--format FMT]",
+	.name = "check",
+	.run = check_run,
+	.usage = "check [ENV...|--all] [--staged] [--format FMT]",
+	.args = { 0, -1 },
+	.help =
 	"Lint, then compare what the current inputs generate with the files on disk, and\n"
 	"report every generated file that is missing, stale (its inputs changed since the\n"
 	"last build), edited by hand (DRIFT005) or orphaned (no input produces it any\n"

@@ -493,19 +493,15 @@ static int check_derived(struct ctx *ctx, const char *name, const struct node *p
 
 static int init_run(struct ctx *ctx, int argc, char **argv)
 {
-	static const char *const own[] = { "--from=", NULL };
-	const char *val[1] = { NULL };
-	bool help;
-	int n = cli_parse(ctx, &cmd_init, argc, argv, own, val, &help);
-	if (n < 0)
-		return EXIT_USAGE;
-	if (help) {
-		cli_usage(&cmd_init, stdout);
-		return EXIT_OK;
-	}
-	if (n != 1)
-		return cli_error(&cmd_init, "init needs exactly one environment name");
-	const char *name = argv[0], *from = val[0];
+	const char *from = NULL;
+	const struct option opts[] = {
+		OPT_STRING("--from", &from, "a value"),
+		OPT_END(),
+	};
+	int rc = cli_parse(ctx, &cmd_init, opts, &argc, argv);
+	if (rc != CLI_RUN)
+		return rc;
+	const char *name = argv[0];
 	if (!init_name_ok(name))
 		return cli_error(&cmd_init, "invalid environment name '%s': 2 to 32 lowercase "
 					    "letters, digits and '-', starting with a letter and not "
@@ -513,7 +509,7 @@ static int init_run(struct ctx *ctx, int argc, char **argv)
 
 	/* every environment: the new one must avoid what they use */
 	bool quiet = ctx->opt.quiet;
-	int rc = run_front(ctx, 0, NULL);
+	rc = run_front(ctx, 0, NULL);
 	if (rc != EXIT_OK)
 		return rc;
 	if (!ctx->schema) {
@@ -592,7 +588,11 @@ static int init_run(struct ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd cmd_init = {
-	"init", init_run, "init ENV [--from ENV]",
+	.name = "init",
+	.run = init_run,
+	.usage = "init ENV [--from ENV]",
+	.args = { 1, 1, "init needs exactly one environment name" },
+	.help =
 	"Scaffold environments/ENV/env.yaml, lint-clean as created: 'eragen lint' reports\n"
 	"nothing about it. Its VPC is the first /16 of 10.0.0.0/8 that overlaps no\n"
 	"environment's VPC, peer network or service CIDR; derived names (cluster, buckets,\n"
