@@ -1,8 +1,8 @@
 /*
  * backend.h - the back ends (QBE's Target table): each adds its part of an environment's
  * view model, renders that environment's files, and renders the repository-level files
- * once every environment is free of errors. emit.c drives them; out_sync.c compares
- * and writes.
+ * once every environment is free of errors. emit.c goes through them, pipeline.c drives
+ * emit.c one environment at a time, out_sync.c compares and writes.
  *
  * The view model of an environment (`eragen show ENV --view`) is one map:
  *   { "env": {...common facts, view.c...}, "tofu": {...}, "helm": {...},
@@ -53,17 +53,15 @@ const struct node *view_env(struct ctx *ctx, struct env *env, struct arena *a);
 struct node *v_copy(struct arena *a, const struct node *n);
 struct node *v_pick(struct arena *a, const struct node *map, const char *const *keys);
 
-/*
- * Render everything the selected environments (ctx->opt.envs, NULL: all) produce, one
- * environment at a time, each compared (and, with o->write, written) by a sync
- * (outwrite.h) and released before the next; then the repository-level files, when
- * every environment is free of errors. Template problems are diagnostics; the sync's
- * report goes to report, its figures to st. Returns 0, or -1 after error() on a system
- * failure.
- */
-struct out_opts;
-struct out_stats;
-int emit_all(struct ctx *ctx, const struct out_opts *o, struct strbuf *report,
-	     struct out_stats *st);
+/* Each back end's files of ENV, rendered from its whole view into set; a file whose path
+ * the back end does not declare (owns) is a BUG. */
+void emit_env_files(struct ctx *ctx, struct env *env, const struct node *view,
+		    struct tmpl_set *t, struct outset *set);
+/* What the repository-level files read of an environment's view, copied into a. */
+struct node *emit_summary(struct arena *a, const struct node *view);
+/* The repository-level files into set, from the summaries of every concrete environment
+ * (a sequence, in ctx->perm, in environment order); undeclared paths are a BUG too. */
+void emit_repo_files(struct ctx *ctx, struct node *summaries, struct tmpl_set *t,
+		     struct outset *set);
 
 #endif

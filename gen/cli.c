@@ -1,23 +1,15 @@
 /*
- * cli.c - what every subcommand shares: the command line (option tables, --help, usage
- * errors), the front of the pipeline (repository -> load -> resolve -> checks ->
- * suppressions -> ordered diagnostics), and printing the findings with the exit status
- * they imply.
+ * cli.c - the command line every subcommand shares (cmd.h): a command's option table and
+ * the common one (bound to ctx->opt) matched against argv, the positionals counted
+ * against the command's rule, --help, and usage errors with the usage line (exit 2).
  */
 #include "cmd.h"
-#include "repo.h"
-#include "repo_index.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
-
-#ifndef ERAGEN_DATADIR
-#define ERAGEN_DATADIR "/usr/local/share/eragen"
-#endif
 
 void cli_usage(const struct cmd *cmd, FILE *out)
 {
@@ -245,131 +237,4 @@ int cli_parse(struct ctx *ctx, const struct cmd *cmd, const struct option *opts,
 		return EXIT_OK;
 	}
 	return args_check(cmd, *argc, argv);
-}
-
-static bool has_schemas(const char *dir)
-{
-	char path[PATH_MAX];
-	struct stat st;
-	return (size_t)snprintf(path, sizeof(path), "%s/schemas/environment.schema.json", dir) <
-		       sizeof(path) &&
-	       stat(path, &st) == 0;
-}
-
-/*
- * Where the installed schemas/ and templates/ are: $ERAGEN_DATADIR; else relative to the
- * executable: BIN/../share/eragen (an installed tree, wherever it was moved), or the
- * executable's directory or up to two levels above it (a build tree: ./eragen,
- * build/eragen); else the compiled-in PREFIX/share/eragen.
- */
-static const char *find_datadir(struct ctx *ctx)
-{
-	const char *dd = getenv("ERAGEN_DATADIR");
-	if (dd && *dd)
-		return dd;
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		for (int up = 0; up < 3; up++) {
-			char *slash = strrchr(exe, '/');
-			if (!slash || slash == exe)
-				break;
-			*slash = '\0';
-			if (has_schemas(exe))
-				return arena_strdup(&ctx->perm, exe);
-			char *share = arena_printf(&ctx->perm, "%s/share/eragen", exe);
-			if (up == 1 && has_schemas(share))
-				return share;
-		}
-	}
-	return ERAGEN_DATADIR;
-}
-
-int run_front(struct ctx *ctx, int nenv, char **envs)
-{
-	ctx->datadir = find_datadir(ctx);
-	const char *start = ctx->opt.chdir ? ctx->opt.chdir : ".";
-	/* --staged: the index is loaded once, here; no repository (or a bare one) is a
-	 * usage error, reported before anything else */
-	if (ctx->opt.staged) {
-		int rc = repo_index_open(ctx, start, "--staged");
-		if (rc != 0)
-			return rc;
-	}
-	int rc = repo_find_root(ctx, start, &ctx->root);
-	if (rc != EXIT_OK)
-		return rc;
-	if (envs_load(ctx) != 0)
-		return EXIT_SYSTEM;
-
-	if (nenv > 0) {
-		const char **sel = arena_alloc(&ctx->perm, ((size_t)nenv + 1) * sizeof(*sel));
-		for (int i = 0; i < nenv; i++) {
-			const struct env *e = ctx_env(ctx, envs[i]);
-			if (!e || e->abstract) {
-				const char *near = ctx_nearest_env(ctx, envs[i]);
-				fprintf(stderr, "eragen: unknown environment '%s'", envs[i]);
-				if (e)
-					fputs(" (an abstract parent: it is never generated)", stderr);
-				else if (near)
-					fprintf(stderr, "; did you mean '%s'?", near);
-				fputc('\n', stderr);
-				return EXIT_USAGE;
-			}
-			sel[i] = envs[i];
-			ctx_env(ctx, envs[i])->selected = true;
-		}
-		sel[nenv] = NULL;
-		ctx->opt.envs = sel;
-	}
-	ctx->all_rules_ran = !ctx->opt.only && !ctx->opt.skip && !ctx->opt.envs;
-
-	/* An unusable --base is a usage error (exit 2), found before any check runs. */
-	if (ctx->opt.base) {
-		size_t before = ctx->ndiags;
-		struct baseline *b = repo_baseline_open(ctx, ctx->opt.base);
-		if (!b) {
-			for (size_t i = before; i < ctx->ndiags; i++)
-				fprintf(stderr, "eragen: %s\n", ctx->diags[i]->msg);
-			ctx->ndiags = before;
-			return EXIT_USAGE;
-		}
-		repo_baseline_release(b);
-	}
-
-	envs_resolve(ctx);
-	if (ctx->opt.no_checks)
-		return EXIT_OK;
-	checks_run(ctx);
-	suppress_apply(ctx);
-	diag_finish(ctx);
-	return EXIT_OK;
-}
-
-int report(struct ctx *ctx)
-{
-	struct strbuf out = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &out);
-	diag_render(ctx, &out);
-	if (ctx->opt.format == FMT_TEXT) {
-		if (ctx->opt.quiet) {
-			/* no summary line: drop the last line when it is one */
-			struct diag_counts c = diag_count(ctx);
-			if ((c.errors || c.warnings || c.notes) && out.len) {
-				size_t end = out.len - 1;
-				while (end > 0 && out.buf[end - 1] != '\n')
-					end--;
-				out.len = end;
-			}
-		}
-		fwrite(out.buf ? out.buf : "", 1, out.len, stderr);
-	} else {
-		fwrite(out.buf ? out.buf : "", 1, out.len, stdout);
-	}
-	oom_guard_pop(&guard);
-	sb_release(&out);
-	struct diag_counts c = diag_count(ctx);
-	return c.errors || (ctx->opt.werror && c.warnings) ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -8,6 +8,7 @@
 #define ERAGEN_CMD_H
 
 #include "eragen.h"
+#include "pipeline.h"
 
 /* How many positional arguments a command takes; the default, zero, is none. */
 struct cmd_args {
@@ -71,14 +72,5 @@ int cli_parse(struct ctx *ctx, const struct cmd *cmd, const struct option *opts,
 void cli_usage(const struct cmd *cmd, FILE *out);
 /* Usage error: "eragen: <msg>" and, with cmd, its usage line; returns EXIT_USAGE. */
 int cli_error(const struct cmd *cmd, const char *fmt, ...) ATTR_PRINTF(2, 3);
-
-/*
- * The front of the pipeline: find the repository, load, resolve, check, suppress,
- * finish the diagnostics. envs (positionals) are checked against the environments
- * (unknown ENV: exit 2). Returns 0, or an exit code to stop with.
- */
-int run_front(struct ctx *ctx, int nenv, char **envs);
-/* Print the diagnostics in the chosen format; return 0 or EXIT_FINDINGS. */
-int report(struct ctx *ctx);
 
 #endif

@@ -2,7 +2,7 @@
  * cmd_changed.c - `eragen changed --since REV [--staged] [--json]`: the environments whose
  * inputs changed since REV, for CI matrices (DESIGN 3).
  *
- * Consumes the loaded and resolved environments (run_front without the checks: this is
+ * Consumes the loaded and resolved environments (no checks: this is
  * a CI helper; the eragen job reports the findings)
  * and the paths repo_diff_since reports between REV's tree and the work tree (untracked
  * files included) or the index (--staged). Produces, on stdout, the names (one a line,
@@ -218,7 +218,7 @@ static int changed_run(struct ctx *ctx, int argc, char **argv)
 {
 	const char *since = NULL;
 	bool json = false;
-	/* with --staged the current specs come from the index too (run_front loads it) */
+	/* with --staged the current specs come from the index too (the load reads it) */
 	const struct option opts[] = {
 		OPT_STRING("--since", &since, "a value"),
 		OPT_BOOL("--staged", &ctx->opt.staged),
@@ -231,9 +231,7 @@ static int changed_run(struct ctx *ctx, int argc, char **argv)
 	if (!since || !*since)
 		return cli_error(&cmd_changed, "--since REV is required");
 	/* it needs the resolved specs only: the eragen job reports the findings */
-	ctx->opt.no_checks = true;
-
-	rc = run_front(ctx, 0, NULL);
+	rc = pipeline_run(ctx, STAGE_RESOLVE, NULL, 0, NULL);
 	if (rc != EXIT_OK)
 		return rc;
 

@@ -5,9 +5,7 @@
  * changed), edited (DRIFT005) and orphaned files, each with a unified diff; exit 1 if
  * any (or any finding lint would fail on).
  */
-#include "backend.h"
 #include "cmd.h"
-#include "outwrite.h"
 
 static int check_run(struct ctx *ctx, int argc, char **argv)
 {
@@ -18,38 +16,8 @@ static int check_run(struct ctx *ctx, int argc, char **argv)
 	int rc = cli_parse(ctx, &cmd_check, opts, &argc, argv);
 	if (rc != CLI_RUN)
 		return rc;
-	rc = run_front(ctx, argc, argv);
-	if (rc != EXIT_OK)
-		return rc;
-
-	struct strbuf out = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &out);
-	struct out_stats st;
-	struct out_opts o = { .write = false, .diffs = true };
-	if (emit_all(ctx, &o, &out, &st) != 0) {
-		oom_guard_pop(&guard);
-		sb_release(&out);
-		return EXIT_SYSTEM;
-	}
-	rc = report(ctx);
-	/* the file report goes to stdout in text; other formats keep stdout for their
-	 * document, so it goes to stderr beside them */
-	fwrite(out.buf ? out.buf : "", 1, out.len, ctx->opt.format == FMT_TEXT ? stdout : stderr);
-	oom_guard_pop(&guard);
-	sb_release(&out);
-	if (!st.repo_done)
-		fputs("note: the repository-level files were not compared: some environment has "
-		      "errors\n",
-		      stderr);
-	size_t problems = st.missing + st.stale + st.edited + st.orphaned;
-	if (!ctx->opt.quiet && (problems || ctx->opt.format == FMT_TEXT))
-		fprintf(stderr,
-			"eragen: %zu generated file%s compared: %zu missing, %zu stale, %zu "
-			"edited, %zu orphaned\n",
-			st.files, st.files == 1 ? "" : "s", st.missing, st.stale, st.edited,
-			st.orphaned);
-	return problems ? EXIT_FINDINGS : rc;
+	const struct out_opts o = { .write = false, .diffs = true };
+	return pipeline_run(ctx, STAGE_SYNC, &o, argc, argv);
 }
 
 const struct cmd cmd_check = {

@@ -168,12 +168,12 @@ static int diff_run(struct ctx *ctx, int argc, char **argv)
 	int rc = cli_parse(ctx, &cmd_diff, NULL, &argc, argv);
 	if (rc != CLI_RUN)
 		return rc;
-	rc = run_front(ctx, 2, argv);
+	rc = pipeline_run(ctx, STAGE_CHECK, NULL, 2, argv);
 	if (rc != EXIT_OK)
 		return rc;
 	struct env *a = ctx_env(ctx, argv[0]), *b = ctx_env(ctx, argv[1]);
 	if (!a->resolved || !b->resolved) {
-		report(ctx);
+		pipeline_report(ctx);
 		fprintf(stderr, "eragen: '%s' cannot be resolved: nothing to compare\n",
 			!a->resolved ? a->name : b->name);
 		return EXIT_FINDINGS;

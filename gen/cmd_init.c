@@ -1,7 +1,7 @@
 /*
  * cmd_init.c - `eragen init ENV [--from ENV]`: scaffold environments/ENV/env.yaml.
  *
- * Consumes the loaded and resolved repository (run_front: every environment, so that the
+ * Consumes the loaded and resolved repository (every environment, so that the
  * new one can avoid what the others use). Produces one file, written atomically (temp
  * file in the environment's directory, fsync, rename) and only inside the repository.
  *
@@ -431,7 +431,7 @@ static int write_atomic(struct ctx *ctx, const char *dir, const char *path, cons
 		ok = false;
 		what = "close";
 	}
-	/* no clobbering: the file may have appeared since run_front looked */
+	/* no clobbering: the file may have appeared since the load looked */
 	struct stat st;
 	if (ok && lstat(path, &st) == 0) {
 		unlink(tmp);
@@ -509,12 +509,12 @@ static int init_run(struct ctx *ctx, int argc, char **argv)
 
 	/* every environment: the new one must avoid what they use */
 	bool quiet = ctx->opt.quiet;
-	rc = run_front(ctx, 0, NULL);
+	rc = pipeline_run(ctx, STAGE_CHECK, NULL, 0, NULL);
 	if (rc != EXIT_OK)
 		return rc;
 	if (!ctx->schema) {
 		/* nothing can be judged, so nothing can be promised lint-clean */
-		report(ctx);
+		pipeline_report(ctx);
 		return EXIT_FINDINGS;
 	}
 	const char *rel = arena_printf(&ctx->perm, "environments/%s/env.yaml", name);

@@ -12,10 +12,7 @@ static int lint_run(struct ctx *ctx, int argc, char **argv)
 	int rc = cli_parse(ctx, &cmd_lint, opts, &argc, argv);
 	if (rc != CLI_RUN)
 		return rc;
-	rc = run_front(ctx, argc, argv);
-	if (rc != EXIT_OK)
-		return rc;
-	return report(ctx);
+	return pipeline_run(ctx, STAGE_REPORT, NULL, argc, argv);
 }
 
 const struct cmd cmd_lint = {

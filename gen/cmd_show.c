@@ -65,12 +65,12 @@ static int show_run(struct ctx *ctx, int argc, char **argv)
 	if (view && (origin || placement))
 		return cli_error(&cmd_show, "--view prints the view model as JSON: --origin and "
 					    "--placement do not apply to it");
-	rc = run_front(ctx, 1, argv);
+	rc = pipeline_run(ctx, STAGE_CHECK, NULL, 1, argv);
 	if (rc != EXIT_OK)
 		return rc;
 	struct env *e = ctx_env(ctx, argv[0]);
 	if (!e->resolved || diag_count(ctx).errors) {
-		report(ctx);
+		pipeline_report(ctx);
 		if (!e->resolved)
 			return EXIT_FINDINGS;
 	}
