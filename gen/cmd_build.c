@@ -7,6 +7,7 @@
  * found: in the specs, in the templates, or in the generated files (DRIFT005, SPEC012).
  */
 #include "cmd.h"
+#include "out.h"
 
 static int build_run(struct ctx *ctx, int argc, char **argv)
 {

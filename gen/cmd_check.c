@@ -6,6 +6,7 @@
  * any (or any finding lint would fail on).
  */
 #include "cmd.h"
+#include "out.h"
 
 static int check_run(struct ctx *ctx, int argc, char **argv)
 {

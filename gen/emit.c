@@ -6,7 +6,6 @@
  * file has one of them. pipeline.c drives it, one environment at a time.
  */
 #include "backend.h"
-#include "outwrite.h"
 
 #include <string.h>
 

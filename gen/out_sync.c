@@ -1,5 +1,5 @@
 /*
- * out_sync.c - the sync of outwrite.h (out_sync_begin, out_sync_files, out_sync_repo,
+ * out_sync.c - the sync of out.h (out_sync_begin, out_sync_files, out_sync_repo,
  * out_sync_end): the lock taken (building), the old manifest read as untrusted input
  * (out_manifest.c), each rendered file compared with the disk, edits judged (DRIFT005),
  * then at the end the orphans (read the strict way, out_strict.c: one whose body still

@@ -6,7 +6,8 @@
 #define ERAGEN_PIPELINE_H
 
 #include "eragen.h"
-#include "outwrite.h"
+
+struct out_opts;	/* out.h */
 
 /* The last stage a command runs. */
 enum stage {
