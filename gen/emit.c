@@ -7,6 +7,7 @@
  */
 #include "backend.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The back ends, in the order their files are rendered (QBE's Target table). */
@@ -18,30 +19,120 @@ static const struct backend *const backends[] = {
 };
 #define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
 
-const char *emit_owned(size_t i)
+/* ---- the paths the back ends declare (struct owns) -------------------------------- */
+
+/* The i-th of an environment's patterns (repo false) or of the repository-level ones,
+ * back end by back end; NULL past the last. */
+static const char *owned(bool repo, size_t i)
 {
 	for (size_t b = 0; b < NBACKENDS; b++) {
-		const char *const *v = backends[b]->owns;
-		for (; *v; v++, i--)
+		const char *const *v = repo ? backends[b]->owns.repo : backends[b]->owns.env;
+		for (; v && *v; v++, i--)
 			if (i == 0)
 				return *v;
 	}
+	return NULL;
+}
+
+const char *emit_owned(size_t i)
+{
+	for (size_t b = 0; b < NBACKENDS; b++)
+		for (int repo = 0; repo < 2; repo++) {
+			const struct owns *o = &backends[b]->owns;
+			for (const char *const *v = repo ? o->repo : o->env; v && *v; v++, i--)
+				if (i == 0)
+					return *v;
+		}
 	return i == 0 ? OUT_GITATTRIBUTES : NULL;	/* the sync's own (out_sync_repo) */
 }
 
-/* The files b added to set (from index from on) have paths it declares, fit for the
+/* The component of path (which matches the environment pattern pat) that names the
+ * environment: the one where pat has its first '*'. */
+static const char *env_component(const char *pat, const char *path, size_t *len)
+{
+	const char *star = strchr(pat, '*');
+	for (const char *p = pat; star && p < star; p++)
+		if (*p == '/')
+			path = strchr(path, '/') + 1;	/* path has as many components */
+	const char *slash = strchr(path, '/');
+	*len = slash ? (size_t)(slash - path) : strlen(path);
+	return path;
+}
+
+bool emit_env_path(const char *path, const char **name, size_t *len)
+{
+	for (size_t i = 0; owned(false, i); i++)
+		if (out_path_match(owned(false, i), path)) {
+			*name = env_component(owned(false, i), path, len);
+			return *len > 0;
+		}
+	return false;
+}
+
+/* The files b added to set (from index from on) have paths it declares (an
+ * environment's, under env's name; with env NULL, the repository's), fit for the
  * manifest: the manifest's checks rely on it. */
-static void check_owned(const struct backend *b, const struct outset *set, size_t from)
+static void check_owned(const struct backend *b, const struct env *env,
+			const struct outset *set, size_t from)
 {
 	for (size_t i = from; i < set->n; i++) {
-		const char *p = set->files[i]->path, *const *v = b->owns;
-		size_t at;
-		while (*v && !out_path_match(*v, p))
+		const char *p = set->files[i]->path, *name;
+		const char *const *v = env ? b->owns.env : b->owns.repo;
+		size_t at, len;
+		while (v && *v && !out_path_match(*v, p))
 			v++;
-		if (!*v || out_path_problem(p, strlen(p), &at))
+		bool ok = v && *v && !out_path_problem(p, strlen(p), &at);
+		if (ok && env) {
+			name = env_component(*v, p, &len);
+			ok = len == strlen(env->name) && memcmp(name, env->name, len) == 0;
+		}
+		if (!ok)
 			BUG("back end '%s' generated '%s', not a path it declares", b->name, p);
 	}
 }
+
+/* A repository-level pattern as people are told of it: its length up to the component
+ * holding its first '*' (a directory, with its '/'), or all of it (a file). */
+static size_t shown_len(const char *pat)
+{
+	const char *star = strchr(pat, '*');
+	if (!star)
+		return strlen(pat);
+	while (star > pat && star[-1] != '/')
+		star--;
+	return (size_t)(star - pat);
+}
+
+/* Tree order, files before the directories beside them. */
+static int cmp_shown(const void *pa, const void *pb)
+{
+	const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+	size_t i = 0, start = 0;	/* start: where the component that differs begins */
+	for (; a[i] && a[i] == b[i]; i++)
+		if (a[i] == '/')
+			start = i + 1;
+	bool adir = strchr(a + start, '/') != NULL, bdir = strchr(b + start, '/') != NULL;
+	return adir != bdir ? adir - bdir : strcmp(a, b);
+}
+
+const char *emit_repo_paths(struct arena *a)
+{
+	size_t n = 0;
+	while (owned(true, n))
+		n++;
+	const char **v = arena_alloc(a, (n + 1) * sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = arena_strndup(a, owned(true, i), shown_len(owned(true, i)));
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_shown);
+	const char *text = "";
+	for (size_t i = 0; i < n; i++)	/* a handful */
+		if (i == 0 || strcmp(v[i - 1], v[i]) != 0)
+			text = arena_printf(a, "%s%s, ", text, v[i]);
+	return arena_printf(a, "%s%s", text, OUT_GITATTRIBUTES);
+}
+
+/* ---- an environment, the repository ---------------------------------------------- */
 
 bool emit_selected(const struct ctx *ctx, const struct env *env)
 {
@@ -108,7 +199,7 @@ void emit_env_files(struct ctx *ctx, struct env *env, const struct node *view,
 		size_t from = set->n;
 		if (backends[b]->emit_env)
 			backends[b]->emit_env(ctx, env, view, t, set);
-		check_owned(backends[b], set, from);
+		check_owned(backends[b], env, set, from);
 	}
 }
 
@@ -123,6 +214,6 @@ void emit_repo_files(struct ctx *ctx, struct node *summaries, struct tmpl_set *t
 		size_t from = set->n;
 		if (backends[b]->emit_repo)
 			backends[b]->emit_repo(ctx, repo, t, set);
-		check_owned(backends[b], set, from);
+		check_owned(backends[b], NULL, set, from);
 	}
 }

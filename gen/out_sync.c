@@ -131,18 +131,16 @@ static int cmp_piece(const void *pa, const void *pb)
 }
 
 /*
- * The environment a generated path belongs to (its index in ctx->envs): out/<env>/...
- * for a concrete environment; -1 for repository-level paths (which include the directories of
- * removed environments and out/_bootstrap/).
+ * The environment a generated path belongs to (its index in ctx->envs): one of a
+ * concrete environment's files (emit_env_path: out/<env>/...); -1 for repository-level
+ * paths (which include the files of removed environments).
  */
 static long path_env(const struct ctx *ctx, const char *path)
 {
-	if (strncmp(path, "out/", 4) != 0)
+	const char *name;
+	size_t n, lo = 0, hi = ctx->nenvs;
+	if (!emit_env_path(path, &name, &n))
 		return -1;
-	const char *name = path + 4, *slash = strchr(name, '/');
-	if (!slash || slash == name)
-		return -1;
-	size_t n = (size_t)(slash - name), lo = 0, hi = ctx->nenvs;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const char *e = ctx->envs[mid]->name;

@@ -379,10 +379,8 @@ static int write_files(struct ctx *ctx, const struct out_opts *o)
 	}
 	rc = pipeline_report(ctx);
 	if (!st.repo_done)
-		sb_puts(&notes, "note: the repository-level files (.github/workflows/, "
-				"out/eragen.mk, out/github-environments.json, out/_bootstrap/, "
-				".gitattributes) were left as they are: some environment has "
-				"errors\n");
+		sb_printf(&notes, "note: the repository-level files (%s) were left as they are: "
+				  "some environment has errors\n", emit_repo_paths(&ctx->perm));
 	fwrite(notes.buf ? notes.buf : "", 1, notes.len, stderr);
 	oom_guard_pop(&guard);
 	sb_release(&notes);
