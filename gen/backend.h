@@ -24,8 +24,8 @@
 
 /*
  * The paths a back end's files may have: NULL-terminated lists of patterns (out_path_match:
- * '*' for any characters of one component), NULL for none. In an environment's pattern,
- * the first component holding a '*' is the environment's name (out/<env>/...). emit.c
+ * '*' for any characters of one component), NULL for none. An environment's patterns
+ * all start with one directory, then '*', its name (out/<env>/...). emit.c
  * checks every file a back end adds against them (a BUG otherwise); what the manifest
  * can name (emit_owned), which environment a path belongs to (emit_env_path) and the
  * repository-level files as build names them (emit_repo_paths) derive from them.

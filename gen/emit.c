@@ -46,46 +46,47 @@ const char *emit_owned(size_t i)
 	return i == 0 ? OUT_GITATTRIBUTES : NULL;	/* the sync's own (out_sync_repo) */
 }
 
-/* The component of path (which matches the environment pattern pat) that names the
- * environment: the one where pat has its first '*'. */
-static const char *env_component(const char *pat, const char *path, size_t *len)
+/* The directory before the '*' of the environments' patterns, "out/": the first one's
+ * (check_owned sees that every environment's file is below it, under its name). */
+static const char *env_dir(size_t *len)
 {
-	const char *star = strchr(pat, '*');
-	for (const char *p = pat; star && p < star; p++)
-		if (*p == '/')
-			path = strchr(path, '/') + 1;	/* path has as many components */
-	const char *slash = strchr(path, '/');
-	*len = slash ? (size_t)(slash - path) : strlen(path);
-	return path;
+	const char *pat = owned(false, 0), *star = pat ? strchr(pat, '*') : NULL;
+	*len = star ? (size_t)(star - pat) : 0;
+	return star ? pat : NULL;
 }
 
 bool emit_env_path(const char *path, const char **name, size_t *len)
 {
-	for (size_t i = 0; owned(false, i); i++)
-		if (out_path_match(owned(false, i), path)) {
-			*name = env_component(owned(false, i), path, len);
-			return *len > 0;
-		}
-	return false;
+	size_t n;
+	const char *dir = env_dir(&n);
+	if (!dir || strncmp(path, dir, n) != 0)
+		return false;
+	const char *slash = strchr(path + n, '/');
+	if (!slash || slash == path + n)
+		return false;
+	*name = path + n;
+	*len = (size_t)(slash - *name);
+	return true;
 }
 
 /* The files b added to set (from index from on) have paths it declares (an
- * environment's, under env's name; with env NULL, the repository's), fit for the
+ * environment's, in env's directory; with env NULL, the repository's), fit for the
  * manifest: the manifest's checks rely on it. */
 static void check_owned(const struct backend *b, const struct env *env,
 			const struct outset *set, size_t from)
 {
+	size_t dn, en = env ? strlen(env->name) : 0;
+	const char *dir = env_dir(&dn);
 	for (size_t i = from; i < set->n; i++) {
-		const char *p = set->files[i]->path, *name;
+		const char *p = set->files[i]->path;
 		const char *const *v = env ? b->owns.env : b->owns.repo;
-		size_t at, len;
+		size_t at;
 		while (v && *v && !out_path_match(*v, p))
 			v++;
 		bool ok = v && *v && !out_path_problem(p, strlen(p), &at);
-		if (ok && env) {
-			name = env_component(*v, p, &len);
-			ok = len == strlen(env->name) && memcmp(name, env->name, len) == 0;
-		}
+		if (ok && env)	/* what emit_env_path will say of it */
+			ok = dir && strncmp(p, dir, dn) == 0 &&
+			     strncmp(p + dn, env->name, en) == 0 && p[dn + en] == '/';
 		if (!ok)
 			BUG("back end '%s' generated '%s', not a path it declares", b->name, p);
 	}

@@ -131,9 +131,9 @@ bool emit_selected(const struct ctx *ctx, const struct env *env);
  * cannot make eragen read, delete or unstage anything else.
  */
 const char *emit_owned(size_t i);
-/* emit.c: is path one of an environment's files (a pattern of a back end's owns.env
- * matches it)? Then *name (not terminated, *len bytes) is that environment's name, the
- * component where the pattern has its first '*': out/<env>/... */
+/* emit.c: is path below an environment's directory, where the back ends' patterns of
+ * an environment's files (owns.env) put them? Then *name (not terminated, *len bytes)
+ * is the name of that directory: out/<env>/... */
 bool emit_env_path(const char *path, const char **name, size_t *len);
 
 #endif
