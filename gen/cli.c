@@ -54,38 +54,40 @@ static int parse_rules(struct ctx *ctx, const struct cmd *cmd, const struct opti
 	return 0;
 }
 
+/* The index of v among names (NULL-terminated), or -1 after the usage error "unknown
+ * WHAT 'v' (NAME, NAME, ...)". */
+static int pick(struct ctx *ctx, const struct cmd *cmd, const char *what, const char *v,
+		const char *const *names)
+{
+	const char *list = "";
+	for (int i = 0; names[i]; i++) {
+		if (strcmp(v, names[i]) == 0)
+			return i;
+		list = arena_printf(&ctx->perm, "%s%s%s", list, i ? ", " : "", names[i]);
+	}
+	return cli_error(cmd, "unknown %s '%s' (%s)", what, v, list), -1;
+}
+
 static int parse_format(struct ctx *ctx, const struct cmd *cmd, const struct option *opt,
 			const char *v)
 {
-	(void)ctx;
-	enum out_format *f = opt->var;
-	if (strcmp(v, "text") == 0)
-		*f = FMT_TEXT;
-	else if (strcmp(v, "json") == 0)
-		*f = FMT_JSON;
-	else if (strcmp(v, "sarif") == 0)
-		*f = FMT_SARIF;
-	else if (strcmp(v, "github") == 0)
-		*f = FMT_GITHUB;
-	else
-		return cli_error(cmd, "unknown format '%s' (text, json, sarif, github)", v), -1;
-	return 0;
+	/* in the order of enum out_format */
+	static const char *const names[] = { "text", "json", "sarif", "github", NULL };
+	int k = pick(ctx, cmd, "format", v, names);
+	if (k >= 0)
+		*(enum out_format *)opt->var = (enum out_format)k;
+	return k < 0 ? -1 : 0;
 }
 
 static int parse_color(struct ctx *ctx, const struct cmd *cmd, const struct option *opt,
 		       const char *v)
 {
-	(void)ctx;
-	enum color_mode *c = opt->var;
-	if (strcmp(v, "auto") == 0)
-		*c = COLOR_AUTO;
-	else if (strcmp(v, "always") == 0)
-		*c = COLOR_ALWAYS;
-	else if (strcmp(v, "never") == 0)
-		*c = COLOR_NEVER;
-	else
-		return cli_error(cmd, "unknown color mode '%s' (auto, always, never)", v), -1;
-	return 0;
+	/* in the order of enum color_mode */
+	static const char *const names[] = { "auto", "always", "never", NULL };
+	int k = pick(ctx, cmd, "color mode", v, names);
+	if (k >= 0)
+		*(enum color_mode *)opt->var = (enum color_mode)k;
+	return k < 0 ? -1 : 0;
 }
 
 static bool takes_value(const struct option *o)
