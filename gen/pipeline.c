@@ -311,97 +311,92 @@ static int stage_emit_sync(struct ctx *ctx, const struct out_opts *o, struct str
 
 /* ---- the end of check and build --------------------------------------------------- */
 
-/*
- * check: emit and sync comparing, then the report, the file report (stdout in text;
- * other formats keep stdout for their document, so it goes to stderr beside them) and
- * the figures. Exit 1 when a generated file is out of date.
- */
-static int compare_files(struct ctx *ctx, const struct out_opts *o)
+/* check: the file report (stdout in text; other formats keep stdout for their
+ * document, so it goes to stderr beside them) and the figures. Exit 1 when a generated
+ * file is out of date. */
+static int tell_compared(struct ctx *ctx, const struct out_stats *st,
+			 const struct strbuf *text, int rc)
 {
-	struct strbuf out = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &out);
-	struct out_stats st;
-	if (stage_emit_sync(ctx, o, &out, &st) != 0) {
-		oom_guard_pop(&guard);
-		sb_release(&out);
-		return EXIT_SYSTEM;
-	}
-	int rc = pipeline_report(ctx);
-	fwrite(out.buf ? out.buf : "", 1, out.len, ctx->opt.format == FMT_TEXT ? stdout : stderr);
-	oom_guard_pop(&guard);
-	sb_release(&out);
-	if (!st.repo_done)
+	fwrite(text->buf ? text->buf : "", 1, text->len,
+	       ctx->opt.format == FMT_TEXT ? stdout : stderr);
+	if (!st->repo_done)
 		fputs("note: the repository-level files were not compared: some environment has "
 		      "errors\n",
 		      stderr);
-	size_t problems = st.missing + st.stale + st.edited + st.orphaned;
+	size_t problems = st->missing + st->stale + st->edited + st->orphaned;
 	if (!ctx->opt.quiet && (problems || ctx->opt.format == FMT_TEXT))
 		fprintf(stderr,
 			"eragen: %zu generated file%s compared: %zu missing, %zu stale, %zu "
 			"edited, %zu orphaned\n",
-			st.files, st.files == 1 ? "" : "s", st.missing, st.stale, st.edited,
-			st.orphaned);
+			st->files, st->files == 1 ? "" : "s", st->missing, st->stale, st->edited,
+			st->orphaned);
 	return problems ? EXIT_FINDINGS : rc;
-}
-
-static bool failing(const struct ctx *ctx)
-{
-	struct diag_counts c = diag_count(ctx);
-	return c.errors || (ctx->opt.werror && c.warnings);
 }
 
 #define NOTHING_WRITTEN "eragen: nothing written: the errors above must be fixed first\n"
 
-/*
- * build: nothing at all when an error was found; else emit and sync writing, then the
- * report, the notes, and what was written (and, with --stage, staged).
- */
-static int write_files(struct ctx *ctx, const struct out_opts *o)
+/* build: the notes, then what was written (and, with --stage, staged). */
+static int tell_written(struct ctx *ctx, const struct out_opts *o, const struct out_stats *st,
+			struct strbuf *notes, int rc)
 {
-	int rc;
-	/* --stage needs the index of a work tree: known before anything is written */
-	if (o->stage && (rc = repo_index_open(ctx, ctx->root, "--stage")) != 0)
-		return rc;
-	if (failing(ctx)) {
-		pipeline_report(ctx);
-		fputs(NOTHING_WRITTEN, stderr);
-		return EXIT_FINDINGS;
-	}
-	struct strbuf notes = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &notes);
-	struct out_stats st;
-	if (stage_emit_sync(ctx, o, &notes, &st) != 0) {
-		oom_guard_pop(&guard);
-		sb_release(&notes);
-		return EXIT_SYSTEM;
-	}
-	rc = pipeline_report(ctx);
-	if (!st.repo_done)
-		sb_printf(&notes, "note: the repository-level files (%s) were left as they are: "
-				  "some environment has errors\n", emit_repo_paths(&ctx->perm));
-	fwrite(notes.buf ? notes.buf : "", 1, notes.len, stderr);
-	oom_guard_pop(&guard);
-	sb_release(&notes);
-	if (st.refused) {
+	if (!st->repo_done)
+		sb_printf(notes, "note: the repository-level files (%s) were left as they are: "
+				 "some environment has errors\n", emit_repo_paths(&ctx->perm));
+	fwrite(notes->buf ? notes->buf : "", 1, notes->len, stderr);
+	if (st->refused) {
 		fputs(NOTHING_WRITTEN, stderr);
 		return EXIT_FINDINGS;
 	}
 	if (!ctx->opt.quiet) {
-		fprintf(stderr, "eragen: %zu file%s written, %zu unchanged%s", st.written,
-			st.written == 1 ? "" : "s", st.unchanged,
-			st.pruned ? ", orphans deleted" : "");
+		fprintf(stderr, "eragen: %zu file%s written, %zu unchanged%s", st->written,
+			st->written == 1 ? "" : "s", st->unchanged,
+			st->pruned ? ", orphans deleted" : "");
 		if (o->stage)
-			fprintf(stderr, "; %zu staged, %zu removed from the index", st.staged,
-				st.unstaged);
+			fprintf(stderr, "; %zu staged, %zu removed from the index", st->staged,
+				st->unstaged);
 		fputc('\n', stderr);
 	}
 	return rc;
 }
 
+/* build, before anything is written: --stage needs the index of a work tree, and
+ * nothing at all is written when an error was found. */
+static int may_write(struct ctx *ctx, const struct out_opts *o)
+{
+	int rc;
+	if (o->stage && (rc = repo_index_open(ctx, ctx->root, "--stage")) != 0)
+		return rc;
+	struct diag_counts c = diag_count(ctx);
+	if (c.errors || (ctx->opt.werror && c.warnings)) {
+		pipeline_report(ctx);
+		fputs(NOTHING_WRITTEN, stderr);
+		return EXIT_FINDINGS;
+	}
+	return EXIT_OK;
+}
+
+/* Emit and sync, then report the findings (the sync's among them), then what the sync
+ * found: its report text (check's file report, build's notes) and figures. */
+static int emit_sync_report(struct ctx *ctx, const struct out_opts *o)
+{
+	struct strbuf text = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &text);
+	struct out_stats st;
+	int rc = EXIT_SYSTEM;
+	if (stage_emit_sync(ctx, o, &text, &st) == 0) {
+		rc = pipeline_report(ctx);
+		rc = o->write ? tell_written(ctx, o, &st, &text, rc)
+			      : tell_compared(ctx, &st, &text, rc);
+	}
+	oom_guard_pop(&guard);
+	sb_release(&text);
+	return rc;
+}
+
 /* ---- the pipeline ----------------------------------------------------------------- */
 
+/* The stages in order; each command stops after its last (pipeline.h). */
 int pipeline_run(struct ctx *ctx, enum stage last, const struct out_opts *o, int nenv,
 		 char **envs)
 {
@@ -417,5 +412,7 @@ int pipeline_run(struct ctx *ctx, enum stage last, const struct out_opts *o, int
 		return EXIT_OK;
 	if (last == STAGE_REPORT)
 		return pipeline_report(ctx);
-	return o->write ? write_files(ctx, o) : compare_files(ctx, o);
+	if (o->write && (rc = may_write(ctx, o)) != EXIT_OK)
+		return rc;
+	return emit_sync_report(ctx, o);
 }
