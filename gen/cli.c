@@ -59,12 +59,12 @@ static int parse_rules(struct ctx *ctx, const struct cmd *cmd, const struct opti
 static int pick(struct ctx *ctx, const struct cmd *cmd, const char *what, const char *v,
 		const char *const *names)
 {
-	const char *list = "";
-	for (int i = 0; names[i]; i++) {
+	for (int i = 0; names[i]; i++)
 		if (strcmp(v, names[i]) == 0)
 			return i;
-		list = arena_printf(&ctx->perm, "%s%s%s", list, i ? ", " : "", names[i]);
-	}
+	const char *list = names[0];
+	for (int i = 1; names[i]; i++)
+		list = arena_printf(&ctx->perm, "%s, %s", list, names[i]);
 	return cli_error(cmd, "unknown %s '%s' (%s)", what, v, list), -1;
 }
 
