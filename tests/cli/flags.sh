@@ -40,7 +40,10 @@ same() {
 	eval "run 0 \"\$desc (a)\" $a"
 	cp out out.a && cp err err.a
 	run 0 "$desc (b)" "$@"
-	cmp -s out out.a && cmp -s err err.a || { fail "$desc: outputs differ"; diff err.a err; }
+	if ! cmp -s out out.a || ! cmp -s err err.a; then
+		fail "$desc: outputs differ"
+		diff err.a err
+	fi
 }
 
 # --flag=value and --flag value

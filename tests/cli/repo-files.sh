@@ -22,8 +22,9 @@ printf 'bogus_key: 1\n' >>"$r/environments/cae-dev/env.yaml"
 run_in "$r" 0 "build cae while cae-dev has an error" build cae
 grep -qxF "$note" err || { fail "build cae: not the note '$note':"; cat err; }
 [ -d "$r/out/cae" ] || fail "build cae: out/cae/ not written"
-[ ! -e "$r/out/eragen.mk" ] && [ ! -e "$r/.gitattributes" ] && [ ! -d "$r/.github" ] ||
+if [ -e "$r/out/eragen.mk" ] || [ -e "$r/.gitattributes" ] || [ -d "$r/.github" ]; then
 	fail "build cae: repository-level files written"
+fi
 run_in "$r" 0 "check cae while cae-dev has an error" check cae
 grep -qxF "note: the repository-level files were not compared: some environment has errors" err ||
 	{ fail "check cae: no note"; cat err; }
@@ -39,7 +40,7 @@ esac
 # the note's list is what a build writes outside out/<env>/
 cp env.yaml.orig "$r/environments/cae-dev/env.yaml"
 run_in "$r" 0 "build, every environment clean" build
-envs=$(cd "$r/environments" && ls | grep -v '^_')
+envs=$(for d in "$r"/environments/[!_]*/; do basename "$d"; done)
 (cd "$r" && find . -path ./.git -prune -o -type f -print | sed 's|^\./||' | grep -v '^environments/' |
 	sort) >written
 : >repo-level
@@ -63,7 +64,7 @@ entries=$(echo "$list" | tr -d ' ' | tr , '\n')
 for e in $entries; do
 	n=0
 	while read -r f; do under "$f" "$e" && n=$((n + 1)); done <repo-files
-	[ "$n" -gt 0 ] && ok "'$e': $n file(s) written" || fail "'$e': nothing written there"
+	if [ "$n" -gt 0 ]; then ok "'$e': $n file(s) written"; else fail "'$e': nothing written there"; fi
 done
 while read -r f; do
 	found=0
