@@ -61,7 +61,8 @@ struct option {
 /*
  * Parse argv (after the command name): the options of opts (ending with OPT_END(); may be
  * NULL), then the common ones (-C, --format, --color, --werror, --only, --skip, --quiet,
- * --base, --all: into ctx->opt), each setting its variable; "--" ends the options. The
+ * --base, --all: into ctx->opt; --staged is in the tables of lint, check and changed,
+ * bound to ctx->opt.staged), each setting its variable; "--" ends the options. The
  * positional arguments are moved to the front of argv and counted in *argc, then checked
  * against cmd->args. Returns CLI_RUN, or the exit status to return: EXIT_OK after
  * printing the usage (--help, -h), EXIT_USAGE after a usage error ("eragen: MESSAGE"
