@@ -1,8 +1,8 @@
 /*
  * backend.h - the back ends (QBE's Target table): each adds its part of an environment's
  * view model, renders that environment's files, and renders the repository-level files
- * once every environment is free of errors. emit.c drives them; out_sync.c compares
- * and writes.
+ * once every environment is free of errors. emit.c goes through them, pipeline.c drives
+ * emit.c one environment at a time, out_sync.c compares and writes.
  *
  * The view model of an environment (`eragen show ENV --view`) is one map:
  *   { "env": {...common facts, view.c...}, "tofu": {...}, "helm": {...},
@@ -22,6 +22,19 @@
 #include "tmpl.h"
 #include "view.h"
 
+/*
+ * The paths a back end's files may have: NULL-terminated lists of patterns (out_path_match:
+ * '*' for any characters of one component), NULL for none. An environment's patterns
+ * all start with one directory, then '*', its name (out/<env>/...). emit.c
+ * checks every file a back end adds against them (a BUG otherwise); what the manifest
+ * can name (emit_owned), which environment a path belongs to (emit_env_path) and the
+ * repository-level files as build names them (emit_repo_paths) derive from them.
+ */
+struct owns {
+	const char *const *env;		/* an environment's files (emit_env) */
+	const char *const *repo;	/* the repository-level files (emit_repo) */
+};
+
 struct backend {
 	const char *name;	/* "tofu": also the key of its part of the view */
 	/* Build this back end's part of ENV's view in a (spec in env->resolved, error-free). */
@@ -36,10 +49,7 @@ struct backend {
 	/* Render the repository-level files; NULL when the back end has none. */
 	void (*emit_repo)(struct ctx *ctx, const struct node *repo_view, struct tmpl_set *t,
 			  struct outset *set);
-	/* The paths its files may have, NULL-terminated patterns (out_path_match: '*' for
-	 * any characters of one component): emit.c checks every file it adds against
-	 * them (a BUG otherwise), and they bound what the manifest can name (emit_owned). */
-	const char *const *owns;
+	struct owns owns;	/* the paths its files may have */
 };
 
 extern const struct backend backend_tofu, backend_helm, backend_github, backend_make;
@@ -53,17 +63,22 @@ const struct node *view_env(struct ctx *ctx, struct env *env, struct arena *a);
 struct node *v_copy(struct arena *a, const struct node *n);
 struct node *v_pick(struct arena *a, const struct node *map, const char *const *keys);
 
+/* Each back end's files of ENV, rendered from its whole view into set; a file whose path
+ * the back end does not declare (owns.env, under ENV's name) is a BUG. */
+void emit_env_files(struct ctx *ctx, struct env *env, const struct node *view,
+		    struct tmpl_set *t, struct outset *set);
+/* What the repository-level files read of an environment's view, copied into a. */
+struct node *emit_summary(struct arena *a, const struct node *view);
+/* The repository-level files into set, from the summaries of every concrete environment
+ * (a sequence, in ctx->perm, in environment order); undeclared paths are a BUG too. */
+void emit_repo_files(struct ctx *ctx, struct node *summaries, struct tmpl_set *t,
+		     struct outset *set);
 /*
- * Render everything the selected environments (ctx->opt.envs, NULL: all) produce, one
- * environment at a time, each compared (and, with o->write, written) by a sync
- * (outwrite.h) and released before the next; then the repository-level files, when
- * every environment is free of errors. Template problems are diagnostics; the sync's
- * report goes to report, its figures to st. Returns 0, or -1 after error() on a system
- * failure.
+ * The repository-level files as people are told of them, in a: each back end's file, or
+ * the directory holding its files (the pattern up to its first component with a '*'),
+ * files before the directories beside them, then the sync's .gitattributes:
+ * ".github/workflows/, out/eragen.mk, ..., .gitattributes".
  */
-struct out_opts;
-struct out_stats;
-int emit_all(struct ctx *ctx, const struct out_opts *o, struct strbuf *report,
-	     struct out_stats *st);
+const char *emit_repo_paths(struct arena *a);
 
 #endif

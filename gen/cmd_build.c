@@ -1,85 +1,35 @@
 /*
- * cmd_build.c - `eragen build [ENV...] [--force] [--prune] [--stage]`: the front (load,
- * resolve, check), then, when no error was found, every environment's files rendered
- * (emit_all) and compared with the disk, those that changed written to temp files (a
- * sync, outwrite.h), and at the end renamed into place; with --stage, the generated
- * files are then added to the git index (and pruned ones removed from it). Nothing is
- * written when any error was found: in the specs, in the templates, or in the generated
- * files (DRIFT005, SPEC012).
+ * cmd_build.c - `eragen build [ENV...] [--force] [--prune] [--stage]`: the whole
+ * pipeline, writing (pipeline.c): when no error was found, every environment's files
+ * rendered and compared with the disk, those that changed written to temp files, and at
+ * the end renamed into place; with --stage, the generated files are then added to the
+ * git index (and pruned ones removed from it). Nothing is written when any error was
+ * found: in the specs, in the templates, or in the generated files (DRIFT005, SPEC012).
  */
-#include "backend.h"
 #include "cmd.h"
-#include "outwrite.h"
-#include "repo_index.h"
-
-static bool failing(const struct ctx *ctx)
-{
-	struct diag_counts c = diag_count(ctx);
-	return c.errors || (ctx->opt.werror && c.warnings);
-}
+#include "out.h"
 
 static int build_run(struct ctx *ctx, int argc, char **argv)
 {
-	static const char *const own[] = { "--force", "--prune", "--stage", NULL };
-	const char *val[4] = { NULL, NULL, NULL, NULL };
-	bool help;
-	int n = cli_parse(ctx, &cmd_build, argc, argv, own, val, &help);
-	if (n < 0)
-		return EXIT_USAGE;
-	if (help) {
-		cli_usage(&cmd_build, stdout);
-		return EXIT_OK;
-	}
-	int rc = run_front(ctx, n, argv);
-	if (rc != EXIT_OK)
+	struct out_opts o = { .write = true };
+	const struct option opts[] = {
+		OPT_BOOL("--force", &o.force),
+		OPT_BOOL("--prune", &o.prune),
+		OPT_BOOL("--stage", &o.stage),
+		OPT_END(),
+	};
+	int rc = cli_parse(ctx, &cmd_build, opts, &argc, argv);
+	if (rc != CLI_RUN)
 		return rc;
-	/* --stage needs the index of a work tree: known before anything is written */
-	if (val[2] && (rc = repo_index_open(ctx, ctx->root, "--stage")) != 0)
-		return rc;
-	if (failing(ctx)) {
-		report(ctx);
-		fputs("eragen: nothing written: the errors above must be fixed first\n", stderr);
-		return EXIT_FINDINGS;
-	}
-
-	struct strbuf notes = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &notes);
-	struct out_stats st;
-	struct out_opts o = { .write = true, .force = val[0] != NULL, .prune = val[1] != NULL,
-			      .stage = val[2] != NULL };
-	if (emit_all(ctx, &o, &notes, &st) != 0) {
-		oom_guard_pop(&guard);
-		sb_release(&notes);
-		return EXIT_SYSTEM;
-	}
-	rc = report(ctx);
-	if (!st.repo_done)
-		sb_puts(&notes, "note: the repository-level files (.github/workflows/, "
-				"out/eragen.mk, out/github-environments.json, out/_bootstrap/, "
-				".gitattributes) were left as they are: some environment has "
-				"errors\n");
-	fwrite(notes.buf ? notes.buf : "", 1, notes.len, stderr);
-	oom_guard_pop(&guard);
-	sb_release(&notes);
-	if (st.refused) {
-		fputs("eragen: nothing written: the errors above must be fixed first\n", stderr);
-		return EXIT_FINDINGS;
-	}
-	if (!ctx->opt.quiet) {
-		fprintf(stderr, "eragen: %zu file%s written, %zu unchanged%s", st.written,
-			st.written == 1 ? "" : "s", st.unchanged,
-			st.pruned ? ", orphans deleted" : "");
-		if (o.stage)
-			fprintf(stderr, "; %zu staged, %zu removed from the index", st.staged,
-				st.unstaged);
-		fputc('\n', stderr);
-	}
-	return rc;
+	return pipeline_run(ctx, STAGE_SYNC, &o, argc, argv);
 }
 
 const struct cmd cmd_build = {
-	"build", build_run, "build [ENV...|--all] [--force] [--prune] [--stage]",
+	.name = "build",
+	.run = build_run,
+	.usage = "build [ENV...|--all] [--force] [--prune] [--stage]",
+	.args = { 0, -1 },
+	.help =
 	"Check the specs, then write the generated output of ENV (default: all): out/<env>/,\n"
 	"and, when every environment is free of errors, the repository-level files\n"
 	"(.github/workflows/, out/eragen.mk, out/github-environments.json, out/_bootstrap/,\n"

@@ -2,7 +2,7 @@
  * cmd_changed.c - `eragen changed --since REV [--staged] [--json]`: the environments whose
  * inputs changed since REV, for CI matrices (DESIGN 3).
  *
- * Consumes the loaded and resolved environments (run_front without the checks: this is
+ * Consumes the loaded and resolved environments (no checks: this is
  * a CI helper; the eragen job reports the findings)
  * and the paths repo_diff_since reports between REV's tree and the work tree (untracked
  * files included) or the index (--staged). Produces, on stdout, the names (one a line,
@@ -216,29 +216,22 @@ static void json_field(struct strbuf *sb, const char *key, const char *val, bool
 
 static int changed_run(struct ctx *ctx, int argc, char **argv)
 {
-	static const char *const own[] = { "--since=", "--staged", "--json", NULL };
-	const char *val[3] = { NULL, NULL, NULL };
-	bool help;
-	int n = cli_parse(ctx, &cmd_changed, argc, argv, own, val, &help);
-	if (n < 0)
-		return EXIT_USAGE;
-	if (help) {
-		cli_usage(&cmd_changed, stdout);
-		return EXIT_OK;
-	}
-	if (n > 0)
-		return cli_error(&cmd_changed, "unexpected argument '%s'", argv[0]);
-	const char *since = val[0];
+	const char *since = NULL;
+	bool json = false;
+	/* with --staged the current specs come from the index too (the load reads it) */
+	const struct option opts[] = {
+		OPT_STRING("--since", &since, "a value"),
+		OPT_BOOL("--staged", &ctx->opt.staged),
+		OPT_BOOL("--json", &json),
+		OPT_END(),
+	};
+	int rc = cli_parse(ctx, &cmd_changed, opts, &argc, argv);
+	if (rc != CLI_RUN)
+		return rc;
 	if (!since || !*since)
 		return cli_error(&cmd_changed, "--since REV is required");
-	bool json = val[2] != NULL;
-	/* with --staged the current specs come from the index too (run_front loads it) */
-	if (val[1])
-		ctx->opt.staged = true;
 	/* it needs the resolved specs only: the eragen job reports the findings */
-	ctx->opt.no_checks = true;
-
-	int rc = run_front(ctx, 0, NULL);
+	rc = pipeline_run(ctx, STAGE_RESOLVE, NULL, 0, NULL);
 	if (rc != EXIT_OK)
 		return rc;
 
@@ -330,7 +323,10 @@ static int changed_run(struct ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd cmd_changed = {
-	"changed", changed_run, "changed --since REV [--staged] [--json]",
+	.name = "changed",
+	.run = changed_run,
+	.usage = "changed --since REV [--staged] [--json]",
+	.help =
 	"The environments whose inputs changed since REV: their own files, any environment\n"
 	"in their extends chain, environments/_defaults.yaml, schemas/ or templates/ (those\n"
 	"affect every environment), and their generated out/<env>/. Compares REV's tree with\n"

@@ -5,56 +5,28 @@
  * changed), edited (DRIFT005) and orphaned files, each with a unified diff; exit 1 if
  * any (or any finding lint would fail on).
  */
-#include "backend.h"
 #include "cmd.h"
-#include "outwrite.h"
+#include "out.h"
 
 static int check_run(struct ctx *ctx, int argc, char **argv)
 {
-	bool help;
-	int n = cli_parse(ctx, &cmd_check, argc, argv, NULL, NULL, &help);
-	if (n < 0)
-		return EXIT_USAGE;
-	if (help) {
-		cli_usage(&cmd_check, stdout);
-		return EXIT_OK;
-	}
-	int rc = run_front(ctx, n, argv);
-	if (rc != EXIT_OK)
+	const struct option opts[] = {
+		OPT_BOOL("--staged", &ctx->opt.staged),
+		OPT_END(),
+	};
+	int rc = cli_parse(ctx, &cmd_check, opts, &argc, argv);
+	if (rc != CLI_RUN)
 		return rc;
-
-	struct strbuf out = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &out);
-	struct out_stats st;
-	struct out_opts o = { .write = false, .diffs = true };
-	if (emit_all(ctx, &o, &out, &st) != 0) {
-		oom_guard_pop(&guard);
-		sb_release(&out);
-		return EXIT_SYSTEM;
-	}
-	rc = report(ctx);
-	/* the file report goes to stdout in text; other formats keep stdout for their
-	 * document, so it goes to stderr beside them */
-	fwrite(out.buf ? out.buf : "", 1, out.len, ctx->opt.format == FMT_TEXT ? stdout : stderr);
-	oom_guard_pop(&guard);
-	sb_release(&out);
-	if (!st.repo_done)
-		fputs("note: the repository-level files were not compared: some environment has "
-		      "errors\n",
-		      stderr);
-	size_t problems = st.missing + st.stale + st.edited + st.orphaned;
-	if (!ctx->opt.quiet && (problems || ctx->opt.format == FMT_TEXT))
-		fprintf(stderr,
-			"eragen: %zu generated file%s compared: %zu missing, %zu stale, %zu "
-			"edited, %zu orphaned\n",
-			st.files, st.files == 1 ? "" : "s", st.missing, st.stale, st.edited,
-			st.orphaned);
-	return problems ? EXIT_FINDINGS : rc;
+	const struct out_opts o = { .write = false, .diffs = true };
+	return pipeline_run(ctx, STAGE_SYNC, &o, argc, argv);
 }
 
 const struct cmd cmd_check = {
-	"check", check_run, "check [ENV...|--all] [--staged] [--format FMT]",
+	.name = "check",
+	.run = check_run,
+	.usage = "check [ENV...|--all] [--staged] [--format FMT]",
+	.args = { 0, -1 },
+	.help =
 	"Lint, then compare what the current inputs generate with the files on disk, and\n"
 	"report every generated file that is missing, stale (its inputs changed since the\n"
 	"last build), edited by hand (DRIFT005) or orphaned (no input produces it any\n"

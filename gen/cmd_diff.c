@@ -165,22 +165,15 @@ static void walk(struct ddiff *d, const struct node *a, const struct node *b)
 
 static int diff_run(struct ctx *ctx, int argc, char **argv)
 {
-	bool help;
-	int n = cli_parse(ctx, &cmd_diff, argc, argv, NULL, NULL, &help);
-	if (n < 0)
-		return EXIT_USAGE;
-	if (help) {
-		cli_usage(&cmd_diff, stdout);
-		return EXIT_OK;
-	}
-	if (n != 2)
-		return cli_error(&cmd_diff, "diff needs exactly two environments");
-	int rc = run_front(ctx, 2, argv);
+	int rc = cli_parse(ctx, &cmd_diff, NULL, &argc, argv);
+	if (rc != CLI_RUN)
+		return rc;
+	rc = pipeline_run(ctx, STAGE_CHECK, NULL, 2, argv);
 	if (rc != EXIT_OK)
 		return rc;
 	struct env *a = ctx_env(ctx, argv[0]), *b = ctx_env(ctx, argv[1]);
 	if (!a->resolved || !b->resolved) {
-		report(ctx);
+		pipeline_report(ctx);
 		fprintf(stderr, "eragen: '%s' cannot be resolved: nothing to compare\n",
 			!a->resolved ? a->name : b->name);
 		return EXIT_FINDINGS;
@@ -215,7 +208,11 @@ static int diff_run(struct ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd cmd_diff = {
-	"diff", diff_run, "diff ENV_A ENV_B [--format text|json]",
+	.name = "diff",
+	.run = diff_run,
+	.usage = "diff ENV_A ENV_B [--format text|json]",
+	.args = { 2, 2, "diff needs exactly two environments" },
+	.help =
 	"Print the resolved settings (after layering, defaults and derivation) that differ\n"
 	"between two environments, one line per key: the dotted path, then ENV_A's value\n"
 	"and ENV_B's, as JSON; (absent) where one has no such key. Secret values print as\n"

@@ -22,31 +22,31 @@ static const char *sev_word(const struct rule *r)
 
 static int explain_run(struct ctx *ctx, int argc, char **argv)
 {
-	static const char *const own[] = { "--list", "--markdown", NULL };
-	const char *val[3] = { NULL, NULL, NULL };
-	bool help;
-	int n = cli_parse(ctx, &cmd_explain, argc, argv, own, val, &help);
-	if (n < 0)
-		return EXIT_USAGE;
-	if (help) {
-		cli_usage(&cmd_explain, stdout);
-		return EXIT_OK;
-	}
-	if (val[0] || val[1]) {
-		if (val[1])
+	bool list = false, markdown = false;
+	const struct option opts[] = {
+		OPT_BOOL("--list", &list),
+		OPT_BOOL("--markdown", &markdown),
+		OPT_END(),
+	};
+	int rc = cli_parse(ctx, &cmd_explain, opts, &argc, argv);
+	if (rc != CLI_RUN)
+		return rc;
+	if (list || markdown) {
+		if (markdown)
 			puts("| ID | Severity | Checks | Status |\n|---|---|---|---|");
 		const struct rule **table = rule_table(&ctx->perm);
 		for (size_t i = 0; i < rule_count(); i++) {
 			const struct rule *r = table[i];
 			const char *status = rule_is_checked(r->id) ? "checked" : "planned";
-			if (val[1])
+			if (markdown)
 				printf("| %s | %s | %s | %s |\n", r->id, sev_text(r), r->summary, status);
 			else
 				printf("%-9s %-3s %-8s %s\n", r->id, sev_text(r), status, r->summary);
 		}
 		return EXIT_OK;
 	}
-	if (n != 1)
+	/* one rule, unless --list or --markdown: not a count cmd_explain.args can say */
+	if (argc != 1)
 		return cli_error(&cmd_explain, "explain needs one rule id");
 	const struct rule *r = rule_find(argv[0]);
 	if (!r) {
@@ -66,7 +66,11 @@ static int explain_run(struct ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd cmd_explain = {
-	"explain", explain_run, "explain RULE | --list | --markdown",
+	.name = "explain",
+	.run = explain_run,
+	.usage = "explain RULE | --list | --markdown",
+	.args = { 0, -1 },
+	.help =
 	"Say what a rule checks, why, how to fix a finding and how to suppress it.\n"
 	"--list prints every rule with its severity; --markdown the README's rule table.\n",
 };

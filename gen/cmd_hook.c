@@ -537,33 +537,35 @@ static int hook_uninstall(struct ctx *ctx, const struct hook_place *hp)
 
 static int hook_run(struct ctx *ctx, int argc, char **argv)
 {
-	static const char *const own[] = { "--force", NULL };
-	const char *val[2] = { NULL, NULL };
-	bool help;
-	int n = cli_parse(ctx, &cmd_hook, argc, argv, own, val, &help);
-	if (n < 0)
-		return EXIT_USAGE;
-	if (help) {
-		cli_usage(&cmd_hook, stdout);
-		return EXIT_OK;
-	}
-	if (n != 1 || (strcmp(argv[0], "install") != 0 && strcmp(argv[0], "uninstall") != 0))
-		return cli_error(&cmd_hook, n == 0 ? "hook needs 'install' or 'uninstall'"
-						   : "hook takes one of 'install', 'uninstall'");
+	bool force = false;
+	const struct option opts[] = {
+		OPT_BOOL("--force", &force),
+		OPT_END(),
+	};
+	int rc = cli_parse(ctx, &cmd_hook, opts, &argc, argv);
+	if (rc != CLI_RUN)
+		return rc;
+	if (strcmp(argv[0], "install") != 0 && strcmp(argv[0], "uninstall") != 0)
+		return cli_error(&cmd_hook, "%s", cmd_hook.args.wrong);
 	bool install = strcmp(argv[0], "install") == 0;
-	if (!install && val[0])
+	if (!install && force)
 		return cli_error(&cmd_hook, "--force applies to 'hook install' only");
 
 	const char *start = ctx->opt.chdir ? ctx->opt.chdir : ".";
 	struct hook_place hp;
-	int rc = repo_hook_place(ctx, start, &hp);
+	rc = repo_hook_place(ctx, start, &hp);
 	if (rc != EXIT_OK)
 		return rc;
-	return install ? hook_install(ctx, &hp, start, val[0] != NULL) : hook_uninstall(ctx, &hp);
+	return install ? hook_install(ctx, &hp, start, force) : hook_uninstall(ctx, &hp);
 }
 
 const struct cmd cmd_hook = {
-	"hook", hook_run, "hook install [--force] | hook uninstall",
+	.name = "hook",
+	.run = hook_run,
+	.usage = "hook install [--force] | hook uninstall",
+	.args = { 1, 1, "hook takes one of 'install', 'uninstall'",
+		  "hook needs 'install' or 'uninstall'" },
+	.help =
 	"install: write eragen's pre-commit hook into the hooks directory git uses\n"
 	"(core.hooksPath, or the git directory's hooks/, shared by linked worktrees). The\n"
 	"hook runs `eragen check --staged` (lint of what is staged, then its generated files)\n"

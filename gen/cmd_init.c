@@ -1,8 +1,8 @@
 /*
  * cmd_init.c - `eragen init ENV [--from ENV]`: scaffold environments/ENV/env.yaml.
  *
- * Consumes the loaded and resolved repository (run_front: every environment, so that the
- * new one can avoid what the others use). Produces one file, rendered from the template
+ * Consumes the loaded and resolved repository (every environment, so that the new
+ * one can avoid what the others use). Produces one file, rendered from the template
  * templates/init/env.yaml.mustache (the repository's own, else the installed one) and
  * written atomically (temp file in the environment's directory, fsync, rename) and only
  * inside the repository.
@@ -292,7 +292,7 @@ static int write_atomic(struct ctx *ctx, const char *dir, const char *path, cons
 		ok = false;
 		what = "close";
 	}
-	/* no clobbering: the file may have appeared since run_front looked */
+	/* no clobbering: the file may have appeared since the load looked */
 	struct stat st;
 	if (ok && lstat(path, &st) == 0) {
 		unlink(tmp);
@@ -329,7 +329,7 @@ static int write_spec(struct ctx *ctx, const char *name, const char *parent,
 	oom_guard_strbuf(&guard, &text);
 	int rc = EXIT_OK;
 	if (render_text(ctx, &text, name, parent, inherited, vpc, auth_replaced) != 0) {
-		report(ctx);
+		pipeline_report(ctx);
 		rc = EXIT_FINDINGS;
 	} else {
 		char *envdir = arena_printf(&ctx->perm, "%s/environments", ctx->root);
@@ -383,19 +383,15 @@ static int check_derived(struct ctx *ctx, const char *name, const struct node *p
 
 static int init_run(struct ctx *ctx, int argc, char **argv)
 {
-	static const char *const own[] = { "--from=", NULL };
-	const char *val[1] = { NULL };
-	bool help;
-	int n = cli_parse(ctx, &cmd_init, argc, argv, own, val, &help);
-	if (n < 0)
-		return EXIT_USAGE;
-	if (help) {
-		cli_usage(&cmd_init, stdout);
-		return EXIT_OK;
-	}
-	if (n != 1)
-		return cli_error(&cmd_init, "init needs exactly one environment name");
-	const char *name = argv[0], *from = val[0];
+	const char *from = NULL;
+	const struct option opts[] = {
+		OPT_STRING("--from", &from, "a value"),
+		OPT_END(),
+	};
+	int rc = cli_parse(ctx, &cmd_init, opts, &argc, argv);
+	if (rc != CLI_RUN)
+		return rc;
+	const char *name = argv[0];
 	if (!init_name_ok(name))
 		return cli_error(&cmd_init, "invalid environment name '%s': 2 to 32 lowercase "
 					    "letters, digits and '-', starting with a letter and not "
@@ -403,12 +399,12 @@ static int init_run(struct ctx *ctx, int argc, char **argv)
 
 	/* every environment: the new one must avoid what they use */
 	bool quiet = ctx->opt.quiet;
-	int rc = run_front(ctx, 0, NULL);
+	rc = pipeline_run(ctx, STAGE_CHECK, NULL, 0, NULL);
 	if (rc != EXIT_OK)
 		return rc;
 	if (!ctx->schema) {
 		/* nothing can be judged, so nothing can be promised lint-clean */
-		report(ctx);
+		pipeline_report(ctx);
 		return EXIT_FINDINGS;
 	}
 	const char *rel = arena_printf(&ctx->perm, "environments/%s/env.yaml", name);
@@ -466,7 +462,11 @@ static int init_run(struct ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd cmd_init = {
-	"init", init_run, "init ENV [--from ENV]",
+	.name = "init",
+	.run = init_run,
+	.usage = "init ENV [--from ENV]",
+	.args = { 1, 1, "init needs exactly one environment name" },
+	.help =
 	"Scaffold environments/ENV/env.yaml, lint-clean as created: 'eragen lint' reports\n"
 	"nothing about it. Its VPC is the first /16 of 10.0.0.0/8 that overlaps no\n"
 	"environment's VPC, peer network or service CIDR; derived names (cluster, buckets,\n"

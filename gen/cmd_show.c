@@ -48,44 +48,43 @@ static int show_view(struct ctx *ctx, struct env *e)
 
 static int show_run(struct ctx *ctx, int argc, char **argv)
 {
-	static const char *const own[] = { "--json", "--origin", "--placement", "--view", NULL };
-	const char *val[5] = { NULL, NULL, NULL, NULL, NULL };
-	bool help;
-	int n = cli_parse(ctx, &cmd_show, argc, argv, own, val, &help);
-	if (n < 0)
-		return EXIT_USAGE;
-	if (help) {
-		cli_usage(&cmd_show, stdout);
-		return EXIT_OK;
-	}
-	if (n != 1)
-		return cli_error(&cmd_show, "show needs exactly one environment");
-	if (val[2] && (val[0] || val[1]))
+	bool json = false, origin = false, placement = false, view = false;
+	const struct option opts[] = {
+		OPT_BOOL("--json", &json),
+		OPT_BOOL("--origin", &origin),
+		OPT_BOOL("--placement", &placement),
+		OPT_BOOL("--view", &view),
+		OPT_END(),
+	};
+	int rc = cli_parse(ctx, &cmd_show, opts, &argc, argv);
+	if (rc != CLI_RUN)
+		return rc;
+	if (placement && (json || origin))
 		return cli_error(&cmd_show, "--placement prints a table: --json and --origin do "
 					    "not apply to it");
-	if (val[3] && (val[1] || val[2]))
+	if (view && (origin || placement))
 		return cli_error(&cmd_show, "--view prints the view model as JSON: --origin and "
 					    "--placement do not apply to it");
-	int rc = run_front(ctx, 1, argv);
+	rc = pipeline_run(ctx, STAGE_CHECK, NULL, 1, argv);
 	if (rc != EXIT_OK)
 		return rc;
 	struct env *e = ctx_env(ctx, argv[0]);
 	if (!e->resolved || diag_count(ctx).errors) {
-		report(ctx);
+		pipeline_report(ctx);
 		if (!e->resolved)
 			return EXIT_FINDINGS;
 	}
-	if (val[2])
+	if (placement)
 		return show_placement(ctx, e);
-	if (val[3])
+	if (view)
 		return show_view(ctx, e);
 	struct strbuf sb = STRBUF_INIT;
 	struct oom_guard sb_guard;
 	oom_guard_strbuf(&sb_guard, &sb);
-	if (val[0])
-		show_json(ctx, &sb, e->resolved, val[1] != NULL);
+	if (json)
+		show_json(ctx, &sb, e->resolved, origin);
 	else
-		show_yaml(ctx, &sb, e->resolved, val[1] != NULL);
+		show_yaml(ctx, &sb, e->resolved, origin);
 	fwrite(sb.buf, 1, sb.len, stdout);
 	oom_guard_pop(&sb_guard);
 	sb_release(&sb);
@@ -93,7 +92,11 @@ static int show_run(struct ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd cmd_show = {
-	"show", show_run, "show ENV [--json] [--origin] | show ENV --placement | show ENV --view",
+	.name = "show",
+	.run = show_run,
+	.usage = "show ENV [--json] [--origin] | show ENV --placement | show ENV --view",
+	.args = { 1, 1, "show needs exactly one environment" },
+	.help =
 	"Print the resolved spec of ENV: schema defaults, environments/_defaults.yaml, the\n"
 	"extends chain and the environment's own file, layered, with derived values filled\n"
 	"in. --origin says where each value was set (file:line:col, default or derived).\n"

@@ -1,16 +1,13 @@
 /*
- * emit.c - the back-end table (QBE's Target) and the loop that drives it, one
- * environment at a time: its view model (view_common plus each back end's part), its
- * files, their comparison with the disk and, building, their temp files (out_sync.c); then
- * ctx->scratch is released, and so is the environment's own arena (its spec) once no
- * environment left extends it: memory does not grow with the number of environments.
- * What the repository-level files need of each environment is copied into a summary
- * (the back ends' repo_part) that outlives the loop; those files are rendered last, when
- * every environment is free of errors, from the summaries alone.
+ * emit.c - the back-end table (QBE's Target) and what goes through it: an environment's
+ * view model (view_common plus each back end's part), its files, the summary of it that
+ * the repository-level files need (each back end's repo_part), and those files, rendered
+ * from the summaries alone; the paths the back ends declare, and the check that each
+ * file has one of them. pipeline.c drives it, one environment at a time.
  */
 #include "backend.h"
-#include "outwrite.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The back ends, in the order their files are rendered (QBE's Target table). */
@@ -22,30 +19,121 @@ static const struct backend *const backends[] = {
 };
 #define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
 
-const char *emit_owned(size_t i)
+/* ---- the paths the back ends declare (struct owns) -------------------------------- */
+
+/* The i-th of an environment's patterns (repo false) or of the repository-level ones,
+ * back end by back end; NULL past the last. */
+static const char *owned(bool repo, size_t i)
 {
 	for (size_t b = 0; b < NBACKENDS; b++) {
-		const char *const *v = backends[b]->owns;
-		for (; *v; v++, i--)
+		const char *const *v = repo ? backends[b]->owns.repo : backends[b]->owns.env;
+		for (; v && *v; v++, i--)
 			if (i == 0)
 				return *v;
 	}
+	return NULL;
+}
+
+const char *emit_owned(size_t i)
+{
+	for (size_t b = 0; b < NBACKENDS; b++)
+		for (int repo = 0; repo < 2; repo++) {
+			const struct owns *o = &backends[b]->owns;
+			for (const char *const *v = repo ? o->repo : o->env; v && *v; v++, i--)
+				if (i == 0)
+					return *v;
+		}
 	return i == 0 ? OUT_GITATTRIBUTES : NULL;	/* the sync's own (out_sync_repo) */
 }
 
-/* The files b added to set (from index from on) have paths it declares, fit for the
- * manifest: the manifest's checks rely on it. */
-static void check_owned(const struct backend *b, const struct outset *set, size_t from)
+/* The directory before the '*' of the environments' patterns, "out/": the first one's
+ * (check_owned sees that every environment's file is below it, under its name). */
+static const char *env_dir(size_t *len)
 {
+	const char *pat = owned(false, 0), *star = pat ? strchr(pat, '*') : NULL;
+	*len = star ? (size_t)(star - pat) : 0;
+	return star ? pat : NULL;
+}
+
+bool emit_env_path(const char *path, const char **name, size_t *len)
+{
+	size_t n;
+	const char *dir = env_dir(&n);
+	if (!dir || strncmp(path, dir, n) != 0)
+		return false;
+	const char *slash = strchr(path + n, '/');
+	if (!slash || slash == path + n)
+		return false;
+	*name = path + n;
+	*len = (size_t)(slash - *name);
+	return true;
+}
+
+/* The files b added to set (from index from on) have paths it declares (an
+ * environment's, in env's directory; with env NULL, the repository's), fit for the
+ * manifest: the manifest's checks rely on it. */
+static void check_owned(const struct backend *b, const struct env *env,
+			const struct outset *set, size_t from)
+{
+	size_t dn, en = env ? strlen(env->name) : 0;
+	const char *dir = env_dir(&dn);
 	for (size_t i = from; i < set->n; i++) {
-		const char *p = set->files[i]->path, *const *v = b->owns;
+		const char *p = set->files[i]->path;
+		const char *const *v = env ? b->owns.env : b->owns.repo;
 		size_t at;
-		while (*v && !out_path_match(*v, p))
+		while (v && *v && !out_path_match(*v, p))
 			v++;
-		if (!*v || out_path_problem(p, strlen(p), &at))
+		bool ok = v && *v && !out_path_problem(p, strlen(p), &at);
+		if (ok && env)	/* what emit_env_path will say of it */
+			ok = dir && strncmp(p, dir, dn) == 0 &&
+			     strncmp(p + dn, env->name, en) == 0 && p[dn + en] == '/';
+		if (!ok)
 			BUG("back end '%s' generated '%s', not a path it declares", b->name, p);
 	}
 }
+
+/* A repository-level pattern as people are told of it: its length up to the component
+ * holding its first '*' (a directory, with its '/'), or all of it (a file). */
+static size_t shown_len(const char *pat)
+{
+	const char *star = strchr(pat, '*');
+	if (!star)
+		return strlen(pat);
+	while (star > pat && star[-1] != '/')
+		star--;
+	return (size_t)(star - pat);
+}
+
+/* Tree order, files before the directories beside them. */
+static int cmp_shown(const void *pa, const void *pb)
+{
+	const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+	size_t i = 0, start = 0;	/* start: where the component that differs begins */
+	for (; a[i] && a[i] == b[i]; i++)
+		if (a[i] == '/')
+			start = i + 1;
+	bool adir = strchr(a + start, '/') != NULL, bdir = strchr(b + start, '/') != NULL;
+	return adir != bdir ? adir - bdir : strcmp(a, b);
+}
+
+const char *emit_repo_paths(struct arena *a)
+{
+	size_t n = 0;
+	while (owned(true, n))
+		n++;
+	const char **v = arena_alloc(a, (n + 1) * sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = arena_strndup(a, owned(true, i), shown_len(owned(true, i)));
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_shown);
+	const char *text = "";
+	for (size_t i = 0; i < n; i++)	/* a handful */
+		if (i == 0 || strcmp(v[i - 1], v[i]) != 0)
+			text = arena_printf(a, "%s%s, ", text, v[i]);
+	return arena_printf(a, "%s%s", text, OUT_GITATTRIBUTES);
+}
+
+/* ---- an environment, the repository ---------------------------------------------- */
 
 bool emit_selected(const struct ctx *ctx, const struct env *env)
 {
@@ -90,8 +178,7 @@ const struct node *view_env(struct ctx *ctx, struct env *env, struct arena *a)
 	return v;
 }
 
-/* What the repository-level files read of an environment's view, copied into a. */
-static struct node *summary(struct arena *a, const struct node *view)
+struct node *emit_summary(struct arena *a, const struct node *view)
 {
 	static const char *const env_keys[] = { "name", "tier", "production", NULL };
 	struct node *s = v_map(a);
@@ -106,133 +193,28 @@ static struct node *summary(struct arena *a, const struct node *view)
 	return s;
 }
 
-static void release_set(void *set)
+void emit_env_files(struct ctx *ctx, struct env *env, const struct node *view,
+		    struct tmpl_set *t, struct outset *set)
 {
-	outset_release(set);
-}
-
-static void release_templates(void *t)
-{
-	tmpl_set_free(t);
-}
-
-/* e's view; when it is selected, its files rendered and handed to s; its summary
- * appended to list (NULL: the repository files will not be rendered); then all but the
- * summary released. */
-static int render_env(struct ctx *ctx, struct sync *s, struct tmpl_set *t, struct env *e,
-		      struct node *list)
-{
-	struct outset set = { 0 };
-	struct oom_guard guard;
-	oom_guard_push(&guard, release_set, &set);
-	const struct node *view = view_env(ctx, e, &ctx->scratch);
-	int rc = 0;
-	if (view && emit_selected(ctx, e)) {
-		for (size_t b = 0; b < NBACKENDS; b++) {
-			size_t from = set.n;
-			if (backends[b]->emit_env)
-				backends[b]->emit_env(ctx, e, view, t, &set);
-			check_owned(backends[b], &set, from);
-		}
-		rc = out_sync_files(s, &set);
+	for (size_t b = 0; b < NBACKENDS; b++) {
+		size_t from = set->n;
+		if (backends[b]->emit_env)
+			backends[b]->emit_env(ctx, env, view, t, set);
+		check_owned(backends[b], env, set, from);
 	}
-	if (view && list)
-		v_push(&ctx->perm, list, summary(&ctx->perm, view));
-	oom_guard_pop(&guard);
-	outset_release(&set);
-	arena_release(&ctx->scratch);
-	return rc;
 }
 
-static int render_repo(struct ctx *ctx, struct sync *s, struct tmpl_set *t, struct node *list)
+void emit_repo_files(struct ctx *ctx, struct node *summaries, struct tmpl_set *t,
+		     struct outset *set)
 {
 	struct arena *a = &ctx->perm;
 	struct node *repo = v_map(a);
-	v_set(a, repo, "environments", list);
-	v_mark_last(a, list);
-	struct outset set = { 0 };
-	struct oom_guard guard;
-	oom_guard_push(&guard, release_set, &set);
+	v_set(a, repo, "environments", summaries);
+	v_mark_last(a, summaries);
 	for (size_t b = 0; b < NBACKENDS; b++) {
-		size_t from = set.n;
+		size_t from = set->n;
 		if (backends[b]->emit_repo)
-			backends[b]->emit_repo(ctx, repo, t, &set);
-		check_owned(backends[b], &set, from);
+			backends[b]->emit_repo(ctx, repo, t, set);
+		check_owned(backends[b], NULL, set, from);
 	}
-	int rc = out_sync_repo(s, &set);
-	oom_guard_pop(&guard);
-	outset_release(&set);
-	return rc;
-}
-
-/*
- * last[i]: the index of the last environment that needs envs[i]'s arena: its own, or
- * that of its last descendant (whose resolved tree shares the nodes of its parents').
- */
-static size_t *last_use(struct ctx *ctx)
-{
-	size_t *last = arena_alloc(&ctx->perm, (ctx->nenvs + 1) * sizeof(*last));
-	for (size_t i = 0; i < ctx->nenvs; i++)
-		last[i] = i;
-	for (size_t i = 0; i < ctx->nenvs; i++)
-		for (const struct env *p = ctx->envs[i]->parent; p; p = p->parent) {
-			long k = ctx_env_index(ctx, p->name);
-			if (k >= 0 && last[k] < i)
-				last[k] = i;
-		}
-	return last;
-}
-
-/* Once envs[i] is done, release the arenas nothing will read again: its own, or its
- * ancestors' (what is released must not be read: root and resolved are cleared). */
-static void release_done(struct ctx *ctx, const size_t *last, size_t i)
-{
-	for (struct env *x = ctx->envs[i]; x; x = x->parent) {
-		long k = ctx_env_index(ctx, x->name);
-		if (k < 0 || last[k] != i)
-			continue;
-		arena_release(&x->arena);
-		x->root = x->resolved = NULL;
-	}
-}
-
-static int emit_sync(struct ctx *ctx, struct sync *s, const bool *bad)
-{
-	bool all_clean = true;
-	for (size_t i = 0; i < ctx->nenvs; i++)
-		all_clean &= ctx->envs[i]->abstract || !bad[i];
-	size_t *last = last_use(ctx);
-
-	struct tmpl_set *t = tmpl_set_open(ctx);
-	struct oom_guard guard;
-	oom_guard_push(&guard, release_templates, t);
-	/* the summaries, in environment order, when the repository files will be rendered */
-	struct node *list = all_clean ? v_seq(&ctx->perm) : NULL;
-	int rc = 0;
-	for (size_t i = 0; i < ctx->nenvs && rc == 0; i++) {
-		struct env *e = ctx->envs[i];
-		/* one not selected is rendered only for its summary, if that is needed */
-		if (!e->abstract && !bad[i] && (emit_selected(ctx, e) || list))
-			rc = render_env(ctx, s, t, e, list);
-		release_done(ctx, last, i);
-	}
-	if (rc == 0 && list)
-		rc = render_repo(ctx, s, t, list);
-	oom_guard_pop(&guard);
-	tmpl_set_free(t);
-	return rc;
-}
-
-int emit_all(struct ctx *ctx, const struct out_opts *o, struct strbuf *report,
-	     struct out_stats *st)
-{
-	const bool *bad = emit_env_errors(ctx);
-	struct sync *s = out_sync_begin(ctx, o, bad, report, st);
-	if (!s)
-		return -1;
-	if (emit_sync(ctx, s, bad) != 0) {
-		out_sync_abandon(s);
-		return -1;
-	}
-	return out_sync_end(s);
 }

@@ -662,7 +662,6 @@ struct options {
 	const char *chdir;		/* -C DIR */
 	const char *base;		/* --base REV */
 	bool staged;
-	bool no_checks;			/* run_front stops after resolving (changed) */
 };
 
 struct ctx {

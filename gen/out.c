@@ -1,7 +1,7 @@
 /*
- * out.c - generated files: the set emit_all renders into (out.h) and the headers that
- * carry the git blob ID of a body (written and parsed back). The manifest is read in
- * out_manifest.c; the compare and write side (outwrite.h) is in out_sync.c, out_disk.c
+ * out.c - generated files: the set the back ends render into (out.h) and the headers
+ * that carry the git blob ID of a body (written and parsed back). The manifest is read
+ * in out_manifest.c; the compare and write side (the sync) is in out_sync.c, out_disk.c
  * and out_diff.c: out_int.h says which file holds what.
  *
  * Consumes rendered bodies and their sources, and the text of files read back; produces

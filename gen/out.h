@@ -1,15 +1,27 @@
 /*
- * out.h - generated files: rendered to memory, then compared with what is on disk
- * (check) or written atomically (build). out*.c (out_int.h says which holds what) own
- * headers, digests (git blob IDs, through repo.c), out/.eragen-manifest, .gitattributes
- * and the safety rules of DESIGN 6:
- * temp file + fsync + rename in the same directory, unchanged files untouched, nothing
- * outside the repository, nothing at all when any error was found.
+ * out.h - generated output, the one API the back ends and the pipeline use: files
+ * rendered to memory (an outset), then compared with what is on disk (check) or written
+ * atomically (build) by a sync. out*.c implement it (out_int.h, their private header,
+ * says which file holds what) and own headers, digests (git blob IDs, through repo.c),
+ * out/.eragen-manifest, .gitattributes and the safety rules of DESIGN 6: temp file +
+ * fsync + rename in the same directory, unchanged files untouched, nothing outside the
+ * repository, nothing at all when any error was found.
+ *
+ * A sync compares generated files with the files on disk (one read per existing file)
+ * as they are rendered, one environment at a time, and building, writes those that
+ * changed to temp files; at the end it judges orphans, writes the manifest and renames
+ * the temp files into place, or, when any error was found, removes them: all or
+ * nothing. Findings about generated files are diagnostics (DRIFT005 edited by hand,
+ * SPEC012 a path leading out of the repository), merged into the already sorted list;
+ * the rest (missing, stale, orphaned files with their unified diffs for check; notes
+ * for build) is text appended to a report the command prints.
  */
 #ifndef ERAGEN_OUT_H
 #define ERAGEN_OUT_H
 
 #include "eragen.h"
+
+/* ---- generated files (out.c) ---------------------------------------------------- */
 
 enum comment_style {
 	COMMENT_HASH,	/* "# ..." header lines: HCL, YAML, Makefile, .gitattributes */
@@ -41,8 +53,10 @@ void out_source(struct ctx *ctx, struct outfile *f, const char *source);
 /* Free the bodies and the arena; set is empty (and reusable) afterwards. */
 void outset_release(struct outset *set);
 
+/* ---- the paths of generated files (out_manifest.c) ------------------------------ */
+
 /*
- * out_manifest.c: why path (len bytes) cannot be the path of a generated file, one that
+ * Why path (len bytes) cannot be the path of a generated file, one that
  * the manifest lists and reads back: empty, absolute, longer than OUT_PATH_MAX bytes, a
  * component that is empty, '.', '..' or longer than 255 bytes, a control character, not
  * UTF-8. NULL when it can be; else the reason, and *at the offset of the problem.
@@ -52,5 +66,74 @@ const char *out_path_problem(const char *path, size_t len, size_t *at);
 /* Does path match pattern: component by component, '*' in a pattern's component
  * standing for any run of characters, a trailing '/' for everything below? */
 bool out_path_match(const char *pattern, const char *path);
+/* The sync's own generated file, beside the back ends' (out_sync_repo adds it). */
+#define OUT_GITATTRIBUTES ".gitattributes"
+
+/* ---- the sync (out_sync.c) ------------------------------------------------------ */
+
+struct out_opts {
+	bool write;		/* build: write what changed; check: compare only */
+	bool force;		/* overwrite files edited by hand */
+	bool prune;		/* delete orphans (build) */
+	bool diffs;		/* append unified diffs to the report (check) */
+	bool stage;		/* build --stage: add what it wrote (or what differs from the
+				 * index) to the git index, remove pruned orphans from it */
+};
+
+struct out_stats {
+	size_t files;		/* generated files compared (manifest included) */
+	size_t unchanged, written, missing, stale, edited, orphaned, pruned;
+	bool refused;		/* an error (DRIFT005 without --force, SPEC012): nothing written */
+	size_t staged, unstaged;	/* --stage: paths added to / removed from the index */
+	bool repo_done;		/* the repository-level files were rendered (out_sync_repo) */
+};
+
+struct sync;
+/*
+ * Begin: read the old manifest. bad: emit_env_errors (the environments not rendered,
+ * whose files are out of scope). report and st must outlive the sync (st is zeroed).
+ * NULL after error() on a system failure (exit 3). Errors reported from now on (by the
+ * back ends too) mean nothing is written.
+ */
+struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, const bool *bad,
+			    struct strbuf *report, struct out_stats *st);
+/* Compare every file of set with the disk (with ctx->opt.staged: with the git index);
+ * with o->write, write those that changed to temp files. set may be released afterwards.
+ * 0, or -1 after error(). */
+int out_sync_files(struct sync *s, struct outset *set);
+/* The same for the repository-level files, to which it adds .gitattributes. */
+int out_sync_repo(struct sync *s, struct outset *set);
+/*
+ * End: orphans (deleted with o->prune), the manifest, then, building and when no error
+ * was reported since the beginning, every temp file renamed into place (else removed;
+ * st->refused); with o->stage, the git index updated (repo_index.h; the caller opened
+ * it). Two files with one path are a BUG. Frees s. 0, or -1 after error().
+ */
+int out_sync_end(struct sync *s);
+/* Give up (a system failure elsewhere): remove the temp files, free s. */
+void out_sync_abandon(struct sync *s);
+
+/* ---- what the sync asks of the back-end table (emit.c) -------------------------- */
+
+/*
+ * emit.c: which environments have an error (unsuppressed, at error severity, about the
+ * environment, or about none: a global problem), as an array parallel to ctx->envs in
+ * ctx->perm. Environments with errors are not rendered.
+ */
+bool *emit_env_errors(struct ctx *ctx);
+/* Is ENV selected (ctx->opt.envs, NULL: all)? */
+bool emit_selected(const struct ctx *ctx, const struct env *env);
+/*
+ * emit.c: the i-th pattern of the paths a generated file may have, NULL past the last:
+ * those the back ends declare (struct backend's owns), then the sync's own
+ * .gitattributes. In a pattern, '*' stands for any characters of one path component and
+ * a trailing '/' for everything below the directory (out_path_match). The manifest
+ * cannot make eragen read, delete or unstage anything else.
+ */
+const char *emit_owned(size_t i);
+/* emit.c: is path below an environment's directory, where the back ends' patterns of
+ * an environment's files (owns.env) put them? Then *name (not terminated, *len bytes)
+ * is the name of that directory: out/<env>/... */
+bool emit_env_path(const char *path, const char **name, size_t *len);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * out_diff.c - out_udiff (outwrite.h): the unified diffs in check's report.
+ * out_diff.c - out_udiff (out_int.h): the unified diffs in check's report.
  *
  * Consumes two texts and their labels; produces the hunks of `diff -u` (3 lines of
  * context), appended to a string builder. Line based and deterministic: the common
@@ -10,7 +10,7 @@
  * without a newline is marked as diff marks it; memory is the caller's string builder
  * plus temporaries freed before returning.
  */
-#include "outwrite.h"
+#include "out_int.h"
 
 #include <stdlib.h>
 #include <string.h>

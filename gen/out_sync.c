@@ -1,5 +1,5 @@
 /*
- * out_sync.c - the sync of outwrite.h (out_sync_begin, out_sync_files, out_sync_repo,
+ * out_sync.c - the sync of out.h (out_sync_begin, out_sync_files, out_sync_repo,
  * out_sync_end): the lock taken (building), the old manifest read as untrusted input
  * (out_manifest.c), each rendered file compared with the disk, edits judged (DRIFT005),
  * then at the end the orphans (read the strict way, out_strict.c: one whose body still
@@ -131,18 +131,16 @@ static int cmp_piece(const void *pa, const void *pb)
 }
 
 /*
- * The environment a generated path belongs to (its index in ctx->envs): out/<env>/...
- * for a concrete environment; -1 for repository-level paths (which include the directories of
- * removed environments and out/_bootstrap/).
+ * The environment a generated path belongs to (its index in ctx->envs): one of a
+ * concrete environment's files (emit_env_path: out/<env>/...); -1 for repository-level
+ * paths (which include the files of removed environments).
  */
 static long path_env(const struct ctx *ctx, const char *path)
 {
-	if (strncmp(path, "out/", 4) != 0)
+	const char *name;
+	size_t n, lo = 0, hi = ctx->nenvs;
+	if (!emit_env_path(path, &name, &n))
 		return -1;
-	const char *name = path + 4, *slash = strchr(name, '/');
-	if (!slash || slash == name)
-		return -1;
-	size_t n = (size_t)(slash - name), lo = 0, hi = ctx->nenvs;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const char *e = ctx->envs[mid]->name;

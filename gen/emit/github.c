@@ -384,7 +384,8 @@ static void github_emit_env(struct ctx *ctx, struct env *env, const struct node 
 	(void)set;
 }
 
-static const char *const github_owns[] = {
+/* repository-level files only */
+static const char *const github_repo_paths[] = {
 	"out/github-environments.json",
 	".github/workflows/eragen-*.yml",
 	NULL,
@@ -396,5 +397,5 @@ const struct backend backend_github = {
 	.emit_env = github_emit_env,
 	.repo_part = v_copy,
 	.emit_repo = github_emit_repo,
-	.owns = github_owns,
+	.owns = { .repo = github_repo_paths },
 };

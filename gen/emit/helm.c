@@ -1275,11 +1275,11 @@ static void helm_emit_env(struct ctx *ctx, struct env *env, const struct node *v
 	tmpl_set_render(t, "helm/values.yaml.mustache", view, ESC_YAML, &f->body);
 }
 
-static const char *const helm_owns[] = { "out/*/helm/values.yaml", NULL };
+static const char *const helm_env_paths[] = { "out/*/helm/values.yaml", NULL };
 
 const struct backend backend_helm = {
 	.name = "helm",
 	.view = helm_view,
 	.emit_env = helm_emit_env,
-	.owns = helm_owns,
+	.owns = { .env = helm_env_paths },
 };

@@ -218,7 +218,8 @@ static struct node *make_repo_part(struct arena *a, const struct node *part)
 	return v_pick(a, part, keys);
 }
 
-static const char *const make_owns[] = { "out/*/env.mk", "out/eragen.mk", NULL };
+static const char *const make_env_paths[] = { "out/*/env.mk", NULL };
+static const char *const make_repo_paths[] = { "out/eragen.mk", NULL };
 
 const struct backend backend_make = {
 	.name = "make",
@@ -226,5 +227,5 @@ const struct backend backend_make = {
 	.emit_env = make_emit_env,
 	.repo_part = make_repo_part,
 	.emit_repo = make_emit_repo,
-	.owns = make_owns,
+	.owns = { .env = make_env_paths, .repo = make_repo_paths },
 };

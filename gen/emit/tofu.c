@@ -897,12 +897,8 @@ static struct node *tofu_repo_part(struct arena *a, const struct node *part)
 
 /* the two stacks of an environment (with the copies of its extra .tf files), and the
  * bootstrap stacks of the repository */
-static const char *const tofu_owns[] = {
-	"out/*/infra/*",
-	"out/*/platform/*",
-	"out/_bootstrap/*/*",
-	NULL,
-};
+static const char *const tofu_env_paths[] = { "out/*/infra/*", "out/*/platform/*", NULL };
+static const char *const tofu_repo_paths[] = { "out/_bootstrap/*/*", NULL };
 
 const struct backend backend_tofu = {
 	.name = "tofu",
@@ -910,5 +906,5 @@ const struct backend backend_tofu = {
 	.emit_env = tofu_emit_env,
 	.repo_part = tofu_repo_part,
 	.emit_repo = tofu_emit_repo,
-	.owns = tofu_owns,
+	.owns = { .env = tofu_env_paths, .repo = tofu_repo_paths },
 };

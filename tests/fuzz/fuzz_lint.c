@@ -4,7 +4,7 @@
  * Consumes an arbitrary byte string: it becomes environments/demo/env.yaml of a temporary
  * repository made once per process (mkdtemp, with the golden tests' _defaults.yaml), whose
  * schemas/ come from the source tree (FUZZ_DATADIR, or ERAGEN_DATADIR when set). Then the
- * front of the pipeline runs in-process, as run_front in cli.c does: envs_load,
+ * front of the pipeline runs in-process, as pipeline.c does: envs_load,
  * envs_resolve, checks_run, suppress_apply, diag_finish, then renders the findings in
  * every format (snippets, masks, caps). Produces nothing: a crash, a sanitizer report or
  * a leak is the finding. The temporary repository is removed at exit.
