@@ -82,9 +82,11 @@ static void spec_parse(const char **fmt, va_list *ap, struct spec *sp)
 }
 
 /*
- * s[0..n) with every control character (C0, DEL, C1) shown as <U+XXXX>, as snippets show
- * them: a value quoted in a message never reaches a terminal as an escape sequence, a
- * carriage return or a line break of its own.
+ * s[0..n) with every control character (C0 but tab and newline, DEL, C1) shown as
+ * <U+XXXX>, as snippets show them: a value quoted in a message never reaches a terminal
+ * as an escape sequence or a carriage return. (Tabs and newlines stay: a string may be a
+ * help text of several lines, and a spec value cannot hold a newline where one is quoted:
+ * SPEC006.)
  */
 static void put_visible(struct strbuf *sb, const char *s, size_t n)
 {
@@ -97,7 +99,7 @@ static void put_visible(struct strbuf *sb, const char *s, size_t n)
 		    (unsigned char)s[i + 1] <= 0x9f) {
 			cp = (unsigned char)s[i + 1];	/* U+0080..U+009F */
 			len = 2;
-		} else if (c >= 0x20 && c != 0x7f) {
+		} else if ((c >= 0x20 && c != 0x7f) || c == '\t' || c == '\n') {
 			continue;
 		}
 		sb_add(sb, s + run, i - run);

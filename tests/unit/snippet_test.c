@@ -78,7 +78,9 @@ static const struct mcase mcases[] = {
 	  "a: ***\nc:\n  d: ENC[AES256_GCM,data:x]\n  e: [***, ***]\nsops:\n  mac: m\n  version: 3\n" },
 	{ SRC_SOPS, "dummy:\n  password: hunter2: x\n", "dummy:\n  password: ***\n" },
 	{ SRC_SOPS, "dummy:\n  password hunter2\n", "dummy:\n  ***\n" },
-	{ SRC_SOPS, "{a: b, sops: {mac: m}, c: \"ENC[x]\"}\n", "{a: ***, sops: {mac: m}, c: \"ENC[x]\"}\n" },
+	/* a flow key is never the metadata (SOPS writes it as a block key): masked too */
+	{ SRC_SOPS, "{a: b, sops: {mac: m}, c: \"ENC[x]\"}\n", "{a: ***, sops: {mac: ***}, c: \"ENC[x]\"}\n" },
+	{ SRC_SOPS, "{?\n\n9 \nsops:\n <etrue}\n", "{?\n\n9 \nsops:\n ***}\n" },
 	{ SRC_SOPS, "- a\n- - b\n  - c: d\n", "- ***\n- - ***\n  - c: ***\n" },
 	{ SRC_SOPS, "a: |-\n  x\n  y\nb: >\n  z\n", "a: |-\n  ***\n  ***\nb: >\n  ***\n" },
 	{ SRC_SOPS, "--- |\n  x\n", "--- |\n  ***\n" },
