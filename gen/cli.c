@@ -291,6 +291,7 @@ int run_front(struct ctx *ctx, int nenv, char **envs)
 	}
 
 	envs_resolve(ctx);
+	envs_model(ctx);	/* the stage after resolution: everything below reads the model */
 	if (ctx->opt.no_checks)
 		return EXIT_OK;
 	checks_run(ctx);

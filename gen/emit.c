@@ -184,7 +184,7 @@ static size_t *last_use(struct ctx *ctx)
 }
 
 /* Once envs[i] is done, release the arenas nothing will read again: its own, or its
- * ancestors' (what is released must not be read: root and resolved are cleared). */
+ * ancestors' (what is released must not be read: root, resolved and model are cleared). */
 static void release_done(struct ctx *ctx, const size_t *last, size_t i)
 {
 	for (struct env *x = ctx->envs[i]; x; x = x->parent) {
@@ -193,6 +193,7 @@ static void release_done(struct ctx *ctx, const size_t *last, size_t i)
 			continue;
 		arena_release(&x->arena);
 		x->root = x->resolved = NULL;
+		x->model = NULL;
 	}
 }
 

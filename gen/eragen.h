@@ -553,6 +553,7 @@ struct node *json_to_node(struct arena *a, const char *json, size_t len, uint32_
 /* ---- environments (env.c, resolve.c) -------------------------------------------- */
 
 enum tier { TIER_NONE, TIER_EPHEMERAL, TIER_DEVELOPMENT, TIER_STAGING, TIER_PRODUCTION };
+struct model;
 
 struct env {
 	const char *name;	/* the directory name */
@@ -565,6 +566,7 @@ struct env {
 	struct node *resolved;	/* after layering, defaults and derivation; NULL if unusable */
 	struct arena arena;	/* owns resolved (and later the model and output) */
 	const struct node *view;	/* backend.h's view model, built on first use */
+	const struct model *model;	/* model.h: its spec typed, NULL without a root */
 	bool broken;		/* cannot be resolved at all (no resolved tree) */
 	bool invalid;		/* resolved, but the schema found errors: no derived values */
 	bool selected;		/* named on the command line (opt.envs) */
@@ -576,6 +578,9 @@ struct env {
 int envs_load(struct ctx *ctx);
 /* extends chains, layering, schema defaults, validation, derived values (SPEC005-008). */
 void envs_resolve(struct ctx *ctx);
+/* The typed model of every environment that has a spec (model.h), from its resolved tree,
+ * else (abstract, or not resolvable) its file as written. */
+void envs_model(struct ctx *ctx);
 /*
  * Resolve a spec given as node trees, silently (for baselines read from git): roots are
  * the extends chain, the farthest parent first and the environment's own file last,
