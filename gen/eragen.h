@@ -594,11 +594,13 @@ void checks_run(struct ctx *ctx);
 /* lint.ignore and inline "# eragen:ignore" comments; SPEC011. */
 void suppress_apply(struct ctx *ctx);
 
-/* Derived names (DESIGN 4), computed from a resolved spec; arena-owned strings. */
+/* Derived names (DESIGN 4) of environment env, from the values they derive from;
+ * arena-owned strings, NULL when one of those is missing (NULL). */
 const char *region_abbr(struct arena *a, const char *region);
-const char *derived_state_bucket(struct arena *a, const struct node *spec, const char *env);
-const char *derived_lock_table(struct arena *a, const struct node *spec, const char *env);
-const char *derived_scratch_bucket(struct arena *a, const struct node *spec);
+const char *derived_state_bucket(struct arena *a, const char *app, const char *env,
+				 const char *region, const char *account);
+const char *derived_lock_table(struct arena *a, const char *env, const char *region);
+const char *derived_scratch_bucket(struct arena *a, const char *cluster, const char *account);
 /*
  * Where a finding about the value n (at dotted path, may be NULL) of e is reported: the
  * line that set it; for a schema default or derived value, the nearest key on its path
