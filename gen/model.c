@@ -20,6 +20,12 @@
 
 /* ---- values ---- */
 
+/* Room for n elements of size bytes; NULL for none. */
+static void *alloc_n(struct arena *a, size_t n, size_t size)
+{
+	return n ? arena_alloc(a, n * size) : NULL;
+}
+
 /* The key of a path: its last component ("network.vpc_cidr" -> "vpc_cidr"). */
 static const struct node *at_key(const struct node *map, const char *path)
 {
@@ -110,7 +116,7 @@ static void strs_at(struct arena *a, struct m_strs *f, const struct node *map, c
 {
 	f->count = items_at(map, path, &f->n);
 	f->path = path;
-	f->v = f->count ? arena_alloc(a, f->count * sizeof(*f->v)) : NULL;
+	f->v = alloc_n(a, f->count, sizeof(*f->v));
 	for (size_t i = 0; i < f->count; i++)
 		m_str_of(&f->v[i], f->n->items[i], path);
 }
@@ -122,7 +128,7 @@ static void labels_at(struct arena *a, struct m_labels *f, const struct node *ma
 	f->path = path;
 	f->set = f->n && f->n->kind == NODE_MAP;
 	f->count = f->set ? f->n->n : 0;
-	f->v = f->count ? arena_alloc(a, f->count * sizeof(*f->v)) : NULL;
+	f->v = alloc_n(a, f->count, sizeof(*f->v));
 	for (size_t i = 0; i < f->count; i++) {
 		f->v[i].key = f->n->keys[i];
 		m_str_of(&f->v[i].value, f->n->items[i], path);
@@ -147,13 +153,11 @@ static void place_of(struct arena *a, struct m_place *p, const struct node *n)
 	p->n = n;
 	str_at(&p->node_group, n, "node_group");
 	labels_at(a, &p->node_selector, n, "node_selector");
-	const struct node *l;
-	p->ntolerations = items_at(n, "tolerations", &l);
-	p->tolerations_n = l && l->kind == NODE_SEQ ? l : NULL;
-	if (p->ntolerations)
-		p->tolerations = arena_alloc(a, p->ntolerations * sizeof(*p->tolerations));
-	for (size_t i = 0; i < p->ntolerations; i++)
-		toleration_of(&p->tolerations[i], l->items[i]);
+	p->tolerations.path = "tolerations";
+	p->tolerations.count = items_at(n, "tolerations", &p->tolerations.n);
+	p->tolerations.v = alloc_n(a, p->tolerations.count, sizeof(*p->tolerations.v));
+	for (size_t i = 0; i < p->tolerations.count; i++)
+		toleration_of(&p->tolerations.v[i], p->tolerations.n->items[i]);
 }
 
 static void placement_of(struct arena *a, struct model *m)
@@ -171,12 +175,12 @@ static void placement_of(struct arena *a, struct model *m)
 
 static void taints_of(struct arena *a, struct m_group *g)
 {
-	g->ntaints = items_at(g->n, "taints", &g->taints_n);
-	if (g->ntaints)
-		g->taints = arena_alloc(a, g->ntaints * sizeof(*g->taints));
-	for (size_t i = 0; i < g->ntaints; i++) {
-		struct m_taint *t = &g->taints[i];
-		t->n = g->taints_n->items[i];
+	g->taints.path = "taints";
+	g->taints.count = items_at(g->n, "taints", &g->taints.n);
+	g->taints.v = alloc_n(a, g->taints.count, sizeof(*g->taints.v));
+	for (size_t i = 0; i < g->taints.count; i++) {
+		struct m_taint *t = &g->taints.v[i];
+		t->n = g->taints.n->items[i];
 		str_at(&t->key, t->n, "key");
 		str_at(&t->value, t->n, "value");
 		effect_at(&t->effect, t->n, "effect");
@@ -214,10 +218,11 @@ static void group_of(struct arena *a, struct m_group *g, const struct node *key,
 static void node_groups_of(struct arena *a, struct model *m)
 {
 	const struct node *ng = m->node_groups.n = node_get(m->spec, "node_groups");
+	m->node_groups.path = "node_groups";
 	if (!ng || ng->kind != NODE_MAP || ng->n == 0)
 		return;
 	m->node_groups.count = ng->n;
-	m->node_groups.v = arena_alloc(a, ng->n * sizeof(*m->node_groups.v));
+	m->node_groups.v = alloc_n(a, ng->n, sizeof(*m->node_groups.v));
 	for (size_t i = 0; i < ng->n; i++)
 		group_of(a, &m->node_groups.v[i], ng->keys[i], ng->items[i]);
 }
@@ -261,20 +266,18 @@ static void image_choice_of(struct m_image_choice *c, const struct node *n)
 
 static void hub_lists(struct arena *a, struct m_hub *h)
 {
-	const struct node *l;
-	h->nimage_choices = items_at(h->n, "hub.image_choices", &h->image_choices_n);
+	h->image_choices.path = "hub.image_choices";
+	h->image_choices.count = items_at(h->n, h->image_choices.path, &h->image_choices.n);
 	long k = node_index(h->n, "image_choices");
-	h->image_choices_key = k >= 0 ? h->n->keys[k] : NULL;
-	if (h->nimage_choices)
-		h->image_choices = arena_alloc(a, h->nimage_choices * sizeof(*h->image_choices));
-	for (size_t i = 0; i < h->nimage_choices; i++)
-		image_choice_of(&h->image_choices[i], h->image_choices_n->items[i]);
-	h->nprofiles = items_at(h->n, "hub.profiles", &l);
-	h->profiles_n = l;
-	if (h->nprofiles)
-		h->profiles = arena_alloc(a, h->nprofiles * sizeof(*h->profiles));
-	for (size_t i = 0; i < h->nprofiles; i++)
-		profile_of(a, &h->profiles[i], l->items[i]);
+	h->image_choices.key = k >= 0 ? h->n->keys[k] : NULL;
+	h->image_choices.v = alloc_n(a, h->image_choices.count, sizeof(*h->image_choices.v));
+	for (size_t i = 0; i < h->image_choices.count; i++)
+		image_choice_of(&h->image_choices.v[i], h->image_choices.n->items[i]);
+	h->profiles.path = "hub.profiles";
+	h->profiles.count = items_at(h->n, h->profiles.path, &h->profiles.n);
+	h->profiles.v = alloc_n(a, h->profiles.count, sizeof(*h->profiles.v));
+	for (size_t i = 0; i < h->profiles.count; i++)
+		profile_of(a, &h->profiles.v[i], h->profiles.n->items[i]);
 }
 
 static void hub_of(struct arena *a, struct model *m)
@@ -330,14 +333,13 @@ static void own_file(struct arena *a, struct model *m, const struct node *own)
 	struct m_str t;
 	str_at(&t, own, "tier");
 	m->tier = (struct m_enum){ t.s ? (int)tier_parse(t.s) : 0, t.s, t.n, t.path };
-	const struct node *l = m->lint.n = node_get(own, "lint");
-	const struct node *ign;
-	m->lint.nignore = items_at(l, "lint.ignore", &ign);
-	if (m->lint.nignore)
-		m->lint.ignore = arena_alloc(a, m->lint.nignore * sizeof(*m->lint.ignore));
-	for (size_t i = 0; i < m->lint.nignore; i++) {
-		struct m_ignore *e = &m->lint.ignore[i];
-		e->n = ign->items[i];
+	m->lint.n = node_get(own, "lint");
+	m->lint.ignore.path = "lint.ignore";
+	m->lint.ignore.count = items_at(m->lint.n, m->lint.ignore.path, &m->lint.ignore.n);
+	m->lint.ignore.v = alloc_n(a, m->lint.ignore.count, sizeof(*m->lint.ignore.v));
+	for (size_t i = 0; i < m->lint.ignore.count; i++) {
+		struct m_ignore *e = &m->lint.ignore.v[i];
+		e->n = m->lint.ignore.n->items[i];
 		str_at(&e->rule, e->n, "rule");
 		str_at(&e->path, e->n, "path");
 		str_at(&e->reason, e->n, "reason");
@@ -396,13 +398,12 @@ static void cluster_of(struct arena *a, struct model *m)
 	str_at(&m->cluster.kubernetes_version, n, "cluster.kubernetes_version");
 	str_at(&m->cluster.service_cidr, n, "cluster.service_cidr");
 	strs_at(a, &m->cluster.endpoint_public_cidrs, n, "cluster.endpoint_public_cidrs");
-	const struct node *l;
-	m->cluster.nadmins = items_at(n, "cluster.admins", &l);
-	if (m->cluster.nadmins)
-		m->cluster.admins = arena_alloc(a, m->cluster.nadmins * sizeof(*m->cluster.admins));
-	for (size_t i = 0; i < m->cluster.nadmins; i++) {
-		struct m_cluster_admin *ad = &m->cluster.admins[i];
-		ad->n = l->items[i];
+	m->cluster.admins.path = "cluster.admins";
+	m->cluster.admins.count = items_at(n, m->cluster.admins.path, &m->cluster.admins.n);
+	m->cluster.admins.v = alloc_n(a, m->cluster.admins.count, sizeof(*m->cluster.admins.v));
+	for (size_t i = 0; i < m->cluster.admins.count; i++) {
+		struct m_cluster_admin *ad = &m->cluster.admins.v[i];
+		ad->n = m->cluster.admins.n->items[i];
 		str_at(&ad->arn, ad->n, "arn");
 		str_at(&ad->username, ad->n, "username");
 	}

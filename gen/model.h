@@ -78,7 +78,8 @@ struct m_qty {
 };
 
 /* A list of strings: every item, in order (an item's s is NULL unless it is a string);
- * count is 0 when n is not a list. */
+ * count is 0 when n is not a list. Lists of maps below have the same shape: v, count, n,
+ * path. */
 struct m_strs {
 	struct m_str *v;
 	size_t count;
@@ -137,9 +138,12 @@ struct m_group {
 	struct m_int min, desired, max, disk_gb;
 	struct m_strs azs;
 	struct m_labels labels;
-	struct m_taint *taints;
-	size_t ntaints;		/* 0 when taints is not a list */
-	const struct node *taints_n;
+	struct {
+		struct m_taint *v;
+		size_t count;	/* 0 when not a list */
+		const struct node *n;
+		const char *path;
+	} taints;
 	struct {
 		const struct node *n;
 		struct m_str timezone, scale_up, scale_down;
@@ -153,9 +157,12 @@ struct m_place {
 	const struct node *key;	/* its key under placement (NULL for a profile) */
 	struct m_str node_group;
 	struct m_labels node_selector;
-	struct m_toleration *tolerations;
-	size_t ntolerations;
-	const struct node *tolerations_n;	/* NULL unless a list */
+	struct {
+		struct m_toleration *v;
+		size_t count;	/* 0 when not a list */
+		const struct node *n;
+		const char *path;
+	} tolerations;
 };
 
 /* ---- hub ------------------------------------------------------------------------ */
@@ -186,14 +193,20 @@ struct m_image_choice {
 struct m_hub {
 	const struct node *n;
 	struct m_str chart_version, namespace, release, default_url, image;
-	struct m_image_choice *image_choices;
-	size_t nimage_choices;	/* 0 when not a list */
-	const struct node *image_choices_n;
-	const struct node *image_choices_key;	/* its key under hub */
+	struct {
+		struct m_image_choice *v;
+		size_t count;	/* 0 when not a list */
+		const struct node *n;
+		const char *path;
+		const struct node *key;	/* its key under hub */
+	} image_choices;
 	struct m_bool custom_images;
-	struct m_profile *profiles;
-	size_t nprofiles;	/* 0 when not a list */
-	const struct node *profiles_n;
+	struct {
+		struct m_profile *v;
+		size_t count;	/* 0 when not a list */
+		const struct node *n;
+		const char *path;
+	} profiles;
 	struct {
 		const struct node *n;
 		struct m_int kernel_idle_s, kernel_interval_s, server_idle_s;
@@ -243,8 +256,12 @@ struct model {
 	struct m_enum tier;		/* enum tier */
 	struct {
 		const struct node *n;
-		struct m_ignore *ignore;
-		size_t nignore;	/* 0 when not a list */
+		struct {
+			struct m_ignore *v;
+			size_t count;	/* 0 when not a list */
+			const struct node *n;
+			const char *path;
+		} ignore;
 	} lint;
 
 	struct m_str app, description;
@@ -274,13 +291,18 @@ struct model {
 		const struct node *n;
 		struct m_str name, kubernetes_version, service_cidr;
 		struct m_strs endpoint_public_cidrs;
-		struct m_cluster_admin *admins;
-		size_t nadmins;	/* 0 when not a list */
+		struct {
+			struct m_cluster_admin *v;
+			size_t count;	/* 0 when not a list */
+			const struct node *n;
+			const char *path;
+		} admins;
 	} cluster;
 	struct {
-		const struct node *n;	/* the node_groups map */
 		struct m_group *v;	/* every entry, in order */
-		size_t count;
+		size_t count;	/* 0 when not a map */
+		const struct node *n;
+		const char *path;
 	} node_groups;
 	struct {
 		const struct node *n;

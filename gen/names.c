@@ -8,7 +8,7 @@
  *   lock table           tofu-state-lock-<env>-<abbr>
  *   scratch bucket       <cluster>-scratch-<account>
  */
-#include "eragen.h"
+#include "model.h"
 
 #include <string.h>
 
@@ -109,7 +109,7 @@ struct loc env_value_loc(const struct env *e, const struct node *n, const char *
 			*dot = '\0';
 		}
 	}
-	const struct node *name = e->root ? node_get(e->root, "name") : NULL;
+	const struct node *name = e->model ? e->model->name.n : NULL;
 	if (name)
 		return name->loc;
 	return (struct loc){ .file = e->file ? e->file->id : 0 };
