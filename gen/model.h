@@ -39,6 +39,12 @@ struct m_str {
 	const char *path;
 };
 
+/* The node of a string, NULL when absent or not a string (for rules that report there). */
+static inline const struct node *m_str_node(const struct m_str *f)
+{
+	return f->s ? f->n : NULL;
+}
+
 struct m_int {
 	int64_t v;
 	bool set;		/* n is an integer */

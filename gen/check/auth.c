@@ -26,12 +26,6 @@ static bool span_is(struct span sp, const char *s)
 	return strlen(s) == sp.n && memcmp(sp.s, s, sp.n) == 0;
 }
 
-/* The node of a string value, NULL when absent or not a string. */
-static const struct node *str_node(const struct m_str *f)
-{
-	return f->s ? f->n : NULL;
-}
-
 /* The nearest known region (a likely typo), or NULL. */
 static const char *nearest_region(const struct data *d, const char *name)
 {
@@ -178,16 +172,16 @@ static void check_users(struct ctx *ctx, struct env *e, const struct m_strs *lis
 static void check_cognito(struct ctx *ctx, struct env *e)
 {
 	const struct model *m = e->model;
-	const struct node *region = str_node(&m->auth.cognito.region);
+	const struct node *region = m_str_node(&m->auth.cognito.region);
 	if (region) {
 		check_region(ctx, e, region);
-		const struct node *pool = str_node(&m->auth.cognito.user_pool_id);
+		const struct node *pool = m_str_node(&m->auth.cognito.user_pool_id);
 		if (pool)
 			check_pool_id(ctx, e, pool, region);
-		const struct node *domain = str_node(&m->auth.cognito.domain);
+		const struct node *domain = m_str_node(&m->auth.cognito.domain);
 		if (domain)
 			check_domain(ctx, e, domain, region);
-		const struct node *aws = str_node(&m->aws.region);
+		const struct node *aws = m_str_node(&m->aws.region);
 		if (aws && strcmp(aws->str, region->str) != 0) {
 			struct diag *d = diag_add(ctx, "AUTH008", e->name, region->loc,
 						  "Cognito user pool region '%s' differs from the "

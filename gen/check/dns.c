@@ -43,20 +43,14 @@ static const char *parent_domain(struct ctx *ctx, const struct node *name)
 	return arena_strndup(&ctx->perm, dot + 1, nl - (size_t)(dot + 1 - name->str));
 }
 
-/* The node of a string value, NULL when absent or not a string. */
-static const struct node *str_node(const struct m_str *f)
-{
-	return f->s ? f->n : NULL;
-}
-
 static void dns_env(struct ctx *ctx, struct env *e)
 {
 	if (!e->resolved || e->invalid || e->abstract)
 		return;
 	const struct model *m = e->model;
-	const struct node *name = str_node(&m->domain.name);
+	const struct node *name = m_str_node(&m->domain.name);
 	const struct node *tls = m->domain.tls.s ? m->domain.tls.n : NULL;
-	const struct node *zone = str_node(&m->domain.route53_zone);
+	const struct node *zone = m_str_node(&m->domain.route53_zone);
 	if (!name || dns_len(name) == 0)
 		return;
 	const char *parent = parent_domain(ctx, name);
