@@ -20,6 +20,7 @@
  */
 #include "cidr.h"
 #include "cmd.h"
+#include "model.h"
 #include "tmpl.h"
 
 #include <errno.h>
@@ -83,15 +84,14 @@ static void taken_add(struct ctx *ctx, struct taken *t, const struct node *n)
 	ARENA_PUSH(&ctx->perm, t->v, t->n, t->cap, cidr_network(c));
 }
 
-static void taken_spec(struct ctx *ctx, struct taken *t, const struct node *spec)
+static void taken_spec(struct ctx *ctx, struct taken *t, const struct model *spec)
 {
 	if (!spec)
 		return;
-	taken_add(ctx, t, node_path(spec, "network.vpc_cidr"));
-	taken_add(ctx, t, node_path(spec, "cluster.service_cidr"));
-	const struct node *peers = node_path(spec, "network.peers");
-	for (size_t i = 0; peers && peers->kind == NODE_SEQ && i < peers->n; i++)
-		taken_add(ctx, t, peers->items[i]);
+	taken_add(ctx, t, spec->network.vpc_cidr.n);
+	taken_add(ctx, t, spec->cluster.service_cidr.n);
+	for (size_t i = 0; i < spec->network.peers.count; i++)
+		taken_add(ctx, t, spec->network.peers.v[i].n);
 }
 
 /* Every block some environment (resolved, or as written when it cannot be resolved) or
@@ -99,11 +99,11 @@ static void taken_spec(struct ctx *ctx, struct taken *t, const struct node *spec
 static bool free_vpc(struct ctx *ctx, struct cidr *out)
 {
 	struct taken t = { NULL, 0, 0 };
-	taken_spec(ctx, &t, ctx->defaults);
-	for (size_t i = 0; i < ctx->nenvs; i++) {
-		const struct env *e = ctx->envs[i];
-		taken_spec(ctx, &t, e->resolved ? e->resolved : e->root);
-	}
+	if (ctx->defaults)
+		taken_spec(ctx, &t, model_build(&ctx->perm, ctx->defaults, NULL));
+	/* each model is of what resolved, else of the file as written (envs_model) */
+	for (size_t i = 0; i < ctx->nenvs; i++)
+		taken_spec(ctx, &t, ctx->envs[i]->model);
 	for (uint32_t k = 0; k < 256; k++) {
 		struct cidr c = { (10u << 24) | (k << 16), 16 };
 		bool clash = false;
@@ -262,23 +262,21 @@ static void text_full(struct strbuf *sb, const char *name, const char *vpc)
 		"  tofu_version: \"1.8.5\"\n");
 }
 
-/* Is the resolved value at path present and not derived (so a child would share it)? */
-static bool given(const struct node *spec, const char *path)
+/* Is the resolved value n present and not derived (so a child would share it)? */
+static bool given(const struct node *n)
 {
-	const struct node *n = node_path(spec, path);
 	return n && n->kind != NODE_NULL && !(n->flags & NODE_DERIVED);
 }
 
-static bool nonempty(const struct node *spec, const char *path)
+static bool nonempty(const struct node *n)
 {
-	const struct node *n = node_path(spec, path);
 	return n && ((n->kind == NODE_STR && n->len > 0) ||
 		     ((n->kind == NODE_SEQ || n->kind == NODE_MAP) && n->n > 0));
 }
 
 /* extends PARENT: only what cannot be shared with it. */
 static void text_child(struct strbuf *sb, const char *name, const char *parent,
-		       const struct node *p, const char *vpc, bool *notes_auth)
+		       const struct model *p, const char *vpc, bool *notes_auth)
 {
 	sb_puts(sb, head);
 	sb_puts(sb, "#\n# Everything not set here comes from the parent ('eragen show ENV --origin' says\n"
@@ -293,40 +291,39 @@ static void text_child(struct strbuf *sb, const char *name, const char *parent,
 
 	sb_printf(sb, "\nnetwork:\n  vpc_cidr: %-23s# free: no other environment's VPC or peer "
 		      "overlaps it\n", vpc);
-	if (nonempty(p, "network.allow_overlap_with"))
+	if (nonempty(p->network.allow_overlap_with.n))
 		sb_puts(sb, "  allow_overlap_with: []           # the parent's acknowledged overlaps are "
 			    "its own\n");
 
 	/* cluster.name: derived (<app>-<env>) unless the parent names its cluster */
-	if (given(p, "cluster.name"))
+	if (given(p->cluster.name.n))
 		sb_puts(sb, "\ncluster:\n  name: null                       # derived: <app>-<env> "
 			    "(XENV001: one name per account and region)\n");
-	if (given(p, "state.bucket") && strcmp(spec_str(p, "state.bucket"), "auto") != 0)
+	if (given(p->state.bucket.n) && strcmp(p->state.bucket.s, "auto") != 0)
 		sb_puts(sb, "\nstate: {bucket: auto}              # a state bucket of its own (XENV002)\n");
 
 	/* auth: dummy without a password needs no secrets file */
-	const char *mode = spec_str(p, "auth.mode");
-	bool oauth = node_path(p, "auth.cognito") || node_path(p, "auth.github");
-	if (!mode || strcmp(mode, "dummy") != 0 || oauth || node_path(p, "auth.dummy")) {
+	const struct m_auth *au = &p->auth;
+	bool oauth = au->cognito.n || au->github.n;
+	if (!au->mode.s || au->mode.v != AUTH_DUMMY || oauth || au->dummy.n) {
 		*notes_auth = true;
 		sb_puts(sb, "\n# The parent's login needs secrets this environment does not have yet: any user\n"
 			    "# name and password log in until you set a mode with a SOPS-encrypted\n"
 			    "# secrets.yaml next to this file.\n"
 			    "auth:\n  mode: dummy\n");
-		if (node_path(p, "auth.cognito"))
+		if (au->cognito.n)
 			sb_puts(sb, "  cognito: null\n");
-		if (node_path(p, "auth.github"))
+		if (au->github.n)
 			sb_puts(sb, "  github: null\n");
-		if (node_path(p, "auth.dummy"))
+		if (au->dummy.n)
 			sb_puts(sb, "  dummy: null\n");
 	}
-	if (nonempty(p, "domain.name"))
+	if (nonempty(p->domain.name.n))
 		sb_puts(sb, "\n# The parent's host name is its own (XENV003): served over plain http on the\n"
 			    "# load balancer's name until you set one.\n"
 			    "# domain: {name: HOST, tls: acm, route53_zone: ZONE}\n"
 			    "domain: null\n");
-	if (given(p, "scratch_bucket.name") &&
-	    strcmp(spec_str(p, "scratch_bucket.name"), "auto") != 0)
+	if (given(p->scratch_bucket.name.n) && strcmp(p->scratch_bucket.name.s, "auto") != 0)
 		sb_puts(sb, "\nscratch_bucket: {name: auto, existing: false}   # a bucket of its own, "
 			    "derived\n");
 }
@@ -336,8 +333,8 @@ static void text_child(struct strbuf *sb, const char *name, const char *parent,
  * with only name, tier and a VPC of its own (the VPC does not matter for what is read
  * from the result). NULL when that is not a valid spec.
  */
-static const struct node *probe_child(struct ctx *ctx, const struct env *parent,
-				      const char *name)
+static const struct model *probe_child(struct ctx *ctx, const struct env *parent,
+				       const char *name)
 {
 	struct node *roots[EXTENDS_PROBE_MAX + 1];
 	size_t n = 0;
@@ -345,7 +342,7 @@ static const struct node *probe_child(struct ctx *ctx, const struct env *parent,
 		if (!p->root || n == EXTENDS_PROBE_MAX)
 			return NULL;	/* unusable, too deep or a cycle: SPEC008 says which */
 		roots[n++] = p->root;
-		const char *ext = spec_str(p->root, "extends");
+		const char *ext = p->model->extends.s;
 		p = ext ? ctx_env(ctx, ext) : NULL;
 		if (ext && !p)
 			return NULL;
@@ -370,7 +367,8 @@ static const struct node *probe_child(struct ctx *ctx, const struct env *parent,
 	node_map_set(a, net, node_str(a, "vpc_cidr", 8, at), node_str(a, "10.0.0.0/16", 11, at));
 	node_map_set(a, child, node_str(a, "network", 7, at), net);
 	roots[n++] = child;
-	return resolve_quiet(ctx, a, name, ctx->defaults, roots, n);
+	const struct node *tree = resolve_quiet(ctx, a, name, ctx->defaults, roots, n);
+	return tree ? model_build(a, tree, NULL) : NULL;
 }
 
 /* ---- writing ----------------------------------------------------------------------- */
@@ -458,15 +456,17 @@ static int write_atomic(struct ctx *ctx, const char *dir, const char *path, cons
 /* ---- the command --------------------------------------------------------------------- */
 
 /* Would a derived name of ENV break a naming rule? A usage error then (exit 2). */
-static int check_derived(struct ctx *ctx, const char *name, const struct node *parent)
+static int check_derived(struct ctx *ctx, const char *name, const struct model *parent)
 {
 	const char *app = INIT_APP, *region = INIT_REGION, *account = INIT_ACCOUNT;
 	if (parent) {
-		app = spec_str(parent, "app");
-		region = spec_str(parent, "aws.region");
-		account = spec_str(parent, "aws.account_id");
-	} else if (ctx->defaults && spec_str(ctx->defaults, "app")) {
-		app = spec_str(ctx->defaults, "app");
+		app = parent->app.s;
+		region = parent->aws.region.s;
+		account = parent->aws.account_id.s;
+	} else if (ctx->defaults) {
+		const struct model *dflt = model_build(&ctx->perm, ctx->defaults, NULL);
+		if (dflt->app.s)
+			app = dflt->app.s;
 	}
 	if (!app || !region || !account)
 		return EXIT_OK;	/* the parent is judged by lint */
@@ -529,12 +529,14 @@ static int init_run(struct ctx *ctx, int argc, char **argv)
 		return cli_error(&cmd_init, "environment '%s' exists already (%s)", name, rel);
 
 	const struct env *parent = NULL;
-	const struct node *inherited = NULL;	/* what the new environment starts from */
+	const struct model *inherited = NULL;	/* what the new environment starts from */
 	if (from) {
 		parent = ctx_env(ctx, from);
 		if (!parent)
 			return cli_error(&cmd_init, "--from: unknown environment '%s'", from);
-		inherited = parent->abstract ? probe_child(ctx, parent, name) : parent->resolved;
+		inherited = parent->abstract  ? probe_child(ctx, parent, name)
+			    : parent->resolved ? parent->model
+					       : NULL;
 		if (!inherited || parent->invalid) {
 			fprintf(stderr, "eragen: '%s' has errors ('eragen lint %s' shows them%s): fix "
 					"them before extending it\n", from, from,
