@@ -139,8 +139,8 @@ static void report_client(struct ctx *ctx, const struct keyed *later, const stru
 				  "Cognito client ID %s of '%s' is also the client ID of '%s'",
 				  node_display(&ctx->perm, later->value), later->env->name,
 				  first->env->name);
-	diag_help(ctx, d, "create an app client for '%s' in the user pool and set its ID in "
-			  "auth.cognito.client_id",
+	diag_help(ctx, d, "create an app client for '%s' in the user pool and set its ID "
+			  "in auth.cognito.client_id",
 		  later->env->name);
 }
 
