@@ -534,10 +534,8 @@ static int init_run(struct ctx *ctx, int argc, char **argv)
 		parent = ctx_env(ctx, from);
 		if (!parent)
 			return cli_error(&cmd_init, "--from: unknown environment '%s'", from);
-		inherited = parent->abstract  ? probe_child(ctx, parent, name)
-			    : parent->resolved ? parent->model
-					       : NULL;
-		if (!inherited || parent->invalid) {
+		inherited = parent->abstract ? probe_child(ctx, parent, name) : parent->model;
+		if (!inherited || parent->invalid || !(parent->abstract || parent->resolved)) {
 			fprintf(stderr, "eragen: '%s' has errors ('eragen lint %s' shows them%s): fix "
 					"them before extending it\n", from, from,
 				parent->abstract ? "; an abstract parent must give a valid spec with "

@@ -587,8 +587,7 @@ static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
 	v_set(a, v, "infra_providers", providers_view(a, infra_p, ARRAY_LEN(infra_p)));
 	v_set(a, v, "default_tags", tags_view(a, common, 4));
 
-	/* the state, as the common view derived it */
-	const struct node *state = node_get(common, "state");
+	const struct node *state = node_get(common, "state");	/* as view_common derived it */
 	struct node *be = v_set(a, v, "backend", v_map(a));
 	const char *key = view_str(state, "key");
 	v_set(a, be, "bucket", v_str(a, view_str(state, "bucket")));
@@ -641,8 +640,7 @@ static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
 	v_set(a, roles, "ebs_csi", v_str(a, arena_printf(a, "%s-ebs-csi", cluster)));
 	v_set(a, roles, "user_s3", v_str(a, arena_printf(a, "%s-user-s3", cluster)));
 
-	/* the scratch bucket, its name as the common view derived it */
-	const struct node *scratch = node_get(common, "scratch_bucket");
+	const struct node *scratch = node_get(common, "scratch_bucket");	/* derived name */
 	struct node *sc = v_set(a, v, "scratch", v_map(a));
 	v_set(a, sc, "create", v_bool(a, !view_bool(scratch, "existing")));
 	v_set(a, sc, "name", v_str(a, view_str(scratch, "name")));
