@@ -76,16 +76,22 @@ static void qty_at(struct m_qty *f, const struct node *map, const char *path)
 	f->path = path;
 }
 
+/* 1 + the index of s in names (NULL-terminated), 0 when s is NULL or none of them. */
+static int name_index(const char *const *names, const char *s)
+{
+	for (int i = 0; s && names[i]; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i + 1;
+	return 0;
+}
+
 /* names: the enum's names in order (value 1 first), NULL-terminated. */
 static void enum_at(struct m_enum *f, const struct node *map, const char *path,
 		    const char *const *names)
 {
 	struct m_str s;
 	str_at(&s, map, path);
-	*f = (struct m_enum){ 0, s.s, s.n, path };
-	for (int i = 0; s.s && names[i]; i++)
-		if (strcmp(s.s, names[i]) == 0)
-			f->v = i + 1;
+	*f = (struct m_enum){ name_index(names, s.s), s.s, s.n, path };
 }
 
 static const char *const effect_names[] = { "NoSchedule", "NoExecute", "PreferNoSchedule", NULL };
@@ -95,14 +101,11 @@ const char *effect_name(int effect)
 	return effect >= 1 && effect <= 3 ? effect_names[effect - 1] : NULL;
 }
 
-/* An effect as Kubernetes reads it (taint_effect_norm). */
+/* An effect as Kubernetes reads it (taint_effect_norm: case and '_' ignored). */
 static void effect_at(struct m_enum *f, const struct node *map, const char *path)
 {
 	enum_at(f, map, path, effect_names);
-	const char *norm = taint_effect_norm(f->s);
-	for (int i = 0; norm && effect_names[i]; i++)
-		if (strcmp(norm, effect_names[i]) == 0)
-			f->v = i + 1;
+	f->v = name_index(effect_names, taint_effect_norm(f->s));
 }
 
 /* The items of the list at path: n of them, none when it is not a list. */
@@ -347,48 +350,39 @@ static void own_file(struct arena *a, struct model *m, const struct node *own)
 	}
 }
 
-static void cloud_of(struct arena *a, struct model *m)
+static void aws_of(struct arena *a, struct model *m)
 {
-	const struct node *s = m->spec, *n;
-	n = m->aws.n = node_get(s, "aws");
+	const struct node *n = m->aws.n = node_get(m->spec, "aws");
 	str_at(&m->aws.account_id, n, "aws.account_id");
 	str_at(&m->aws.region, n, "aws.region");
 	strs_at(a, &m->aws.azs, n, "aws.azs");
-	n = m->owner.n = node_get(s, "owner");
+}
+
+static void owner_of(struct model *m)
+{
+	const struct node *n = m->owner.n = node_get(m->spec, "owner");
 	str_at(&m->owner.email, n, "owner.email");
 	str_at(&m->owner.cost_center, n, "owner.cost_center");
+}
+
+static void state_of(struct model *m)
+{
 	static const char *const locks[] = { "dynamodb", "s3", NULL };
-	n = m->state.n = node_get(s, "state");
+	const struct node *n = m->state.n = node_get(m->spec, "state");
 	str_at(&m->state.bucket, n, "state.bucket");
 	str_at(&m->state.key, n, "state.key");
 	enum_at(&m->state.lock, n, "state.lock", locks);
-	n = m->secrets.n = node_get(s, "secrets");
-	str_at(&m->secrets.file, n, "secrets.file");
-	str_at(&m->secrets.kms_key_arn, n, "secrets.kms_key_arn");
-	n = m->scratch_bucket.n = node_get(s, "scratch_bucket");
-	str_at(&m->scratch_bucket.name, n, "scratch_bucket.name");
-	bool_at(&m->scratch_bucket.existing, n, "scratch_bucket.existing");
-	bool_at(&m->scratch_bucket.force_destroy, n, "scratch_bucket.force_destroy");
-	int_at(&m->scratch_bucket.noncurrent_expire_days, n, "scratch_bucket.noncurrent_expire_days");
-	n = m->storage.n = node_get(s, "storage");
-	str_at(&m->storage.class, n, "storage.class");
-	int_at(&m->storage.home_gb, n, "storage.home_gb");
 }
 
 static void network_of(struct arena *a, struct model *m)
 {
 	static const char *const nats[] = { "single", "per_az", "none", NULL };
-	static const char *const tlss[] = { "acm", "none", NULL };
 	const struct node *n = m->network.n = node_get(m->spec, "network");
 	str_at(&m->network.vpc_cidr, n, "network.vpc_cidr");
 	int_at(&m->network.subnet_newbits, n, "network.subnet_newbits");
 	enum_at(&m->network.nat, n, "network.nat", nats);
 	strs_at(a, &m->network.peers, n, "network.peers");
 	strs_at(a, &m->network.allow_overlap_with, n, "network.allow_overlap_with");
-	n = m->domain.n = node_get(m->spec, "domain");
-	str_at(&m->domain.name, n, "domain.name");
-	str_at(&m->domain.route53_zone, n, "domain.route53_zone");
-	enum_at(&m->domain.tls, n, "domain.tls", tlss);
 }
 
 static void cluster_of(struct arena *a, struct model *m)
@@ -409,17 +403,57 @@ static void cluster_of(struct arena *a, struct model *m)
 	}
 }
 
-static void workflow_of(struct model *m)
+static void secrets_of(struct model *m)
 {
-	const struct node *s = m->spec, *n;
-	n = m->dask.n = node_get(s, "dask");
+	const struct node *n = m->secrets.n = node_get(m->spec, "secrets");
+	str_at(&m->secrets.file, n, "secrets.file");
+	str_at(&m->secrets.kms_key_arn, n, "secrets.kms_key_arn");
+}
+
+static void domain_of(struct model *m)
+{
+	static const char *const tlss[] = { "acm", "none", NULL };
+	const struct node *n = m->domain.n = node_get(m->spec, "domain");
+	str_at(&m->domain.name, n, "domain.name");
+	enum_at(&m->domain.tls, n, "domain.tls", tlss);
+	str_at(&m->domain.route53_zone, n, "domain.route53_zone");
+}
+
+static void dask_of(struct model *m)
+{
+	const struct node *n = m->dask.n = node_get(m->spec, "dask");
 	num_at(&m->dask.worker_cores_max, n, "dask.worker_cores_max");
 	num_at(&m->dask.worker_memory_max_gb, n, "dask.worker_memory_max_gb");
 	num_at(&m->dask.cluster_max_cores, n, "dask.cluster_max_cores");
 	int_at(&m->dask.idle_timeout_s, n, "dask.idle_timeout_s");
-	n = m->features.n = node_get(s, "features");
+}
+
+static void storage_of(struct model *m)
+{
+	const struct node *n = m->storage.n = node_get(m->spec, "storage");
+	str_at(&m->storage.class, n, "storage.class");
+	int_at(&m->storage.home_gb, n, "storage.home_gb");
+}
+
+static void scratch_bucket_of(struct model *m)
+{
+	const struct node *n = m->scratch_bucket.n = node_get(m->spec, "scratch_bucket");
+	str_at(&m->scratch_bucket.name, n, "scratch_bucket.name");
+	bool_at(&m->scratch_bucket.existing, n, "scratch_bucket.existing");
+	int_at(&m->scratch_bucket.noncurrent_expire_days, n,
+	       "scratch_bucket.noncurrent_expire_days");
+	bool_at(&m->scratch_bucket.force_destroy, n, "scratch_bucket.force_destroy");
+}
+
+static void features_of(struct model *m)
+{
+	const struct node *n = m->features.n = node_get(m->spec, "features");
 	bool_at(&m->features.kubecost, n, "features.kubecost");
-	n = m->ci.n = node_get(s, "ci");
+}
+
+static void ci_of(struct model *m)
+{
+	const struct node *n = m->ci.n = node_get(m->spec, "ci");
 	bool_at(&m->ci.auto_apply, n, "ci.auto_apply");
 	bool_at(&m->ci.dispatch, n, "ci.dispatch");
 	bool_at(&m->ci.destroy, n, "ci.destroy");
@@ -429,6 +463,7 @@ static void workflow_of(struct model *m)
 	str_at(&m->ci.tofu_version, n, "ci.tofu_version");
 }
 
+/* The sections in the schema's order. */
 const struct model *model_build(struct arena *a, const struct node *spec, const struct node *own)
 {
 	struct model *m = arena_alloc(a, sizeof(*m));
@@ -436,15 +471,23 @@ const struct model *model_build(struct arena *a, const struct node *spec, const 
 	own_file(a, m, own ? own : spec);
 	str_at(&m->app, spec, "app");
 	str_at(&m->description, spec, "description");
-	m->tags = node_get(spec, "tags");
-	cloud_of(a, m);
+	m->tags = node_get(spec, "tags");	/* free-form */
+	aws_of(a, m);
+	owner_of(m);
+	state_of(m);
 	network_of(a, m);
 	cluster_of(a, m);
 	node_groups_of(a, m);
 	placement_of(a, m);
 	auth_of(a, m);
+	secrets_of(m);
+	domain_of(m);
 	hub_of(a, m);
-	workflow_of(m);
+	dask_of(m);
+	storage_of(m);
+	scratch_bucket_of(m);
+	features_of(m);
+	ci_of(m);
 	return m;
 }
 

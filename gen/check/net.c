@@ -369,7 +369,8 @@ static void check_group_azs(struct ctx *ctx, const struct env *e)
 			if (!gazs->v[i].s || list_has(azs, az))
 				continue;
 			struct diag *d = diag_add(ctx, "NET007", e->name, value_loc(e, az, gazs->n),
-						  "node group '%s' uses AZ '%s', which is not in aws.azs",
+						  "node group '%s' uses AZ '%s', which is not "
+						  "in aws.azs",
 						  grp->name, az->str);
 			if (azs->n->loc.line)
 				diag_note(ctx, d, azs->n->loc, "aws.azs set here");

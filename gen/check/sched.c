@@ -608,7 +608,8 @@ static void check_fits(struct ctx *ctx, struct env *e, const struct placement *p
 				w, true, cg->v * 1000,
 				arena_printf(a, "cpu guarantee %s of profile '%s'",
 					     node_display(a, cg->n), slug ? slug : "?"),
-				cg->n, arena_printf(a, "%s[%zu].%s", hub->profiles.path, i, cg->path),
+				cg->n,
+				arena_printf(a, "%s[%zu].%s", hub->profiles.path, i, cg->path),
 				FIT_CORES
 			};
 			check_fit(ctx, e, &fx, &fn);
@@ -619,7 +620,8 @@ static void check_fits(struct ctx *ctx, struct env *e, const struct placement *p
 				w, false, mg->bytes / (1024.0 * 1024.0),
 				arena_printf(a, "memory guarantee %s of profile '%s'",
 					     node_display(a, mg->n), slug ? slug : "?"),
-				mg->n, arena_printf(a, "%s[%zu].%s", hub->profiles.path, i, mg->path),
+				mg->n,
+				arena_printf(a, "%s[%zu].%s", hub->profiles.path, i, mg->path),
 				FIT_MEM_M
 			};
 			check_fit(ctx, e, &fx, &fn);

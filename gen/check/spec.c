@@ -88,8 +88,8 @@ static void spec_output_size(struct ctx *ctx, struct env *e)
 				  env_value_loc(e, at, hub->image_choices.path),
 				  "%u profiles with %u image choices each are too many for the Helm "
 				  "values: every profile lists every choice (%llu, at most %d)",
-				  hub->profiles.n->n, hub->image_choices.n->n, (unsigned long long)n,
-				  PROFILE_CHOICES_MAX);
+				  hub->profiles.n->n, hub->image_choices.n->n,
+				  (unsigned long long)n, PROFILE_CHOICES_MAX);
 	diag_help(ctx, d, "offer fewer image choices, or fewer profiles");
 }
 
