@@ -25,6 +25,7 @@
  * Exit 0 whether or not anything changed; 2 for an unusable REV.
  */
 #include "cmd.h"
+#include "model.h"
 #include "repo_diff.h"
 
 #include <stdlib.h>
@@ -140,16 +141,11 @@ static const char *secrets_path(struct arena *a, const struct env *e, const char
 	return o ? out : NULL;
 }
 
-static const struct node *spec_of(const struct env *e)
-{
-	return e->resolved ? e->resolved : e->root;
-}
-
 /* The SOPS file of e when it lies outside environments/<env>/ (and inside the root). */
 static const char *secrets_outside(struct ctx *ctx, const struct env *e)
 {
-	const struct node *spec = spec_of(e);
-	const char *file = spec ? spec_str(spec, "secrets.file") : NULL;
+	/* the model is of what resolved, else of its own file (envs_model) */
+	const char *file = e->model ? e->model->secrets.file.s : NULL;
 	const char *sp = file ? secrets_path(&ctx->perm, e, file) : NULL;
 	size_t n = strlen(e->dir);
 	if (!sp || (strncmp(sp, e->dir, n) == 0 && sp[n] == '/'))
@@ -169,9 +165,9 @@ static bool env_changed(struct ctx *ctx, const struct changes_view *v, const str
 	for (int depth = 0;; depth++) {
 		if (touched(v, cur->name))
 			return true;
-		if (!cur->root)
+		if (!cur->model)
 			return v->any_env;	/* its extends cannot be read */
-		const struct node *ext = node_get(cur->root, "extends");
+		const struct node *ext = cur->model->extends.n;
 		if (!ext || ext->kind == NODE_NULL)
 			return false;
 		if (ext->kind != NODE_STR)
@@ -287,13 +283,13 @@ static int changed_run(struct ctx *ctx, int argc, char **argv)
 			sb_printf(&out, "%s\n", e->name);
 			continue;
 		}
-		const struct node *spec = spec_of(e);
+		const struct model *spec = e->model;
 		if (listed)
 			sb_putc(&out, ',');
 		sb_putc(&out, '{');
 		json_field(&out, "name", e->name, true);
-		json_field(&out, "region", spec ? spec_str(spec, "aws.region") : NULL, true);
-		json_field(&out, "role_arn", spec ? spec_str(spec, "ci.role_arn") : NULL, true);
+		json_field(&out, "region", spec ? spec->aws.region.s : NULL, true);
+		json_field(&out, "role_arn", spec ? spec->ci.role_arn.s : NULL, true);
 		json_field(&out, "tier", tier_name(e->tier), false);
 		sb_putc(&out, '}');
 		listed++;

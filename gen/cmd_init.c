@@ -22,6 +22,7 @@
  */
 #include "cidr.h"
 #include "cmd.h"
+#include "model.h"
 #include "tmpl.h"
 #include "view.h"
 
@@ -88,15 +89,14 @@ static void taken_add(struct ctx *ctx, struct taken *t, const struct node *n)
 	ARENA_PUSH(&ctx->perm, t->v, t->n, t->cap, cidr_network(c));
 }
 
-static void taken_spec(struct ctx *ctx, struct taken *t, const struct node *spec)
+static void taken_spec(struct ctx *ctx, struct taken *t, const struct model *spec)
 {
 	if (!spec)
 		return;
-	taken_add(ctx, t, node_path(spec, "network.vpc_cidr"));
-	taken_add(ctx, t, node_path(spec, "cluster.service_cidr"));
-	const struct node *peers = node_path(spec, "network.peers");
-	for (size_t i = 0; peers && peers->kind == NODE_SEQ && i < peers->n; i++)
-		taken_add(ctx, t, peers->items[i]);
+	taken_add(ctx, t, spec->network.vpc_cidr.n);
+	taken_add(ctx, t, spec->cluster.service_cidr.n);
+	for (size_t i = 0; i < spec->network.peers.count; i++)
+		taken_add(ctx, t, spec->network.peers.v[i].n);
 }
 
 /* Every block some environment (resolved, or as written when it cannot be resolved) or
@@ -104,11 +104,11 @@ static void taken_spec(struct ctx *ctx, struct taken *t, const struct node *spec
 static bool free_vpc(struct ctx *ctx, struct cidr *out)
 {
 	struct taken t = { NULL, 0, 0 };
-	taken_spec(ctx, &t, ctx->defaults);
-	for (size_t i = 0; i < ctx->nenvs; i++) {
-		const struct env *e = ctx->envs[i];
-		taken_spec(ctx, &t, e->resolved ? e->resolved : e->root);
-	}
+	if (ctx->defaults)
+		taken_spec(ctx, &t, model_build(&ctx->perm, ctx->defaults, NULL));
+	/* each model is of what resolved, else of the file as written (envs_model) */
+	for (size_t i = 0; i < ctx->nenvs; i++)
+		taken_spec(ctx, &t, ctx->envs[i]->model);
 	for (uint32_t k = 0; k < 256; k++) {
 		struct cidr c = { (10u << 24) | (k << 16), 16 };
 		bool clash = false;
@@ -124,45 +124,43 @@ static bool free_vpc(struct ctx *ctx, struct cidr *out)
 
 /* ---- the text: templates/init/env.yaml.mustache ------------------------------------ */
 
-/* Is the resolved value at path present and not derived (so a child would share it)? */
-static bool given(const struct node *spec, const char *path)
+/* Is the resolved value n present and not derived (so a child would share it)? */
+static bool given(const struct node *n)
 {
-	const struct node *n = node_path(spec, path);
 	return n && n->kind != NODE_NULL && !(n->flags & NODE_DERIVED);
 }
 
-static bool nonempty(const struct node *spec, const char *path)
+static bool nonempty(const struct node *n)
 {
-	const struct node *n = node_path(spec, path);
 	return n && ((n->kind == NODE_STR && n->len > 0) ||
 		     ((n->kind == NODE_SEQ || n->kind == NODE_MAP) && n->n > 0));
 }
 
 /* What a child cannot share with its parent p (the template's reset); *auth_replaced
  * when the parent's login needs secrets the child does not have. */
-static struct node *resets(struct arena *a, const struct node *p, bool *auth_replaced)
+static struct node *resets(struct arena *a, const struct model *p, bool *auth_replaced)
 {
 	struct node *r = v_map(a);
-	v_set(a, r, "allow_overlap_with", v_bool(a, nonempty(p, "network.allow_overlap_with")));
+	v_set(a, r, "allow_overlap_with", v_bool(a, nonempty(p->network.allow_overlap_with.n)));
 	/* cluster.name: derived (<app>-<env>) unless the parent names its cluster */
-	v_set(a, r, "cluster_name", v_bool(a, given(p, "cluster.name")));
-	v_set(a, r, "state_bucket", v_bool(a, given(p, "state.bucket") &&
-					       strcmp(spec_str(p, "state.bucket"), "auto") != 0));
+	v_set(a, r, "cluster_name", v_bool(a, given(p->cluster.name.n)));
+	v_set(a, r, "state_bucket", v_bool(a, given(p->state.bucket.n) &&
+					       strcmp(p->state.bucket.s, "auto") != 0));
 	/* auth: dummy without a password needs no secrets file */
-	const char *mode = spec_str(p, "auth.mode");
-	bool oauth = node_path(p, "auth.cognito") || node_path(p, "auth.github");
-	*auth_replaced = !mode || strcmp(mode, "dummy") != 0 || oauth || node_path(p, "auth.dummy");
+	const struct m_auth *au = &p->auth;
+	bool oauth = au->cognito.n || au->github.n;
+	*auth_replaced = !au->mode.s || au->mode.v != AUTH_DUMMY || oauth || au->dummy.n;
 	struct node *auth = v_bool(a, false);
 	if (*auth_replaced) {
 		auth = v_map(a);
-		v_set(a, auth, "cognito", v_bool(a, node_path(p, "auth.cognito") != NULL));
-		v_set(a, auth, "github", v_bool(a, node_path(p, "auth.github") != NULL));
-		v_set(a, auth, "dummy", v_bool(a, node_path(p, "auth.dummy") != NULL));
+		v_set(a, auth, "cognito", v_bool(a, au->cognito.n != NULL));
+		v_set(a, auth, "github", v_bool(a, au->github.n != NULL));
+		v_set(a, auth, "dummy", v_bool(a, au->dummy.n != NULL));
 	}
 	v_set(a, r, "auth", auth);
-	v_set(a, r, "domain", v_bool(a, nonempty(p, "domain.name")));
-	v_set(a, r, "scratch_bucket", v_bool(a, given(p, "scratch_bucket.name") &&
-						 strcmp(spec_str(p, "scratch_bucket.name"), "auto") != 0));
+	v_set(a, r, "domain", v_bool(a, nonempty(p->domain.name.n)));
+	v_set(a, r, "scratch_bucket", v_bool(a, given(p->scratch_bucket.name.n) &&
+						 strcmp(p->scratch_bucket.name.s, "auto") != 0));
 	return r;
 }
 
@@ -171,7 +169,7 @@ static struct node *resets(struct arena *a, const struct node *p, bool *auth_rep
  * whose resolved spec is p. -1 when the template cannot be used (SPEC012 reported).
  */
 static int render_text(struct ctx *ctx, struct strbuf *sb, const char *name, const char *parent,
-		       const struct node *p, const char *vpc, bool *auth_replaced)
+		       const struct model *p, const char *vpc, bool *auth_replaced)
 {
 	static const char pad[] = "                       ";	/* the comment's column */
 	struct arena *a = &ctx->perm;
@@ -197,8 +195,8 @@ static int render_text(struct ctx *ctx, struct strbuf *sb, const char *name, con
  * with only name, tier and a VPC of its own (the VPC does not matter for what is read
  * from the result). NULL when that is not a valid spec.
  */
-static const struct node *probe_child(struct ctx *ctx, const struct env *parent,
-				      const char *name)
+static const struct model *probe_child(struct ctx *ctx, const struct env *parent,
+				       const char *name)
 {
 	struct node *roots[EXTENDS_PROBE_MAX + 1];
 	size_t n = 0;
@@ -206,7 +204,7 @@ static const struct node *probe_child(struct ctx *ctx, const struct env *parent,
 		if (!p->root || n == EXTENDS_PROBE_MAX)
 			return NULL;	/* unusable, too deep or a cycle: SPEC008 says which */
 		roots[n++] = p->root;
-		const char *ext = spec_str(p->root, "extends");
+		const char *ext = p->model->extends.s;
 		p = ext ? ctx_env(ctx, ext) : NULL;
 		if (ext && !p)
 			return NULL;
@@ -231,7 +229,8 @@ static const struct node *probe_child(struct ctx *ctx, const struct env *parent,
 	node_map_set(a, net, node_str(a, "vpc_cidr", 8, at), node_str(a, "10.0.0.0/16", 11, at));
 	node_map_set(a, child, node_str(a, "network", 7, at), net);
 	roots[n++] = child;
-	return resolve_quiet(ctx, a, name, ctx->defaults, roots, n);
+	const struct node *tree = resolve_quiet(ctx, a, name, ctx->defaults, roots, n);
+	return tree ? model_build(a, tree, NULL) : NULL;
 }
 
 /* ---- writing ----------------------------------------------------------------------- */
@@ -321,7 +320,7 @@ static int write_atomic(struct ctx *ctx, const char *dir, const char *path, cons
  * when the template cannot be used (reported), or EXIT_SYSTEM.
  */
 static int write_spec(struct ctx *ctx, const char *name, const char *parent,
-		      const struct node *inherited, const char *vpc, const char *rel,
+		      const struct model *inherited, const char *vpc, const char *rel,
 		      bool *auth_replaced)
 {
 	struct strbuf text = STRBUF_INIT;
@@ -348,15 +347,17 @@ static int write_spec(struct ctx *ctx, const char *name, const char *parent,
 /* ---- the command --------------------------------------------------------------------- */
 
 /* Would a derived name of ENV break a naming rule? A usage error then (exit 2). */
-static int check_derived(struct ctx *ctx, const char *name, const struct node *parent)
+static int check_derived(struct ctx *ctx, const char *name, const struct model *parent)
 {
 	const char *app = INIT_APP, *region = INIT_REGION, *account = INIT_ACCOUNT;
 	if (parent) {
-		app = spec_str(parent, "app");
-		region = spec_str(parent, "aws.region");
-		account = spec_str(parent, "aws.account_id");
-	} else if (ctx->defaults && spec_str(ctx->defaults, "app")) {
-		app = spec_str(ctx->defaults, "app");
+		app = parent->app.s;
+		region = parent->aws.region.s;
+		account = parent->aws.account_id.s;
+	} else if (ctx->defaults) {
+		const struct model *dflt = model_build(&ctx->perm, ctx->defaults, NULL);
+		if (dflt->app.s)
+			app = dflt->app.s;
 	}
 	if (!app || !region || !account)
 		return EXIT_OK;	/* the parent is judged by lint */
@@ -415,13 +416,13 @@ static int init_run(struct ctx *ctx, int argc, char **argv)
 		return cli_error(&cmd_init, "environment '%s' exists already (%s)", name, rel);
 
 	const struct env *parent = NULL;
-	const struct node *inherited = NULL;	/* what the new environment starts from */
+	const struct model *inherited = NULL;	/* what the new environment starts from */
 	if (from) {
 		parent = ctx_env(ctx, from);
 		if (!parent)
 			return cli_error(&cmd_init, "--from: unknown environment '%s'", from);
-		inherited = parent->abstract ? probe_child(ctx, parent, name) : parent->resolved;
-		if (!inherited || parent->invalid) {
+		inherited = parent->abstract ? probe_child(ctx, parent, name) : parent->model;
+		if (!inherited || parent->invalid || !(parent->abstract || parent->resolved)) {
 			fprintf(stderr, "eragen: '%s' has errors ('eragen lint %s' shows them%s): fix "
 					"them before extending it\n", from, from,
 				parent->abstract ? "; an abstract parent must give a valid spec with "

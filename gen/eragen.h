@@ -574,6 +574,7 @@ struct node *json_to_node(struct arena *a, const char *json, size_t len, uint32_
 /* ---- environments (env.c, resolve.c) -------------------------------------------- */
 
 enum tier { TIER_NONE, TIER_EPHEMERAL, TIER_DEVELOPMENT, TIER_STAGING, TIER_PRODUCTION };
+struct model;
 
 struct env {
 	const char *name;	/* the directory name */
@@ -586,6 +587,7 @@ struct env {
 	struct node *resolved;	/* after layering, defaults and derivation; NULL if unusable */
 	struct arena arena;	/* owns resolved (and later the model and output) */
 	const struct node *view;	/* backend.h's view model, built on first use */
+	const struct model *model;	/* model.h: its spec typed, NULL without a root */
 	bool broken;		/* cannot be resolved at all (no resolved tree) */
 	bool invalid;		/* resolved, but the schema found errors: no derived values */
 	bool selected;		/* named on the command line (opt.envs) */
@@ -597,6 +599,9 @@ struct env {
 int envs_load(struct ctx *ctx);
 /* extends chains, layering, schema defaults, validation, derived values (SPEC005-008). */
 void envs_resolve(struct ctx *ctx);
+/* The typed model of every environment that has a spec (model.h), from its resolved tree,
+ * else (abstract, or not resolvable) its file as written. */
+void envs_model(struct ctx *ctx);
 /*
  * Resolve a spec given as node trees, silently (for baselines read from git): roots are
  * the extends chain, the farthest parent first and the environment's own file last,
@@ -610,11 +615,13 @@ void checks_run(struct ctx *ctx);
 /* lint.ignore and inline "# eragen:ignore" comments; SPEC011. */
 void suppress_apply(struct ctx *ctx);
 
-/* Derived names (DESIGN 4), computed from a resolved spec; arena-owned strings. */
+/* Derived names (DESIGN 4) of environment env, from the values they derive from;
+ * arena-owned strings, NULL when one of those is missing (NULL). */
 const char *region_abbr(struct arena *a, const char *region);
-const char *derived_state_bucket(struct arena *a, const struct node *spec, const char *env);
-const char *derived_lock_table(struct arena *a, const struct node *spec, const char *env);
-const char *derived_scratch_bucket(struct arena *a, const struct node *spec);
+const char *derived_state_bucket(struct arena *a, const char *app, const char *env,
+				 const char *region, const char *account);
+const char *derived_lock_table(struct arena *a, const char *env, const char *region);
+const char *derived_scratch_bucket(struct arena *a, const char *cluster, const char *account);
 /*
  * Where a finding about the value n (at dotted path, may be NULL) of e is reported: the
  * line that set it; for a schema default or derived value, the nearest key on its path

@@ -1,13 +1,14 @@
 /*
- * names.c - the derived names of DESIGN 4, from a resolved spec. Pure functions: the
- * checks (NAME00x) and the back ends use the same ones.
+ * names.c - the derived names of DESIGN 4, from the values they derive from. Pure
+ * functions: derivation (resolve.c), the checks (NAME00x) and the back ends use the same
+ * ones.
  *
  *   region abbreviation  us-west-2 -> usw2, eu-central-1 -> euc1, ap-southeast-2 -> apse2
  *   state bucket         tofu-state-<app>-<env>-<abbr>-<account>
  *   lock table           tofu-state-lock-<env>-<abbr>
  *   scratch bucket       <cluster>-scratch-<account>
  */
-#include "eragen.h"
+#include "model.h"
 
 #include <string.h>
 
@@ -51,26 +52,23 @@ const char *region_abbr(struct arena *a, const char *region)
 	return out;
 }
 
-const char *derived_state_bucket(struct arena *a, const struct node *spec, const char *env)
+const char *derived_state_bucket(struct arena *a, const char *app, const char *env,
+				 const char *region, const char *account)
 {
-	const char *app = spec_str(spec, "app");
-	const char *account = spec_str(spec, "aws.account_id");
-	const char *abbr = region_abbr(a, spec_str(spec, "aws.region"));
+	const char *abbr = region_abbr(a, region);
 	if (!app || !account || !abbr)
 		return NULL;
 	return arena_printf(a, "tofu-state-%s-%s-%s-%s", app, env, abbr, account);
 }
 
-const char *derived_lock_table(struct arena *a, const struct node *spec, const char *env)
+const char *derived_lock_table(struct arena *a, const char *env, const char *region)
 {
-	const char *abbr = region_abbr(a, spec_str(spec, "aws.region"));
+	const char *abbr = region_abbr(a, region);
 	return abbr ? arena_printf(a, "tofu-state-lock-%s-%s", env, abbr) : NULL;
 }
 
-const char *derived_scratch_bucket(struct arena *a, const struct node *spec)
+const char *derived_scratch_bucket(struct arena *a, const char *cluster, const char *account)
 {
-	const char *cluster = spec_str(spec, "cluster.name");
-	const char *account = spec_str(spec, "aws.account_id");
 	if (!cluster || !account)
 		return NULL;
 	return arena_printf(a, "%s-scratch-%s", cluster, account);
@@ -111,7 +109,7 @@ struct loc env_value_loc(const struct env *e, const struct node *n, const char *
 			*dot = '\0';
 		}
 	}
-	const struct node *name = e->root ? node_get(e->root, "name") : NULL;
+	const struct node *name = e->model ? e->model->name.n : NULL;
 	if (name)
 		return name->loc;
 	return (struct loc){ .file = e->file ? e->file->id : 0 };

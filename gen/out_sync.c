@@ -15,6 +15,7 @@
  * (a directory or file that is a symlink leading out is refused: SPEC012); nothing at
  * all is written when an error diagnostic results (DRIFT005 without --force, SPEC012).
  */
+#include "model.h"
 #include "out_int.h"
 #include "repo.h"
 #include "repo_index.h"
@@ -45,12 +46,12 @@ static uint32_t first_diff_line(const char *a, size_t alen, const char *b, size_
 static const char *drift005_suppressed(const struct ctx *ctx, const char *env)
 {
 	const struct env *e = env ? ctx_env(ctx, env) : NULL;
-	const struct node *ign = e && e->root ? node_path(e->root, "lint.ignore") : NULL;
-	for (size_t i = 0; ign && ign->kind == NODE_SEQ && i < ign->n; i++) {
-		const struct node *ent = ign->items[i];
-		const char *rule = spec_str(ent, "rule"), *reason = spec_str(ent, "reason");
-		if (rule && strcmp(rule, "DRIFT005") == 0 && !node_get(ent, "path") && reason &&
-		    *reason)
+	if (!e || !e->model)
+		return NULL;	/* no spec, or released once its files were compared */
+	for (size_t i = 0; i < e->model->lint.ignore.count; i++) {
+		const struct m_ignore *ent = &e->model->lint.ignore.v[i];
+		const char *rule = ent->rule.s, *reason = ent->reason.s;
+		if (rule && strcmp(rule, "DRIFT005") == 0 && !ent->path.n && reason && *reason)
 			return reason;
 	}
 	return NULL;

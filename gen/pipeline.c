@@ -23,6 +23,7 @@
  * extends it; what the repository-level files need of it is kept in a small summary.
  */
 #include "backend.h"
+#include "model.h"
 #include "pipeline.h"
 #include "repo.h"
 #include "repo_index.h"
@@ -145,10 +146,10 @@ static void stage_resolve(struct ctx *ctx)
 	envs_resolve(ctx);
 }
 
-/* The typed model of each resolved environment: model.c, built right after resolution. */
+/* The typed model of each environment (model.c): everything after it reads fields. */
 static void stage_model(struct ctx *ctx)
 {
-	(void)ctx;
+	envs_model(ctx);
 }
 
 static void stage_check(struct ctx *ctx)
@@ -261,6 +262,7 @@ static void release_done(struct ctx *ctx, const size_t *last, size_t i)
 			continue;
 		arena_release(&x->arena);
 		x->root = x->resolved = NULL;
+		x->model = NULL;
 	}
 }
 

@@ -4,7 +4,7 @@
  * workloads with their node selectors and tolerations, and which groups each can land on.
  * Also the pure helpers the SCHED rules share, and the text of `show --placement`.
  *
- * Consumes env->resolved (read only) and data_get(); produces a struct placement in
+ * Consumes env->model (read only) and data_get(); produces a struct placement in
  * the caller's arena (which groups each row lands on: placement_fit.c). Without the data
  * tables, instance types are unknown (arch amd64) and the chart adds no tolerations; the
  * matrix is still built. `show --placement` lists at most PL_SHOW_MAX groups a row lands
@@ -179,26 +179,21 @@ bool ami_type_gpu(const char *ami)
 
 /* ---- building the matrix ---- */
 
-static const char *node_s(const struct node *n)
-{
-	return n && n->kind == NODE_STR ? n->str : NULL;
-}
-
-/* The strings of a list node (non-strings skipped), arena-owned; *at: their nodes. */
-static const char *const *str_list(struct arena *a, const struct node *l, size_t *n,
+/* The strings of a list (other items skipped), arena-owned; *at: their nodes. */
+static const char *const *str_list(struct arena *a, const struct m_strs *l, size_t *n,
 				   const struct node *const **at)
 {
 	*n = 0;
 	if (at)
 		*at = NULL;
-	if (!l || l->kind != NODE_SEQ || l->n == 0)
+	if (l->count == 0)
 		return NULL;
-	const char **v = arena_alloc(a, l->n * sizeof(*v));
-	const struct node **nodes = arena_alloc(a, l->n * sizeof(*nodes));
-	for (size_t i = 0; i < l->n; i++)
-		if (l->items[i]->kind == NODE_STR) {
-			nodes[*n] = l->items[i];
-			v[(*n)++] = l->items[i]->str;
+	const char **v = arena_alloc(a, l->count * sizeof(*v));
+	const struct node **nodes = arena_alloc(a, l->count * sizeof(*nodes));
+	for (size_t i = 0; i < l->count; i++)
+		if (l->v[i].s) {
+			nodes[*n] = l->v[i].n;
+			v[(*n)++] = l->v[i].s;
 		}
 	if (at)
 		*at = nodes;
@@ -230,39 +225,36 @@ static bool has_label_key(const struct builder *b, const char *key)
 	return placement_group_has(b->g, key, NULL);
 }
 
-static void build_group(struct builder *b, const struct placement *p, const struct node *spec,
+static void build_group(struct builder *b, const struct placement *p, const struct model *m,
 			struct pl_group *g)
 {
 	struct arena *a = b->a;
-	const struct node *cap = node_get(g->spec, "capacity");
-	g->spot = node_s(cap) && strcmp(cap->str, "spot") == 0;
-	g->capacity = cap;
+	const struct m_group *spec = g->spec;
+	g->spot = spec->capacity.v == CAPACITY_SPOT;
+	g->capacity = spec->capacity.n;
 
-	const struct node *min = node_get(g->spec, "min");
-	const struct node *after = node_path(g->spec, "schedule.min_after");
-	if (min && min->kind == NODE_INT && min->v.i == 0)
-		g->zero = min;
-	else if (after && after->kind == NODE_INT && after->v.i == 0)
-		g->zero = after;
+	if (spec->min.set && spec->min.v == 0)
+		g->zero = spec->min.n;
+	else if (spec->schedule.min_after.set && spec->schedule.min_after.v == 0)
+		g->zero = spec->schedule.min_after.n;
 
-	g->azs_at = node_get(g->spec, "azs");
-	if (!g->azs_at || g->azs_at->kind != NODE_SEQ)
-		g->azs_at = node_path(spec, "aws.azs");
-	g->azs = str_list(a, g->azs_at, &g->nazs, NULL);
-	g->types = str_list(a, node_get(g->spec, "instance_types"), &g->ntypes, &g->types_at);
+	/* its own azs, else aws.azs */
+	const struct m_strs *azs = &spec->azs;
+	if (!azs->n || azs->n->kind != NODE_SEQ)
+		azs = &m->aws.azs;
+	g->azs_at = azs->n;
+	g->azs = str_list(a, azs, &g->nazs, NULL);
+	g->types = str_list(a, &spec->instance_types, &g->ntypes, &g->types_at);
 
-	const struct node *ts = node_get(g->spec, "taints");
-	if (ts && ts->kind == NODE_SEQ && ts->n) {
-		g->taints = arena_alloc(a, ts->n * sizeof(*g->taints));
-		for (size_t i = 0; i < ts->n; i++) {
-			const struct node *t = ts->items[i];
-			const char *key = node_s(node_get(t, "key"));
-			const char *eff = taint_effect_norm(node_s(node_get(t, "effect")));
-			if (!key || !eff)
-				continue;
-			const char *val = node_s(node_get(t, "value"));
-			g->taints[g->ntaints++] = (struct pl_taint){ key, val ? val : "", eff, t };
-		}
+	if (spec->taints.count)
+		g->taints = arena_alloc(a, spec->taints.count * sizeof(*g->taints));
+	for (size_t i = 0; i < spec->taints.count; i++) {
+		const struct m_taint *t = &spec->taints.v[i];
+		const char *eff = effect_name(t->effect.v);
+		if (!t->key.s || !eff)
+			continue;
+		const char *val = t->value.s;
+		g->taints[g->ntaints++] = (struct pl_taint){ t->key.s, val ? val : "", eff, t->n };
 	}
 
 	/* the labels every node of the group carries: its own first, then those EKS and
@@ -270,10 +262,10 @@ static void build_group(struct builder *b, const struct placement *p, const stru
 	b->g = g;
 	b->labels = NULL;
 	b->nlabels = b->caplabels = 0;
-	const struct node *ls = node_get(g->spec, "labels");
-	for (size_t i = 0; ls && ls->kind == NODE_MAP && i < ls->n; i++)
-		if (ls->items[i]->kind == NODE_STR)
-			add_label(b, ls->keys[i]->str, ls->items[i]->str, ls->items[i]);
+	const struct m_labels *ls = &spec->labels;
+	for (size_t i = 0; i < ls->count; i++)
+		if (ls->v[i].value.s)
+			add_label(b, ls->v[i].key->str, ls->v[i].value.s, ls->v[i].value.n);
 	g->nspec_labels = b->nlabels;
 	struct {
 		const char *key, *value;
@@ -310,35 +302,32 @@ const struct pl_group *placement_group(const struct placement *p, const char *na
 }
 
 static void add_tol(struct arena *a, struct pl_workload *w, size_t *cap, struct toleration t,
-		    enum pl_source from, const struct node *at)
+		    enum pl_source from, const struct node *at, const struct m_toleration *own)
 {
-	struct pl_toleration pt = { t, from, at };
+	struct pl_toleration pt = { t, from, at, own };
 	ARENA_PUSH(a, w->tols, w->ntols, *cap, pt);
 }
 
-/* Selector and tolerations of a workload or profile from its placement fields m. */
+/* Selector and tolerations of a workload or profile from its placement fields pl. */
 static void build_row(struct arena *a, struct placement *p, const struct chart_info *chart,
-		      struct pl_workload *w, const struct node *m)
+		      struct pl_workload *w, const struct m_place *pl)
 {
-	const struct node *ng = node_get(m, "node_group");
-	const struct node *sel = node_get(m, "node_selector");
-	const struct node *tol = node_get(m, "tolerations");
-	if (sel && sel->kind != NODE_MAP)
-		sel = NULL;
+	const struct m_labels *sel = pl->node_selector.set ? &pl->node_selector : NULL;
+	const struct node *tol = pl->tolerations.n;
 	if (tol && tol->kind != NODE_SEQ)
 		tol = NULL;
-	w->group_at = node_s(ng) ? ng : NULL;
-	w->group = w->group_at ? placement_group(p, ng->str) : NULL;
+	w->group_at = m_str_node(&pl->node_group);
+	w->group = w->group_at ? placement_group(p, w->group_at->str) : NULL;
 	w->resolved = sel || w->group || !w->group_at;
 
 	size_t cap = 0;
 	if (sel) {
-		w->selector_at = sel;
-		w->selector = arena_alloc(a, (sel->n + 1) * sizeof(*w->selector));
-		for (size_t i = 0; i < sel->n; i++)
-			if (sel->items[i]->kind == NODE_STR)
+		w->selector_at = sel->n;
+		w->selector = arena_alloc(a, (sel->count + 1) * sizeof(*w->selector));
+		for (size_t i = 0; i < sel->count; i++)
+			if (sel->v[i].value.s)
 				w->selector[w->nselector++] = (struct pl_label){
-					sel->keys[i]->str, sel->items[i]->str, sel->items[i]
+					sel->v[i].key->str, sel->v[i].value.s, sel->v[i].value.n
 				};
 	} else if (w->group) {
 		const struct pl_group *g = w->group;
@@ -347,34 +336,74 @@ static void build_row(struct arena *a, struct placement *p, const struct chart_i
 	}
 	if (tol) {
 		w->tols_at = tol;
-		for (size_t i = 0; i < tol->n; i++) {
-			const struct node *t = tol->items[i];
-			struct toleration tt = {
-				node_s(node_get(t, "key")), node_s(node_get(t, "operator")),
-				node_s(node_get(t, "value")), node_s(node_get(t, "effect")),
-			};
+		for (size_t i = 0; i < pl->tolerations.count; i++) {
+			const struct m_toleration *t = &pl->tolerations.v[i];
+			struct toleration tt = { t->key.s, t->operator.s, t->value.s, t->effect.s };
 			if (!tt.op)
 				tt.op = "Equal";
-			if (taint_effect_norm(tt.effect))
-				tt.effect = taint_effect_norm(tt.effect);
-			add_tol(a, w, &cap, tt, PL_OWN, t);
+			if (t->effect.v)
+				tt.effect = effect_name(t->effect.v);
+			add_tol(a, w, &cap, tt, PL_OWN, t->n, t);
 		}
 	} else if (w->group) {
 		for (size_t i = 0; i < w->group->ntaints; i++) {
 			const struct pl_taint *t = &w->group->taints[i];
 			struct toleration tt = { t->key, "Equal", t->value, t->effect };
-			add_tol(a, w, &cap, tt, PL_DERIVED, t->at);
+			add_tol(a, w, &cap, tt, PL_DERIVED, t->at, NULL);
 		}
 	}
 	for (size_t i = 0; chart && i < chart->ntolerations[w->wl]; i++)
-		add_tol(a, w, &cap, chart->tolerations[w->wl][i], PL_CHART, NULL);
+		add_tol(a, w, &cap, chart->tolerations[w->wl][i], PL_CHART, NULL, NULL);
 	pl_index_tols(a, w);
 }
 
-static bool has_own_placement(const struct node *profile)
+static bool has_own_placement(const struct m_profile *profile)
 {
-	return node_get(profile, "node_group") || node_get(profile, "node_selector") ||
-	       node_get(profile, "tolerations");
+	const struct m_place *pl = &profile->place;
+	return pl->node_group.n || pl->node_selector.n || pl->tolerations.n;
+}
+
+/* The seven workloads, from the placement map, in enum order. */
+static void build_workloads(struct arena *a, struct placement *p, const struct chart_info *chart,
+			    const struct model *m)
+{
+	for (int wl = 0; wl < WL_COUNT; wl++) {
+		const struct m_place *pl = &m->placement.wl[wl];
+		struct pl_workload *w = &p->wls[p->nwls++];
+		w->wl = (enum workload)wl;
+		w->label = workload_names[wl];
+		w->name = arena_printf(a, "'%s'", workload_names[wl]);
+		w->path = arena_printf(a, "placement.%s", workload_names[wl]);
+		/* findings point at the entry: the flow map after "hub:", else the key */
+		w->at = m->placement.n ? m->placement.n : m->spec;
+		if (pl->n)
+			w->at = pl->n->loc.line == pl->key->loc.line ? pl->n : pl->key;
+		if (pl->n && pl->n->kind == NODE_MAP)
+			build_row(a, p, chart, w, pl);
+	}
+}
+
+/* The profiles with a placement of their own get rows; the others use notebook's. */
+static void build_profiles(struct arena *a, struct placement *p, const struct chart_info *chart,
+			   const struct model *m)
+{
+	p->profile_rows = arena_alloc(a, (p->nprofiles + 1) * sizeof(*p->profile_rows));
+	for (size_t i = 0; i < p->nprofiles; i++) {
+		const struct m_profile *pr = &m->hub.profiles.v[i];
+		p->profile_rows[i] = &p->wls[WL_NOTEBOOK];
+		if (!pr->set || !has_own_placement(pr))
+			continue;
+		const char *slug = pr->slug.s;
+		struct pl_workload *w = &p->wls[p->nwls++];
+		w->wl = WL_NOTEBOOK;
+		w->label = arena_printf(a, "profile %s", slug ? slug : "?");
+		w->name = arena_printf(a, "profile '%s'", slug ? slug : "?");
+		w->path = arena_printf(a, "%s[%zu]", m->hub.profiles.path, i);
+		w->at = pr->n;
+		w->profile = pr;
+		build_row(a, p, chart, w, &pr->place);
+		p->profile_rows[i] = w;
+	}
 }
 
 const struct placement *placement_build(struct ctx *ctx, struct env *env, struct arena *a,
@@ -383,74 +412,38 @@ const struct placement *placement_build(struct ctx *ctx, struct env *env, struct
 	const struct node *spec = env->resolved;
 	if (!spec || env->invalid || env->abstract || spec->kind != NODE_MAP)
 		return NULL;
+	const struct model *m = env->model;
 	struct placement *p = arena_alloc(a, sizeof(*p));
 	p->env = env;
-	p->cluster = spec_str(spec, "cluster.name");
+	p->cluster = m->cluster.name.s;
 	if (!p->cluster)
-		p->cluster = arena_printf(a, "%s-%s", spec_str(spec, "app") ? spec_str(spec, "app")
-									 : "jupyterhub",
-					  env->name);
-	p->chart = spec_str(spec, "hub.chart_version");
+		p->cluster = arena_printf(a, "%s-%s", m->app.s ? m->app.s : "jupyterhub", env->name);
+	p->chart = m->hub.chart_version.s;
 	const struct data *d = data_get(ctx);
 	const struct chart_info *chart = p->chart ? data_chart(d, p->chart) : NULL;
 	p->chart_known = chart != NULL;
 
 	struct builder b = { a, d, NULL, NULL, 0, 0 };
-	const struct node *groups = node_get(spec, "node_groups");
-	if (groups && groups->kind == NODE_MAP && groups->n) {
-		p->groups = arena_alloc(a, groups->n * sizeof(*p->groups));
-		for (size_t i = 0; i < groups->n; i++) {
-			if (groups->items[i]->kind != NODE_MAP)
-				continue;
-			struct pl_group *g = &p->groups[p->ngroups];
-			g->name = groups->keys[i]->str;
-			g->key = groups->keys[i];
-			g->spec = groups->items[i];
-			build_group(&b, p, spec, g);
-			if (strmap_get(&p->group_at, g->name, strlen(g->name)) < 0)
-				strmap_put(a, &p->group_at, g->name, strlen(g->name), p->ngroups);
-			p->ngroups++;
-		}
+	if (m->node_groups.count)
+		p->groups = arena_alloc(a, m->node_groups.count * sizeof(*p->groups));
+	for (size_t i = 0; i < m->node_groups.count; i++) {
+		const struct m_group *mg = &m->node_groups.v[i];
+		if (!mg->set)
+			continue;
+		struct pl_group *g = &p->groups[p->ngroups];
+		g->name = mg->name;
+		g->key = mg->key;
+		g->spec = mg;
+		build_group(&b, p, m, g);
+		if (strmap_get(&p->group_at, g->name, strlen(g->name)) < 0)
+			strmap_put(a, &p->group_at, g->name, strlen(g->name), p->ngroups);
+		p->ngroups++;
 	}
 
-	const struct node *placement = node_get(spec, "placement");
-	const struct node *profiles = node_path(spec, "hub.profiles");
-	if (profiles && profiles->kind != NODE_SEQ)
-		profiles = NULL;
-	p->nprofiles = profiles ? profiles->n : 0;
+	p->nprofiles = m->hub.profiles.count;
 	p->wls = arena_alloc(a, (WL_COUNT + p->nprofiles) * sizeof(*p->wls));
-	for (int wl = 0; wl < WL_COUNT; wl++) {
-		struct pl_workload *w = &p->wls[p->nwls++];
-		const struct node *m = node_get(placement, workload_names[wl]);
-		w->wl = (enum workload)wl;
-		w->label = workload_names[wl];
-		w->name = arena_printf(a, "'%s'", workload_names[wl]);
-		w->path = arena_printf(a, "placement.%s", workload_names[wl]);
-		/* findings point at the entry: the flow map after "hub:", else the key */
-		long k = node_index(placement, workload_names[wl]);
-		w->at = placement ? placement : spec;
-		if (m && k >= 0)
-			w->at = m->loc.line == placement->keys[k]->loc.line ? m : placement->keys[k];
-		if (m && m->kind == NODE_MAP)
-			build_row(a, p, chart, w, m);
-	}
-	p->profile_rows = arena_alloc(a, (p->nprofiles + 1) * sizeof(*p->profile_rows));
-	for (size_t i = 0; i < p->nprofiles; i++) {
-		const struct node *pr = profiles->items[i];
-		p->profile_rows[i] = &p->wls[WL_NOTEBOOK];
-		if (pr->kind != NODE_MAP || !has_own_placement(pr))
-			continue;
-		const char *slug = node_s(node_get(pr, "slug"));
-		struct pl_workload *w = &p->wls[p->nwls++];
-		w->wl = WL_NOTEBOOK;
-		w->label = arena_printf(a, "profile %s", slug ? slug : "?");
-		w->name = arena_printf(a, "profile '%s'", slug ? slug : "?");
-		w->path = arena_printf(a, "hub.profiles[%zu]", i);
-		w->at = pr;
-		w->profile = pr;
-		build_row(a, p, chart, w, pr);
-		p->profile_rows[i] = w;
-	}
+	build_workloads(a, p, chart, m);
+	build_profiles(a, p, chart, m);
 	if (judge) {
 		pl_index_groups(a, p);
 		pl_judge_rows(p, a);
@@ -502,11 +495,11 @@ static void show_group(struct arena *a, struct strbuf *sb, const struct pl_group
 {
 	sb_printf(sb, "  %s\n", g->name);
 	sb_printf(sb, "    capacity  %s, min %s, max %s", g->spot ? "spot" : "on_demand",
-		  node_display(a, node_get(g->spec, "min")),
-		  node_display(a, node_get(g->spec, "max")));
+		  node_display(a, g->spec->min.n), node_display(a, g->spec->max.n));
 	if (g->zero)
 		sb_printf(sb, ", can scale to zero (%s: 0)",
-			  g->zero == node_get(g->spec, "min") ? "min" : "schedule.min_after");
+			  g->zero == g->spec->min.n ? g->spec->min.path
+						    : g->spec->schedule.min_after.path);
 	sb_puts(sb, "\n    labels    ");
 	if (g->nspec_labels == 0)
 		sb_puts(sb, "(none of its own)");
@@ -707,13 +700,10 @@ void placement_show(const struct ctx *ctx, const struct placement *p, struct str
 		shared = shared || p->profile_rows[i] == &p->wls[WL_NOTEBOOK];
 	if (p->nprofiles && shared) {
 		sb_puts(sb, "(profiles without a placement of their own use notebook's:");
-		const struct node *profiles = node_path(p->env->resolved, "hub.profiles");
+		const struct m_profile *profiles = p->env->model->hub.profiles.v;
 		for (size_t i = 0; i < p->nprofiles; i++)
 			if (p->profile_rows[i] == &p->wls[WL_NOTEBOOK])
-				sb_printf(sb, " %s",
-					  node_s(node_get(profiles->items[i], "slug"))
-						  ? node_get(profiles->items[i], "slug")->str
-						  : "?");
+				sb_printf(sb, " %s", profiles[i].slug.s ? profiles[i].slug.s : "?");
 		sb_puts(sb, ")\n");
 	}
 

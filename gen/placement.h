@@ -8,9 +8,9 @@
  * and why not.
  *
  * Consumers: check/sched.c (SCHED001-SCHED014), `eragen show ENV --placement`, and the
- * back ends that write node selectors and tolerations. The matrix is built from the
- * resolved spec (env->resolved, which must be schema-valid: placement_build returns NULL
- * otherwise) in the caller's arena; every node pointer in it points into the resolved
+ * back ends that write node selectors and tolerations. The matrix is built from the model
+ * of the resolved spec (env->model; the spec must be schema-valid: placement_build returns
+ * NULL otherwise) in the caller's arena; every node pointer in it points into the resolved
  * tree, so locations for diagnostics come straight from it. Building never fails for
  * user-input reasons: a node group that does not exist leaves the workload unresolved
  * (SCHED001 says why), odd values are skipped.
@@ -30,6 +30,7 @@
 
 #include "data.h"
 #include "eragen.h"
+#include "model.h"
 
 /*
  * The DaemonSet overhead SCHED006 deducts from every node's allocatable, besides the
@@ -71,12 +72,13 @@ struct pl_toleration {
 	struct toleration t;	/* key "" with op Exists: every taint; effect "": every effect */
 	enum pl_source from;
 	const struct node *at;	/* the toleration (PL_OWN) or taint (PL_DERIVED); NULL: chart */
+	const struct m_toleration *own;	/* PL_OWN: the toleration as the spec gives it */
 };
 
 struct pl_group {
 	const char *name;
 	const struct node *key;		/* the key under node_groups */
-	const struct node *spec;	/* the group's map */
+	const struct m_group *spec;	/* the group as the spec gives it (model.h) */
 	bool spot;
 	const struct node *capacity;	/* NULL when the default (on_demand) */
 	const struct node *zero;	/* why it can scale to zero: min (0) or schedule.min_after
@@ -112,7 +114,7 @@ struct pl_workload {
 	const char *path;		/* spec path: "placement.hub", "hub.profiles[1]" */
 	const struct node *at;		/* where findings about it point: the placement entry
 					 * (its flow map, else its key) or the profile map */
-	const struct node *profile;	/* the profile map, or NULL */
+	const struct m_profile *profile;	/* the profile, or NULL */
 	const struct node *group_at;	/* its node_group value, or NULL */
 	const struct pl_group *group;	/* the group it names, NULL if none or missing */
 	bool resolved;			/* false: it names a missing group and gives no selector */

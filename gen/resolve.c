@@ -276,51 +276,69 @@ static struct node *with_key(struct derivation *dv, const struct node *map, cons
 	return m;
 }
 
+/* The string under key in map (which may be NULL or no map), or NULL. */
+static const char *str_in(const struct node *map, const char *key)
+{
+	const struct node *n = node_get(map, key);
+	return n && n->kind == NODE_STR ? n->str : NULL;
+}
+
+/* Each node group's desired (= min) where it has none. */
+static struct node *derive_desired(struct derivation *dv, struct node *root)
+{
+	struct node *groups = node_get(root, "node_groups");
+	if (!groups || groups->kind != NODE_MAP)
+		return root;
+	struct node *ng = NULL;
+	for (size_t i = 0; i < groups->n; i++) {
+		struct node *g = groups->items[i];
+		struct node *min = node_get(g, "min");
+		if (g->kind != NODE_MAP || !min || min->kind != NODE_INT || node_get(g, "desired"))
+			continue;
+		if (!ng)
+			ng = with_key(dv, groups, groups->keys[0]->str, groups->items[0]);
+		struct node *d = node_new(dv->a, NODE_INT, dv->at);
+		d->flags |= NODE_DERIVED;
+		d->v.i = min->v.i;
+		d->str = arena_printf(dv->a, "%lld", (long long)min->v.i);
+		d->len = strlen(d->str);
+		ng->items[i] = with_key(dv, g, "desired", d);
+	}
+	return ng ? with_key(dv, root, "node_groups", ng) : root;
+}
+
+/*
+ * The derived values, on the tree (the model is built from its result): cluster.name,
+ * desired, and the "auto" bucket names. Each is read key by key, as layering wrote it.
+ */
 static struct node *derive(struct derivation *dv, struct node *root)
 {
 	struct arena *a = dv->a;
-	const char *app = spec_str(root, "app");
+	const char *app = str_in(root, "app");
 	struct node *cluster = node_get(root, "cluster");
 	if (app && cluster && cluster->kind == NODE_MAP && !node_get(cluster, "name")) {
 		cluster = with_key(dv, cluster, "name",
 				   derived_str(dv, arena_printf(a, "%s-%s", app, dv->name)));
 		root = with_key(dv, root, "cluster", cluster);
 	}
+	root = derive_desired(dv, root);
 
-	struct node *groups = node_get(root, "node_groups");
-	if (groups && groups->kind == NODE_MAP) {
-		struct node *ng = NULL;
-		for (size_t i = 0; i < groups->n; i++) {
-			struct node *g = groups->items[i];
-			struct node *min = node_get(g, "min");
-			if (g->kind != NODE_MAP || !min || min->kind != NODE_INT || node_get(g, "desired"))
-				continue;
-			if (!ng)
-				ng = with_key(dv, groups, groups->keys[0]->str, groups->items[0]);
-			struct node *d = node_new(a, NODE_INT, dv->at);
-			d->flags |= NODE_DERIVED;
-			d->v.i = min->v.i;
-			d->str = arena_printf(a, "%lld", (long long)min->v.i);
-			d->len = strlen(d->str);
-			ng->items[i] = with_key(dv, g, "desired", d);
-		}
-		if (ng)
-			root = with_key(dv, root, "node_groups", ng);
-	}
-
-	const char *bucket = spec_str(root, "state.bucket");
+	const struct node *aws = node_get(root, "aws");
+	const char *region = str_in(aws, "region"), *account = str_in(aws, "account_id");
+	const char *bucket = str_in(node_get(root, "state"), "bucket");
 	if (bucket && strcmp(bucket, "auto") == 0) {
-		const char *name = derived_state_bucket(a, root, dv->name);
+		const char *name = derived_state_bucket(a, app, dv->name, region, account);
 		if (name)
 			root = with_key(dv, root, "state",
 					with_key(dv, node_get(root, "state"), "bucket",
 						 derived_str(dv, name)));
 	}
-	const char *scratch = spec_str(root, "scratch_bucket.name");
+	const char *scratch = str_in(node_get(root, "scratch_bucket"), "name");
 	if (scratch && strcmp(scratch, "auto") == 0) {
 		/* derived from the cluster name: reported where that was set */
-		const char *name = derived_scratch_bucket(a, root);
-		const struct node *cn = node_path(root, "cluster.name");
+		const struct node *cn = node_get(node_get(root, "cluster"), "name");
+		const char *name = derived_scratch_bucket(a, str_in(node_get(root, "cluster"), "name"),
+							  account);
 		if (name)
 			root = with_key(dv, root, "scratch_bucket",
 					with_key(dv, node_get(root, "scratch_bucket"), "name",

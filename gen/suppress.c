@@ -9,7 +9,7 @@
  * environments that extend it. libyaml reports no comments, so inline ones are read from
  * the raw source lines.
  */
-#include "eragen.h"
+#include "model.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -109,31 +109,28 @@ static bool judge(struct ctx *ctx, const char *env, const char *rule, struct loc
 
 static void collect_entries(struct ctx *ctx, struct env *e, struct supp_set *set)
 {
-	const struct node *ign = e->root ? node_path(e->root, "lint.ignore") : NULL;
-	if (!ign || ign->kind != NODE_SEQ)
+	if (!e->model)
 		return;
-	for (size_t i = 0; i < ign->n; i++) {
-		const struct node *ent = ign->items[i];
-		const struct node *rule = node_get(ent, "rule");
-		if (ent->kind != NODE_MAP || !rule || rule->kind != NODE_STR)
+	for (size_t i = 0; i < e->model->lint.ignore.count; i++) {
+		const struct m_ignore *ent = &e->model->lint.ignore.v[i];
+		const struct node *rule = ent->rule.n;
+		if (!ent->rule.s)
 			continue;	/* the schema reports the shape */
-		const struct node *reason = node_get(ent, "reason");
-		const struct node *until = node_get(ent, "until");
-		const struct node *path = node_get(ent, "path");
+		const struct node *reason = ent->reason.n;
+		const struct node *until = ent->until.n;
 		struct supp s = {
 			.owner = e,
 			.rule = rule->str,
-			.path = path && path->kind == NODE_STR ? path->str : NULL,
-			.loc = ent->loc,
+			.path = ent->path.s,
+			.loc = ent->n->loc,
 			/* kept by the diagnostics it suppresses, which outlive e's arena */
-			.reason = reason && reason->kind == NODE_STR
-					  ? arena_strndup(&ctx->perm, reason->str, reason->len)
-					  : NULL,
+			.reason = ent->reason.s ? arena_strndup(&ctx->perm, reason->str, reason->len)
+						: NULL,
 		};
-		bool has_until = until && until->kind == NODE_STR;
-		s.usable = judge(ctx, e->name, rule->str, rule->loc, s.reason, ent->loc,
+		bool has_until = ent->until.s;
+		s.usable = judge(ctx, e->name, rule->str, rule->loc, s.reason, ent->n->loc,
 				 has_until ? until->str : NULL, has_until ? until->len : 0,
-				 has_until ? until->loc : ent->loc);
+				 has_until ? until->loc : ent->n->loc);
 		VEC_PUSH(set->v, set->n, set->cap, s);
 	}
 }
@@ -406,8 +403,8 @@ static size_t chain_of(const struct ctx *ctx, const struct env *e, const struct 
 	size_t n = 0;
 	for (; e && n < 10; n++) {
 		out[n] = e;
-		const struct node *ext = e->root ? node_get(e->root, "extends") : NULL;
-		e = ext && ext->kind == NODE_STR ? ctx_env(ctx, ext->str) : NULL;
+		const char *ext = e->model ? e->model->extends.s : NULL;
+		e = ext ? ctx_env(ctx, ext) : NULL;
 	}
 	return n;
 }

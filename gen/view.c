@@ -5,6 +5,7 @@
  */
 #include "backend.h"
 #include "data.h"
+#include "model.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -182,14 +183,14 @@ static void tag_put(struct arena *a, struct strmap *seen, struct tag *tags, size
 	tags[(*n)++] = (struct tag){ key, value };
 }
 
-static struct node *common_tags(struct arena *a, const struct node *spec, const char *env)
+static struct node *common_tags(struct arena *a, const struct model *spec, const char *env)
 {
-	const struct node *user = node_get(spec, "tags");
+	const struct node *user = spec->tags;	/* free-form: every key is a tag */
 	size_t cap = 5 + (user && user->kind == NODE_MAP ? user->n : 0), n = 0;
 	struct tag *tags = arena_alloc(a, cap * sizeof(*tags));
-	const char *app = spec_str(spec, "app");
-	const char *email = spec_str(spec, "owner.email");
-	const char *cc = spec_str(spec, "owner.cost_center");
+	const char *app = spec->app.s;
+	const char *email = spec->owner.email.s;
+	const char *cc = spec->owner.cost_center.s;
 	struct strmap seen = { 0 };
 	if (app)
 		tag_put(a, &seen, tags, &n, "Project", app);
@@ -219,93 +220,74 @@ static struct node *common_tags(struct arena *a, const struct node *spec, const 
 	return seq;
 }
 
-static bool spec_bool(const struct node *spec, const char *dotted)
-{
-	const struct node *n = node_path(spec, dotted);
-	return n && n->kind == NODE_BOOL && n->v.b;
-}
-
-static int64_t spec_int(const struct node *spec, const char *dotted)
-{
-	const struct node *n = node_path(spec, dotted);
-	return n && n->kind == NODE_INT ? n->v.i : 0;
-}
-
-/* A string of the spec, "" when absent. */
-static struct node *v_spec(struct arena *a, const struct node *spec, const char *dotted)
-{
-	return v_str(a, spec_str(spec, dotted));
-}
-
 struct node *view_common(struct ctx *ctx, struct env *env, struct arena *a)
 {
 	(void)ctx;
-	const struct node *spec = env->resolved;
+	const struct model *spec = env->model;
 	struct node *m = v_map(a);
-	const char *lock = spec_str(spec, "state.lock");
-	bool dynamodb = !lock || strcmp(lock, "dynamodb") == 0;
-	const char *region = spec_str(spec, "aws.region");
-	const char *secrets = spec_str(spec, "secrets.file");
+	const char *lock = spec->state.lock.s;
+	bool dynamodb = !lock || spec->state.lock.v == STATE_LOCK_DYNAMODB;
+	const char *region = spec->aws.region.s;
+	const char *secrets = spec->secrets.file.s;
 
 	v_set(a, m, "name", v_str(a, env->name));
 	v_set(a, m, "tier", v_str(a, tier_name(env->tier)));
 	v_set(a, m, "production", v_bool(a, env->tier == TIER_PRODUCTION));
-	v_set(a, m, "app", v_spec(a, spec, "app"));
-	v_set(a, m, "description", v_spec(a, spec, "description"));
+	v_set(a, m, "app", v_str(a, spec->app.s));
+	v_set(a, m, "description", v_str(a, spec->description.s));
 	v_set(a, m, "spec_file", v_str(a, arena_printf(a, "%s/env.yaml", env->dir)));
 	v_set(a, m, "out_dir", v_str(a, arena_printf(a, "out/%s", env->name)));
 	v_set(a, m, "secrets_file",
 	      v_str(a, arena_printf(a, "%s/%s", env->dir, secrets ? secrets : "secrets.yaml")));
 
-	v_set(a, m, "account_id", v_spec(a, spec, "aws.account_id"));
+	v_set(a, m, "account_id", v_str(a, spec->aws.account_id.s));
 	v_set(a, m, "region", v_str(a, region));
 	v_set(a, m, "region_abbr", v_str(a, region_abbr(a, region)));
 	struct node *azs = v_set(a, m, "azs", v_seq(a));
-	const struct node *spec_azs = node_path(spec, "aws.azs");
-	for (size_t i = 0; spec_azs && spec_azs->kind == NODE_SEQ && i < spec_azs->n; i++)
-		if (spec_azs->items[i]->kind == NODE_STR)
-			v_push(a, azs, v_str(a, spec_azs->items[i]->str));
+	for (size_t i = 0; i < spec->aws.azs.count; i++)
+		if (spec->aws.azs.v[i].s)
+			v_push(a, azs, v_str(a, spec->aws.azs.v[i].s));
 
-	v_set(a, m, "cluster_name", v_spec(a, spec, "cluster.name"));
-	v_set(a, m, "kubernetes_version", v_spec(a, spec, "cluster.kubernetes_version"));
-	v_set(a, m, "chart_version", v_spec(a, spec, "hub.chart_version"));
-	v_set(a, m, "namespace", v_spec(a, spec, "hub.namespace"));
-	v_set(a, m, "release", v_spec(a, spec, "hub.release"));
-	v_set(a, m, "tofu_version", v_spec(a, spec, "ci.tofu_version"));
+	v_set(a, m, "cluster_name", v_str(a, spec->cluster.name.s));
+	v_set(a, m, "kubernetes_version", v_str(a, spec->cluster.kubernetes_version.s));
+	v_set(a, m, "chart_version", v_str(a, spec->hub.chart_version.s));
+	v_set(a, m, "namespace", v_str(a, spec->hub.namespace.s));
+	v_set(a, m, "release", v_str(a, spec->hub.release.s));
+	v_set(a, m, "tofu_version", v_str(a, spec->ci.tofu_version.s));
 
 	struct node *st = v_set(a, m, "state", v_map(a));
-	const char *bucket = spec_str(spec, "state.bucket");
+	const char *bucket = spec->state.bucket.s;
 	if (!bucket || strcmp(bucket, "auto") == 0)
-		bucket = derived_state_bucket(a, spec, env->name);
+		bucket = derived_state_bucket(a, spec->app.s, env->name, region,
+					      spec->aws.account_id.s);
 	v_set(a, st, "bucket", v_str(a, bucket));
-	v_set(a, st, "key", v_spec(a, spec, "state.key"));
+	v_set(a, st, "key", v_str(a, spec->state.key.s));
 	v_set(a, st, "region", v_str(a, region));
 	v_set(a, st, "lock", v_str(a, lock ? lock : "dynamodb"));
-	v_set(a, st, "lock_table", v_str(a, dynamodb ? derived_lock_table(a, spec, env->name) : ""));
+	v_set(a, st, "lock_table", v_str(a, dynamodb ? derived_lock_table(a, env->name, region) : ""));
 	v_set(a, st, "dynamodb_lock", v_bool(a, dynamodb));
 	v_set(a, st, "s3_lockfile", v_bool(a, !dynamodb));
 
 	struct node *sb = v_set(a, m, "scratch_bucket", v_map(a));
-	const char *scratch = spec_str(spec, "scratch_bucket.name");
+	const char *scratch = spec->scratch_bucket.name.s;
 	if (!scratch || strcmp(scratch, "auto") == 0)
-		scratch = derived_scratch_bucket(a, spec);
+		scratch = derived_scratch_bucket(a, spec->cluster.name.s, spec->aws.account_id.s);
 	v_set(a, sb, "name", v_str(a, scratch));
-	v_set(a, sb, "existing", v_bool(a, spec_bool(spec, "scratch_bucket.existing")));
-	v_set(a, sb, "force_destroy", v_bool(a, spec_bool(spec, "scratch_bucket.force_destroy")));
+	v_set(a, sb, "existing", v_bool(a, spec->scratch_bucket.existing.v));
+	v_set(a, sb, "force_destroy", v_bool(a, spec->scratch_bucket.force_destroy.v));
 	v_set(a, sb, "noncurrent_expire_days",
-	      v_int(a, spec_int(spec, "scratch_bucket.noncurrent_expire_days")));
+	      v_int(a, spec->scratch_bucket.noncurrent_expire_days.v));
 
 	struct node *dom = v_set(a, m, "domain", v_map(a));
-	const char *dname = spec_str(spec, "domain.name");
-	const char *tls = spec_str(spec, "domain.tls");
-	bool acm = tls && strcmp(tls, "acm") == 0;
+	const char *dname = spec->domain.name.s;
+	bool acm = spec->domain.tls.v == TLS_ACM;
 	v_set(a, dom, "name", v_str(a, dname));
 	v_set(a, dom, "acm", v_bool(a, acm));
 	v_set(a, dom, "https", v_bool(a, dname && *dname && acm));
 
 	struct node *own = v_set(a, m, "owner", v_map(a));
-	v_set(a, own, "email", v_spec(a, spec, "owner.email"));
-	v_set(a, own, "cost_center", v_spec(a, spec, "owner.cost_center"));
+	v_set(a, own, "email", v_str(a, spec->owner.email.s));
+	v_set(a, own, "cost_center", v_str(a, spec->owner.cost_center.s));
 
 	v_set(a, m, "tags", common_tags(a, spec, env->name));
 	return m;

@@ -8,8 +8,8 @@
  * references) lives in check/secret.c, which reads the SOPS file; AUTH009 compares
  * environments and lives elsewhere. Environments whose spec is invalid are skipped.
  */
-#include "eragen.h"
 #include "data.h"
+#include "model.h"
 
 #include <string.h>
 
@@ -24,13 +24,6 @@ struct span {
 static bool span_is(struct span sp, const char *s)
 {
 	return strlen(s) == sp.n && memcmp(sp.s, s, sp.n) == 0;
-}
-
-/* The string node at path, or NULL. */
-static const struct node *str_at(const struct node *spec, const char *path)
-{
-	const struct node *n = node_path(spec, path);
-	return n && n->kind == NODE_STR ? n : NULL;
 }
 
 /* The nearest known region (a likely typo), or NULL. */
@@ -157,19 +150,16 @@ static bool is_email(const char *s)
 }
 
 /* AUTH007: with Cognito the hub's usernames are e-mail addresses. */
-static void check_users(struct ctx *ctx, struct env *e, const char *list)
+static void check_users(struct ctx *ctx, struct env *e, const struct m_strs *list)
 {
-	const struct node *l = node_path(e->resolved, list);
-	if (!l || l->kind != NODE_SEQ)
-		return;
-	for (size_t i = 0; i < l->n; i++) {
-		const struct node *u = l->items[i];
-		if (u->kind != NODE_STR || is_email(u->str))
+	for (size_t i = 0; i < list->count; i++) {
+		const struct node *u = list->v[i].n;
+		if (!list->v[i].s || is_email(u->str))
 			continue;
 		struct diag *d = diag_add(ctx, "AUTH007", e->name, u->loc,
 					  "'%s' in '%s' is not an e-mail address: with Cognito the "
 					  "hub's usernames are e-mail addresses",
-					  u->str, list);
+					  u->str, list->path);
 		if (strpbrk(u->str, "@ \t,;<>"))
 			diag_help(ctx, d, "list the address the user signs in with");
 		else
@@ -181,17 +171,17 @@ static void check_users(struct ctx *ctx, struct env *e, const char *list)
 
 static void check_cognito(struct ctx *ctx, struct env *e)
 {
-	const struct node *spec = e->resolved;
-	const struct node *region = str_at(spec, "auth.cognito.region");
+	const struct model *m = e->model;
+	const struct node *region = m_str_node(&m->auth.cognito.region);
 	if (region) {
 		check_region(ctx, e, region);
-		const struct node *pool = str_at(spec, "auth.cognito.user_pool_id");
+		const struct node *pool = m_str_node(&m->auth.cognito.user_pool_id);
 		if (pool)
 			check_pool_id(ctx, e, pool, region);
-		const struct node *domain = str_at(spec, "auth.cognito.domain");
+		const struct node *domain = m_str_node(&m->auth.cognito.domain);
 		if (domain)
 			check_domain(ctx, e, domain, region);
-		const struct node *aws = str_at(spec, "aws.region");
+		const struct node *aws = m_str_node(&m->aws.region);
 		if (aws && strcmp(aws->str, region->str) != 0) {
 			struct diag *d = diag_add(ctx, "AUTH008", e->name, region->loc,
 						  "Cognito user pool region '%s' differs from the "
@@ -202,11 +192,10 @@ static void check_cognito(struct ctx *ctx, struct env *e)
 			diag_help(ctx, d, "if that is intended, suppress this note with the reason");
 		}
 	}
-	check_users(ctx, e, "auth.admins");
-	check_users(ctx, e, "auth.allowed_users");
-	const struct node *all = node_path(spec, "auth.allow_all_users");
-	if (all && all->kind == NODE_BOOL && all->v.b) {
-		struct diag *d = diag_add(ctx, "AUTH010", e->name, all->loc,
+	check_users(ctx, e, &m->auth.admins);
+	check_users(ctx, e, &m->auth.allowed_users);
+	if (m->auth.allow_all_users.v) {
+		struct diag *d = diag_add(ctx, "AUTH010", e->name, m->auth.allow_all_users.n->loc,
 					  "every account of the Cognito user pool gets a server "
 					  "(allow_all_users: true)");
 		diag_help(ctx, d, "list the users in 'auth.allowed_users' and set "
@@ -218,10 +207,10 @@ static void check_cognito(struct ctx *ctx, struct env *e)
 /* AUTH004: OAuth callbacks need the hub on an https address. */
 static void check_https(struct ctx *ctx, struct env *e, const struct node *mode, bool cognito)
 {
-	const struct node *name = node_path(e->resolved, "domain.name");
-	const struct node *tls = node_path(e->resolved, "domain.tls");
-	bool named = name && name->kind == NODE_STR && name->len > 0;
-	bool acm = tls && tls->kind == NODE_STR && strcmp(tls->str, "acm") == 0;
+	const struct node *name = e->model->domain.name.n;
+	const struct node *tls = e->model->domain.tls.n;
+	bool named = e->model->domain.name.s && name->len > 0;
+	bool acm = e->model->domain.tls.v == TLS_ACM;
 	if (named && acm)
 		return;
 	const char *who = cognito ? "Cognito" : "GitHub";
@@ -252,16 +241,14 @@ static void auth_env(struct ctx *ctx, struct env *e)
 {
 	if (!e->resolved || e->invalid)
 		return;
-	const struct node *mode = str_at(e->resolved, "auth.mode");
-	if (!mode)
-		return;
-	if (strcmp(mode->str, "cognito") == 0) {
+	const struct m_enum *auth = &e->model->auth.mode;
+	const struct node *mode = auth->n;
+	if (auth->v == AUTH_COGNITO) {
 		check_cognito(ctx, e);
 		check_https(ctx, e, mode, true);
-	} else if (strcmp(mode->str, "github") == 0) {
+	} else if (auth->v == AUTH_GITHUB) {
 		check_https(ctx, e, mode, false);
-	} else if (strcmp(mode->str, "dummy") == 0 && e->tier != TIER_EPHEMERAL &&
-		   e->tier != TIER_NONE) {
+	} else if (auth->v == AUTH_DUMMY && e->tier != TIER_EPHEMERAL && e->tier != TIER_NONE) {
 		/* the tier raises it: an error on staging and production (diag.c) */
 		struct diag *d = diag_add(ctx, "AUTH005", e->name, mode->loc,
 					  "dummy authentication outside the ephemeral tier: anyone "

@@ -5,9 +5,9 @@
  * kube-scheduler each daskhub chart bundles); skips quietly when the table is missing
  * (data_get reported why). Produces diagnostics only.
  */
-#include "eragen.h"
 #include "check/pin.h"
 #include "data.h"
+#include "model.h"
 
 #include <string.h>
 
@@ -26,27 +26,33 @@ static bool own_note(const struct env *e, const struct node *at, const struct no
 
 /* ---- COMPAT001: features newer than ci.tofu_version ---- */
 
-/* A spec value that needs an OpenTofu release: path has value -> at least min. */
+/* S3 native state locking. */
+static const struct node *uses_s3_lockfile(const struct model *m)
+{
+	return m->state.lock.v == STATE_LOCK_S3 ? m->state.lock.n : NULL;
+}
+
+/* A spec value that needs an OpenTofu release: where uses() finds it -> at least min. */
 static const struct {
-	const char *path, *value;
+	const struct node *(*uses)(const struct model *m);	/* the value, or NULL */
 	const char *min;	/* the first OpenTofu version with the feature */
 	const char *what;	/* for the message */
 	const char *instead;	/* the help's alternative */
 } tofu_features[] = {
-	{ "state.lock", "s3", "1.10.0", "the S3 native lockfile (state.lock: s3)",
+	{ uses_s3_lockfile, "1.10.0", "the S3 native lockfile (state.lock: s3)",
 	  "or use 'state.lock: dynamodb'" },
 };
 
 static void check_tofu_features(struct ctx *ctx, struct env *e)
 {
-	const struct node *tv = node_path(e->resolved, "ci.tofu_version");
+	const struct node *tv = e->model->ci.tofu_version.n;
 	struct version have;
-	if (!tv || tv->kind != NODE_STR || !version_parse(tv->str, tv->len, &have) ||
+	if (!e->model->ci.tofu_version.s || !version_parse(tv->str, tv->len, &have) ||
 	    have.nparts != 3)
 		return;	/* absent, mistyped or not exact: the schema or DRIFT002 */
 	for (size_t i = 0; i < sizeof(tofu_features) / sizeof(tofu_features[0]); i++) {
-		const struct node *n = node_path(e->resolved, tofu_features[i].path);
-		if (!n || n->kind != NODE_STR || strcmp(n->str, tofu_features[i].value) != 0)
+		const struct node *n = tofu_features[i].uses(e->model);
+		if (!n)
 			continue;
 		struct version need;
 		const char *min = tofu_features[i].min;
@@ -69,21 +75,22 @@ static void check_tofu_features(struct ctx *ctx, struct env *e)
 /* ---- COMPAT002: the user-scheduler's kube-scheduler against the cluster ---- */
 
 /* hub.extra_values.jupyterhub.scheduling.userScheduler.enabled: false turns it off. */
-static bool user_scheduler_disabled(const struct node *spec)
+static bool user_scheduler_disabled(const struct model *m)
 {
+	/* a path into the free-form Helm values (hub.extra_values) */
 	const struct node *n =
-		node_path(spec, "hub.extra_values.jupyterhub.scheduling.userScheduler.enabled");
+		node_path(m->hub.extra_values, "jupyterhub.scheduling.userScheduler.enabled");
 	return n && n->kind == NODE_BOOL && !n->v.b;
 }
 
 static void check_scheduler_skew(struct ctx *ctx, struct env *e)
 {
-	const struct node *cv = node_path(e->resolved, "hub.chart_version");
-	const struct node *kv = node_path(e->resolved, "cluster.kubernetes_version");
+	const struct node *cv = e->model->hub.chart_version.n;
+	const struct node *kv = e->model->cluster.kubernetes_version.n;
 	struct version k, s;
-	if (!cv || !kv || cv->kind != NODE_STR || kv->kind != NODE_STR ||
+	if (!e->model->hub.chart_version.s || !e->model->cluster.kubernetes_version.s ||
 	    !version_parse(kv->str, kv->len, &k) || k.nparts != 2 ||
-	    user_scheduler_disabled(e->resolved))
+	    user_scheduler_disabled(e->model))
 		return;
 	const struct data *d = data_get(ctx);
 	const struct chart_info *chart = d ? data_chart(d, cv->str) : NULL;

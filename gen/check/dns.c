@@ -6,7 +6,7 @@
  * case-insensitively, a trailing root dot ignored. Without domain.name the hub is served
  * on the load balancer's hostname and neither rule applies.
  */
-#include "eragen.h"
+#include "model.h"
 
 #include <string.h>
 
@@ -43,24 +43,19 @@ static const char *parent_domain(struct ctx *ctx, const struct node *name)
 	return arena_strndup(&ctx->perm, dot + 1, nl - (size_t)(dot + 1 - name->str));
 }
 
-static const struct node *str_at(const struct node *spec, const char *path)
-{
-	const struct node *n = node_path(spec, path);
-	return n && n->kind == NODE_STR ? n : NULL;
-}
-
 static void dns_env(struct ctx *ctx, struct env *e)
 {
 	if (!e->resolved || e->invalid || e->abstract)
 		return;
-	const struct node *name = str_at(e->resolved, "domain.name");
-	const struct node *tls = str_at(e->resolved, "domain.tls");
-	const struct node *zone = str_at(e->resolved, "domain.route53_zone");
+	const struct model *m = e->model;
+	const struct node *name = m_str_node(&m->domain.name);
+	const struct node *tls = m->domain.tls.s ? m->domain.tls.n : NULL;
+	const struct node *zone = m_str_node(&m->domain.route53_zone);
 	if (!name || dns_len(name) == 0)
 		return;
 	const char *parent = parent_domain(ctx, name);
 
-	if (tls && strcmp(tls->str, "acm") == 0 && !zone) {
+	if (m->domain.tls.v == TLS_ACM && !zone) {
 		struct diag *d = diag_add(ctx, "DNS001", e->name, tls->loc,
 					  "tls is 'acm' but domain.route53_zone is not set: the "
 					  "certificate's validation record for '%s' must be created "

@@ -18,22 +18,15 @@
  * While the baseline is open its libgit2 handles, and the scratch arena of the
  * environment being compared, are held by oom guards: running out of memory releases them.
  */
-#include "eragen.h"
 #include "check/pin.h"
 #include "data.h"
+#include "model.h"
 #include "repo.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #define EXTENDS_MAX_DEPTH 8	/* as resolve.c: a chain is the file and at most 8 parents */
-
-/* The key node of a dotted path in the resolved tree (keys keep the line that set them):
- * where a value the schema filled in is reported. NULL when absent. */
-static const char *str_of(const struct node *n)
-{
-	return n && n->kind == NODE_STR ? n->str : NULL;
-}
 
 /* ---- DRIFT001: mutable image references ---- */
 
@@ -54,32 +47,38 @@ static void check_image(struct ctx *ctx, struct env *e, const struct node *img, 
 	diag_help(ctx, d, "pin a tag that is never moved, or a digest (image@sha256:...)");
 }
 
-static void check_image_list(struct ctx *ctx, struct env *e, const char *list, const char *what)
+/* The image of item i of list (an image choice or a profile, what), with its slug. */
+static void check_item_image(struct ctx *ctx, struct env *e, const struct m_str *img,
+			     const struct m_str *slug, const char *what, const char *list, size_t i)
 {
-	const struct node *l = node_path(e->resolved, list);
-	if (!l || l->kind != NODE_SEQ)
+	if (!img->s || image_pin(img->s, img->n->len) == IMAGE_PINNED)
 		return;
-	for (size_t i = 0; i < l->n; i++) {
-		const struct node *item = l->items[i];
-		if (item->kind != NODE_MAP)
-			continue;
-		const struct node *img = node_get(item, "image");
-		if (!img || img->kind != NODE_STR || image_pin(img->str, img->len) == IMAGE_PINNED)
-			continue;
-		const char *slug = str_of(node_get(item, "slug"));
-		check_image(ctx, e, img,
-			    slug ? arena_printf(&ctx->perm, "the image of %s '%s'", what, slug)
-				 : arena_printf(&ctx->perm, "%s[%zu].image", list, i));
+	check_image(ctx, e, img->n,
+		    slug->s ? arena_printf(&ctx->perm, "the image of %s '%s'", what, slug->s)
+			    : arena_printf(&ctx->perm, "%s[%zu].image", list, i));
+}
+
+static void check_image_lists(struct ctx *ctx, struct env *e, const struct m_hub *hub)
+{
+	for (size_t i = 0; i < hub->image_choices.count; i++) {
+		const struct m_image_choice *c = &hub->image_choices.v[i];
+		check_item_image(ctx, e, &c->image, &c->slug, "image choice",
+				 hub->image_choices.path, i);
+	}
+	for (size_t i = 0; i < hub->profiles.count; i++) {
+		const struct m_profile *p = &hub->profiles.v[i];
+		check_item_image(ctx, e, &p->image, &p->slug, "profile", hub->profiles.path, i);
 	}
 }
 
 /* ---- DRIFT002: versions that are not exact ---- */
 
-static void check_version(struct ctx *ctx, struct env *e, const char *path, int parts,
+static void check_version(struct ctx *ctx, struct env *e, const struct m_str *f, int parts,
 			  const char *example)
 {
-	const struct node *n = node_path(e->resolved, path);
-	if (!n || n->kind != NODE_STR)
+	const struct node *n = f->n;
+	const char *path = f->path;
+	if (!f->s)
 		return;	/* absent or mistyped: the schema says so */
 	struct version v;
 	if (version_parse(n->str, n->len, &v) && v.nparts == parts)
@@ -189,16 +188,16 @@ static void drift_env(struct ctx *ctx, struct env *e)
 {
 	if (e->abstract || !e->resolved)
 		return;	/* every value below is looked up with its type checked */
-	check_image(ctx, e, node_path(e->resolved, "hub.image"), "hub.image");
-	check_image_list(ctx, e, "hub.image_choices", "image choice");
-	check_image_list(ctx, e, "hub.profiles", "profile");
+	const struct model *m = e->model;
+	check_image(ctx, e, m->hub.image.n, m->hub.image.path);
+	check_image_lists(ctx, e, &m->hub);
 
-	if (!chart_listed(ctx, node_path(e->resolved, "hub.chart_version")))
-		check_version(ctx, e, "hub.chart_version", 3, "2024.1.1");
-	check_version(ctx, e, "ci.tofu_version", 3, "1.8.5");
-	check_version(ctx, e, "cluster.kubernetes_version", 2, "1.34");
+	if (!chart_listed(ctx, m->hub.chart_version.n))
+		check_version(ctx, e, &m->hub.chart_version, 3, "2024.1.1");
+	check_version(ctx, e, &m->ci.tofu_version, 3, "1.8.5");
+	check_version(ctx, e, &m->cluster.kubernetes_version, 2, "1.34");
 
-	scan_ids(ctx, e, e->resolved, NULL, 0);
+	scan_ids(ctx, e, e->resolved, NULL, 0);	/* every value of the tree, whatever its key */
 }
 
 /* ---- the baseline ---- */
@@ -376,10 +375,10 @@ static void note_baseline(struct ctx *ctx, struct diag *d, const struct base_run
 }
 
 static void check_k8s_version(struct ctx *ctx, const struct base_run *r, struct env *e,
-			      const struct node *base)
+			      const struct model *base)
 {
-	const struct node *now = node_path(e->resolved, "cluster.kubernetes_version");
-	const struct node *was = node_path(base, "cluster.kubernetes_version");
+	const struct node *now = e->model->cluster.kubernetes_version.n;
+	const struct node *was = base->cluster.kubernetes_version.n;
 	struct version vn, vw;
 	if (!now || !was || now->kind != NODE_STR || was->kind != NODE_STR ||
 	    !version_parse(now->str, now->len, &vn) || vn.nparts != 2 ||
@@ -412,13 +411,12 @@ static void check_k8s_version(struct ctx *ctx, const struct base_run *r, struct 
 	}
 }
 
-/* DRIFT007 when the value at path differs from the baseline's: what OpenTofu replaces, and
- * how to avoid it (help may be NULL). */
+/* DRIFT007 when the value now (at path) differs from the baseline's, was: what OpenTofu
+ * replaces, and how to avoid it (help may be NULL). */
 static void check_replaced(struct ctx *ctx, const struct base_run *r, struct env *e,
-			   const struct node *base, const char *path, const char *what,
-			   const char *replaced, const char *help)
+			   const struct node *now, const struct node *was, const char *path,
+			   const char *what, const char *replaced, const char *help)
 {
-	const struct node *now = node_path(e->resolved, path), *was = node_path(base, path);
 	if (!now || !was || node_equal(now, was))
 		return;
 	struct diag *d = diag_add(ctx, "DRIFT007", e->name, env_value_loc(e, now, path),
@@ -429,51 +427,67 @@ static void check_replaced(struct ctx *ctx, const struct base_run *r, struct env
 		diag_help(ctx, d, "%s", help);
 }
 
-static void check_node_groups(struct ctx *ctx, const struct base_run *r, struct env *e,
-			      const struct node *base)
+/* A group's values that EKS cannot update in place (azs: the group's subnets). */
+static void check_group(struct ctx *ctx, const struct base_run *r, struct env *e,
+			const struct m_group *g, const struct m_group *bg)
 {
-	/* what EKS cannot update in place (azs: the group's subnets) */
-	static const char *const keys[] = { "instance_types", "capacity", "ami_type", "azs", NULL };
-	const struct node *now = node_get(e->resolved, "node_groups");
-	const struct node *was = node_get(base, "node_groups");
-	if (!now || !was || now->kind != NODE_MAP || was->kind != NODE_MAP)
-		return;
-	for (size_t i = 0; i < now->n; i++) {
-		const struct node *g = now->items[i], *key = now->keys[i];
-		const struct node *bg = node_get(was, key->str);
-		if (!bg || g->kind != NODE_MAP || bg->kind != NODE_MAP)
+	const struct {
+		const char *key;
+		const struct node *now, *was;
+	} keys[] = {
+		{ g->instance_types.path, g->instance_types.n, bg->instance_types.n },
+		{ g->capacity.path, g->capacity.n, bg->capacity.n },
+		{ g->ami_type.path, g->ami_type.n, bg->ami_type.n },
+		{ g->azs.path, g->azs.n, bg->azs.n },
+	};
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		if (!keys[k].now || !keys[k].was || node_equal(keys[k].now, keys[k].was))
+			continue;
+		check_replaced(ctx, r, e, keys[k].now, keys[k].was,
+			       arena_printf(&ctx->perm, "%s.%s.%s", e->model->node_groups.path,
+					    g->name, keys[k].key),
+			       arena_printf(&ctx->perm, "node group '%s' %s", g->name, keys[k].key),
+			       "the group, draining all its nodes at once",
+			       arena_printf(&ctx->perm,
+					    "add a new group with the new %s, move placement "
+					    "to it, apply, then remove '%s'",
+					    keys[k].key, g->name));
+	}
+}
+
+static void check_node_groups(struct ctx *ctx, const struct base_run *r, struct env *e,
+			      const struct model *base)
+{
+	const struct model *m = e->model;
+	for (size_t i = 0; i < m->node_groups.count; i++) {
+		const struct m_group *g = &m->node_groups.v[i];
+		const struct m_group *bg = model_group(base, g->name);
+		if (!bg || !g->set || !bg->set)
 			continue;	/* a new group is created, not a replacement */
-		for (const char *const *k = keys; *k; k++) {
-			const struct node *v = node_get(g, *k), *bv = node_get(bg, *k);
-			if (!v || !bv || node_equal(v, bv))
-				continue;
-			check_replaced(ctx, r, e, base,
-				       arena_printf(&ctx->perm, "node_groups.%s.%s", key->str, *k),
-				       arena_printf(&ctx->perm, "node group '%s' %s", key->str, *k),
-				       "the group, draining all its nodes at once",
-				       arena_printf(&ctx->perm,
-						    "add a new group with the new %s, move placement "
-						    "to it, apply, then remove '%s'",
-						    *k, key->str));
-		}
+		check_group(ctx, r, e, g, bg);
 	}
 }
 
 static void compare_baseline(struct ctx *ctx, const struct base_run *r, struct env *e,
-			     const struct node *base)
+			     const struct model *base)
 {
+	const struct model *m = e->model;
 	check_k8s_version(ctx, r, e, base);
-	check_replaced(ctx, r, e, base, "cluster.name", "cluster name",
-		       "the EKS cluster and everything on it",
+	check_replaced(ctx, r, e, m->cluster.name.n, base->cluster.name.n, m->cluster.name.path,
+		       "cluster name", "the EKS cluster and everything on it",
 		       "restore the old name unless a new cluster is intended");
-	check_replaced(ctx, r, e, base, "cluster.service_cidr", "cluster.service_cidr",
+	const struct m_str *svc = &m->cluster.service_cidr;
+	check_replaced(ctx, r, e, svc->n, base->cluster.service_cidr.n, svc->path, svc->path,
 		       "the EKS cluster and everything on it", NULL);
 	check_node_groups(ctx, r, e, base);
-	check_replaced(ctx, r, e, base, "network.vpc_cidr", "network.vpc_cidr",
+	const struct m_str *vpc = &m->network.vpc_cidr;
+	check_replaced(ctx, r, e, vpc->n, base->network.vpc_cidr.n, vpc->path, vpc->path,
 		       "the VPC, its subnets and the cluster in them", NULL);
-	check_replaced(ctx, r, e, base, "network.subnet_newbits", "network.subnet_newbits",
+	const struct m_int *nb = &m->network.subnet_newbits;
+	check_replaced(ctx, r, e, nb->n, base->network.subnet_newbits.n, nb->path, nb->path,
 		       "every subnet, and the node groups in them", NULL);
-	check_replaced(ctx, r, e, base, "aws.azs", "aws.azs",
+	const struct m_strs *azs = &m->aws.azs;
+	check_replaced(ctx, r, e, azs->n, base->aws.azs.n, azs->path, azs->path,
 		       "the subnets whose AZ or position changed, and the node groups in them",
 		       NULL);
 }
@@ -513,7 +527,7 @@ static bool inputs_unchanged(struct base_run *r, const struct env *e)
 	for (int depth = 0; e && depth <= EXTENDS_MAX_DEPTH; depth++) {
 		if (!file_unchanged(r, e))
 			return false;
-		const struct node *ext = e->root ? node_get(e->root, "extends") : NULL;
+		const struct node *ext = e->model ? e->model->extends.n : NULL;
 		if (!ext || ext->kind == NODE_NULL)
 			return true;
 		e = ext->kind == NODE_STR ? ctx_env(r->ctx, ext->str) : NULL;
@@ -566,7 +580,7 @@ static void drift_all(struct ctx *ctx)
 		oom_guard_arena(&sguard, &scratch);
 		const struct node *base = base_resolve(&r, &scratch, e);
 		if (base)
-			compare_baseline(ctx, &r, e, base);
+			compare_baseline(ctx, &r, e, model_build(&scratch, base, NULL));
 		oom_guard_pop(&sguard);
 		arena_release(&scratch);
 	}

@@ -3,7 +3,7 @@
  * resource names, given or derived. Derived names are judged where their inputs were
  * set; a name derived entirely from defaults is reported at the environment's 'name'.
  */
-#include "eragen.h"
+#include "model.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -89,10 +89,10 @@ static void check_env_name(struct ctx *ctx, struct env *e)
 					"with a letter and not ending with '-'");
 }
 
-static void check_bucket(struct ctx *ctx, struct env *e, const char *path, const char *what)
+static void check_bucket(struct ctx *ctx, struct env *e, const struct m_str *f, const char *what)
 {
-	const struct node *n = node_path(e->resolved, path);
-	if (!n || n->kind != NODE_STR)
+	const struct node *n = f->n;
+	if (!f->s)
 		return;
 	const char *why = bucket_problem(n->str);
 	if (!why)
@@ -101,7 +101,7 @@ static void check_bucket(struct ctx *ctx, struct env *e, const char *path, const
 				  "%s%s bucket name '%s' %s",
 				  (n->flags & NODE_DERIVED) ? "derived " : "", what, n->str, why);
 	if (n->flags & NODE_DERIVED)
-		diag_help(ctx, d, "set '%s' to a valid name", path);
+		diag_help(ctx, d, "set '%s' to a valid name", f->path);
 }
 
 static bool cluster_name_ok(const char *s)
@@ -168,13 +168,12 @@ static void check_label(struct ctx *ctx, struct env *e, const struct node *n, co
 			  "ending with a letter or digit");
 }
 
-static void check_slugs(struct ctx *ctx, struct env *e, const char *list, const char *what)
+static void check_slugs(struct ctx *ctx, struct env *e, const struct m_hub *hub)
 {
-	const struct node *l = node_path(e->resolved, list);
-	if (!l || l->kind != NODE_SEQ)
-		return;
-	for (size_t i = 0; i < l->n; i++)
-		check_label(ctx, e, node_get(l->items[i], "slug"), what);
+	for (size_t i = 0; i < hub->profiles.count; i++)
+		check_label(ctx, e, hub->profiles.v[i].slug.n, "profile slug");
+	for (size_t i = 0; i < hub->image_choices.count; i++)
+		check_label(ctx, e, hub->image_choices.v[i].slug.n, "image choice slug");
 }
 
 static const char *const role_purposes[] = { "cluster", "nodes", "autoscaler", "ebs-csi",
@@ -184,8 +183,8 @@ static void check_aws_names(struct ctx *ctx, struct env *e, const char *cluster,
 			    const struct node *cn)
 {
 	size_t clen = strlen(cluster);
-	const struct node *kc = node_path(e->resolved, "features.kubecost");
-	bool kubecost = kc && kc->kind == NODE_BOOL && kc->v.b;
+	const struct model *m = e->model;
+	bool kubecost = m->features.kubecost.v;
 	const char *longest = NULL;
 	for (const char *const *p = role_purposes; *p; p++)
 		if (!longest || strlen(*p) > strlen(longest))
@@ -199,11 +198,8 @@ static void check_aws_names(struct ctx *ctx, struct env *e, const char *cluster,
 		diag_help(ctx, d, "shorten 'cluster.name' to at most %zu characters",
 			  64 - 1 - strlen(longest));
 	}
-	const struct node *groups = node_get(e->resolved, "node_groups");
-	if (!groups || groups->kind != NODE_MAP)
-		return;
-	for (size_t i = 0; i < groups->n; i++) {
-		const struct node *k = groups->keys[i];
+	for (size_t i = 0; i < m->node_groups.count; i++) {
+		const struct node *k = m->node_groups.v[i].key;
 		check_label(ctx, e, k, "node group name");
 		if (clen + 1 + k->len > 63) {
 			struct diag *d = diag_add(ctx, "NAME005", e->name, env_value_loc(e, k, NULL),
@@ -220,17 +216,17 @@ static void name_env(struct ctx *ctx, struct env *e)
 	check_env_name(ctx, e);
 	if (!e->resolved)
 		return;	/* every value below is looked up with its type checked */
-	check_bucket(ctx, e, "state.bucket", "state");
-	check_bucket(ctx, e, "scratch_bucket.name", "scratch");
-	const struct node *cn = node_path(e->resolved, "cluster.name");
-	if (cn && cn->kind == NODE_STR) {
+	const struct model *m = e->model;
+	check_bucket(ctx, e, &m->state.bucket, "state");
+	check_bucket(ctx, e, &m->scratch_bucket.name, "scratch");
+	const struct node *cn = m->cluster.name.n;
+	if (m->cluster.name.s) {
 		check_cluster(ctx, e, cn->str, cn);
 		check_aws_names(ctx, e, cn->str, cn);
 	}
-	check_slugs(ctx, e, "hub.profiles", "profile slug");
-	check_slugs(ctx, e, "hub.image_choices", "image choice slug");
-	check_label(ctx, e, node_path(e->resolved, "hub.namespace"), "Helm namespace");
-	check_label(ctx, e, node_path(e->resolved, "hub.release"), "Helm release");
+	check_slugs(ctx, e, &m->hub);
+	check_label(ctx, e, m->hub.namespace.n, "Helm namespace");
+	check_label(ctx, e, m->hub.release.n, "Helm release");
 }
 
 /* ---- the NAME rules (their explain texts: docs/rules/<ID>.txt) ------------------- */

@@ -2,7 +2,7 @@
  * check/net.c - NET001-NET008: the addresses and the subnet plan of each environment,
  * and NET003, VPC overlap between environments.
  *
- * Consumes resolved, schema-valid specs (network, cluster.service_cidr,
+ * Consumes the models of resolved, schema-valid specs (network, cluster.service_cidr,
  * cluster.endpoint_public_cidrs, aws.region/azs, node_groups) and the regions table
  * (data.h; NET007 skips the table check quietly when it cannot be loaded). Produces
  * diagnostics only. A CIDR that NET001 rejects takes part in no other rule, so one typo
@@ -13,7 +13,7 @@
  */
 #include "cidr.h"
 #include "data.h"
-#include "eragen.h"
+#include "model.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +39,7 @@ static struct loc value_loc(const struct env *e, const struct node *n,
 		return n->loc;
 	if (fallback && fallback->loc.line)
 		return fallback->loc;
-	const struct node *name = e->root ? node_get(e->root, "name") : NULL;
+	const struct node *name = e->model ? e->model->name.n : NULL;
 	if (name)
 		return name->loc;
 	return (struct loc){ .file = e->file ? e->file->id : 0 };
@@ -55,10 +55,12 @@ static const char *fmt_cidr(struct ctx *ctx, struct cidr c)
  * Parse a CIDR where one is expected (what: "VPC CIDR", "peer network", ...); NET001 when
  * it is not a network address. true with *out when it can take part in other rules.
  */
-static bool parse_cidr(struct ctx *ctx, const struct env *e, const struct node *n,
-		       const char *what, const char *path, struct cidr *out)
+static bool parse_cidr(struct ctx *ctx, const struct env *e, const struct m_str *f,
+		       const char *what, struct cidr *out)
 {
-	if (!n || n->kind != NODE_STR)
+	const struct node *n = f->n;
+	const char *path = f->path;
+	if (!f->s)
 		return false;
 	const char *why = NULL;
 	switch (cidr_parse(n->str, n->len, out, &why)) {
@@ -92,11 +94,12 @@ static bool parse_cidr(struct ctx *ctx, const struct env *e, const struct node *
 
 /* ---- the VPC: NET001 (prefix), NET002, NET004 ---- */
 
-static bool check_vpc(struct ctx *ctx, const struct env *e, const struct node *vn,
+static bool check_vpc(struct ctx *ctx, const struct env *e, const struct m_str *f,
 		      struct cidr *vpc, bool *size_ok)
 {
+	const struct node *vn = f->n;
 	*size_ok = false;
-	if (!parse_cidr(ctx, e, vn, "VPC CIDR", "network.vpc_cidr", vpc))
+	if (!parse_cidr(ctx, e, f, "VPC CIDR", vpc))
 		return false;
 	if (vpc->prefix < VPC_MIN_PREFIX || vpc->prefix > VPC_MAX_PREFIX) {
 		struct diag *d = diag_add(ctx, "NET001", e->name, value_loc(e, vn, NULL),
@@ -122,13 +125,13 @@ static bool check_vpc(struct ctx *ctx, const struct env *e, const struct node *v
 }
 
 /* Parse every peer (NET001), and report each that overlaps the VPC (NET004). */
-static void check_peers(struct ctx *ctx, const struct env *e, const struct node *peers,
+static void check_peers(struct ctx *ctx, const struct env *e, const struct m_strs *peers,
 			const struct node *vn, const struct cidr *vpc)
 {
-	for (size_t i = 0; peers && peers->kind == NODE_SEQ && i < peers->n; i++) {
-		const struct node *p = peers->items[i];
+	for (size_t i = 0; i < peers->count; i++) {
+		const struct node *p = peers->v[i].n;
 		struct cidr pc;
-		if (!parse_cidr(ctx, e, p, "peer network", "network.peers", &pc) || !vpc ||
+		if (!parse_cidr(ctx, e, &peers->v[i], "peer network", &pc) || !vpc ||
 		    !cidr_overlaps(*vpc, pc))
 			continue;
 		struct diag *d = diag_add(ctx, "NET004", e->name, value_loc(e, vn, p),
@@ -143,7 +146,7 @@ static void check_peers(struct ctx *ctx, const struct env *e, const struct node 
 /* ---- NET005: the service CIDR ---- */
 
 /* A conventional service range that overlaps neither the VPC nor a peer, or NULL. */
-static const char *free_service_cidr(const struct node *peers, const struct cidr *vpc)
+static const char *free_service_cidr(const struct m_strs *peers, const struct cidr *vpc)
 {
 	static const char *const candidates[] = { "172.20.0.0/16", "10.100.0.0/16",
 						  "172.21.0.0/16", "192.168.0.0/16", NULL };
@@ -151,10 +154,10 @@ static const char *free_service_cidr(const struct node *peers, const struct cidr
 		struct cidr s;
 		cidr_parse(*c, strlen(*c), &s, NULL);
 		bool clash = vpc && cidr_overlaps(s, *vpc);
-		for (size_t i = 0; !clash && peers && peers->kind == NODE_SEQ && i < peers->n; i++) {
-			const struct node *p = peers->items[i];
+		for (size_t i = 0; !clash && i < peers->count; i++) {
+			const struct node *p = peers->v[i].n;
 			struct cidr pc;
-			clash = p->kind == NODE_STR &&
+			clash = peers->v[i].s &&
 				cidr_parse(p->str, p->len, &pc, NULL) == CIDR_OK &&
 				cidr_overlaps(s, pc);
 		}
@@ -167,7 +170,7 @@ static const char *free_service_cidr(const struct node *peers, const struct cidr
 /* The help of a NET005 finding. The free range is looked for once per environment
  * (*looked): every peer inside the service range is a finding, and each search reads
  * every peer. */
-static void service_help(struct ctx *ctx, struct diag *d, const struct node *peers,
+static void service_help(struct ctx *ctx, struct diag *d, const struct m_strs *peers,
 			 const struct cidr *vpc, bool *looked, const char **free_cidr)
 {
 	if (!*looked)
@@ -183,11 +186,12 @@ static void service_help(struct ctx *ctx, struct diag *d, const struct node *pee
 				  "the VPC and its peers");
 }
 
-static void check_service(struct ctx *ctx, const struct env *e, const struct node *sn,
-			  const struct node *vn, const struct cidr *vpc, const struct node *peers)
+static void check_service(struct ctx *ctx, const struct env *e, const struct m_str *f,
+			  const struct node *vn, const struct cidr *vpc, const struct m_strs *peers)
 {
+	const struct node *sn = f->n;
 	struct cidr svc;
-	if (!parse_cidr(ctx, e, sn, "service CIDR", "cluster.service_cidr", &svc))
+	if (!parse_cidr(ctx, e, f, "service CIDR", &svc))
 		return;
 	bool looked = false;
 	const char *free_cidr = NULL;
@@ -213,10 +217,10 @@ static void check_service(struct ctx *ctx, const struct env *e, const struct nod
 			diag_note(ctx, d, vn->loc, "VPC CIDR set here");
 		service_help(ctx, d, peers, vpc, &looked, &free_cidr);
 	}
-	for (size_t i = 0; peers && peers->kind == NODE_SEQ && i < peers->n; i++) {
-		const struct node *p = peers->items[i];
+	for (size_t i = 0; i < peers->count; i++) {
+		const struct node *p = peers->v[i].n;
 		struct cidr pc;
-		if (p->kind != NODE_STR || cidr_parse(p->str, p->len, &pc, NULL) != CIDR_OK ||
+		if (!peers->v[i].s || cidr_parse(p->str, p->len, &pc, NULL) != CIDR_OK ||
 		    !cidr_overlaps(svc, pc))
 			continue;
 		struct diag *d = diag_add(ctx, "NET005", e->name, value_loc(e, sn, p),
@@ -228,12 +232,11 @@ static void check_service(struct ctx *ctx, const struct env *e, const struct nod
 	}
 }
 
-static void check_endpoint_cidrs(struct ctx *ctx, const struct env *e, const struct node *l)
+static void check_endpoint_cidrs(struct ctx *ctx, const struct env *e, const struct m_strs *l)
 {
-	for (size_t i = 0; l && l->kind == NODE_SEQ && i < l->n; i++) {
+	for (size_t i = 0; i < l->count; i++) {
 		struct cidr c;
-		parse_cidr(ctx, e, l->items[i], "public endpoint CIDR",
-			   "cluster.endpoint_public_cidrs", &c);
+		parse_cidr(ctx, e, &l->v[i], "public endpoint CIDR", &c);
 	}
 }
 
@@ -251,9 +254,9 @@ static unsigned bits_for(size_t x)
 static void check_subnets(struct ctx *ctx, const struct env *e, const struct node *vn,
 			  struct cidr vpc)
 {
-	const struct node *azs = node_path(e->resolved, "aws.azs");
-	const struct node *nb = node_path(e->resolved, "network.subnet_newbits");
-	if (!azs || azs->kind != NODE_SEQ || azs->n == 0 || !nb || nb->kind != NODE_INT ||
+	const struct node *azs = e->model->aws.azs.n;
+	const struct node *nb = e->model->network.subnet_newbits.n;
+	if (e->model->aws.azs.count == 0 || !e->model->network.subnet_newbits.set ||
 	    nb->v.i < 0 || nb->v.i > 32)
 		return;
 	unsigned newbits = (unsigned)nb->v.i;
@@ -293,10 +296,10 @@ static void check_subnets(struct ctx *ctx, const struct env *e, const struct nod
 
 /* ---- NET007: availability zones ---- */
 
-static bool list_has(const struct node *l, const struct node *s)
+static bool list_has(const struct m_strs *l, const struct node *s)
 {
-	for (size_t i = 0; l && l->kind == NODE_SEQ && i < l->n; i++)
-		if (node_equal(l->items[i], s))
+	for (size_t i = 0; i < l->count; i++)
+		if (node_equal(l->v[i].n, s))
 			return true;
 	return false;
 }
@@ -316,15 +319,15 @@ static const char *join_azs(struct ctx *ctx, const char *const *azs, size_t n)
 
 static void check_region_azs(struct ctx *ctx, const struct env *e)
 {
-	const struct node *rn = node_path(e->resolved, "aws.region");
-	const struct node *azs = node_path(e->resolved, "aws.azs");
-	if (!rn || rn->kind != NODE_STR || !azs || azs->kind != NODE_SEQ || azs->n == 0)
+	const struct node *rn = e->model->aws.region.n;
+	const struct m_strs *azs = &e->model->aws.azs;
+	if (!e->model->aws.region.s || azs->count == 0)
 		return;
 	const struct data *dt = data_get(ctx);
 	const struct region_info *ri = dt ? data_region(dt, rn->str) : NULL;
-	for (size_t i = 0; i < azs->n; i++) {
-		const struct node *az = azs->items[i];
-		if (az->kind != NODE_STR)
+	for (size_t i = 0; i < azs->count; i++) {
+		const struct node *az = azs->v[i].n;
+		if (!azs->v[i].s)
 			continue;
 		/* <region><letter>, or a Local Zone <region>-<place>-<n><letter> */
 		bool ok = az->len > rn->len && memcmp(az->str, rn->str, rn->len) == 0 &&
@@ -339,7 +342,7 @@ static void check_region_azs(struct ctx *ctx, const struct env *e)
 		}
 		if (ok)
 			continue;
-		struct diag *d = diag_add(ctx, "NET007", e->name, value_loc(e, az, azs),
+		struct diag *d = diag_add(ctx, "NET007", e->name, value_loc(e, az, azs->n),
 					  "AZ '%s' is not an availability zone of region '%s'",
 					  az->str, rn->str);
 		if (rn->loc.line)
@@ -355,22 +358,22 @@ static void check_region_azs(struct ctx *ctx, const struct env *e)
 
 static void check_group_azs(struct ctx *ctx, const struct env *e)
 {
-	const struct node *azs = node_path(e->resolved, "aws.azs");
-	const struct node *groups = node_get(e->resolved, "node_groups");
-	if (!azs || azs->kind != NODE_SEQ || !groups || groups->kind != NODE_MAP)
+	const struct m_strs *azs = &e->model->aws.azs;
+	if (!azs->n || azs->n->kind != NODE_SEQ)
 		return;
-	for (size_t g = 0; g < groups->n; g++) {
-		const struct node *gazs = node_get(groups->items[g], "azs");
-		for (size_t i = 0; gazs && gazs->kind == NODE_SEQ && i < gazs->n; i++) {
-			const struct node *az = gazs->items[i];
-			if (az->kind != NODE_STR || list_has(azs, az))
+	for (size_t g = 0; g < e->model->node_groups.count; g++) {
+		const struct m_group *grp = &e->model->node_groups.v[g];
+		const struct m_strs *gazs = &grp->azs;
+		for (size_t i = 0; i < gazs->count; i++) {
+			const struct node *az = gazs->v[i].n;
+			if (!gazs->v[i].s || list_has(azs, az))
 				continue;
-			struct diag *d = diag_add(ctx, "NET007", e->name, value_loc(e, az, gazs),
-						  "node group '%s' uses AZ '%s', which is not in "
-						  "aws.azs",
-						  groups->keys[g]->str, az->str);
-			if (azs->loc.line)
-				diag_note(ctx, d, azs->loc, "aws.azs set here");
+			struct diag *d = diag_add(ctx, "NET007", e->name, value_loc(e, az, gazs->n),
+						  "node group '%s' uses AZ '%s', which is not "
+						  "in aws.azs",
+						  grp->name, az->str);
+			if (azs->n->loc.line)
+				diag_note(ctx, d, azs->n->loc, "aws.azs set here");
 			diag_help(ctx, d, "add '%s' to aws.azs (eragen makes subnets only there), "
 					  "or pin the group to AZs of aws.azs",
 				  az->str);
@@ -382,23 +385,22 @@ static void check_group_azs(struct ctx *ctx, const struct env *e)
 
 static void check_nat(struct ctx *ctx, const struct env *e)
 {
-	const struct node *nat = node_path(e->resolved, "network.nat");
-	const struct node *groups = node_get(e->resolved, "node_groups");
-	if (!nat || nat->kind != NODE_STR || strcmp(nat->str, "none") != 0 || !groups ||
-	    groups->kind != NODE_MAP || groups->n == 0)
+	const struct node *nat = e->model->network.nat.n;
+	size_t ngroups = e->model->node_groups.count;
+	if (e->model->network.nat.v != NAT_NONE || ngroups == 0)
 		return;
 	struct strbuf sb = STRBUF_INIT;
 	struct oom_guard guard;
 	oom_guard_strbuf(&guard, &sb);
-	for (size_t i = 0; i < groups->n && i < 3; i++)
-		sb_printf(&sb, "%s'%s'", i ? ", " : "", groups->keys[i]->str);
-	if (groups->n > 3)
-		sb_printf(&sb, " and %zu more", (size_t)groups->n - 3);
+	for (size_t i = 0; i < ngroups && i < 3; i++)
+		sb_printf(&sb, "%s'%s'", i ? ", " : "", e->model->node_groups.v[i].name);
+	if (ngroups > 3)
+		sb_printf(&sb, " and %zu more", ngroups - 3);
 	struct diag *d = diag_add(ctx, "NET008", e->name, value_loc(e, nat, NULL),
 				  "nat is 'none' but node group%s %s run%s in private subnets: "
 				  "their nodes cannot reach the EKS API, ECR or S3 to join the "
 				  "cluster",
-				  groups->n > 1 ? "s" : "", sb.buf, groups->n > 1 ? "" : "s");
+				  ngroups > 1 ? "s" : "", sb.buf, ngroups > 1 ? "" : "s");
 	oom_guard_pop(&guard);
 	sb_release(&sb);
 	diag_help(ctx, d, "set network.nat to 'single' (or 'per_az' to survive the loss of an "
@@ -409,16 +411,15 @@ static void net_env(struct ctx *ctx, struct env *e)
 {
 	if (!judged(e))
 		return;
-	const struct node *r = e->resolved;
-	const struct node *vn = node_path(r, "network.vpc_cidr");
-	const struct node *peers = node_path(r, "network.peers");
+	const struct model *m = e->model;
+	const struct node *vn = m->network.vpc_cidr.n;
+	const struct m_strs *peers = &m->network.peers;
 	struct cidr vpc;
 	bool size_ok;
-	bool have_vpc = check_vpc(ctx, e, vn, &vpc, &size_ok);
+	bool have_vpc = check_vpc(ctx, e, &m->network.vpc_cidr, &vpc, &size_ok);
 	check_peers(ctx, e, peers, vn, have_vpc ? &vpc : NULL);
-	check_service(ctx, e, node_path(r, "cluster.service_cidr"), vn, have_vpc ? &vpc : NULL,
-		      peers);
-	check_endpoint_cidrs(ctx, e, node_path(r, "cluster.endpoint_public_cidrs"));
+	check_service(ctx, e, &m->cluster.service_cidr, vn, have_vpc ? &vpc : NULL, peers);
+	check_endpoint_cidrs(ctx, e, &m->cluster.endpoint_public_cidrs);
 	if (have_vpc && size_ok)
 		check_subnets(ctx, e, vn, vpc);
 	check_region_azs(ctx, e);
@@ -458,14 +459,14 @@ static bool lists(const struct vpc_range *r, const char *name)
 }
 
 /* The names in network.allow_overlap_with, sorted for lists(). */
-static void collect_allow(struct ctx *ctx, struct vpc_range *r, const struct node *l)
+static void collect_allow(struct ctx *ctx, struct vpc_range *r, const struct m_strs *l)
 {
-	if (!l || l->kind != NODE_SEQ || l->n == 0)
+	if (l->count == 0)
 		return;
-	r->allow = arena_alloc(&ctx->perm, l->n * sizeof(*r->allow));
-	for (size_t i = 0; i < l->n; i++)
-		if (l->items[i]->kind == NODE_STR)
-			r->allow[r->nallow++] = l->items[i]->str;
+	r->allow = arena_alloc(&ctx->perm, l->count * sizeof(*r->allow));
+	for (size_t i = 0; i < l->count; i++)
+		if (l->v[i].s)
+			r->allow[r->nallow++] = l->v[i].s;
 	qsort(r->allow, r->nallow, sizeof(*r->allow), cmp_name);
 }
 
@@ -548,12 +549,13 @@ static void net_all(struct ctx *ctx)
 		const struct env *e = ctx->envs[i];
 		if (!judged(e))
 			continue;
-		const struct node *vn = node_path(e->resolved, "network.vpc_cidr");
+		const struct node *vn = e->model->network.vpc_cidr.n;
 		struct cidr c;
-		if (!vn || vn->kind != NODE_STR || cidr_parse(vn->str, vn->len, &c, NULL) != CIDR_OK)
+		if (!e->model->network.vpc_cidr.s ||
+		    cidr_parse(vn->str, vn->len, &c, NULL) != CIDR_OK)
 			continue;	/* NET001 */
 		r[n] = (struct vpc_range){ cidr_first(c), cidr_last(c), i, e, vn, NULL, 0 };
-		collect_allow(ctx, &r[n++], node_path(e->resolved, "network.allow_overlap_with"));
+		collect_allow(ctx, &r[n++], &e->model->network.allow_overlap_with);
 	}
 	if (n < 2)
 		return;

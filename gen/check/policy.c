@@ -6,57 +6,50 @@
  * name the environment (diag_add records it): a value set once in _defaults.yaml or a
  * parent is then one finding, noted with the environments that inherit it.
  */
-#include "eragen.h"
+#include "model.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* The key node of a dotted path in the resolved tree (keys keep the line that set them):
- * where a value the schema filled in is reported. NULL when absent. */
-static bool is_true(const struct node *n)
-{
-	return n && n->kind == NODE_BOOL && n->v.b;
-}
-
 static void production_rules(struct ctx *ctx, struct env *e)
 {
-	const struct node *n = node_path(e->resolved, "ci.auto_apply");
+	const struct model *m = e->model;
+	const struct m_bool *apply = &m->ci.auto_apply, *destroy = &m->ci.destroy;
+	const struct m_bool *force = &m->scratch_bucket.force_destroy;
+	const struct m_int *rv = &m->ci.required_reviewers;
+	const struct m_enum *nat = &m->network.nat;
 	struct diag *d;
-	if (is_true(n)) {
-		d = diag_add(ctx, "POLICY001", e->name, env_value_loc(e, n, "ci.auto_apply"),
+	if (apply->v) {
+		d = diag_add(ctx, "POLICY001", e->name, env_value_loc(e, apply->n, apply->path),
 			     "production applies every push to main with nobody reviewing the "
 			     "plan (ci.auto_apply: true)");
 		diag_help(ctx, d, "set 'ci.auto_apply: false' and apply from the Actions tab "
 				  "(ci.dispatch: true) with reviewers");
 	}
-	n = node_path(e->resolved, "ci.required_reviewers");
-	if (n && n->kind == NODE_INT && n->v.i < 1) {
-		d = diag_add(ctx, "POLICY002", e->name, env_value_loc(e, n, "ci.required_reviewers"),
+	if (rv->set && rv->v < 1) {
+		d = diag_add(ctx, "POLICY002", e->name, env_value_loc(e, rv->n, rv->path),
 			     "production requires %lld reviewers to apply (ci.required_reviewers): "
 			     "at least 1 is needed",
-			     (long long)n->v.i);
+			     (long long)rv->v);
 		diag_help(ctx, d, "set 'ci.required_reviewers: 1' or more");
 	}
-	n = node_path(e->resolved, "ci.destroy");
-	if (is_true(n)) {
-		d = diag_add(ctx, "POLICY003", e->name, env_value_loc(e, n, "ci.destroy"),
+	if (destroy->v) {
+		d = diag_add(ctx, "POLICY003", e->name, env_value_loc(e, destroy->n, destroy->path),
 			     "production gets a destroy workflow (ci.destroy: true)");
 		diag_help(ctx, d, "set 'ci.destroy: false'; destroy production by hand if ever "
 				  "needed");
 	}
-	n = node_path(e->resolved, "network.nat");
-	if (n && n->kind == NODE_STR && strcmp(n->str, "single") == 0) {
+	if (nat->v == NAT_SINGLE) {
 		d = diag_add(ctx, "POLICY004", e->name,
-			     env_value_loc(e, n, "network.nat"),
+			     env_value_loc(e, nat->n, nat->path),
 			     "production uses a single NAT gateway (network.nat: single%s): when "
 			     "its AZ fails, the nodes in the other AZs lose their way out",
-			     (n->flags & NODE_DEFAULT) ? ", the default" : "");
+			     (nat->n->flags & NODE_DEFAULT) ? ", the default" : "");
 		diag_help(ctx, d, "set 'network.nat: per_az'");
 	}
-	n = node_path(e->resolved, "scratch_bucket.force_destroy");
-	if (is_true(n)) {
+	if (force->v) {
 		d = diag_add(ctx, "POLICY005", e->name,
-			     env_value_loc(e, n, "scratch_bucket.force_destroy"),
+			     env_value_loc(e, force->n, force->path),
 			     "production lets a destroy delete the users' scratch bucket with its "
 			     "data (scratch_bucket.force_destroy: true)");
 		diag_help(ctx, d, "set 'scratch_bucket.force_destroy: false'");
@@ -66,15 +59,13 @@ static void production_rules(struct ctx *ctx, struct env *e)
 /* POLICY006: an entry of cluster.endpoint_public_cidrs with prefix length 0. */
 static void check_endpoint(struct ctx *ctx, struct env *e)
 {
-	const struct node *l = node_path(e->resolved, "cluster.endpoint_public_cidrs");
-	if (!l || l->kind != NODE_SEQ)
-		return;
-	for (size_t i = 0; i < l->n; i++) {
-		const struct node *c = l->items[i];
-		if (c->kind != NODE_STR || c->len < 2 || strcmp(c->str + c->len - 2, "/0") != 0)
+	const struct m_strs *l = &e->model->cluster.endpoint_public_cidrs;
+	for (size_t i = 0; i < l->count; i++) {
+		const struct node *c = l->v[i].n;
+		if (!l->v[i].s || c->len < 2 || strcmp(c->str + c->len - 2, "/0") != 0)
 			continue;
 		struct diag *d = diag_add(
-			ctx, "POLICY006", e->name, env_value_loc(e, c, "cluster.endpoint_public_cidrs"),
+			ctx, "POLICY006", e->name, env_value_loc(e, c, l->path),
 			"the cluster's public API endpoint is open to the whole internet "
 			"(cluster.endpoint_public_cidrs: %s%s)",
 			node_display(&ctx->perm, c),

@@ -2,7 +2,7 @@
  * check/sched.c - SCHED001-SCHED014: scheduling, judged on the placement matrix
  * (placement.h) of each environment and on each node group's own settings.
  *
- * Consumes env->resolved and the data tables (instance types for SCHED006, SCHED009 and
+ * Consumes env->model and the data tables (instance types for SCHED006, SCHED009 and
  * SCHED014: skipped quietly when the tables are missing). The matrix rules (SCHED001-006,
  * 011, 012) need a schema-valid spec; the node-group rules (SCHED007-010, 013, 014) check
  * the kinds of what they read and also run on a spec with schema errors. A finding about
@@ -30,11 +30,6 @@ static struct loc where(const struct env *e, const struct node *n, const struct 
 static bool has_line(const struct node *n)
 {
 	return n && n->loc.line && !(n->flags & (NODE_DEFAULT | NODE_DERIVED));
-}
-
-static const char *str_of(const struct node *n)
-{
-	return n && n->kind == NODE_STR ? n->str : NULL;
 }
 
 /* "'a'", "'a' and 'b'", "'a', 'b' and 'c'" */
@@ -252,7 +247,8 @@ static const char *prop_text(struct arena *a, const struct pl_group *g, enum gro
 		return "";
 	case PROP_ZERO:
 		return several ? "can scale to zero" : arena_printf(a, "can scale to zero (%s: 0)",
-			g->zero == node_get(g->spec, "min") ? "min" : "schedule.min_after");
+			g->zero == g->spec->min.n ? g->spec->min.path
+						  : g->spec->schedule.min_after.path);
 	case PROP_MULTI_AZ:
 		return several ? "span several AZs"
 			       : arena_printf(a, "spans %zu AZs", g->nazs);
@@ -309,14 +305,14 @@ static void check_lands_on(struct ctx *ctx, struct env *e, const struct placemen
 							  : hit[i]->azs_at;
 		if (!has_line(at))
 			continue;
-		if (prop == PROP_MULTI_AZ && at != node_get(hit[i]->spec, "azs"))
+		if (prop == PROP_MULTI_AZ && at != hit[i]->spec->azs.n)
 			diag_note(ctx, d, at->loc, "'%s' has no azs of its own: it uses aws.azs, "
 						   "set here", hit[i]->name);
 		else
 			diag_note(ctx, d, at->loc, "%s of '%s' set here",
 				  prop == PROP_SPOT		   ? "capacity: spot"
 				  : prop == PROP_MULTI_AZ	   ? "azs"
-				  : at == node_get(hit[i]->spec, "min") ? "min: 0"
+				  : at == hit[i]->spec->min.n	   ? "min: 0"
 								   : "schedule.min_after: 0",
 				  hit[i]->name);
 	}
@@ -601,51 +597,54 @@ static void check_fits(struct ctx *ctx, struct env *e, const struct placement *p
 	struct fitx fx = { .a = &ctx->scratch, .d = data_get(ctx), .p = p };
 	for (int r = 0; r < 2; r++)
 		fx.group[r] = arena_alloc(fx.a, (p->ngroups + 1) * sizeof(*fx.group[r]));
-	const struct node *profiles = node_path(e->resolved, "hub.profiles");
+	const struct m_hub *hub = &e->model->hub;
 	for (size_t i = 0; i < p->nprofiles; i++) {
-		const struct node *pr = profiles->items[i];
+		const struct m_profile *pr = &hub->profiles.v[i];
 		const struct pl_workload *w = p->profile_rows[i];
-		const char *slug = str_of(node_get(pr, "slug"));
-		const struct node *cg = node_path(pr, "cpu.guarantee");
-		if (cg && node_is_num(cg) && node_num(cg) > 0) {
+		const char *slug = pr->slug.s;
+		const struct m_num *cg = &pr->cpu.guarantee;
+		if (cg->set && cg->v > 0) {
 			struct fit_need fn = {
-				w, true, node_num(cg) * 1000,
+				w, true, cg->v * 1000,
 				arena_printf(a, "cpu guarantee %s of profile '%s'",
-					     node_display(a, cg), slug ? slug : "?"),
-				cg, arena_printf(a, "hub.profiles[%zu].cpu.guarantee", i), FIT_CORES
+					     node_display(a, cg->n), slug ? slug : "?"),
+				cg->n,
+				arena_printf(a, "%s[%zu].%s", hub->profiles.path, i, cg->path),
+				FIT_CORES
 			};
 			check_fit(ctx, e, &fx, &fn);
 		}
-		const struct node *mg = node_path(pr, "memory.guarantee");
-		double bytes;
-		if (memory_bytes(mg, &bytes)) {
+		const struct m_qty *mg = &pr->memory.guarantee;
+		if (mg->set) {
 			struct fit_need fn = {
-				w, false, bytes / (1024.0 * 1024.0),
+				w, false, mg->bytes / (1024.0 * 1024.0),
 				arena_printf(a, "memory guarantee %s of profile '%s'",
-					     node_display(a, mg), slug ? slug : "?"),
-				mg, arena_printf(a, "hub.profiles[%zu].memory.guarantee", i), FIT_MEM_M
+					     node_display(a, mg->n), slug ? slug : "?"),
+				mg->n,
+				arena_printf(a, "%s[%zu].%s", hub->profiles.path, i, mg->path),
+				FIT_MEM_M
 			};
 			check_fit(ctx, e, &fx, &fn);
 		}
 	}
 	const struct pl_workload *dw = &p->wls[WL_DASK_WORKER];
-	const struct node *cores = node_path(e->resolved, "dask.worker_cores_max");
-	if (cores && node_is_num(cores) && node_num(cores) > 0) {
+	const struct m_num *cores = &e->model->dask.worker_cores_max;
+	if (cores->set && cores->v > 0) {
 		struct fit_need fn = {
-			dw, true, node_num(cores) * 1000,
+			dw, true, cores->v * 1000,
 			arena_printf(a, "a dask worker of %s core%s (dask.worker_cores_max)",
-				     node_display(a, cores), node_num(cores) == 1 ? "" : "s"),
-			cores, "dask.worker_cores_max", FIT_CORES
+				     node_display(a, cores->n), cores->v == 1 ? "" : "s"),
+			cores->n, cores->path, FIT_CORES
 		};
 		check_fit(ctx, e, &fx, &fn);
 	}
-	const struct node *mem = node_path(e->resolved, "dask.worker_memory_max_gb");
-	if (mem && node_is_num(mem) && node_num(mem) > 0) {
+	const struct m_num *mem = &e->model->dask.worker_memory_max_gb;
+	if (mem->set && mem->v > 0) {
 		struct fit_need fn = {
-			dw, false, node_num(mem) * 1024,
+			dw, false, mem->v * 1024,
 			arena_printf(a, "a dask worker of %s GiB (dask.worker_memory_max_gb)",
-				     node_display(a, mem)),
-			mem, "dask.worker_memory_max_gb", FIT_MEM_GIB
+				     node_display(a, mem->n)),
+			mem->n, mem->path, FIT_MEM_GIB
 		};
 		check_fit(ctx, e, &fx, &fn);
 	}
@@ -661,17 +660,17 @@ static bool ieq(const char *a, const char *b)
 	return !*a && !*b;
 }
 
-static const struct node *int_node(const struct node *g, const char *key)
+/* The node of an integer, NULL when absent or not an integer. */
+static const struct node *int_node(const struct m_int *f)
 {
-	const struct node *n = node_get(g, key);
-	return n && n->kind == NODE_INT ? n : NULL;
+	return f->set ? f->n : NULL;
 }
 
 static void check_sizes(struct ctx *ctx, struct env *e, const char *name, const struct node *key,
-			const struct node *g)
+			const struct m_group *g)
 {
-	const struct node *min = int_node(g, "min"), *max = int_node(g, "max");
-	const struct node *des = int_node(g, "desired");
+	const struct node *min = int_node(&g->min), *max = int_node(&g->max);
+	const struct node *des = int_node(&g->desired);
 	if (max && max->v.i < 1) {
 		struct diag *d = diag_add(ctx, "SCHED008", e->name, where(e, max, key),
 					  "node group '%s' has max %lld: EKS requires at least 1",
@@ -712,19 +711,17 @@ static bool says_on_demand(const char *v)
 }
 
 static void check_taints(struct ctx *ctx, struct env *e, const char *name, const struct node *key,
-			 const struct node *g)
+			 const struct m_group *g)
 {
-	const struct node *cap = node_get(g, "capacity");
-	bool spot = str_of(cap) && strcmp(cap->str, "spot") == 0;
-	const struct node *ts = node_get(g, "taints");
+	const struct node *cap = g->capacity.n;
+	bool spot = g->capacity.v == CAPACITY_SPOT;
 	bool keeps_away = false;
-	for (size_t i = 0; ts && ts->kind == NODE_SEQ && i < ts->n; i++) {
-		const struct node *t = ts->items[i];
-		const char *eff = taint_effect_norm(str_of(node_get(t, "effect")));
-		if (eff && strcmp(eff, "PreferNoSchedule") != 0)
+	for (size_t i = 0; i < g->taints.count; i++) {
+		const struct m_taint *t = &g->taints.v[i];
+		if (t->effect.v && t->effect.v != EFFECT_PREFER_NO_SCHEDULE)
 			keeps_away = true;
-		const struct node *v = node_get(t, "value");
-		if (!str_of(v))
+		const struct node *v = t->value.n;
+		if (!t->value.s)
 			continue;
 		bool lie = spot ? says_on_demand(v->str) : ieq(v->str, "spot");
 		if (!lie)
@@ -745,11 +742,11 @@ static void check_taints(struct ctx *ctx, struct env *e, const char *name, const
 	}
 }
 
-static void check_labels(struct ctx *ctx, struct env *e, const char *name, const struct node *g)
+static void check_labels(struct ctx *ctx, struct env *e, const char *name, const struct m_group *g)
 {
-	const struct node *ls = node_get(g, "labels");
-	for (size_t i = 0; ls && ls->kind == NODE_MAP && i < ls->n; i++) {
-		const struct node *k = ls->keys[i];
+	const struct node *ls = g->labels.n;
+	for (size_t i = 0; i < g->labels.count; i++) {
+		const struct node *k = g->labels.v[i].key;
 		if (!label_key_forbidden(k->str))
 			continue;
 		struct diag *d = diag_add(ctx, "SCHED013", e->name, where(e, k, ls),
@@ -762,18 +759,18 @@ static void check_labels(struct ctx *ctx, struct env *e, const char *name, const
 }
 
 static void check_types(struct ctx *ctx, struct env *e, const char *name, const struct node *key,
-			const struct node *g, size_t *searches)
+			const struct m_group *g, size_t *searches)
 {
 	const struct data *d = data_get(ctx);
 	if (!d || d->ninstances == 0)
 		return;
-	const struct node *types = node_get(g, "instance_types");
-	const struct node *ami = node_get(g, "ami_type");
-	const char *ami_s = str_of(ami) ? ami->str : "AL2023_x86_64_STANDARD";
+	const struct m_strs *types = &g->instance_types;
+	const struct node *ami = g->ami_type.n;
+	const char *ami_s = g->ami_type.s ? g->ami_type.s : "AL2023_x86_64_STANDARD";
 	bool gpu_ami = ami_type_gpu(ami_s);
-	for (size_t i = 0; types && types->kind == NODE_SEQ && i < types->n; i++) {
-		const struct node *t = types->items[i];
-		if (t->kind != NODE_STR)
+	for (size_t i = 0; i < types->count; i++) {
+		const struct node *t = types->v[i].n;
+		if (!types->v[i].s)
 			continue;
 		const struct instance_info *it = data_instance(d, t->str);
 		if (!it) {
@@ -814,16 +811,14 @@ static void check_types(struct ctx *ctx, struct env *e, const char *name, const 
 static void check_groups(struct ctx *ctx, struct env *e)
 {
 	size_t searches = 0;
-	const struct node *groups = node_get(e->resolved, "node_groups");
-	for (size_t i = 0; groups && groups->kind == NODE_MAP && i < groups->n; i++) {
-		const struct node *g = groups->items[i];
-		const struct node *key = groups->keys[i];
-		if (g->kind != NODE_MAP)
+	for (size_t i = 0; i < e->model->node_groups.count; i++) {
+		const struct m_group *g = &e->model->node_groups.v[i];
+		if (!g->set)
 			continue;
-		check_taints(ctx, e, key->str, key, g);
-		check_sizes(ctx, e, key->str, key, g);
-		check_types(ctx, e, key->str, key, g, &searches);
-		check_labels(ctx, e, key->str, g);
+		check_taints(ctx, e, g->name, g->key, g);
+		check_sizes(ctx, e, g->name, g->key, g);
+		check_types(ctx, e, g->name, g->key, g, &searches);
+		check_labels(ctx, e, g->name, g);
 	}
 }
 

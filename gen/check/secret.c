@@ -14,7 +14,7 @@
  * Environments whose spec is invalid (schema errors) are not judged on their resolved
  * values; the raw-text scan covers every spec file that could be read.
  */
-#include "eragen.h"
+#include "model.h"
 #include "sops.h"
 
 #include <string.h>
@@ -173,11 +173,11 @@ static bool span_eq(const char *a, size_t alen, const char *b)
 
 static void check_kms(struct ctx *ctx, struct env *e)
 {
-	const struct node *arn = node_path(e->resolved, "secrets.kms_key_arn");
-	const struct node *reg = node_path(e->resolved, "aws.region");
-	const struct node *acc = node_path(e->resolved, "aws.account_id");
-	if (!arn || arn->kind != NODE_STR || !reg || reg->kind != NODE_STR || !acc ||
-	    acc->kind != NODE_STR)
+	const struct model *m = e->model;
+	const struct node *arn = m->secrets.kms_key_arn.n;
+	const struct node *reg = m->aws.region.n;
+	const struct node *acc = m->aws.account_id.n;
+	if (!m->secrets.kms_key_arn.s || !m->aws.region.s || !m->aws.account_id.s)
 		return;
 	const char *r, *a;
 	size_t rlen, alen;
@@ -315,16 +315,6 @@ static void judge_file(struct ctx *ctx, struct env *e, const struct sops_file *s
 
 /* ---- AUTH006: secret-bearing keys hold sops: references to keys that exist ---- */
 
-/* The keys marked "x-eragen-secret" in the schema, and the mode that uses each. */
-static const struct {
-	const char *path, *mode;
-} secret_keys[] = {
-	{ "auth.github.client_id", "github" },
-	{ "auth.github.client_secret", "github" },
-	{ "auth.cognito.client_secret", "cognito" },
-	{ "auth.dummy.password", "dummy" },
-};
-
 #define SOPS_PREFIX "sops:"
 
 /* The leaf path nearest to key (a likely typo), or NULL. */
@@ -411,11 +401,21 @@ static void check_ref(struct ctx *ctx, struct env *e, const char *path, const st
 static void check_refs(struct ctx *ctx, struct env *e, const struct sops_file *s,
 		       bool missing, const char *rel, const struct node *file_node)
 {
-	const char *mode = spec_str(e->resolved, "auth.mode");
+	/* the keys marked "x-eragen-secret" in the schema, and the mode that uses each */
+	const struct m_auth *au = &e->model->auth;
+	const struct {
+		const struct m_str *f;
+		int mode;
+	} secret_keys[] = {
+		{ &au->github.client_id, AUTH_GITHUB },
+		{ &au->github.client_secret, AUTH_GITHUB },
+		{ &au->cognito.client_secret, AUTH_COGNITO },
+		{ &au->dummy.password, AUTH_DUMMY },
+	};
 	for (size_t i = 0; i < sizeof(secret_keys) / sizeof(secret_keys[0]); i++) {
-		const char *path = secret_keys[i].path;
-		const struct node *n = node_path(e->resolved, path);
-		if (!n || n->kind != NODE_STR)
+		const char *path = secret_keys[i].f->path;
+		const struct node *n = secret_keys[i].f->n;
+		if (!secret_keys[i].f->s)
 			continue;
 		if (n->len < strlen(SOPS_PREFIX) ||
 		    memcmp(n->str, SOPS_PREFIX, strlen(SOPS_PREFIX)) != 0) {
@@ -429,7 +429,7 @@ static void check_refs(struct ctx *ctx, struct env *e, const struct sops_file *s
 			continue;
 		}
 		/* only the active mode's secrets are read at apply time */
-		if (mode && strcmp(mode, secret_keys[i].mode) == 0)
+		if (au->mode.v == secret_keys[i].mode)
 			check_ref(ctx, e, path, n, s, missing, rel, file_node);
 	}
 }
@@ -439,8 +439,8 @@ static void check_refs(struct ctx *ctx, struct env *e, const struct sops_file *s
 static void check_sops(struct ctx *ctx, struct env *e)
 {
 	struct arena *a = &ctx->scratch;	/* released below: diagnostics copy what they say */
-	const struct node *fn = node_path(e->resolved, "secrets.file");
-	if (!fn || fn->kind != NODE_STR || fn->len == 0)
+	const struct node *fn = e->model->secrets.file.n;
+	if (!e->model->secrets.file.s || fn->len == 0)
 		return;
 	/* an absolute path goes as it is: srcfile_read refuses it (SPEC012) */
 	const char *rel = fn->str[0] == '/' ? fn->str : arena_printf(a, "%s/%s", e->dir, fn->str);

@@ -6,22 +6,23 @@
  * are found while loading and layering; SPEC011 by suppress.c. The rows of all SPEC rules
  * are at the end of this file.)
  *
- * Consumes the loaded spec (name) and the resolved tree (hub.chart_version); produces
- * diagnostics only.
+ * Consumes the model (model.h: name, hub.chart_version, hub.profiles, hub.image_choices);
+ * produces diagnostics only.
  */
 #include "data.h"
+#include "model.h"
 
 #include <string.h>
 
 static void spec_name(struct ctx *ctx, struct env *e)
 {
-	const struct node *name = e->root ? node_get(e->root, "name") : NULL;
-	if (!name || name->kind != NODE_STR)
+	const struct m_str *name = e->model ? &e->model->name : NULL;
+	if (!name || !name->s)
 		return;
-	if (strcmp(name->str, e->name) != 0) {
-		struct diag *d = diag_add(ctx, "SPEC007", e->name, name->loc,
+	if (strcmp(name->s, e->name) != 0) {
+		struct diag *d = diag_add(ctx, "SPEC007", e->name, name->n->loc,
 					  "name '%s' differs from the directory name '%s'",
-					  name->str, e->name);
+					  name->s, e->name);
 		diag_help(ctx, d, "write 'name: %s', or rename the directory '%s'", e->name, e->dir);
 	}
 }
@@ -38,9 +39,9 @@ static const char *near_chart(const struct data *d, const char *v, size_t len)
 
 static void spec_chart_version(struct ctx *ctx, struct env *e)
 {
-	const struct node *v = e->resolved ? node_path(e->resolved, "hub.chart_version") : NULL;
+	const struct node *v = e->resolved ? e->model->hub.chart_version.n : NULL;
 	/* not a string, or empty: the schema reports it (SPEC004, SPEC006 minLength) */
-	if (!v || v->kind != NODE_STR || v->len == 0)
+	if (!v || !e->model->hub.chart_version.s || v->len == 0)
 		return;
 	const struct data *d = data_get(ctx);
 	if (!d)
@@ -74,23 +75,22 @@ static void spec_chart_version(struct ctx *ctx, struct env *e)
 
 static void spec_output_size(struct ctx *ctx, struct env *e)
 {
-	const struct node *profiles = e->resolved ? node_path(e->resolved, "hub.profiles") : NULL;
-	const struct node *choices = e->resolved ? node_path(e->resolved, "hub.image_choices")
-						 : NULL;
-	if (e->abstract || !profiles || profiles->kind != NODE_SEQ || !choices ||
-	    choices->kind != NODE_SEQ)
+	if (e->abstract || !e->resolved)
 		return;
-	uint64_t n = (uint64_t)profiles->n * choices->n;
+	const struct m_hub *hub = &e->model->hub;
+	/* counts are 0 unless both are lists */
+	uint64_t n = (uint64_t)hub->profiles.count * hub->image_choices.count;
 	if (n <= PROFILE_CHOICES_MAX)
 		return;
 	/* at the key, where a block list's node is its first item */
-	const struct node *hub = node_get(e->resolved, "hub");
-	long k = node_index(hub, "image_choices");
-	const struct node *at = k >= 0 && hub->keys[k]->loc.line ? hub->keys[k] : choices;
-	struct diag *d = diag_add(ctx, "SPEC012", e->name, env_value_loc(e, at, "hub.image_choices"),
+	const struct node *key = hub->image_choices.key;
+	const struct node *at = key && key->loc.line ? key : hub->image_choices.n;
+	struct diag *d = diag_add(ctx, "SPEC012", e->name,
+				  env_value_loc(e, at, hub->image_choices.path),
 				  "%u profiles with %u image choices each are too many for the Helm "
 				  "values: every profile lists every choice (%llu, at most %d)",
-				  profiles->n, choices->n, (unsigned long long)n, PROFILE_CHOICES_MAX);
+				  hub->profiles.n->n, hub->image_choices.n->n,
+				  (unsigned long long)n, PROFILE_CHOICES_MAX);
 	diag_help(ctx, d, "offer fewer image choices, or fewer profiles");
 }
 

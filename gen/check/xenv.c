@@ -9,7 +9,7 @@
  * environments. Every finding involves both environments, so `lint ENV` shows it for
  * either.
  */
-#include "eragen.h"
+#include "model.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -139,8 +139,8 @@ static void report_client(struct ctx *ctx, const struct keyed *later, const stru
 				  "Cognito client ID %s of '%s' is also the client ID of '%s'",
 				  node_display(&ctx->perm, later->value), later->env->name,
 				  first->env->name);
-	diag_help(ctx, d, "create an app client for '%s' in the user pool and set its ID in "
-			  "auth.cognito.client_id",
+	diag_help(ctx, d, "create an app client for '%s' in the user pool and set its ID "
+			  "in auth.cognito.client_id",
 		  later->env->name);
 }
 
@@ -157,12 +157,6 @@ static const char *dns_key(struct ctx *ctx, const struct node *n)
 	return s;
 }
 
-static const struct node *str_at(const struct node *spec, const char *path)
-{
-	const struct node *n = node_path(spec, path);
-	return n && n->kind == NODE_STR ? n : NULL;
-}
-
 static void xenv_all(struct ctx *ctx)
 {
 	size_t cap = ctx->nenvs + 1;
@@ -176,28 +170,27 @@ static void xenv_all(struct ctx *ctx)
 		const struct env *e = ctx->envs[i];
 		if (!e->resolved || e->invalid || e->abstract)
 			continue;
-		const struct node *r = e->resolved;
-		const struct node *account = str_at(r, "aws.account_id");
-		const struct node *region = str_at(r, "aws.region");
-		const struct node *cn = str_at(r, "cluster.name");
+		const struct model *m = e->model;
+		const struct node *account = m_str_node(&m->aws.account_id);
+		const struct node *region = m_str_node(&m->aws.region);
+		const struct node *cn = m_str_node(&m->cluster.name);
 		if (account && region && cn)
 			cluster[nc++] = (struct keyed){ { account->str, region->str, cn->str }, i,
 							e, cn, cn };
 
-		const struct node *bucket = str_at(r, "state.bucket");
-		const struct node *key = str_at(r, "state.key");
+		const struct node *bucket = m_str_node(&m->state.bucket);
+		const struct node *key = m_str_node(&m->state.key);
 		if (bucket && key)
 			state[ns++] = (struct keyed){ { bucket->str, key->str, NULL }, i, e,
 						      bucket->loc.line ? bucket : key, bucket };
 
-		const struct node *dn = str_at(r, "domain.name");
+		const struct node *dn = m_str_node(&m->domain.name);
 		if (dn && dn->len > 0)
 			domain[nd++] = (struct keyed){ { dns_key(ctx, dn), NULL, NULL }, i, e, dn,
 						       dn };
 
-		const struct node *mode = str_at(r, "auth.mode");
-		const struct node *id = str_at(r, "auth.cognito.client_id");
-		if (mode && strcmp(mode->str, "cognito") == 0 && id && !node_is_masked(id) &&
+		const struct node *id = m_str_node(&m->auth.cognito.client_id);
+		if (m->auth.mode.v == AUTH_COGNITO && id && !node_is_masked(id) &&
 		    strncmp(id->str, "sops:", 5) != 0)
 			client[na++] = (struct keyed){ { id->str, NULL, NULL }, i, e, id, id };
 	}

@@ -3,7 +3,7 @@
  * workflows in .github/workflows/ and out/github-environments.json, rendered from
  * templates/github/ with ESC_GHA (ESC_JSON for the JSON file).
  *
- * Consumes: each environment's resolved spec (its "github" part of the view: region,
+ * Consumes: each environment's model (its "github" part of the view: region,
  * OIDC role, runner, OpenTofu version, the ci.* switches) and schemas/actions.json (the
  * actions the workflows use, each pinned to a full commit SHA; the repository's own copy
  * overrides the installed one). Produces, once every environment is free of errors:
@@ -31,6 +31,7 @@
  * read them from env: variables.
  */
 #include "backend.h"
+#include "model.h"
 
 #include <string.h>
 #include <sys/stat.h>
@@ -52,26 +53,20 @@ static struct node *github_view(struct ctx *ctx, struct env *env, struct arena *
 {
 	(void)ctx;
 	(void)common;
-	const struct node *spec = env->resolved;
+	const struct model *spec = env->model;
 	bool prod = env->tier == TIER_PRODUCTION;
-	const struct node *ci = node_get(spec, "ci");
-	const struct node *b;
 	struct node *g = v_map(a);
 	v_set(a, g, "environment", v_str(a, env->name));
-	v_set(a, g, "region", v_str(a, spec_str(spec, "aws.region")));
-	v_set(a, g, "role_arn", v_str(a, spec_str(spec, "ci.role_arn")));
-	v_set(a, g, "runs_on", v_str(a, spec_str(spec, "ci.runs_on")));
-	v_set(a, g, "tofu_version", v_str(a, spec_str(spec, "ci.tofu_version")));
+	v_set(a, g, "region", v_str(a, spec->aws.region.s));
+	v_set(a, g, "role_arn", v_str(a, spec->ci.role_arn.s));
+	v_set(a, g, "runs_on", v_str(a, spec->ci.runs_on.s));
+	v_set(a, g, "tofu_version", v_str(a, spec->ci.tofu_version.s));
 	/* production never applies on push nor gets a destroy workflow (POLICY001/003 make
 	 * it an error already; this keeps a suppressed finding from changing that) */
-	b = ci ? node_get(ci, "auto_apply") : NULL;
-	v_set(a, g, "auto_apply", v_bool(a, !prod && b && b->kind == NODE_BOOL && b->v.b));
-	b = ci ? node_get(ci, "dispatch") : NULL;
-	v_set(a, g, "dispatch", v_bool(a, b && b->kind == NODE_BOOL && b->v.b));
-	b = ci ? node_get(ci, "destroy") : NULL;
-	v_set(a, g, "destroy", v_bool(a, !prod && b && b->kind == NODE_BOOL && b->v.b));
-	b = ci ? node_get(ci, "required_reviewers") : NULL;
-	v_set(a, g, "required_reviewers", v_int(a, b && b->kind == NODE_INT ? b->v.i : 0));
+	v_set(a, g, "auto_apply", v_bool(a, !prod && spec->ci.auto_apply.v));
+	v_set(a, g, "dispatch", v_bool(a, spec->ci.dispatch.v));
+	v_set(a, g, "destroy", v_bool(a, !prod && spec->ci.destroy.v));
+	v_set(a, g, "required_reviewers", v_int(a, spec->ci.required_reviewers.v));
 	/* eragen cannot know the GitHub owner and repository (a fork or a mirror has other
 	 * ones, and the output must not depend on the clone): OWNER/REPO are placeholders */
 	v_set(a, g, "oidc_subject",

@@ -1,6 +1,6 @@
 /*
  * emit/helm.c - the helm back end: out/<env>/helm/values.yaml, the values of the daskhub
- * chart (DESIGN 6), from the resolved spec (env->resolved) and the placement matrix.
+ * chart (DESIGN 6), from the model of the spec (env->model) and the placement matrix.
  *
  * The values are built in C as a tree (the view's helm.values) because hub.extra_values
  * is deep-merged over them last (maps merge key by key, lists and scalars replace, a null
@@ -24,6 +24,7 @@
  */
 #include "backend.h"
 #include "data.h"
+#include "model.h"
 #include "placement.h"
 
 #include <math.h>
@@ -440,7 +441,7 @@ struct hb {
 	struct ctx *ctx;
 	struct env *env;
 	struct arena *a;
-	const struct node *spec;
+	const struct model *spec;
 	const struct placement *p;
 	struct node *sensitive;	/* [{name, sops}] */
 	struct node *set;	/* [{name, from}] */
@@ -546,13 +547,13 @@ static void put_str(struct hb *b, struct node *map, const char *key, const char 
 	h_put(b->a, map, key, S(b, s));
 }
 
-/* A string list from a spec sequence of strings. */
-static struct node *str_list(struct hb *b, const struct node *seq)
+/* A string list from a spec list of strings. */
+static struct node *str_list(struct hb *b, const struct m_strs *seq)
 {
 	struct node *l = v_seq(b->a);
-	for (size_t i = 0; seq && seq->kind == NODE_SEQ && i < seq->n; i++)
-		if (seq->items[i]->kind == NODE_STR)
-			v_push(b->a, l, seq->items[i]);
+	for (size_t i = 0; i < seq->count; i++)
+		if (seq->v[i].s)
+			v_push(b->a, l, (struct node *)seq->v[i].n);
 	return l;
 }
 
@@ -583,10 +584,9 @@ static struct node *toleration_map(struct hb *b, const struct pl_toleration *t)
 		put_str(b, m, "value", t->t.value);
 	if (t->t.effect && *t->t.effect)
 		put_str(b, m, "effect", t->t.effect);
-	const struct node *secs = t->from == PL_OWN && t->at ? node_get(t->at, "tolerationSeconds")
-							       : NULL;
-	if (secs && secs->kind == NODE_INT)
-		h_put(b->a, m, "tolerationSeconds", (struct node *)secs);
+	const struct m_int *secs = t->from == PL_OWN && t->own ? &t->own->toleration_seconds : NULL;
+	if (secs && secs->set)
+		h_put(b->a, m, "tolerationSeconds", (struct node *)secs->n);
 	return m;
 }
 
@@ -668,14 +668,13 @@ static void url_query(struct strbuf *sb, const char *s)
 /* TLS at the load balancer: tls: acm with a name (the certificate is for that name). */
 static bool tls_acm(struct hb *b)
 {
-	const char *name = spec_str(b->spec, "domain.name");
-	const char *tls = spec_str(b->spec, "domain.tls");
-	return name && *name && tls && strcmp(tls, "acm") == 0;
+	const char *name = b->spec->domain.name.s;
+	return name && *name && b->spec->domain.tls.v == TLS_ACM;
 }
 
 static const char *hub_url(struct hb *b)
 {
-	const char *name = spec_str(b->spec, "domain.name");
+	const char *name = b->spec->domain.name.s;
 	if (!name || !*name)
 		return NULL;
 	return arena_printf(b->a, "%s://%s", tls_acm(b) ? "https" : "http", name);
@@ -684,34 +683,33 @@ static const char *hub_url(struct hb *b)
 static void auth_config(struct hb *b, struct node *config)
 {
 	struct arena *a = b->a;
-	const char *mode = spec_str(b->spec, "auth.mode");
+	const struct m_auth *spec = &b->spec->auth;
 	const char *url = hub_url(b);
 	const char *callback = url ? arena_printf(a, "%s/hub/oauth_callback", url) : NULL;
-	if (!mode)
+	if (!spec->mode.s)
 		return;
 
 	struct node *jh = h_map(a, config, "JupyterHub");
 	struct node *au = h_map(a, config, "Authenticator");
-	struct node *admins = str_list(b, node_path(b->spec, "auth.admins"));
-	struct node *allowed = str_list(b, node_path(b->spec, "auth.allowed_users"));
-	const struct node *all = node_path(b->spec, "auth.allow_all_users");
+	struct node *admins = str_list(b, &spec->admins);
+	struct node *allowed = str_list(b, &spec->allowed_users);
 	if (admins->n)
 		h_put(a, au, "admin_users", admins);
 	if (allowed->n)
 		h_put(a, au, "allowed_users", allowed);
-	h_put(a, au, "allow_all", v_bool(a, all && all->kind == NODE_BOOL && all->v.b));
+	h_put(a, au, "allow_all", v_bool(a, spec->allow_all_users.v));
 
-	if (strcmp(mode, "dummy") == 0) {
+	if (spec->mode.v == AUTH_DUMMY) {
 		put_str(b, jh, "authenticator_class", "dummy");
 		sensitive(b, "jupyterhub.hub.config.DummyAuthenticator.password",
-			  node_path(b->spec, "auth.dummy.password"));
-	} else if (strcmp(mode, "github") == 0) {
+			  spec->dummy.password.n);
+	} else if (spec->mode.v == AUTH_GITHUB) {
 		put_str(b, jh, "authenticator_class", "github");
 		struct node *gh = h_map(a, config, "GitHubOAuthenticator");
 		if (callback)
 			put_str(b, gh, "oauth_callback_url", callback);
-		const struct node *org = node_path(b->spec, "auth.github.org");
-		if (org && org->kind == NODE_STR) {
+		const struct node *org = m_str_node(&spec->github.org);
+		if (org) {
 			struct node *orgs = v_seq(a);
 			v_push(a, orgs, (struct node *)org);
 			h_put(a, gh, "allowed_organizations", orgs);
@@ -720,14 +718,14 @@ static void auth_config(struct hb *b, struct node *config)
 			h_put(a, gh, "scope", scope);
 		}
 		sensitive(b, "jupyterhub.hub.config.GitHubOAuthenticator.client_id",
-			  node_path(b->spec, "auth.github.client_id"));
+			  spec->github.client_id.n);
 		sensitive(b, "jupyterhub.hub.config.GitHubOAuthenticator.client_secret",
-			  node_path(b->spec, "auth.github.client_secret"));
-	} else if (strcmp(mode, "cognito") == 0) {
+			  spec->github.client_secret.n);
+	} else if (spec->mode.v == AUTH_COGNITO) {
 		put_str(b, jh, "authenticator_class", "generic-oauth");
 		struct node *g = h_map(a, config, "GenericOAuthenticator");
-		const char *domain = spec_str(b->spec, "auth.cognito.domain");
-		const char *client = spec_str(b->spec, "auth.cognito.client_id");
+		const char *domain = spec->cognito.domain.s;
+		const char *client = spec->cognito.client_id.s;
 		if (client)
 			put_str(b, g, "client_id", client);
 		if (callback)
@@ -758,22 +756,20 @@ static void auth_config(struct hb *b, struct node *config)
 		v_push(a, scope, S(b, "email"));
 		h_put(a, g, "scope", scope);
 		sensitive(b, "jupyterhub.hub.config.GenericOAuthenticator.client_secret",
-			  node_path(b->spec, "auth.cognito.client_secret"));
+			  spec->cognito.client_secret.n);
 	}
 }
 
 /* ---- singleuser: profiles and image choices ---- */
 
-static int64_t spec_int(const struct node *spec, const char *path, int64_t dflt)
+static int64_t int_or(const struct m_int *f, int64_t dflt)
 {
-	const struct node *n = node_path(spec, path);
-	return n && n->kind == NODE_INT ? n->v.i : dflt;
+	return f->set ? f->v : dflt;
 }
 
-static bool spec_bool(const struct node *spec, const char *path, bool dflt)
+static bool bool_or(const struct m_bool *f, bool dflt)
 {
-	const struct node *n = node_path(spec, path);
-	return n && n->kind == NODE_BOOL ? n->v.b : dflt;
+	return f->set ? f->v : dflt;
 }
 
 /*
@@ -785,9 +781,9 @@ static bool spec_bool(const struct node *spec, const char *path, bool dflt)
 static struct node *image_option(struct hb *b, const char *dflt_image)
 {
 	struct arena *a = b->a;
-	const struct node *choices = node_path(b->spec, "hub.image_choices");
-	bool custom = spec_bool(b->spec, "hub.custom_images", false);
-	size_t nchoices = choices && choices->kind == NODE_SEQ ? choices->n : 0;
+	const struct m_image_choice *choices = b->spec->hub.image_choices.v;
+	bool custom = bool_or(&b->spec->hub.custom_images, false);
+	size_t nchoices = b->spec->hub.image_choices.count;
 	if (!nchoices && !custom)
 		return NULL;
 
@@ -798,10 +794,10 @@ static struct node *image_option(struct hb *b, const char *dflt_image)
 	bool listed = false, marked = false;
 	struct strmap slugs = { 0 };
 	for (size_t i = 0; i < nchoices; i++) {
-		const char *img = spec_str(choices->items[i], "image");
-		const char *slug = spec_str(choices->items[i], "slug");
+		const char *img = choices[i].image.s;
+		const char *slug = choices[i].slug.s;
 		listed |= img && strcmp(img, dflt_image) == 0;
-		marked |= spec_bool(choices->items[i], "default", false);
+		marked |= bool_or(&choices[i].is_default, false);
 		if (slug)
 			strmap_put(a, &slugs, slug, strlen(slug), i);
 	}
@@ -816,19 +812,17 @@ static struct node *image_option(struct hb *b, const char *dflt_image)
 		put_str(b, h_map(a, c, "kubespawner_override"), "image", dflt_image);
 	}
 	for (size_t i = 0; i < nchoices; i++) {
-		const struct node *cs = choices->items[i];
-		const char *slug = spec_str(cs, "slug");
-		const char *img = spec_str(cs, "image");
+		const struct m_image_choice *cs = &choices[i];
+		const char *slug = cs->slug.s;
+		const char *img = cs->image.s;
 		if (!slug || !img)
 			continue;
 		struct node *c = h_map(a, ch, slug);
-		const struct node *dn = node_get(cs, "display_name");
-		const struct node *desc = node_get(cs, "description");
-		if (dn && dn->kind == NODE_STR)
-			h_put(a, c, "display_name", (struct node *)dn);
-		if (desc && desc->kind == NODE_STR)
-			h_put(a, c, "description", (struct node *)desc);
-		if (spec_bool(cs, "default", false) || (!marked && listed &&
+		if (cs->display_name.s)
+			h_put(a, c, "display_name", (struct node *)cs->display_name.n);
+		if (cs->description.s)
+			h_put(a, c, "description", (struct node *)cs->description.n);
+		if (bool_or(&cs->is_default, false) || (!marked && listed &&
 							 strcmp(img, dflt_image) == 0))
 			h_put(a, c, "default", v_bool(a, true));
 		put_str(b, h_map(a, c, "kubespawner_override"), "image", img);
@@ -845,18 +839,19 @@ static struct node *image_option(struct hb *b, const char *dflt_image)
 	return opt;
 }
 
-static void resources(struct hb *b, struct node *ko, const struct node *prof)
+static void resources(struct hb *b, struct node *ko, const struct m_profile *prof)
 {
-	static const struct {
-		const char *path, *key;
+	const struct {
+		const struct node *v;
+		const char *key;
 	} res[] = {
-		{ "cpu.guarantee", "cpu_guarantee" },
-		{ "cpu.limit", "cpu_limit" },
-		{ "memory.guarantee", "mem_guarantee" },
-		{ "memory.limit", "mem_limit" },
+		{ prof->cpu.guarantee.n, "cpu_guarantee" },
+		{ prof->cpu.limit.n, "cpu_limit" },
+		{ prof->memory.guarantee.n, "mem_guarantee" },
+		{ prof->memory.limit.n, "mem_limit" },
 	};
 	for (size_t i = 0; i < sizeof(res) / sizeof(res[0]); i++) {
-		const struct node *v = node_path(prof, res[i].path);
+		const struct node *v = res[i].v;
 		if (v && (v->kind == NODE_INT || v->kind == NODE_FLOAT || v->kind == NODE_STR))
 			h_put(b->a, ko, res[i].key, (struct node *)v);
 	}
@@ -865,23 +860,27 @@ static void resources(struct hb *b, struct node *ko, const struct node *prof)
 static struct node *profile_list(struct hb *b, const char *image)
 {
 	struct arena *a = b->a;
-	const struct node *profs = node_path(b->spec, "hub.profiles");
 	struct node *list = v_seq(a);
-	size_t n = profs && profs->kind == NODE_SEQ ? profs->n : 0;
+	size_t n = b->spec->hub.profiles.count;
 	for (size_t i = 0; i < n; i++) {
-		const struct node *pr = profs->items[i];
+		const struct m_profile *pr = &b->spec->hub.profiles.v[i];
 		const struct pl_workload *row =
 			b->p && i < b->p->nprofiles ? b->p->profile_rows[i] : NULL;
 		struct node *e = v_map(a);
-		const char *own = spec_str(pr, "image");
+		const char *own = pr->image.s;
 		const char *img = own ? own : image;
-		static const char *const keys[] = { "display_name", "slug", "description" };
-		for (size_t k = 0; k < 3; k++) {
-			const struct node *v = node_get(pr, keys[k]);
-			if (v && v->kind == NODE_STR)
-				h_put(a, e, keys[k], (struct node *)v);
-		}
-		if (spec_bool(pr, "default", false))
+		const struct {
+			const char *key;
+			const struct m_str *f;
+		} keys[] = {
+			{ "display_name", &pr->display_name },
+			{ "slug", &pr->slug },
+			{ "description", &pr->description },
+		};
+		for (size_t k = 0; k < 3; k++)
+			if (keys[k].f->s)
+				h_put(a, e, keys[k].key, (struct node *)keys[k].f->n);
+		if (bool_or(&pr->is_default, false))
 			h_put(a, e, "default", v_bool(a, true));
 		struct node *ko = h_map(a, e, "kubespawner_override");
 		if (own)
@@ -970,17 +969,17 @@ static void singleuser_placement(struct hb *b, struct node *su)
 static struct node *jupyterhub_values(struct hb *b)
 {
 	struct arena *a = b->a;
-	const struct node *spec = b->spec;
+	const struct model *spec = b->spec;
 	struct node *jh = v_map(a);
-	const char *image = spec_str(spec, "hub.image");
+	const char *image = spec->hub.image.s;
 
 	/* hub */
 	struct node *hub = h_map(a, jh, "hub");
 	place(b, hub, wl_row(b->p, WL_HUB), "nodeSelector", "tolerations");
 	struct node *config = h_map(a, hub, "config");
 	auth_config(b, config);
-	int64_t kidle = spec_int(spec, "hub.culling.kernel_idle_s", 1200);
-	int64_t kint = spec_int(spec, "hub.culling.kernel_interval_s", 120);
+	int64_t kidle = int_or(&spec->hub.culling.kernel_idle_s, 1200);
+	int64_t kint = int_or(&spec->hub.culling.kernel_interval_s, 120);
 	if (kidle > 0) {
 		/* kernel culling is the notebook server's job: arguments of every server */
 		struct node *args = v_seq(a);
@@ -1023,18 +1022,18 @@ static struct node *jupyterhub_values(struct hb *b)
 	struct node *su = h_map(a, jh, "singleuser");
 	if (image)
 		h_put(a, su, "image", image_map(b, image));
-	const char *url = spec_str(spec, "hub.default_url");
+	const char *url = spec->hub.default_url.s;
 	if (url)
 		put_str(b, su, "defaultUrl", url);
 	singleuser_placement(b, su);
 	/* the platform stack's service account, bound to the scratch-bucket role */
-	const char *release = spec_str(spec, "hub.release");
+	const char *release = spec->hub.release.s;
 	const char *user_sa = arena_printf(a, "%s-user", release ? release : "daskhub");
 	put_str(b, su, "serviceAccountName", user_sa);
 	struct node *st = h_map(a, su, "storage");
 	put_str(b, st, "capacity",
-		arena_printf(a, "%lldGi", (long long)spec_int(spec, "storage.home_gb", 10)));
-	const char *sc = spec_str(spec, "storage.class");
+		arena_printf(a, "%lldGi", (long long)int_or(&spec->storage.home_gb, 10)));
+	const char *sc = spec->storage.class.s;
 	put_str(b, h_map(a, st, "dynamic"), "storageClass", sc ? sc : "gp3");
 	struct node *profiles = profile_list(b, image ? image : "");
 	if (profiles->n)
@@ -1046,16 +1045,15 @@ static struct node *jupyterhub_values(struct hb *b)
 	place(b, us, wl_row(b->p, WL_USER_SCHEDULER), "nodeSelector", "tolerations");
 
 	/* image pullers */
-	bool prepull = spec_bool(spec, "hub.prepull", true);
+	bool prepull = bool_or(&spec->hub.prepull, true);
 	struct node *pp = h_map(a, jh, "prePuller");
 	h_put(a, h_map(a, pp, "hook"), "enabled", v_bool(a, prepull));
 	h_put(a, h_map(a, pp, "continuous"), "enabled", v_bool(a, prepull));
-	const struct node *choices = node_path(spec, "hub.image_choices");
-	if (prepull && choices && choices->kind == NODE_SEQ && choices->n) {
+	if (prepull && spec->hub.image_choices.count) {
 		struct node *extra = h_map(a, pp, "extraImages");
-		for (size_t i = 0; i < choices->n; i++) {
-			const char *slug = spec_str(choices->items[i], "slug");
-			const char *img = spec_str(choices->items[i], "image");
+		for (size_t i = 0; i < spec->hub.image_choices.count; i++) {
+			const char *slug = spec->hub.image_choices.v[i].slug.s;
+			const char *img = spec->hub.image_choices.v[i].image.s;
 			struct node *im = slug && img ? image_map(b, img) : NULL;
 			/* the pullers write name:tag: a reference without a tag cannot go there
 			 * (the profile_options choice still offers it) */
@@ -1065,7 +1063,7 @@ static struct node *jupyterhub_values(struct hb *b)
 	}
 
 	/* idle servers */
-	int64_t idle = spec_int(spec, "hub.culling.server_idle_s", 3600);
+	int64_t idle = int_or(&spec->hub.culling.server_idle_s, 3600);
 	struct node *cull = h_map(a, jh, "cull");
 	h_put(a, cull, "enabled", v_bool(a, idle > 0));
 	if (idle > 0) {
@@ -1078,21 +1076,20 @@ static struct node *jupyterhub_values(struct hb *b)
 	return jh;
 }
 
-static double spec_num(const struct node *spec, const char *path, double dflt)
+static double num_or(const struct m_num *f, double dflt)
 {
-	const struct node *n = node_path(spec, path);
-	return n && node_is_num(n) ? node_num(n) : dflt;
+	return f->set ? f->v : dflt;
 }
 
 /* gateway.extraConfig: the options users may pick for a cluster, and its limits. */
 static struct node *cluster_options(struct hb *b)
 {
-	const struct node *spec = b->spec;
-	double cores = spec_num(spec, "dask.worker_cores_max", 4);
-	double mem = spec_num(spec, "dask.worker_memory_max_gb", 16);
-	const struct node *maxc = node_path(spec, "dask.cluster_max_cores");
-	int64_t idle = spec_int(spec, "dask.idle_timeout_s", 1800);
-	const char *image = spec_str(spec, "hub.image");
+	const struct model *spec = b->spec;
+	double cores = num_or(&spec->dask.worker_cores_max, 4);
+	double mem = num_or(&spec->dask.worker_memory_max_gb, 16);
+	const struct m_num *maxc = &spec->dask.cluster_max_cores;
+	int64_t idle = int_or(&spec->dask.idle_timeout_s, 1800);
+	const char *image = spec->hub.image.s;
 	double cores_min = cores < 1 ? cores : 1;
 	double mem_min = mem < 1 ? mem : 1;
 	double mem_dflt = mem < 4 ? mem : 4;
@@ -1132,9 +1129,9 @@ static struct node *cluster_options(struct hb *b)
 	sb_puts(&sb, "c.ClusterConfig.idle_timeout = ");
 	py_float(&sb, (double)idle);
 	sb_putc(&sb, '\n');
-	if (maxc && node_is_num(maxc)) {
+	if (maxc->set) {
 		sb_puts(&sb, "c.ClusterConfig.cluster_max_cores = ");
-		py_float(&sb, node_num(maxc));
+		py_float(&sb, maxc->v);
 		sb_putc(&sb, '\n');
 	}
 	struct node *n = v_strn(b->a, sb.buf, sb.len);
@@ -1152,7 +1149,7 @@ static struct node *dask_gateway_values(struct hb *b)
 	struct node *gateway = h_map(a, dg, "gateway");
 	place(b, gateway, gw, "nodeSelector", "tolerations");
 	struct node *backend = h_map(a, gateway, "backend");
-	const char *release = spec_str(b->spec, "hub.release");
+	const char *release = b->spec->hub.release.s;
 	const char *user_sa = arena_printf(a, "%s-user", release ? release : "daskhub");
 	static const struct {
 		const char *key;
@@ -1186,7 +1183,7 @@ static struct node *helm_values(struct hb *b)
 	h_put(a, v, "jupyterhub", jupyterhub_values(b));
 	h_put(a, v, "dask-gateway", dask_gateway_values(b));
 	h_put(a, h_map(a, v, "dask-kubernetes"), "enabled", v_bool(a, false));
-	const struct node *extra = node_path(b->spec, "hub.extra_values");
+	const struct node *extra = b->spec->hub.extra_values;	/* free-form */
 	if (extra && extra->kind == NODE_MAP)
 		h_merge(a, v, extra);
 	return v;
@@ -1198,11 +1195,11 @@ static struct node *helm_view(struct ctx *ctx, struct env *env, struct arena *a,
 			      const struct node *common)
 {
 	(void)common;
-	struct hb b = { ctx, env, a, env->resolved, placement_build(ctx, env, a, false), v_seq(a),
+	struct hb b = { ctx, env, a, env->model, placement_build(ctx, env, a, false), v_seq(a),
 			v_seq(a) };
 	struct node *view = v_map(a);
 
-	const char *chart = spec_str(b.spec, "hub.chart_version");
+	const char *chart = b.spec->hub.chart_version.s;
 	const struct data *d = data_get(ctx);
 	const struct chart_info *ci = chart && d ? data_chart(d, chart) : NULL;
 	struct node *cv = v_set(a, view, "chart", v_map(a));

@@ -2,7 +2,7 @@
  * emit/make.c - the make back end (DESIGN 6): out/<env>/env.mk per environment and
  * out/eragen.mk for the repository, rendered from templates/make/.
  *
- * Consumes: an environment's resolved spec (its "make" part of the view) and the
+ * Consumes: an environment's model (its "make" part of the view) and the
  * repository view (every environment's view). Produces: Makefile fragments whose targets
  * run OpenTofu only (`$(TOFU)`, default `tofu`, with a clear error when it is missing)
  * and the AWS CLI only for `update-kubeconfig`, which calls the read-only DescribeCluster
@@ -15,6 +15,7 @@
  * is SPEC006 at the value's node, and the fragment is not written.
  */
 #include "backend.h"
+#include "model.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,14 +41,14 @@ static const char *sh_quote(struct arena *a, const char *s)
 }
 
 /*
- * map[key] = the spec string at dotted path, quoted for sh. When make cannot hold it (a
- * newline: ESC_MAKE refuses), report SPEC006 at the value and store "''".
+ * map[key] = the spec string f, quoted for sh. When make cannot hold it (a newline:
+ * ESC_MAKE refuses), report SPEC006 at the value and store "''".
  */
 static void word_at(struct ctx *ctx, struct env *env, struct arena *a, struct node *map,
-		    const char *key, const char *dotted)
+		    const char *key, const struct m_str *f)
 {
-	const struct node *n = node_path(env->resolved, dotted);
-	const char *s = n && n->kind == NODE_STR ? n->str : "";
+	const struct node *n = f->n;
+	const char *s = f->s ? f->s : "";
 	const char *q = sh_quote(a, s);
 	struct strbuf probe = STRBUF_INIT;
 	struct oom_guard probe_guard;
@@ -58,7 +59,7 @@ static void word_at(struct ctx *ctx, struct env *env, struct arena *a, struct no
 	if (rc < 0) {
 		diag_add(ctx, "SPEC006", env->name, n ? n->loc : env->resolved->loc,
 			 "'%s' cannot be written into a Makefile: it contains a line break",
-			 dotted);
+			 f->path);
 		q = "''";
 	}
 	v_set(a, map, key, v_str(a, q));
@@ -82,10 +83,11 @@ static struct node *make_view(struct ctx *ctx, struct env *env, struct arena *a,
 	v_set(a, m, "var", v_str(a, arena_printf(a, "eragen_%s", env->name)));
 	v_set(a, m, "production", v_bool(a, env->tier == TIER_PRODUCTION));
 	v_set(a, m, "mk", v_str(a, arena_printf(a, "out/%s/env.mk", env->name)));
-	word_at(ctx, env, a, m, "tofu_version", "ci.tofu_version");
-	word_at(ctx, env, a, m, "region", "aws.region");
-	word_at(ctx, env, a, m, "cluster", "cluster.name");
-	word_at(ctx, env, a, m, "account", "aws.account_id");
+	const struct model *spec = env->model;
+	word_at(ctx, env, a, m, "tofu_version", &spec->ci.tofu_version);
+	word_at(ctx, env, a, m, "region", &spec->aws.region);
+	word_at(ctx, env, a, m, "cluster", &spec->cluster.name);
+	word_at(ctx, env, a, m, "account", &spec->aws.account_id);
 
 	struct node *fwd = v_set(a, m, "stacks", v_seq(a));
 	v_push(a, fwd, stack(a, env->name, "infra"));

@@ -5,7 +5,7 @@
  * for the repository one bootstrap stack per account and region, out/_bootstrap/<account>-
  * <region>/ (templates/tofu/bootstrap/), creating the state buckets and lock tables.
  *
- * Consumes the resolved spec, the common view (view.c) and schemas/eks-addons.json (the
+ * Consumes the model of the spec, the common view (view.c) and schemas/eks-addons.json (the
  * add-on versions per Kubernetes version and the chart versions of the platform stack).
  * Produces the "tofu" part of the view model and outfiles.
  *
@@ -17,6 +17,7 @@
  */
 #include "backend.h"
 #include "check/extra.h"
+#include "model.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,18 +40,6 @@ enum { P_AWS, P_HELM, P_KUBERNETES, P_SOPS };
 /* Add-ons installed before the node groups (nodes need them to become ready), then after. */
 static const char *const addons_before[] = { "eks-pod-identity-agent", "kube-proxy", "vpc-cni" };
 static const char *const addons_after[] = { "aws-ebs-csi-driver", "coredns" };
-
-/* The secret-bearing keys (x-eragen-secret) and the Helm value each one sets. */
-static const struct secret_key {
-	const char *mode, *path, *helm;
-} secret_keys[] = {
-	{ "cognito", "auth.cognito.client_secret",
-	  "jupyterhub.hub.config.GenericOAuthenticator.client_secret" },
-	{ "dummy", "auth.dummy.password", "jupyterhub.hub.config.DummyAuthenticator.password" },
-	{ "github", "auth.github.client_id", "jupyterhub.hub.config.GitHubOAuthenticator.client_id" },
-	{ "github", "auth.github.client_secret",
-	  "jupyterhub.hub.config.GitHubOAuthenticator.client_secret" },
-};
 
 static const char *const infra_files[] = { "versions", "backend", "locals", "network", "eks",
 					   "nodegroups", "iam", "scratch", "outputs" };
@@ -232,24 +221,21 @@ static struct node *frag_strings(struct arena *a, const char *const *v, size_t n
 }
 
 /* The strings of a spec list (other items skipped). */
-static const char **spec_strings(struct arena *a, const struct node *seq, size_t *n)
+static const char **spec_strings(struct arena *a, const struct m_strs *l, size_t *n)
 {
 	*n = 0;
-	if (!seq || seq->kind != NODE_SEQ)
-		return NULL;
-	const char **v = arena_alloc(a, (seq->n + 1) * sizeof(*v));
-	for (size_t i = 0; i < seq->n; i++)
-		if (seq->items[i]->kind == NODE_STR)
-			v[(*n)++] = seq->items[i]->str;
+	const char **v = arena_alloc(a, (l->count + 1) * sizeof(*v));
+	for (size_t i = 0; i < l->count; i++)
+		if (l->v[i].s)
+			v[(*n)++] = l->v[i].s;
 	return v;
 }
 
 /* ---- small readers of the spec and the view --------------------------------------- */
 
-static int64_t spec_int_or(const struct node *spec, const char *dotted, int64_t dflt)
+static int64_t int_or(const struct m_int *f, int64_t dflt)
 {
-	const struct node *n = node_path(spec, dotted);
-	return n && n->kind == NODE_INT ? n->v.i : dflt;
+	return f->set ? f->v : dflt;
 }
 
 static const char *str_or(const char *s, const char *dflt)
@@ -257,15 +243,16 @@ static const char *str_or(const char *s, const char *dflt)
 	return s ? s : dflt;
 }
 
-static const char *view_str(const struct node *map, const char *dotted)
+/* A string of a view map (the view's keys are the templates' names), "" when absent. */
+static const char *view_str(const struct node *map, const char *key)
 {
-	const struct node *n = node_path(map, dotted);
+	const struct node *n = node_get(map, key);
 	return n && n->kind == NODE_STR ? n->str : "";
 }
 
-static bool view_bool(const struct node *map, const char *dotted)
+static bool view_bool(const struct node *map, const char *key)
 {
-	const struct node *n = node_path(map, dotted);
+	const struct node *n = node_get(map, key);
 	return n && n->kind == NODE_BOOL && n->v.b;
 }
 
@@ -318,14 +305,14 @@ static struct addons addons_get(struct ctx *ctx, struct env *env)
 		return r;
 	}
 	r.charts = node_get(root, "charts");
-	const char *k8s = spec_str(env->resolved, "cluster.kubernetes_version");
+	const char *k8s = env->model->cluster.kubernetes_version.s;
 	for (size_t i = 0; k8s && i < rows->n; i++) {
 		const char *v = spec_str(rows->items[i], "kubernetes");
 		if (v && strcmp(v, k8s) == 0)
 			r.row = rows->items[i];
 	}
 	if (!r.row) {
-		const struct node *at = node_path(env->resolved, "cluster.kubernetes_version");
+		const struct node *at = env->model->cluster.kubernetes_version.n;
 		struct diag *d = diag_add(ctx, "SPEC012", env->name,
 					  at ? at->loc : (struct loc){ .file = f->id },
 					  "no EKS add-on versions are known for Kubernetes '%s' in %s",
@@ -403,32 +390,30 @@ static struct node *ignore_item(struct arena *a, const char *path)
 
 #define CA_TEMPLATE "k8s.io/cluster-autoscaler/node-template/"
 
-static struct node *group_view(struct arena *a, const struct node *spec, const char *cluster,
-			       const char *name, const struct node *g)
+static struct node *group_view(struct arena *a, const struct model *spec, const char *cluster,
+			       const struct m_group *g)
 {
+	const char *name = g->name;
 	struct node *m = v_map(a);
 	v_set(a, m, "name", v_str(a, name));
 	v_set(a, m, "id", v_str(a, group_id(a, name)));
 	v_set(a, m, "aws_name", v_str(a, arena_printf(a, "%s-%s", cluster, name)));
 
 	size_t n;
-	const char **types = spec_strings(a, node_get(g, "instance_types"), &n);
+	const char **types = spec_strings(a, &g->instance_types, &n);
 	v_set(a, m, "instance_types", frag_strings(a, types, n));
-	bool spot = strcmp(str_or(spec_str(g, "capacity"), "on_demand"), "spot") == 0;
+	bool spot = g->capacity.v == CAPACITY_SPOT;
 	const char *capacity = spot ? "SPOT" : "ON_DEMAND";
 	v_set(a, m, "capacity_type", v_str(a, capacity));
-	v_set(a, m, "ami_type", v_str(a, str_or(spec_str(g, "ami_type"), "AL2023_x86_64_STANDARD")));
-	v_set(a, m, "disk_gb", v_int(a, spec_int_or(g, "disk_gb", 50)));
-	int64_t min = spec_int_or(g, "min", 0), max = spec_int_or(g, "max", 1);
+	v_set(a, m, "ami_type", v_str(a, str_or(g->ami_type.s, "AL2023_x86_64_STANDARD")));
+	v_set(a, m, "disk_gb", v_int(a, int_or(&g->disk_gb, 50)));
+	int64_t min = int_or(&g->min, 0), max = int_or(&g->max, 1);
 	v_set(a, m, "min", v_int(a, min));
 	v_set(a, m, "max", v_int(a, max));
-	v_set(a, m, "desired", v_int(a, spec_int_or(g, "desired", min)));
+	v_set(a, m, "desired", v_int(a, int_or(&g->desired, min)));
 
 	/* subnets: the private subnets of its AZs (its own, else all of aws.azs) */
-	const struct node *azs = node_get(g, "azs");
-	if (!azs)
-		azs = node_path(spec, "aws.azs");
-	const char **az = spec_strings(a, azs, &n);
+	const char **az = spec_strings(a, g->azs.n ? &g->azs : &spec->aws.azs, &n);
 	struct strbuf sb = STRBUF_INIT;
 	struct oom_guard sb_guard;
 	oom_guard_strbuf(&sb_guard, &sb);
@@ -445,31 +430,31 @@ static struct node *group_view(struct arena *a, const struct node *spec, const c
 
 	/* labels, and the autoscaler's node-template tags of labels and taints */
 	struct kvs labels = { 0 }, tags = { 0 };
-	const struct node *l = node_get(g, "labels");
-	for (size_t i = 0; l && l->kind == NODE_MAP && i < l->n; i++) {
-		const char *v = scalar_text(l->items[i]);
+	for (size_t i = 0; i < g->labels.count; i++) {
+		const char *k = g->labels.v[i].key->str;
+		const char *v = scalar_text(g->labels.v[i].value.n);
 		if (!v)
 			continue;
-		kv_put(a, &labels, l->keys[i]->str, v, false);
-		kv_put(a, &tags, arena_printf(a, CA_TEMPLATE "label/%s", l->keys[i]->str), v, false);
+		kv_put(a, &labels, k, v, false);
+		kv_put(a, &tags, arena_printf(a, CA_TEMPLATE "label/%s", k), v, false);
 	}
 	kv_put(a, &tags, CA_TEMPLATE "label/eks.amazonaws.com/capacityType", capacity, false);
 	v_set(a, m, "labels", frag_object(a, &labels, 2));
 
 	struct node *taints = v_set(a, m, "taints", v_seq(a));
-	const struct node *ts = node_get(g, "taints");
-	for (size_t i = 0; ts && ts->kind == NODE_SEQ && i < ts->n; i++) {
-		const char *key = spec_str(ts->items[i], "key");
-		const char *value = str_or(spec_str(ts->items[i], "value"), "");
-		const char *effect = spec_str(ts->items[i], "effect");
+	for (size_t i = 0; i < g->taints.count; i++) {
+		const struct m_taint *t = &g->taints.v[i];
+		const char *key = t->key.s;
+		const char *value = str_or(t->value.s, "");
+		const char *effect = t->effect.s;
 		if (!key || !effect)
 			continue;
-		struct node *t = v_map(a);
-		v_set(a, t, "key", v_str(a, key));
-		v_set(a, t, "value", v_str(a, value));
-		v_set(a, t, "has_value", v_bool(a, *value != '\0'));
-		v_set(a, t, "effect", v_str(a, effect_aws(effect)));
-		v_push(a, taints, t);
+		struct node *tv = v_map(a);
+		v_set(a, tv, "key", v_str(a, key));
+		v_set(a, tv, "value", v_str(a, value));
+		v_set(a, tv, "has_value", v_bool(a, *value != '\0'));
+		v_set(a, tv, "effect", v_str(a, effect_aws(effect)));
+		v_push(a, taints, tv);
 		/* one tag per key: the first taint of a key wins */
 		const char *tk = arena_printf(a, CA_TEMPLATE "taint/%s", key);
 		if (!kv_has(&tags, tk))
@@ -478,8 +463,7 @@ static struct node *group_view(struct arena *a, const struct node *spec, const c
 	v_set(a, m, "asg_tags", frag_object(a, &tags, 2));
 
 	/* lifecycle: the autoscaler owns desired_size, the scheduled actions min_size */
-	const struct node *sched = node_get(g, "schedule");
-	bool has_sched = sched && sched->kind == NODE_MAP;
+	bool has_sched = g->schedule.n && g->schedule.n->kind == NODE_MAP;
 	struct node *ignore = v_seq(a);
 	if (min < max)
 		v_push(a, ignore, ignore_item(a, "scaling_config[0].desired_size"));
@@ -491,11 +475,11 @@ static struct node *group_view(struct arena *a, const struct node *spec, const c
 
 	if (has_sched) {
 		struct node *s = v_set(a, m, "schedule", v_map(a));
-		v_set(a, s, "timezone", v_str(a, str_or(spec_str(sched, "timezone"), "Etc/UTC")));
-		v_set(a, s, "scale_up", v_str(a, str_or(spec_str(sched, "scale_up"), "")));
-		v_set(a, s, "scale_down", v_str(a, str_or(spec_str(sched, "scale_down"), "")));
-		v_set(a, s, "min_during", v_int(a, spec_int_or(sched, "min_during", min)));
-		v_set(a, s, "min_after", v_int(a, spec_int_or(sched, "min_after", min)));
+		v_set(a, s, "timezone", v_str(a, str_or(g->schedule.timezone.s, "Etc/UTC")));
+		v_set(a, s, "scale_up", v_str(a, str_or(g->schedule.scale_up.s, "")));
+		v_set(a, s, "scale_down", v_str(a, str_or(g->schedule.scale_down.s, "")));
+		v_set(a, s, "min_during", v_int(a, int_or(&g->schedule.min_during, min)));
+		v_set(a, s, "min_after", v_int(a, int_or(&g->schedule.min_after, min)));
 	} else {
 		v_set(a, m, "schedule", v_bool(a, false));
 	}
@@ -511,36 +495,56 @@ static const char *platform_key(struct arena *a, const char *key)
 	return arena_printf(a, "%.*s/platform.tfstate", (int)(slash - key), key);
 }
 
-static struct node *platform_view(struct arena *a, const struct node *spec, const char *env,
-				  const struct addons *ad)
+/* The secrets the platform stack sets from the SOPS file: the secret-bearing keys
+ * (x-eragen-secret) of the login mode in use, with the Helm value each one sets. */
+static struct node *secrets_view(struct arena *a, const struct model *spec)
 {
-	struct node *p = v_map(a);
-	const char *release = str_or(spec_str(spec, "hub.release"), "daskhub");
-	v_set(a, p, "namespace", v_str(a, str_or(spec_str(spec, "hub.namespace"), "daskhub")));
-	v_set(a, p, "release", v_str(a, release));
-	v_set(a, p, "chart_version", v_str(a, str_or(spec_str(spec, "hub.chart_version"), "")));
-	v_set(a, p, "user_service_account", v_str(a, arena_printf(a, "%s-user", release)));
-	v_set(a, p, "secrets_file", v_str(a, str_or(spec_str(spec, "secrets.file"), "secrets.yaml")));
-
+	const struct m_auth *au = &spec->auth;
+	const struct {
+		int mode;
+		const struct m_str *f;
+		const char *helm;
+	} secret_keys[] = {
+		{ AUTH_COGNITO, &au->cognito.client_secret,
+		  "jupyterhub.hub.config.GenericOAuthenticator.client_secret" },
+		{ AUTH_DUMMY, &au->dummy.password,
+		  "jupyterhub.hub.config.DummyAuthenticator.password" },
+		{ AUTH_GITHUB, &au->github.client_id,
+		  "jupyterhub.hub.config.GitHubOAuthenticator.client_id" },
+		{ AUTH_GITHUB, &au->github.client_secret,
+		  "jupyterhub.hub.config.GitHubOAuthenticator.client_secret" },
+	};
 	struct node *secrets = v_seq(a);
-	const char *mode = str_or(spec_str(spec, "auth.mode"), "");
 	for (size_t i = 0; i < ARRAY_LEN(secret_keys); i++) {
-		const char *ref = strcmp(secret_keys[i].mode, mode) == 0 ?
-					  spec_str(spec, secret_keys[i].path) : NULL;
+		const char *ref = secret_keys[i].mode == au->mode.v ? secret_keys[i].f->s : NULL;
 		if (!ref || strncmp(ref, "sops:", 5) != 0)
 			continue;
 		struct node *s = v_map(a);
-		v_set(a, s, "spec_path", v_str(a, secret_keys[i].path));
+		v_set(a, s, "spec_path", v_str(a, secret_keys[i].f->path));
 		v_set(a, s, "name", v_str(a, secret_keys[i].helm));
 		v_set(a, s, "key", v_str(a, ref + 5));
 		v_push(a, secrets, s);
 	}
 	v_mark_last(a, secrets);
+	return secrets;
+}
+
+static struct node *platform_view(struct arena *a, const struct model *spec, const char *env,
+				  const struct addons *ad)
+{
+	struct node *p = v_map(a);
+	const char *release = str_or(spec->hub.release.s, "daskhub");
+	v_set(a, p, "namespace", v_str(a, str_or(spec->hub.namespace.s, "daskhub")));
+	v_set(a, p, "release", v_str(a, release));
+	v_set(a, p, "chart_version", v_str(a, str_or(spec->hub.chart_version.s, "")));
+	v_set(a, p, "user_service_account", v_str(a, arena_printf(a, "%s-user", release)));
+	v_set(a, p, "secrets_file", v_str(a, str_or(spec->secrets.file.s, "secrets.yaml")));
+
+	struct node *secrets = secrets_view(a, spec);
 	v_set(a, p, "has_secrets", v_bool(a, secrets->n > 0));
 	v_set(a, p, "secrets", secrets);
 
-	const struct node *kc = node_path(spec, "features.kubecost");
-	v_set(a, p, "kubecost", v_bool(a, kc && kc->kind == NODE_BOOL && kc->v.b));
+	v_set(a, p, "kubecost", v_bool(a, spec->features.kubecost.v));
 	struct node *ca = v_set(a, p, "autoscaler", v_map(a));
 	v_set(a, ca, "repository", v_str(a, chart_str(ad, "cluster-autoscaler", "repository")));
 	v_set(a, ca, "chart_version", v_str(a, chart_str(ad, "cluster-autoscaler", "version")));
@@ -565,7 +569,7 @@ static struct node *addons_view(struct arena *a, const struct addons *ad,
 static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
 			      const struct node *common)
 {
-	const struct node *spec = env->resolved;
+	const struct model *spec = env->model;
 	struct node *v = v_map(a);
 	struct addons ad = addons_get(ctx, env);
 	const char *cluster = view_str(common, "cluster_name");
@@ -583,41 +587,40 @@ static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
 	v_set(a, v, "infra_providers", providers_view(a, infra_p, ARRAY_LEN(infra_p)));
 	v_set(a, v, "default_tags", tags_view(a, common, 4));
 
+	const struct node *state = node_get(common, "state");	/* as view_common derived it */
 	struct node *be = v_set(a, v, "backend", v_map(a));
-	const char *key = view_str(common, "state.key");
-	v_set(a, be, "bucket", v_str(a, view_str(common, "state.bucket")));
+	const char *key = view_str(state, "key");
+	v_set(a, be, "bucket", v_str(a, view_str(state, "bucket")));
 	v_set(a, be, "key", v_str(a, key));
 	v_set(a, be, "platform_key", v_str(a, platform_key(a, key)));
-	v_set(a, be, "table", v_str(a, view_str(common, "state.lock_table")));
-	v_set(a, be, "dynamodb", v_bool(a, view_bool(common, "state.dynamodb_lock")));
-	v_set(a, be, "lockfile", v_bool(a, view_bool(common, "state.s3_lockfile")));
+	v_set(a, be, "table", v_str(a, view_str(state, "lock_table")));
+	v_set(a, be, "dynamodb", v_bool(a, view_bool(state, "dynamodb_lock")));
+	v_set(a, be, "lockfile", v_bool(a, view_bool(state, "s3_lockfile")));
 
 	/* network */
 	size_t n;
-	const char **azs = spec_strings(a, node_path(spec, "aws.azs"), &n);
+	const char **azs = spec_strings(a, &spec->aws.azs, &n);
 	v_set(a, v, "azs", frag_strings(a, azs, n));
-	const char *nat = str_or(spec_str(spec, "network.nat"), "single");
+	const char *nat = str_or(spec->network.nat.s, "single");
 	v_set(a, v, "nat", v_str(a, nat));
 	size_t nnat = strcmp(nat, "per_az") == 0 ? n : strcmp(nat, "none") == 0 ? 0 : n ? 1 : 0;
 	v_set(a, v, "nat_azs", frag_strings(a, azs, nnat));
-	v_set(a, v, "vpc_cidr", v_str(a, str_or(spec_str(spec, "network.vpc_cidr"), "")));
-	v_set(a, v, "subnet_newbits", v_int(a, spec_int_or(spec, "network.subnet_newbits", 4)));
+	v_set(a, v, "vpc_cidr", v_str(a, str_or(spec->network.vpc_cidr.s, "")));
+	v_set(a, v, "subnet_newbits", v_int(a, int_or(&spec->network.subnet_newbits, 4)));
 
 	/* cluster */
-	v_set(a, v, "service_cidr", v_str(a, str_or(spec_str(spec, "cluster.service_cidr"),
+	v_set(a, v, "service_cidr", v_str(a, str_or(spec->cluster.service_cidr.s,
 						      "172.20.0.0/16")));
-	const char **cidrs = spec_strings(a, node_path(spec, "cluster.endpoint_public_cidrs"), &n);
+	const char **cidrs = spec_strings(a, &spec->cluster.endpoint_public_cidrs, &n);
 	v_set(a, v, "endpoint_public", v_bool(a, n > 0));
 	v_set(a, v, "endpoint_public_cidrs", frag_strings(a, cidrs, n));
 	struct kvs admins = { 0 };
-	const struct node *adm = node_path(spec, "cluster.admins");
-	for (size_t i = 0; adm && adm->kind == NODE_SEQ && i < adm->n; i++) {
-		const char *arn = spec_str(adm->items[i], "arn");
-		if (arn)
-			kv_put(a, &admins, arn, str_or(spec_str(adm->items[i], "username"), ""),
-			       false);
+	for (size_t i = 0; i < spec->cluster.admins.count; i++) {
+		const struct m_cluster_admin *adm = &spec->cluster.admins.v[i];
+		if (adm->arn.s)
+			kv_put(a, &admins, adm->arn.s, str_or(adm->username.s, ""), false);
 	}
-	const char *ci_role = spec_str(spec, "ci.role_arn");
+	const char *ci_role = spec->ci.role_arn.s;
 	if (ci_role && !kv_has(&admins, ci_role))
 		kv_put(a, &admins, ci_role, "", false);
 	v_set(a, v, "cluster_admins", frag_object(a, &admins, 2));
@@ -625,10 +628,9 @@ static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
 	v_set(a, v, "addons_after_nodes", addons_view(a, &ad, addons_after, ARRAY_LEN(addons_after)));
 
 	struct node *groups = v_set(a, v, "node_groups", v_seq(a));
-	const struct node *ng = node_get(spec, "node_groups");
-	for (size_t i = 0; ng && ng->kind == NODE_MAP && i < ng->n; i++)
-		if (ng->items[i]->kind == NODE_MAP)
-			v_push(a, groups, group_view(a, spec, cluster, ng->keys[i]->str, ng->items[i]));
+	for (size_t i = 0; i < spec->node_groups.count; i++)
+		if (spec->node_groups.v[i].set)
+			v_push(a, groups, group_view(a, spec, cluster, &spec->node_groups.v[i]));
 	v_mark_last(a, groups);
 
 	struct node *roles = v_set(a, v, "roles", v_map(a));
@@ -638,13 +640,14 @@ static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
 	v_set(a, roles, "ebs_csi", v_str(a, arena_printf(a, "%s-ebs-csi", cluster)));
 	v_set(a, roles, "user_s3", v_str(a, arena_printf(a, "%s-user-s3", cluster)));
 
+	const struct node *scratch = node_get(common, "scratch_bucket");	/* derived name */
 	struct node *sc = v_set(a, v, "scratch", v_map(a));
-	v_set(a, sc, "create", v_bool(a, !view_bool(common, "scratch_bucket.existing")));
-	v_set(a, sc, "name", v_str(a, view_str(common, "scratch_bucket.name")));
+	v_set(a, sc, "create", v_bool(a, !view_bool(scratch, "existing")));
+	v_set(a, sc, "name", v_str(a, view_str(scratch, "name")));
 	v_set(a, sc, "force_destroy",
-	      v_str(a, view_bool(common, "scratch_bucket.force_destroy") ? "true" : "false"));
+	      v_str(a, view_bool(scratch, "force_destroy") ? "true" : "false"));
 	v_set(a, sc, "noncurrent_days",
-	      v_int(a, spec_int_or(spec, "scratch_bucket.noncurrent_expire_days", 30)));
+	      v_int(a, int_or(&spec->scratch_bucket.noncurrent_expire_days, 30)));
 
 	/* platform */
 	struct node *pl = platform_view(a, spec, env->name, &ad);
@@ -851,9 +854,10 @@ static void tofu_emit_repo(struct ctx *ctx, const struct node *repo_view, struct
 		struct boot *b = &boots[at];
 		const char *name = view_str(tv, "env");
 		push_name(a, b->envs, &b->in_envs, name);
-		push_name(a, b->buckets, &b->in_buckets, view_str(tv, "backend.bucket"));
-		if (view_bool(tv, "backend.dynamodb"))
-			push_name(a, b->tables, &b->in_tables, view_str(tv, "backend.table"));
+		const struct node *be = node_get(tv, "backend");
+		push_name(a, b->buckets, &b->in_buckets, view_str(be, "bucket"));
+		if (view_bool(be, "dynamodb"))
+			push_name(a, b->tables, &b->in_tables, view_str(be, "table"));
 		const char *tv_version = view_str(tv, "tofu_version");
 		if (!b->min_version || version_lower(tv_version, b->min_version))
 			b->min_version = tv_version;

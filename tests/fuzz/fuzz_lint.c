@@ -4,10 +4,10 @@
  * Consumes an arbitrary byte string: it becomes environments/demo/env.yaml of a temporary
  * repository made once per process (mkdtemp, with the golden tests' _defaults.yaml), whose
  * schemas/ come from the source tree (FUZZ_DATADIR, or ERAGEN_DATADIR when set). Then the
- * front of the pipeline runs in-process, as pipeline.c does: envs_load,
- * envs_resolve, checks_run, suppress_apply, diag_finish, then renders the findings in
- * every format (snippets, masks, caps). Produces nothing: a crash, a sanitizer report or
- * a leak is the finding. The temporary repository is removed at exit.
+ * front of the pipeline runs in-process, as pipeline.c does: envs_load, envs_resolve,
+ * envs_model, checks_run, suppress_apply, diag_finish, then renders the findings in every
+ * format (snippets, masks, caps). Produces nothing: a crash, a sanitizer report or a leak
+ * is the finding. The temporary repository is removed at exit.
  * The static state below is the harness's per-process fixture (libFuzzer has no other).
  */
 #include "eragen.h"
@@ -107,6 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (envs_load(&ctx) != 0)
 		abort();
 	envs_resolve(&ctx);
+	envs_model(&ctx);
 	checks_run(&ctx);
 	suppress_apply(&ctx);
 	diag_finish(&ctx);
