@@ -92,6 +92,7 @@ void diag_snippets_prepare(struct ctx *ctx)
 		    diag_visible(ctx, d)) {
 			f->raw_masked = true;
 			mask_raw(ctx, f);
+			mask_raw_blind(ctx, f);
 		}
 	}
 	masks_sort(ctx);

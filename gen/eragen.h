@@ -400,6 +400,10 @@ void mask_loc(struct ctx *ctx, const struct loc *l);
 /* Mask the secret values of a file that holds secrets (f->secrets), read from its raw
  * text: where no node tree exists too (mask_raw.c). */
 void mask_raw(struct ctx *ctx, const struct srcfile *f);
+/* For a SOPS file, masks that do not depend on reading its structure right: all of a
+ * line but its indentation, sequence markers, the key before its first ': ' and
+ * ENC[...] tokens. Snippets use both readings; their union is what stays hidden. */
+void mask_raw_blind(struct ctx *ctx, const struct srcfile *f);
 /* Before text is rendered: mask_raw every file a visible finding shows, sort the masks
  * (diag_snippet.c). */
 void diag_snippets_prepare(struct ctx *ctx);

@@ -17,7 +17,9 @@
  *             parent key cannot be known, a name no other key of the schema has
  *             (password, client_secret) is enough; "key value" and "key=value" on a line
  *             with no ':' count too.
- *   SRC_SOPS  every value that is not ENC[...], outside the top-level 'sops' metadata.
+ *   SRC_SOPS  every value that is not ENC[...], outside the top-level 'sops' metadata;
+ *             and mask_raw_blind adds, whatever the structure says, everything on a
+ *             line after its first ': ' (or the whole line, without one) but ENC[...].
  *
  * One pass, O(n) in the file; the open levels are bounded by YAML_MAX_DEPTH (deeper
  * levels take the deepest one's part).
@@ -574,6 +576,47 @@ static void scan_line(struct scan *r, size_t ls, size_t le)
 	block_line(r, p, le, col);
 }
 
+/* Mask s..e but its ENC[...] tokens (what SOPS wrote, shown). */
+static void mask_but_enc(struct scan *r, size_t s, size_t e)
+{
+	while (s < e) {
+		const char *enc = NULL;
+		for (size_t i = s; !enc && i + 4 <= e; i++)
+			if (r->d[i] == 'E' && memcmp(r->d + i, "ENC[", 4) == 0)
+				enc = r->d + i;
+		size_t es = enc ? (size_t)(enc - r->d) : e;
+		const char *close = enc ? memchr(enc, ']', e - es) : NULL;
+		if (enc && !close)
+			es = e;
+		mask(r, s, es);
+		if (es == e)
+			return;
+		s = (size_t)(close - r->d) + 1;
+	}
+}
+
+/*
+ * The second, structure-blind reading of a line of a SOPS file, whose masks are added to
+ * the first's: only indentation, "- " and "? " markers and what stands before the line's
+ * first ': ' (a key) stay visible; all else is masked but ENC[...] tokens. A value the
+ * structural reading misplaces (YAML has more corners than a scanner without a parser
+ * can follow) is still masked unless it also stands before a colon at a line's start.
+ */
+static void sops_line_blind(struct scan *r, size_t ls, size_t le)
+{
+	const char *d = r->d;
+	size_t p = ls;
+	while (p < le && (is_ws(d[p]) ||
+			  ((d[p] == '-' || d[p] == '?') && (p + 1 == le || is_ws(d[p + 1])))))
+		p++;
+	size_t k = p;
+	while (k < le && !(d[k] == ':' && (k + 1 == le || is_ws(d[k + 1]))))
+		k++;
+	for (k = k < le ? k + 1 : p; k < le && is_ws(d[k]);)
+		k++;
+	mask_but_enc(r, k, le);
+}
+
 void mask_raw(struct ctx *ctx, const struct srcfile *f)
 {
 	if (!f->data || f->secrets == SRC_PLAIN)
@@ -588,5 +631,22 @@ void mask_raw(struct ctx *ctx, const struct srcfile *f)
 		size_t ls = f->lines[i];
 		size_t le = i + 1 < f->nlines ? f->lines[i + 1] - 1 : f->len;
 		scan_line(&r, ls, le);
+	}
+}
+
+void mask_raw_blind(struct ctx *ctx, const struct srcfile *f)
+{
+	if (!f->data || f->secrets != SRC_SOPS)
+		return;
+	struct scan r;
+	memset(&r, 0, sizeof(r));
+	r.ctx = ctx;
+	r.f = f;
+	r.d = f->data;
+	r.sops = true;
+	for (uint32_t i = 0; i < f->nlines; i++) {
+		size_t ls = f->lines[i];
+		size_t le = i + 1 < f->nlines ? f->lines[i + 1] - 1 : f->len;
+		sops_line_blind(&r, ls, le);
 	}
 }

@@ -111,6 +111,37 @@ static void test_mask_raw(void)
 	}
 }
 
+/* mask_raw_blind alone: what stays hidden of a SOPS file whatever its structure */
+static const struct mcase bcases[] = {
+	{ SRC_SOPS, "a: b\n", "a: ***\n" },
+	{ SRC_SOPS, "a: ENC[AES256_GCM,data:x]\n", "a: ENC[AES256_GCM,data:x]\n" },
+	{ SRC_SOPS, "a: [b, ENC[x], c]\n", "a: ***ENC[x]***\n" },
+	{ SRC_SOPS, "- b\n- c: d\n", "- ***\n- c: ***\n" },
+	{ SRC_SOPS, "? x\n: y\n", "? ***\n: ***\n" },
+	{ SRC_SOPS, "{a: b}\n", "{a: ***\n" },
+	{ SRC_SOPS, "a: |\n  plain text\n", "a: ***\n  ***\n" },
+	{ SRC_SOPS, "9 \nsops:\n <etrue}\n", "***\nsops:\n ***\n" },
+	{ SRC_SPEC, "password: x\n", "password: x\n" },	/* SOPS files only */
+};
+
+static void test_mask_raw_blind(void)
+{
+	for (size_t i = 0; i < sizeof(bcases) / sizeof(bcases[0]); i++) {
+		const struct mcase *c = &bcases[i];
+		struct ctx ctx;
+		ctx_init(&ctx);
+		struct srcfile *f = srcfile_from_mem(&ctx, "f.yaml", c->in, strlen(c->in),
+						     (struct loc){ 0 });
+		f->secrets = (uint8_t)c->kind;
+		mask_raw_blind(&ctx, f);
+		char *got = masked_text(&ctx, f);
+		CHECK(strcmp(got, c->want) == 0, "mask_raw_blind case %zu:\n%s--- got:\n%s--- want:\n%s",
+		      i, c->in, got, c->want);
+		free(got);
+		ctx_release(&ctx);
+	}
+}
+
 /* ---- the snippet window ---- */
 
 struct scase {
@@ -359,6 +390,7 @@ static void test_caps(void)
 int main(void)
 {
 	test_mask_raw();
+	test_mask_raw_blind();
 	test_snippet();
 	test_window("m5.large", 3000);
 	test_window("\xe6\xbc\xa2\xe5\xad\x97", 400);
