@@ -91,8 +91,9 @@ void diag_snippets_prepare(struct ctx *ctx)
 		if (f && f->data && f->secrets != SRC_PLAIN && !f->raw_masked &&
 		    diag_visible(ctx, d)) {
 			f->raw_masked = true;
-			mask_raw(ctx, f);
-			mask_raw_blind(ctx, f);
+			if (f->secrets == SRC_SPEC)
+				mask_raw(ctx, f);
+			yaml_mask_secrets(ctx, f);
 		}
 	}
 	masks_sort(ctx);

@@ -400,10 +400,17 @@ void mask_loc(struct ctx *ctx, const struct loc *l);
 /* Mask the secret values of a file that holds secrets (f->secrets), read from its raw
  * text: where no node tree exists too (mask_raw.c). */
 void mask_raw(struct ctx *ctx, const struct srcfile *f);
-/* For a SOPS file, masks that do not depend on reading its structure right: all of a
- * line but its indentation, sequence markers, the key before its first ': ' and
- * ENC[...] tokens. Snippets use both readings; their union is what stays hidden. */
-void mask_raw_blind(struct ctx *ctx, const struct srcfile *f);
+/*
+ * The secret values of a spec or SOPS file as libyaml's parser reads them (load.c): the
+ * value of a secret-bearing key (SRC_SPEC), every value but ENC[...] outside the root's
+ * 'sops' metadata (SRC_SOPS), each masked exactly; after a syntax error, the rest of a
+ * SOPS file is masked whole (mask_rest).
+ */
+void yaml_mask_secrets(struct ctx *ctx, const struct srcfile *f);
+/* Is key (under parent) a secret-bearing key of the environment schema? (mask_raw.c) */
+bool mask_key_secret(const char *parent, size_t pn, const char *key, size_t kn);
+/* From byte from to the end of f: every line but its indentation and ENC[...] tokens. */
+void mask_rest(struct ctx *ctx, const struct srcfile *f, size_t from);
 /* Before text is rendered: mask_raw every file a visible finding shows, sort the masks
  * (diag_snippet.c). */
 void diag_snippets_prepare(struct ctx *ctx);

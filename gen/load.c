@@ -621,3 +621,206 @@ struct node *yaml_load(struct ctx *ctx, struct arena *a, const struct srcfile *f
 		ld.root = node_new(a, NODE_NULL, (struct loc){ .file = f->id, .line = 1, .col = 1 });
 	return ld.root;
 }
+
+/* ---- secret values, as the parser reads them (yaml_mask_secrets) ---------------------- */
+
+struct sframe {
+	bool map, want_key;
+	bool secret;		/* this collection's values are masked */
+	const char *key;	/* map: the key of the value being read */
+	size_t keylen;
+	const char *pkey;	/* the key this collection is the value of */
+	size_t pkeylen;
+};
+
+struct smask {
+	struct ctx *ctx;
+	const struct srcfile *f;
+	bool sops;
+	struct sframe *st;
+	size_t depth, cap;
+};
+
+static size_t mark_byte(const struct srcfile *f, yaml_mark_t m)
+{
+	return srcfile_offset(f, (uint32_t)m.line + 1, (uint32_t)m.column + 1);
+}
+
+/* A node's text starts with its anchor and tag (no scalar can begin with '&' or '!'):
+ * they stay visible, the value after them is what is masked. */
+static size_t skip_props(const struct srcfile *f, size_t p)
+{
+	const char *d = f->data;
+	while (p < f->len && (d[p] == '&' || d[p] == '!')) {
+		while (p < f->len && d[p] != ' ' && d[p] != '\t' && d[p] != '\n')
+			p++;
+		while (p < f->len && (d[p] == ' ' || d[p] == '\t'))
+			p++;
+	}
+	return p;
+}
+
+static void mask_value(struct smask *sm, size_t start, size_t end)
+{
+	size_t p = skip_props(sm->f, start);
+	mask_add(sm->ctx, sm->f->id, p < end ? p : start, end);
+}
+
+/* Is the node that starts now secret, and if it is a key, what it says. */
+static bool node_secret(struct smask *sm, bool *is_key)
+{
+	struct sframe *fr = sm->depth ? &sm->st[sm->depth - 1] : NULL;
+	*is_key = fr && fr->map && fr->want_key;
+	if (!fr)
+		return sm->sops;	/* the document itself */
+	if (*is_key)
+		return fr->secret && !sm->sops;	/* keys stay visible: SOPS keeps them clear */
+	if (!fr->map)
+		return fr->secret;
+	if (sm->sops)	/* the root's 'sops' metadata is SOPS's own, in clear */
+		return fr->secret && !(sm->depth == 1 && fr->keylen == 4 && !memcmp(fr->key, "sops", 4));
+	return fr->secret || mask_key_secret(fr->pkey, fr->pkeylen, fr->key, fr->keylen);
+}
+
+/* After a node of the current collection: a map now wants its next key. */
+static void node_done(struct smask *sm)
+{
+	if (sm->depth && sm->st[sm->depth - 1].map)
+		sm->st[sm->depth - 1].want_key = !sm->st[sm->depth - 1].want_key;
+}
+
+static void smask_scalar(struct smask *sm, const yaml_event_t *ev)
+{
+	bool is_key;
+	bool secret = node_secret(sm, &is_key);
+	const char *v = (const char *)ev->data.scalar.value;
+	size_t n = ev->data.scalar.length;
+	bool exempt = sm->sops ? n >= 5 && !memcmp(v, "ENC[", 4) && v[n - 1] == ']'
+			       : n >= 5 && !memcmp(v, "sops:", 5);
+	if (is_key) {
+		sm->st[sm->depth - 1].key = v;	/* valid until the event is deleted: copied */
+		sm->st[sm->depth - 1].keylen = n;
+	}
+	if (secret && !exempt && !(is_key && n == 0))
+		mask_value(sm, mark_byte(sm->f, ev->start_mark), mark_byte(sm->f, ev->end_mark));
+	node_done(sm);
+}
+
+static void smask_open(struct smask *sm, bool map)
+{
+	bool is_key;
+	bool secret = node_secret(sm, &is_key);
+	struct sframe *fr = sm->depth ? &sm->st[sm->depth - 1] : NULL;
+	if (is_key)	/* a collection as a key: all of it is as secret as a value */
+		secret = fr->secret;
+	struct sframe nf = { .map = map, .want_key = true, .secret = secret };
+	if (fr && fr->map && !is_key) {
+		nf.pkey = fr->key;
+		nf.pkeylen = fr->keylen;
+	}
+	VEC_PUSH(sm->st, sm->depth, sm->cap, nf);
+}
+
+static void smask_close(struct smask *sm)
+{
+	if (sm->depth)
+		sm->depth--;
+	node_done(sm);
+}
+
+/* A key's text outlives its event: the walk keeps copies in the arena. */
+static void smask_keep_key(struct smask *sm, struct arena *a)
+{
+	struct sframe *fr = sm->depth ? &sm->st[sm->depth - 1] : NULL;
+	if (fr && fr->map && !fr->want_key && fr->key)
+		fr->key = arena_strndup(a, fr->key, fr->keylen);
+}
+
+static void smask_release(void *arg)
+{
+	struct smask *sm = arg;
+	free(sm->st);
+	sm->st = NULL;
+}
+
+struct smask_run {
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	bool ev_live;
+	struct arena keys;
+	struct smask sm;
+};
+
+static void smask_run_release(void *arg)
+{
+	struct smask_run *r = arg;
+	if (r->ev_live)
+		yaml_event_delete(&r->ev);
+	r->ev_live = false;
+	yaml_parser_delete(&r->parser);
+	arena_release(&r->keys);
+	smask_release(&r->sm);
+}
+
+static void smask_event(struct smask_run *r)
+{
+	struct smask *sm = &r->sm;
+	switch (r->ev.type) {
+	case YAML_DOCUMENT_START_EVENT:
+		sm->depth = 0;
+		break;
+	case YAML_MAPPING_START_EVENT:
+	case YAML_SEQUENCE_START_EVENT:
+		smask_open(sm, r->ev.type == YAML_MAPPING_START_EVENT);
+		break;
+	case YAML_MAPPING_END_EVENT:
+	case YAML_SEQUENCE_END_EVENT:
+		smask_close(sm);
+		break;
+	case YAML_SCALAR_EVENT:
+		smask_scalar(sm, &r->ev);
+		smask_keep_key(sm, &r->keys);
+		break;
+	case YAML_ALIAS_EVENT:	/* an alias names a node; it holds no value of its own */
+		node_done(sm);
+		break;
+	default:
+		break;
+	}
+}
+
+void yaml_mask_secrets(struct ctx *ctx, const struct srcfile *f)
+{
+	if (!f->data || f->secrets == SRC_PLAIN)
+		return;
+	struct smask_run r = { .sm = { .ctx = ctx, .f = f, .sops = f->secrets == SRC_SOPS } };
+	arena_init(&r.keys);
+	if (!yaml_parser_initialize(&r.parser))
+		oom();
+	struct oom_guard guard;
+	oom_guard_push(&guard, smask_run_release, &r);
+	yaml_parser_set_input_string(&r.parser, (const unsigned char *)f->data, f->len);
+	yaml_parser_set_encoding(&r.parser, YAML_UTF8_ENCODING);
+	unsigned long failed = alloc_failures();
+	size_t read_to = 0;	/* the end of the last event: what the parser vouches for */
+	bool nomem = false, broken = false;
+	for (bool done = false; !done;) {
+		if (!yaml_parser_parse(&r.parser, &r.ev)) {
+			nomem = r.parser.error == YAML_MEMORY_ERROR || alloc_failures() != failed;
+			broken = true;
+			break;
+		}
+		r.ev_live = true;
+		done = r.ev.type == YAML_STREAM_END_EVENT;
+		smask_event(&r);
+		read_to = mark_byte(f, r.ev.end_mark);
+		yaml_event_delete(&r.ev);
+		r.ev_live = false;
+	}
+	oom_guard_pop(&guard);
+	smask_run_release(&r);
+	if (nomem)
+		oom();
+	if (broken && r.sm.sops)
+		mask_rest(ctx, f, read_to);
+}

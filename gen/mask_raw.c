@@ -17,9 +17,11 @@
  *             parent key cannot be known, a name no other key of the schema has
  *             (password, client_secret) is enough; "key value" and "key=value" on a line
  *             with no ':' count too.
- *   SRC_SOPS  every value that is not ENC[...], outside the top-level 'sops' metadata;
- *             and mask_raw_blind adds, whatever the structure says, everything on a
- *             line after its first ': ' (or the whole line, without one) but ENC[...].
+ *   SRC_SOPS  every value that is not ENC[...], outside the top-level 'sops' metadata.
+ *
+ * Snippets of a SOPS file do not rely on this reading: load.c's yaml_mask_secrets reads
+ * it with libyaml's own parser, exactly, and masks whatever follows a syntax error
+ * (mask_rest). Spec files get both readings.
  *
  * One pass, O(n) in the file; the open levels are bounded by YAML_MAX_DEPTH (deeper
  * levels take the deepest one's part).
@@ -119,6 +121,11 @@ static bool key_is_secret(struct span parent, struct span key)
 		if (span_is(key, *w))
 			return true;
 	return false;
+}
+
+bool mask_key_secret(const char *parent, size_t pn, const char *key, size_t kn)
+{
+	return key_is_secret((struct span){ parent, pn }, (struct span){ key, kn });
 }
 
 /* Is the value of key (below a value that is secret or not, whose key is parent)
@@ -596,25 +603,26 @@ static void mask_but_enc(struct scan *r, size_t s, size_t e)
 }
 
 /*
- * The second, structure-blind reading of a line of a SOPS file, whose masks are added to
- * the first's: only indentation, "- " and "? " markers and what stands before the line's
- * first ': ' (a key) stay visible; all else is masked but ENC[...] tokens. A value the
- * structural reading misplaces (YAML has more corners than a scanner without a parser
- * can follow) is still masked unless it also stands before a colon at a line's start.
+ * What a parser could not read of a SOPS file: from byte from to the end, every line's
+ * text but its indentation and ENC[...] tokens (yaml_mask_secrets, after a syntax error).
  */
-static void sops_line_blind(struct scan *r, size_t ls, size_t le)
+void mask_rest(struct ctx *ctx, const struct srcfile *f, size_t from)
 {
-	const char *d = r->d;
-	size_t p = ls;
-	while (p < le && (is_ws(d[p]) ||
-			  ((d[p] == '-' || d[p] == '?') && (p + 1 == le || is_ws(d[p + 1])))))
-		p++;
-	size_t k = p;
-	while (k < le && !(d[k] == ':' && (k + 1 == le || is_ws(d[k + 1]))))
-		k++;
-	for (k = k < le ? k + 1 : p; k < le && is_ws(d[k]);)
-		k++;
-	mask_but_enc(r, k, le);
+	struct scan r;
+	memset(&r, 0, sizeof(r));
+	r.ctx = ctx;
+	r.f = f;
+	r.d = f->data;
+	r.sops = true;
+	while (from < f->len) {
+		size_t le = from;
+		while (le < f->len && f->data[le] != '\n')
+			le++;
+		while (from < le && is_ws(f->data[from]))
+			from++;
+		mask_but_enc(&r, from, le);
+		from = le + 1;
+	}
 }
 
 void mask_raw(struct ctx *ctx, const struct srcfile *f)
@@ -634,19 +642,3 @@ void mask_raw(struct ctx *ctx, const struct srcfile *f)
 	}
 }
 
-void mask_raw_blind(struct ctx *ctx, const struct srcfile *f)
-{
-	if (!f->data || f->secrets != SRC_SOPS)
-		return;
-	struct scan r;
-	memset(&r, 0, sizeof(r));
-	r.ctx = ctx;
-	r.f = f;
-	r.d = f->data;
-	r.sops = true;
-	for (uint32_t i = 0; i < f->nlines; i++) {
-		size_t ls = f->lines[i];
-		size_t le = i + 1 < f->nlines ? f->lines[i + 1] - 1 : f->len;
-		sops_line_blind(&r, ls, le);
-	}
-}

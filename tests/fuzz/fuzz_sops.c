@@ -5,10 +5,9 @@
  * (srcfile_from_mem: the same UTF-8/NUL/size checks as a file read) and parsed with
  * yaml_load, then scanned by sops_scan exactly as sops_read does after reading the file.
  * Each leaf found is looked up again (sops_find, sops_is_branch, sops_is_enc on its
- * value). The raw-text maskers (mask_raw and mask_raw_blind, which snippets of the file
- * rely on where no tree exists) then read the same bytes, and every value SOPS would
- * encrypt that the parser found on one line must be masked by one of them (no letter or
- * digit of it shown). Produces nothing: a
+ * value). The snippet masker (yaml_mask_secrets, which snippets of the file rely on
+ * where no tree exists) then reads the same bytes, and every value SOPS would encrypt
+ * that the parser found on one line must be masked (no letter or digit of it shown). Produces nothing: a
  * crash, a sanitizer report, a leak, a leaf that sops_find cannot find or a value left
  * visible (abort) is the finding.
  */
@@ -101,8 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sops_is_enc((const char *)data, size);
 	if (f && root) {
 		f->secrets = SRC_SOPS;
-		mask_raw(&ctx, f);
-		mask_raw_blind(&ctx, f);
+		yaml_mask_secrets(&ctx, f);
 		diag_snippets_prepare(&ctx);
 		for (size_t i = 0; i < s.nleaves; i++)
 			check_masked(&ctx, f, &s, &s.leaves[i]);

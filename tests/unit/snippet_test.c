@@ -111,31 +111,36 @@ static void test_mask_raw(void)
 	}
 }
 
-/* mask_raw_blind alone: what stays hidden of a SOPS file whatever its structure */
-static const struct mcase bcases[] = {
+/* yaml_mask_secrets: what libyaml's parser reads; after a syntax error in a SOPS file,
+ * the rest masked whole */
+static const struct mcase ycases[] = {
 	{ SRC_SOPS, "a: b\n", "a: ***\n" },
 	{ SRC_SOPS, "a: ENC[AES256_GCM,data:x]\n", "a: ENC[AES256_GCM,data:x]\n" },
-	{ SRC_SOPS, "a: [b, ENC[x], c]\n", "a: ***ENC[x]***\n" },
-	{ SRC_SOPS, "- b\n- c: d\n", "- ***\n- c: ***\n" },
-	{ SRC_SOPS, "? x\n: y\n", "? ***\n: ***\n" },
-	{ SRC_SOPS, "{a: b}\n", "{a: ***\n" },
-	{ SRC_SOPS, "a: |\n  plain text\n", "a: ***\n  ***\n" },
-	{ SRC_SOPS, "9 \nsops:\n <etrue}\n", "***\nsops:\n ***\n" },
-	{ SRC_SPEC, "password: x\n", "password: x\n" },	/* SOPS files only */
+	{ SRC_SOPS, "a: [b, {c: d}]\nsops:\n  mac: m\n", "a: [***, {c: ***}]\nsops:\n  mac: m\n" },
+	{ SRC_SOPS, "{a: b, sops: {mac: m}}\n", "{a: ***, sops: {mac: m}}\n" },
+	{ SRC_SOPS, "x:\n  sops: s\n", "x:\n  sops: ***\n" },	/* not the root's */
+	{ SRC_SOPS, "a: |\n  plain text\n", "a: ***" },	/* the block, its line breaks too */
+	{ SRC_SOPS, "9 \nsops:\n <etrue}\n", "***\n ***\n" },	/* one plain scalar, masked */
+	{ SRC_SOPS, "? [k]\n: v\n", "? [***]\n: ***\n" },	/* a collection as a key */
+	/* a syntax error: what follows the last event the parser read is masked */
+	{ SRC_SOPS, "a: b\nc: \"d\n  e: ENC[x]\n", "a: ***\nc***\n  ***ENC[x]\n" },
+	{ SRC_SPEC, "auth:\n  dummy: {password: hunter2}\n  github: {client_id: \"sops:g.id\"}\n",
+	  "auth:\n  dummy: {password: ***}\n  github: {client_id: \"sops:g.id\"}\n" },
+	{ SRC_SPEC, "auth:\n  cognito: {client_id: visible}\n", "auth:\n  cognito: {client_id: visible}\n" },
 };
 
-static void test_mask_raw_blind(void)
+static void test_yaml_mask(void)
 {
-	for (size_t i = 0; i < sizeof(bcases) / sizeof(bcases[0]); i++) {
-		const struct mcase *c = &bcases[i];
+	for (size_t i = 0; i < sizeof(ycases) / sizeof(ycases[0]); i++) {
+		const struct mcase *c = &ycases[i];
 		struct ctx ctx;
 		ctx_init(&ctx);
 		struct srcfile *f = srcfile_from_mem(&ctx, "f.yaml", c->in, strlen(c->in),
 						     (struct loc){ 0 });
 		f->secrets = (uint8_t)c->kind;
-		mask_raw_blind(&ctx, f);
+		yaml_mask_secrets(&ctx, f);
 		char *got = masked_text(&ctx, f);
-		CHECK(strcmp(got, c->want) == 0, "mask_raw_blind case %zu:\n%s--- got:\n%s--- want:\n%s",
+		CHECK(strcmp(got, c->want) == 0, "yaml_mask_secrets case %zu:\n%s--- got:\n%s--- want:\n%s",
 		      i, c->in, got, c->want);
 		free(got);
 		ctx_release(&ctx);
@@ -390,7 +395,7 @@ static void test_caps(void)
 int main(void)
 {
 	test_mask_raw();
-	test_mask_raw_blind();
+	test_yaml_mask();
 	test_snippet();
 	test_window("m5.large", 3000);
 	test_window("\xe6\xbc\xa2\xe5\xad\x97", 400);
