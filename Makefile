@@ -31,10 +31,13 @@ O         ?= build
 endif
 
 GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+# Where docs/ is published, if it is (SARIF's helpUri per rule: $(DOCS_URL)/rules/ID.txt)
+DOCS_URL  ?=
 DEPS_OK   := $(O)/.deps-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
-CPPFLAGS  += $(EXTRA_CPPFLAGS) -Igen -D_DEFAULT_SOURCE -DERAGEN_DATADIR='"$(PREFIX)/share/eragen"' -DERAGEN_COMMIT='"$(GIT_COMMIT)"'
+CPPFLAGS  += $(EXTRA_CPPFLAGS) -Igen -D_DEFAULT_SOURCE -DERAGEN_DATADIR='"$(PREFIX)/share/eragen"' -DERAGEN_COMMIT='"$(GIT_COMMIT)"' \
+             -DERAGEN_DOCS_URL='"$(DOCS_URL)"'
 CFLAGS    += -std=c17 $(OPT) $(WARN) $(WERROR) $(SANFLAGS) -MMD -MP
 LDFLAGS   += $(SANFLAGS)
 

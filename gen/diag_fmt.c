@@ -264,8 +264,86 @@ static void sarif_physical(const struct ctx *ctx, struct jw *w, const struct loc
 	sb_release(&uri);
 }
 
+
+/*
+ * partialFingerprints: one per result, stable across edits elsewhere in the file. The
+ * hash covers the rule, the file, the trimmed text of the result's line (in a file that
+ * may hold secrets, only the text before the line's first ':', the key), and the
+ * message; never a line number. Results alike in all of these are told apart by their
+ * ordinal among them (":1", ":2", ...), in output order, as GitHub's own line hashes are.
+ */
+struct fp_table {
+	uint64_t *keys;
+	uint32_t *counts;
+	size_t mask;
+};
+
+static void fp_put_line(struct strbuf *key, const struct srcfile *f, uint32_t line)
+{
+	size_t len = 0;
+	const char *text = line ? srcfile_line(f, line, &len) : NULL;
+	if (!text)
+		return;
+	if (f->secrets != SRC_PLAIN) {
+		const char *colon = memchr(text, ':', len);
+		len = colon ? (size_t)(colon - text) : 0;
+	}
+	while (len && (*text == ' ' || *text == '\t'))
+		text++, len--;
+	while (len && (text[len - 1] == ' ' || text[len - 1] == '\t' || text[len - 1] == '\r'))
+		len--;
+	sb_add(key, text, len);
+}
+
+static uint64_t fp_hash(const struct ctx *ctx, const struct diag *d, struct strbuf *key)
+{
+	key->len = 0;
+	sb_puts(key, d->rule->id);
+	sb_putc(key, '\n');
+	const struct srcfile *f = srcfile_get(ctx, d->loc.file);
+	if (f) {
+		sb_puts(key, f->path);
+		sb_putc(key, '\n');
+		fp_put_line(key, f, d->loc.line);
+	}
+	sb_putc(key, '\n');
+	sb_puts(key, d->msg);
+	return str_hash(key->buf, key->len);
+}
+
+/* The ordinal of h among the hashes seen so far (1 for the first). */
+static uint32_t fp_ordinal(struct fp_table *t, uint64_t h)
+{
+	size_t i = (size_t)h & t->mask;
+	while (t->counts[i] && t->keys[i] != h)
+		i = (i + 1) & t->mask;
+	t->keys[i] = h;
+	return ++t->counts[i];
+}
+
+static void fp_table_init(struct ctx *ctx, struct fp_table *t)
+{
+	size_t n = 16;
+	while (n < 2 * ctx->ndiags + 2)
+		n *= 2;
+	t->keys = arena_alloc(&ctx->perm, n * sizeof(*t->keys));
+	t->counts = arena_alloc(&ctx->perm, n * sizeof(*t->counts));
+	t->mask = n - 1;
+}
+
+static void sarif_fingerprint(const struct ctx *ctx, struct jw *w, const struct diag *d,
+			      struct fp_table *t, struct strbuf *key)
+{
+	uint64_t h = fp_hash(ctx, d, key);
+	char buf[40];
+	snprintf(buf, sizeof(buf), "%016llx:%u", (unsigned long long)h, fp_ordinal(t, h));
+	jw_kopen(w, "partialFingerprints", '{');
+	jw_kstr(w, "eragen/v1", buf);
+	jw_close(w, '}');
+}
+
 static void sarif_result(const struct ctx *ctx, struct jw *w, const struct diag *d,
-			 size_t rule_index)
+			 size_t rule_index, struct fp_table *fpt, struct strbuf *key)
 {
 	/* Notes without a file and the help line have no place of their own in a result:
 	 * they go into the message, as the text format prints them. */
@@ -311,18 +389,57 @@ static void sarif_result(const struct ctx *ctx, struct jw *w, const struct diag 
 	}
 	if (related)
 		jw_close(w, ']');
+	sarif_fingerprint(ctx, w, d, fpt, key);
 	if (d->suppressed) {
+		/* every suppression is written in the repository: lint.ignore or a comment */
 		jw_kopen(w, "suppressions", '[');
 		jw_iopen(w, '{');
-		jw_kstr(w, "kind", "external");
+		jw_kstr(w, "kind", "inSource");
 		if (d->suppress_reason && *d->suppress_reason)
 			jw_kstr(w, "justification", d->suppress_reason);
+		if (loc_file(ctx, &d->suppress_loc)) {
+			jw_kopen(w, "location", '{');
+			sarif_physical(ctx, w, &d->suppress_loc);
+			jw_close(w, '}');
+		}
 		jw_close(w, '}');
 		jw_close(w, ']');
 	}
 	jw_close(w, '}');
 	oom_guard_pop(&guard);
 	sb_release(&text);
+}
+
+/*
+ * A rule's help: its explain text, and where it is published when eragen was built with
+ * DOCS_URL (make DOCS_URL=https://...: the rule's page is <DOCS_URL>/rules/<ID>.txt).
+ * SARIF wants helpUri absolute, so without a published copy there is none.
+ */
+static void sarif_help(struct jw *w, const struct rule *rule)
+{
+#ifdef ERAGEN_DOCS_URL
+	if (ERAGEN_DOCS_URL[0]) {
+		char uri[512];
+		snprintf(uri, sizeof(uri), "%s/rules/%s.txt", ERAGEN_DOCS_URL, rule->id);
+		jw_kstr(w, "helpUri", uri);
+	}
+#endif
+	jw_kopen(w, "help", '{');
+	jw_kstr(w, "text", rule_explain(rule));
+	jw_close(w, '}');
+}
+
+/* How the run ends: the exit status its findings (and check's compared files) imply. */
+static void sarif_invocation(const struct ctx *ctx, struct jw *w)
+{
+	struct diag_counts c = diag_count(ctx);
+	bool failing = c.errors || (ctx->opt.werror && c.warnings) || ctx->outputs_differ;
+	jw_kopen(w, "invocations", '[');
+	jw_iopen(w, '{');
+	jw_kuint(w, "exitCode", failing ? EXIT_FINDINGS : EXIT_OK);
+	jw_kbool(w, "executionSuccessful", true);
+	jw_close(w, '}');
+	jw_close(w, ']');
 }
 
 /* The two tables of diag_render_sarif, guarded while the log is written. */
@@ -368,6 +485,10 @@ void diag_render_sarif(struct ctx *ctx, struct strbuf *out)
 	jw_kopen(&w, "driver", '{');
 	jw_kstr(&w, "name", "eragen");
 	jw_kstr(&w, "version", ERAGEN_VERSION);
+#ifdef ERAGEN_DOCS_URL
+	if (ERAGEN_DOCS_URL[0])
+		jw_kstr(&w, "informationUri", ERAGEN_DOCS_URL);
+#endif
 	jw_kopen(&w, "rules", '[');
 	for (size_t k = 0, n = 0; k < nrules; k++) {
 		const struct rule *rule = table[k];
@@ -380,9 +501,16 @@ void diag_render_sarif(struct ctx *ctx, struct strbuf *out)
 		jw_kopen(&w, "shortDescription", '{');
 		jw_kstr(&w, "text", rule->summary ? rule->summary : rule->id);
 		jw_close(&w, '}');
+		/* the description is the explain text's first paragraph (What:), the help
+		 * all of it (Why:, Fix:, Suppress: too) */
+		const char *explain = rule_explain(rule);
+		const char *para = strstr(explain, "\n\n");
 		jw_kopen(&w, "fullDescription", '{');
-		jw_kstr(&w, "text", rule_explain(rule));
+		jw_kstr(&w, "text", para ? arena_strndup(&ctx->perm, explain,
+							 (size_t)(para - explain + 1))
+				       : explain);
 		jw_close(&w, '}');
+		sarif_help(&w, rule);
 		jw_kopen(&w, "defaultConfiguration", '{');
 		jw_kstr(&w, "level", sev_name(rule->sev));
 		jw_close(&w, '}');
@@ -402,15 +530,23 @@ void diag_render_sarif(struct ctx *ctx, struct strbuf *out)
 	jw_close(&w, '}');
 	jw_close(&w, '}');
 	jw_kstr(&w, "columnKind", "unicodeCodePoints");
+	sarif_invocation(ctx, &w);
 
+	struct fp_table fpt;
+	fp_table_init(ctx, &fpt);
+	struct strbuf key = STRBUF_INIT;
+	struct oom_guard kguard;
+	oom_guard_strbuf(&kguard, &key);
 	jw_kopen(&w, "results", '[');
 	for (size_t i = 0; i < ctx->ndiags; i++) {
 		const struct diag *d = ctx->diags[i];
 		if (!diag_visible(ctx, d))
 			continue;
-		sarif_result(ctx, &w, d, index[rule_index(d->rule)]);
+		sarif_result(ctx, &w, d, index[rule_index(d->rule)], &fpt, &key);
 	}
 	jw_close(&w, ']');
+	oom_guard_pop(&kguard);
+	sb_release(&key);
 
 	jw_close(&w, '}');
 	jw_close(&w, ']');

@@ -339,6 +339,7 @@ struct diag {
 	uint32_t notes_dropped;	/* beyond DIAG_MAX_NOTES: counted in the last note */
 	bool suppressed;
 	const char *suppress_reason;
+	struct loc suppress_loc;	/* the suppression (lint.ignore entry, comment); 0: unknown */
 	/* environments the finding involves (inherited values involve several) */
 	const char **envs;
 	size_t nenvs, capenvs;
@@ -719,6 +720,8 @@ struct ctx {
 	struct data *data;		/* the data tables (data.h), loaded on first use */
 	bool data_tried;
 	bool git_ready;			/* libgit2 initialised (repo.c) */
+	bool outputs_differ;		/* check: a generated file missing, stale, edited or
+					 * orphaned (the exit status SARIF's invocation gives) */
 	void *index;			/* the git index, loaded once (repo_index.c) */
 
 	int64_t today;			/* days since 1970-01-01 UTC (SOURCE_DATE_EPOCH) */

@@ -387,6 +387,7 @@ static int emit_sync_report(struct ctx *ctx, const struct out_opts *o)
 	struct out_stats st;
 	int rc = EXIT_SYSTEM;
 	if (stage_emit_sync(ctx, o, &text, &st) == 0) {
+		ctx->outputs_differ = !o->write && st.missing + st.stale + st.edited + st.orphaned;
 		rc = pipeline_report(ctx);
 		rc = o->write ? tell_written(ctx, o, &st, &text, rc)
 			      : tell_compared(ctx, &st, &text, rc);

@@ -589,8 +589,10 @@ static void match_all(struct ctx *ctx, struct supp_set *set)
 		if (!d->rule->suppressible || strcmp(d->rule->id, "SPEC011") == 0)
 			continue;
 		d->suppressed = m.best[i] != SIZE_MAX;
-		if (d->suppressed)
+		if (d->suppressed) {
 			d->suppress_reason = set->v[m.best[i]].reason;
+			d->suppress_loc = set->v[m.best[i]].loc;
+		}
 	}
 	oom_guard_pop(&guard);
 	arena_release(&m.a);

@@ -377,7 +377,7 @@ static void test_sarif(struct ctx *ctx, const char *out_path)
 		      streq(jstr(jget(rel, "physicalLocation.artifactLocation"), "uri"), FILE1),
 	      "sarif: related location place");
 	const cJSON *sup = jget(results, "5.suppressions.0");
-	CHECK(streq(jstr(sup, "kind"), "external") && streq(jstr(sup, "justification"), REASON2),
+	CHECK(streq(jstr(sup, "kind"), "inSource") && streq(jstr(sup, "justification"), REASON2),
 	      "sarif: suppression kind and justification");
 	cJSON_Delete(root);
 	sb_release(&sb);
