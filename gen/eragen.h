@@ -602,6 +602,8 @@ struct env {
 	const struct model *model;	/* model.h: its spec typed, NULL without a root */
 	bool broken;		/* cannot be resolved at all (no resolved tree) */
 	bool invalid;		/* resolved, but the schema found errors: no derived values */
+	const struct node *judged;	/* invalid: resolved without the values the schema
+					 * refused, what its model is built from (or NULL) */
 	bool selected;		/* named on the command line (opt.envs) */
 };
 

@@ -495,7 +495,9 @@ void envs_model(struct ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->nenvs; i++) {
 		struct env *e = ctx->envs[i];
-		const struct node *spec = e->resolved ? e->resolved : e->root;
+		/* an invalid spec: only its valid values (resolve.c) */
+		const struct node *spec = e->invalid ? e->judged
+				    : e->resolved ? e->resolved : e->root;
 		if (spec)
 			e->model = model_build(&e->arena, spec, e->root);
 	}

@@ -11,6 +11,7 @@
  */
 #include "eragen.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define EXTENDS_MAX_DEPTH 8
@@ -158,7 +159,14 @@ static size_t resolve_chain(struct ctx *ctx, struct env *e, struct env **chain)
 struct sink_ctx {
 	struct ctx *ctx;
 	struct env *env;
+	const struct node **bad;	/* the values (and unknown keys) the schema refused */
+	size_t nbad, capbad;
 };
+
+static void refuse(struct sink_ctx *sc, const struct node *n)
+{
+	ARENA_PUSH(&sc->env->arena, sc->bad, sc->nbad, sc->capbad, n);
+}
 
 static void on_schema_error(void *ud, const struct schema_error *se)
 {
@@ -168,11 +176,13 @@ static void on_schema_error(void *ud, const struct schema_error *se)
 	struct diag *d;
 	switch (se->kind) {
 	case SCHEMA_UNKNOWN_KEY:
+		refuse(sc, se->at);
 		d = diag_add(ctx, "SPEC003", env, se->at->loc, "%s", se->msg);
 		if (se->suggest)
 			diag_help(ctx, d, "did you mean '%s'?", se->suggest);
 		break;
 	case SCHEMA_TYPE:
+		refuse(sc, se->at);
 		diag_add(ctx, "SPEC004", env, se->at->loc, "%s", se->msg);
 		break;
 	case SCHEMA_REQUIRED: {
@@ -185,9 +195,68 @@ static void on_schema_error(void *ud, const struct schema_error *se)
 	}
 	case SCHEMA_VALUE:
 	case SCHEMA_UNDECIDED:
+		refuse(sc, se->at);
 		diag_add(ctx, "SPEC006", env, se->at->loc, "%s", se->msg);
 		break;
 	}
+}
+
+/* ---- what an environment with schema errors is judged on ---- */
+
+static int ptr_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(const struct node *const *)a;
+	uintptr_t y = (uintptr_t)*(const struct node *const *)b;
+	return (x > y) - (x < y);
+}
+
+static bool refused(const struct sink_ctx *sc, const struct node *n)
+{
+	return bsearch(&n, sc->bad, sc->nbad, sizeof(*sc->bad), ptr_cmp) != NULL;
+}
+
+/*
+ * n without the values the schema refused (and the keys it did not know), as a new tree
+ * sharing every unchanged subtree: the model of an invalid environment is built from it,
+ * so the rules judge every value that is valid and never one that is not (DESIGN 8.3).
+ * Nodes are shared between environments, so nothing is marked: the copy is this one's.
+ * NULL when n itself was refused. Linear in n, log in the refusals.
+ */
+static const struct node *without_refused(struct arena *a, const struct sink_ctx *sc,
+					  const struct node *n)
+{
+	if (!n || refused(sc, n))
+		return NULL;
+	if (n->kind != NODE_MAP && n->kind != NODE_SEQ)
+		return n;
+	struct node *copy = NULL;
+	for (uint32_t i = 0; i < n->n; i++) {
+		bool map = n->kind == NODE_MAP;
+		const struct node *item = n->items[i];
+		const struct node *kept = map && refused(sc, n->keys[i]) ? NULL
+									: without_refused(a, sc, item);
+		if (kept != item && !copy) {
+			copy = node_new(a, n->kind, n->loc);
+			copy->flags = n->flags;
+			copy->keys = map ? arena_alloc(a, n->n * sizeof(*copy->keys)) : NULL;
+			copy->items = arena_alloc(a, n->n * sizeof(*copy->items));
+			for (uint32_t k = 0; k < i; k++) {
+				if (map)
+					copy->keys[k] = n->keys[k];
+				copy->items[k] = n->items[k];
+			}
+			copy->n = i;
+		}
+		if (copy && kept) {
+			if (map)
+				copy->keys[copy->n] = n->keys[i];
+			copy->items[copy->n++] = (struct node *)kept;
+		}
+	}
+	if (!copy)
+		return n;
+	node_map_index(a, copy);
+	return copy;
 }
 
 static bool multiline_key(const struct node *key)
@@ -403,9 +472,14 @@ static void resolve_env(struct ctx *ctx, struct env *e)
 
 	if (ctx->schema) {
 		tree = schema_apply_defaults(ctx->schema, a, tree, ctx->schema_file);
-		struct sink_ctx sc = { ctx, e };
-		if (schema_validate(ctx->schema, tree, on_schema_error, &sc) > 0)
+		struct sink_ctx sc = { ctx, e, NULL, 0, 0 };
+		if (schema_validate(ctx->schema, tree, on_schema_error, &sc) > 0) {
 			e->invalid = true;
+			qsort(sc.bad, sc.nbad, sizeof(*sc.bad), ptr_cmp);
+			e->judged = without_refused(a, &sc, tree);
+			if (!e->judged)	/* the whole spec was refused: nothing to judge */
+				e->judged = node_map(a, tree->loc, 0);
+		}
 	}
 	mask_secrets(ctx, tree, 0);
 	check_lines(ctx, e, tree, NULL, 0);

@@ -6,7 +6,8 @@
  * the value that is wrong, with notes at the value it disagrees with. The Cognito
  * settings are judged only in mode cognito, where the hub uses them. AUTH006 (secret
  * references) lives in check/secret.c, which reads the SOPS file; AUTH009 compares
- * environments and lives elsewhere. Environments whose spec is invalid are skipped.
+ * environments and lives elsewhere. A spec with schema errors is judged on its valid
+ * values (resolve.c leaves the refused ones out of its model).
  */
 #include "data.h"
 #include "model.h"
@@ -239,7 +240,7 @@ static void check_https(struct ctx *ctx, struct env *e, const struct node *mode,
 
 static void auth_env(struct ctx *ctx, struct env *e)
 {
-	if (!e->resolved || e->invalid)
+	if (!e->resolved)
 		return;
 	const struct m_enum *auth = &e->model->auth.mode;
 	const struct node *mode = auth->n;

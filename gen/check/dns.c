@@ -45,7 +45,7 @@ static const char *parent_domain(struct ctx *ctx, const struct node *name)
 
 static void dns_env(struct ctx *ctx, struct env *e)
 {
-	if (!e->resolved || e->invalid || e->abstract)
+	if (!e->resolved || e->abstract)
 		return;
 	const struct model *m = e->model;
 	const struct node *name = m_str_node(&m->domain.name);

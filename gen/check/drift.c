@@ -492,7 +492,8 @@ static void compare_baseline(struct ctx *ctx, const struct base_run *r, struct e
 		       NULL);
 }
 
-/* Concrete, valid, and selected (ENV arguments): its findings can be shown. */
+/* Concrete, valid, and selected (ENV arguments): its findings can be shown. An invalid
+ * spec is not compared: a value the schema refused would read as removed. */
 static bool needs_baseline(const struct ctx *ctx, const struct env *e)
 {
 	if (e->abstract || !e->resolved || e->invalid)

@@ -27,7 +27,7 @@
 
 static bool judged(const struct env *e)
 {
-	return e->resolved && !e->invalid && !e->abstract;
+	return e->resolved && !e->abstract;
 }
 
 /* Where to report a value: its own line, else the fallback's, else the environment's

@@ -716,6 +716,8 @@ static void check_taints(struct ctx *ctx, struct env *e, const char *name, const
 	const struct node *cap = g->capacity.n;
 	bool spot = g->capacity.v == CAPACITY_SPOT;
 	bool keeps_away = false;
+	if (!g->capacity.v)
+		return;	/* a capacity the schema refused (SPEC006): nothing to compare */
 	for (size_t i = 0; i < g->taints.count; i++) {
 		const struct m_taint *t = &g->taints.v[i];
 		if (t->effect.v && t->effect.v != EFFECT_PREFER_NO_SCHEDULE)

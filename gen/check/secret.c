@@ -11,8 +11,8 @@
  *
  * Everything runs from run_all, so the credential patterns are compiled once per run and
  * freed at its end; a parsed SOPS file lives in ctx->scratch while its environment is checked.
- * Environments whose spec is invalid (schema errors) are not judged on their resolved
- * values; the raw-text scan covers every spec file that could be read.
+ * A spec with schema errors is judged on its valid values (resolve.c leaves the refused
+ * ones out of its model); the raw-text scan covers every spec file that could be read.
  */
 #include "model.h"
 #include "sops.h"
@@ -458,7 +458,7 @@ static void secret_all(struct ctx *ctx)
 	scan_specs(ctx);
 	for (size_t i = 0; i < ctx->nenvs; i++) {
 		struct env *e = ctx->envs[i];
-		if (!e->resolved || e->invalid)
+		if (!e->resolved)
 			continue;
 		check_kms(ctx, e);
 		check_sops(ctx, e);
