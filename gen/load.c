@@ -19,6 +19,7 @@
 #include "alloc.h"
 #include "eragen.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -652,7 +653,12 @@ static size_t skip_props(const struct srcfile *f, size_t p)
 {
 	const char *d = f->data;
 	while (p < f->len && (d[p] == '&' || d[p] == '!')) {
-		while (p < f->len && d[p] != ' ' && d[p] != '\t' && d[p] != '\n')
+		/* an anchor's name is letters, digits, '-' and '_' (libyaml's scanner): what
+		 * follows it, "&a:b" say, may be the value; a tag runs to a blank */
+		bool anchor = d[p++] == '&';
+		while (p < f->len && (anchor ? isalnum((unsigned char)d[p]) || d[p] == '-' ||
+						       d[p] == '_'
+					     : d[p] != ' ' && d[p] != '\t' && d[p] != '\n'))
 			p++;
 		while (p < f->len && (d[p] == ' ' || d[p] == '\t'))
 			p++;

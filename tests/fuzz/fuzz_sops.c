@@ -16,6 +16,7 @@
 
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,8 +72,11 @@ static void check_masked(const struct ctx *ctx, const struct srcfile *f,
 	for (; p < e; p++) {
 		unsigned char c = (unsigned char)f->data[p];
 		bool alnum = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-		if (alnum && !masked(ctx, f->id, p))
+		if (alnum && !masked(ctx, f->id, p)) {
+			fprintf(stderr, "fuzz_sops: byte %zu ('%c') of the value at %u:%u-%u:%u "
+					"is not masked\n", p, c, v->line, v->col, v->end_line, v->end_col);
 			abort();
+		}
 	}
 }
 

@@ -122,6 +122,8 @@ static const struct mcase ycases[] = {
 	{ SRC_SOPS, "a: |\n  plain text\n", "a: ***" },	/* the block, its line breaks too */
 	{ SRC_SOPS, "9 \nsops:\n <etrue}\n", "***\n ***\n" },	/* one plain scalar, masked */
 	{ SRC_SOPS, "? [k]\n: v\n", "? [***]\n: ***\n" },	/* a collection as a key */
+	/* an anchor's name ends at its last letter or digit: ":x" is the value */
+	{ SRC_SOPS, "a: &t:!!x y\n", "a: &t***\n" },
 	/* a syntax error: what follows the last event the parser read is masked */
 	{ SRC_SOPS, "a: b\nc: \"d\n  e: ENC[x]\n", "a: ***\nc***\n  ***ENC[x]\n" },
 	{ SRC_SPEC, "auth:\n  dummy: {password: hunter2}\n  github: {client_id: \"sops:g.id\"}\n",
