@@ -70,7 +70,16 @@ static int dispatch(struct ctx *ctx, int argc, char **argv)
 	for (size_t k = 0; k < NCOMMANDS; k++)
 		if (strcmp(commands[k]->name, name) == 0)
 			return commands[k]->run(ctx, argc - i - 1, argv + i + 1);
-	fprintf(stderr, "eragen: '%s' is not an eragen command (see 'eragen --help')\n", name);
+	const char *names[NCOMMANDS];
+	for (size_t k = 0; k < NCOMMANDS; k++)
+		names[k] = commands[k]->name;
+	const char *near = suggest(name, names, NCOMMANDS);
+	if (near)
+		fprintf(stderr, "eragen: '%s' is not an eragen command; did you mean '%s'?\n", name,
+			near);
+	else
+		fprintf(stderr, "eragen: '%s' is not an eragen command (see 'eragen --help')\n",
+			name);
 	return EXIT_USAGE;
 }
 
