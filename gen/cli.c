@@ -240,6 +240,23 @@ static int args_check(const struct cmd *cmd, int n, char **argv)
 	return cli_error(cmd, "unexpected argument '%s'", argv[r->max]);
 }
 
+int output_format(struct ctx *ctx, const struct cmd *cmd, bool *json)
+{
+	switch (ctx->opt.format) {
+	case FMT_TEXT:
+		break;
+	case FMT_JSON:
+		*json = true;
+		break;
+	case FMT_SARIF:
+	case FMT_GITHUB:
+		return cli_error(cmd, "%s prints text or JSON: --format %s does not apply to it",
+				 cmd->name, ctx->opt.format == FMT_SARIF ? "sarif" : "github");
+	}
+	ctx->opt.format = FMT_TEXT;	/* findings that stop the command: text on stderr */
+	return CLI_RUN;
+}
+
 int cli_parse(struct ctx *ctx, const struct cmd *cmd, const struct option *opts, int *argc,
 	      char **argv)
 {
