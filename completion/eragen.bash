@@ -133,7 +133,7 @@ _eragen()
 	build) flags="--all --stage --prune --force $common" ;;
 	lint) flags="--all --staged --base $common" ;;
 	check) flags="--all --staged $common" ;;
-	diff) flags="--format --help" ;;
+	diff) flags="--json $common" ;;
 	show) flags="--json --origin --placement --view $common" ;;
 	changed)
 		flags="--since --staged --json $common"
