@@ -29,6 +29,7 @@ struct cmd {
 extern const struct cmd cmd_lint, cmd_show, cmd_explain;
 extern const struct cmd cmd_build, cmd_check, cmd_diff;
 extern const struct cmd cmd_changed, cmd_init, cmd_hook;
+extern const struct cmd cmd_schema;
 
 /*
  * An option of a command, bound to the variable it sets. Its name is "--name", which
