@@ -85,8 +85,10 @@ static int parse_format(struct ctx *ctx, const struct cmd *cmd, const struct opt
 	/* in the order of enum out_format */
 	static const char *const names[] = { "text", "json", "sarif", "github", NULL };
 	int k = pick(ctx, cmd, "format", v, names);
-	if (k >= 0)
+	if (k >= 0) {
 		*(enum out_format *)opt->var = (enum out_format)k;
+		ctx->opt.format_set = true;	/* .eragen.yaml's format does not apply */
+	}
 	return k < 0 ? -1 : 0;
 }
 
@@ -254,6 +256,7 @@ int output_format(struct ctx *ctx, const struct cmd *cmd, bool *json)
 				 cmd->name, ctx->opt.format == FMT_SARIF ? "sarif" : "github");
 	}
 	ctx->opt.format = FMT_TEXT;	/* findings that stop the command: text on stderr */
+	ctx->opt.format_set = true;	/* whatever .eragen.yaml says */
 	return CLI_RUN;
 }
 

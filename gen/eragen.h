@@ -687,6 +687,7 @@ struct options {
 	const char *chdir;		/* -C DIR */
 	const char *base;		/* --base REV */
 	bool staged;
+	bool format_set;		/* --format given (or fixed by the command) */
 };
 
 struct ctx {
@@ -731,8 +732,10 @@ struct ctx {
 	int64_t today;			/* days since 1970-01-01 UTC (SOURCE_DATE_EPOCH) */
 	size_t env_searches;		/* ctx_nearest_env's so far (NEAREST_SEARCHES) */
 	bool all_rules_ran;		/* no --only/--skip/ENV filter: SPEC011 "matched nothing" */
+	const struct config *config;	/* .eragen.yaml (config.h), or NULL */
 };
 
+struct config;
 void ctx_init(struct ctx *ctx);
 void ctx_release(struct ctx *ctx);
 struct env *ctx_env(const struct ctx *ctx, const char *name);
