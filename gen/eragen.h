@@ -735,7 +735,6 @@ struct ctx {
 	const struct config *config;	/* .eragen.yaml (config.h), or NULL */
 };
 
-struct config;
 void ctx_init(struct ctx *ctx);
 void ctx_release(struct ctx *ctx);
 struct env *ctx_env(const struct ctx *ctx, const char *name);

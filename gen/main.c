@@ -37,6 +37,8 @@ static void usage(FILE *out)
 	      "  --skip RULE,...        do not report these rules\n"
 	      "  --quiet                no summary line\n"
 	      "  --staged               lint, check, changed: read every input from the index\n\n"
+	      "  .eragen.yaml at the top of the repository sets rule severities, --base and\n"
+	      "  --format for it (a flag wins)\n\n"
 	      "  eragen COMMAND --help  describes a command; eragen explain --list lists the rules\n"
 	      "exit status: 0 clean, 1 findings, 2 usage error, 3 system failure\n",
 	      out);
