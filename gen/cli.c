@@ -1,7 +1,8 @@
 /*
  * cli.c - the command line every subcommand shares (cmd.h): a command's option table and
  * the common one (bound to ctx->opt) matched against argv, the positionals counted
- * against the command's rule, --help, and usage errors with the usage line (exit 2).
+ * against the command's rule, --help, and usage errors with the usage line (exit 2) and
+ * a "did you mean" for an unknown long option, format or rule (suggest(), util.c).
  */
 #include "cmd.h"
 

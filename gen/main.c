@@ -1,5 +1,6 @@
 /*
- * main.c - argv -> one cmd_* function per subcommand (git's builtin table); no logic.
+ * main.c - argv -> one cmd_* function per subcommand (git's builtin table); no logic
+ * but the "did you mean" of an unknown command.
  * Installs the out-of-memory unwind target and releases the context on every path.
  */
 #include "alloc.h"
