@@ -99,7 +99,7 @@ run: eragen
 	@./eragen show cae-testing
 
 # The whole suite: one runner, one summary line. Sanitizer runs reuse it.
-test: $(ERAGEN) $(UNIT_BINS)
+test: $(ERAGEN) $(UNIT_BINS) $(LAYER_SCHEMA)
 	@sh .ci/deps test
 	@ERAGEN=$(abspath $(ERAGEN)) UNIT_DIR=$(abspath $(O)/tests/unit) \
 		SANITIZE="$(SANITIZE)" sh tests/run
