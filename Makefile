@@ -49,11 +49,12 @@ LIBOBJS   := $(filter-out $(O)/gen/main.o,$(OBJS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 UNIT_BINS := $(UNIT_SRCS:%.c=$(O)/%)
 ERAGEN    := $(O)/eragen
+LAYER_SCHEMA := schemas/environment.layer.schema.json
 
 .PHONY: all run test test-unit test-golden test-cli test-conformance install clean \
         update-golden bench deps
 
-all: eragen
+all: eragen $(LAYER_SCHEMA)
 
 # ./eragen is the plain build; sanitizer builds live in build/san/eragen only.
 ifdef SANITIZE
@@ -62,6 +63,12 @@ else
 eragen: $(ERAGEN)
 	@cp -f $(ERAGEN) eragen
 endif
+
+# The schema of a layer (_defaults.yaml, an extends child) for editors: what `eragen
+# schema --layer` prints for schemas/environment.schema.json, committed and installed.
+$(LAYER_SCHEMA): schemas/environment.schema.json gen/cmd_schema.c | $(ERAGEN)
+	@echo 'eragen schema --layer >$@'
+	@$(ERAGEN) -C $(CURDIR) schema --layer >$@.tmp && mv -f $@.tmp $@
 
 $(DEPS_OK):
 	@sh .ci/deps build
@@ -95,7 +102,7 @@ run: eragen
 	@./eragen show cae-testing
 
 # The whole suite: one runner, one summary line. Sanitizer runs reuse it.
-test: $(ERAGEN) $(UNIT_BINS)
+test: $(ERAGEN) $(UNIT_BINS) $(LAYER_SCHEMA)
 	@sh .ci/deps test
 	@ERAGEN=$(abspath $(ERAGEN)) UNIT_DIR=$(abspath $(O)/tests/unit) \
 		SANITIZE="$(SANITIZE)" sh tests/run

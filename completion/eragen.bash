@@ -50,7 +50,7 @@ _eragen()
 	((COMP_CWORD > 0)) && prev=${words[COMP_CWORD - 1]}
 	COMPREPLY=()
 
-	local commands="build lint check diff show changed explain init hook"
+	local commands="build lint check diff show changed explain init hook schema"
 	local common="-C --format --color --werror --only --skip --quiet --help"
 
 	# the command: the first word that is not an option (skipping -C DIR), and -C's value
@@ -133,7 +133,7 @@ _eragen()
 	build) flags="--all --stage --prune --force $common" ;;
 	lint) flags="--all --staged --base $common" ;;
 	check) flags="--all --staged $common" ;;
-	diff) flags="--format --help" ;;
+	diff) flags="--json $common" ;;
 	show) flags="--json --origin --placement --view $common" ;;
 	changed)
 		flags="--since --staged --json $common"
@@ -145,6 +145,10 @@ _eragen()
 		;;
 	init)
 		flags="--from $common"
+		words_ok=none
+		;;
+	schema)
+		flags="--layer $common"
 		words_ok=none
 		;;
 	hook)

@@ -62,6 +62,22 @@ const struct rule *rule_find(const char *id)
 	return NULL;
 }
 
+const char *rule_nearest(const char *id)
+{
+	char up[65];
+	size_t n = strlen(id);
+	if (n >= sizeof(up))
+		return NULL;
+	for (size_t i = 0; i <= n; i++)	/* 'sched007' is SCHED007 mistyped */
+		up[i] = id[i] >= 'a' && id[i] <= 'z' ? (char)(id[i] - 'a' + 'A') : id[i];
+	/* one edit: rule IDs differ from each other by a digit or two */
+	struct nearest near = nearest_start(up, n, 1);
+	for (size_t f = 0; f < NFAMILIES; f++)
+		for (size_t i = 0; i < families[f]->nrules; i++)
+			nearest_offer(&near, families[f]->rules[i].id);
+	return near.best;
+}
+
 size_t rule_count(void)
 {
 	size_t n = 0;

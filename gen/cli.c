@@ -1,7 +1,8 @@
 /*
  * cli.c - the command line every subcommand shares (cmd.h): a command's option table and
  * the common one (bound to ctx->opt) matched against argv, the positionals counted
- * against the command's rule, --help, and usage errors with the usage line (exit 2).
+ * against the command's rule, --help, and usage errors with the usage line (exit 2) and
+ * a "did you mean" for an unknown long option, format or rule (suggest(), util.c).
  */
 #include "cmd.h"
 
@@ -27,6 +28,12 @@ int cli_error(const struct cmd *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* "; did you mean 'NEAR'?" (in ctx->perm), or "" when near is NULL. */
+static const char *did_you_mean(struct ctx *ctx, const char *near)
+{
+	return near ? arena_printf(&ctx->perm, "; did you mean '%s'?", near) : "";
+}
+
 /* "A,B,C" -> NULL-terminated list in opt->var (a const char ***); every id must be a rule. */
 static int parse_rules(struct ctx *ctx, const struct cmd *cmd, const struct option *opt,
 		       const char *s)
@@ -43,7 +50,8 @@ static int parse_rules(struct ctx *ctx, const struct cmd *cmd, const struct opti
 		if (len) {
 			char *id = arena_strndup(&ctx->perm, p, len);
 			if (!rule_find(id))
-				return cli_error(cmd, "%s: unknown rule '%s'", opt->name, id), -1;
+				return cli_error(cmd, "%s: unknown rule '%s'%s", opt->name, id,
+						 did_you_mean(ctx, rule_nearest(id))), -1;
 			if (strmap_put(&ctx->perm, &seen, id, len, k))
 				list[k++] = id;
 		}
@@ -65,6 +73,10 @@ static int pick(struct ctx *ctx, const struct cmd *cmd, const char *what, const 
 	const char *list = names[0];
 	for (int i = 1; names[i]; i++)
 		list = arena_printf(&ctx->perm, "%s, %s", list, names[i]);
+	const char *near = suggest(v, names, SIZE_MAX);
+	if (near)
+		return cli_error(cmd, "unknown %s '%s'; did you mean '%s'? (%s)", what, v, near,
+				 list), -1;
 	return cli_error(cmd, "unknown %s '%s' (%s)", what, v, list), -1;
 }
 
@@ -74,8 +86,10 @@ static int parse_format(struct ctx *ctx, const struct cmd *cmd, const struct opt
 	/* in the order of enum out_format */
 	static const char *const names[] = { "text", "json", "sarif", "github", NULL };
 	int k = pick(ctx, cmd, "format", v, names);
-	if (k >= 0)
+	if (k >= 0) {
 		*(enum out_format *)opt->var = (enum out_format)k;
+		ctx->opt.format_set = true;	/* .eragen.yaml's format does not apply */
+	}
 	return k < 0 ? -1 : 0;
 }
 
@@ -135,6 +149,27 @@ static int opt_set(struct ctx *ctx, const struct cmd *cmd, const struct option *
 	return 0;
 }
 
+/* The long option name (own, common or --help) nearest to an unknown "--name" or
+ * "--name=value", or NULL: none for a short one, nor for a switch given a value. */
+static const char *near_option(const struct option *own, const struct option *common,
+			       const char *arg)
+{
+	char word[65];
+	size_t n = strcspn(arg, "=");
+	if (n >= sizeof(word) || n < 4 || strncmp(arg, "--", 2) != 0 || arg[2] == '-')
+		return NULL;
+	memcpy(word, arg, n);
+	word[n] = '\0';
+	struct nearest near = nearest_start(word, n, n / 3 > 2 ? n / 3 : 2);
+	near.prefix = true;
+	nearest_offer(&near, "--help");
+	for (const struct option *set[2] = { own, common }, **s = set; s < set + 2; s++)
+		for (const struct option *o = *s; o && o->kind != OPT_KIND_END; o++)
+			if (o->name[1] == '-')
+				nearest_offer(&near, o->name);
+	return near.best_d ? near.best : NULL;
+}
+
 /*
  * The loop of cli_parse: own options before the common ones, positionals moved to the
  * front of argv and counted in *argc. 0, or -1 after cli_error.
@@ -162,7 +197,8 @@ static int parse_argv(struct ctx *ctx, const struct cmd *cmd, const struct optio
 		if (!o)
 			o = opt_find(common, a, &value);
 		if (!o)
-			return cli_error(cmd, "unknown option '%s'", a), -1;
+			return cli_error(cmd, "unknown option '%s'%s", a,
+					 did_you_mean(ctx, near_option(own, common, a))), -1;
 		if (takes_value(o) && !value) {
 			if (i + 1 >= *argc)
 				return cli_error(cmd, "%s needs %s", o->name, o->what), -1;
@@ -205,6 +241,24 @@ static int args_check(const struct cmd *cmd, int n, char **argv)
 	if (n < r->min)
 		BUG("'%s' says nothing about fewer than %d arguments", cmd->name, r->min);
 	return cli_error(cmd, "unexpected argument '%s'", argv[r->max]);
+}
+
+int output_format(struct ctx *ctx, const struct cmd *cmd, bool *json)
+{
+	switch (ctx->opt.format) {
+	case FMT_TEXT:
+		break;
+	case FMT_JSON:
+		*json = true;
+		break;
+	case FMT_SARIF:
+	case FMT_GITHUB:
+		return cli_error(cmd, "%s prints text or JSON: --format %s does not apply to it",
+				 cmd->name, ctx->opt.format == FMT_SARIF ? "sarif" : "github");
+	}
+	ctx->opt.format = FMT_TEXT;	/* findings that stop the command: text on stderr */
+	ctx->opt.format_set = true;	/* whatever .eragen.yaml says */
+	return CLI_RUN;
 }
 
 int cli_parse(struct ctx *ctx, const struct cmd *cmd, const struct option *opts, int *argc,

@@ -29,6 +29,7 @@ struct cmd {
 extern const struct cmd cmd_lint, cmd_show, cmd_explain;
 extern const struct cmd cmd_build, cmd_check, cmd_diff;
 extern const struct cmd cmd_changed, cmd_init, cmd_hook;
+extern const struct cmd cmd_schema;
 
 /*
  * An option of a command, bound to the variable it sets. Its name is "--name", which
@@ -71,6 +72,12 @@ struct option {
 int cli_parse(struct ctx *ctx, const struct cmd *cmd, const struct option *opts, int *argc,
 	      char **argv);
 void cli_usage(const struct cmd *cmd, FILE *out);
+/*
+ * For show, changed and diff, whose output is text or JSON: --format json sets *json
+ * (as their --json does), and the findings that stop them stay text on stderr. CLI_RUN,
+ * or EXIT_USAGE after the usage error for --format sarif or github.
+ */
+int output_format(struct ctx *ctx, const struct cmd *cmd, bool *json);
 /* Usage error: "eragen: <msg>" and, with cmd, its usage line; returns EXIT_USAGE. */
 int cli_error(const struct cmd *cmd, const char *fmt, ...) ATTR_PRINTF(2, 3);
 

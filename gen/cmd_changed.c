@@ -1,5 +1,5 @@
 /*
- * cmd_changed.c - `eragen changed --since REV [--staged] [--json]`: the environments whose
+ * cmd_changed.c - `eragen changed --since REV [--staged] [--format json|--json]`: the environments whose
  * inputs changed since REV, for CI matrices (DESIGN 3).
  *
  * Consumes the loaded and resolved environments (no checks: this is
@@ -222,6 +222,8 @@ static int changed_run(struct ctx *ctx, int argc, char **argv)
 		OPT_END(),
 	};
 	int rc = cli_parse(ctx, &cmd_changed, opts, &argc, argv);
+	if (rc == CLI_RUN)
+		rc = output_format(ctx, &cmd_changed, &json);
 	if (rc != CLI_RUN)
 		return rc;
 	if (!since || !*since)
@@ -321,13 +323,13 @@ static int changed_run(struct ctx *ctx, int argc, char **argv)
 const struct cmd cmd_changed = {
 	.name = "changed",
 	.run = changed_run,
-	.usage = "changed --since REV [--staged] [--json]",
+	.usage = "changed --since REV [--staged] [--format json|--json]",
 	.help =
 	"The environments whose inputs changed since REV: their own files, any environment\n"
 	"in their extends chain, environments/_defaults.yaml, schemas/ or templates/ (those\n"
 	"affect every environment), and their generated out/<env>/. Compares REV's tree with\n"
 	"the work tree (untracked files count) or, with --staged, the index. Prints one name\n"
-	"a line, or with --json\n"
+	"a line, or with --format json (or --json)\n"
 	"  {\"environments\":[{\"name\",\"region\",\"role_arn\",\"tier\"}],\"removed\":[name,...]}\n"
 	"where removed lists the environments present at REV and gone now (in text, a note\n"
 	"on stderr). Lint findings do not stop it; it exits 0 whether or not anything\n"

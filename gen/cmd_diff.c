@@ -3,7 +3,7 @@
  * Consumes two resolved specs; prints one line per differing leaf (dotted path with
  * [i] indexes and "quoted" keys, as lint.ignore paths are written), both values as
  * compact JSON, secrets as ***. Lists of scalars compare as a whole; lists of mappings
- * item by item. Exit 0 whether or not they differ.
+ * item by item. Exit 0 when they are the same, 1 when they differ (as diff(1)).
  */
 #include "cmd.h"
 
@@ -165,7 +165,14 @@ static void walk(struct ddiff *d, const struct node *a, const struct node *b)
 
 static int diff_run(struct ctx *ctx, int argc, char **argv)
 {
-	int rc = cli_parse(ctx, &cmd_diff, NULL, &argc, argv);
+	bool json = false;
+	const struct option opts[] = {
+		OPT_BOOL("--json", &json),
+		OPT_END(),
+	};
+	int rc = cli_parse(ctx, &cmd_diff, opts, &argc, argv);
+	if (rc == CLI_RUN)
+		rc = output_format(ctx, &cmd_diff, &json);
 	if (rc != CLI_RUN)
 		return rc;
 	rc = pipeline_run(ctx, STAGE_CHECK, NULL, 2, argv);
@@ -178,7 +185,7 @@ static int diff_run(struct ctx *ctx, int argc, char **argv)
 			!a->resolved ? a->name : b->name);
 		return EXIT_FINDINGS;
 	}
-	struct ddiff d = { STRBUF_INIT, STRBUF_INIT, 0, ctx->opt.format == FMT_JSON };
+	struct ddiff d = { STRBUF_INIT, STRBUF_INIT, 0, json };
 	struct oom_guard guard, oguard;
 	oom_guard_push(&guard, ddiff_release, &d);
 	walk(&d, a->resolved, b->resolved);
@@ -203,19 +210,21 @@ static int diff_run(struct ctx *ctx, int argc, char **argv)
 	oom_guard_pop(&oguard);
 	sb_release(&out);
 	oom_guard_pop(&guard);
+	size_t count = d.count;
 	ddiff_release(&d);
-	return EXIT_OK;
+	return count ? EXIT_FINDINGS : EXIT_OK;	/* as diff(1): 1 when they differ */
 }
 
 const struct cmd cmd_diff = {
 	.name = "diff",
 	.run = diff_run,
-	.usage = "diff ENV_A ENV_B [--format text|json]",
+	.usage = "diff ENV_A ENV_B [--format json|--json]",
 	.args = { 2, 2, "diff needs exactly two environments" },
 	.help =
 	"Print the resolved settings (after layering, defaults and derivation) that differ\n"
 	"between two environments, one line per key: the dotted path, then ENV_A's value\n"
 	"and ENV_B's, as JSON; (absent) where one has no such key. Secret values print as\n"
-	"***. --format json prints {\"a\",\"b\",\"differences\":[{\"path\",\"a\",\"b\"}]}.\n"
-	"Exit 0 whether or not they differ.\n",
+	"***. --format json (or --json) prints\n"
+	"  {\"a\",\"b\",\"differences\":[{\"path\",\"a\",\"b\"}]}.\n"
+	"Exit 0 when they are the same, 1 when they differ (as diff(1)).\n",
 };

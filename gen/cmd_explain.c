@@ -56,8 +56,12 @@ static int explain_run(struct ctx *ctx, int argc, char **argv)
 			up[k] = (char)(argv[0][k] >= 'a' && argv[0][k] <= 'z' ? argv[0][k] - 32 : argv[0][k]);
 		up[k] = '\0';
 		r = rule_find(up);
-		if (!r)
-			return cli_error(NULL, "unknown rule '%s' (see 'eragen explain --list')", argv[0]);
+	}
+	if (!r) {
+		const char *near = rule_nearest(argv[0]);
+		if (near)
+			return cli_error(NULL, "unknown rule '%s'; did you mean '%s'?", argv[0], near);
+		return cli_error(NULL, "unknown rule '%s' (see 'eragen explain --list')", argv[0]);
 	}
 	printf("%s (%s): %s\n\n%s", r->id, sev_word(r), r->summary, rule_explain(r));
 	if (!rule_is_checked(r->id))

@@ -23,6 +23,7 @@
 #include "cidr.h"
 #include "cmd.h"
 #include "model.h"
+#include "repo_index.h"
 #include "tmpl.h"
 #include "view.h"
 
@@ -165,6 +166,46 @@ static struct node *resets(struct arena *a, const struct model *p, bool *auth_re
 }
 
 /*
+ * The $schema the editor comment names: the layer schema for a child, the environment
+ * schema otherwise; the repository's own (relative to environments/NAME/), else the
+ * installed one (absolute; relative when the installed tree is inside the repository).
+ * A child falls back to the environment schema where no layer schema is found. The
+ * comment holds the path as it is: one with a character that is not plain in a path
+ * (a space, a quote, a control) is not written, the repository's place is instead.
+ */
+static const char *plain_path(const char *p)
+{
+	for (const char *c = p; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || strchr("/._-+@~", *c)))
+			return NULL;
+	return p;
+}
+
+static const char *schema_ref(struct ctx *ctx, bool child)
+{
+	static const char *const files[] = { "schemas/environment.layer.schema.json",
+					     "schemas/environment.schema.json" };
+	char root[PATH_MAX], inst[PATH_MAX];
+	bool have_root = realpath(ctx->root, root) != NULL;
+	for (size_t i = child ? 0 : 1; i < 2; i++) {
+		if (repo_input_exists(ctx, files[i]))
+			return arena_printf(&ctx->perm, "../../%s", files[i]);
+		char *p = arena_printf(&ctx->perm, "%s/%s", ctx->datadir ? ctx->datadir : ".",
+				       files[i]);
+		if (!ctx->datadir || !realpath(p, inst))
+			continue;
+		size_t n = strlen(root);
+		const char *ref = have_root && strncmp(inst, root, n) == 0 && inst[n] == '/'
+					  ? arena_printf(&ctx->perm, "../../%s", inst + n + 1)
+					  : arena_strdup(&ctx->perm, inst);
+		if (plain_path(ref))
+			return ref;
+	}
+	return "../../schemas/environment.schema.json";	/* nowhere: as a repository holds it */
+}
+
+/*
  * The new env.yaml into sb: a complete spec, or (parent not NULL) one that extends parent,
  * whose resolved spec is p. -1 when the template cannot be used (SPEC012 reported).
  */
@@ -175,6 +216,8 @@ static int render_text(struct ctx *ctx, struct strbuf *sb, const char *name, con
 	struct arena *a = &ctx->perm;
 	struct node *view = v_map(a);
 	v_set(a, view, "name", v_str(a, name));
+	const char *schema = schema_ref(ctx, parent != NULL);	/* plain: as it is */
+	v_set(a, view, "schema", v_fragment(a, schema, strlen(schema)));
 	v_set(a, view, "child", v_bool(a, parent != NULL));
 	if (parent)
 		v_set(a, view, "parent", v_str(a, parent));

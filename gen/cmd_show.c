@@ -1,5 +1,5 @@
 /*
- * cmd_show.c - `eragen show ENV [--json] [--origin]`: the resolved spec, after layering,
+ * cmd_show.c - `eragen show ENV [--format json|--json] [--origin]`: the resolved spec, after layering,
  * defaults and derivation, optionally with where each value came from; and
  * `eragen show ENV --placement`: the placement matrix (placement.h) as a table; and
  * `eragen show ENV --view`: the view model the templates receive (backend.h), as JSON.
@@ -59,6 +59,9 @@ static int show_run(struct ctx *ctx, int argc, char **argv)
 	int rc = cli_parse(ctx, &cmd_show, opts, &argc, argv);
 	if (rc != CLI_RUN)
 		return rc;
+	rc = output_format(ctx, &cmd_show, &json);
+	if (rc != CLI_RUN)
+		return rc;
 	if (placement && (json || origin))
 		return cli_error(&cmd_show, "--placement prints a table: --json and --origin do "
 					    "not apply to it");
@@ -94,13 +97,15 @@ static int show_run(struct ctx *ctx, int argc, char **argv)
 const struct cmd cmd_show = {
 	.name = "show",
 	.run = show_run,
-	.usage = "show ENV [--json] [--origin] | show ENV --placement | show ENV --view",
+	.usage = "show ENV [--format json|--json] [--origin] | show ENV --placement | "
+		 "show ENV --view",
 	.args = { 1, 1, "show needs exactly one environment" },
 	.help =
 	"Print the resolved spec of ENV: schema defaults, environments/_defaults.yaml, the\n"
 	"extends chain and the environment's own file, layered, with derived values filled\n"
-	"in. --origin says where each value was set (file:line:col, default or derived).\n"
-	"Secret values print as ***.\n"
+	"in, as YAML, or as JSON with --format json (or --json). --origin says where each\n"
+	"value was set (file:line:col, default or derived). Secret values print as ***.\n"
+	"Findings that stop it go to stderr as text.\n"
 	"\n"
 	"--placement prints the placement matrix instead: each node group with the labels its\n"
 	"nodes carry (its own and those EKS and the kubelet add) and its taints; each workload\n"

@@ -68,6 +68,7 @@ const char *ctx_nearest_env(struct ctx *ctx, const char *name)
 		return NULL;
 	ctx->env_searches++;
 	struct nearest n = nearest_start(name, strlen(name), 2);
+	n.prefix = true;	/* 'cae-tset' for 'cae-testing' */
 	for (size_t i = 0; i < ctx->nenvs; i++)
 		nearest_offer(&n, ctx->envs[i]->name);
 	return n.best;

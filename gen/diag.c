@@ -8,6 +8,7 @@
  * snippet under a text finding in diag_snippet.c, the caps that keep the output linear in
  * the input (quoted strings, notes, findings of a rule per file) in diag_cap.c.
  */
+#include "config.h"
 #include "eragen.h"
 
 #include <stdlib.h>
@@ -21,7 +22,8 @@ struct diag *diag_vadd(struct ctx *ctx, const char *rule, const char *env, struc
 		BUG("unknown rule '%s'", rule);
 	struct diag *d = arena_alloc(&ctx->perm, sizeof(*d));
 	d->rule = r;
-	d->sev = r->sev;
+	int sev = config_severity(ctx, r, r->sev);	/* .eragen.yaml's rules */
+	d->sev = sev == CONFIG_SEV_OFF ? r->sev : (enum severity)sev;
 	d->loc = loc;
 	d->msg = diag_vformat(&ctx->perm, fmt, ap);
 	d->seq = (uint32_t)ctx->ndiags;
@@ -262,8 +264,13 @@ void diag_finish(struct ctx *ctx)
 	arena_release(&a);
 	ctx->ndiags = out;
 	for (size_t i = 0; i < ctx->ndiags; i++) {
-		raise_severity(ctx, ctx->diags[i]);
-		note_inheritance(ctx, ctx->diags[i]);
+		struct diag *d = ctx->diags[i];
+		raise_severity(ctx, d);
+		/* .eragen.yaml's severity is the last word, also on production */
+		int sev = config_severity(ctx, d->rule, d->sev);
+		if (sev != CONFIG_SEV_OFF)
+			d->sev = (enum severity)sev;
+		note_inheritance(ctx, d);
 	}
 	qsort(ctx->diags, ctx->ndiags, sizeof(*ctx->diags), cmp_diag_order);
 	sort_ctx = NULL;
@@ -274,6 +281,10 @@ bool diag_visible(const struct ctx *ctx, const struct diag *d)
 	if (ctx->opt.only && !str_in_list(ctx->opt.only, d->rule->id))
 		return false;
 	if (ctx->opt.skip && str_in_list(ctx->opt.skip, d->rule->id))
+		return false;
+	/* off in .eragen.yaml; --only names it: the flag wins */
+	if (ctx->config && config_severity(ctx, d->rule, d->sev) == CONFIG_SEV_OFF &&
+	    !(ctx->opt.only && str_in_list(ctx->opt.only, d->rule->id)))
 		return false;
 	if (ctx->opt.envs && d->nenvs > 0) {
 		bool involved = false;

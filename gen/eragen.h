@@ -175,9 +175,14 @@ struct nearest {
 	size_t len, max;
 	const char *best;
 	size_t best_d;
+	bool prefix;	/* also a typo of a longer candidate's start (names; not versions) */
 };
 struct nearest nearest_start(const char *word, size_t len, size_t max);
 void nearest_offer(struct nearest *n, const char *cand);
+/* The one "did you mean" of a word among n candidates (a NULL candidate also ends the
+ * list), with the usual bound (a third of its length, at least 2; 1 for 3 characters
+ * or fewer) and prefixes, or NULL: nearest_start and nearest_offer over the list. */
+const char *suggest(const char *word, const char *const *cands, size_t n);
 /*
  * A search costs an edit distance per candidate. Where both the findings and the
  * candidates grow with the input (unknown keys, node groups, environments, instance
@@ -297,6 +302,8 @@ struct rule {
 };
 /* Exact, case-sensitive lookup; NULL for an unknown ID. */
 const struct rule *rule_find(const char *id);
+/* The rule an unknown id most likely means ("did you mean"; case ignored), or NULL. */
+const char *rule_nearest(const char *id);
 /* How many rules there are, and a rule's place among them (0 .. rule_count() - 1, in no
  * particular order): what per-rule counters are indexed by. */
 size_t rule_count(void);
@@ -683,6 +690,7 @@ struct options {
 	const char *chdir;		/* -C DIR */
 	const char *base;		/* --base REV */
 	bool staged;
+	bool format_set;		/* --format given (or fixed by the command) */
 };
 
 struct ctx {
@@ -729,6 +737,7 @@ struct ctx {
 	int64_t today;			/* days since 1970-01-01 UTC (SOURCE_DATE_EPOCH) */
 	size_t env_searches;		/* ctx_nearest_env's so far (NEAREST_SEARCHES) */
 	bool all_rules_ran;		/* no --only/--skip/ENV filter: SPEC011 "matched nothing" */
+	const struct config *config;	/* .eragen.yaml (config.h), or NULL */
 };
 
 void ctx_init(struct ctx *ctx);

@@ -1,5 +1,6 @@
 /*
- * main.c - argv -> one cmd_* function per subcommand (git's builtin table); no logic.
+ * main.c - argv -> one cmd_* function per subcommand (git's builtin table); no logic
+ * but the "did you mean" of an unknown command.
  * Installs the out-of-memory unwind target and releases the context on every path.
  */
 #include "alloc.h"
@@ -16,7 +17,7 @@
 
 static const struct cmd *const commands[] = {
 	&cmd_build, &cmd_lint, &cmd_check, &cmd_diff, &cmd_show,
-	&cmd_changed, &cmd_explain, &cmd_init, &cmd_hook,
+	&cmd_changed, &cmd_explain, &cmd_init, &cmd_hook, &cmd_schema,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -37,6 +38,8 @@ static void usage(FILE *out)
 	      "  --skip RULE,...        do not report these rules\n"
 	      "  --quiet                no summary line\n"
 	      "  --staged               lint, check, changed: read every input from the index\n\n"
+	      "  .eragen.yaml at the top of the repository sets rule severities, --base and\n"
+	      "  --format for it (a flag wins)\n\n"
 	      "  eragen COMMAND --help  describes a command; eragen explain --list lists the rules\n"
 	      "exit status: 0 clean, 1 findings, 2 usage error, 3 system failure\n",
 	      out);
@@ -70,7 +73,16 @@ static int dispatch(struct ctx *ctx, int argc, char **argv)
 	for (size_t k = 0; k < NCOMMANDS; k++)
 		if (strcmp(commands[k]->name, name) == 0)
 			return commands[k]->run(ctx, argc - i - 1, argv + i + 1);
-	fprintf(stderr, "eragen: '%s' is not an eragen command (see 'eragen --help')\n", name);
+	const char *names[NCOMMANDS];
+	for (size_t k = 0; k < NCOMMANDS; k++)
+		names[k] = commands[k]->name;
+	const char *near = suggest(name, names, NCOMMANDS);
+	if (near)
+		fprintf(stderr, "eragen: '%s' is not an eragen command; did you mean '%s'?\n", name,
+			near);
+	else
+		fprintf(stderr, "eragen: '%s' is not an eragen command (see 'eragen --help')\n",
+			name);
 	return EXIT_USAGE;
 }
 

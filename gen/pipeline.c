@@ -23,6 +23,7 @@
  * extends it; what the repository-level files need of it is kept in a small summary.
  */
 #include "backend.h"
+#include "config.h"
 #include "model.h"
 #include "pipeline.h"
 #include "repo.h"
@@ -102,11 +103,27 @@ static int select_envs(struct ctx *ctx, int nenv, char **envs)
 	return EXIT_OK;
 }
 
-/* An unusable --base is a usage error (exit 2), found before any check runs. */
+/* An unusable --base is a usage error (exit 2), found before any check runs; an
+ * unusable base of .eragen.yaml is SPEC006 there, and the baseline stays HEAD. */
 static int base_check(struct ctx *ctx)
 {
 	size_t before = ctx->ndiags;
 	struct baseline *b = repo_baseline_open(ctx, ctx->opt.base);
+	const struct node *cb = ctx->config ? ctx->config->base : NULL;
+	if (!b && cb && ctx->opt.base == cb->str) {
+		if (ctx->ndiags > before) {
+			const char *why = ctx->diags[ctx->ndiags - 1]->msg;
+			const char *tail = strstr(why, "cannot be used: ");	/* after "--base 'X'" */
+			ctx->ndiags = before;
+			struct diag *d = diag_add(ctx, "SPEC006", NULL, cb->loc,
+						  "base '%s' cannot be used: %s", cb->str,
+						  tail ? tail + 16 : why);
+			diag_help(ctx, d, "name a revision that exists in every clone (a branch "
+					  "such as origin/main), or remove 'base' to compare with HEAD");
+		}
+		ctx->opt.base = NULL;
+		return EXIT_OK;
+	}
 	if (!b) {
 		for (size_t i = before; i < ctx->ndiags; i++)
 			fprintf(stderr, "eragen: %s\n", ctx->diags[i]->msg);
@@ -131,6 +148,7 @@ static int stage_load(struct ctx *ctx, int nenv, char **envs)
 	int rc = repo_find_root(ctx, start, &ctx->root);
 	if (rc != EXIT_OK)
 		return rc;
+	config_load(ctx);	/* its rules, base and format: before --base is checked */
 	if (envs_load(ctx) != 0)
 		return EXIT_SYSTEM;
 	if (nenv > 0 && (rc = select_envs(ctx, nenv, envs)) != EXIT_OK)

@@ -263,7 +263,8 @@ int repo_find_root(struct ctx *ctx, const char *start, const char **root)
 		return EXIT_OK;
 	}
 	error("no environments/ directory in '%s' or any of its parents, and it is not in a git "
-	      "work tree: run eragen in an infrastructure repository, or name one with -C DIR",
+	      "work tree: run eragen in an infrastructure repository, name one with -C DIR, or "
+	      "make this one ('git init', then 'eragen init ENV')",
 	      real);
 	return EXIT_USAGE;
 }

@@ -196,7 +196,10 @@ static void on_schema_error(void *ud, const struct schema_error *se)
 	case SCHEMA_VALUE:
 	case SCHEMA_UNDECIDED:
 		refuse(sc, se->at);
-		diag_add(ctx, "SPEC006", env, se->at->loc, "%s", se->msg);
+		d = diag_add(ctx, "SPEC006", env, se->at->loc, "%s", se->msg);
+		/* a secret's nearest choice would say what the secret almost is */
+		if (se->suggest && !node_is_masked(se->at))
+			diag_help(ctx, d, "did you mean '%s'?", se->suggest);
 		break;
 	}
 }

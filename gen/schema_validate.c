@@ -392,6 +392,21 @@ static void err_unknown_key(struct vc *vc, const struct sch *s, const struct nod
 	}
 }
 
+/* e (may be NULL) about a string that is none of the n values: the nearest string one. */
+static void enum_suggest(struct vc *vc, struct verr *e, const struct node *inst,
+			 struct node *const *vals, size_t n)
+{
+	if (!e || inst->kind != NODE_STR || vc->searches >= NEAREST_SEARCHES)
+		return;
+	vc->searches++;
+	const char **names = arena_alloc(&vc->a, (n + 1) * sizeof(*names));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (vals[i]->kind == NODE_STR)
+			names[k++] = vals[i]->str;
+	e->suggest = suggest(inst->str, names, k);
+}
+
 static bool v_object(struct vc *vc, const struct sch *s, struct node *inst, int depth)
 {
 	bool ok = true;
@@ -522,8 +537,9 @@ static bool const_choice(struct vc *vc, struct sch *const *br, size_t nbr,
 	for (size_t i = 0; i < n; i++)
 		if (node_equal(inst, vals[i]))
 			return false;	/* the value is allowed; something else failed */
-	err_add(vc, SCHEMA_VALUE, inst, inst, "value " VAL " is not one of: %s",
+	struct verr *e = err_add(vc, SCHEMA_VALUE, inst, inst, "value " VAL " is not one of: %s",
 		values_text(vc, vals, n));
+	enum_suggest(vc, e, inst, vals, n);
 	return true;
 }
 
@@ -627,8 +643,10 @@ static bool v_sch(struct vc *vc, const struct sch *s, struct node *inst, int dep
 				err_add(vc, SCHEMA_VALUE, inst, inst, "%s must be %s", subject(inst),
 					values_text(vc, s->enum_vals, s->nenum));
 			else
-				err_add(vc, SCHEMA_VALUE, inst, inst, "%s is not one of: %s",
-					subject(inst), values_text(vc, s->enum_vals, s->nenum));
+				enum_suggest(vc, err_add(vc, SCHEMA_VALUE, inst, inst,
+							 "%s is not one of: %s", subject(inst),
+							 values_text(vc, s->enum_vals, s->nenum)),
+					     inst, s->enum_vals, s->nenum);
 			STEP(false);
 		}
 	}

@@ -73,7 +73,11 @@ static bool judge(struct ctx *ctx, const char *env, const char *rule, struct loc
 {
 	const struct rule *r = rule_find(rule);
 	if (!r) {
-		diag_add(ctx, "SPEC011", env, rule_loc, "suppression of unknown rule '%s'", rule);
+		struct diag *d = diag_add(ctx, "SPEC011", env, rule_loc,
+					  "suppression of unknown rule '%s'", rule);
+		const char *near = rule_nearest(rule);
+		if (near)
+			diag_help(ctx, d, "did you mean '%s'?", near);
 		return false;
 	}
 	if (!r->suppressible) {

@@ -445,26 +445,14 @@ bool str_in_list(const char *const *list, const char *s)
 
 struct nearest nearest_start(const char *word, size_t len, size_t max)
 {
-	return (struct nearest){ word, len, max, NULL, max + 1 };
+	return (struct nearest){ word, len, max, NULL, max + 1, false };
 }
 
-void nearest_offer(struct nearest *n, const char *cand)
+/* Optimal string alignment distance (insert, delete, substitute, transpose) of a and b;
+ * *prefix: that of a and the nearest prefix of b whose length is within one of a's. */
+static size_t osa(const char *a, size_t alen, const char *b, size_t blen, size_t *prefix)
 {
-	size_t clen = strlen(cand);
-	/* the distance is at least the difference in length: a candidate that cannot beat
-	 * the best so far costs no table */
-	if ((clen > n->len ? clen - n->len : n->len - clen) >= n->best_d)
-		return;
-	size_t d = edit_distance(n->word, n->len, cand, clen);
-	if (d < n->best_d) {
-		n->best_d = d;
-		n->best = cand;
-	}
-}
-
-size_t edit_distance(const char *a, size_t alen, const char *b, size_t blen)
-{
-	/* Optimal string alignment distance: insert, delete, substitute, transpose. */
+	*prefix = SIZE_MAX;
 	if (alen > 64 || blen > 64)
 		return SIZE_MAX;
 	size_t d[65][65];
@@ -486,5 +474,48 @@ size_t edit_distance(const char *a, size_t alen, const char *b, size_t blen)
 			d[i][j] = best;
 		}
 	}
+	for (size_t j = alen ? alen - 1 : 0; j <= alen + 1 && j <= blen; j++)
+		if (d[alen][j] < *prefix)
+			*prefix = d[alen][j];
 	return d[alen][blen];
+}
+
+/*
+ * A candidate is near when at most max edits away, or (n->prefix) for a word of 4 or more
+ * characters, when the word is one edit from the start of a longer candidate (a name
+ * typed in part: 'cae-tset' for 'cae-testing'); such a match ranks as max edits, behind
+ * every nearer one. Each offer costs one table of at most 64 x 64: a search is linear
+ * in the candidates.
+ */
+void nearest_offer(struct nearest *n, const char *cand)
+{
+	size_t clen = strlen(cand);
+	bool may_prefix = n->prefix && n->len >= 4 && clen > n->len && n->max >= 1;
+	/* the distance is at least the difference in length: a candidate that cannot beat
+	 * the best so far costs no table */
+	if (!may_prefix && (clen > n->len ? clen - n->len : n->len - clen) >= n->best_d)
+		return;
+	size_t pre, d = osa(n->word, n->len, cand, clen, &pre);
+	if (d > n->max && may_prefix && pre <= 1)
+		d = n->max;
+	if (d < n->best_d) {
+		n->best_d = d;
+		n->best = cand;
+	}
+}
+
+const char *suggest(const char *word, const char *const *cands, size_t n)
+{
+	size_t len = strlen(word);
+	struct nearest near = nearest_start(word, len, len / 3 > 2 ? len / 3 : len > 3 ? 2 : 1);
+	near.prefix = true;
+	for (size_t i = 0; i < n && cands[i]; i++)
+		nearest_offer(&near, cands[i]);
+	return near.best;
+}
+
+size_t edit_distance(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t pre;
+	return osa(a, alen, b, blen, &pre);
 }

@@ -715,6 +715,8 @@ static void check_taints(struct ctx *ctx, struct env *e, const char *name, const
 {
 	const struct node *cap = g->capacity.n;
 	bool spot = g->capacity.v == CAPACITY_SPOT;
+	/* a capacity that is neither (SPEC006) says nothing a taint could contradict */
+	bool known = !g->capacity.s || g->capacity.v;
 	bool keeps_away = false;
 	if (!g->capacity.v)
 		return;	/* a capacity the schema refused (SPEC006): nothing to compare */
@@ -723,7 +725,7 @@ static void check_taints(struct ctx *ctx, struct env *e, const char *name, const
 		if (t->effect.v && t->effect.v != EFFECT_PREFER_NO_SCHEDULE)
 			keeps_away = true;
 		const struct node *v = t->value.n;
-		if (!t->value.s)
+		if (!t->value.s || !known)
 			continue;
 		bool lie = spot ? says_on_demand(v->str) : ieq(v->str, "spot");
 		if (!lie)

@@ -127,7 +127,7 @@ has "0 files written" "build ENV: nothing changed" err
 	fail "build ENV: the manifest has duplicate lines"
 grep -q ' out/other/env.mk$' "$r/out/.eragen-manifest" || fail "build ENV: dropped other's entries"
 run_in "$r" 0 "check ENV" check other
-run_in "$r" 0 "diff: demo other" diff demo other
+run_in "$r" 1 "diff: demo other (they differ: 1)" diff demo other
 has '^network.vpc_cidr: "10.21.0.0/16" -> "10.30.0.0/16"$' "diff" out
 has '^name: "demo" -> "other"$' "diff" out
 rm -r "$r/environments/other"
@@ -188,10 +188,10 @@ run_in "$r" 2 "show --view --placement" show demo --view --placement
 
 # 11. diff masks secrets (a literal password: AUTH006, but diff still compares)
 env "$r" sec 10.50.0.0/16 'auth: {mode: dummy, admins: [admin], dummy: {password: "hunter2"}}'
-run_in "$r" 0 "diff: a secret" diff demo sec
+run_in "$r" 1 "diff: a secret" diff demo sec
 has '^auth.dummy: (absent) -> {"password":\*\*\*}$' "diff: secret masked" out
 hasnt 'hunter2' "diff: secret masked" out
-run_in "$r" 0 "diff --format json" diff demo sec --format json
+run_in "$r" 1 "diff --format json" diff demo sec --format json
 /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["a"]=="demo" and d["b"]=="sec" and any(x["path"]=="network.vpc_cidr" for x in d["differences"])' out ||
 	fail "diff --format json: not the expected JSON"
 hasnt 'hunter2' "diff --format json: secret masked" out

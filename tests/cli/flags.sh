@@ -103,9 +103,9 @@ usage "unknown option '-C=.'" lint -C=.
 usage "unknown option '--force=1'" build --force=1
 usage "unknown option '--werror=yes'" lint --werror=yes
 usage "unknown option '--json=1'" show cae --json=1
-usage "unknown option '--staged'" build --staged
+usage "unknown option '--staged'; did you mean '--stage'?" build --staged
 usage "unknown option '--staged'" show cae --staged
-usage "unknown option '--stage'" lint --stage
+usage "unknown option '--stage'; did you mean '--staged'?" lint --stage
 usage "unknown option '--list'" lint --list
 # positional arguments
 usage "diff needs exactly two environments" diff cae

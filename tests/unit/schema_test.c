@@ -133,7 +133,7 @@ static void test_messages(void)
 	       "TYPE 1:46 expected a string or null, found a list [expected=string or null]\n");
 	expect("enum", env_schema, "{\"name\":\"cae\",\"tier\":\"prod\"}",
 	       "VALUE 1:22 value 'prod' is not one of: 'production', 'staging', 'development', "
-	       "'ephemeral'\n");
+	       "'ephemeral' [suggest=production]\n");
 	expect("pattern", env_schema, "{\"name\":\"Cae\",\"tier\":\"staging\"}",
 	       "VALUE 1:9 value 'Cae' does not match pattern '^[a-z][a-z0-9-]*$'\n");
 	expect("range", env_schema, "{\"name\":\"cae\",\"tier\":\"staging\",\"replicas\":0}",
@@ -200,7 +200,8 @@ static void test_combinators(void)
 	expect("oneOf of documented constants",
 	       "{\"oneOf\":[{\"const\":\"acm\",\"description\":\"ACM\"},"
 	       "{\"const\":\"none\"},{\"enum\":[\"x\",\"y\"]}]}",
-	       "\"acme\"", "VALUE 1:1 value 'acme' is not one of: 'acm', 'none', 'x', 'y'\n");
+	       "\"acme\"",
+	       "VALUE 1:1 value 'acme' is not one of: 'acm', 'none', 'x', 'y' [suggest=acm]\n");
 	expect("not with enum", "{\"not\":{\"enum\":[\"latest\"]}}", "\"latest\"",
 	       "VALUE 1:1 value 'latest' is not allowed\n");
 	expect("if/then reports the then errors",
