@@ -809,8 +809,14 @@ void yaml_mask_secrets(struct ctx *ctx, const struct srcfile *f)
 	yaml_parser_set_encoding(&r.parser, YAML_UTF8_ENCODING);
 	unsigned long failed = alloc_failures();
 	size_t read_to = 0;	/* the end of the last event: what the parser vouches for */
-	bool nomem = false, broken = false;
+	bool nomem = false, broken = false, deep = false;
 	for (bool done = false; !done;) {
+		/* as the loader: past its depth libyaml's scanner slows with the square of the
+		 * depth (its simple keys per flow level), and nothing there was loaded */
+		if (r.sm.depth > YAML_MAX_DEPTH) {
+			deep = true;
+			break;
+		}
 		if (!yaml_parser_parse(&r.parser, &r.ev)) {
 			nomem = r.parser.error == YAML_MEMORY_ERROR || alloc_failures() != failed;
 			broken = true;
@@ -827,6 +833,6 @@ void yaml_mask_secrets(struct ctx *ctx, const struct srcfile *f)
 	smask_run_release(&r);
 	if (nomem)
 		oom();
-	if (broken && r.sm.sops)
+	if ((broken && r.sm.sops) || deep)
 		mask_rest(ctx, f, read_to);
 }
