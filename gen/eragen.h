@@ -268,14 +268,22 @@ bool path_real_inside(const struct ctx *ctx, const char *real);
 /* What is wrong with where abspath leads through symbolic links ("leads out of the
  * repository", "leads into a .git directory"), or NULL (path_real_inside). */
 const char *path_link_problem(const struct ctx *ctx, const char *abspath);
+
+/* ---- UTF-8 (utf8.c) ------------------------------------------------------------- */
+
+/* The code point at s (n bytes left) in *cp; its length in bytes, 0 if it is not valid
+ * UTF-8 (or n is 0): overlong forms, surrogates and values past U+10FFFF are invalid. */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* The code point at s[*i] (of n bytes), advancing *i past it; a byte that starts no
+ * valid sequence is U+FFFD and advances one byte (for text that may not be UTF-8). */
+uint32_t utf8_next(const char *s, size_t n, size_t *i);
+/* Write cp (at most U+10FFFF, no surrogate) to out (room for 4 bytes); its length. */
+size_t utf8_encode(char *out, uint32_t cp);
 /* Validate UTF-8; returns the byte offset of the first bad sequence or (size_t)-1. */
 size_t utf8_check(const char *s, size_t n);
 /* Number of code points in s[0..n). */
 size_t utf8_count(const char *s, size_t n);
-/* The code point at s (n bytes left) in *cp; its length in bytes, 0 if it is not valid
- * UTF-8 (or n is 0). */
-size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
-/* Terminal columns a code point takes: 0 (combining, format), 2 (wide) or 1 (uwidth.c). */
+/* Terminal columns a code point takes: 0 (combining, format), 2 (wide) or 1. */
 int utf8_width(uint32_t cp);
 
 /* ---- rules (check.c) -------------------------------------------------------------- */

@@ -43,32 +43,6 @@
 
 /* ---- escapers ------------------------------------------------------------------- */
 
-/* Decode one UTF-8 sequence at s (n > 0 bytes left); invalid bytes decode as U+FFFD
- * consuming one byte. */
-static uint32_t utf8_dec(const unsigned char *s, size_t n, size_t *used)
-{
-	uint32_t c = s[0];
-	size_t k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-	if (k == 0 || k > n) {
-		*used = 1;
-		return c < 0x80 ? c : 0xFFFD;
-	}
-	if (k == 1) {
-		*used = 1;
-		return c;
-	}
-	c &= 0x7F >> k;
-	for (size_t i = 1; i < k; i++) {
-		if ((s[i] & 0xC0) != 0x80) {
-			*used = 1;
-			return 0xFFFD;
-		}
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	*used = k;
-	return c;
-}
-
 static void esc_html(const char *s, size_t n, struct strbuf *out)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -159,8 +133,9 @@ static void esc_yaml_quoted(const char *s, size_t n, struct strbuf *out)
 {
 	sb_putc(out, '"');
 	for (size_t i = 0; i < n;) {
-		size_t used;
-		uint32_t c = utf8_dec((const unsigned char *)s + i, n - i, &used);
+		size_t at = i;
+		uint32_t c = utf8_next(s, n, &i);
+		size_t used = i - at;
 		switch (c) {
 		case '"': sb_puts(out, "\\\""); break;
 		case '\\': sb_puts(out, "\\\\"); break;
@@ -173,9 +148,8 @@ static void esc_yaml_quoted(const char *s, size_t n, struct strbuf *out)
 			    c == 0xFEFF || c == 0xFFFE || c == 0xFFFF || (c == 0xFFFD && used != 3))
 				sb_printf(out, "\\u%04X", (unsigned)c);
 			else
-				sb_add(out, s + i, used);
+				sb_add(out, s + at, used);
 		}
-		i += used;
 	}
 	sb_putc(out, '"');
 }

@@ -359,22 +359,7 @@ static void py_str(struct strbuf *sb, const char *s, size_t n)
 {
 	sb_putc(sb, '"');
 	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)s[i];
-		uint32_t cp = c;
-		size_t len = 1;
-		if (c >= 0xf0 && i + 3 < n + 0 && (c & 0xf8) == 0xf0) {
-			cp = (uint32_t)(c & 0x07) << 18 | (uint32_t)(s[i + 1] & 0x3f) << 12 |
-			     (uint32_t)(s[i + 2] & 0x3f) << 6 | (uint32_t)(s[i + 3] & 0x3f);
-			len = 4;
-		} else if (c >= 0xe0 && i + 2 < n && (c & 0xf0) == 0xe0) {
-			cp = (uint32_t)(c & 0x0f) << 12 | (uint32_t)(s[i + 1] & 0x3f) << 6 |
-			     (uint32_t)(s[i + 2] & 0x3f);
-			len = 3;
-		} else if (c >= 0xc0 && i + 1 < n && (c & 0xe0) == 0xc0) {
-			cp = (uint32_t)(c & 0x1f) << 6 | (uint32_t)(s[i + 1] & 0x3f);
-			len = 2;
-		}
-		i += len;
+		uint32_t cp = utf8_next(s, n, &i);
 		if (cp == '"' || cp == '\\')
 			sb_printf(sb, "\\%c", (char)cp);
 		else if (cp < 0x20 || cp == 0x7f)

@@ -51,19 +51,6 @@ static const char *const bootstrap_files[] = { "main" };
 
 /* ---- HCL fragments ---------------------------------------------------------------- */
 
-static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *i)
-{
-	unsigned char c = s[*i];
-	size_t len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-	if (*i + len > n)
-		len = n - *i;
-	uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
-	for (size_t k = 1; k < len; k++)
-		cp = (cp << 6) | (s[*i + k] & 0x3f);
-	*i += len;
-	return cp;
-}
-
 /* Code points that extend the grapheme cluster before them (UAX 29 Extend, SpacingMark
  * and ZWJ, approximated by the blocks of combining characters). */
 static bool cp_extends(uint32_t cp)
@@ -100,7 +87,7 @@ static size_t hcl_columns(const char *s, size_t n)
 	uint32_t prev = 0;
 	bool ri_open = false;
 	while (i < n) {
-		uint32_t cp = utf8_next(u, n, &i);
+		uint32_t cp = utf8_next(s, n, &i);
 		bool ri = cp >= 0x1f1e6 && cp <= 0x1f1ff;
 		if (cols && (cp_extends(cp) || prev == 0x200d || (ri && ri_open))) {
 			ri_open = false;
