@@ -257,6 +257,10 @@ const char *srcfile_line(const struct srcfile *f, uint32_t line, size_t *len);
  */
 size_t srcfile_offset(const struct srcfile *f, uint32_t line, uint32_t col);
 struct loc srcfile_loc(const struct srcfile *f, size_t off);
+/* The 1-based line and column (code points) of byte off in text s[0..len) that has no
+ * line table (raw bytes being checked, a template): a line ends at LF, CRLF or a lone
+ * CR. Linear in off; srcfile_loc is the same answer for a registered file. */
+void text_linecol(const char *s, size_t len, size_t off, uint32_t *line, uint32_t *col);
 /* The number of code points of a 1-based line. */
 uint32_t srcfile_line_cols(const struct srcfile *f, uint32_t line);
 #define SRC_CP_BLOCK 256

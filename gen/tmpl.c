@@ -300,30 +300,14 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* 1-based line and column (in code points) of byte offset off. */
-static void line_col(const char *src, size_t len, size_t off, size_t *line, size_t *col)
-{
-	size_t l = 1, c = 1;
-	if (off > len)
-		off = len;
-	for (size_t i = 0; i < off; i++) {
-		if (src[i] == '\n')
-			l++, c = 1;
-		else if (((unsigned char)src[i] & 0xC0) != 0x80)
-			c++;
-	}
-	*line = l;
-	*col = c;
-}
-
 static void ATTR_PRINTF(5, 6) set_err(char *err, size_t errlen, const struct tpl *t, size_t off,
 				      const char *fmt, ...)
 {
 	if (!err || !errlen)
 		return;
-	size_t line, col;
-	line_col(t->src, t->len, off, &line, &col);
-	int k = snprintf(err, errlen, "%s:%zu:%zu: ", t->name, line, col);
+	uint32_t line, col;
+	text_linecol(t->src, t->len, off, &line, &col);
+	int k = snprintf(err, errlen, "%s:%u:%u: ", t->name, line, col);
 	if (k < 0 || (size_t)k >= errlen)
 		return;
 	va_list ap;
@@ -488,10 +472,10 @@ static int pair_tags(struct parser *p, const struct tpl *t)
 			/* {{<*x}} closes with {{/x}}: names are kept without the star */
 			struct rawtag *o = &p->tags[stack[depth - 1]];
 			if (o->nname != rt->nname || memcmp(o->name, rt->name, rt->nname) != 0) {
-				size_t line, col;
-				line_col(p->src, p->len, o->tag_start, &line, &col);
+				uint32_t line, col;
+				text_linecol(p->src, p->len, o->tag_start, &line, &col);
 				set_err(p->err, p->errlen, t, rt->tag_start,
-					"closing tag '%.*s' does not match '%.*s' opened at %zu:%zu",
+					"closing tag '%.*s' does not match '%.*s' opened at %u:%u",
 					(int)rt->nname, rt->name, (int)o->nname, o->name, line, col);
 				return -1;
 			}
