@@ -18,6 +18,7 @@
 #include "backend.h"
 #include "check/extra.h"
 #include "model.h"
+#include "version.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -795,24 +796,6 @@ static void push_name(struct arena *a, struct node *seq, struct strmap *seen, co
 	v_push(a, seq, m);
 }
 
-/* Is version a lower than b? (dot-separated numbers; anything else compares as text) */
-static bool version_lower(const char *a, const char *b)
-{
-	while (*a && *b) {
-		char *ea, *eb;
-		unsigned long x = strtoul(a, &ea, 10), y = strtoul(b, &eb, 10);
-		if (ea == a || eb == b)
-			return strcmp(a, b) < 0;
-		if (x != y)
-			return x < y;
-		a = *ea == '.' ? ea + 1 : ea;
-		b = *eb == '.' ? eb + 1 : eb;
-		if (*ea != '.' || *eb != '.')
-			return strcmp(a, b) < 0;
-	}
-	return *b != '\0';
-}
-
 static void tofu_emit_repo(struct ctx *ctx, const struct node *repo_view, struct tmpl_set *t,
 			   struct outset *set)
 {
@@ -846,7 +829,7 @@ static void tofu_emit_repo(struct ctx *ctx, const struct node *repo_view, struct
 		if (view_bool(be, "dynamodb"))
 			push_name(a, b->tables, &b->in_tables, view_str(be, "table"));
 		const char *tv_version = view_str(tv, "tofu_version");
-		if (!b->min_version || version_lower(tv_version, b->min_version))
+		if (!b->min_version || version_text_cmp(tv_version, b->min_version) < 0)
 			b->min_version = tv_version;
 		const struct env *e = ctx_env(ctx, name);
 		if (e)
