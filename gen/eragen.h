@@ -520,6 +520,17 @@ void node_map_set(struct arena *a, struct node *map, struct node *key, struct no
  * must be indexed again; a copy of a map never inherits its index.
  */
 void node_map_index(struct arena *a, struct node *map);
+/*
+ * The deep merge: over layered onto base (either may be NULL), as a new tree sharing
+ * every unchanged subtree. Maps merge key by key, lists and scalars replace whole, a
+ * null in over removes the key. Keys in MERGE_OVER_ORDER: over's first, in its order,
+ * then those only base has (layering: the file that set a key last orders it); in
+ * MERGE_BASE_ORDER: base's, then those only over adds (hub.extra_values over the
+ * generated values).
+ */
+enum merge_order { MERGE_OVER_ORDER, MERGE_BASE_ORDER };
+struct node *node_merge(struct arena *a, struct node *base, struct node *over,
+			enum merge_order order);
 /* A value for messages: the scalar text, quoted, or *** for secrets. */
 const char *node_display(struct arena *a, const struct node *n);
 const char *node_kind_name(enum node_kind k);

@@ -180,6 +180,45 @@ struct node *node_path(const struct node *root, const char *dotted)
 	return (struct node *)n;
 }
 
+/* The merged value of a key base and over both may have (either NULL when absent). */
+static struct node *merge_value(struct arena *a, struct node *b, struct node *o,
+				enum merge_order order)
+{
+	return b ? node_merge(a, b, o, order) : o;
+}
+
+struct node *node_merge(struct arena *a, struct node *base, struct node *over,
+			enum merge_order order)
+{
+	if (!base)
+		return over;
+	if (!over)
+		return base;
+	if (base->kind != NODE_MAP || over->kind != NODE_MAP)
+		return over;
+	struct node *m = node_map(a, over->loc, base->n + over->n);
+	const struct node *first = order == MERGE_OVER_ORDER ? over : base;
+	const struct node *second = order == MERGE_OVER_ORDER ? base : over;
+	for (size_t j = 0; j < first->n; j++) {
+		struct node *k = first->keys[j];
+		struct node *o = order == MERGE_OVER_ORDER ? first->items[j] : node_get(over, k->str);
+		struct node *b = order == MERGE_OVER_ORDER ? node_get(base, k->str) : first->items[j];
+		if (o && o->kind == NODE_NULL)
+			continue;	/* removes what base had */
+		m->keys[m->n] = k;
+		m->items[m->n++] = merge_value(a, b, o, order);
+	}
+	for (size_t i = 0; i < second->n; i++) {
+		if (node_index(first, second->keys[i]->str) >= 0 ||
+		    (second == over && second->items[i]->kind == NODE_NULL))
+			continue;
+		m->keys[m->n] = second->keys[i];
+		m->items[m->n++] = second->items[i];
+	}
+	node_map_index(a, m);
+	return m;
+}
+
 bool node_is_masked(const struct node *n)
 {
 	/* a sops: reference names a secret, it is not one */

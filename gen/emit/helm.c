@@ -457,8 +457,7 @@ static struct node *h_map(struct arena *a, struct node *map, const char *key)
 	return h_put(a, map, key, v_map(a));
 }
 
-/* Drop the entries whose value is NULL (h_merge's removals, done at once: one at a
- * time would move the rest of the map each time). */
+/* Drop the entries whose value is NULL. */
 static void h_compact(struct arena *a, struct node *map)
 {
 	size_t o = 0;
@@ -479,47 +478,6 @@ static void h_del(struct arena *a, struct node *map, long i)
 {
 	map->items[i] = NULL;
 	h_compact(a, map);
-}
-
-/* A copy of a spec subtree in view nodes, without nulls (null map values and items are
- * dropped: they can only mean "absent" in our output). */
-static struct node *h_copy(struct arena *a, const struct node *n)
-{
-	if (n->kind == NODE_MAP) {
-		struct node *m = v_map(a);
-		for (size_t i = 0; i < n->n; i++)
-			if (y_present(n->items[i]))
-				h_put(a, m, n->keys[i]->str, h_copy(a, n->items[i]));
-		return m;
-	}
-	if (n->kind == NODE_SEQ) {
-		struct node *s = v_seq(a);
-		for (size_t i = 0; i < n->n; i++)
-			if (y_present(n->items[i]))
-				v_push(a, s, h_copy(a, n->items[i]));
-		return s;
-	}
-	return (struct node *)n;
-}
-
-/* Deep-merge src (spec) over dst (ours): maps merge, lists and scalars replace, null
- * removes the key. */
-static void h_merge(struct arena *a, struct node *dst, const struct node *src)
-{
-	for (size_t i = 0; i < src->n; i++) {
-		const char *key = src->keys[i]->str;
-		const struct node *v = src->items[i];
-		long at = h_index(dst, key);
-		if (!y_present(v)) {
-			if (at >= 0)
-				dst->items[at] = NULL;	/* src's keys are distinct: not seen again */
-		} else if (v->kind == NODE_MAP && at >= 0 && dst->items[at]->kind == NODE_MAP) {
-			h_merge(a, dst->items[at], v);
-		} else {
-			h_put(a, dst, key, h_copy(a, v));
-		}
-	}
-	h_compact(a, dst);
 }
 
 static struct node *S(struct hb *b, const char *s)
@@ -1169,8 +1127,8 @@ static struct node *helm_values(struct hb *b)
 	h_put(a, v, "dask-gateway", dask_gateway_values(b));
 	h_put(a, h_map(a, v, "dask-kubernetes"), "enabled", v_bool(a, false));
 	const struct node *extra = b->spec->hub.extra_values;	/* free-form */
-	if (extra && extra->kind == NODE_MAP)
-		h_merge(a, v, extra);
+	if (extra && extra->kind == NODE_MAP)	/* the writer leaves its nulls out */
+		v = node_merge(a, v, (struct node *)extra, MERGE_BASE_ORDER);
 	return v;
 }
 
