@@ -526,11 +526,13 @@ void node_map_index(struct arena *a, struct node *map);
  * null in over removes the key. Keys in MERGE_OVER_ORDER: over's first, in its order,
  * then those only base has (layering: the file that set a key last orders it); in
  * MERGE_BASE_ORDER: base's, then those only over adds (hub.extra_values over the
- * generated values).
+ * generated values). take, when not NULL, is applied to every value of over taken
+ * whole (where base has no map to merge it into), and its result used instead.
  */
 enum merge_order { MERGE_OVER_ORDER, MERGE_BASE_ORDER };
+typedef struct node *(*merge_take_fn)(struct arena *a, struct node *n);
 struct node *node_merge(struct arena *a, struct node *base, struct node *over,
-			enum merge_order order);
+			enum merge_order order, merge_take_fn take);
 /* A value for messages: the scalar text, quoted, or *** for secrets. */
 const char *node_display(struct arena *a, const struct node *n);
 const char *node_kind_name(enum node_kind k);

@@ -332,8 +332,8 @@ struct node *resolve_quiet(struct ctx *ctx, struct arena *a, const char *env,
 		return NULL;
 	struct node *tree = inheritable(a, defaults);
 	for (size_t i = 0; i + 1 < n; i++)
-		tree = node_merge(a, tree, inheritable(a, roots[i]), MERGE_OVER_ORDER);
-	tree = node_merge(a, tree, roots[n - 1], MERGE_OVER_ORDER);
+		tree = node_merge(a, tree, inheritable(a, roots[i]), MERGE_OVER_ORDER, NULL);
+	tree = node_merge(a, tree, roots[n - 1], MERGE_OVER_ORDER, NULL);
 	if (!tree || !ctx->schema)
 		return NULL;
 	tree = schema_apply_defaults(ctx->schema, a, tree, ctx->schema_file);
@@ -365,8 +365,8 @@ static void resolve_env(struct ctx *ctx, struct env *e)
 	struct node *tree = inheritable(a, ctx->defaults);
 	/* parents, the farthest first */
 	while (--n > 0)
-		tree = node_merge(a, tree, inheritable(a, chain[n]->root), MERGE_OVER_ORDER);
-	tree = node_merge(a, tree, e->root, MERGE_OVER_ORDER);
+		tree = node_merge(a, tree, inheritable(a, chain[n]->root), MERGE_OVER_ORDER, NULL);
+	tree = node_merge(a, tree, e->root, MERGE_OVER_ORDER, NULL);
 	if (!tree)
 		return;
 

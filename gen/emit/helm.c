@@ -480,6 +480,27 @@ static void h_del(struct arena *a, struct node *map, long i)
 	h_compact(a, map);
 }
 
+/* A copy of a spec subtree in view nodes, without nulls (null map values and items are
+ * dropped: they can only mean "absent" in our output). */
+static struct node *h_copy(struct arena *a, struct node *n)
+{
+	if (n->kind == NODE_MAP) {
+		struct node *m = v_map(a);
+		for (size_t i = 0; i < n->n; i++)
+			if (y_present(n->items[i]))
+				h_put(a, m, n->keys[i]->str, h_copy(a, n->items[i]));
+		return m;
+	}
+	if (n->kind == NODE_SEQ) {
+		struct node *s = v_seq(a);
+		for (size_t i = 0; i < n->n; i++)
+			if (y_present(n->items[i]))
+				v_push(a, s, h_copy(a, n->items[i]));
+		return s;
+	}
+	return n;
+}
+
 static struct node *S(struct hb *b, const char *s)
 {
 	return v_str(b->a, s);
@@ -1127,8 +1148,8 @@ static struct node *helm_values(struct hb *b)
 	h_put(a, v, "dask-gateway", dask_gateway_values(b));
 	h_put(a, h_map(a, v, "dask-kubernetes"), "enabled", v_bool(a, false));
 	const struct node *extra = b->spec->hub.extra_values;	/* free-form */
-	if (extra && extra->kind == NODE_MAP)	/* the writer leaves its nulls out */
-		v = node_merge(a, v, (struct node *)extra, MERGE_BASE_ORDER);
+	if (extra && extra->kind == NODE_MAP)
+		v = node_merge(a, v, (struct node *)extra, MERGE_BASE_ORDER, h_copy);
 	return v;
 }
 
