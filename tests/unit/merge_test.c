@@ -6,6 +6,8 @@
 #include "eragen.h"
 #include "t.h"
 
+#include <stdlib.h>
+
 static struct ctx ctx;
 
 static struct node *J(const char *json)
