@@ -107,12 +107,21 @@ void arena_grow(struct arena *a, void **p, size_t *cap, size_t need, size_t elem
 		(n)++;                                                               \
 	} while (0)
 
-/* A heap string builder, always NUL-terminated. */
+/*
+ * A string builder, always NUL-terminated: on the heap (STRBUF_INIT: sb_release frees
+ * it), or in an arena (SB_IN(a): nothing to release, and nothing to guard against out of
+ * memory: the arena goes with the ctx). Transient strings (a message, a list for a
+ * help text, a scalar being escaped) are built in an arena that the ctx releases: the
+ * run's (ctx->perm) for what is made once per finding, an environment's scratch for
+ * what is made per value of its output.
+ */
 struct strbuf {
 	char *buf;
 	size_t len, cap;
+	struct arena *a;	/* NULL: the heap */
 };
-#define STRBUF_INIT { NULL, 0, 0 }
+#define STRBUF_INIT { NULL, 0, 0, NULL }
+#define SB_IN(arena) { NULL, 0, 0, (arena) }
 /* Room for extra more bytes and the NUL (the slow path of sb_add and sb_putc). */
 void sb_grow(struct strbuf *sb, size_t extra);
 /* Inline: the renderers append a character or a few at a time, millions per build. */
@@ -136,7 +145,7 @@ void sb_puts(struct strbuf *sb, const char *s);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) ATTR_PRINTF(2, 3);
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
 void sb_reset(struct strbuf *sb);
-void sb_release(struct strbuf *sb);
+void sb_release(struct strbuf *sb);	/* a heap buffer freed; an arena's left to it */
 /* JSON string literal (quotes included), escaping per RFC 8259; invalid UTF-8 never
  * reaches here (srcfile rejects it). */
 void sb_json_str(struct strbuf *sb, const char *s, size_t n);
