@@ -392,6 +392,76 @@ static void err_unknown_key(struct vc *vc, const struct sch *s, const struct nod
 	}
 }
 
+/* Key i of inst and its value: "properties", "patternProperties", "additionalProperties"
+ * and "propertyNames". */
+static bool v_member(struct vc *vc, const struct sch *s, struct node *inst, size_t i, int depth)
+{
+	bool ok = true;
+	struct node *key = inst->keys[i], *val = inst->items[i];
+	bool matched = false;
+	const struct prop *p = s->nprops ? sch_prop_find(s, key) : NULL;
+	if (p) {
+		matched = true;
+		if (p->s->is_bool && !p->s->bool_val) {
+			err_add(vc, SCHEMA_VALUE, key, NULL, "key '%s' is not allowed", key->str);
+			STEP(false);
+		} else {
+			STEP(v_sch(vc, p->s, val, depth + 1));
+		}
+	}
+	for (size_t j = 0; j < s->npprops; j++) {
+		int rc = rx_search(s->pprops[j].rx, key->str, key->len);
+		if (rc < 0) {
+			matched = true;	/* undecided is not "unknown key" either */
+			err_add(vc, SCHEMA_UNDECIDED, key, NULL,
+				"cannot decide whether key '%s' matches pattern '%s': the "
+				"match is too costly", key->str, s->pprops[j].src);
+			STEP(false);
+		} else if (rc == 1) {
+			matched = true;
+			STEP(v_sch(vc, s->pprops[j].s, val, depth + 1));
+		}
+	}
+	const struct sch *add = s->additional_props;
+	if (!matched && add) {
+		if (add->is_bool && !add->bool_val) {
+			err_unknown_key(vc, s, inst, key);
+			STEP(false);
+		} else {
+			STEP(v_sch(vc, add, val, depth + 1));
+		}
+	}
+	if (s->property_names)
+		STEP(v_sch(vc, s->property_names, key, depth + 1));
+	return ok;
+}
+
+/* "dependencies": a schema or the keys that a key's presence requires. */
+static bool v_dependencies(struct vc *vc, const struct sch *s, struct node *inst, int depth)
+{
+	bool ok = true;
+	for (size_t i = 0; i < s->ndeps; i++) {
+		const struct dep *d = &s->deps[i];
+		if (node_index(inst, d->name) < 0)
+			continue;
+		if (d->s) {
+			STEP(v_sch(vc, d->s, inst, depth + 1));
+			continue;
+		}
+		for (size_t j = 0; j < d->nnames; j++) {
+			if (node_index(inst, d->names[j]) >= 0)
+				continue;
+			struct verr *e = err_add(vc, SCHEMA_REQUIRED, inst, NULL,
+						 "missing key '%s', required when '%s' is set",
+						 d->names[j], d->name);
+			if (e)
+				e->parent = inst, e->key = d->names[j];
+			STEP(false);
+		}
+	}
+	return ok;
+}
+
 static bool v_object(struct vc *vc, const struct sch *s, struct node *inst, int depth)
 {
 	bool ok = true;
@@ -416,64 +486,9 @@ static bool v_object(struct vc *vc, const struct sch *s, struct node *inst, int 
 			e->parent = inst, e->key = s->required[i];
 		STEP(false);
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct node *key = inst->keys[i], *val = inst->items[i];
-		bool matched = false;
-		const struct prop *p = s->nprops ? sch_prop_find(s, key) : NULL;
-		if (p) {
-			matched = true;
-			if (p->s->is_bool && !p->s->bool_val) {
-				err_add(vc, SCHEMA_VALUE, key, NULL, "key '%s' is not allowed",
-					key->str);
-				STEP(false);
-			} else {
-				STEP(v_sch(vc, p->s, val, depth + 1));
-			}
-		}
-		for (size_t j = 0; j < s->npprops; j++) {
-			int rc = rx_search(s->pprops[j].rx, key->str, key->len);
-			if (rc < 0) {
-				matched = true;	/* undecided is not "unknown key" either */
-				err_add(vc, SCHEMA_UNDECIDED, key, NULL,
-					"cannot decide whether key '%s' matches pattern '%s': the "
-					"match is too costly", key->str, s->pprops[j].src);
-				STEP(false);
-			} else if (rc == 1) {
-				matched = true;
-				STEP(v_sch(vc, s->pprops[j].s, val, depth + 1));
-			}
-		}
-		const struct sch *add = s->additional_props;
-		if (!matched && add) {
-			if (add->is_bool && !add->bool_val) {
-				err_unknown_key(vc, s, inst, key);
-				STEP(false);
-			} else {
-				STEP(v_sch(vc, add, val, depth + 1));
-			}
-		}
-		if (s->property_names)
-			STEP(v_sch(vc, s->property_names, key, depth + 1));
-	}
-	for (size_t i = 0; i < s->ndeps; i++) {
-		const struct dep *d = &s->deps[i];
-		if (node_index(inst, d->name) < 0)
-			continue;
-		if (d->s) {
-			STEP(v_sch(vc, d->s, inst, depth + 1));
-			continue;
-		}
-		for (size_t j = 0; j < d->nnames; j++) {
-			if (node_index(inst, d->names[j]) >= 0)
-				continue;
-			struct verr *e = err_add(vc, SCHEMA_REQUIRED, inst, NULL,
-						 "missing key '%s', required when '%s' is set",
-						 d->names[j], d->name);
-			if (e)
-				e->parent = inst, e->key = d->names[j];
-			STEP(false);
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		STEP(v_member(vc, s, inst, i, depth));
+	STEP(v_dependencies(vc, s, inst, depth));
 	return ok;
 }
 
@@ -585,6 +600,119 @@ static void report_best(struct vc *vc, struct sch *const *br, size_t nbr, struct
 		ARENA_PUSH(&vc->a, vc->errs, vc->n, vc->cap, errs[best][k]);
 }
 
+/* "const" and "enum". */
+static bool v_const_enum(struct vc *vc, const struct sch *s, struct node *inst)
+{
+	bool ok = true;
+	if ((s->has & HAS_CONST) && !node_equal(inst, s->const_val)) {
+		if (s->const_val->kind == NODE_MAP || s->const_val->kind == NODE_SEQ)
+			err_add(vc, SCHEMA_VALUE, inst, inst,
+				"%s differs from the constant the schema requires", subject(inst));
+		else
+			err_add(vc, SCHEMA_VALUE, inst, inst, "%s must be %s", subject(inst),
+				node_display(&vc->a, s->const_val));
+		STEP(false);
+	}
+	if (s->has & HAS_ENUM) {
+		if (!sch_enum_has(s, inst)) {
+			if (s->nenum == 1)
+				err_add(vc, SCHEMA_VALUE, inst, inst, "%s must be %s", subject(inst),
+					values_text(vc, s->enum_vals, s->nenum));
+			else
+				err_add(vc, SCHEMA_VALUE, inst, inst, "%s is not one of: %s",
+					subject(inst), values_text(vc, s->enum_vals, s->nenum));
+			STEP(false);
+		}
+	}
+	return ok;
+}
+
+/* The keywords of inst's own kind. */
+static bool v_kind(struct vc *vc, const struct sch *s, struct node *inst, int depth)
+{
+	switch (inst->kind) {
+	case NODE_INT:
+	case NODE_FLOAT:
+		return v_numeric(vc, s, inst);
+	case NODE_STR:
+		return v_string(vc, s, inst);
+	case NODE_SEQ:
+		return v_array(vc, s, inst, depth);
+	case NODE_MAP:
+		return v_object(vc, s, inst, depth);
+	default:
+		return true;
+	}
+}
+
+/* "oneOf": exactly one branch. */
+static bool v_one_of(struct vc *vc, const struct sch *s, struct node *inst, int depth)
+{
+	size_t first = SIZE_MAX, second = SIZE_MAX;
+	for (size_t i = 0; i < s->none_of && second == SIZE_MAX && !vc->aborted; i++) {
+		if (v_test(vc, s->one_of[i], inst, depth + 1)) {
+			if (first == SIZE_MAX)
+				first = i;
+			else
+				second = i;
+		}
+	}
+	if (first == SIZE_MAX && !vc->fast) {
+		report_best(vc, s->one_of, s->none_of, inst, depth);
+	} else if (second != SIZE_MAX) {
+		err_add(vc, SCHEMA_VALUE, inst, inst,
+			"%s matches more than one allowed form ('%s' and '%s')",
+			subject(inst), s->one_of[first]->ptr, s->one_of[second]->ptr);
+	}
+	return first != SIZE_MAX && second == SIZE_MAX;
+}
+
+/* "not". */
+static bool v_not(struct vc *vc, const struct sch *s, struct node *inst, int depth)
+{
+	if (!v_test(vc, s->not_s, inst, depth + 1))
+		return true;
+	const struct sch *t = s->not_s;
+	while (t->ref)
+		t = t->ref;
+	if (t->is_bool)
+		err_add(vc, SCHEMA_VALUE, inst, inst, "%s is not allowed here", subject(inst));
+	else if ((t->has & (HAS_CONST | HAS_ENUM)) && inst->kind != NODE_MAP &&
+		 inst->kind != NODE_SEQ)
+		err_add(vc, SCHEMA_VALUE, inst, inst, "value " VAL " is not allowed");
+	else
+		err_add(vc, SCHEMA_VALUE, inst, inst, "%s must not match '%s'", subject(inst),
+			s->not_s->ptr);
+	return false;
+}
+
+/* The subschemas applied to inst itself: allOf, anyOf, oneOf, not, if/then/else. */
+static bool v_applicators(struct vc *vc, const struct sch *s, struct node *inst, int depth)
+{
+	bool ok = true;
+	for (size_t i = 0; i < s->nall_of; i++)
+		STEP(v_sch(vc, s->all_of[i], inst, depth + 1));
+	if (s->nany_of) {
+		bool any = false;
+		for (size_t i = 0; i < s->nany_of && !any && !vc->aborted; i++)
+			any = v_test(vc, s->any_of[i], inst, depth + 1);
+		if (!any && !vc->fast)
+			report_best(vc, s->any_of, s->nany_of, inst, depth);
+		STEP(any);
+	}
+	if (s->none_of)
+		STEP(v_one_of(vc, s, inst, depth));
+	if (s->not_s)
+		STEP(v_not(vc, s, inst, depth));
+	if (s->if_s && (s->then_s || s->else_s)) {
+		bool cond = v_test(vc, s->if_s, inst, depth + 1);
+		const struct sch *branch = cond ? s->then_s : s->else_s;
+		if (branch)
+			STEP(v_sch(vc, branch, inst, depth + 1));
+	}
+	return ok;
+}
+
 static bool v_sch(struct vc *vc, const struct sch *s, struct node *inst, int depth)
 {
 	if (vc->aborted)
@@ -612,92 +740,9 @@ static bool v_sch(struct vc *vc, const struct sch *s, struct node *inst, int dep
 		err_type(vc, s->types, inst);
 		return false;	/* one error per value: the rest would repeat it */
 	}
-	if ((s->has & HAS_CONST) && !node_equal(inst, s->const_val)) {
-		if (s->const_val->kind == NODE_MAP || s->const_val->kind == NODE_SEQ)
-			err_add(vc, SCHEMA_VALUE, inst, inst,
-				"%s differs from the constant the schema requires", subject(inst));
-		else
-			err_add(vc, SCHEMA_VALUE, inst, inst, "%s must be %s", subject(inst),
-				node_display(&vc->a, s->const_val));
-		STEP(false);
-	}
-	if (s->has & HAS_ENUM) {
-		if (!sch_enum_has(s, inst)) {
-			if (s->nenum == 1)
-				err_add(vc, SCHEMA_VALUE, inst, inst, "%s must be %s", subject(inst),
-					values_text(vc, s->enum_vals, s->nenum));
-			else
-				err_add(vc, SCHEMA_VALUE, inst, inst, "%s is not one of: %s",
-					subject(inst), values_text(vc, s->enum_vals, s->nenum));
-			STEP(false);
-		}
-	}
-	switch (inst->kind) {
-	case NODE_INT:
-	case NODE_FLOAT:
-		STEP(v_numeric(vc, s, inst));
-		break;
-	case NODE_STR:
-		STEP(v_string(vc, s, inst));
-		break;
-	case NODE_SEQ:
-		STEP(v_array(vc, s, inst, depth));
-		break;
-	case NODE_MAP:
-		STEP(v_object(vc, s, inst, depth));
-		break;
-	default:
-		break;
-	}
-	for (size_t i = 0; i < s->nall_of; i++)
-		STEP(v_sch(vc, s->all_of[i], inst, depth + 1));
-	if (s->nany_of) {
-		bool any = false;
-		for (size_t i = 0; i < s->nany_of && !any && !vc->aborted; i++)
-			any = v_test(vc, s->any_of[i], inst, depth + 1);
-		if (!any && !vc->fast)
-			report_best(vc, s->any_of, s->nany_of, inst, depth);
-		STEP(any);
-	}
-	if (s->none_of) {
-		size_t first = SIZE_MAX, second = SIZE_MAX;
-		for (size_t i = 0; i < s->none_of && second == SIZE_MAX && !vc->aborted; i++) {
-			if (v_test(vc, s->one_of[i], inst, depth + 1)) {
-				if (first == SIZE_MAX)
-					first = i;
-				else
-					second = i;
-			}
-		}
-		if (first == SIZE_MAX && !vc->fast) {
-			report_best(vc, s->one_of, s->none_of, inst, depth);
-		} else if (second != SIZE_MAX) {
-			err_add(vc, SCHEMA_VALUE, inst, inst,
-				"%s matches more than one allowed form ('%s' and '%s')",
-				subject(inst), s->one_of[first]->ptr, s->one_of[second]->ptr);
-		}
-		STEP(first != SIZE_MAX && second == SIZE_MAX);
-	}
-	if (s->not_s && v_test(vc, s->not_s, inst, depth + 1)) {
-		const struct sch *t = s->not_s;
-		while (t->ref)
-			t = t->ref;
-		if (t->is_bool)
-			err_add(vc, SCHEMA_VALUE, inst, inst, "%s is not allowed here", subject(inst));
-		else if ((t->has & (HAS_CONST | HAS_ENUM)) && inst->kind != NODE_MAP &&
-			 inst->kind != NODE_SEQ)
-			err_add(vc, SCHEMA_VALUE, inst, inst, "value " VAL " is not allowed");
-		else
-			err_add(vc, SCHEMA_VALUE, inst, inst, "%s must not match '%s'", subject(inst),
-				s->not_s->ptr);
-		STEP(false);
-	}
-	if (s->if_s && (s->then_s || s->else_s)) {
-		bool cond = v_test(vc, s->if_s, inst, depth + 1);
-		const struct sch *branch = cond ? s->then_s : s->else_s;
-		if (branch)
-			STEP(v_sch(vc, branch, inst, depth + 1));
-	}
+	STEP(v_const_enum(vc, s, inst));
+	STEP(v_kind(vc, s, inst, depth));
+	STEP(v_applicators(vc, s, inst, depth));
 	return ok && !vc->aborted;
 }
 
