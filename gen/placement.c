@@ -582,19 +582,9 @@ static const char *source_text(struct arena *a, const struct pl_workload *w,
 	return "";
 }
 
-static void show_row(const struct ctx *ctx, struct arena *a, struct strbuf *sb,
-		     const struct placement *p, const struct pl_workload *w)
+/* The "selector" lines of a workload's row. */
+static void show_selector(struct arena *a, struct strbuf *sb, const struct pl_workload *w)
 {
-	(void)ctx;
-	sb_printf(sb, "  %s", w->label);
-	if (w->group_at)
-		sb_printf(sb, "  (node_group: %s)", w->group_at->str);
-	sb_putc(sb, '\n');
-	if (!w->resolved) {
-		sb_printf(sb, "    node group '%s' does not exist: it cannot be placed\n",
-			  w->group_at->str);
-		return;
-	}
 	sb_puts(sb, "    selector     ");
 	if (w->nselector == 0)
 		sb_puts(sb, "(none: any node)");
@@ -617,23 +607,13 @@ static void show_row(const struct ctx *ctx, struct arena *a, struct strbuf *sb,
 				  w->selector[i].value);
 		sb_puts(sb, ", present or future, qualifies\n");
 	}
-	sb_puts(sb, "    tolerations  ");
-	if (w->ntols == 0)
-		sb_puts(sb, "none");
-	for (size_t i = 0; i < w->ntols; i++)
-		sb_printf(sb, "%s%s  (%s)", i ? "\n                 " : "",
-			  toleration_text(a, &w->tols[i].t), source_text(a, w, w->tols[i].from));
-	sb_putc(sb, '\n');
-	sb_puts(sb, "    lands on     ");
-	if (!w->judged)
-		sb_puts(sb, "(not judged: the matrix is too large)\n");
-	if (!w->judged)
-		return;
-	if (w->nlands == 0)
-		sb_puts(sb, "NO node group: its pods stay Pending");
-	put_lands(sb, p, w);
-	sb_putc(sb, '\n');
-	/* the first groups it does not land on, walking the groups past its lands */
+}
+
+/* The "not on" lines: the first groups it does not land on, walking the groups past
+ * its lands, each with why. */
+static void show_not_on(struct arena *a, struct strbuf *sb, const struct placement *p,
+			const struct pl_workload *w)
+{
 	size_t *not_on = arena_alloc(a, PL_SHOW_MAX * sizeof(*not_on)), nnot = 0, width = 0;
 	for (size_t g = 0, k = 0; g < p->ngroups && nnot < PL_SHOW_MAX; g++) {
 		if (k < w->nlands && w->lands[k] == g) {
@@ -644,30 +624,57 @@ static void show_row(const struct ctx *ctx, struct arena *a, struct strbuf *sb,
 		if (strlen(p->groups[g].name) > width)
 			width = strlen(p->groups[g].name);
 	}
-	bool first = true;
 	for (size_t i = 0; i < nnot; i++) {
 		size_t g = not_on[i];
 		const char *name = p->groups[g].name;
-		sb_puts(sb, first ? "    not on       " : "                 ");
-		first = false;
+		sb_puts(sb, i == 0 ? "    not on       " : "                 ");
 		sb_printf(sb, "%s:", name);
 		pad(sb, strlen(name), width);
-		struct strbuf sep = STRBUF_INIT;
-		struct oom_guard sep_guard;
-		oom_guard_strbuf(&sep_guard, &sep);
+		struct strbuf sep = SB_IN(a);
 		sb_putc(&sep, '\n');
 		pad(&sep, 0, 17 + width + 2);
 		sb_printf(sb, " %s\n", why_not(a, p, w, g, sep.buf));
-		oom_guard_pop(&sep_guard);
-		sb_release(&sep);
 	}
 	size_t more = p->ngroups - w->nlands - nnot;
 	if (more)
 		sb_printf(sb, "                 and %zu more node group%s\n", more, more == 1 ? "" : "s");
 }
 
+static void show_row(struct arena *a, struct strbuf *sb, const struct placement *p,
+		     const struct pl_workload *w)
+{
+	sb_printf(sb, "  %s", w->label);
+	if (w->group_at)
+		sb_printf(sb, "  (node_group: %s)", w->group_at->str);
+	sb_putc(sb, '\n');
+	if (!w->resolved) {
+		sb_printf(sb, "    node group '%s' does not exist: it cannot be placed\n",
+			  w->group_at->str);
+		return;
+	}
+	show_selector(a, sb, w);
+	sb_puts(sb, "    tolerations  ");
+	if (w->ntols == 0)
+		sb_puts(sb, "none");
+	for (size_t i = 0; i < w->ntols; i++)
+		sb_printf(sb, "%s%s  (%s)", i ? "\n                 " : "",
+			  toleration_text(a, &w->tols[i].t), source_text(a, w, w->tols[i].from));
+	sb_putc(sb, '\n');
+	sb_puts(sb, "    lands on     ");
+	if (!w->judged) {
+		sb_puts(sb, "(not judged: the matrix is too large)\n");
+		return;
+	}
+	if (w->nlands == 0)
+		sb_puts(sb, "NO node group: its pods stay Pending");
+	put_lands(sb, p, w);
+	sb_putc(sb, '\n');
+	show_not_on(a, sb, p, w);
+}
+
 void placement_show(const struct ctx *ctx, const struct placement *p, struct strbuf *sb)
 {
+	(void)ctx;
 	struct arena a;
 	arena_init(&a);
 	sb_printf(sb, "placement of '%s' (cluster %s, daskhub chart %s%s)\n\n", p->env->name,
@@ -715,7 +722,7 @@ void placement_show(const struct ctx *ctx, const struct placement *p, struct str
 	for (size_t i = 0; i < p->nwls; i++) {
 		if (i)
 			sb_putc(sb, '\n');
-		show_row(ctx, &a, sb, p, &p->wls[i]);
+		show_row(&a, sb, p, &p->wls[i]);
 	}
 	arena_release(&a);
 }
