@@ -256,27 +256,12 @@ static const char *prop_text(struct arena *a, const struct pl_group *g, enum gro
 	return "";
 }
 
-/* One finding per workload that can land on groups with prop, naming them all. */
-static void check_lands_on(struct ctx *ctx, struct env *e, const struct placement *p,
-			   const struct pl_workload *w, const char *rule, enum group_prop prop)
+/* "node groups 'a', 'b', which ...: why" for the n groups hit. */
+static const char *lands_on_text(struct arena *a, const char *rule, enum group_prop prop,
+				 const struct pl_group *const *hit, const char *const *names,
+				 size_t n)
 {
-	if (!w->resolved || !w->judged)
-		return;
-	const char *names[64];
-	const struct pl_group *hit[64];
-	size_t n = 0;
-	for (size_t k = 0; k < w->nlands && n < 64; k++)
-		if (group_is(&p->groups[w->lands[k]], prop)) {
-			hit[n] = &p->groups[w->lands[k]];
-			names[n] = hit[n]->name;
-			n++;
-		}
-	if (n == 0)
-		return;
-	struct arena *a = &e->arena;
-	struct strbuf list = STRBUF_INIT;
-	struct oom_guard list_guard;
-	oom_guard_strbuf(&list_guard, &list);
+	struct strbuf list = SB_IN(a);
 	quoted_list(&list, names, n);
 	const char *what;
 	if (prop == PROP_SPOT)
@@ -295,10 +280,14 @@ static void check_lands_on(struct ctx *ctx, struct env *e, const struct placemen
 	else
 		why = n == 1 ? ": its pods there keep the group from scaling down"
 			     : ": its pods there keep those groups from scaling down";
-	struct diag *d = diag_add(ctx, rule, e->name, where(e, w->at, NULL), "%s can land on %s%s",
-				  w->name, what, why);
-	oom_guard_pop(&list_guard);
-	sb_release(&list);
+	return arena_printf(a, "%s%s", what, why);
+}
+
+/* Where each group hit got prop, and what to do instead. */
+static void lands_on_notes(struct ctx *ctx, struct diag *d, const struct placement *p,
+			   const struct pl_workload *w, enum group_prop prop,
+			   const struct pl_group *const *hit, size_t n)
+{
 	for (size_t i = 0; i < n; i++) {
 		const struct node *at = prop == PROP_SPOT ? hit[i]->capacity
 				      : prop == PROP_ZERO ? hit[i]->zero
@@ -337,6 +326,29 @@ static void check_lands_on(struct ctx *ctx, struct env *e, const struct placemen
 			diag_help(ctx, d, "add an on_demand group with min: 1 and place it there");
 		break;
 	}
+}
+
+/* One finding per workload that can land on groups with prop, naming them all. */
+static void check_lands_on(struct ctx *ctx, struct env *e, const struct placement *p,
+			   const struct pl_workload *w, const char *rule, enum group_prop prop)
+{
+	if (!w->resolved || !w->judged)
+		return;
+	const char *names[64];
+	const struct pl_group *hit[64];
+	size_t n = 0;
+	for (size_t k = 0; k < w->nlands && n < 64; k++)
+		if (group_is(&p->groups[w->lands[k]], prop)) {
+			hit[n] = &p->groups[w->lands[k]];
+			names[n] = hit[n]->name;
+			n++;
+		}
+	if (n == 0)
+		return;
+	const char *text = lands_on_text(&e->arena, rule, prop, hit, names, n);
+	struct diag *d = diag_add(ctx, rule, e->name, where(e, w->at, NULL), "%s can land on %s",
+				  w->name, text);
+	lands_on_notes(ctx, d, p, w, prop, hit, n);
 }
 
 /* ---- SCHED006: what does not fit the allocatable ---- */
