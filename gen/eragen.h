@@ -1,7 +1,8 @@
 /*
  * eragen.h - the core types of the compiler, in pipeline order:
  * memory (arena, strbuf) -> source files and locations -> diagnostics and rules
- * -> the YAML node tree -> patterns and schemas -> environments -> the run context.
+ * -> the YAML node tree -> environments -> the run context. Patterns (rx.h), JSON Schema
+ * (schema.h) and the rendering of trees for `show` (show.h) have headers of their own.
  *
  * Ownership: everything reachable from a struct ctx lives in one of its arenas and is
  * released by ctx_release(). Functions that can fail for system reasons return -1 or NULL
@@ -546,68 +547,11 @@ struct node *node_merge(struct arena *a, struct node *base, struct node *over,
 const char *node_display(struct arena *a, const struct node *n);
 const char *node_kind_name(enum node_kind k);
 
-/* ---- patterns (rx.c: the only file including <pcre2.h>) ------------------------- */
-
-struct rx;
-/* Compile with PCRE2_UTF | PCRE2_DOLLAR_ENDONLY (| PCRE2_CASELESS if icase), JIT when
- * available. NULL with a message in err (PCRE2's text and offset) if invalid. */
-struct rx *rx_compile(const char *pattern, size_t len, bool icase, char *err, size_t errlen);
-/* 1 match (unanchored search), 0 no match, -1 the match could not be decided
- * (match/depth limit): callers report that as a diagnostic, never as "no match". */
-int rx_search(const struct rx *rx, const char *s, size_t len);
-/* As rx_search, also returning the byte span of the whole match. */
-int rx_find(const struct rx *rx, const char *s, size_t len, size_t *start, size_t *end);
-/* As rx_find, on text already known to be valid UTF-8 (a srcfile's, from a character
- * boundary): PCRE2 does not check it again. A loop of matches through a file would
- * otherwise check the rest of the file at every match. */
-int rx_find_text(const struct rx *rx, const char *s, size_t len, size_t *start, size_t *end);
-void rx_free(struct rx *rx);
-
-/* ---- JSON Schema (schema*.c, json.c: with rx.c, the users of cJSON and PCRE2) ------ */
-
-/*
- * A compiled draft-07 schema. Compilation rejects keywords it does not know (vendor
- * extensions "x-..." aside) and patterns PCRE2 cannot compile. Remote $refs are fetched
- * through the fetch callback (NULL: only local refs).
- */
-struct schema;
-typedef const char *(*schema_fetch_fn)(void *ud, const char *uri, size_t *len);
-struct schema *schema_compile(const char *json, size_t len, const char *base_uri,
-			      schema_fetch_fn fetch, void *fetch_ud, char *err, size_t errlen);
-void schema_free(struct schema *s);
-
-enum schema_err {
-	SCHEMA_UNKNOWN_KEY,	/* additionalProperties false: SPEC003 (key node given) */
-	SCHEMA_TYPE,		/* SPEC004 */
-	SCHEMA_REQUIRED,	/* SPEC005 (missing key name given) */
-	SCHEMA_VALUE,		/* SPEC006: enum, const, pattern, range, length, format... */
-	SCHEMA_UNDECIDED,	/* a pattern match hit the PCRE2 limits: SPEC006 */
-};
-struct schema_error {
-	enum schema_err kind;
-	const struct node *at;		/* the offending node (for UNKNOWN_KEY: the key) */
-	const struct node *parent;	/* enclosing map for REQUIRED/UNKNOWN_KEY */
-	const char *key;		/* UNKNOWN_KEY / REQUIRED: the key */
-	const char *suggest;		/* UNKNOWN_KEY: nearest known key, or NULL */
-	const char *expected;		/* SCHEMA_TYPE: "string", "integer or string"... */
-	char msg[256];			/* full message, without the rule id */
-};
-typedef void (*schema_sink_fn)(void *ud, const struct schema_error *e);
-/*
- * Validate inst. Each error goes to sink (may be NULL: count only). Nodes under a schema
- * with "x-eragen-secret": true get NODE_SECRET. Returns the number of errors.
- */
-size_t schema_validate(const struct schema *s, struct node *inst, schema_sink_fn sink, void *ud);
-/*
- * Return inst with schema defaults filled in for absent properties (recursively, through
- * properties, additionalProperties, items and $ref); new nodes are NODE_DEFAULT with loc
- * {default_file, 0, 0}. Unchanged subtrees are shared; inst is not modified. Each
- * default is converted once, into the schema's arena, and shared by every instance.
- */
-struct node *schema_apply_defaults(struct schema *s, struct arena *a, struct node *inst,
-				   uint32_t default_file);
-/* Parse JSON text into a node tree (locations: line/column of each value in file). */
+/* Parse JSON text into a node tree (locations: line/column of each value in file). json.c */
 struct node *json_to_node(struct arena *a, const char *json, size_t len, uint32_t file);
+
+/* The compiled schema of a run (schema.h). */
+struct schema;
 
 /* ---- environments (env.c, resolve.c) -------------------------------------------- */
 
@@ -683,15 +627,6 @@ struct check {
 };
 /* Does this version check rule id? (the README and `explain` mark the others planned) */
 bool rule_is_checked(const char *id);
-
-/* ---- rendering node trees (show.c) ------------------------------------------------ */
-
-/* YAML (block style) or JSON of a tree; secrets as ***. With origins, YAML values carry
- * a "# file:line:col" comment and JSON becomes {"spec":..., "origins":{path: origin}}. */
-void show_yaml(const struct ctx *ctx, struct strbuf *sb, const struct node *n, bool origins);
-void show_json(const struct ctx *ctx, struct strbuf *sb, const struct node *n, bool origins);
-/* "file:line:col", "default" or "derived". */
-const char *origin_text(const struct ctx *ctx, struct arena *a, const struct node *n);
 
 /* ---- the run ------------------------------------------------------------------- */
 

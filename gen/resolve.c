@@ -10,6 +10,7 @@
  * values (desired, cluster.name, "auto" names) are computed.
  */
 #include "eragen.h"
+#include "schema.h"
 
 #include <string.h>
 

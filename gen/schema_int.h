@@ -21,7 +21,8 @@
 #ifndef ERAGEN_SCHEMA_INT_H
 #define ERAGEN_SCHEMA_INT_H
 
-#include "eragen.h"
+#include "rx.h"
+#include "schema.h"
 
 #include <cjson/cJSON.h>
 

@@ -16,6 +16,7 @@
 #include "eragen.h"
 #include "check/extra.h"
 #include "repo_index.h"
+#include "rx.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -15,6 +15,7 @@
  * values; the raw-text scan covers every spec file that could be read.
  */
 #include "model.h"
+#include "rx.h"
 #include "sops.h"
 
 #include <string.h>

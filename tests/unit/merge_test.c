@@ -4,6 +4,7 @@
  * values taken whole; unchanged subtrees shared, not copied.
  */
 #include "eragen.h"
+#include "show.h"
 #include "t.h"
 
 #include <stdlib.h>
