@@ -617,36 +617,33 @@ static void sops_line_blind(struct scan *r, size_t ls, size_t le)
 	mask_but_enc(r, k, le);
 }
 
-void mask_raw(struct ctx *ctx, const struct srcfile *f)
+/* Each line of f through one scan. */
+static void scan_lines(struct ctx *ctx, const struct srcfile *f, bool sops,
+		       void (*line)(struct scan *r, size_t ls, size_t le))
 {
-	if (!f->data || f->secrets == SRC_PLAIN)
-		return;
 	struct scan r;
 	memset(&r, 0, sizeof(r));
 	r.ctx = ctx;
 	r.f = f;
 	r.d = f->data;
-	r.sops = f->secrets == SRC_SOPS;
+	r.sops = sops;
 	for (uint32_t i = 0; i < f->nlines; i++) {
 		size_t ls = f->lines[i];
 		size_t le = i + 1 < f->nlines ? f->lines[i + 1] - 1 : f->len;
-		scan_line(&r, ls, le);
+		line(&r, ls, le);
 	}
+}
+
+void mask_raw(struct ctx *ctx, const struct srcfile *f)
+{
+	if (!f->data || f->secrets == SRC_PLAIN)
+		return;
+	scan_lines(ctx, f, f->secrets == SRC_SOPS, scan_line);
 }
 
 void mask_raw_blind(struct ctx *ctx, const struct srcfile *f)
 {
 	if (!f->data || f->secrets != SRC_SOPS)
 		return;
-	struct scan r;
-	memset(&r, 0, sizeof(r));
-	r.ctx = ctx;
-	r.f = f;
-	r.d = f->data;
-	r.sops = true;
-	for (uint32_t i = 0; i < f->nlines; i++) {
-		size_t ls = f->lines[i];
-		size_t le = i + 1 < f->nlines ? f->lines[i + 1] - 1 : f->len;
-		sops_line_blind(&r, ls, le);
-	}
+	scan_lines(ctx, f, true, sops_line_blind);
 }
