@@ -388,26 +388,10 @@ static void render_more(const struct ctx *ctx, struct strbuf *sb, const struct d
 	sb_putc(sb, '\n');
 }
 
-static void release_plan(void *plan)
-{
-	free(plan);
-}
-
 void diag_render_text(struct ctx *ctx, struct strbuf *out)
 {
 	diag_snippets_prepare(ctx);
-	uint32_t *plan = diag_cap_plan(ctx);
-	struct oom_guard plan_guard;
-	oom_guard_push(&plan_guard, release_plan, plan);
-	for (size_t i = 0; i < ctx->ndiags; i++) {
-		if (plan[i] == DIAG_CAP_HIDDEN)
-			continue;
-		render_one(ctx, out, ctx->diags[i]);
-		if (plan[i])
-			render_more(ctx, out, ctx->diags[i], plan[i]);
-	}
-	oom_guard_pop(&plan_guard);
-	free(plan);
+	diag_cap_each(ctx, out, render_one, render_more);
 	struct diag_counts c = diag_count(ctx);
 	if (c.errors || c.warnings || c.notes) {
 		struct strbuf parts = STRBUF_INIT;

@@ -402,13 +402,16 @@ char *diag_vformat(struct arena *a, const char *fmt, va_list ap);
 /* One note more than DIAG_MAX_NOTES: counted in d's last note instead. */
 void diag_note_over(struct ctx *ctx, struct diag *d);
 /*
- * What text and GitHub output show of ctx->diags (after diag_finish): plan[i] is
- * DIAG_CAP_HIDDEN for a finding not shown (not visible, suppressed, or beyond the first
- * DIAG_MAX_SAME of its rule in its file), else how many of its rule and file are hidden
- * after it (nonzero on the last one shown). A heap array the caller frees.
+ * What text and GitHub output show of ctx->diags (after diag_finish): one(d) for each
+ * finding shown (visible, not suppressed, among the first DIAG_MAX_SAME of its rule in
+ * its file), and after the last one shown of a rule in a file, more(d, N) for the N
+ * hidden after it.
  */
 #define DIAG_CAP_HIDDEN UINT32_MAX
-uint32_t *diag_cap_plan(const struct ctx *ctx);
+typedef void (*diag_one_fn)(const struct ctx *ctx, struct strbuf *out, const struct diag *d);
+typedef void (*diag_more_fn)(const struct ctx *ctx, struct strbuf *out, const struct diag *d,
+			     uint32_t more);
+void diag_cap_each(struct ctx *ctx, struct strbuf *out, diag_one_fn one, diag_more_fn more);
 /* The note that stands for them: "and N more [RULE] like this in this file (...)". */
 void diag_cap_note(struct strbuf *sb, const struct diag *d, uint32_t more);
 
