@@ -247,9 +247,7 @@ void cc_fail(struct cc *cc, const char *fmt, ...)
 /* ptr + "/" + name, escaped as a JSON pointer token. */
 const char *sch_ptr_child(struct arena *a, const char *ptr, const char *name)
 {
-	struct strbuf sb = STRBUF_INIT;
-	struct oom_guard sb_guard;
-	oom_guard_strbuf(&sb_guard, &sb);
+	struct strbuf sb = SB_IN(a);
 	sb_puts(&sb, ptr);
 	sb_putc(&sb, '/');
 	for (const char *p = name; *p; p++) {
@@ -260,10 +258,7 @@ const char *sch_ptr_child(struct arena *a, const char *ptr, const char *name)
 		else
 			sb_putc(&sb, *p);
 	}
-	char *r = arena_strndup(a, sb.buf, sb.len);
-	oom_guard_pop(&sb_guard);
-	sb_release(&sb);
-	return r;
+	return sb.buf;
 }
 
 const char *sch_ptr_index(struct arena *a, const char *ptr, size_t i)
@@ -460,15 +455,11 @@ static const cJSON *ptr_walk(struct cc *cc, const cJSON *node, const char *frag,
 		if (*p != '/')
 			return NULL;
 		p++;
-		struct strbuf tok = STRBUF_INIT;
-		struct oom_guard tok_guard;
-		oom_guard_strbuf(&tok_guard, &tok);
+		struct strbuf tok = SB_IN(cc->a);
 		sb_puts(&tok, "");
 		for (; *p && *p != '/'; p++) {
 			if (*p == '~') {
 				if (p[1] != '0' && p[1] != '1') {
-					oom_guard_pop(&tok_guard);
-					sb_release(&tok);
 					return NULL;
 				}
 				sb_putc(&tok, p[1] == '0' ? '~' : '/');
@@ -493,8 +484,6 @@ static const cJSON *ptr_walk(struct cc *cc, const cJSON *node, const char *frag,
 			if (ok)
 				next = item(cc, node, idx);
 		}
-		oom_guard_pop(&tok_guard);
-		sb_release(&tok);
 		if (!next)
 			return NULL;
 		node = next;

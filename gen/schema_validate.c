@@ -103,9 +103,7 @@ static const char *types_text(struct arena *a, unsigned types, bool article)
 {
 	if (types & T_NUMBER)
 		types &= ~(unsigned)T_INTEGER;
-	struct strbuf sb = STRBUF_INIT;
-	struct oom_guard sb_guard;
-	oom_guard_strbuf(&sb_guard, &sb);
+	struct strbuf sb = SB_IN(a);
 	size_t total = 0, k = 0;
 	for (size_t i = 0; i < sizeof(sch_type_names) / sizeof(sch_type_names[0]); i++)
 		total += (types & sch_type_names[i].bit) != 0;
@@ -120,10 +118,7 @@ static const char *types_text(struct arena *a, unsigned types, bool article)
 		sb_puts(&sb, name);
 		k++;
 	}
-	char *r = arena_strndup(a, sb.buf ? sb.buf : "", sb.len);
-	oom_guard_pop(&sb_guard);
-	sb_release(&sb);
-	return r;
+	return sb.buf ? sb.buf : "";
 }
 
 static const char *found_text(const struct node *n)
@@ -164,9 +159,7 @@ static void mark_secret(struct node *n, int depth)
 /* A list of values for messages: 'a', 'b', 'c' (at most 12 shown). */
 static const char *values_text(struct vc *vc, struct node *const *vals, size_t n)
 {
-	struct strbuf sb = STRBUF_INIT;
-	struct oom_guard sb_guard;
-	oom_guard_strbuf(&sb_guard, &sb);
+	struct strbuf sb = SB_IN(&vc->a);
 	for (size_t i = 0; i < n && i < 12; i++) {
 		if (i)
 			sb_puts(&sb, ", ");
@@ -174,10 +167,7 @@ static const char *values_text(struct vc *vc, struct node *const *vals, size_t n
 	}
 	if (n > 12)
 		sb_printf(&sb, ", ... (%zu more)", n - 12);
-	char *r = arena_strndup(&vc->a, sb.buf ? sb.buf : "", sb.len);
-	oom_guard_pop(&sb_guard);
-	sb_release(&sb);
-	return r;
+	return sb.buf ? sb.buf : "";
 }
 
 static bool multiple_ok(const struct node *n, double d)
@@ -768,9 +758,7 @@ static int verr_cmp(const void *pa, const void *pb)
 /* msg with VAL replaced by the shown value, cut at a character boundary to fit. */
 static void expand_msg(struct arena *a, const struct verr *e, char *out, size_t outlen)
 {
-	struct strbuf sb = STRBUF_INIT;
-	struct oom_guard sb_guard;
-	oom_guard_strbuf(&sb_guard, &sb);
+	struct strbuf sb = SB_IN(a);
 	for (const char *p = e->msg; *p; p++) {
 		if (*p == VAL[0])
 			sb_puts(&sb, e->shown ? node_display(a, e->shown) : "");
@@ -785,8 +773,6 @@ static void expand_msg(struct arena *a, const struct verr *e, char *out, size_t 
 	}
 	memcpy(out, sb.buf ? sb.buf : "", n);
 	out[n] = '\0';
-	oom_guard_pop(&sb_guard);
-	sb_release(&sb);
 }
 
 static void emit(struct vc *vc, const struct verr *e, schema_sink_fn sink, void *ud)
