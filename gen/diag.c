@@ -157,9 +157,7 @@ static void note_inheritance(struct ctx *ctx, struct diag *d)
 	}
 	if (d->nenvs > 1)
 		qsort(d->envs, d->nenvs, sizeof(*d->envs), cmp_str);
-	struct strbuf sb = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &sb);
+	struct strbuf sb = SB_IN(&ctx->perm);
 	for (size_t i = 0; i < d->nenvs && i < DIAG_MAX_ENVS; i++)
 		sb_printf(&sb, "%s'%s'", i ? ", " : "", d->envs[i]);
 	if (d->nenvs > DIAG_MAX_ENVS)
@@ -167,8 +165,6 @@ static void note_inheritance(struct ctx *ctx, struct diag *d)
 	/* past DIAG_MAX_NOTES too: the environments are named DIAG_MAX_ENVS at most */
 	char *msg = arena_printf(&ctx->perm, "inherited by %s", sb.buf);
 	note_push(ctx, d, (struct loc){ 0 }, msg);
-	oom_guard_pop(&guard);
-	sb_release(&sb);
 }
 
 static void raise_severity(const struct ctx *ctx, struct diag *d)

@@ -177,9 +177,7 @@ static void put_other(struct strbuf *sb, const struct spec *sp, va_list *ap)
 /* fmt with ap, into a; each string argument capped (put_capped). */
 static char *vformat(struct arena *a, const char *fmt, va_list *ap)
 {
-	struct strbuf sb = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &sb);
+	struct strbuf sb = SB_IN(a);
 	while (*fmt) {
 		const char *pct = strchr(fmt, '%');
 		size_t lit = pct ? (size_t)(pct - fmt) : strlen(fmt);
@@ -200,10 +198,7 @@ static char *vformat(struct arena *a, const char *fmt, va_list *ap)
 		else
 			put_other(&sb, &sp, ap);
 	}
-	char *out = arena_strndup(a, sb.buf ? sb.buf : "", sb.len);
-	oom_guard_pop(&guard);
-	sb_release(&sb);
-	return out;
+	return sb.buf ? sb.buf : arena_strdup(a, "");
 }
 
 char *diag_vformat(struct arena *a, const char *fmt, va_list ap)
