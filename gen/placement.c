@@ -465,17 +465,12 @@ static void pad(struct strbuf *sb, size_t have, size_t want)
  * key are next to each other (add_label adds the values of a key at once). */
 static const char *group_values(struct arena *a, const struct pl_group *g, const char *key)
 {
-	struct strbuf v = STRBUF_INIT;
-	struct oom_guard v_guard;
-	oom_guard_strbuf(&v_guard, &v);
+	struct strbuf v = SB_IN(a);
 	long first = pl_pairs_get(&g->label_at, key, NULL);
 	for (size_t i = first < 0 ? g->nlabels : (size_t)first;
 	     i < g->nlabels && strcmp(g->labels[i].key, key) == 0; i++)
 		sb_printf(&v, "%s%s", v.len ? ", " : "", g->labels[i].value);
-	const char *r = v.len ? arena_strdup(a, v.buf) : NULL;
-	oom_guard_pop(&v_guard);
-	sb_release(&v);
-	return r;
+	return v.len ? v.buf : NULL;
 }
 
 static bool eks_label(const char *key)
@@ -535,9 +530,7 @@ static const char *why_not(struct arena *a, const struct placement *p,
 	const struct pl_group *g = &p->groups[gi];
 	struct pl_fit fit = placement_fit(p, w, gi);
 	const struct pl_fit *f = &fit;
-	struct strbuf why = STRBUF_INIT;
-	struct oom_guard why_guard;
-	oom_guard_strbuf(&why_guard, &why);
+	struct strbuf why = SB_IN(a);
 	if (f->selector_miss >= 0) {
 		const struct pl_label *s = &w->selector[f->selector_miss];
 		const char *has = group_values(a, g, s->key);
@@ -552,10 +545,7 @@ static const char *why_not(struct arena *a, const struct placement *p,
 		sb_printf(&why, "%sno toleration for %s=%s:%s", why.len ? sep : "", t->key,
 			  t->value, t->effect);
 	}
-	const char *r = arena_strdup(a, why.buf ? why.buf : "");
-	oom_guard_pop(&why_guard);
-	sb_release(&why);
-	return r;
+	return why.buf ? why.buf : "";
 }
 
 /* The groups w lands on: the first PL_SHOW_MAX by name, then how many more. */

@@ -98,16 +98,12 @@ static size_t resolve_chain(struct ctx *ctx, struct env *e, struct env **chain)
 		for (size_t i = 0; i < n; i++) {
 			if (chain[i] != p)
 				continue;
-			struct strbuf sb = STRBUF_INIT;
-			struct oom_guard guard;
-			oom_guard_strbuf(&guard, &sb);
+			struct strbuf sb = SB_IN(&ctx->perm);
 			for (size_t k = i; k < n; k++)
 				sb_printf(&sb, "%s -> ", chain[k]->name);
 			sb_puts(&sb, p->name);
 			diag_add(ctx, "SPEC008", e->name, link, "'extends' forms a cycle: %s",
 				 sb.buf);
-			oom_guard_pop(&guard);
-			sb_release(&sb);
 			return 0;
 		}
 		if (n > EXTENDS_MAX_DEPTH) {
