@@ -280,21 +280,31 @@ static bool v_string(struct vc *vc, const struct sch *s, const struct node *inst
 		}                                                                    \
 	} while (0)
 
+/* maxItems/minItems, maxProperties/minProperties: inst's count of what in the bounds. */
+static bool v_count(struct vc *vc, struct node *inst, const char *what, bool has_max,
+		    uint64_t max, bool has_min, uint64_t min)
+{
+	bool ok = true;
+	size_t n = inst->n;
+	if (has_max && n > max) {
+		ok = false;
+		err_add(vc, SCHEMA_VALUE, inst, NULL, "must have at most %llu %s%s, found %zu",
+			(unsigned long long)max, what, max == 1 ? "" : "s", n);
+	}
+	if (has_min && n < min) {
+		ok = false;
+		err_add(vc, SCHEMA_VALUE, inst, NULL, "must have at least %llu %s%s, found %zu",
+			(unsigned long long)min, what, min == 1 ? "" : "s", n);
+	}
+	return ok;
+}
+
 static bool v_array(struct vc *vc, const struct sch *s, struct node *inst, int depth)
 {
 	bool ok = true;
 	size_t n = inst->n;
-	if ((s->has & HAS_MAX_ITEMS) && n > s->max_items) {
-		ok = false;
-		err_add(vc, SCHEMA_VALUE, inst, NULL, "must have at most %llu item%s, found %zu",
-			(unsigned long long)s->max_items, s->max_items == 1 ? "" : "s", n);
-	}
-	if ((s->has & HAS_MIN_ITEMS) && n < s->min_items) {
-		ok = false;
-		err_add(vc, SCHEMA_VALUE, inst, NULL, "must have at least %llu item%s, found %zu",
-			(unsigned long long)s->min_items, s->min_items == 1 ? "" : "s", n);
-	}
-	STEP(ok);
+	STEP(v_count(vc, inst, "item", s->has & HAS_MAX_ITEMS, s->max_items,
+		     s->has & HAS_MIN_ITEMS, s->min_items));
 	if (s->unique) {
 		/* each item against the first of each value seen before it */
 		struct nodeset seen = { 0 };
@@ -456,17 +466,8 @@ static bool v_object(struct vc *vc, const struct sch *s, struct node *inst, int 
 {
 	bool ok = true;
 	size_t n = inst->n;
-	if ((s->has & HAS_MAX_PROPS) && n > s->max_props) {
-		ok = false;
-		err_add(vc, SCHEMA_VALUE, inst, NULL, "must have at most %llu key%s, found %zu",
-			(unsigned long long)s->max_props, s->max_props == 1 ? "" : "s", n);
-	}
-	if ((s->has & HAS_MIN_PROPS) && n < s->min_props) {
-		ok = false;
-		err_add(vc, SCHEMA_VALUE, inst, NULL, "must have at least %llu key%s, found %zu",
-			(unsigned long long)s->min_props, s->min_props == 1 ? "" : "s", n);
-	}
-	STEP(ok);
+	STEP(v_count(vc, inst, "key", s->has & HAS_MAX_PROPS, s->max_props,
+		     s->has & HAS_MIN_PROPS, s->min_props));
 	for (size_t i = 0; i < s->nrequired; i++) {
 		if (node_index(inst, s->required[i]) >= 0)
 			continue;
