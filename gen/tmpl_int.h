@@ -10,9 +10,6 @@
 
 #include "tmpl.h"
 
-#include <stdarg.h>
-#include <stdio.h>
-
 enum tok_kind {
 	T_TEXT,
 	T_VAR,		/* {{x}} */

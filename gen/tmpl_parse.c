@@ -11,6 +11,8 @@
  */
 #include "tmpl_int.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #define TMPL_MAX_NEST 256	/* nested sections in one template */
