@@ -390,22 +390,19 @@ void diag_render_text(struct ctx *ctx, struct strbuf *out)
 	diag_cap_each(ctx, out, render_one, render_more);
 	struct diag_counts c = diag_count(ctx);
 	if (c.errors || c.warnings || c.notes) {
-		struct strbuf parts = STRBUF_INIT;
-		struct oom_guard guard;
-		oom_guard_strbuf(&guard, &parts);
+		/* the summary line */
+		size_t start = out->len;
 		if (c.errors)
-			sb_printf(&parts, "%zu error%s", c.errors, c.errors == 1 ? "" : "s");
+			sb_printf(out, "%zu error%s", c.errors, c.errors == 1 ? "" : "s");
 		if (c.warnings)
-			sb_printf(&parts, "%s%zu warning%s", parts.len ? ", " : "", c.warnings,
+			sb_printf(out, "%s%zu warning%s", out->len > start ? ", " : "", c.warnings,
 				  c.warnings == 1 ? "" : "s");
 		if (c.notes)
-			sb_printf(&parts, "%s%zu note%s", parts.len ? ", " : "", c.notes,
+			sb_printf(out, "%s%zu note%s", out->len > start ? ", " : "", c.notes,
 				  c.notes == 1 ? "" : "s");
 		if (c.suppressed)
-			sb_printf(&parts, " (%zu suppressed)", c.suppressed);
-		sb_printf(out, "%s\n", parts.buf);
-		oom_guard_pop(&guard);
-		sb_release(&parts);
+			sb_printf(out, " (%zu suppressed)", c.suppressed);
+		sb_putc(out, '\n');
 	}
 }
 
