@@ -210,6 +210,80 @@ static void json_field(struct strbuf *sb, const char *key, const char *val, bool
 		sb_putc(sb, ',');
 }
 
+/* The paths compared: only the inputs (and out/), not the rest of the work tree;
+ * NULL-terminated, in the run's arena. */
+static const char **changed_paths(struct ctx *ctx)
+{
+	const char **only = NULL;
+	size_t nonly = 0, caponly = 0;
+	static const char *const dirs[] = { "environments/", "schemas/", "templates/", "out/" };
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		ARENA_PUSH(&ctx->perm, only, nonly, caponly, dirs[i]);
+	for (size_t i = 0; i < ctx->nenvs; i++) {
+		const char *sp = secrets_outside(ctx, ctx->envs[i]);
+		if (sp)
+			ARENA_PUSH(&ctx->perm, only, nonly, caponly, sp);
+	}
+	ARENA_PUSH(&ctx->perm, only, nonly, caponly, NULL);
+	return only;
+}
+
+/* The environments removed since REV, sorted, each once. */
+static const char **removed_names(struct ctx *ctx, const struct changes_view *v,
+				  size_t *ngone)
+{
+	const char **gone = NULL;
+	size_t capgone = 0;
+	struct strmap seen = { 0 };	/* the names in gone */
+	*ngone = 0;
+	for (size_t i = 0; i < v->ch->n; i++) {
+		const char *name;
+		if (removed(v, &ctx->perm, i, &name) &&
+		    strmap_put(&ctx->perm, &seen, name, strlen(name), *ngone))
+			ARENA_PUSH(&ctx->perm, gone, *ngone, capgone, name);
+	}
+	if (*ngone > 1)
+		qsort(gone, *ngone, sizeof(*gone), cmp_str);
+	return gone;
+}
+
+/* The changed environments, one name a line or as JSON with those removed. */
+static void changed_list(struct ctx *ctx, const struct changes_view *v, const char **gone,
+			 size_t ngone, bool json, struct strbuf *out)
+{
+	if (json)
+		sb_puts(out, "{\"environments\":[");
+	size_t listed = 0;
+	for (size_t i = 0; i < ctx->nenvs; i++) {
+		const struct env *e = ctx->envs[i];
+		if (e->abstract || is_removed(gone, ngone, e->name) || !env_changed(ctx, v, e))
+			continue;
+		if (!json) {
+			sb_printf(out, "%s\n", e->name);
+			continue;
+		}
+		const struct model *spec = e->model;
+		if (listed)
+			sb_putc(out, ',');
+		sb_putc(out, '{');
+		json_field(out, "name", e->name, true);
+		json_field(out, "region", spec ? spec->aws.region.s : NULL, true);
+		json_field(out, "role_arn", spec ? spec->ci.role_arn.s : NULL, true);
+		json_field(out, "tier", tier_name(e->tier), false);
+		sb_putc(out, '}');
+		listed++;
+	}
+	if (!json)
+		return;
+	sb_puts(out, "],\"removed\":[");
+	for (size_t i = 0; i < ngone; i++) {
+		if (i)
+			sb_putc(out, ',');
+		sb_json_str(out, gone[i], strlen(gone[i]));
+	}
+	sb_puts(out, "]}\n");
+}
+
 static int changed_run(struct ctx *ctx, int argc, char **argv)
 {
 	const char *since = NULL;
@@ -233,22 +307,10 @@ static int changed_run(struct ctx *ctx, int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 
-	/* only the inputs (and out/) are compared: the rest of the work tree is not scanned */
-	const char **only = NULL;
-	size_t nonly = 0, caponly = 0;
-	static const char *const dirs[] = { "environments/", "schemas/", "templates/", "out/" };
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		ARENA_PUSH(&ctx->perm, only, nonly, caponly, dirs[i]);
-	for (size_t i = 0; i < ctx->nenvs; i++) {
-		const char *sp = secrets_outside(ctx, ctx->envs[i]);
-		if (sp)
-			ARENA_PUSH(&ctx->perm, only, nonly, caponly, sp);
-	}
-	ARENA_PUSH(&ctx->perm, only, nonly, caponly, NULL);
-
 	struct repo_changes ch;
 	char why[512];
-	switch (repo_diff_since(ctx, since, ctx->opt.staged, only, &ch, why, sizeof(why))) {
+	switch (repo_diff_since(ctx, since, ctx->opt.staged, changed_paths(ctx), &ch, why,
+				sizeof(why))) {
 	case REPO_DIFF_OK:
 		break;
 	case REPO_DIFF_BAD_REV:
@@ -259,52 +321,14 @@ static int changed_run(struct ctx *ctx, int argc, char **argv)
 
 	struct changes_view v = { .ch = &ch };
 	classify(ctx, &v);
-	const char **gone = NULL;
-	size_t ngone = 0, capgone = 0;
-	struct strmap seen = { 0 };	/* the names in gone */
-	for (size_t i = 0; i < ch.n; i++) {
-		const char *name;
-		if (removed(&v, &ctx->perm, i, &name) &&
-		    strmap_put(&ctx->perm, &seen, name, strlen(name), ngone))
-			ARENA_PUSH(&ctx->perm, gone, ngone, capgone, name);
-	}
-	if (ngone > 1)
-		qsort(gone, ngone, sizeof(*gone), cmp_str);
+	size_t ngone;
+	const char **gone = removed_names(ctx, &v, &ngone);
 
 	struct strbuf out = STRBUF_INIT;
 	struct oom_guard guard;
 	oom_guard_strbuf(&guard, &out);
-	if (json)
-		sb_puts(&out, "{\"environments\":[");
-	size_t listed = 0;
-	for (size_t i = 0; i < ctx->nenvs; i++) {
-		const struct env *e = ctx->envs[i];
-		if (e->abstract || is_removed(gone, ngone, e->name) || !env_changed(ctx, &v, e))
-			continue;
-		if (!json) {
-			sb_printf(&out, "%s\n", e->name);
-			continue;
-		}
-		const struct model *spec = e->model;
-		if (listed)
-			sb_putc(&out, ',');
-		sb_putc(&out, '{');
-		json_field(&out, "name", e->name, true);
-		json_field(&out, "region", spec ? spec->aws.region.s : NULL, true);
-		json_field(&out, "role_arn", spec ? spec->ci.role_arn.s : NULL, true);
-		json_field(&out, "tier", tier_name(e->tier), false);
-		sb_putc(&out, '}');
-		listed++;
-	}
-	if (json) {
-		sb_puts(&out, "],\"removed\":[");
-		for (size_t i = 0; i < ngone; i++) {
-			if (i)
-				sb_putc(&out, ',');
-			sb_json_str(&out, gone[i], strlen(gone[i]));
-		}
-		sb_puts(&out, "]}\n");
-	} else if (ngone && !ctx->opt.quiet) {
+	changed_list(ctx, &v, gone, ngone, json, &out);
+	if (!json && ngone && !ctx->opt.quiet) {
 		fprintf(stderr, "eragen: removed since %s:", since);
 		for (size_t i = 0; i < ngone; i++)
 			fprintf(stderr, " %s", gone[i]);

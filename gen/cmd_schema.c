@@ -15,6 +15,7 @@
  * output for the shipped schema (the Makefile rewrites it; the suite compares).
  */
 #include "cmd.h"
+#include "show.h"
 
 #include <string.h>
 

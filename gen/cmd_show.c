@@ -7,6 +7,7 @@
 #include "backend.h"
 #include "cmd.h"
 #include "placement.h"
+#include "show.h"
 
 static int show_placement(struct ctx *ctx, struct env *e)
 {

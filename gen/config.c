@@ -6,6 +6,7 @@
 #include "alloc.h"
 #include "config.h"
 #include "repo_index.h"
+#include "schema.h"
 
 #include <string.h>
 

@@ -5,6 +5,7 @@
 #include "eragen.h"
 #include "repo.h"
 #include "repo_index.h"
+#include "schema.h"
 
 #include <stdlib.h>
 #include <string.h>

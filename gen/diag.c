@@ -159,9 +159,7 @@ static void note_inheritance(struct ctx *ctx, struct diag *d)
 	}
 	if (d->nenvs > 1)
 		qsort(d->envs, d->nenvs, sizeof(*d->envs), cmp_str);
-	struct strbuf sb = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &sb);
+	struct strbuf sb = SB_IN(&ctx->perm);
 	for (size_t i = 0; i < d->nenvs && i < DIAG_MAX_ENVS; i++)
 		sb_printf(&sb, "%s'%s'", i ? ", " : "", d->envs[i]);
 	if (d->nenvs > DIAG_MAX_ENVS)
@@ -169,8 +167,6 @@ static void note_inheritance(struct ctx *ctx, struct diag *d)
 	/* past DIAG_MAX_NOTES too: the environments are named DIAG_MAX_ENVS at most */
 	char *msg = arena_printf(&ctx->perm, "inherited by %s", sb.buf);
 	note_push(ctx, d, (struct loc){ 0 }, msg);
-	oom_guard_pop(&guard);
-	sb_release(&sb);
 }
 
 static void raise_severity(const struct ctx *ctx, struct diag *d)
@@ -399,44 +395,25 @@ static void render_more(const struct ctx *ctx, struct strbuf *sb, const struct d
 	sb_putc(sb, '\n');
 }
 
-static void release_plan(void *plan)
-{
-	free(plan);
-}
-
 void diag_render_text(struct ctx *ctx, struct strbuf *out)
 {
 	diag_snippets_prepare(ctx);
-	uint32_t *plan = diag_cap_plan(ctx);
-	struct oom_guard plan_guard;
-	oom_guard_push(&plan_guard, release_plan, plan);
-	for (size_t i = 0; i < ctx->ndiags; i++) {
-		if (plan[i] == DIAG_CAP_HIDDEN)
-			continue;
-		render_one(ctx, out, ctx->diags[i]);
-		if (plan[i])
-			render_more(ctx, out, ctx->diags[i], plan[i]);
-	}
-	oom_guard_pop(&plan_guard);
-	free(plan);
+	diag_cap_each(ctx, out, render_one, render_more);
 	struct diag_counts c = diag_count(ctx);
 	if (c.errors || c.warnings || c.notes) {
-		struct strbuf parts = STRBUF_INIT;
-		struct oom_guard guard;
-		oom_guard_strbuf(&guard, &parts);
+		/* the summary line */
+		size_t start = out->len;
 		if (c.errors)
-			sb_printf(&parts, "%zu error%s", c.errors, c.errors == 1 ? "" : "s");
+			sb_printf(out, "%zu error%s", c.errors, c.errors == 1 ? "" : "s");
 		if (c.warnings)
-			sb_printf(&parts, "%s%zu warning%s", parts.len ? ", " : "", c.warnings,
+			sb_printf(out, "%s%zu warning%s", out->len > start ? ", " : "", c.warnings,
 				  c.warnings == 1 ? "" : "s");
 		if (c.notes)
-			sb_printf(&parts, "%s%zu note%s", parts.len ? ", " : "", c.notes,
+			sb_printf(out, "%s%zu note%s", out->len > start ? ", " : "", c.notes,
 				  c.notes == 1 ? "" : "s");
 		if (c.suppressed)
-			sb_printf(&parts, " (%zu suppressed)", c.suppressed);
-		sb_printf(out, "%s\n", parts.buf);
-		oom_guard_pop(&guard);
-		sb_release(&parts);
+			sb_printf(out, " (%zu suppressed)", c.suppressed);
+		sb_putc(out, '\n');
 	}
 }
 

@@ -7,7 +7,7 @@
  *     value of a megabyte quoted by a thousand findings is not a gigabyte of output;
  *   - a finding keeps DIAG_MAX_NOTES notes, then one "and N more notes" (diag_note_over);
  *   - the text and GitHub formats show DIAG_MAX_SAME findings of one rule in one file,
- *     then one note "N more like this" (diag_cap_plan); JSON and SARIF list every one.
+ *     then one note "N more like this" (diag_cap_each); JSON and SARIF list every one.
  * diag_vformat consumes a printf format and its arguments; the plan reads ctx->diags
  * after diag_finish.
  */
@@ -177,9 +177,7 @@ static void put_other(struct strbuf *sb, const struct spec *sp, va_list *ap)
 /* fmt with ap, into a; each string argument capped (put_capped). */
 static char *vformat(struct arena *a, const char *fmt, va_list *ap)
 {
-	struct strbuf sb = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &sb);
+	struct strbuf sb = SB_IN(a);
 	while (*fmt) {
 		const char *pct = strchr(fmt, '%');
 		size_t lit = pct ? (size_t)(pct - fmt) : strlen(fmt);
@@ -200,10 +198,7 @@ static char *vformat(struct arena *a, const char *fmt, va_list *ap)
 		else
 			put_other(&sb, &sp, ap);
 	}
-	char *out = arena_strndup(a, sb.buf ? sb.buf : "", sb.len);
-	oom_guard_pop(&guard);
-	sb_release(&sb);
-	return out;
+	return sb.buf ? sb.buf : arena_strdup(a, "");
 }
 
 char *diag_vformat(struct arena *a, const char *fmt, va_list ap)
@@ -264,11 +259,17 @@ static void plan_group(const struct ctx *ctx, size_t from, size_t to, uint32_t *
 	}
 }
 
-uint32_t *diag_cap_plan(const struct ctx *ctx)
+/* plan[i] is DIAG_CAP_HIDDEN for a finding not shown (not visible, suppressed, or beyond
+ * the first DIAG_MAX_SAME of its rule in its file), else how many of its rule and file
+ * are hidden after it (nonzero on the last one shown). In the run's arena. */
+static uint32_t *cap_plan(struct ctx *ctx)
 {
 	/* the plan, then two counters per rule, in one block */
 	size_t nrules = rule_count();
-	uint32_t *plan = xcalloc(ctx->ndiags + 2 * nrules + 1, sizeof(*plan));
+	size_t n = ctx->ndiags + 2 * nrules + 1;
+	if (n > SIZE_MAX / sizeof(uint32_t))
+		oom();
+	uint32_t *plan = arena_alloc(&ctx->perm, n * sizeof(*plan));
 	uint32_t *total = plan + ctx->ndiags, *seen = total + nrules;
 	for (size_t from = 0, to; from < ctx->ndiags; from = to) {
 		const char *path = group_path(ctx, ctx->diags[from]);
@@ -278,6 +279,18 @@ uint32_t *diag_cap_plan(const struct ctx *ctx)
 		plan_group(ctx, from, to, plan, total, seen);
 	}
 	return plan;
+}
+
+void diag_cap_each(struct ctx *ctx, struct strbuf *out, diag_one_fn one, diag_more_fn more)
+{
+	uint32_t *plan = cap_plan(ctx);
+	for (size_t i = 0; i < ctx->ndiags; i++) {
+		if (plan[i] == DIAG_CAP_HIDDEN)
+			continue;
+		one(ctx, out, ctx->diags[i]);
+		if (plan[i])
+			more(ctx, out, ctx->diags[i], plan[i]);
+	}
 }
 
 void diag_cap_note(struct strbuf *sb, const struct diag *d, uint32_t more)

@@ -4,7 +4,7 @@
  * Consumes ctx->diags after diag_finish (merged, sorted) and appends to a strbuf; it only
  * reads the ctx. Every diagnostic diag_visible() accepts is rendered: suppressed ones too
  * in JSON and SARIF (marked as such), never in the GitHub format, which makes annotations
- * and, as the text format, shows DIAG_MAX_SAME of one rule in one file (diag_cap_plan).
+ * and, as the text format, shows DIAG_MAX_SAME of one rule in one file (diag_cap_each).
  * Output is deterministic: no time stamps, no absolute paths, 2-space pretty JSON with a
  * final newline. Conventions shared by all three: paths are relative to the repository
  * root; a location's 0 means "unknown" (file 0: no file; line 0: the file as a whole) and
@@ -648,7 +648,7 @@ static void github_one(const struct ctx *ctx, struct strbuf *out, const struct d
 	sb_release(&msg);
 }
 
-/* A notice for the findings like d that are not shown (diag_cap_plan). */
+/* A notice for the findings like d that are not shown (diag_cap_each). */
 static void github_more(const struct ctx *ctx, struct strbuf *out, const struct diag *d,
 			uint32_t more)
 {
@@ -669,25 +669,9 @@ static void github_more(const struct ctx *ctx, struct strbuf *out, const struct 
 	sb_release(&msg);
 }
 
-static void release_plan(void *plan)
-{
-	free(plan);
-}
-
 /* As the text format: DIAG_MAX_SAME findings of a rule in a file, then a notice (GitHub
  * shows ten error annotations per step: better ten rules than one rule ten times). */
 void diag_render_github(struct ctx *ctx, struct strbuf *out)
 {
-	uint32_t *plan = diag_cap_plan(ctx);
-	struct oom_guard guard;
-	oom_guard_push(&guard, release_plan, plan);
-	for (size_t i = 0; i < ctx->ndiags; i++) {
-		if (plan[i] == DIAG_CAP_HIDDEN)
-			continue;
-		github_one(ctx, out, ctx->diags[i]);
-		if (plan[i])
-			github_more(ctx, out, ctx->diags[i], plan[i]);
-	}
-	oom_guard_pop(&guard);
-	free(plan);
+	diag_cap_each(ctx, out, github_one, github_more);
 }

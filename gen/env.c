@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "eragen.h"
 #include "repo_index.h"
+#include "schema.h"
 
 #include <dirent.h>
 #include <errno.h>

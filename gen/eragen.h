@@ -1,7 +1,8 @@
 /*
  * eragen.h - the core types of the compiler, in pipeline order:
  * memory (arena, strbuf) -> source files and locations -> diagnostics and rules
- * -> the YAML node tree -> patterns and schemas -> environments -> the run context.
+ * -> the YAML node tree -> environments -> the run context. Patterns (rx.h), JSON Schema
+ * (schema.h) and the rendering of trees for `show` (show.h) have headers of their own.
  *
  * Ownership: everything reachable from a struct ctx lives in one of its arenas and is
  * released by ctx_release(). Functions that can fail for system reasons return -1 or NULL
@@ -107,12 +108,21 @@ void arena_grow(struct arena *a, void **p, size_t *cap, size_t need, size_t elem
 		(n)++;                                                               \
 	} while (0)
 
-/* A heap string builder, always NUL-terminated. */
+/*
+ * A string builder, always NUL-terminated: on the heap (STRBUF_INIT: sb_release frees
+ * it), or in an arena (SB_IN(a): nothing to release, and nothing to guard against out of
+ * memory: the arena goes with the ctx). Transient strings (a message, a list for a
+ * help text, a scalar being escaped) are built in an arena that the ctx releases: the
+ * run's (ctx->perm) for what is made once per finding, an environment's scratch for
+ * what is made per value of its output.
+ */
 struct strbuf {
 	char *buf;
 	size_t len, cap;
+	struct arena *a;	/* NULL: the heap */
 };
-#define STRBUF_INIT { NULL, 0, 0 }
+#define STRBUF_INIT { NULL, 0, 0, NULL }
+#define SB_IN(arena) { NULL, 0, 0, (arena) }
 /* Room for extra more bytes and the NUL (the slow path of sb_add and sb_putc). */
 void sb_grow(struct strbuf *sb, size_t extra);
 /* Inline: the renderers append a character or a few at a time, millions per build. */
@@ -136,7 +146,7 @@ void sb_puts(struct strbuf *sb, const char *s);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) ATTR_PRINTF(2, 3);
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
 void sb_reset(struct strbuf *sb);
-void sb_release(struct strbuf *sb);
+void sb_release(struct strbuf *sb);	/* a heap buffer freed; an arena's left to it */
 /* JSON string literal (quotes included), escaping per RFC 8259; invalid UTF-8 never
  * reaches here (srcfile rejects it). */
 void sb_json_str(struct strbuf *sb, const char *s, size_t n);
@@ -262,6 +272,10 @@ const char *srcfile_line(const struct srcfile *f, uint32_t line, size_t *len);
  */
 size_t srcfile_offset(const struct srcfile *f, uint32_t line, uint32_t col);
 struct loc srcfile_loc(const struct srcfile *f, size_t off);
+/* The 1-based line and column (code points) of byte off in text s[0..len) that has no
+ * line table (raw bytes being checked, a template): a line ends at LF, CRLF or a lone
+ * CR. Linear in off; srcfile_loc is the same answer for a registered file. */
+void text_linecol(const char *s, size_t len, size_t off, uint32_t *line, uint32_t *col);
 /* The number of code points of a 1-based line. */
 uint32_t srcfile_line_cols(const struct srcfile *f, uint32_t line);
 #define SRC_CP_BLOCK 256
@@ -273,14 +287,22 @@ bool path_real_inside(const struct ctx *ctx, const char *real);
 /* What is wrong with where abspath leads through symbolic links ("leads out of the
  * repository", "leads into a .git directory"), or NULL (path_real_inside). */
 const char *path_link_problem(const struct ctx *ctx, const char *abspath);
+
+/* ---- UTF-8 (utf8.c) ------------------------------------------------------------- */
+
+/* The code point at s (n bytes left) in *cp; its length in bytes, 0 if it is not valid
+ * UTF-8 (or n is 0): overlong forms, surrogates and values past U+10FFFF are invalid. */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* The code point at s[*i] (of n bytes), advancing *i past it; a byte that starts no
+ * valid sequence is U+FFFD and advances one byte (for text that may not be UTF-8). */
+uint32_t utf8_next(const char *s, size_t n, size_t *i);
+/* Write cp (at most U+10FFFF, no surrogate) to out (room for 4 bytes); its length. */
+size_t utf8_encode(char *out, uint32_t cp);
 /* Validate UTF-8; returns the byte offset of the first bad sequence or (size_t)-1. */
 size_t utf8_check(const char *s, size_t n);
 /* Number of code points in s[0..n). */
 size_t utf8_count(const char *s, size_t n);
-/* The code point at s (n bytes left) in *cp; its length in bytes, 0 if it is not valid
- * UTF-8 (or n is 0). */
-size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
-/* Terminal columns a code point takes: 0 (combining, format), 2 (wide) or 1 (uwidth.c). */
+/* Terminal columns a code point takes: 0 (combining, format), 2 (wide) or 1. */
 int utf8_width(uint32_t cp);
 
 /* ---- rules (check.c) -------------------------------------------------------------- */
@@ -388,13 +410,16 @@ char *diag_vformat(struct arena *a, const char *fmt, va_list ap);
 /* One note more than DIAG_MAX_NOTES: counted in d's last note instead. */
 void diag_note_over(struct ctx *ctx, struct diag *d);
 /*
- * What text and GitHub output show of ctx->diags (after diag_finish): plan[i] is
- * DIAG_CAP_HIDDEN for a finding not shown (not visible, suppressed, or beyond the first
- * DIAG_MAX_SAME of its rule in its file), else how many of its rule and file are hidden
- * after it (nonzero on the last one shown). A heap array the caller frees.
+ * What text and GitHub output show of ctx->diags (after diag_finish): one(d) for each
+ * finding shown (visible, not suppressed, among the first DIAG_MAX_SAME of its rule in
+ * its file), and after the last one shown of a rule in a file, more(d, N) for the N
+ * hidden after it.
  */
 #define DIAG_CAP_HIDDEN UINT32_MAX
-uint32_t *diag_cap_plan(const struct ctx *ctx);
+typedef void (*diag_one_fn)(const struct ctx *ctx, struct strbuf *out, const struct diag *d);
+typedef void (*diag_more_fn)(const struct ctx *ctx, struct strbuf *out, const struct diag *d,
+			     uint32_t more);
+void diag_cap_each(struct ctx *ctx, struct strbuf *out, diag_one_fn one, diag_more_fn more);
 /* The note that stands for them: "and N more [RULE] like this in this file (...)". */
 void diag_cap_note(struct strbuf *sb, const struct diag *d, uint32_t more);
 
@@ -523,72 +548,28 @@ void node_map_set(struct arena *a, struct node *map, struct node *key, struct no
  * must be indexed again; a copy of a map never inherits its index.
  */
 void node_map_index(struct arena *a, struct node *map);
+/*
+ * The deep merge: over layered onto base (either may be NULL), as a new tree sharing
+ * every unchanged subtree. Maps merge key by key, lists and scalars replace whole, a
+ * null in over removes the key. Keys in MERGE_OVER_ORDER: over's first, in its order,
+ * then those only base has (layering: the file that set a key last orders it); in
+ * MERGE_BASE_ORDER: base's, then those only over adds (hub.extra_values over the
+ * generated values). take, when not NULL, is applied to every value of over taken
+ * whole (where base has no map to merge it into), and its result used instead.
+ */
+enum merge_order { MERGE_OVER_ORDER, MERGE_BASE_ORDER };
+typedef struct node *(*merge_take_fn)(struct arena *a, struct node *n);
+struct node *node_merge(struct arena *a, struct node *base, struct node *over,
+			enum merge_order order, merge_take_fn take);
 /* A value for messages: the scalar text, quoted, or *** for secrets. */
 const char *node_display(struct arena *a, const struct node *n);
 const char *node_kind_name(enum node_kind k);
 
-/* ---- patterns (rx.c: the only file including <pcre2.h>) ------------------------- */
-
-struct rx;
-/* Compile with PCRE2_UTF | PCRE2_DOLLAR_ENDONLY (| PCRE2_CASELESS if icase), JIT when
- * available. NULL with a message in err (PCRE2's text and offset) if invalid. */
-struct rx *rx_compile(const char *pattern, size_t len, bool icase, char *err, size_t errlen);
-/* 1 match (unanchored search), 0 no match, -1 the match could not be decided
- * (match/depth limit): callers report that as a diagnostic, never as "no match". */
-int rx_search(const struct rx *rx, const char *s, size_t len);
-/* As rx_search, also returning the byte span of the whole match. */
-int rx_find(const struct rx *rx, const char *s, size_t len, size_t *start, size_t *end);
-/* As rx_find, on text already known to be valid UTF-8 (a srcfile's, from a character
- * boundary): PCRE2 does not check it again. A loop of matches through a file would
- * otherwise check the rest of the file at every match. */
-int rx_find_text(const struct rx *rx, const char *s, size_t len, size_t *start, size_t *end);
-void rx_free(struct rx *rx);
-
-/* ---- JSON Schema (schema*.c, json.c: with rx.c, the users of cJSON and PCRE2) ------ */
-
-/*
- * A compiled draft-07 schema. Compilation rejects keywords it does not know (vendor
- * extensions "x-..." aside) and patterns PCRE2 cannot compile. Remote $refs are fetched
- * through the fetch callback (NULL: only local refs).
- */
-struct schema;
-typedef const char *(*schema_fetch_fn)(void *ud, const char *uri, size_t *len);
-struct schema *schema_compile(const char *json, size_t len, const char *base_uri,
-			      schema_fetch_fn fetch, void *fetch_ud, char *err, size_t errlen);
-void schema_free(struct schema *s);
-
-enum schema_err {
-	SCHEMA_UNKNOWN_KEY,	/* additionalProperties false: SPEC003 (key node given) */
-	SCHEMA_TYPE,		/* SPEC004 */
-	SCHEMA_REQUIRED,	/* SPEC005 (missing key name given) */
-	SCHEMA_VALUE,		/* SPEC006: enum, const, pattern, range, length, format... */
-	SCHEMA_UNDECIDED,	/* a pattern match hit the PCRE2 limits: SPEC006 */
-};
-struct schema_error {
-	enum schema_err kind;
-	const struct node *at;		/* the offending node (for UNKNOWN_KEY: the key) */
-	const struct node *parent;	/* enclosing map for REQUIRED/UNKNOWN_KEY */
-	const char *key;		/* UNKNOWN_KEY / REQUIRED: the key */
-	const char *suggest;		/* UNKNOWN_KEY: nearest known key, or NULL */
-	const char *expected;		/* SCHEMA_TYPE: "string", "integer or string"... */
-	char msg[256];			/* full message, without the rule id */
-};
-typedef void (*schema_sink_fn)(void *ud, const struct schema_error *e);
-/*
- * Validate inst. Each error goes to sink (may be NULL: count only). Nodes under a schema
- * with "x-eragen-secret": true get NODE_SECRET. Returns the number of errors.
- */
-size_t schema_validate(const struct schema *s, struct node *inst, schema_sink_fn sink, void *ud);
-/*
- * Return inst with schema defaults filled in for absent properties (recursively, through
- * properties, additionalProperties, items and $ref); new nodes are NODE_DEFAULT with loc
- * {default_file, 0, 0}. Unchanged subtrees are shared; inst is not modified. Each
- * default is converted once, into the schema's arena, and shared by every instance.
- */
-struct node *schema_apply_defaults(struct schema *s, struct arena *a, struct node *inst,
-				   uint32_t default_file);
-/* Parse JSON text into a node tree (locations: line/column of each value in file). */
+/* Parse JSON text into a node tree (locations: line/column of each value in file). json.c */
 struct node *json_to_node(struct arena *a, const char *json, size_t len, uint32_t file);
+
+/* The compiled schema of a run (schema.h). */
+struct schema;
 
 /* ---- environments (env.c, resolve.c) -------------------------------------------- */
 
@@ -666,15 +647,6 @@ struct check {
 };
 /* Does this version check rule id? (the README and `explain` mark the others planned) */
 bool rule_is_checked(const char *id);
-
-/* ---- rendering node trees (show.c) ------------------------------------------------ */
-
-/* YAML (block style) or JSON of a tree; secrets as ***. With origins, YAML values carry
- * a "# file:line:col" comment and JSON becomes {"spec":..., "origins":{path: origin}}. */
-void show_yaml(const struct ctx *ctx, struct strbuf *sb, const struct node *n, bool origins);
-void show_json(const struct ctx *ctx, struct strbuf *sb, const struct node *n, bool origins);
-/* "file:line:col", "default" or "derived". */
-const char *origin_text(const struct ctx *ctx, struct arena *a, const struct node *n);
 
 /* ---- the run ------------------------------------------------------------------- */
 

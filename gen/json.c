@@ -15,57 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at s[0..n) (first byte >= 0x80), or 0. */
-static size_t utf8_seq(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t len;
-	uint32_t cp, min;
-	if (u[0] >= 0xC2 && u[0] <= 0xDF) {
-		len = 2, cp = u[0] & 0x1F, min = 0x80;
-	} else if ((u[0] & 0xF0) == 0xE0) {
-		len = 3, cp = u[0] & 0x0F, min = 0x800;
-	} else if (u[0] >= 0xF0 && u[0] <= 0xF4) {
-		len = 4, cp = u[0] & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((u[i] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (u[i] & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
-
-static size_t utf8_put(char *out, uint32_t cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 struct jr {
 	struct arena *a;
 	const char *s;
@@ -149,7 +98,8 @@ static struct node *jr_string(struct jr *r)
 	for (i = start; i < end;) {
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x80) {
-			size_t l = utf8_seq(s + i, end - i);
+			uint32_t cp;
+			size_t l = utf8_decode(s + i, end - i, &cp);
 			if (!l)
 				return NULL;
 			memcpy(out + o, s + i, l);
@@ -182,7 +132,7 @@ static struct node *jr_string(struct jr *r)
 			}
 			if (cp >= 0xD800 && cp <= 0xDFFF)
 				cp = 0xFFFD;	/* a lone surrogate has no UTF-8 form */
-			o += utf8_put(out + o, cp);
+			o += utf8_encode(out + o, cp);
 			break;
 		}
 		default:

@@ -833,6 +833,6 @@ void yaml_mask_secrets(struct ctx *ctx, const struct srcfile *f)
 	smask_run_release(&r);
 	if (nomem)
 		oom();
-	if ((broken && r.sm.sops) || deep)
+	if ((broken || deep) && r.sm.sops)
 		mask_rest(ctx, f, read_to);
 }

@@ -180,6 +180,62 @@ struct node *node_path(const struct node *root, const char *dotted)
 	return (struct node *)n;
 }
 
+struct merge {
+	struct arena *a;
+	enum merge_order order;
+	merge_take_fn take;
+};
+
+static struct node *merge(const struct merge *m, struct node *base, struct node *over);
+
+/* A value of over taken whole (no map of base under it). */
+static struct node *take(const struct merge *m, struct node *o)
+{
+	return m->take ? m->take(m->a, o) : o;
+}
+
+/* The merged value of a key base and over may both have (either NULL when absent). */
+static struct node *merge_value(const struct merge *m, struct node *b, struct node *o)
+{
+	return !o ? b : !b ? take(m, o) : merge(m, b, o);
+}
+
+static struct node *merge(const struct merge *m, struct node *base, struct node *over)
+{
+	if (base->kind != NODE_MAP || over->kind != NODE_MAP)
+		return take(m, over);
+	struct node *r = node_map(m->a, over->loc, base->n + over->n);
+	bool over_first = m->order == MERGE_OVER_ORDER;
+	const struct node *first = over_first ? over : base;
+	const struct node *second = over_first ? base : over;
+	for (size_t j = 0; j < first->n; j++) {
+		struct node *k = first->keys[j];
+		struct node *o = over_first ? first->items[j] : node_get(over, k->str);
+		struct node *b = over_first ? node_get(base, k->str) : first->items[j];
+		if (o && o->kind == NODE_NULL)
+			continue;	/* removes what base had */
+		r->keys[r->n] = k;
+		r->items[r->n++] = merge_value(m, b, o);
+	}
+	for (size_t i = 0; i < second->n; i++) {
+		struct node *v = second->items[i];
+		if (node_index(first, second->keys[i]->str) >= 0 ||
+		    (!over_first && v->kind == NODE_NULL))
+			continue;
+		r->keys[r->n] = second->keys[i];
+		r->items[r->n++] = over_first ? v : take(m, v);
+	}
+	node_map_index(m->a, r);
+	return r;
+}
+
+struct node *node_merge(struct arena *a, struct node *base, struct node *over,
+			enum merge_order order, merge_take_fn take_fn)
+{
+	struct merge m = { a, order, take_fn };
+	return !base ? over : !over ? base : merge(&m, base, over);
+}
+
 bool node_is_masked(const struct node *n)
 {
 	/* a sops: reference names a secret, it is not one */

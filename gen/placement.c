@@ -465,17 +465,12 @@ static void pad(struct strbuf *sb, size_t have, size_t want)
  * key are next to each other (add_label adds the values of a key at once). */
 static const char *group_values(struct arena *a, const struct pl_group *g, const char *key)
 {
-	struct strbuf v = STRBUF_INIT;
-	struct oom_guard v_guard;
-	oom_guard_strbuf(&v_guard, &v);
+	struct strbuf v = SB_IN(a);
 	long first = pl_pairs_get(&g->label_at, key, NULL);
 	for (size_t i = first < 0 ? g->nlabels : (size_t)first;
 	     i < g->nlabels && strcmp(g->labels[i].key, key) == 0; i++)
 		sb_printf(&v, "%s%s", v.len ? ", " : "", g->labels[i].value);
-	const char *r = v.len ? arena_strdup(a, v.buf) : NULL;
-	oom_guard_pop(&v_guard);
-	sb_release(&v);
-	return r;
+	return v.len ? v.buf : NULL;
 }
 
 static bool eks_label(const char *key)
@@ -535,9 +530,7 @@ static const char *why_not(struct arena *a, const struct placement *p,
 	const struct pl_group *g = &p->groups[gi];
 	struct pl_fit fit = placement_fit(p, w, gi);
 	const struct pl_fit *f = &fit;
-	struct strbuf why = STRBUF_INIT;
-	struct oom_guard why_guard;
-	oom_guard_strbuf(&why_guard, &why);
+	struct strbuf why = SB_IN(a);
 	if (f->selector_miss >= 0) {
 		const struct pl_label *s = &w->selector[f->selector_miss];
 		const char *has = group_values(a, g, s->key);
@@ -552,10 +545,7 @@ static const char *why_not(struct arena *a, const struct placement *p,
 		sb_printf(&why, "%sno toleration for %s=%s:%s", why.len ? sep : "", t->key,
 			  t->value, t->effect);
 	}
-	const char *r = arena_strdup(a, why.buf ? why.buf : "");
-	oom_guard_pop(&why_guard);
-	sb_release(&why);
-	return r;
+	return why.buf ? why.buf : "";
 }
 
 /* The groups w lands on: the first PL_SHOW_MAX by name, then how many more. */
@@ -582,19 +572,9 @@ static const char *source_text(struct arena *a, const struct pl_workload *w,
 	return "";
 }
 
-static void show_row(const struct ctx *ctx, struct arena *a, struct strbuf *sb,
-		     const struct placement *p, const struct pl_workload *w)
+/* The "selector" lines of a workload's row. */
+static void show_selector(struct arena *a, struct strbuf *sb, const struct pl_workload *w)
 {
-	(void)ctx;
-	sb_printf(sb, "  %s", w->label);
-	if (w->group_at)
-		sb_printf(sb, "  (node_group: %s)", w->group_at->str);
-	sb_putc(sb, '\n');
-	if (!w->resolved) {
-		sb_printf(sb, "    node group '%s' does not exist: it cannot be placed\n",
-			  w->group_at->str);
-		return;
-	}
 	sb_puts(sb, "    selector     ");
 	if (w->nselector == 0)
 		sb_puts(sb, "(none: any node)");
@@ -617,23 +597,13 @@ static void show_row(const struct ctx *ctx, struct arena *a, struct strbuf *sb,
 				  w->selector[i].value);
 		sb_puts(sb, ", present or future, qualifies\n");
 	}
-	sb_puts(sb, "    tolerations  ");
-	if (w->ntols == 0)
-		sb_puts(sb, "none");
-	for (size_t i = 0; i < w->ntols; i++)
-		sb_printf(sb, "%s%s  (%s)", i ? "\n                 " : "",
-			  toleration_text(a, &w->tols[i].t), source_text(a, w, w->tols[i].from));
-	sb_putc(sb, '\n');
-	sb_puts(sb, "    lands on     ");
-	if (!w->judged)
-		sb_puts(sb, "(not judged: the matrix is too large)\n");
-	if (!w->judged)
-		return;
-	if (w->nlands == 0)
-		sb_puts(sb, "NO node group: its pods stay Pending");
-	put_lands(sb, p, w);
-	sb_putc(sb, '\n');
-	/* the first groups it does not land on, walking the groups past its lands */
+}
+
+/* The "not on" lines: the first groups it does not land on, walking the groups past
+ * its lands, each with why. */
+static void show_not_on(struct arena *a, struct strbuf *sb, const struct placement *p,
+			const struct pl_workload *w)
+{
 	size_t *not_on = arena_alloc(a, PL_SHOW_MAX * sizeof(*not_on)), nnot = 0, width = 0;
 	for (size_t g = 0, k = 0; g < p->ngroups && nnot < PL_SHOW_MAX; g++) {
 		if (k < w->nlands && w->lands[k] == g) {
@@ -644,30 +614,57 @@ static void show_row(const struct ctx *ctx, struct arena *a, struct strbuf *sb,
 		if (strlen(p->groups[g].name) > width)
 			width = strlen(p->groups[g].name);
 	}
-	bool first = true;
 	for (size_t i = 0; i < nnot; i++) {
 		size_t g = not_on[i];
 		const char *name = p->groups[g].name;
-		sb_puts(sb, first ? "    not on       " : "                 ");
-		first = false;
+		sb_puts(sb, i == 0 ? "    not on       " : "                 ");
 		sb_printf(sb, "%s:", name);
 		pad(sb, strlen(name), width);
-		struct strbuf sep = STRBUF_INIT;
-		struct oom_guard sep_guard;
-		oom_guard_strbuf(&sep_guard, &sep);
+		struct strbuf sep = SB_IN(a);
 		sb_putc(&sep, '\n');
 		pad(&sep, 0, 17 + width + 2);
 		sb_printf(sb, " %s\n", why_not(a, p, w, g, sep.buf));
-		oom_guard_pop(&sep_guard);
-		sb_release(&sep);
 	}
 	size_t more = p->ngroups - w->nlands - nnot;
 	if (more)
 		sb_printf(sb, "                 and %zu more node group%s\n", more, more == 1 ? "" : "s");
 }
 
+static void show_row(struct arena *a, struct strbuf *sb, const struct placement *p,
+		     const struct pl_workload *w)
+{
+	sb_printf(sb, "  %s", w->label);
+	if (w->group_at)
+		sb_printf(sb, "  (node_group: %s)", w->group_at->str);
+	sb_putc(sb, '\n');
+	if (!w->resolved) {
+		sb_printf(sb, "    node group '%s' does not exist: it cannot be placed\n",
+			  w->group_at->str);
+		return;
+	}
+	show_selector(a, sb, w);
+	sb_puts(sb, "    tolerations  ");
+	if (w->ntols == 0)
+		sb_puts(sb, "none");
+	for (size_t i = 0; i < w->ntols; i++)
+		sb_printf(sb, "%s%s  (%s)", i ? "\n                 " : "",
+			  toleration_text(a, &w->tols[i].t), source_text(a, w, w->tols[i].from));
+	sb_putc(sb, '\n');
+	sb_puts(sb, "    lands on     ");
+	if (!w->judged) {
+		sb_puts(sb, "(not judged: the matrix is too large)\n");
+		return;
+	}
+	if (w->nlands == 0)
+		sb_puts(sb, "NO node group: its pods stay Pending");
+	put_lands(sb, p, w);
+	sb_putc(sb, '\n');
+	show_not_on(a, sb, p, w);
+}
+
 void placement_show(const struct ctx *ctx, const struct placement *p, struct strbuf *sb)
 {
+	(void)ctx;
 	struct arena a;
 	arena_init(&a);
 	sb_printf(sb, "placement of '%s' (cluster %s, daskhub chart %s%s)\n\n", p->env->name,
@@ -715,7 +712,7 @@ void placement_show(const struct ctx *ctx, const struct placement *p, struct str
 	for (size_t i = 0; i < p->nwls; i++) {
 		if (i)
 			sb_putc(sb, '\n');
-		show_row(ctx, &a, sb, p, &p->wls[i]);
+		show_row(&a, sb, p, &p->wls[i]);
 	}
 	arena_release(&a);
 }

@@ -364,9 +364,7 @@ static int cmp_str(const void *a, const void *b)
  * order. */
 static const char *signature(struct arena *a, const struct pl_workload *w)
 {
-	struct strbuf sb = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &sb);
+	struct strbuf sb = SB_IN(a);
 	const char **parts = arena_alloc(a, (w->nselector + w->ntols + 1) * sizeof(*parts));
 	size_t n = 0;
 	for (size_t i = 0; i < w->nselector; i++)
@@ -384,10 +382,7 @@ static const char *signature(struct arena *a, const struct pl_workload *w)
 		sb_puts(&sb, parts[i]);
 		sb_putc(&sb, '\n');
 	}
-	const char *s = arena_strdup(a, sb.buf ? sb.buf : "");
-	oom_guard_pop(&guard);
-	sb_release(&sb);
-	return s;
+	return sb.buf ? sb.buf : "";
 }
 
 void pl_judge_rows(struct placement *p, struct arena *a)

@@ -10,6 +10,7 @@
  * values (desired, cluster.name, "auto" names) are computed.
  */
 #include "eragen.h"
+#include "schema.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,37 +25,6 @@ static bool is_file_key(const struct node *key)
 		if (strlen(*k) == key->len && memcmp(*k, key->str, key->len) == 0)
 			return true;
 	return false;
-}
-
-/*
- * over layered onto base; either may be NULL. Keys keep the order of the file that set
- * them last: over's keys first, in its order, then what only base has.
- */
-static struct node *merge(struct arena *a, struct node *base, struct node *over)
-{
-	if (!base)
-		return over;
-	if (!over)
-		return base;
-	if (base->kind != NODE_MAP || over->kind != NODE_MAP)
-		return over;
-	struct node *m = node_map(a, over->loc, base->n + over->n);
-	for (size_t j = 0; j < over->n; j++) {
-		struct node *o = over->items[j];
-		if (o->kind == NODE_NULL)
-			continue;	/* removes what base had */
-		struct node *b = node_get(base, over->keys[j]->str);
-		m->keys[m->n] = over->keys[j];
-		m->items[m->n++] = merge(a, b, o);
-	}
-	for (size_t i = 0; i < base->n; i++) {
-		if (node_index(over, base->keys[i]->str) >= 0)
-			continue;
-		m->keys[m->n] = base->keys[i];
-		m->items[m->n++] = base->items[i];
-	}
-	node_map_index(a, m);
-	return m;
 }
 
 /* A layer as inherited: without the keys that belong to their own file. */
@@ -129,16 +99,12 @@ static size_t resolve_chain(struct ctx *ctx, struct env *e, struct env **chain)
 		for (size_t i = 0; i < n; i++) {
 			if (chain[i] != p)
 				continue;
-			struct strbuf sb = STRBUF_INIT;
-			struct oom_guard guard;
-			oom_guard_strbuf(&guard, &sb);
+			struct strbuf sb = SB_IN(&ctx->perm);
 			for (size_t k = i; k < n; k++)
 				sb_printf(&sb, "%s -> ", chain[k]->name);
 			sb_puts(&sb, p->name);
 			diag_add(ctx, "SPEC008", e->name, link, "'extends' forms a cycle: %s",
 				 sb.buf);
-			oom_guard_pop(&guard);
-			sb_release(&sb);
 			return 0;
 		}
 		if (n > EXTENDS_MAX_DEPTH) {
@@ -435,8 +401,8 @@ struct node *resolve_quiet(struct ctx *ctx, struct arena *a, const char *env,
 		return NULL;
 	struct node *tree = inheritable(a, defaults);
 	for (size_t i = 0; i + 1 < n; i++)
-		tree = merge(a, tree, inheritable(a, roots[i]));
-	tree = merge(a, tree, roots[n - 1]);
+		tree = node_merge(a, tree, inheritable(a, roots[i]), MERGE_OVER_ORDER, NULL);
+	tree = node_merge(a, tree, roots[n - 1], MERGE_OVER_ORDER, NULL);
 	if (!tree || !ctx->schema)
 		return NULL;
 	tree = schema_apply_defaults(ctx->schema, a, tree, ctx->schema_file);
@@ -468,8 +434,8 @@ static void resolve_env(struct ctx *ctx, struct env *e)
 	struct node *tree = inheritable(a, ctx->defaults);
 	/* parents, the farthest first */
 	while (--n > 0)
-		tree = merge(a, tree, inheritable(a, chain[n]->root));
-	tree = merge(a, tree, e->root);
+		tree = node_merge(a, tree, inheritable(a, chain[n]->root), MERGE_OVER_ORDER, NULL);
+	tree = node_merge(a, tree, e->root, MERGE_OVER_ORDER, NULL);
 	if (!tree)
 		return;
 

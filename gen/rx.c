@@ -21,6 +21,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "alloc.h"
 #include "eragen.h"
+#include "rx.h"
 
 #include <pcre2.h>
 #include <stdlib.h>

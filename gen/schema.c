@@ -1,5 +1,6 @@
 /*
- * schema.c - JSON Schema draft-07: the compiled schema and its compilation.
+ * schema.c - JSON Schema draft-07: the compiled schema and its compilation (the walk,
+ * $id, $ref and documents; each keyword is decoded by schema_keyword.c).
  *
  * Consumes a schema as JSON text, read with cJSON (which stays the backing store), and
  * compiles it once: every subschema becomes a struct sch (schema_int.h) with its keywords
@@ -15,7 +16,7 @@
  * schema_free. A failed compilation returns NULL with one message in err.
  */
 #include "alloc.h"
-#include "schema_int.h"
+#include "schema_cc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -31,29 +32,6 @@ const struct type_name sch_type_names[] = {
 	{"number", "number", T_NUMBER},
 	{"string", "string", T_STRING},
 	{"null", "null", T_NULL},
-};
-
-static const struct {
-	const char *name;
-	enum fmt fmt;
-	const char *hint;	/* shown after "is not a valid ..." */
-} formats[] = {
-	{"date", FMT_DATE, "date (YYYY-MM-DD)"},
-	{"time", FMT_TIME, "time (HH:MM:SS with a UTC offset)"},
-	{"date-time", FMT_DATE_TIME, "date-time (RFC 3339)"},
-	{"email", FMT_EMAIL, "e-mail address"},
-	{"idn-email", FMT_IDN_EMAIL, "e-mail address"},
-	{"hostname", FMT_HOSTNAME, "hostname"},
-	{"ipv4", FMT_IPV4, "IPv4 address"},
-	{"ipv6", FMT_IPV6, "IPv6 address"},
-	{"uri", FMT_URI, "absolute URI"},
-	{"uri-reference", FMT_URI_REFERENCE, "URI reference"},
-	{"iri", FMT_IRI, "absolute IRI"},
-	{"iri-reference", FMT_IRI_REFERENCE, "IRI reference"},
-	{"uri-template", FMT_URI_TEMPLATE, "URI template"},
-	{"regex", FMT_REGEX, "regular expression"},
-	{"json-pointer", FMT_JSON_POINTER, "JSON pointer"},
-	{"relative-json-pointer", FMT_RELATIVE_JSON_POINTER, "relative JSON pointer"},
 };
 
 void schema_free(struct schema *s)
@@ -132,13 +110,6 @@ struct node *sch_cjson_to_node(struct arena *a, const cJSON *j, struct loc loc,
 
 /* ---- compilation ------------------------------------------------------------------- */
 
-/* cJSON node -> compiled schema, open addressing on the pointer. */
-struct pmap {
-	const void **keys;	/* one heap block: cap keys, then cap values */
-	struct sch **vals;
-	size_t cap, n;
-};
-
 static size_t ptr_hash(const void *p)
 {
 	uint64_t x = (uint64_t)(uintptr_t)p;
@@ -183,55 +154,6 @@ static void pmap_put(struct pmap *m, const void *k, struct sch *v)
 	m->n++;
 }
 
-/* A resource or a location-independent identifier ("$id"). */
-struct ident {
-	const char *uri;
-	const cJSON *node;
-	const char *base, *ptr;
-	bool strict;		/* it stands in the main document */
-};
-
-/* A member that is not a keyword: an error unless a $ref points into it. */
-struct unknown {
-	const cJSON *obj;
-	const char *name, *ptr;
-	bool used;
-	size_t next;		/* the next unknown of the same object and name, + 1 */
-	size_t last;		/* the first of them: the last one's index */
-};
-
-/* The members of an object (the first of each name) or an array, for ptr_walk: every
- * $ref through "#/definitions/..." walks that object, and cJSON finds a member by
- * walking its list. */
-struct members {
-	struct strmap by_name;
-	const cJSON **at;
-	size_t n;
-};
-
-struct cc {
-	struct schema *s;
-	struct arena *a;
-	schema_fetch_fn fetch;
-	void *fetch_ud;
-	char *err;
-	size_t errlen;
-	bool failed;
-	struct pmap map;
-	struct sch **pending;		/* schemas whose $ref is still to resolve */
-	size_t npending, cappending;
-	struct ident *ids;
-	size_t nids, capids;
-	struct unknown *unknowns;
-	size_t nunknowns, capunknowns;
-	/* in the schema's arena, for the compilation only: */
-	struct strmap id_at;		/* $id URI -> index in ids */
-	struct strmap unknown_at;	/* (object, name) -> first index in unknowns */
-	struct strmap members_at;	/* object or array -> index in members */
-	struct members *members;
-	size_t nmembers, capmembers;
-};
-
 /* A key naming a cJSON node (its address) and a member name, in a. */
 static const char *node_key(struct arena *a, const cJSON *node, const char *name, size_t *len)
 {
@@ -274,7 +196,7 @@ static bool many_members(const cJSON *node)
 }
 
 /* The first member of object node named name, or NULL. */
-static const cJSON *member(struct cc *cc, const cJSON *node, const char *name)
+const cJSON *cc_member(struct cc *cc, const cJSON *node, const char *name)
 {
 	if (!many_members(node))
 		return cJSON_GetObjectItemCaseSensitive(node, name);
@@ -309,8 +231,7 @@ static void release_compiling(void *p)
 	schema_free(cc->s);
 }
 
-static void cc_fail(struct cc *cc, const char *fmt, ...) ATTR_PRINTF(2, 3);
-static void cc_fail(struct cc *cc, const char *fmt, ...)
+void cc_fail(struct cc *cc, const char *fmt, ...)
 {
 	if (cc->failed)
 		return;
@@ -324,11 +245,9 @@ static void cc_fail(struct cc *cc, const char *fmt, ...)
 }
 
 /* ptr + "/" + name, escaped as a JSON pointer token. */
-static const char *ptr_child(struct arena *a, const char *ptr, const char *name)
+const char *sch_ptr_child(struct arena *a, const char *ptr, const char *name)
 {
-	struct strbuf sb = STRBUF_INIT;
-	struct oom_guard sb_guard;
-	oom_guard_strbuf(&sb_guard, &sb);
+	struct strbuf sb = SB_IN(a);
 	sb_puts(&sb, ptr);
 	sb_putc(&sb, '/');
 	for (const char *p = name; *p; p++) {
@@ -339,460 +258,18 @@ static const char *ptr_child(struct arena *a, const char *ptr, const char *name)
 		else
 			sb_putc(&sb, *p);
 	}
-	char *r = arena_strndup(a, sb.buf, sb.len);
-	oom_guard_pop(&sb_guard);
-	sb_release(&sb);
-	return r;
+	return sb.buf;
 }
 
-static const char *ptr_index(struct arena *a, const char *ptr, size_t i)
+const char *sch_ptr_index(struct arena *a, const char *ptr, size_t i)
 {
 	return arena_printf(a, "%s/%zu", ptr, i);
 }
 
-static struct sch *compile(struct cc *cc, const cJSON *j, const char *base, const char *ptr,
-			   bool strict);
-
-struct kw_ctx {
-	struct cc *cc;
-	struct sch *s;
-	const cJSON *v;		/* the keyword's value */
-	const char *name;	/* the keyword */
-	const char *ptr;	/* the keyword's JSON pointer */
-	const char *base;
-	bool strict;
-};
-
-static bool kw_bad(const struct kw_ctx *k, const char *what)
-{
-	cc_fail(k->cc, "invalid schema: '%s' at '%s' must be %s", k->name, k->ptr, what);
-	return false;
-}
-
-static bool nonneg_int(const cJSON *v, uint64_t *out)
-{
-	if (!cJSON_IsNumber(v))
-		return false;
-	double d = v->valuedouble;
-	if (d < 0 || d != floor(d) || d > 9007199254740992.0)
-		return false;
-	*out = (uint64_t)d;
-	return true;
-}
-
-static struct sch *kw_sub(const struct kw_ctx *k, const cJSON *v, const char *ptr)
-{
-	return compile(k->cc, v, k->base, ptr, k->strict);
-}
-
-static bool kw_string(const struct kw_ctx *k)
-{
-	return cJSON_IsString(k->v) || kw_bad(k, "a string");
-}
-
-static bool kw_bool(const struct kw_ctx *k)
-{
-	return cJSON_IsBool(k->v) || kw_bad(k, "a boolean");
-}
-
-static bool kw_default(const struct kw_ctx *k)
-{
-	k->s->default_json = k->v;
-	return true;
-}
-
-static bool kw_examples(const struct kw_ctx *k)
-{
-	return cJSON_IsArray(k->v) || kw_bad(k, "an array");
-}
-
-static bool kw_definitions(const struct kw_ctx *k)
-{
-	if (!cJSON_IsObject(k->v))
-		return kw_bad(k, "an object of schemas");
-	for (const cJSON *c = k->v->child; c; c = c->next)
-		if (!kw_sub(k, c, ptr_child(k->cc->a, k->ptr, c->string)))
-			return false;
-	return true;
-}
-
-static bool type_bit(const cJSON *v, unsigned *bit)
-{
-	if (!cJSON_IsString(v))
-		return false;
-	for (size_t i = 0; i < sizeof(sch_type_names) / sizeof(sch_type_names[0]); i++) {
-		if (strcmp(v->valuestring, sch_type_names[i].name) == 0) {
-			*bit = sch_type_names[i].bit;
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool kw_type(const struct kw_ctx *k)
-{
-	static const char what[] = "a type name (null, boolean, object, array, number, string, "
-				   "integer) or an array of them";
-	unsigned bit;
-	if (cJSON_IsArray(k->v)) {
-		for (const cJSON *c = k->v->child; c; c = c->next) {
-			if (!type_bit(c, &bit) || (k->s->types & bit))
-				return kw_bad(k, what);
-			k->s->types |= bit;
-		}
-		if (!k->s->types)
-			return kw_bad(k, what);
-		return true;
-	}
-	if (!type_bit(k->v, &bit))
-		return kw_bad(k, what);
-	k->s->types = bit;
-	return true;
-}
-
-static bool kw_enum(const struct kw_ctx *k)
-{
-	if (!cJSON_IsArray(k->v))
-		return kw_bad(k, "an array");
-	size_t n = (size_t)cJSON_GetArraySize(k->v), i = 0;
-	k->s->enum_vals = arena_alloc(k->cc->a, (n ? n : 1) * sizeof(*k->s->enum_vals));
-	for (const cJSON *c = k->v->child; c; c = c->next) {
-		k->s->enum_vals[i] = sch_cjson_to_node(k->cc->a, c, (struct loc){0}, 0);
-		if (n >= 16)	/* a short enum is searched in order */
-			nodeset_add(k->cc->a, &k->s->enum_set, k->s->enum_vals[i], i);
-		i++;
-	}
-	k->s->nenum = n;
-	k->s->has |= HAS_ENUM;
-	return true;
-}
-
-static bool kw_const(const struct kw_ctx *k)
-{
-	k->s->const_val = sch_cjson_to_node(k->cc->a, k->v, (struct loc){0}, 0);
-	k->s->has |= HAS_CONST;
-	return true;
-}
-
-static bool kw_number(const struct kw_ctx *k)
-{
-	if (!cJSON_IsNumber(k->v))
-		return kw_bad(k, "a number");
-	double d = k->v->valuedouble;
-	struct sch *s = k->s;
-	if (strcmp(k->name, "multipleOf") == 0) {
-		if (!(d > 0))
-			return kw_bad(k, "a number greater than 0");
-		s->multiple_of = d, s->has |= HAS_MULTIPLE_OF;
-	} else if (strcmp(k->name, "maximum") == 0) {
-		s->maximum = d, s->has |= HAS_MAXIMUM;
-	} else if (strcmp(k->name, "exclusiveMaximum") == 0) {
-		s->excl_maximum = d, s->has |= HAS_EXCL_MAXIMUM;
-	} else if (strcmp(k->name, "minimum") == 0) {
-		s->minimum = d, s->has |= HAS_MINIMUM;
-	} else {
-		s->excl_minimum = d, s->has |= HAS_EXCL_MINIMUM;
-	}
-	return true;
-}
-
-static bool kw_count(const struct kw_ctx *k)
-{
-	static const struct {
-		const char *name;
-		size_t off;
-		uint32_t bit;
-	} counts[] = {
-		{"maxLength", offsetof(struct sch, max_length), HAS_MAX_LENGTH},
-		{"minLength", offsetof(struct sch, min_length), HAS_MIN_LENGTH},
-		{"maxItems", offsetof(struct sch, max_items), HAS_MAX_ITEMS},
-		{"minItems", offsetof(struct sch, min_items), HAS_MIN_ITEMS},
-		{"maxProperties", offsetof(struct sch, max_props), HAS_MAX_PROPS},
-		{"minProperties", offsetof(struct sch, min_props), HAS_MIN_PROPS},
-	};
-	uint64_t v;
-	if (!nonneg_int(k->v, &v))
-		return kw_bad(k, "a non-negative integer");
-	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
-		if (strcmp(k->name, counts[i].name) == 0) {
-			memcpy((char *)k->s + counts[i].off, &v, sizeof(v));
-			k->s->has |= counts[i].bit;
-		}
-	}
-	return true;
-}
-
-static struct rx *compile_rx(struct cc *cc, const char *src, const char *ptr)
-{
-	char err[200];
-	/* room first: the schema owns the pattern as soon as it is compiled */
-	vec_grow((void **)&cc->s->rxs, &cc->s->caprxs, cc->s->nrxs + 1, sizeof(*cc->s->rxs));
-	struct rx *rx = rx_compile(src, strlen(src), false, err, sizeof(err));
-	if (!rx) {
-		cc_fail(cc, "invalid pattern '%s' at '%s': %s", src, ptr, err);
-		return NULL;
-	}
-	cc->s->rxs[cc->s->nrxs++] = rx;
-	return rx;
-}
-
-static bool kw_pattern(const struct kw_ctx *k)
-{
-	if (!cJSON_IsString(k->v))
-		return kw_bad(k, "a string");
-	k->s->pattern_src = arena_strdup(k->cc->a, k->v->valuestring);
-	k->s->pattern = compile_rx(k->cc, k->s->pattern_src, k->ptr);
-	return k->s->pattern != NULL;
-}
-
-static bool kw_format(const struct kw_ctx *k)
-{
-	if (!cJSON_IsString(k->v))
-		return kw_bad(k, "a string");
-	k->s->format = FMT_UNKNOWN;	/* unknown formats are accepted, as draft-07 allows */
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		if (strcmp(k->v->valuestring, formats[i].name) == 0) {
-			k->s->format = formats[i].fmt;
-			k->s->format_hint = formats[i].hint;
-		}
-	}
-	return true;
-}
-
-static struct sch **sub_list(const struct kw_ctx *k, size_t *n, bool nonempty)
-{
-	if (!cJSON_IsArray(k->v) || (nonempty && !k->v->child)) {
-		kw_bad(k, nonempty ? "a non-empty array of schemas" : "an array of schemas");
-		return NULL;
-	}
-	size_t cnt = (size_t)cJSON_GetArraySize(k->v), i = 0;
-	struct sch **list = arena_alloc(k->cc->a, (cnt ? cnt : 1) * sizeof(*list));
-	for (const cJSON *c = k->v->child; c; c = c->next, i++) {
-		list[i] = kw_sub(k, c, ptr_index(k->cc->a, k->ptr, i));
-		if (!list[i])
-			return NULL;
-	}
-	*n = cnt;
-	return list;
-}
-
-static bool kw_items(const struct kw_ctx *k)
-{
-	if (cJSON_IsArray(k->v)) {
-		k->s->items_is_list = true;
-		k->s->items_list = sub_list(k, &k->s->nitems_list, false);
-		return k->s->items_list != NULL;
-	}
-	k->s->items = kw_sub(k, k->v, k->ptr);
-	return k->s->items != NULL;
-}
-
-/* The keywords whose value is one schema. */
-static bool kw_schema(const struct kw_ctx *k)
-{
-	static const struct {
-		const char *name;
-		size_t off;
-	} slots[] = {
-		{"additionalItems", offsetof(struct sch, additional_items)},
-		{"contains", offsetof(struct sch, contains)},
-		{"additionalProperties", offsetof(struct sch, additional_props)},
-		{"propertyNames", offsetof(struct sch, property_names)},
-		{"if", offsetof(struct sch, if_s)},
-		{"then", offsetof(struct sch, then_s)},
-		{"else", offsetof(struct sch, else_s)},
-		{"not", offsetof(struct sch, not_s)},
-	};
-	struct sch *sub = kw_sub(k, k->v, k->ptr);
-	if (!sub)
-		return false;
-	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
-		if (strcmp(k->name, slots[i].name) == 0)
-			memcpy((char *)k->s + slots[i].off, &sub, sizeof(sub));
-	return true;
-}
-
-static bool kw_combinator(const struct kw_ctx *k)
-{
-	size_t n = 0;
-	struct sch **list = sub_list(k, &n, true);
-	if (!list)
-		return false;
-	if (strcmp(k->name, "allOf") == 0)
-		k->s->all_of = list, k->s->nall_of = n;
-	else if (strcmp(k->name, "anyOf") == 0)
-		k->s->any_of = list, k->s->nany_of = n;
-	else
-		k->s->one_of = list, k->s->none_of = n;
-	return true;
-}
-
-static bool kw_unique(const struct kw_ctx *k)
-{
-	if (!cJSON_IsBool(k->v))
-		return kw_bad(k, "a boolean");
-	k->s->unique = cJSON_IsTrue(k->v);
-	return true;
-}
-
-static const char **string_list(const struct kw_ctx *k, const cJSON *v, size_t *n)
-{
-	if (!cJSON_IsArray(v))
-		return NULL;
-	size_t cnt = (size_t)cJSON_GetArraySize(v), i = 0;
-	const char **list = arena_alloc(k->cc->a, (cnt ? cnt : 1) * sizeof(*list));
-	for (const cJSON *c = v->child; c; c = c->next) {
-		if (!cJSON_IsString(c))
-			return NULL;
-		list[i++] = arena_strdup(k->cc->a, c->valuestring);
-	}
-	*n = cnt;
-	return list;
-}
-
-static bool kw_required(const struct kw_ctx *k)
-{
-	k->s->required = string_list(k, k->v, &k->s->nrequired);
-	return k->s->required || kw_bad(k, "an array of strings");
-}
-
-static bool kw_properties(const struct kw_ctx *k)
-{
-	if (!cJSON_IsObject(k->v))
-		return kw_bad(k, "an object of schemas");
-	size_t n = (size_t)cJSON_GetArraySize(k->v), i = 0;
-	k->s->props = arena_alloc(k->cc->a, (n ? n : 1) * sizeof(*k->s->props));
-	k->s->prop_names = arena_alloc(k->cc->a, (n ? n : 1) * sizeof(*k->s->prop_names));
-	for (const cJSON *c = k->v->child; c; c = c->next, i++) {
-		struct prop *p = &k->s->props[i];
-		p->name = arena_strdup(k->cc->a, c->string);
-		p->len = strlen(p->name);
-		k->s->prop_names[i] = p->name;
-		/* a name given twice is found at its first position, as by a search */
-		if (n >= 16 && strmap_get(&k->s->prop_at, p->name, p->len) < 0)
-			strmap_put(k->cc->a, &k->s->prop_at, p->name, p->len, i);
-		p->s = kw_sub(k, c, ptr_child(k->cc->a, k->ptr, c->string));
-		if (!p->s)
-			return false;
-	}
-	k->s->nprops = n;
-	return true;
-}
-
-static bool kw_pattern_properties(const struct kw_ctx *k)
-{
-	if (!cJSON_IsObject(k->v))
-		return kw_bad(k, "an object of schemas");
-	size_t n = (size_t)cJSON_GetArraySize(k->v), i = 0;
-	k->s->pprops = arena_alloc(k->cc->a, (n ? n : 1) * sizeof(*k->s->pprops));
-	for (const cJSON *c = k->v->child; c; c = c->next, i++) {
-		struct pprop *p = &k->s->pprops[i];
-		const char *ptr = ptr_child(k->cc->a, k->ptr, c->string);
-		p->src = arena_strdup(k->cc->a, c->string);
-		p->rx = compile_rx(k->cc, p->src, ptr);
-		if (!p->rx)
-			return false;
-		p->s = kw_sub(k, c, ptr);
-		if (!p->s)
-			return false;
-	}
-	k->s->npprops = n;
-	return true;
-}
-
-static bool kw_dependencies(const struct kw_ctx *k)
-{
-	if (!cJSON_IsObject(k->v))
-		return kw_bad(k, "an object of schemas or arrays of strings");
-	size_t n = (size_t)cJSON_GetArraySize(k->v), i = 0;
-	k->s->deps = arena_alloc(k->cc->a, (n ? n : 1) * sizeof(*k->s->deps));
-	for (const cJSON *c = k->v->child; c; c = c->next, i++) {
-		struct dep *d = &k->s->deps[i];
-		const char *ptr = ptr_child(k->cc->a, k->ptr, c->string);
-		d->name = arena_strdup(k->cc->a, c->string);
-		if (cJSON_IsArray(c)) {
-			d->names = string_list(k, c, &d->nnames);
-			if (!d->names) {
-				cc_fail(k->cc, "invalid schema: '%s' at '%s' must be an array of "
-					"strings", c->string, ptr);
-				return false;
-			}
-		} else if (!(d->s = kw_sub(k, c, ptr))) {
-			return false;
-		}
-	}
-	k->s->ndeps = n;
-	return true;
-}
-
-static bool kw_secret(const struct kw_ctx *k)
-{
-	if (!cJSON_IsBool(k->v))
-		return kw_bad(k, "a boolean");
-	k->s->secret = cJSON_IsTrue(k->v);
-	return true;
-}
-
-/* The draft-07 vocabulary. with_ref: still read when "$ref" stands beside it. */
-static const struct keyword {
-	const char *name;
-	bool (*fn)(const struct kw_ctx *k);
-	bool with_ref;
-} keywords[] = {
-	{"$schema", kw_string, false},
-	{"$id", kw_string, false},
-	{"$ref", kw_string, true},
-	{"$comment", kw_string, true},
-	{"title", kw_string, true},
-	{"description", kw_string, true},
-	{"default", kw_default, true},
-	{"examples", kw_examples, true},
-	{"readOnly", kw_bool, true},
-	{"writeOnly", kw_bool, true},
-	{"contentMediaType", kw_string, false},
-	{"contentEncoding", kw_string, false},
-	{"definitions", kw_definitions, true},
-	{"type", kw_type, false},
-	{"enum", kw_enum, false},
-	{"const", kw_const, false},
-	{"multipleOf", kw_number, false},
-	{"maximum", kw_number, false},
-	{"exclusiveMaximum", kw_number, false},
-	{"minimum", kw_number, false},
-	{"exclusiveMinimum", kw_number, false},
-	{"maxLength", kw_count, false},
-	{"minLength", kw_count, false},
-	{"pattern", kw_pattern, false},
-	{"format", kw_format, false},
-	{"items", kw_items, false},
-	{"additionalItems", kw_schema, false},
-	{"maxItems", kw_count, false},
-	{"minItems", kw_count, false},
-	{"uniqueItems", kw_unique, false},
-	{"contains", kw_schema, false},
-	{"maxProperties", kw_count, false},
-	{"minProperties", kw_count, false},
-	{"required", kw_required, false},
-	{"properties", kw_properties, false},
-	{"patternProperties", kw_pattern_properties, false},
-	{"additionalProperties", kw_schema, false},
-	{"dependencies", kw_dependencies, false},
-	{"propertyNames", kw_schema, false},
-	{"if", kw_schema, false},
-	{"then", kw_schema, false},
-	{"else", kw_schema, false},
-	{"allOf", kw_combinator, false},
-	{"anyOf", kw_combinator, false},
-	{"oneOf", kw_combinator, false},
-	{"not", kw_schema, false},
-	/* vendor extensions eragen itself reads; other "x-..." keys are ignored */
-	{"x-eragen-secret", kw_secret, true},
-};
-
 /* A member of obj that is no keyword: an error unless a $ref walks through it. */
 static void add_unknown(struct cc *cc, const cJSON *obj, const char *name, const char *ptr)
 {
-	struct unknown u = {obj, arena_strdup(cc->a, name), ptr_child(cc->a, ptr, name), false, 0,
+	struct unknown u = {obj, arena_strdup(cc->a, name), sch_ptr_child(cc->a, ptr, name), false, 0,
 			    cc->nunknowns};
 	VEC_PUSH(cc->unknowns, cc->nunknowns, cc->capunknowns, u);
 	size_t kl;
@@ -806,14 +283,6 @@ static void add_unknown(struct cc *cc, const cJSON *obj, const char *name, const
 	struct unknown *head = &cc->unknowns[first];
 	cc->unknowns[head->last].next = cc->nunknowns;
 	head->last = cc->nunknowns - 1;
-}
-
-static const struct keyword *keyword_find(const char *name)
-{
-	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-		if (strcmp(keywords[i].name, name) == 0)
-			return &keywords[i];
-	return NULL;
 }
 
 static const char *uri_nofrag(struct arena *a, const char *uri)
@@ -843,7 +312,7 @@ static void id_add(struct cc *cc, const char *uri, const cJSON *node, const char
 static const char *apply_id(struct cc *cc, const cJSON *j, const char *base, const char *ptr,
 			    bool reg, bool strict)
 {
-	const cJSON *id = member(cc, j, "$id");
+	const cJSON *id = cc_member(cc, j, "$id");
 	if (!cJSON_IsString(id))
 		return base;
 	const char *abs = sch_uri_resolve(cc->a, base, id->valuestring);
@@ -859,8 +328,8 @@ static const char *apply_id(struct cc *cc, const cJSON *j, const char *base, con
 	return base;
 }
 
-static struct sch *compile(struct cc *cc, const cJSON *j, const char *base, const char *ptr,
-			   bool strict)
+struct sch *cc_compile(struct cc *cc, const cJSON *j, const char *base, const char *ptr,
+		       bool strict)
 {
 	if (cc->failed)
 		return NULL;
@@ -895,7 +364,7 @@ static struct sch *compile(struct cc *cc, const cJSON *j, const char *base, cons
 	}
 	s->base = base;
 	for (const cJSON *m = j->child; m; m = m->next) {
-		const struct keyword *kw = keyword_find(m->string);
+		const struct keyword *kw = cc_keyword(m->string);
 		if (!kw) {
 			if (strncmp(m->string, "x-", 2) != 0 && strict)
 				add_unknown(cc, j, m->string, ptr);
@@ -903,7 +372,7 @@ static struct sch *compile(struct cc *cc, const cJSON *j, const char *base, cons
 		}
 		if (ref && !kw->with_ref)
 			continue;	/* siblings of "$ref" are ignored (draft-07) */
-		struct kw_ctx k = {cc, s, m, m->string, ptr_child(cc->a, ptr, m->string), base,
+		struct kw_ctx k = {cc, s, m, m->string, sch_ptr_child(cc->a, ptr, m->string), base,
 				   strict};
 		if (!kw->fn(&k))
 			return NULL;
@@ -959,7 +428,7 @@ static struct doc *doc_fetch(struct cc *cc, const char *uri, const char *ref, co
 	}
 	struct doc *d = doc_add(cc, uri, root, false);
 	const char *ptr = d->ptr;
-	if (!compile(cc, root, uri, ptr, false))
+	if (!cc_compile(cc, root, uri, ptr, false))
 		return NULL;
 	return doc_find(cc, uri);
 }
@@ -986,15 +455,11 @@ static const cJSON *ptr_walk(struct cc *cc, const cJSON *node, const char *frag,
 		if (*p != '/')
 			return NULL;
 		p++;
-		struct strbuf tok = STRBUF_INIT;
-		struct oom_guard tok_guard;
-		oom_guard_strbuf(&tok_guard, &tok);
+		struct strbuf tok = SB_IN(cc->a);
 		sb_puts(&tok, "");
 		for (; *p && *p != '/'; p++) {
 			if (*p == '~') {
 				if (p[1] != '0' && p[1] != '1') {
-					oom_guard_pop(&tok_guard);
-					sb_release(&tok);
 					return NULL;
 				}
 				sb_putc(&tok, p[1] == '0' ? '~' : '/');
@@ -1005,8 +470,8 @@ static const cJSON *ptr_walk(struct cc *cc, const cJSON *node, const char *frag,
 		}
 		const cJSON *next = NULL;
 		if (cJSON_IsObject(node)) {
-			next = member(cc, node, tok.buf);
-			if (next && pmap_get(&cc->map, node) && !keyword_find(tok.buf))
+			next = cc_member(cc, node, tok.buf);
+			if (next && pmap_get(&cc->map, node) && !cc_keyword(tok.buf))
 				mark_unknown_used(cc, node, tok.buf);
 		} else if (cJSON_IsArray(node)) {
 			const char *t = tok.buf;
@@ -1019,15 +484,13 @@ static const cJSON *ptr_walk(struct cc *cc, const cJSON *node, const char *frag,
 			if (ok)
 				next = item(cc, node, idx);
 		}
-		oom_guard_pop(&tok_guard);
-		sb_release(&tok);
 		if (!next)
 			return NULL;
 		node = next;
 		struct sch *known = pmap_get(&cc->map, node);
 		if (known)
 			*base = known->base;
-		else if (cJSON_IsObject(node) && !member(cc, node, "$ref"))
+		else if (cJSON_IsObject(node) && !cc_member(cc, node, "$ref"))
 			*base = apply_id(cc, node, *base, NULL, false, false);
 	}
 	return node;
@@ -1054,7 +517,7 @@ static struct sch *ref_target(struct cc *cc, const struct sch *s)
 				s->ref_str, s->ptr, abs);
 			return NULL;
 		}
-		return compile(cc, id->node, id->base, id->ptr, id->strict);
+		return cc_compile(cc, id->node, id->base, id->ptr, id->strict);
 	}
 	const struct ident *id = id_find(cc, u);
 	bool strict = true;
@@ -1084,7 +547,7 @@ static struct sch *ref_target(struct cc *cc, const struct sch *s)
 			s->ref_str, s->ptr);
 		return NULL;
 	}
-	return compile(cc, node, base, ptr, strict);
+	return cc_compile(cc, node, base, ptr, strict);
 }
 
 /* The candidate closest to name, if close enough to be a likely typo. */
@@ -1113,10 +576,7 @@ static bool compile_finish(struct cc *cc)
 		}
 	}
 	if (first) {
-		const char *names[sizeof(keywords) / sizeof(keywords[0])];
-		for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-			names[i] = keywords[i].name;
-		const char *sug = sch_nearest(first->name, names, sizeof(names) / sizeof(names[0]));
+		const char *sug = cc_keyword_nearest(first->name);
 		char more[64] = "";
 		if (nbad > 1)
 			snprintf(more, sizeof(more), " (and %zu more)", nbad - 1);
@@ -1176,7 +636,7 @@ struct schema *schema_compile(const char *json, size_t len, const char *base_uri
 		return NULL;
 	}
 	doc_add(&cc, uri, root, true);
-	s->root = compile(&cc, root, base, "#", true);
+	s->root = cc_compile(&cc, root, base, "#", true);
 	bool ok = s->root && compile_finish(&cc);
 	oom_guard_pop(&guard);
 	cc_release(&cc);

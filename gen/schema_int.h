@@ -3,8 +3,10 @@
  * compiled schema, the character helpers, the internal functions (sch_*). The public side
  * (schema_compile, schema_validate, schema_apply_defaults, json_to_node) is in eragen.h.
  *
- *   schema.c           the compiled schema and its compilation (keywords, $id, $ref),
+ *   schema.c           the compiled schema and its compilation ($id, $ref, documents),
  *                      schema_compile and schema_free
+ *   schema_keyword.c   the draft-07 keywords, each decoded into a struct sch
+ *                      (schema_cc.h: the compiler's state the two share)
  *   schema_uri.c       URI references (RFC 3986): split, resolve, percent-decode
  *   schema_format.c    the "format" checks
  *   schema_validate.c  schema_validate: the walk over the node tree, its messages
@@ -19,7 +21,8 @@
 #ifndef ERAGEN_SCHEMA_INT_H
 #define ERAGEN_SCHEMA_INT_H
 
-#include "eragen.h"
+#include "rx.h"
+#include "schema.h"
 
 #include <cjson/cJSON.h>
 

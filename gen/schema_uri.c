@@ -91,9 +91,7 @@ char *sch_uri_resolve(struct arena *a, const char *base, const char *ref)
 	struct uri b, r;
 	sch_uri_split(base, strlen(base), &b);
 	sch_uri_split(ref, strlen(ref), &r);
-	struct strbuf sb = STRBUF_INIT;
-	struct oom_guard sb_guard;
-	oom_guard_strbuf(&sb_guard, &sb);
+	struct strbuf sb = SB_IN(a);
 	struct span scheme = r.scheme.has ? r.scheme : b.scheme;
 	if (scheme.has) {
 		sb_add(&sb, scheme.p, scheme.n);
@@ -112,9 +110,7 @@ char *sch_uri_resolve(struct arena *a, const char *base, const char *ref)
 		if (!r.query.has)
 			query = b.query;
 	} else {
-		struct strbuf m = STRBUF_INIT;
-		struct oom_guard m_guard;
-		oom_guard_strbuf(&m_guard, &m);
+		struct strbuf m = SB_IN(a);
 		if (b.auth.has && !b.path.n) {
 			sb_putc(&m, '/');
 		} else {
@@ -125,8 +121,6 @@ char *sch_uri_resolve(struct arena *a, const char *base, const char *ref)
 		}
 		sb_add(&m, r.path.p, r.path.n);
 		remove_dots(&sb, m.buf, m.len);
-		oom_guard_pop(&m_guard);
-		sb_release(&m);
 	}
 	if (query.has) {
 		sb_putc(&sb, '?');
@@ -136,10 +130,7 @@ char *sch_uri_resolve(struct arena *a, const char *base, const char *ref)
 		sb_putc(&sb, '#');
 		sb_add(&sb, r.frag.p, r.frag.n);
 	}
-	char *res = arena_strndup(a, sb.buf ? sb.buf : "", sb.len);
-	oom_guard_pop(&sb_guard);
-	sb_release(&sb);
-	return res;
+	return sb.buf ? sb.buf : arena_strdup(a, "");
 }
 
 /* Percent-decode s (a URI fragment); NULL when it is malformed. */

@@ -103,9 +103,7 @@ static const char *types_text(struct arena *a, unsigned types, bool article)
 {
 	if (types & T_NUMBER)
 		types &= ~(unsigned)T_INTEGER;
-	struct strbuf sb = STRBUF_INIT;
-	struct oom_guard sb_guard;
-	oom_guard_strbuf(&sb_guard, &sb);
+	struct strbuf sb = SB_IN(a);
 	size_t total = 0, k = 0;
 	for (size_t i = 0; i < sizeof(sch_type_names) / sizeof(sch_type_names[0]); i++)
 		total += (types & sch_type_names[i].bit) != 0;
@@ -120,10 +118,7 @@ static const char *types_text(struct arena *a, unsigned types, bool article)
 		sb_puts(&sb, name);
 		k++;
 	}
-	char *r = arena_strndup(a, sb.buf ? sb.buf : "", sb.len);
-	oom_guard_pop(&sb_guard);
-	sb_release(&sb);
-	return r;
+	return sb.buf ? sb.buf : "";
 }
 
 static const char *found_text(const struct node *n)
@@ -164,9 +159,7 @@ static void mark_secret(struct node *n, int depth)
 /* A list of values for messages: 'a', 'b', 'c' (at most 12 shown). */
 static const char *values_text(struct vc *vc, struct node *const *vals, size_t n)
 {
-	struct strbuf sb = STRBUF_INIT;
-	struct oom_guard sb_guard;
-	oom_guard_strbuf(&sb_guard, &sb);
+	struct strbuf sb = SB_IN(&vc->a);
 	for (size_t i = 0; i < n && i < 12; i++) {
 		if (i)
 			sb_puts(&sb, ", ");
@@ -174,10 +167,7 @@ static const char *values_text(struct vc *vc, struct node *const *vals, size_t n
 	}
 	if (n > 12)
 		sb_printf(&sb, ", ... (%zu more)", n - 12);
-	char *r = arena_strndup(&vc->a, sb.buf ? sb.buf : "", sb.len);
-	oom_guard_pop(&sb_guard);
-	sb_release(&sb);
-	return r;
+	return sb.buf ? sb.buf : "";
 }
 
 static bool multiple_ok(const struct node *n, double d)
@@ -290,21 +280,31 @@ static bool v_string(struct vc *vc, const struct sch *s, const struct node *inst
 		}                                                                    \
 	} while (0)
 
+/* maxItems/minItems, maxProperties/minProperties: inst's count of what in the bounds. */
+static bool v_count(struct vc *vc, struct node *inst, const char *what, bool has_max,
+		    uint64_t max, bool has_min, uint64_t min)
+{
+	bool ok = true;
+	size_t n = inst->n;
+	if (has_max && n > max) {
+		ok = false;
+		err_add(vc, SCHEMA_VALUE, inst, NULL, "must have at most %llu %s%s, found %zu",
+			(unsigned long long)max, what, max == 1 ? "" : "s", n);
+	}
+	if (has_min && n < min) {
+		ok = false;
+		err_add(vc, SCHEMA_VALUE, inst, NULL, "must have at least %llu %s%s, found %zu",
+			(unsigned long long)min, what, min == 1 ? "" : "s", n);
+	}
+	return ok;
+}
+
 static bool v_array(struct vc *vc, const struct sch *s, struct node *inst, int depth)
 {
 	bool ok = true;
 	size_t n = inst->n;
-	if ((s->has & HAS_MAX_ITEMS) && n > s->max_items) {
-		ok = false;
-		err_add(vc, SCHEMA_VALUE, inst, NULL, "must have at most %llu item%s, found %zu",
-			(unsigned long long)s->max_items, s->max_items == 1 ? "" : "s", n);
-	}
-	if ((s->has & HAS_MIN_ITEMS) && n < s->min_items) {
-		ok = false;
-		err_add(vc, SCHEMA_VALUE, inst, NULL, "must have at least %llu item%s, found %zu",
-			(unsigned long long)s->min_items, s->min_items == 1 ? "" : "s", n);
-	}
-	STEP(ok);
+	STEP(v_count(vc, inst, "item", s->has & HAS_MAX_ITEMS, s->max_items,
+		     s->has & HAS_MIN_ITEMS, s->min_items));
 	if (s->unique) {
 		/* each item against the first of each value seen before it */
 		struct nodeset seen = { 0 };
@@ -407,69 +407,54 @@ static void enum_suggest(struct vc *vc, struct verr *e, const struct node *inst,
 	e->suggest = suggest(inst->str, names, k);
 }
 
-static bool v_object(struct vc *vc, const struct sch *s, struct node *inst, int depth)
+/* Key i of inst and its value: "properties", "patternProperties", "additionalProperties"
+ * and "propertyNames". */
+static bool v_member(struct vc *vc, const struct sch *s, struct node *inst, size_t i, int depth)
 {
 	bool ok = true;
-	size_t n = inst->n;
-	if ((s->has & HAS_MAX_PROPS) && n > s->max_props) {
-		ok = false;
-		err_add(vc, SCHEMA_VALUE, inst, NULL, "must have at most %llu key%s, found %zu",
-			(unsigned long long)s->max_props, s->max_props == 1 ? "" : "s", n);
+	struct node *key = inst->keys[i], *val = inst->items[i];
+	bool matched = false;
+	const struct prop *p = s->nprops ? sch_prop_find(s, key) : NULL;
+	if (p) {
+		matched = true;
+		if (p->s->is_bool && !p->s->bool_val) {
+			err_add(vc, SCHEMA_VALUE, key, NULL, "key '%s' is not allowed", key->str);
+			STEP(false);
+		} else {
+			STEP(v_sch(vc, p->s, val, depth + 1));
+		}
 	}
-	if ((s->has & HAS_MIN_PROPS) && n < s->min_props) {
-		ok = false;
-		err_add(vc, SCHEMA_VALUE, inst, NULL, "must have at least %llu key%s, found %zu",
-			(unsigned long long)s->min_props, s->min_props == 1 ? "" : "s", n);
-	}
-	STEP(ok);
-	for (size_t i = 0; i < s->nrequired; i++) {
-		if (node_index(inst, s->required[i]) >= 0)
-			continue;
-		struct verr *e = err_add(vc, SCHEMA_REQUIRED, inst, NULL,
-					 "missing required key '%s'", s->required[i]);
-		if (e)
-			e->parent = inst, e->key = s->required[i];
-		STEP(false);
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct node *key = inst->keys[i], *val = inst->items[i];
-		bool matched = false;
-		const struct prop *p = s->nprops ? sch_prop_find(s, key) : NULL;
-		if (p) {
+	for (size_t j = 0; j < s->npprops; j++) {
+		int rc = rx_search(s->pprops[j].rx, key->str, key->len);
+		if (rc < 0) {
+			matched = true;	/* undecided is not "unknown key" either */
+			err_add(vc, SCHEMA_UNDECIDED, key, NULL,
+				"cannot decide whether key '%s' matches pattern '%s': the "
+				"match is too costly", key->str, s->pprops[j].src);
+			STEP(false);
+		} else if (rc == 1) {
 			matched = true;
-			if (p->s->is_bool && !p->s->bool_val) {
-				err_add(vc, SCHEMA_VALUE, key, NULL, "key '%s' is not allowed",
-					key->str);
-				STEP(false);
-			} else {
-				STEP(v_sch(vc, p->s, val, depth + 1));
-			}
+			STEP(v_sch(vc, s->pprops[j].s, val, depth + 1));
 		}
-		for (size_t j = 0; j < s->npprops; j++) {
-			int rc = rx_search(s->pprops[j].rx, key->str, key->len);
-			if (rc < 0) {
-				matched = true;	/* undecided is not "unknown key" either */
-				err_add(vc, SCHEMA_UNDECIDED, key, NULL,
-					"cannot decide whether key '%s' matches pattern '%s': the "
-					"match is too costly", key->str, s->pprops[j].src);
-				STEP(false);
-			} else if (rc == 1) {
-				matched = true;
-				STEP(v_sch(vc, s->pprops[j].s, val, depth + 1));
-			}
-		}
-		const struct sch *add = s->additional_props;
-		if (!matched && add) {
-			if (add->is_bool && !add->bool_val) {
-				err_unknown_key(vc, s, inst, key);
-				STEP(false);
-			} else {
-				STEP(v_sch(vc, add, val, depth + 1));
-			}
-		}
-		if (s->property_names)
-			STEP(v_sch(vc, s->property_names, key, depth + 1));
 	}
+	const struct sch *add = s->additional_props;
+	if (!matched && add) {
+		if (add->is_bool && !add->bool_val) {
+			err_unknown_key(vc, s, inst, key);
+			STEP(false);
+		} else {
+			STEP(v_sch(vc, add, val, depth + 1));
+		}
+	}
+	if (s->property_names)
+		STEP(v_sch(vc, s->property_names, key, depth + 1));
+	return ok;
+}
+
+/* "dependencies": a schema or the keys that a key's presence requires. */
+static bool v_dependencies(struct vc *vc, const struct sch *s, struct node *inst, int depth)
+{
+	bool ok = true;
 	for (size_t i = 0; i < s->ndeps; i++) {
 		const struct dep *d = &s->deps[i];
 		if (node_index(inst, d->name) < 0)
@@ -489,6 +474,27 @@ static bool v_object(struct vc *vc, const struct sch *s, struct node *inst, int 
 			STEP(false);
 		}
 	}
+	return ok;
+}
+
+static bool v_object(struct vc *vc, const struct sch *s, struct node *inst, int depth)
+{
+	bool ok = true;
+	size_t n = inst->n;
+	STEP(v_count(vc, inst, "key", s->has & HAS_MAX_PROPS, s->max_props,
+		     s->has & HAS_MIN_PROPS, s->min_props));
+	for (size_t i = 0; i < s->nrequired; i++) {
+		if (node_index(inst, s->required[i]) >= 0)
+			continue;
+		struct verr *e = err_add(vc, SCHEMA_REQUIRED, inst, NULL,
+					 "missing required key '%s'", s->required[i]);
+		if (e)
+			e->parent = inst, e->key = s->required[i];
+		STEP(false);
+	}
+	for (size_t i = 0; i < n; i++)
+		STEP(v_member(vc, s, inst, i, depth));
+	STEP(v_dependencies(vc, s, inst, depth));
 	return ok;
 }
 
@@ -601,6 +607,121 @@ static void report_best(struct vc *vc, struct sch *const *br, size_t nbr, struct
 		ARENA_PUSH(&vc->a, vc->errs, vc->n, vc->cap, errs[best][k]);
 }
 
+/* "const" and "enum". */
+static bool v_const_enum(struct vc *vc, const struct sch *s, struct node *inst)
+{
+	bool ok = true;
+	if ((s->has & HAS_CONST) && !node_equal(inst, s->const_val)) {
+		if (s->const_val->kind == NODE_MAP || s->const_val->kind == NODE_SEQ)
+			err_add(vc, SCHEMA_VALUE, inst, inst,
+				"%s differs from the constant the schema requires", subject(inst));
+		else
+			err_add(vc, SCHEMA_VALUE, inst, inst, "%s must be %s", subject(inst),
+				node_display(&vc->a, s->const_val));
+		STEP(false);
+	}
+	if (s->has & HAS_ENUM) {
+		if (!sch_enum_has(s, inst)) {
+			if (s->nenum == 1)
+				err_add(vc, SCHEMA_VALUE, inst, inst, "%s must be %s", subject(inst),
+					values_text(vc, s->enum_vals, s->nenum));
+			else
+				enum_suggest(vc, err_add(vc, SCHEMA_VALUE, inst, inst,
+							 "%s is not one of: %s", subject(inst),
+							 values_text(vc, s->enum_vals, s->nenum)),
+					     inst, s->enum_vals, s->nenum);
+			STEP(false);
+		}
+	}
+	return ok;
+}
+
+/* The keywords of inst's own kind. */
+static bool v_kind(struct vc *vc, const struct sch *s, struct node *inst, int depth)
+{
+	switch (inst->kind) {
+	case NODE_INT:
+	case NODE_FLOAT:
+		return v_numeric(vc, s, inst);
+	case NODE_STR:
+		return v_string(vc, s, inst);
+	case NODE_SEQ:
+		return v_array(vc, s, inst, depth);
+	case NODE_MAP:
+		return v_object(vc, s, inst, depth);
+	default:
+		return true;
+	}
+}
+
+/* "oneOf": exactly one branch. */
+static bool v_one_of(struct vc *vc, const struct sch *s, struct node *inst, int depth)
+{
+	size_t first = SIZE_MAX, second = SIZE_MAX;
+	for (size_t i = 0; i < s->none_of && second == SIZE_MAX && !vc->aborted; i++) {
+		if (v_test(vc, s->one_of[i], inst, depth + 1)) {
+			if (first == SIZE_MAX)
+				first = i;
+			else
+				second = i;
+		}
+	}
+	if (first == SIZE_MAX && !vc->fast) {
+		report_best(vc, s->one_of, s->none_of, inst, depth);
+	} else if (second != SIZE_MAX) {
+		err_add(vc, SCHEMA_VALUE, inst, inst,
+			"%s matches more than one allowed form ('%s' and '%s')",
+			subject(inst), s->one_of[first]->ptr, s->one_of[second]->ptr);
+	}
+	return first != SIZE_MAX && second == SIZE_MAX;
+}
+
+/* "not". */
+static bool v_not(struct vc *vc, const struct sch *s, struct node *inst, int depth)
+{
+	if (!v_test(vc, s->not_s, inst, depth + 1))
+		return true;
+	const struct sch *t = s->not_s;
+	while (t->ref)
+		t = t->ref;
+	if (t->is_bool)
+		err_add(vc, SCHEMA_VALUE, inst, inst, "%s is not allowed here", subject(inst));
+	else if ((t->has & (HAS_CONST | HAS_ENUM)) && inst->kind != NODE_MAP &&
+		 inst->kind != NODE_SEQ)
+		err_add(vc, SCHEMA_VALUE, inst, inst, "value " VAL " is not allowed");
+	else
+		err_add(vc, SCHEMA_VALUE, inst, inst, "%s must not match '%s'", subject(inst),
+			s->not_s->ptr);
+	return false;
+}
+
+/* The subschemas applied to inst itself: allOf, anyOf, oneOf, not, if/then/else. */
+static bool v_applicators(struct vc *vc, const struct sch *s, struct node *inst, int depth)
+{
+	bool ok = true;
+	for (size_t i = 0; i < s->nall_of; i++)
+		STEP(v_sch(vc, s->all_of[i], inst, depth + 1));
+	if (s->nany_of) {
+		bool any = false;
+		for (size_t i = 0; i < s->nany_of && !any && !vc->aborted; i++)
+			any = v_test(vc, s->any_of[i], inst, depth + 1);
+		if (!any && !vc->fast)
+			report_best(vc, s->any_of, s->nany_of, inst, depth);
+		STEP(any);
+	}
+	if (s->none_of)
+		STEP(v_one_of(vc, s, inst, depth));
+	if (s->not_s)
+		STEP(v_not(vc, s, inst, depth));
+	if (s->if_s && (s->then_s || s->else_s)) {
+		bool cond = v_test(vc, s->if_s, inst, depth + 1);
+		const struct sch *branch = cond ? s->then_s : s->else_s;
+		if (branch)
+			STEP(v_sch(vc, branch, inst, depth + 1));
+	}
+	return ok;
+}
+
 static bool v_sch(struct vc *vc, const struct sch *s, struct node *inst, int depth)
 {
 	if (vc->aborted)
@@ -628,94 +749,9 @@ static bool v_sch(struct vc *vc, const struct sch *s, struct node *inst, int dep
 		err_type(vc, s->types, inst);
 		return false;	/* one error per value: the rest would repeat it */
 	}
-	if ((s->has & HAS_CONST) && !node_equal(inst, s->const_val)) {
-		if (s->const_val->kind == NODE_MAP || s->const_val->kind == NODE_SEQ)
-			err_add(vc, SCHEMA_VALUE, inst, inst,
-				"%s differs from the constant the schema requires", subject(inst));
-		else
-			err_add(vc, SCHEMA_VALUE, inst, inst, "%s must be %s", subject(inst),
-				node_display(&vc->a, s->const_val));
-		STEP(false);
-	}
-	if (s->has & HAS_ENUM) {
-		if (!sch_enum_has(s, inst)) {
-			if (s->nenum == 1)
-				err_add(vc, SCHEMA_VALUE, inst, inst, "%s must be %s", subject(inst),
-					values_text(vc, s->enum_vals, s->nenum));
-			else
-				enum_suggest(vc, err_add(vc, SCHEMA_VALUE, inst, inst,
-							 "%s is not one of: %s", subject(inst),
-							 values_text(vc, s->enum_vals, s->nenum)),
-					     inst, s->enum_vals, s->nenum);
-			STEP(false);
-		}
-	}
-	switch (inst->kind) {
-	case NODE_INT:
-	case NODE_FLOAT:
-		STEP(v_numeric(vc, s, inst));
-		break;
-	case NODE_STR:
-		STEP(v_string(vc, s, inst));
-		break;
-	case NODE_SEQ:
-		STEP(v_array(vc, s, inst, depth));
-		break;
-	case NODE_MAP:
-		STEP(v_object(vc, s, inst, depth));
-		break;
-	default:
-		break;
-	}
-	for (size_t i = 0; i < s->nall_of; i++)
-		STEP(v_sch(vc, s->all_of[i], inst, depth + 1));
-	if (s->nany_of) {
-		bool any = false;
-		for (size_t i = 0; i < s->nany_of && !any && !vc->aborted; i++)
-			any = v_test(vc, s->any_of[i], inst, depth + 1);
-		if (!any && !vc->fast)
-			report_best(vc, s->any_of, s->nany_of, inst, depth);
-		STEP(any);
-	}
-	if (s->none_of) {
-		size_t first = SIZE_MAX, second = SIZE_MAX;
-		for (size_t i = 0; i < s->none_of && second == SIZE_MAX && !vc->aborted; i++) {
-			if (v_test(vc, s->one_of[i], inst, depth + 1)) {
-				if (first == SIZE_MAX)
-					first = i;
-				else
-					second = i;
-			}
-		}
-		if (first == SIZE_MAX && !vc->fast) {
-			report_best(vc, s->one_of, s->none_of, inst, depth);
-		} else if (second != SIZE_MAX) {
-			err_add(vc, SCHEMA_VALUE, inst, inst,
-				"%s matches more than one allowed form ('%s' and '%s')",
-				subject(inst), s->one_of[first]->ptr, s->one_of[second]->ptr);
-		}
-		STEP(first != SIZE_MAX && second == SIZE_MAX);
-	}
-	if (s->not_s && v_test(vc, s->not_s, inst, depth + 1)) {
-		const struct sch *t = s->not_s;
-		while (t->ref)
-			t = t->ref;
-		if (t->is_bool)
-			err_add(vc, SCHEMA_VALUE, inst, inst, "%s is not allowed here", subject(inst));
-		else if ((t->has & (HAS_CONST | HAS_ENUM)) && inst->kind != NODE_MAP &&
-			 inst->kind != NODE_SEQ)
-			err_add(vc, SCHEMA_VALUE, inst, inst, "value " VAL " is not allowed");
-		else
-			err_add(vc, SCHEMA_VALUE, inst, inst, "%s must not match '%s'", subject(inst),
-				s->not_s->ptr);
-		STEP(false);
-	}
-	if (s->if_s && (s->then_s || s->else_s)) {
-		bool cond = v_test(vc, s->if_s, inst, depth + 1);
-		const struct sch *branch = cond ? s->then_s : s->else_s;
-		if (branch)
-			STEP(v_sch(vc, branch, inst, depth + 1));
-	}
+	STEP(v_const_enum(vc, s, inst));
+	STEP(v_kind(vc, s, inst, depth));
+	STEP(v_applicators(vc, s, inst, depth));
 	return ok && !vc->aborted;
 }
 
@@ -741,9 +777,7 @@ static int verr_cmp(const void *pa, const void *pb)
 /* msg with VAL replaced by the shown value, cut at a character boundary to fit. */
 static void expand_msg(struct arena *a, const struct verr *e, char *out, size_t outlen)
 {
-	struct strbuf sb = STRBUF_INIT;
-	struct oom_guard sb_guard;
-	oom_guard_strbuf(&sb_guard, &sb);
+	struct strbuf sb = SB_IN(a);
 	for (const char *p = e->msg; *p; p++) {
 		if (*p == VAL[0])
 			sb_puts(&sb, e->shown ? node_display(a, e->shown) : "");
@@ -758,8 +792,6 @@ static void expand_msg(struct arena *a, const struct verr *e, char *out, size_t 
 	}
 	memcpy(out, sb.buf ? sb.buf : "", n);
 	out[n] = '\0';
-	oom_guard_pop(&sb_guard);
-	sb_release(&sb);
 }
 
 static void emit(struct vc *vc, const struct verr *e, schema_sink_fn sink, void *ud)

@@ -6,6 +6,7 @@
  * are valid YAML double-quoted escapes). Secret values print as ***.
  */
 #include "eragen.h"
+#include "show.h"
 
 #include <string.h>
 

@@ -9,6 +9,7 @@
  * (list indexes are not keys); an encrypted_* option first resets it to "clear". Values
  * SOPS never touches (null, "") are marked empty.
  */
+#include "rx.h"
 #include "sops.h"
 #include "repo_index.h"
 

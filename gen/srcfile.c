@@ -21,79 +21,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-size_t utf8_decode(const char *s, size_t n, uint32_t *cp)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	if (n == 0)
-		return 0;
-	unsigned char c = p[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	size_t len;
-	uint32_t v;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		v = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		v = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t k = 1; k < len; k++) {
-		if ((p[k] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[k] & 0x3f);
-	}
-	/* overlong forms, surrogates, beyond U+10FFFF */
-	if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10ffff)) ||
-	    (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return len;
-}
-
-size_t utf8_check(const char *s, size_t n)
-{
-	uint32_t cp;
-	for (size_t i = 0; i < n;) {
-		size_t len = utf8_decode(s + i, n - i, &cp);
-		if (len == 0)
-			return i;
-		i += len;
-	}
-	return (size_t)-1;
-}
-
-size_t utf8_count(const char *s, size_t n)
-{
-	size_t count = 0;
-	for (size_t i = 0; i < n; i++)
-		count += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return count;
-}
-
-/* Line and column (code points) of byte offset off. */
-static void offset_to_linecol(const char *data, size_t off, uint32_t *line, uint32_t *col)
+void text_linecol(const char *s, size_t len, size_t off, uint32_t *line, uint32_t *col)
 {
 	uint32_t l = 1;
 	size_t start = 0;
+	if (off > len)
+		off = len;
 	for (size_t i = 0; i < off; i++) {
 		/* a line ends at LF, CRLF or a lone CR, as src_accept and libyaml count */
-		if (data[i] == '\n' || (data[i] == '\r' && data[i + 1] != '\n')) {
+		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == len || s[i + 1] != '\n'))) {
 			l++;
 			start = i + 1;
 		}
 	}
 	*line = l;
-	*col = (uint32_t)utf8_count(data + start, off - start) + 1;
+	*col = (uint32_t)utf8_count(s + start, off - start) + 1;
 }
 
 static struct loc file_loc(uint32_t id, uint32_t line, uint32_t col)
@@ -188,7 +130,7 @@ static bool src_accept(struct ctx *ctx, struct srcfile *f, const char *raw, size
 	const char *nul = memchr(raw, '\0', len);
 	if (nul) {
 		uint32_t line, col;
-		offset_to_linecol(raw, (size_t)(nul - raw), &line, &col);
+		text_linecol(raw, len, (size_t)(nul - raw), &line, &col);
 		diag_add(ctx, "SPEC012", NULL, file_loc(f->id, line, col),
 			 "'%s' contains a NUL byte: not a text file", f->path);
 		return false;
@@ -196,7 +138,7 @@ static bool src_accept(struct ctx *ctx, struct srcfile *f, const char *raw, size
 	size_t bad = utf8_check(raw, len);
 	if (bad != (size_t)-1) {
 		uint32_t line, col;
-		offset_to_linecol(raw, bad, &line, &col);
+		text_linecol(raw, len, bad, &line, &col);
 		diag_add(ctx, "SPEC012", NULL, file_loc(f->id, line, col),
 			 "'%s' is not valid UTF-8 (byte 0x%02x at offset %zu)", f->path,
 			 (unsigned)(unsigned char)raw[bad], bad);
@@ -452,6 +394,20 @@ const char *srcfile_line(const struct srcfile *f, uint32_t line, size_t *len)
 	return f->data + start;
 }
 
+/* The binary search of the line and column tables: the last index in [lo, hi] whose
+ * value is at most want (lo when none is; the tables are sorted). */
+static size_t last_at_most(const uint32_t *v, size_t lo, size_t hi, size_t want)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+		if (v[mid] <= want)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
 /* Code points of f before byte off. */
 static size_t cps_before(const struct srcfile *f, size_t off)
 {
@@ -478,14 +434,7 @@ size_t srcfile_offset(const struct srcfile *f, uint32_t line, uint32_t col)
 	/* the character col starts where the count of code points since the line start
 	 * reaches col: the block holding it first, then its bytes */
 	size_t want = cps_before(f, start) + col - 1;
-	size_t lo = start / SRC_CP_BLOCK, hi = end / SRC_CP_BLOCK;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo + 1) / 2;
-		if (f->cps[mid] <= want)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
+	size_t lo = last_at_most(f->cps, start / SRC_CP_BLOCK, end / SRC_CP_BLOCK, want);
 	size_t i = lo * SRC_CP_BLOCK > start ? lo * SRC_CP_BLOCK : start;
 	size_t c = cps_before(f, i);
 	for (; i < end; i++) {
@@ -499,14 +448,7 @@ struct loc srcfile_loc(const struct srcfile *f, size_t off)
 {
 	if (!f->data || !f->cps)
 		return (struct loc){ .file = f->id };
-	uint32_t lo = 0, hi = f->nlines ? f->nlines - 1 : 0;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo + 1) / 2;
-		if (f->lines[mid] <= off)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
+	uint32_t lo = (uint32_t)last_at_most(f->lines, 0, f->nlines ? f->nlines - 1 : 0, off);
 	size_t start = f->nlines ? f->lines[lo] : 0;
 	if (off > f->len)
 		off = f->len;

@@ -1,11 +1,9 @@
 /*
- * tmpl.c - the Mustache engine and the escapers (tmpl.h).
+ * tmpl.c - the Mustache renderer and the template sets (tmpl.h).
  *
- * Consumes template text and a view (a node tree); produces text. A template is parsed
- * once into a token tree (tpl_parse): tags are scanned with the delimiters in effect,
- * paired, judged standalone (alone on their line, or the pairs the inheritance spec
- * names: {{<p}}{{/p}}, {{<p}}{{$b}}, {{/b}}{{/p}}, {{$b}}{{/b}}), and the text between
- * the consumed ranges becomes TEXT tokens. Rendering walks the tree with a context stack.
+ * Consumes a parsed template (tmpl_parse.c) and a view (a node tree); produces text,
+ * escaped by the escaper of the output type (tmpl_escape.c). Rendering walks the token
+ * tree with a context stack.
  *
  * Indentation is applied while emitting, not by rewriting template text: a standalone
  * partial, parent or block adds its indentation to every line its template text starts
@@ -27,7 +25,7 @@
  * output per render. A template set renders with TMPL_RAW_FRAGMENTS | TMPL_STRICT: a
  * missing variable or partial is an error in eragen's own templates.
  */
-#include "tmpl.h"
+#include "tmpl_int.h"
 #include "view.h"
 
 #include <math.h>
@@ -36,730 +34,9 @@
 #include <sys/stat.h>
 
 #define TMPL_MAX_DEPTH 64	/* nested partials/parents per render */
-#define TMPL_MAX_NEST 256	/* nested sections in one template */
 #define TMPL_MAX_LEVELS 1024	/* nested sections, partials and blocks per render */
 #define TMPL_MAX_OUTPUT (64u << 20)	/* bytes one render may produce */
 #define TMPL_MAX_STEPS 20000000u	/* tokens one render may visit */
-
-/* ---- escapers ------------------------------------------------------------------- */
-
-/* Decode one UTF-8 sequence at s (n > 0 bytes left); invalid bytes decode as U+FFFD
- * consuming one byte. */
-static uint32_t utf8_dec(const unsigned char *s, size_t n, size_t *used)
-{
-	uint32_t c = s[0];
-	size_t k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-	if (k == 0 || k > n) {
-		*used = 1;
-		return c < 0x80 ? c : 0xFFFD;
-	}
-	if (k == 1) {
-		*used = 1;
-		return c;
-	}
-	c &= 0x7F >> k;
-	for (size_t i = 1; i < k; i++) {
-		if ((s[i] & 0xC0) != 0x80) {
-			*used = 1;
-			return 0xFFFD;
-		}
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	*used = k;
-	return c;
-}
-
-static void esc_html(const char *s, size_t n, struct strbuf *out)
-{
-	for (size_t i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&': sb_puts(out, "&amp;"); break;
-		case '<': sb_puts(out, "&lt;"); break;
-		case '>': sb_puts(out, "&gt;"); break;
-		case '"': sb_puts(out, "&quot;"); break;
-		case '\'': sb_puts(out, "&#39;"); break;
-		default: sb_putc(out, s[i]);
-		}
-	}
-}
-
-/* Inside an HCL quoted string: the escapes of the HCL native syntax, and the two
- * template introducers doubled ($${ and %%{ are their literal forms). */
-static void esc_hcl(const char *s, size_t n, struct strbuf *out)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '\\': sb_puts(out, "\\\\"); break;
-		case '"': sb_puts(out, "\\\""); break;
-		case '\n': sb_puts(out, "\\n"); break;
-		case '\r': sb_puts(out, "\\r"); break;
-		case '\t': sb_puts(out, "\\t"); break;
-		case '$':
-		case '%':
-			sb_putc(out, (char)c);
-			if (i + 1 < n && s[i + 1] == '{')
-				sb_putc(out, (char)c);
-			break;
-		default:
-			if (c < 0x20 || c == 0x7F)
-				sb_printf(out, "\\u%04X", c);
-			else
-				sb_putc(out, (char)c);
-		}
-	}
-}
-
-/* Words YAML 1.1 or 1.2 (core) resolve to null or a boolean (compared ignoring case:
- * quoting "NuLl" too costs nothing). */
-static bool yaml_reserved(const char *s, size_t n)
-{
-	static const char *const words[] = {
-		"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~",
-	};
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		size_t wl = strlen(words[i]);
-		if (wl != n)
-			continue;
-		size_t k = 0;
-		while (k < n && (s[k] | 0x20) == words[i][k])
-			k++;
-		if (k == n)
-			return true;
-	}
-	return false;
-}
-
-/*
- * Plain only when no YAML reader can take it for anything but this string: letters,
- * digits and . _ / - only, starting with a letter, '_' or '/' (so never a number, date,
- * sexagesimal, .inf or an indicator), and not a null/boolean word of YAML 1.1 or 1.2.
- */
-static bool yaml_plain_ok(const char *s, size_t n)
-{
-	if (n == 0)
-		return false;
-	unsigned char c0 = (unsigned char)s[0];
-	if (!((c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z') || c0 == '_' || c0 == '/'))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			  c == '.' || c == '_' || c == '/' || c == '-';
-		if (!ok)
-			return false;
-	}
-	return !yaml_reserved(s, n);
-}
-
-/* A YAML double-quoted scalar in JSON's escape syntax; everything outside YAML's
- * printable set, and the characters YAML 1.1 reads as line breaks (U+0085, U+2028,
- * U+2029), is escaped. */
-static void esc_yaml_quoted(const char *s, size_t n, struct strbuf *out)
-{
-	sb_putc(out, '"');
-	for (size_t i = 0; i < n;) {
-		size_t used;
-		uint32_t c = utf8_dec((const unsigned char *)s + i, n - i, &used);
-		switch (c) {
-		case '"': sb_puts(out, "\\\""); break;
-		case '\\': sb_puts(out, "\\\\"); break;
-		case '\n': sb_puts(out, "\\n"); break;
-		case '\r': sb_puts(out, "\\r"); break;
-		case '\t': sb_puts(out, "\\t"); break;
-		default:
-			/* (an invalid byte decodes as U+FFFD from one byte: written escaped) */
-			if (c < 0x20 || (c >= 0x7F && c <= 0xA0) || c == 0x2028 || c == 0x2029 ||
-			    c == 0xFEFF || c == 0xFFFE || c == 0xFFFF || (c == 0xFFFD && used != 3))
-				sb_printf(out, "\\u%04X", (unsigned)c);
-			else
-				sb_add(out, s + i, used);
-		}
-		i += used;
-	}
-	sb_putc(out, '"');
-}
-
-static void esc_yaml(const char *s, size_t n, struct strbuf *out)
-{
-	if (yaml_plain_ok(s, n))
-		sb_add(out, s, n);
-	else
-		esc_yaml_quoted(s, n, out);
-}
-
-/*
- * GitHub evaluates ${{ ... }} inside any workflow string. Each literal "${{" becomes
- * "${{ '$' }}{{": an expression yielding "$" followed by the literal "{{", so the
- * rewritten text holds no "${{" that is not ours and evaluates back to the original.
- */
-static void esc_gha(const char *s, size_t n, struct strbuf *out)
-{
-	struct strbuf t = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &t);
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '$' && i + 2 < n && s[i + 1] == '{' && s[i + 2] == '{') {
-			sb_puts(&t, "${{ '$' }}{{");
-			i += 2;
-		} else {
-			sb_putc(&t, s[i]);
-		}
-	}
-	esc_yaml(t.buf ? t.buf : "", t.len, out);
-	oom_guard_pop(&guard);
-	sb_release(&t);
-}
-
-/*
- * A Makefile variable value (after "V :="): $ doubled, # as \#. Where make would not
- * keep the text as it is, an empty reference "$()" (expands to nothing) is put in
- * between: before leading and after trailing blanks (make strips them), after a final
- * backslash (a line continuation) and between a backslash and \# (\\# is a comment).
- */
-static int esc_make(const char *s, size_t n, struct strbuf *out)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '\n' || s[i] == '\r')
-			return -1;
-	if (n && (s[0] == ' ' || s[0] == '\t'))
-		sb_puts(out, "$()");
-	for (size_t i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '$': sb_puts(out, "$$"); break;
-		case '#':
-			if (i > 0 && s[i - 1] == '\\')
-				sb_puts(out, "$()");
-			sb_puts(out, "\\#");
-			break;
-		default: sb_putc(out, s[i]);
-		}
-	}
-	if (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\\'))
-		sb_puts(out, "$()");
-	return 0;
-}
-
-int tmpl_escape(enum tmpl_escape esc, const char *s, size_t n, struct strbuf *out)
-{
-	if (!s)
-		s = "", n = 0;
-	switch (esc) {
-	case ESC_HTML: esc_html(s, n, out); return 0;
-	case ESC_NONE: sb_add(out, s, n); return 0;
-	case ESC_HCL: esc_hcl(s, n, out); return 0;
-	case ESC_YAML: esc_yaml(s, n, out); return 0;
-	case ESC_GHA: esc_gha(s, n, out); return 0;
-	case ESC_MAKE: return esc_make(s, n, out);
-	case ESC_JSON: sb_json_str(out, s, n); return 0;
-	}
-	return -1;
-}
-
-/* ---- parsing ------------------------------------------------------------------- */
-
-enum tok_kind {
-	T_TEXT,
-	T_VAR,		/* {{x}} */
-	T_RAW,		/* {{{x}}} {{&x}} */
-	T_SECTION,	/* {{#x}} */
-	T_INVERTED,	/* {{^x}} */
-	T_PARTIAL,	/* {{>x}} {{>*x}} */
-	T_PARENT,	/* {{<x}} {{<*x}} */
-	T_BLOCK,	/* {{$x}} */
-	/* only while scanning */
-	T_CLOSE,
-	T_COMMENT,
-	T_DELIM,
-};
-
-struct tok {
-	enum tok_kind kind;
-	bool dynamic;		/* {{>*name}} */
-	bool standalone;	/* partials, parents, blocks: indentation applies */
-	bool bol;		/* TEXT: starts at a line start of the source */
-	uint32_t off;		/* byte offset of the tag (or text) in the source */
-	const char *s;		/* TEXT: the text; tags: the name */
-	size_t n;
-	const char *indent;	/* standalone partial/parent/block: indentation */
-	size_t nindent;
-	size_t dedent;		/* TEXT: whitespace dropped at each line start */
-	struct tok *body;	/* sections, parents, blocks */
-	size_t nbody;
-	struct strmap *blocks;	/* a parent with many blocks: name -> the last of its name */
-};
-
-struct tpl {
-	const char *name;
-	const char *src;
-	size_t len;
-	uint32_t file;		/* srcfile id (tmpl_set), 0 otherwise */
-	struct tok *toks;
-	size_t ntoks;
-};
-
-struct rawtag {
-	enum tok_kind kind;
-	bool dynamic;
-	const char *name;
-	size_t nname;
-	size_t tag_start, tag_end;	/* the tag itself */
-	size_t start, end;		/* the range it consumes (standalone: whole line) */
-	size_t line_start;		/* start of its line */
-	long match;			/* open <-> close */
-	bool standalone;
-};
-
-struct parser {
-	struct arena *a;
-	const char *name;
-	const char *src;
-	size_t len;
-	struct rawtag *tags;
-	size_t ntags, captags;
-	char *err;
-	size_t errlen;
-};
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* 1-based line and column (in code points) of byte offset off. */
-static void line_col(const char *src, size_t len, size_t off, size_t *line, size_t *col)
-{
-	size_t l = 1, c = 1;
-	if (off > len)
-		off = len;
-	for (size_t i = 0; i < off; i++) {
-		if (src[i] == '\n')
-			l++, c = 1;
-		else if (((unsigned char)src[i] & 0xC0) != 0x80)
-			c++;
-	}
-	*line = l;
-	*col = c;
-}
-
-static void ATTR_PRINTF(5, 6) set_err(char *err, size_t errlen, const struct tpl *t, size_t off,
-				      const char *fmt, ...)
-{
-	if (!err || !errlen)
-		return;
-	size_t line, col;
-	line_col(t->src, t->len, off, &line, &col);
-	int k = snprintf(err, errlen, "%s:%zu:%zu: ", t->name, line, col);
-	if (k < 0 || (size_t)k >= errlen)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err + k, errlen - (size_t)k, fmt, ap);
-	va_end(ap);
-}
-
-static bool has_at(const char *s, size_t len, size_t i, const char *d, size_t dn)
-{
-	return i + dn <= len && memcmp(s + i, d, dn) == 0;
-}
-
-static void trim(const char **s, size_t *n)
-{
-	while (*n && (is_blank(**s) || **s == '\n' || **s == '\r'))
-		(*s)++, (*n)--;
-	while (*n && (is_blank((*s)[*n - 1]) || (*s)[*n - 1] == '\n' || (*s)[*n - 1] == '\r'))
-		(*n)--;
-}
-
-/* Phase 1: the tags, with the delimiters in effect where each appears. */
-static int scan_tags(struct parser *p, const struct tpl *t)
-{
-	char open[32] = "{{", close[32] = "}}";
-	size_t on = 2, cn = 2;
-	const char *s = p->src;
-	size_t len = p->len, i = 0, ls = 0, scanned = 0;
-	while (i < len) {
-		const char *hit = NULL;
-		for (size_t k = i; k + on <= len; k++) {
-			if (s[k] == open[0] && memcmp(s + k, open, on) == 0) {
-				hit = s + k;
-				break;
-			}
-		}
-		if (!hit)
-			break;
-		size_t ts = (size_t)(hit - s), j = ts + on;
-		struct rawtag rt = { .tag_start = ts, .match = -1 };
-		char type = j < len ? s[j] : '\0';
-		size_t cs, ce;	/* content span */
-		if (type == '{') {
-			/* triple mustache: ends with } and the closing delimiter */
-			size_t k = j + 1;
-			while (k < len && !(s[k] == '}' && has_at(s, len, k + 1, close, cn)))
-				k++;
-			if (k >= len) {
-				set_err(p->err, p->errlen, t, ts, "unclosed tag: no '}%s' after '%s{'", close, open);
-				return -1;
-			}
-			rt.kind = T_RAW;
-			cs = j + 1, ce = k;
-			rt.tag_end = k + 1 + cn;
-		} else {
-			size_t k = j;
-			while (k < len && !has_at(s, len, k, close, cn))
-				k++;
-			if (k >= len) {
-				set_err(p->err, p->errlen, t, ts, "unclosed tag: no '%s' after '%s'", close, open);
-				return -1;
-			}
-			rt.tag_end = k + cn;
-			cs = j + 1, ce = k;
-			switch (type) {
-			case '&': rt.kind = T_RAW; break;
-			case '#': rt.kind = T_SECTION; break;
-			case '^': rt.kind = T_INVERTED; break;
-			case '/': rt.kind = T_CLOSE; break;
-			case '>': rt.kind = T_PARTIAL; break;
-			case '<': rt.kind = T_PARENT; break;
-			case '$': rt.kind = T_BLOCK; break;
-			case '!': rt.kind = T_COMMENT; break;
-			case '=': rt.kind = T_DELIM; break;
-			default: rt.kind = T_VAR; cs = j; break;
-			}
-		}
-		const char *name = s + cs;
-		size_t nn = ce - cs;
-		if (rt.kind == T_DELIM) {
-			if (nn == 0 || name[nn - 1] != '=') {
-				set_err(p->err, p->errlen, t, ts, "invalid set-delimiter tag: expected '=' before '%s'", close);
-				return -1;
-			}
-			nn--;
-			trim(&name, &nn);
-			size_t a = 0;
-			while (a < nn && !is_blank(name[a]))
-				a++;
-			size_t b = a;
-			while (b < nn && is_blank(name[b]))
-				b++;
-			if (a == 0 || b == a || b >= nn || a >= sizeof(open) || nn - b >= sizeof(close)) {
-				set_err(p->err, p->errlen, t, ts, "invalid set-delimiter tag: expected two delimiters");
-				return -1;
-			}
-			for (size_t k = b; k < nn; k++)
-				if (is_blank(name[k]) || name[k] == '=') {
-					set_err(p->err, p->errlen, t, ts, "invalid set-delimiter tag: expected two delimiters");
-					return -1;
-				}
-			memcpy(open, name, a), open[a] = '\0', on = a;
-			memcpy(close, name + b, nn - b), close[nn - b] = '\0', cn = nn - b;
-		} else if (rt.kind != T_COMMENT) {
-			trim(&name, &nn);
-			if ((rt.kind == T_PARTIAL || rt.kind == T_PARENT) && nn && name[0] == '*') {
-				rt.dynamic = true;
-				name++, nn--;
-				trim(&name, &nn);
-			}
-			if (nn == 0) {
-				set_err(p->err, p->errlen, t, ts, "empty tag name");
-				return -1;
-			}
-			for (size_t k = 0; k < nn; k++)
-				if (is_blank(name[k]) || name[k] == '\n') {
-					set_err(p->err, p->errlen, t, ts, "invalid tag name '%.*s': no spaces allowed",
-						(int)nn, name);
-					return -1;
-				}
-		}
-		rt.name = name;
-		rt.nname = nn;
-		rt.start = rt.tag_start;
-		rt.end = rt.tag_end;
-		/* the start of its line: found going forward from the last tag (going back
-		 * from every tag would read a long line once per tag on it) */
-		for (; scanned < ts; scanned++)
-			if (s[scanned] == '\n')
-				ls = scanned + 1;
-		rt.line_start = ls;
-		ARENA_PUSH(p->a, p->tags, p->ntags, p->captags, rt);
-		i = rt.tag_end;
-	}
-	return 0;
-}
-
-/* Phase 2: pair opening and closing tags. */
-static int pair_tags(struct parser *p, const struct tpl *t)
-{
-	size_t stack[TMPL_MAX_NEST], depth = 0;
-	for (size_t i = 0; i < p->ntags; i++) {
-		struct rawtag *rt = &p->tags[i];
-		switch (rt->kind) {
-		case T_SECTION:
-		case T_INVERTED:
-		case T_PARENT:
-		case T_BLOCK:
-			if (depth == TMPL_MAX_NEST) {
-				set_err(p->err, p->errlen, t, rt->tag_start, "sections nested deeper than %d",
-					TMPL_MAX_NEST);
-				return -1;
-			}
-			stack[depth++] = i;
-			break;
-		case T_CLOSE: {
-			if (depth == 0) {
-				set_err(p->err, p->errlen, t, rt->tag_start,
-					"closing tag '%.*s' without an opening tag", (int)rt->nname, rt->name);
-				return -1;
-			}
-			/* {{<*x}} closes with {{/x}}: names are kept without the star */
-			struct rawtag *o = &p->tags[stack[depth - 1]];
-			if (o->nname != rt->nname || memcmp(o->name, rt->name, rt->nname) != 0) {
-				size_t line, col;
-				line_col(p->src, p->len, o->tag_start, &line, &col);
-				set_err(p->err, p->errlen, t, rt->tag_start,
-					"closing tag '%.*s' does not match '%.*s' opened at %zu:%zu",
-					(int)rt->nname, rt->name, (int)o->nname, o->name, line, col);
-				return -1;
-			}
-			o->match = (long)i;
-			rt->match = (long)stack[--depth];
-			break;
-		}
-		default:
-			break;
-		}
-	}
-	if (depth) {
-		struct rawtag *o = &p->tags[stack[depth - 1]];
-		set_err(p->err, p->errlen, t, o->tag_start, "unclosed section '%.*s'", (int)o->nname, o->name);
-		return -1;
-	}
-	return 0;
-}
-
-/* End of the line at i (after blanks): the offset just past its line break, or len;
- * (size_t)-1 when something other than blanks follows. */
-static size_t rest_blank(const char *s, size_t len, size_t i)
-{
-	while (i < len && is_blank(s[i]))
-		i++;
-	if (i == len)
-		return len;
-	if (s[i] == '\n')
-		return i + 1;
-	if (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n')
-		return i + 2;
-	return (size_t)-1;
-}
-
-static bool before_blank(const char *s, size_t from, size_t to)
-{
-	for (size_t i = from; i < to; i++)
-		if (!is_blank(s[i]))
-			return false;
-	return true;
-}
-
-/* Blanks before tag k on its line, and nothing else (no earlier tag on the line). */
-static bool tag_alone_before(const struct parser *p, size_t k)
-{
-	const struct rawtag *rt = &p->tags[k];
-	if (k > 0 && p->tags[k - 1].tag_end > rt->line_start)
-		return false;
-	return before_blank(p->src, rt->line_start, rt->tag_start);
-}
-
-/* Only blanks after tag k to the end of its line (no later tag on the line). */
-static size_t tag_alone_after(const struct parser *p, size_t k)
-{
-	const struct rawtag *rt = &p->tags[k];
-	size_t e = rest_blank(p->src, p->len, rt->tag_end);
-	if (e == (size_t)-1)
-		return e;
-	if (k + 1 < p->ntags && p->tags[k + 1].tag_start < e)
-		return (size_t)-1;
-	return e;
-}
-
-static bool standalonable(enum tok_kind k)
-{
-	return k != T_VAR && k != T_RAW;
-}
-
-/* Phase 3: standalone tags consume their whole line. */
-static void mark_standalone(struct parser *p)
-{
-	for (size_t k = 0; k < p->ntags; k++) {
-		struct rawtag *rt = &p->tags[k];
-		if (!standalonable(rt->kind) || !tag_alone_before(p, k))
-			continue;
-		size_t e = tag_alone_after(p, k);
-		if (e == (size_t)-1)
-			continue;
-		rt->standalone = true;
-		rt->start = rt->line_start;
-		rt->end = e;
-	}
-	/* the pairs the inheritance spec treats as standalone together */
-	for (size_t k = 0; k + 1 < p->ntags; k++) {
-		struct rawtag *a = &p->tags[k], *b = &p->tags[k + 1];
-		if (a->tag_end != b->tag_start || !tag_alone_before(p, k))
-			continue;
-		size_t e = tag_alone_after(p, k + 1);
-		if (e == (size_t)-1)
-			continue;
-		bool empty_parent = a->kind == T_PARENT && a->match == (long)(k + 1);
-		bool parent_block = a->kind == T_PARENT && b->kind == T_BLOCK;
-		bool block_parent = a->kind == T_CLOSE && b->kind == T_CLOSE &&
-				    p->tags[a->match].kind == T_BLOCK && p->tags[b->match].kind == T_PARENT;
-		bool empty_block = a->kind == T_BLOCK && a->match == (long)(k + 1);
-		if (empty_parent || parent_block || block_parent) {
-			a->standalone = b->standalone = true;
-			a->start = a->line_start;
-			b->end = e;
-		} else if (empty_block) {
-			/* the line break stays: the block's content replaces the line's text */
-			a->standalone = b->standalone = true;
-			a->start = a->line_start;
-			size_t x = b->tag_end;
-			while (x < p->len && is_blank(p->src[x]))
-				x++;
-			b->end = x;
-		}
-	}
-}
-
-/* Common leading blanks of the non-blank lines of src[from, to). */
-static size_t common_indent(const char *s, size_t from, size_t to, const char **pre)
-{
-	const char *best = NULL;
-	size_t bn = 0;
-	size_t i = from;
-	while (i < to) {
-		size_t ls = i, w = 0;
-		while (i + w < to && is_blank(s[i + w]))
-			w++;
-		size_t e = i + w;
-		bool blank = e >= to || s[e] == '\n' || (s[e] == '\r' && e + 1 < to && s[e + 1] == '\n');
-		if (!blank) {
-			if (!best) {
-				best = s + ls, bn = w;
-			} else {
-				size_t m = 0;
-				while (m < bn && m < w && best[m] == s[ls + m])
-					m++;
-				bn = m;
-			}
-		}
-		while (i < to && s[i] != '\n')
-			i++;
-		if (i < to)
-			i++;
-	}
-	*pre = best ? best : s + from;
-	return best ? bn : 0;
-}
-
-struct tokvec {
-	struct tok *v;
-	size_t n, cap;
-};
-
-static void add_text(struct parser *p, struct tokvec *tv, size_t from, size_t to, size_t dedent)
-{
-	if (to <= from)
-		return;
-	struct tok t = { .kind = T_TEXT, .off = (uint32_t)from, .s = p->src + from, .n = to - from,
-			 .dedent = dedent };
-	t.bol = from == 0 || p->src[from - 1] == '\n';
-	ARENA_PUSH(p->a, tv->v, tv->n, tv->cap, t);
-}
-
-/* Indentation of a standalone tag: the blanks before it, less the enclosing dedent. */
-static void site_indent(const struct parser *p, const struct rawtag *rt, size_t dedent,
-			struct tok *t)
-{
-	size_t w = rt->tag_start - rt->line_start;
-	size_t skip = dedent < w ? dedent : w;
-	t->indent = p->src + rt->line_start + skip;
-	t->nindent = w - skip;
-}
-
-/* Phase 4: the token tree of tags [from, to) and the text between them. */
-/* A parent's blocks by name, the last one of each name (what find_arg takes): a parent
- * template with n blocks rendered with n arguments would search them n^2 times. */
-static struct strmap *index_blocks(struct arena *a, const struct tok *body, size_t n)
-{
-	struct strmap *m = arena_alloc(a, sizeof(*m));
-	for (size_t i = 0; i < n; i++)
-		if (body[i].kind == T_BLOCK)
-			strmap_put(a, m, body[i].s, body[i].n, i);
-	return m;
-}
-
-static void build(struct parser *p, size_t from, size_t to, size_t text_from, size_t text_to,
-		  size_t dedent, struct tok **out, size_t *nout)
-{
-	struct tokvec tv = { 0 };
-	size_t pos = text_from;
-	for (size_t k = from; k < to; k++) {
-		struct rawtag *rt = &p->tags[k];
-		add_text(p, &tv, pos, rt->start, dedent);
-		pos = rt->end;
-		if (rt->kind == T_COMMENT || rt->kind == T_DELIM || rt->kind == T_CLOSE)
-			continue;
-		struct tok t = { .kind = rt->kind, .dynamic = rt->dynamic, .off = (uint32_t)rt->tag_start,
-				 .s = rt->name, .n = rt->nname, .standalone = rt->standalone };
-		if (rt->kind == T_PARTIAL && rt->standalone)
-			site_indent(p, rt, dedent, &t);
-		if (rt->kind == T_SECTION || rt->kind == T_INVERTED || rt->kind == T_PARENT ||
-		    rt->kind == T_BLOCK) {
-			size_t m = (size_t)rt->match;
-			struct rawtag *c = &p->tags[m];
-			size_t inner = dedent;
-			if (rt->kind == T_PARENT && rt->standalone)
-				site_indent(p, rt, dedent, &t);
-			if (rt->kind == T_BLOCK && rt->standalone) {
-				const char *pre;
-				size_t w = common_indent(p->src, rt->end, c->start, &pre);
-				size_t skip = dedent < w ? dedent : w;
-				if (w > skip) {
-					t.indent = pre + skip;
-					t.nindent = w - skip;
-				} else {
-					site_indent(p, rt, dedent, &t);
-				}
-				inner = w > dedent ? w : dedent;
-			}
-			build(p, k + 1, m, rt->end, c->start, inner, &t.body, &t.nbody);
-			if (rt->kind == T_PARENT && t.nbody > 8)
-				t.blocks = index_blocks(p->a, t.body, t.nbody);
-			k = m;
-			pos = c->end;
-		}
-		ARENA_PUSH(p->a, tv.v, tv.n, tv.cap, t);
-	}
-	add_text(p, &tv, pos, text_to, dedent);
-	*out = tv.v;
-	*nout = tv.n;
-}
-
-/* Parse src (kept, not copied) into a template allocated in a. */
-static struct tpl *tpl_parse(struct arena *a, const char *name, const char *src, size_t len,
-			     uint32_t file, char *err, size_t errlen)
-{
-	struct tpl *t = arena_alloc(a, sizeof(*t));
-	t->name = name;
-	t->src = src;
-	t->len = len;
-	t->file = file;
-	struct parser p = { .a = a, .name = name, .src = src, .len = len, .err = err, .errlen = errlen };
-	if (scan_tags(&p, t) < 0 || pair_tags(&p, t) < 0)
-		return NULL;
-	mark_standalone(&p);
-	build(&p, 0, p.ntags, 0, len, 0, &t->toks, &t->ntoks);
-	return t;
-}
 
 /* ---- rendering ----------------------------------------------------------------- */
 
@@ -809,7 +86,7 @@ static void emit_text(struct render *r, const char *s, size_t n, bool bol, size_
 	while (i < n) {
 		if (at_line && dedent) {
 			size_t w = 0;
-			while (i + w < n && is_blank(s[i + w]))
+			while (i + w < n && tpl_blank(s[i + w]))
 				w++;
 			bool blank = i + w < n && (s[i + w] == '\n' || s[i + w] == '\r');
 			i += blank ? w : (w < dedent ? w : dedent);
@@ -945,14 +222,14 @@ static int interpolate(struct render *r, const struct tpl *t, const struct tok *
 	const struct node *v = lookup(r, tk->s, tk->n);
 	if (!v) {
 		if (r->opts->flags & TMPL_STRICT) {
-			set_err(r->err, r->errlen, t, tk->off, "no value '%.*s' in the view", (int)tk->n, tk->s);
+			tpl_err(r->err, r->errlen, t, tk->off, "no value '%.*s' in the view", (int)tk->n, tk->s);
 			return -1;
 		}
 		return 0;
 	}
 	if (node_is_masked(v)) {
 		/* a secret value never reaches a generated file (they are committed) */
-		set_err(r->err, r->errlen, t, tk->off, "'%.*s' is a secret value: it is never written to an output",
+		tpl_err(r->err, r->errlen, t, tk->off, "'%.*s' is a secret value: it is never written to an output",
 			(int)tk->n, tk->s);
 		return -1;
 	}
@@ -967,7 +244,7 @@ static int interpolate(struct render *r, const struct tpl *t, const struct tok *
 	case NODE_INT:
 	case NODE_FLOAT:
 		if (num_text(v, num, sizeof(num)) < 0) {
-			set_err(r->err, r->errlen, t, tk->off, "'%.*s' is not a finite number", (int)tk->n, tk->s);
+			tpl_err(r->err, r->errlen, t, tk->off, "'%.*s' is not a finite number", (int)tk->n, tk->s);
 			return -1;
 		}
 		emit_indent(r, num[0]);
@@ -976,7 +253,7 @@ static int interpolate(struct render *r, const struct tpl *t, const struct tok *
 	case NODE_STR:
 		break;
 	default:
-		set_err(r->err, r->errlen, t, tk->off, "'%.*s' is a %s, not a value to print: use a section",
+		tpl_err(r->err, r->errlen, t, tk->off, "'%.*s' is a %s, not a value to print: use a section",
 			(int)tk->n, tk->s, node_kind_name(v->kind));
 		return -1;
 	}
@@ -987,7 +264,7 @@ static int interpolate(struct render *r, const struct tpl *t, const struct tok *
 	}
 	if (tk->kind == T_RAW) {
 		if (r->opts->flags & TMPL_RAW_FRAGMENTS) {
-			set_err(r->err, r->errlen, t, tk->off,
+			tpl_err(r->err, r->errlen, t, tk->off,
 				"raw interpolation of a value is not allowed: use {{%.*s}}", (int)tk->n, tk->s);
 			return -1;
 		}
@@ -1004,7 +281,7 @@ static int interpolate(struct render *r, const struct tpl *t, const struct tok *
 	if (tmpl_escape(r->opts->esc, v->str, v->len, r->out) < 0) {
 		r->out->len = before;
 		r->out->buf[before] = '\0';
-		set_err(r->err, r->errlen, t, tk->off,
+		tpl_err(r->err, r->errlen, t, tk->off,
 			"the value of '%.*s' cannot be written here (a line break in a Makefile value)",
 			(int)tk->n, tk->s);
 		return -1;
@@ -1031,7 +308,7 @@ static int resolve_tpl(struct render *r, const struct tpl *t, const struct tok *
 		const struct node *v = lookup(r, tk->s, tk->n);
 		if (!v || v->kind != NODE_STR || v->len == 0) {
 			if (r->opts->flags & TMPL_STRICT) {
-				set_err(r->err, r->errlen, t, tk->off, "'%.*s' does not name a template",
+				tpl_err(r->err, r->errlen, t, tk->off, "'%.*s' does not name a template",
 					(int)tk->n, tk->s);
 				return -1;
 			}
@@ -1040,7 +317,7 @@ static int resolve_tpl(struct render *r, const struct tpl *t, const struct tok *
 		name = v->str, n = v->len;
 	}
 	if (r->depth >= TMPL_MAX_DEPTH) {
-		set_err(r->err, r->errlen, t, tk->off, "partials nested deeper than %d (a recursion?)",
+		tpl_err(r->err, r->errlen, t, tk->off, "partials nested deeper than %d (a recursion?)",
 			TMPL_MAX_DEPTH);
 		return -1;
 	}
@@ -1054,7 +331,7 @@ static int resolve_tpl(struct render *r, const struct tpl *t, const struct tok *
 		return -1;
 	}
 	if (!*out && (r->opts->flags & TMPL_STRICT)) {
-		set_err(r->err, r->errlen, t, tk->off, "unknown partial '%.*s'", (int)n, name);
+		tpl_err(r->err, r->errlen, t, tk->off, "unknown partial '%.*s'", (int)n, name);
 		return -1;
 	}
 	return 0;
@@ -1103,21 +380,21 @@ static int render_toks(struct render *r, const struct tpl *t, const struct tok *
 		       const struct args *args)
 {
 	if (n && ++r->levels > TMPL_MAX_LEVELS) {
-		set_err(r->err, r->errlen, t, toks[0].off, "sections and partials nested deeper than %d",
+		tpl_err(r->err, r->errlen, t, toks[0].off, "sections and partials nested deeper than %d",
 			TMPL_MAX_LEVELS);
 		return -1;
 	}
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		if (++r->steps > TMPL_MAX_STEPS) {
-			set_err(r->err, r->errlen, t, toks[i].off, "the render takes more than %u steps",
+			tpl_err(r->err, r->errlen, t, toks[i].off, "the render takes more than %u steps",
 				TMPL_MAX_STEPS);
 			rc = -1;
 			break;
 		}
 		rc = render_tok(r, t, &toks[i], args);
 		if (rc == 0 && r->out->len - r->start > TMPL_MAX_OUTPUT) {
-			set_err(r->err, r->errlen, t, toks[i].off, "the output is larger than %u bytes",
+			tpl_err(r->err, r->errlen, t, toks[i].off, "the output is larger than %u bytes",
 				TMPL_MAX_OUTPUT);
 			rc = -1;
 		}
@@ -1188,7 +465,7 @@ static int render_tok(struct render *r, const struct tpl *t, const struct tok *t
 		const struct tok *arg = find_arg(args, tk->s, tk->n, &bt);
 		const struct tok *body = arg ? arg : tk;
 		if (r->depth >= TMPL_MAX_DEPTH) {
-			set_err(r->err, r->errlen, t, tk->off, "blocks nested deeper than %d",
+			tpl_err(r->err, r->errlen, t, tk->off, "blocks nested deeper than %d",
 				TMPL_MAX_DEPTH);
 			return -1;
 		}

@@ -242,6 +242,16 @@ void *arena_realloc(struct arena *a, void *p, size_t old, size_t size)
 {
 	if (size <= old)
 		return p;
+	/* the last block of the current chunk grows where it is (a string being built) */
+	struct arena_chunk *c = a->head;
+	size_t had = (old + 15) & ~(size_t)15, want = (size + 15) & ~(size_t)15;
+	if (p && c && (unsigned char *)p + had == c->data + c->used && want >= had &&
+	    c->size - c->used >= want - had) {
+		memset(c->data + c->used, 0, want - had);
+		c->used += want - had;
+		a->used += want - had;
+		return p;
+	}
 	void *q = arena_alloc(a, size);
 	if (p && old)
 		memcpy(q, p, old);
@@ -302,7 +312,10 @@ void sb_grow(struct strbuf *sb, size_t extra)
 {
 	if (extra > SIZE_MAX - sb->len - 1)
 		oom();
-	vec_grow((void **)&sb->buf, &sb->cap, sb->len + extra + 1, 1);
+	if (sb->a)
+		arena_grow(sb->a, (void **)&sb->buf, &sb->cap, sb->len + extra + 1, 1);
+	else
+		vec_grow((void **)&sb->buf, &sb->cap, sb->len + extra + 1, 1);
 }
 
 void sb_puts(struct strbuf *sb, const char *s)
@@ -340,7 +353,8 @@ void sb_reset(struct strbuf *sb)
 
 void sb_release(struct strbuf *sb)
 {
-	free(sb->buf);
+	if (!sb->a)
+		free(sb->buf);
 	sb->buf = NULL;
 	sb->len = sb->cap = 0;
 }

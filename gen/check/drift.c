@@ -155,16 +155,12 @@ static void scan_ids(struct ctx *ctx, struct env *e, const struct node *n,
 		const char *what = ephemeral_id_find(n->str, n->len, &s, &end);
 		if (!what)
 			return;
-		struct strbuf path = STRBUF_INIT;
-		struct oom_guard guard;
-		oom_guard_strbuf(&guard, &path);
+		struct strbuf path = SB_IN(&ctx->perm);
 		step_path(&path, at);
 		struct diag *d = diag_add(ctx, "DRIFT004", e->name, n->loc,
 					  "'%s' holds '%.*s', the ID of a short-lived %s: it changes "
 					  "when the resource is replaced",
 					  path.buf ? path.buf : "", (int)(end - s), n->str + s, what);
-		oom_guard_pop(&guard);
-		sb_release(&path);
 		diag_help(ctx, d, "refer to something stable (a node group, a label or tag, or a "
 				  "resource managed in extra/)");
 		return;
@@ -350,13 +346,9 @@ static void list_text(struct strbuf *sb, const struct node *l)
 static const char *value_text(struct ctx *ctx, const struct node *n)
 {
 	if (n->kind == NODE_SEQ) {
-		struct strbuf sb = STRBUF_INIT;
-		struct oom_guard guard;
-		oom_guard_strbuf(&guard, &sb);
+		struct strbuf sb = SB_IN(&ctx->perm);
 		list_text(&sb, n);
 		const char *s = arena_printf(&ctx->perm, "'%s'", sb.buf);
-		oom_guard_pop(&guard);
-		sb_release(&sb);
 		return s;
 	}
 	return node_display(&ctx->perm, n);

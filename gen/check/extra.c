@@ -16,6 +16,7 @@
 #include "eragen.h"
 #include "check/extra.h"
 #include "repo_index.h"
+#include "rx.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -333,55 +334,51 @@ static void undecided(struct judge *j, const struct srcfile *f)
 		 "'%s' could not be judged: a pattern hit the matching limits", f->path);
 }
 
+#define ADV_TERRAFORM PAT_COUNT	/* PAT_CLI when the command is terraform */
+
+/* What each pattern means and what to do instead (PAT_ID names the match: in report). */
+static const struct {
+	const char *msg, *help;
+} advice[PAT_COUNT + 1] = {
+	[PAT_LATEST] = {
+		"\"$Latest\" follows whatever launch template version was made last, also "
+		"outside review: the nodes change without a plan showing it",
+		"pin the version: version = aws_launch_template.NAME.latest_version" },
+	[PAT_TIMESTAMP] = {
+		"timestamp() has a new value at every plan: what uses it changes at every apply",
+		"use a time_static resource (provider hashicorp/time), or a fixed value" },
+	[PAT_UUID] = {
+		"uuid() has a new value at every plan: what uses it changes at every apply",
+		"use a random_uuid resource (provider hashicorp/random)" },
+	[PAT_CLI] = {
+		"a local-exec provisioner calls the AWS CLI: what it changes is invisible to "
+		"OpenTofu, never planned and never destroyed",
+		"manage the resource with the aws provider" },
+	[ADV_TERRAFORM] = {
+		"a local-exec provisioner calls terraform: these stacks are applied with "
+		"OpenTofu only",
+		"manage the resource in this stack, or call tofu in the Makefile, not from a "
+		"provisioner" },
+};
+
 static void report(struct judge *j, const struct srcfile *f, enum pat p, size_t s, size_t e)
 {
 	struct loc at = span_loc(f, s, e);
 	struct diag *d;
-	switch (p) {
-	case PAT_LATEST:
-		d = diag_add(j->ctx, "DRIFT006", j->env->name, at,
-			     "\"$Latest\" follows whatever launch template version was made last, "
-			     "also outside review: the nodes change without a plan showing it");
-		diag_help(j->ctx, d, "pin the version: version = aws_launch_template.NAME.latest_version");
-		break;
-	case PAT_TIMESTAMP:
-		d = diag_add(j->ctx, "DRIFT006", j->env->name, at,
-			     "timestamp() has a new value at every plan: what uses it changes at "
-			     "every apply");
-		diag_help(j->ctx, d, "use a time_static resource (provider hashicorp/time), "
-				     "or a fixed value");
-		break;
-	case PAT_UUID:
-		d = diag_add(j->ctx, "DRIFT006", j->env->name, at,
-			     "uuid() has a new value at every plan: what uses it changes at every "
-			     "apply");
-		diag_help(j->ctx, d, "use a random_uuid resource (provider hashicorp/random)");
-		break;
-	case PAT_CLI:
-		if (f->data[s] == 'a') {
-			d = diag_add(j->ctx, "DRIFT006", j->env->name, at,
-				     "a local-exec provisioner calls the AWS CLI: what it changes "
-				     "is invisible to OpenTofu, never planned and never destroyed");
-			diag_help(j->ctx, d, "manage the resource with the aws provider");
-		} else {
-			d = diag_add(j->ctx, "DRIFT006", j->env->name, at,
-				     "a local-exec provisioner calls terraform: these stacks are "
-				     "applied with OpenTofu only");
-			diag_help(j->ctx, d, "manage the resource in this stack, or call tofu in "
-					     "the Makefile, not from a provisioner");
-		}
-		break;
-	case PAT_ID:
+	if (p == PAT_ID) {
 		d = diag_add(j->ctx, "DRIFT006", j->env->name, at,
 			     "'%.*s' is the ID of a short-lived %s: it changes when the resource "
 			     "is replaced",
 			     (int)(e - s), f->data + s, id_kind(f->data + s));
 		diag_help(j->ctx, d, "look it up with a data source, or manage the resource in "
 				     "this stack and refer to its attribute");
-		break;
-	default:
-		BUG("DRIFT006: no message for pattern %d", p);
+		return;
 	}
+	size_t k = p == PAT_CLI && f->data[s] != 'a' ? ADV_TERRAFORM : (size_t)p;
+	if (k > ADV_TERRAFORM || !advice[k].msg)
+		BUG("DRIFT006: no message for pattern %d", p);
+	d = diag_add(j->ctx, "DRIFT006", j->env->name, at, "%s", advice[k].msg);
+	diag_help(j->ctx, d, "%s", advice[k].help);
 }
 
 static void judge_file(struct judge *j, const struct srcfile *f)

@@ -306,15 +306,10 @@ static bool list_has(const struct m_strs *l, const struct node *s)
 
 static const char *join_azs(struct ctx *ctx, const char *const *azs, size_t n)
 {
-	struct strbuf sb = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &sb);
+	struct strbuf sb = SB_IN(&ctx->perm);
 	for (size_t i = 0; i < n; i++)
 		sb_printf(&sb, "%s%s", i ? ", " : "", azs[i]);
-	const char *s = arena_strdup(&ctx->perm, sb.buf ? sb.buf : "");
-	oom_guard_pop(&guard);
-	sb_release(&sb);
-	return s;
+	return sb.buf ? sb.buf : "";
 }
 
 static void check_region_azs(struct ctx *ctx, const struct env *e)
@@ -389,9 +384,7 @@ static void check_nat(struct ctx *ctx, const struct env *e)
 	size_t ngroups = e->model->node_groups.count;
 	if (e->model->network.nat.v != NAT_NONE || ngroups == 0)
 		return;
-	struct strbuf sb = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &sb);
+	struct strbuf sb = SB_IN(&ctx->perm);
 	for (size_t i = 0; i < ngroups && i < 3; i++)
 		sb_printf(&sb, "%s'%s'", i ? ", " : "", e->model->node_groups.v[i].name);
 	if (ngroups > 3)
@@ -401,8 +394,6 @@ static void check_nat(struct ctx *ctx, const struct env *e)
 				  "their nodes cannot reach the EKS API, ECR or S3 to join the "
 				  "cluster",
 				  ngroups > 1 ? "s" : "", sb.buf, ngroups > 1 ? "" : "s");
-	oom_guard_pop(&guard);
-	sb_release(&sb);
 	diag_help(ctx, d, "set network.nat to 'single' (or 'per_az' to survive the loss of an "
 			  "AZ)");
 }

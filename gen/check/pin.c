@@ -1,5 +1,5 @@
 /*
- * check/pin.c - exact versions, image references and ephemeral AWS IDs (see pin.h).
+ * check/pin.c - image references and ephemeral AWS IDs (see pin.h).
  * Pure functions over byte ranges: no allocation, no ctx.
  */
 #include "check/pin.h"
@@ -11,51 +11,6 @@ static bool is_hex_lower(char c) { return is_digit(c) || (c >= 'a' && c <= 'f');
 static bool is_alnum(char c)
 {
 	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-bool version_parse(const char *s, size_t n, struct version *v)
-{
-	size_t i = 0;
-	memset(v, 0, sizeof(*v));
-	for (;;) {
-		size_t start = i;
-		unsigned val = 0;
-		while (i < n && is_digit(s[i]) && i - start < 7)
-			val = val * 10 + (unsigned)(s[i++] - '0');
-		size_t len = i - start;
-		if (len == 0 || len > 6 || (len > 1 && s[start] == '0'))
-			return false;
-		v->part[v->nparts++] = val;
-		if (i == n)
-			return true;
-		if (s[i] == '.' && v->nparts < VERSION_MAX_PARTS) {
-			i++;
-			continue;
-		}
-		break;
-	}
-	if (s[i] != '-' || v->nparts != VERSION_MAX_PARTS || i + 1 == n)
-		return false;
-	for (i++; i < n; i++)
-		if (!is_alnum(s[i]) && s[i] != '.' && s[i] != '-')
-			return false;
-	v->prerelease = true;
-	return true;
-}
-
-int version_cmp(const struct version *a, const struct version *b)
-{
-	for (int i = 0; i < VERSION_MAX_PARTS; i++)
-		if (a->part[i] != b->part[i])
-			return a->part[i] < b->part[i] ? -1 : 1;
-	return 0;
-}
-
-long version_minor_distance(const struct version *a, const struct version *b)
-{
-	if (a->part[0] != b->part[0])
-		return a->part[0] < b->part[0] ? 1000000L : -1000000L;
-	return (long)b->part[1] - (long)a->part[1];
 }
 
 static bool is_sha256_digest(const char *s, size_t n)

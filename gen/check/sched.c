@@ -63,17 +63,13 @@ static void check_missing_group(struct ctx *ctx, struct env *e, const struct pla
 	if (near) {
 		diag_help(ctx, d, "did you mean '%s'?", near);
 	} else {
-		struct strbuf sb = STRBUF_INIT;
-		struct oom_guard sb_guard;
-		oom_guard_strbuf(&sb_guard, &sb);
+		struct strbuf sb = SB_IN(&ctx->perm);
 		for (size_t g = 0; g < p->ngroups && g < LIST_MAX; g++)
 			sb_printf(&sb, "%s'%s'", g ? ", " : "", p->groups[g].name);
 		if (p->ngroups > LIST_MAX)
 			sb_printf(&sb, " and %zu more", p->ngroups - LIST_MAX);
 		diag_help(ctx, d, "name one of the node groups (%s), or add '%s' under node_groups",
 			  sb.buf ? sb.buf : "none", name);
-		oom_guard_pop(&sb_guard);
-		sb_release(&sb);
 	}
 }
 
@@ -118,7 +114,7 @@ static void check_untolerated(struct ctx *ctx, struct env *e, const struct place
 	if (nsel == 0)
 		return;	/* SCHED003 */
 	struct arena *a = &e->arena;
-	struct strbuf msg = STRBUF_INIT, help = STRBUF_INIT;
+	struct strbuf msg = SB_IN(a), help = SB_IN(a);
 	const struct pl_taint *first = miss_of(p, w, sel[0]);
 	if (nsel == 1) {
 		sb_printf(&msg, "node group '%s' is tainted '%s=%s:%s' but %s does not tolerate it",
@@ -160,8 +156,6 @@ static void check_untolerated(struct ctx *ctx, struct env *e, const struct place
 		sb_printf(&help, "%s%s", j == 0 ? "" : j + 1 == nneed ? " and " : ", ",
 			  toleration_yaml(a, need[j]));
 	diag_help(ctx, d, "add %s to %s.tolerations", help.buf, w->path);
-	sb_release(&msg);
-	sb_release(&help);
 }
 
 static void check_no_match(struct ctx *ctx, struct env *e, const struct placement *p,
@@ -169,17 +163,13 @@ static void check_no_match(struct ctx *ctx, struct env *e, const struct placemen
 {
 	if (!w->resolved || !w->judged || w->nlands > 0 || w->nselected > 0)
 		return;	/* lands, or SCHED002 */
-	struct strbuf sel = STRBUF_INIT;
-	struct oom_guard sel_guard;
-	oom_guard_strbuf(&sel_guard, &sel);
+	struct strbuf sel = SB_IN(&ctx->perm);
 	for (size_t i = 0; i < w->nselector; i++)
 		sb_printf(&sel, "%s%s=%s", i ? ", " : "", w->selector[i].key, w->selector[i].value);
 	struct diag *d = diag_add(ctx, "SCHED003", e->name,
 				  where(e, w->selector_at ? w->selector_at : w->at, w->at),
 				  "node selector '%s' of %s matches no node group",
 				  sel.buf ? sel.buf : "", w->name);
-	oom_guard_pop(&sel_guard);
-	sb_release(&sel);
 
 	/* an entry no group has: say what the groups have instead */
 	const struct pl_label *lone = NULL;
@@ -189,9 +179,7 @@ static void check_no_match(struct ctx *ctx, struct env *e, const struct placemen
 		if (n == 0)
 			lone = &w->selector[i];
 	}
-	struct strbuf h = STRBUF_INIT;
-	struct oom_guard h_guard;
-	oom_guard_strbuf(&h_guard, &h);
+	struct strbuf h = SB_IN(&ctx->perm);
 	if (lone) {
 		size_t shown = 0, nwith;
 		const size_t *with = placement_with_label(p, lone->key, NULL, &nwith);
@@ -218,8 +206,6 @@ static void check_no_match(struct ctx *ctx, struct env *e, const struct placemen
 		sb_puts(&h, "each label is on some node group, but no group has them all");
 	}
 	diag_help(ctx, d, "%s; to use a group's own labels, write {node_group: NAME}", h.buf);
-	oom_guard_pop(&h_guard);
-	sb_release(&h);
 }
 
 /* ---- SCHED004, 005, 011, 012: where core workloads may land ---- */
@@ -256,27 +242,12 @@ static const char *prop_text(struct arena *a, const struct pl_group *g, enum gro
 	return "";
 }
 
-/* One finding per workload that can land on groups with prop, naming them all. */
-static void check_lands_on(struct ctx *ctx, struct env *e, const struct placement *p,
-			   const struct pl_workload *w, const char *rule, enum group_prop prop)
+/* "node groups 'a', 'b', which ...: why" for the n groups hit. */
+static const char *lands_on_text(struct arena *a, const char *rule, enum group_prop prop,
+				 const struct pl_group *const *hit, const char *const *names,
+				 size_t n)
 {
-	if (!w->resolved || !w->judged)
-		return;
-	const char *names[64];
-	const struct pl_group *hit[64];
-	size_t n = 0;
-	for (size_t k = 0; k < w->nlands && n < 64; k++)
-		if (group_is(&p->groups[w->lands[k]], prop)) {
-			hit[n] = &p->groups[w->lands[k]];
-			names[n] = hit[n]->name;
-			n++;
-		}
-	if (n == 0)
-		return;
-	struct arena *a = &e->arena;
-	struct strbuf list = STRBUF_INIT;
-	struct oom_guard list_guard;
-	oom_guard_strbuf(&list_guard, &list);
+	struct strbuf list = SB_IN(a);
 	quoted_list(&list, names, n);
 	const char *what;
 	if (prop == PROP_SPOT)
@@ -295,10 +266,14 @@ static void check_lands_on(struct ctx *ctx, struct env *e, const struct placemen
 	else
 		why = n == 1 ? ": its pods there keep the group from scaling down"
 			     : ": its pods there keep those groups from scaling down";
-	struct diag *d = diag_add(ctx, rule, e->name, where(e, w->at, NULL), "%s can land on %s%s",
-				  w->name, what, why);
-	oom_guard_pop(&list_guard);
-	sb_release(&list);
+	return arena_printf(a, "%s%s", what, why);
+}
+
+/* Where each group hit got prop, and what to do instead. */
+static void lands_on_notes(struct ctx *ctx, struct diag *d, const struct placement *p,
+			   const struct pl_workload *w, enum group_prop prop,
+			   const struct pl_group *const *hit, size_t n)
+{
 	for (size_t i = 0; i < n; i++) {
 		const struct node *at = prop == PROP_SPOT ? hit[i]->capacity
 				      : prop == PROP_ZERO ? hit[i]->zero
@@ -337,6 +312,29 @@ static void check_lands_on(struct ctx *ctx, struct env *e, const struct placemen
 			diag_help(ctx, d, "add an on_demand group with min: 1 and place it there");
 		break;
 	}
+}
+
+/* One finding per workload that can land on groups with prop, naming them all. */
+static void check_lands_on(struct ctx *ctx, struct env *e, const struct placement *p,
+			   const struct pl_workload *w, const char *rule, enum group_prop prop)
+{
+	if (!w->resolved || !w->judged)
+		return;
+	const char *names[64];
+	const struct pl_group *hit[64];
+	size_t n = 0;
+	for (size_t k = 0; k < w->nlands && n < 64; k++)
+		if (group_is(&p->groups[w->lands[k]], prop)) {
+			hit[n] = &p->groups[w->lands[k]];
+			names[n] = hit[n]->name;
+			n++;
+		}
+	if (n == 0)
+		return;
+	const char *text = lands_on_text(&e->arena, rule, prop, hit, names, n);
+	struct diag *d = diag_add(ctx, rule, e->name, where(e, w->at, NULL), "%s can land on %s",
+				  w->name, text);
+	lands_on_notes(ctx, d, p, w, prop, hit, n);
 }
 
 /* ---- SCHED006: what does not fit the allocatable ---- */
@@ -516,9 +514,7 @@ static struct diag *report_misfit(struct ctx *ctx, struct env *e, struct fitx *f
 					       gs->min[gs->size + t],
 					       fn->cpu ? it->vcpu : it->mem_mib, it->max_pods };
 	}
-	struct strbuf list = STRBUF_INIT;
-	struct oom_guard list_guard;
-	oom_guard_strbuf(&list_guard, &list);
+	struct strbuf list = SB_IN(&ctx->perm);
 	const char *names[32];
 	double least = HUGE_VAL;	/* nbad >= 1: the row's table found a misfit here */
 	for (size_t i = 0; i < nbad; i++) {
@@ -529,13 +525,10 @@ static struct diag *report_misfit(struct ctx *ctx, struct env *e, struct fitx *f
 	quoted_list(&list, names, nbad);
 	struct diag *dg = diag_add(ctx, "SCHED006", e->name, where(e, fn->at, fn->w->at),
 				   "%s does not fit instance type%s %s of node group '%s'",
-				   fn->what, nbad == 1 ? "" : "s", list.buf, grp->name);
-	oom_guard_pop(&list_guard);
-	sb_release(&list);
+				   fn->what, nbad == 1 ? "" : "s", list.buf ? list.buf : "",
+				   grp->name);
 	for (size_t i = 0; i < nbad; i++) {
-		struct strbuf n = STRBUF_INIT;
-		struct oom_guard n_guard;
-		oom_guard_strbuf(&n_guard, &n);
+		struct strbuf n = SB_IN(&ctx->perm);
 		if (fn->cpu) {
 			sb_printf(&n, "'%s' has %u vCPU, ", bad[i].type, bad[i].size);
 			fmt_cpu(&n, bad[i].alloc);
@@ -547,8 +540,6 @@ static struct diag *report_misfit(struct ctx *ctx, struct env *e, struct fitx *f
 		}
 		diag_note(ctx, dg, has_line(bad[i].at) ? bad[i].at->loc : (struct loc){ 0 },
 			  "%s", n.buf);
-		oom_guard_pop(&n_guard);
-		sb_release(&n);
 	}
 	const char *types_word = nbad == 1 ? "this instance type" : "these instance types";
 	if (least <= 0) {

@@ -15,6 +15,7 @@
  * ones out of its model); the raw-text scan covers every spec file that could be read.
  */
 #include "model.h"
+#include "rx.h"
 #include "sops.h"
 
 #include <string.h>
@@ -334,16 +335,12 @@ static void note_keys(struct ctx *ctx, struct diag *d, const struct sops_file *s
 		diag_note(ctx, d, at, "the secrets file holds no values");
 		return;
 	}
-	struct strbuf sb = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &sb);
+	struct strbuf sb = SB_IN(&ctx->perm);
 	for (size_t i = 0; i < s->nleaves && i < MAX_LISTED; i++)
 		sb_printf(&sb, "%s'%s'", i ? ", " : "", s->leaves[i].path);
 	if (s->nleaves > MAX_LISTED)
 		sb_printf(&sb, " and %zu more", s->nleaves - MAX_LISTED);
 	diag_note(ctx, d, at, "the secrets file holds %s", sb.buf);
-	oom_guard_pop(&guard);
-	sb_release(&sb);
 }
 
 static void check_ref(struct ctx *ctx, struct env *e, const char *path, const struct node *n,

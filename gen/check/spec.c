@@ -51,9 +51,7 @@ static void spec_chart_version(struct ctx *ctx, struct env *e)
 		return;
 	if (strlen(v->str) == v->len && data_chart(d, v->str))
 		return;
-	struct strbuf known = STRBUF_INIT;
-	struct oom_guard guard;
-	oom_guard_strbuf(&guard, &known);
+	struct strbuf known = SB_IN(&ctx->perm);
 	for (size_t i = 0; i < d->ncharts; i++)
 		sb_printf(&known, "%s'%s'", i ? ", " : "", d->charts[i].version);
 	struct diag *dg = diag_add(ctx, "SPEC006", e->name, v->loc,
@@ -65,8 +63,6 @@ static void spec_chart_version(struct ctx *ctx, struct env *e)
 	else
 		diag_help(ctx, dg, "known versions: %s; a new one goes into schemas/charts.json "
 			  "with its subcharts", known.len ? known.buf : "none");
-	oom_guard_pop(&guard);
-	sb_release(&known);
 }
 
 /* The Helm values list every image choice under every profile (z2jh's profile_options):

@@ -359,22 +359,7 @@ static void py_str(struct strbuf *sb, const char *s, size_t n)
 {
 	sb_putc(sb, '"');
 	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)s[i];
-		uint32_t cp = c;
-		size_t len = 1;
-		if (c >= 0xf0 && i + 3 < n + 0 && (c & 0xf8) == 0xf0) {
-			cp = (uint32_t)(c & 0x07) << 18 | (uint32_t)(s[i + 1] & 0x3f) << 12 |
-			     (uint32_t)(s[i + 2] & 0x3f) << 6 | (uint32_t)(s[i + 3] & 0x3f);
-			len = 4;
-		} else if (c >= 0xe0 && i + 2 < n && (c & 0xf0) == 0xe0) {
-			cp = (uint32_t)(c & 0x0f) << 12 | (uint32_t)(s[i + 1] & 0x3f) << 6 |
-			     (uint32_t)(s[i + 2] & 0x3f);
-			len = 3;
-		} else if (c >= 0xc0 && i + 1 < n && (c & 0xe0) == 0xc0) {
-			cp = (uint32_t)(c & 0x1f) << 6 | (uint32_t)(s[i + 1] & 0x3f);
-			len = 2;
-		}
-		i += len;
+		uint32_t cp = utf8_next(s, n, &i);
 		if (cp == '"' || cp == '\\')
 			sb_printf(sb, "\\%c", (char)cp);
 		else if (cp < 0x20 || cp == 0x7f)
@@ -472,8 +457,7 @@ static struct node *h_map(struct arena *a, struct node *map, const char *key)
 	return h_put(a, map, key, v_map(a));
 }
 
-/* Drop the entries whose value is NULL (h_merge's removals, done at once: one at a
- * time would move the rest of the map each time). */
+/* Drop the entries whose value is NULL. */
 static void h_compact(struct arena *a, struct node *map)
 {
 	size_t o = 0;
@@ -498,7 +482,7 @@ static void h_del(struct arena *a, struct node *map, long i)
 
 /* A copy of a spec subtree in view nodes, without nulls (null map values and items are
  * dropped: they can only mean "absent" in our output). */
-static struct node *h_copy(struct arena *a, const struct node *n)
+static struct node *h_copy(struct arena *a, struct node *n)
 {
 	if (n->kind == NODE_MAP) {
 		struct node *m = v_map(a);
@@ -514,27 +498,7 @@ static struct node *h_copy(struct arena *a, const struct node *n)
 				v_push(a, s, h_copy(a, n->items[i]));
 		return s;
 	}
-	return (struct node *)n;
-}
-
-/* Deep-merge src (spec) over dst (ours): maps merge, lists and scalars replace, null
- * removes the key. */
-static void h_merge(struct arena *a, struct node *dst, const struct node *src)
-{
-	for (size_t i = 0; i < src->n; i++) {
-		const char *key = src->keys[i]->str;
-		const struct node *v = src->items[i];
-		long at = h_index(dst, key);
-		if (!y_present(v)) {
-			if (at >= 0)
-				dst->items[at] = NULL;	/* src's keys are distinct: not seen again */
-		} else if (v->kind == NODE_MAP && at >= 0 && dst->items[at]->kind == NODE_MAP) {
-			h_merge(a, dst->items[at], v);
-		} else {
-			h_put(a, dst, key, h_copy(a, v));
-		}
-	}
-	h_compact(a, dst);
+	return n;
 }
 
 static struct node *S(struct hb *b, const char *s)
@@ -1185,7 +1149,7 @@ static struct node *helm_values(struct hb *b)
 	h_put(a, h_map(a, v, "dask-kubernetes"), "enabled", v_bool(a, false));
 	const struct node *extra = b->spec->hub.extra_values;	/* free-form */
 	if (extra && extra->kind == NODE_MAP)
-		h_merge(a, v, extra);
+		v = node_merge(a, v, (struct node *)extra, MERGE_BASE_ORDER, h_copy);
 	return v;
 }
 

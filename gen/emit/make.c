@@ -16,6 +16,7 @@
  */
 #include "backend.h"
 #include "model.h"
+#include "version.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -118,27 +119,6 @@ static void make_emit_env(struct ctx *ctx, struct env *env, const struct node *v
 	tmpl_set_render(t, "make/env.mk.mustache", view, ESC_MAKE, &f->body);
 }
 
-/* Compare dotted version strings numerically ("1.10.0" > "1.8.5"). */
-static int version_cmp(const char *x, const char *y)
-{
-	while (*x || *y) {
-		unsigned long a = 0, b = 0;
-		while (*x >= '0' && *x <= '9')
-			a = a * 10 + (unsigned long)(*x++ - '0');
-		while (*y >= '0' && *y <= '9')
-			b = b * 10 + (unsigned long)(*y++ - '0');
-		if (a != b)
-			return a < b ? -1 : 1;
-		if (*x != *y)
-			return (unsigned char)*x < (unsigned char)*y ? -1 : 1;
-		if (*x)
-			x++;
-		if (*y)
-			y++;
-	}
-	return 0;
-}
-
 static int cmp_str(const void *x, const void *y)
 {
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
@@ -188,7 +168,7 @@ static void make_emit_repo(struct ctx *ctx, const struct node *repo_view, struct
 		const char *ver = part_str(ev, "tofu", "tofu_version");
 		if (acct && region)
 			boot[nboot++] = arena_printf(a, "%s-%s", acct, region);
-		if (ver && (!tofu || version_cmp(ver, tofu) > 0))
+		if (ver && (!tofu || version_text_cmp(ver, tofu) > 0))
 			tofu = ver;
 	}
 	v_mark_last(a, inc);

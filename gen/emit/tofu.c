@@ -18,6 +18,7 @@
 #include "backend.h"
 #include "check/extra.h"
 #include "model.h"
+#include "version.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,19 +51,6 @@ static const char *const bootstrap_files[] = { "main" };
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- HCL fragments ---------------------------------------------------------------- */
-
-static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *i)
-{
-	unsigned char c = s[*i];
-	size_t len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-	if (*i + len > n)
-		len = n - *i;
-	uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
-	for (size_t k = 1; k < len; k++)
-		cp = (cp << 6) | (s[*i + k] & 0x3f);
-	*i += len;
-	return cp;
-}
 
 /* Code points that extend the grapheme cluster before them (UAX 29 Extend, SpacingMark
  * and ZWJ, approximated by the blocks of combining characters). */
@@ -100,7 +88,7 @@ static size_t hcl_columns(const char *s, size_t n)
 	uint32_t prev = 0;
 	bool ri_open = false;
 	while (i < n) {
-		uint32_t cp = utf8_next(u, n, &i);
+		uint32_t cp = utf8_next(s, n, &i);
 		bool ri = cp >= 0x1f1e6 && cp <= 0x1f1ff;
 		if (cols && (cp_extends(cp) || prev == 0x200d || (ri && ri_open))) {
 			ri_open = false;
@@ -808,24 +796,6 @@ static void push_name(struct arena *a, struct node *seq, struct strmap *seen, co
 	v_push(a, seq, m);
 }
 
-/* Is version a lower than b? (dot-separated numbers; anything else compares as text) */
-static bool version_lower(const char *a, const char *b)
-{
-	while (*a && *b) {
-		char *ea, *eb;
-		unsigned long x = strtoul(a, &ea, 10), y = strtoul(b, &eb, 10);
-		if (ea == a || eb == b)
-			return strcmp(a, b) < 0;
-		if (x != y)
-			return x < y;
-		a = *ea == '.' ? ea + 1 : ea;
-		b = *eb == '.' ? eb + 1 : eb;
-		if (*ea != '.' || *eb != '.')
-			return strcmp(a, b) < 0;
-	}
-	return *b != '\0';
-}
-
 static void tofu_emit_repo(struct ctx *ctx, const struct node *repo_view, struct tmpl_set *t,
 			   struct outset *set)
 {
@@ -859,7 +829,7 @@ static void tofu_emit_repo(struct ctx *ctx, const struct node *repo_view, struct
 		if (view_bool(be, "dynamodb"))
 			push_name(a, b->tables, &b->in_tables, view_str(be, "table"));
 		const char *tv_version = view_str(tv, "tofu_version");
-		if (!b->min_version || version_lower(tv_version, b->min_version))
+		if (!b->min_version || version_text_cmp(tv_version, b->min_version) < 0)
 			b->min_version = tv_version;
 		const struct env *e = ctx_env(ctx, name);
 		if (e)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The injection property of the escapers (gen/tmpl.c), with the real parsers: a hostile
+# The injection property of the escapers (gen/tmpl_escape.c), with the real parsers: a hostile
 # corpus (quotes, backslashes, line breaks, ${, %{, $(, ${{, #, ": ", YAML 1.1 words,
 # non-ASCII incl. decomposed forms and U+2028, and generated combinations), escaped by
 # `tmpl_test --emit` for each target, must parse back equal to the original:

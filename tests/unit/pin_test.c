@@ -1,6 +1,6 @@
 /*
- * pin_test.c - table-driven tests of check/pin.c: exact versions, image references and
- * ephemeral AWS IDs. Prints "pin_test: N passed, M failed"; exits 1 on any failure.
+ * pin_test.c - table-driven tests of version.c and check/pin.c: exact versions, the order
+ * of version texts, image references and ephemeral AWS IDs. Prints "pin_test: N passed, M failed"; exits 1 on any failure.
  */
 #include "check/pin.h"
 #include "t.h"
@@ -60,6 +60,30 @@ static void test_versions(void)
 	/* the length bounds the parse: no NUL needed */
 	struct version v;
 	CHECK(version_parse("1.34XYZ", 4, &v) && v.nparts == 2, "version_parse(n) stops at n");
+}
+
+/* version_text_cmp: the order of tofu_version texts, whatever they hold */
+static const struct {
+	const char *a, *b;
+	int cmp;
+} text_cases[] = {
+	{ "1.8.5", "1.8.5", 0 },
+	{ "1.10.0", "1.8.5", 1 },	/* numbers, not bytes */
+	{ "1.8", "1.8.0", -1 },
+	{ "1.8.0", "1.8.0-rc1", -1 },
+	{ "v1.8", "1.9", -1 },		/* no number reads as 0 */
+	{ "~> 1.8", "1.8", -1 },
+	{ "", "1", -1 },
+};
+
+static void test_version_text(void)
+{
+	for (size_t i = 0; i < sizeof(text_cases) / sizeof(text_cases[0]); i++) {
+		int c = version_text_cmp(text_cases[i].a, text_cases[i].b);
+		int r = version_text_cmp(text_cases[i].b, text_cases[i].a);
+		CHECK((c > 0) - (c < 0) == text_cases[i].cmp && (r > 0) - (r < 0) == -text_cases[i].cmp,
+		      "version_text_cmp('%s', '%s') = %d", text_cases[i].a, text_cases[i].b, c);
+	}
 }
 
 static const struct {
@@ -181,6 +205,7 @@ static void test_ids(void)
 int main(void)
 {
 	test_versions();
+	test_version_text();
 	test_compare();
 	test_images();
 	test_ids();

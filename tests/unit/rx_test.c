@@ -3,6 +3,7 @@
  * and error messages. Prints "rx_test: N passed, M failed"; exits 1 on any failure.
  */
 #include "eragen.h"
+#include "rx.h"
 
 #include <string.h>
 #include <time.h>

@@ -16,6 +16,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "eragen.h"
+#include "schema.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>

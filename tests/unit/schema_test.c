@@ -5,6 +5,7 @@
  * Prints "schema_test: N passed, M failed"; exits 1 on any failure.
  */
 #include "eragen.h"
+#include "schema.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * snippet_test.c - bounded and masked diagnostics: the raw-text masker (mask_raw.c), the
  * snippet window (diag_snippet.c), the capped formatter and caps (diag_cap.c), column to
- * byte offsets (srcfile.c) and terminal widths (uwidth.c).
+ * byte offsets (srcfile.c) and terminal widths (utf8.c).
  *
  * Table-driven: a text and what must be shown of it. Masks are shown by replacing each
  * masked range with "***", as a snippet does.

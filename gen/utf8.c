@@ -1,7 +1,10 @@
 /*
- * uwidth.c - how many terminal columns a code point takes (0, 1 or 2), for the caret line
- * under a source snippet: combining marks and format characters take none, East Asian
- * wide and fullwidth characters (CJK, most emoji) take two, everything else one.
+ * utf8.c - UTF-8, the one decoder and encoder every stage uses: decode (strict: overlong
+ * forms, surrogates and values past U+10FFFF are invalid), encode, check, count code
+ * points, and how many terminal columns a code point takes (0, 1 or 2), for the caret
+ * line under a source snippet: combining marks and format characters take none, East
+ * Asian wide and fullwidth characters (CJK, most emoji) take two, everything else one.
+ * Pure functions; tests/unit/utf8_test.c covers them.
  *
  * The tables are Unicode 14.0's, written by this Python 3 program (unicodedata 14.0.0);
  * an unassigned code point joins the range around it. Control characters are the
@@ -28,6 +31,103 @@
  *	    return out
  */
 #include "eragen.h"
+
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	if (n == 0)
+		return 0;
+	unsigned char c = p[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	size_t len;
+	uint32_t v;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		v = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		v = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		v = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[k] & 0x3f);
+	}
+	/* overlong forms, surrogates, beyond U+10FFFF */
+	if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10ffff)) ||
+	    (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+size_t utf8_check(const char *s, size_t n)
+{
+	uint32_t cp;
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_decode(s + i, n - i, &cp);
+		if (len == 0)
+			return i;
+		i += len;
+	}
+	return (size_t)-1;
+}
+
+size_t utf8_count(const char *s, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		count += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return count;
+}
+
+uint32_t utf8_next(const char *s, size_t n, size_t *i)
+{
+	uint32_t cp;
+	size_t len = utf8_decode(s + *i, n - *i, &cp);
+	if (len == 0) {
+		*i += 1;
+		return 0xfffd;
+	}
+	*i += len;
+	return cp;
+}
+
+size_t utf8_encode(char *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* ---- terminal columns ---- */
 
 struct urange {
 	uint32_t first, last;
