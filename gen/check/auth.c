@@ -6,7 +6,8 @@
  * the value that is wrong, with notes at the value it disagrees with. The Cognito
  * settings are judged only in mode cognito, where the hub uses them. AUTH006 (secret
  * references) lives in check/secret.c, which reads the SOPS file; AUTH009 compares
- * environments and lives elsewhere. Environments whose spec is invalid are skipped.
+ * environments and lives elsewhere; AUTH011 (example domains) lives in
+ * check/placeholder.c. Environments whose spec is invalid are skipped.
  */
 #include "data.h"
 #include "model.h"
@@ -287,6 +288,10 @@ static const struct rule auth_rules[] = {
 	{ .id = "AUTH010", .sev = SEV_WARNING, .suppressible = true,
 	  .summary = "Cognito with allow_all_users: true: anyone who can sign up to the pool "
 		     "gets a server" },
+	/* reported by check/placeholder.c, with NET009 */
+	{ .id = "AUTH011", .sev = SEV_WARNING, .raise_on_prod = true, .suppressible = true,
+	  .summary = "an admin, allowed user or owner e-mail at a domain reserved for examples "
+		     "(RFC 2606, RFC 6761)" },
 };
 
 const struct check check_auth = {
