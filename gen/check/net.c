@@ -599,7 +599,8 @@ static const struct rule net_rules[] = {
 	{ .id = "NET008", .sev = SEV_ERROR, .suppressible = true,
 	  .summary = "nat: none while node groups run in private subnets (nodes cannot join)" },
 	/* reported by check/placeholder.c, with AUTH011 */
-	{ .id = "NET009", .sev = SEV_WARNING, .raise_on_prod = true, .suppressible = true,
+	{ .id = "NET009", .sev = SEV_WARNING, .raise_on_prod = true, .raise_on_staging = true,
+	  .suppressible = true,
 	  .summary = "endpoint CIDR or peer inside a documentation range (RFC 5737, RFC 3849): "
 		     "a placeholder (error on production and staging)" },
 };
