@@ -13,7 +13,7 @@
 
 extern const struct check check_spec, check_name, check_net, check_auth, check_sched,
 	check_drift, check_compat, check_secret, check_xenv, check_dns, check_policy,
-	check_extra;
+	check_extra, check_placeholder;
 
 /* The order the families run in (it orders findings that compare equal otherwise). */
 static const struct check *const families[] = {
@@ -29,6 +29,7 @@ static const struct check *const families[] = {
 	&check_dns,
 	&check_policy,
 	&check_extra,
+	&check_placeholder,
 };
 #define NFAMILIES (sizeof(families) / sizeof(families[0]))
 

@@ -15,6 +15,8 @@ static const char *sev_text(const struct rule *r)
 
 static const char *sev_word(const struct rule *r)
 {
+	if (r->raise_on_prod && r->raise_on_staging)
+		return "warning, an error on production and staging";
 	if (r->raise_on_prod)
 		return "warning, an error on production";
 	return r->sev == SEV_ERROR ? "error" : r->sev == SEV_WARNING ? "warning" : "note";

@@ -178,7 +178,7 @@ static void raise_severity(const struct ctx *ctx, struct diag *d)
 		if (!e)
 			continue;
 		if (e->tier == TIER_PRODUCTION ||
-		    (e->tier == TIER_STAGING && strcmp(d->rule->id, "AUTH005") == 0))
+		    (e->tier == TIER_STAGING && d->rule->raise_on_staging))
 			d->sev = SEV_ERROR;
 	}
 }

@@ -317,7 +317,8 @@ enum severity { SEV_NOTE, SEV_WARNING, SEV_ERROR };
 struct rule {
 	const char *id;		/* "SPEC003" */
 	enum severity sev;	/* default severity */
-	bool raise_on_prod;	/* "W/E": an error on production (AUTH005: also staging) */
+	bool raise_on_prod;	/* "W/E": an error on production */
+	bool raise_on_staging;	/* with raise_on_prod: an error on staging too */
 	bool suppressible;	/* false for SPEC001-SPEC010 and SPEC012 */
 	bool planned;		/* explained, not checked by this version yet */
 	const char *summary;	/* one line, as in the README table */

@@ -6,8 +6,9 @@
  * the value that is wrong, with notes at the value it disagrees with. The Cognito
  * settings are judged only in mode cognito, where the hub uses them. AUTH006 (secret
  * references) lives in check/secret.c, which reads the SOPS file; AUTH009 compares
- * environments and lives elsewhere. A spec with schema errors is judged on its valid
- * values (resolve.c leaves the refused ones out of its model).
+ * environments and lives elsewhere; AUTH011 (example domains) lives in
+ * check/placeholder.c. A spec with schema errors is judged on its valid values
+ * (resolve.c leaves the refused ones out of its model).
  */
 #include "data.h"
 #include "model.h"
@@ -271,7 +272,8 @@ static const struct rule auth_rules[] = {
 	{ .id = "AUTH004", .sev = SEV_WARNING, .raise_on_prod = true, .suppressible = true,
 	  .summary = "OAuth without domain.name and tls: acm: an error for Cognito (its "
 		     "callback must be https), a warning for GitHub" },
-	{ .id = "AUTH005", .sev = SEV_WARNING, .raise_on_prod = true, .suppressible = true,
+	{ .id = "AUTH005", .sev = SEV_WARNING, .raise_on_prod = true, .raise_on_staging = true,
+	  .suppressible = true,
 	  .summary = "dummy auth outside the ephemeral tier (error on production and staging)" },
 	/* reported by check/secret.c, with the SOPS file's other checks */
 	{ .id = "AUTH006", .sev = SEV_ERROR, .suppressible = true,
@@ -288,6 +290,10 @@ static const struct rule auth_rules[] = {
 	{ .id = "AUTH010", .sev = SEV_WARNING, .suppressible = true,
 	  .summary = "Cognito with allow_all_users: true: anyone who can sign up to the pool "
 		     "gets a server" },
+	/* reported by check/placeholder.c, with NET009 */
+	{ .id = "AUTH011", .sev = SEV_WARNING, .raise_on_prod = true, .suppressible = true,
+	  .summary = "an admin, allowed user or owner e-mail at a domain reserved for examples "
+		     "(RFC 2606, RFC 6761)" },
 };
 
 const struct check check_auth = {

@@ -1,6 +1,7 @@
 /*
  * check/net.c - NET001-NET008: the addresses and the subnet plan of each environment,
- * and NET003, VPC overlap between environments.
+ * and NET003, VPC overlap between environments. NET009 (documentation ranges) has its
+ * row here and is reported by check/placeholder.c.
  *
  * Consumes the models of resolved, schema-valid specs (network, cluster.service_cidr,
  * cluster.endpoint_public_cidrs, aws.region/azs, node_groups) and the regions table
@@ -11,6 +12,7 @@
  * O(a log a) for an allow_overlap_with list of a names, at most one finding per
  * environment.
  */
+#include "check/placeholder.h"
 #include "cidr.h"
 #include "data.h"
 #include "model.h"
@@ -60,8 +62,8 @@ static bool parse_cidr(struct ctx *ctx, const struct env *e, const struct m_str 
 {
 	const struct node *n = f->n;
 	const char *path = f->path;
-	if (!f->s)
-		return false;
+	if (!f->s || doc_prefix_v6(n->str, n->len))
+		return false;	/* an IPv6 documentation prefix: NET009 (check/placeholder.c) */
 	const char *why = NULL;
 	switch (cidr_parse(n->str, n->len, out, &why)) {
 	case CIDR_OK:
@@ -587,6 +589,11 @@ static const struct rule net_rules[] = {
 	  .summary = "AZ not in the region, or a node group's AZ not among aws.azs" },
 	{ .id = "NET008", .sev = SEV_ERROR, .suppressible = true,
 	  .summary = "nat: none while node groups run in private subnets (nodes cannot join)" },
+	/* reported by check/placeholder.c, with AUTH011 */
+	{ .id = "NET009", .sev = SEV_WARNING, .raise_on_prod = true, .raise_on_staging = true,
+	  .suppressible = true,
+	  .summary = "endpoint CIDR or peer inside a documentation range (RFC 5737, RFC 3849): "
+		     "a placeholder (error on production and staging)" },
 };
 
 const struct check check_net = {

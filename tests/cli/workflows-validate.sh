@@ -200,7 +200,7 @@ EOF
 r2=$here/hostile
 new_repo "$r2"
 label='self-hosted ${{ github.token }} "q" #c'
-sed -i "s/^  runs_on: self-hosted/  runs_on: 'self-hosted \${{ github.token }} \"q\" #c'/" \
+sed -i "s/^  runs_on: .*/  runs_on: 'self-hosted \${{ github.token }} \"q\" #c'/" \
 	"$r2/environments/_defaults.yaml"
 grep -qF "runs_on: '$label'" "$r2/environments/_defaults.yaml" || die "could not set the hostile label"
 build "$r2"
