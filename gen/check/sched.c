@@ -851,6 +851,8 @@ static void sched_matrix(struct ctx *ctx, struct env *e, const struct placement 
 	size_t searches = 0;
 	for (size_t i = 0; i < p->nwls; i++) {
 		const struct pl_workload *w = &p->wls[i];
+		if (w->off || w->same_as)
+			continue;	/* kubecost on the hub's row: the hub's findings say it */
 		check_missing_group(ctx, e, p, w, &searches);
 		check_untolerated(ctx, e, p, w);
 		check_no_match(ctx, e, p, w);
