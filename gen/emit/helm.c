@@ -270,6 +270,12 @@ bool tls_acm(struct hb *b)
 	return name && *name && b->spec->domain.tls.v == TLS_ACM;
 }
 
+const char *user_service_account(struct hb *b)
+{
+	const char *release = b->spec->hub.release.s;
+	return arena_printf(b->a, "%s-user", release ? release : "daskhub");
+}
+
 static const char *hub_url(struct hb *b)
 {
 	const char *name = b->spec->domain.name.s;
@@ -360,29 +366,54 @@ static void auth_config(struct hb *b, struct node *config)
 
 /* ---- the sections ---- */
 
-static struct node *jupyterhub_values(struct hb *b)
+/* Kernel culling is the notebook server's job: arguments of every server. */
+static void kernel_culling(struct hb *b, struct node *config)
 {
 	struct arena *a = b->a;
-	const struct model *spec = b->spec;
-	struct node *jh = v_map(a);
-	const char *image = spec->hub.image.s;
+	const struct m_hub *h = &b->spec->hub;
+	int64_t kidle = int_or(&h->culling.kernel_idle_s, 1200);
+	if (kidle <= 0)
+		return;
+	const struct {
+		const char *trait;
+		const char *value;
+	} args[] = {
+		{ "cull_idle_timeout", arena_printf(a, "%lld", (long long)kidle) },
+		{ "cull_interval",
+		  arena_printf(a, "%lld", (long long)int_or(&h->culling.kernel_interval_s, 120)) },
+		{ "cull_connected", bool_or(&h->culling.kernel_cull_connected, false) ? "True" : "False" },
+		{ "cull_busy", bool_or(&h->culling.kernel_cull_busy, false) ? "True" : "False" },
+	};
+	struct node *l = v_seq(a);
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
+		v_push(a, l, h_str(b, arena_printf(a, "--MappingKernelManager.%s=%s", args[i].trait,
+						   args[i].value)));
+	h_put(a, h_map(a, config, "KubeSpawner"), "args", l);
+}
 
-	/* hub */
+/* jupyterhub.hub: where it runs, the authenticator, what KubeSpawner gives every server
+ * beyond the singleuser keys (kernel culling, the primary group), logout. */
+static void hub_values(struct hb *b, struct node *jh)
+{
+	struct arena *a = b->a;
+	const struct m_hub *h = &b->spec->hub;
 	struct node *hub = h_map(a, jh, "hub");
 	place(b, hub, wl_row(b->p, WL_HUB), "nodeSelector", "tolerations");
 	struct node *config = h_map(a, hub, "config");
 	auth_config(b, config);
-	int64_t kidle = int_or(&spec->hub.culling.kernel_idle_s, 1200);
-	int64_t kint = int_or(&spec->hub.culling.kernel_interval_s, 120);
-	if (kidle > 0) {
-		/* kernel culling is the notebook server's job: arguments of every server */
-		struct node *args = v_seq(a);
-		v_push(a, args, h_str(b, arena_printf(a, "--MappingKernelManager.cull_idle_timeout=%lld",
-						  (long long)kidle)));
-		v_push(a, args, h_str(b, arena_printf(a, "--MappingKernelManager.cull_interval=%lld",
-						  (long long)kint)));
-		h_put(a, h_map(a, config, "KubeSpawner"), "args", args);
-	}
+	kernel_culling(b, config);
+	/* z2jh has no singleuser.gid: KubeSpawner's own trait */
+	if (h->singleuser.gid.set)
+		h_put(a, h_map(a, config, "KubeSpawner"), "gid", v_int(a, h->singleuser.gid.v));
+	if (h->shutdown_on_logout.set)
+		h_put(a, hub, "shutdownOnLogout", v_bool(a, h->shutdown_on_logout.v));
+}
+
+static struct node *jupyterhub_values(struct hb *b)
+{
+	struct arena *a = b->a;
+	struct node *jh = v_map(a);
+	hub_values(b, jh);
 
 	/* proxy: a network load balancer, TLS terminated there with the ACM certificate */
 	struct node *proxy = h_map(a, jh, "proxy");
@@ -412,61 +443,7 @@ static struct node *jupyterhub_values(struct hb *b)
 	if (!chp->n)
 		h_del(b->a, proxy, h_index(proxy, "chp"));
 
-	/* singleuser */
-	struct node *su = h_map(a, jh, "singleuser");
-	if (image)
-		h_put(a, su, "image", image_map(b, image));
-	const char *url = spec->hub.default_url.s;
-	if (url)
-		put_str(b, su, "defaultUrl", url);
-	singleuser_placement(b, su);
-	/* the platform stack's service account, bound to the scratch-bucket role */
-	const char *release = spec->hub.release.s;
-	const char *user_sa = arena_printf(a, "%s-user", release ? release : "daskhub");
-	put_str(b, su, "serviceAccountName", user_sa);
-	struct node *st = h_map(a, su, "storage");
-	put_str(b, st, "capacity",
-		arena_printf(a, "%lldGi", (long long)int_or(&spec->storage.home_gb, 10)));
-	const char *sc = spec->storage.class.s;
-	put_str(b, h_map(a, st, "dynamic"), "storageClass", sc ? sc : "gp3");
-	struct node *profiles = profile_list(b, image ? image : "");
-	if (profiles->n)
-		h_put(a, su, "profileList", profiles);
-
-	/* scheduling: the user-scheduler packs user pods so idle nodes can scale down */
-	struct node *us = h_map(a, h_map(a, jh, "scheduling"), "userScheduler");
-	h_put(a, us, "enabled", v_bool(a, true));
-	place(b, us, wl_row(b->p, WL_USER_SCHEDULER), "nodeSelector", "tolerations");
-
-	/* image pullers */
-	bool prepull = bool_or(&spec->hub.prepull, true);
-	struct node *pp = h_map(a, jh, "prePuller");
-	h_put(a, h_map(a, pp, "hook"), "enabled", v_bool(a, prepull));
-	h_put(a, h_map(a, pp, "continuous"), "enabled", v_bool(a, prepull));
-	if (prepull && spec->hub.image_choices.count) {
-		struct node *extra = h_map(a, pp, "extraImages");
-		for (size_t i = 0; i < spec->hub.image_choices.count; i++) {
-			const char *slug = spec->hub.image_choices.v[i].slug.s;
-			const char *img = spec->hub.image_choices.v[i].image.s;
-			struct node *im = slug && img ? image_map(b, img) : NULL;
-			/* the pullers write name:tag: a reference without a tag cannot go there
-			 * (the profile_options choice still offers it) */
-			if (im && node_get(im, "tag")->len)
-				h_put(a, extra, arena_printf(a, "choice-%s", slug), im);
-		}
-	}
-
-	/* idle servers */
-	int64_t idle = int_or(&spec->hub.culling.server_idle_s, 3600);
-	struct node *cull = h_map(a, jh, "cull");
-	h_put(a, cull, "enabled", v_bool(a, idle > 0));
-	if (idle > 0) {
-		/* check six times per timeout, within z2jh's default (600 s) and once a minute */
-		int64_t every = idle / 6;
-		every = every < 60 ? 60 : every > 600 ? 600 : every;
-		h_put(a, cull, "timeout", v_int(a, idle));
-		h_put(a, cull, "every", v_int(a, every));
-	}
+	user_values(b, jh);
 	return jh;
 }
 
@@ -490,9 +467,8 @@ static struct node *helm_values(struct hb *b)
 static struct node *helm_view(struct ctx *ctx, struct env *env, struct arena *a,
 			      const struct node *common)
 {
-	(void)common;
 	struct hb b = { ctx, env, a, env->model, placement_build(ctx, env, a, false), v_seq(a),
-			v_seq(a) };
+			v_seq(a), spec_str(common, "scratch_bucket.name") };
 	struct node *view = v_map(a);
 
 	const char *chart = b.spec->hub.chart_version.s;

@@ -21,6 +21,7 @@ struct hb {
 	const struct placement *p;
 	struct node *sensitive;	/* [{name, sops}] */
 	struct node *set;	/* [{name, from}] */
+	const char *scratch_bucket;	/* its name (derived or given), or NULL */
 };
 
 /* ---- helm_yaml.c: the writers ---- */
@@ -52,6 +53,8 @@ int64_t int_or(const struct m_int *f, int64_t dflt);
 bool bool_or(const struct m_bool *f, bool dflt);
 double num_or(const struct m_num *f, double dflt);
 bool tls_acm(struct hb *b);
+/* The platform stack's service account of notebook and dask pods (<release>-user). */
+const char *user_service_account(struct hb *b);
 
 /* Placement: a row's selector and tolerations (own or derived, never the chart's). */
 struct node *selector_map(struct hb *b, const struct pl_workload *w);
@@ -65,9 +68,8 @@ struct node *image_map(struct hb *b, const char *ref);
 
 /* ---- the parts ---- */
 
-/* helm_user.c */
-struct node *profile_list(struct hb *b, const char *image);
-void singleuser_placement(struct hb *b, struct node *su);
+/* helm_user.c: jupyterhub.singleuser, scheduling, prePuller, cull */
+void user_values(struct hb *b, struct node *jh);
 /* helm_dask.c */
 struct node *dask_gateway_values(struct hb *b);
 

@@ -1,6 +1,7 @@
 /*
- * emit/helm_user.c - the notebook servers' part of the daskhub values (jupyterhub.singleuser
- * and what serves it): the profiles and their image choices, where user pods run.
+ * emit/helm_user.c - the notebook servers' part of the daskhub values: jupyterhub.singleuser
+ * (image, placement, storage, hub.singleuser's settings, the profiles and their image
+ * choices) and what serves it: the user-scheduler, the image pullers, idle-server culling.
  */
 #include "helm_int.h"
 
@@ -91,7 +92,7 @@ static void resources(struct hb *b, struct node *ko, const struct m_profile *pro
 	}
 }
 
-struct node *profile_list(struct hb *b, const char *image)
+static struct node *profile_list(struct hb *b, const char *image)
 {
 	struct arena *a = b->a;
 	struct node *list = v_seq(a);
@@ -152,7 +153,7 @@ struct node *profile_list(struct hb *b, const char *image)
  * labels common to every row user pods use (notebook's when there are no profiles), and
  * the tolerations the union of their own/derived ones.
  */
-void singleuser_placement(struct hb *b, struct node *su)
+static void singleuser_placement(struct hb *b, struct node *su)
 {
 	struct arena *a = b->a;
 	const struct placement *p = b->p;
@@ -196,4 +197,132 @@ void singleuser_placement(struct hb *b, struct node *su)
 		h_put(a, su, "nodeSelector", sel);
 	if (tols->n)
 		h_put(a, su, "extraTolerations", tols);
+}
+
+/* ---- the notebook servers' settings ---- */
+
+/* singleuser.extraEnv: the spec's variables, then those derived from other settings unless
+ * the spec sets them: the user's folder of the scratch bucket, and (dask.worker_image
+ * notebook) the server's own image as the default of the 'image' cluster option. */
+static void extra_env(struct hb *b, struct node *su)
+{
+	struct arena *a = b->a;
+	const struct node *own = b->spec->hub.singleuser.extra_env;
+	struct node *env = v_map(a);
+	for (size_t i = 0; own && own->kind == NODE_MAP && i < own->n; i++)
+		if (own->items[i]->kind == NODE_STR)
+			h_put(a, env, own->keys[i]->str, (struct node *)own->items[i]);
+	const char *bucket = b->scratch_bucket;
+	if (bucket && *bucket && h_index(env, "SCRATCH_BUCKET") < 0)
+		put_str(b, env, "SCRATCH_BUCKET",
+			arena_printf(a, "s3://%s/$(JUPYTERHUB_USER)", bucket));
+	/* KubeSpawner reads "{{" as "{", and the dask-gateway client fills option defaults
+	 * from the environment: clusters default to the image of the server they start from */
+	if (b->spec->dask.worker_image.v != WORKER_IMAGE_DEFAULT &&
+	    h_index(env, "DASK_GATEWAY__CLUSTER__OPTIONS__IMAGE") < 0)
+		put_str(b, env, "DASK_GATEWAY__CLUSTER__OPTIONS__IMAGE", "{{JUPYTER_IMAGE_SPEC}}");
+	if (env->n)
+		h_put(a, su, "extraEnv", env);
+}
+
+/* hub.singleuser: who the server runs as, how long it may take to start, its
+ * environment and its start hook. */
+static void singleuser_settings(struct hb *b, struct node *su)
+{
+	struct arena *a = b->a;
+	const struct m_hub *h = &b->spec->hub;
+	const struct {
+		const char *key;
+		const struct m_int *f;
+	} ints[] = {
+		{ "uid", &h->singleuser.uid },
+		{ "fsGid", &h->singleuser.fs_gid },
+		{ "startTimeout", &h->singleuser.start_timeout_s },
+	};
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		if (ints[i].f->set)
+			h_put(a, su, ints[i].key, v_int(a, ints[i].f->v));
+	const struct m_bool *esc = &h->singleuser.allow_privilege_escalation;
+	if (esc->set)
+		h_put(a, su, "allowPrivilegeEscalation", v_bool(a, esc->v));
+	extra_env(b, su);
+	if (h->singleuser.post_start.count) {
+		struct node *exec = h_map(a, h_map(a, h_map(a, su, "lifecycleHooks"), "postStart"),
+					  "exec");
+		h_put(a, exec, "command", str_list(b, &h->singleuser.post_start));
+	}
+}
+
+/* The image pullers: the choices' images onto new user nodes (z2jh pulls the singleuser
+ * image itself). */
+static void image_pullers(struct hb *b, struct node *jh)
+{
+	struct arena *a = b->a;
+	const struct m_hub *h = &b->spec->hub;
+	bool prepull = bool_or(&h->prepull, true);
+	struct node *pp = h_map(a, jh, "prePuller");
+	h_put(a, h_map(a, pp, "hook"), "enabled", v_bool(a, prepull));
+	h_put(a, h_map(a, pp, "continuous"), "enabled", v_bool(a, prepull));
+	if (!prepull || !h->image_choices.count)
+		return;
+	struct node *extra = h_map(a, pp, "extraImages");
+	for (size_t i = 0; i < h->image_choices.count; i++) {
+		const char *slug = h->image_choices.v[i].slug.s;
+		const char *img = h->image_choices.v[i].image.s;
+		struct node *im = slug && img ? image_map(b, img) : NULL;
+		/* the pullers write name:tag: a reference without a tag cannot go there
+		 * (the profile_options choice still offers it) */
+		if (im && node_get(im, "tag")->len)
+			h_put(a, extra, arena_printf(a, "choice-%s", slug), im);
+	}
+}
+
+/* Idle servers: stopped after server_idle_s, checked every server_interval_s; users and
+ * named servers are never removed (z2jh's defaults, written out). */
+static void server_culling(struct hb *b, struct node *jh)
+{
+	struct arena *a = b->a;
+	const struct m_hub *h = &b->spec->hub;
+	int64_t idle = int_or(&h->culling.server_idle_s, 3600);
+	struct node *cull = h_map(a, jh, "cull");
+	h_put(a, cull, "enabled", v_bool(a, idle > 0));
+	if (idle <= 0)
+		return;
+	h_put(a, cull, "timeout", v_int(a, idle));
+	h_put(a, cull, "every", v_int(a, int_or(&h->culling.server_interval_s, 120)));
+	h_put(a, cull, "users", v_bool(a, false));
+	h_put(a, cull, "removeNamedServers", v_bool(a, false));
+}
+
+void user_values(struct hb *b, struct node *jh)
+{
+	struct arena *a = b->a;
+	const struct model *spec = b->spec;
+	const char *image = spec->hub.image.s;
+	struct node *su = h_map(a, jh, "singleuser");
+	if (image)
+		h_put(a, su, "image", image_map(b, image));
+	const char *url = spec->hub.default_url.s;
+	if (url)
+		put_str(b, su, "defaultUrl", url);
+	singleuser_placement(b, su);
+	/* the platform stack's service account, bound to the scratch-bucket role */
+	put_str(b, su, "serviceAccountName", user_service_account(b));
+	struct node *st = h_map(a, su, "storage");
+	put_str(b, st, "capacity",
+		arena_printf(a, "%lldGi", (long long)int_or(&spec->storage.home_gb, 10)));
+	const char *sc = spec->storage.class.s;
+	put_str(b, h_map(a, st, "dynamic"), "storageClass", sc ? sc : "gp3");
+	singleuser_settings(b, su);
+	struct node *profiles = profile_list(b, image ? image : "");
+	if (profiles->n)
+		h_put(a, su, "profileList", profiles);
+
+	/* scheduling: the user-scheduler packs user pods so idle nodes can scale down */
+	struct node *us = h_map(a, h_map(a, jh, "scheduling"), "userScheduler");
+	h_put(a, us, "enabled", v_bool(a, true));
+	place(b, us, wl_row(b->p, WL_USER_SCHEDULER), "nodeSelector", "tolerations");
+
+	image_pullers(b, jh);
+	server_culling(b, jh);
 }
