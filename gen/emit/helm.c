@@ -524,7 +524,26 @@ static struct node *helm_view(struct ctx *ctx, struct env *env, struct arena *a,
 	v_set(a, view, "set_sensitive", b.sensitive);
 	v_set(a, view, "set", b.set);
 	v_set(a, view, "platform_sets", v_bool(a, b.sensitive->n || b.set->n));
+	struct node *kubecost = kubecost_view(&b);
+	if (kubecost)
+		v_set(a, view, "kubecost", kubecost);
 	return view;
+}
+
+/* One values file: its sources, its template. */
+static void render_values(struct ctx *ctx, struct env *env, const struct node *view,
+			  struct tmpl_set *t, struct outset *set, const char *name)
+{
+	struct outfile *f = out_add(ctx, set, arena_printf(&set->arena, "out/%s/helm/%s.yaml",
+							    env->name, name),
+				    COMMENT_HASH, env->name);
+	for (const struct env *e = env; e; e = e->parent)
+		out_source(ctx, f, arena_printf(&set->arena, "%s/env.yaml", e->dir));
+	if (ctx->defaults)
+		out_source(ctx, f, "environments/_defaults.yaml");
+	const char *tmpl = arena_printf(&set->arena, "helm/%s.yaml.mustache", name);
+	out_source(ctx, f, arena_printf(&set->arena, "templates/%s", tmpl));
+	tmpl_set_render(t, tmpl, view, ESC_YAML, &f->body);
 }
 
 static void helm_emit_env(struct ctx *ctx, struct env *env, const struct node *view,
@@ -533,18 +552,13 @@ static void helm_emit_env(struct ctx *ctx, struct env *env, const struct node *v
 	const struct node *helm = node_get(view, "helm");
 	if (!helm)
 		return;
-	struct outfile *f = out_add(ctx, set, arena_printf(&set->arena, "out/%s/helm/values.yaml",
-							    env->name),
-				    COMMENT_HASH, env->name);
-	for (const struct env *e = env; e; e = e->parent)
-		out_source(ctx, f, arena_printf(&set->arena, "%s/env.yaml", e->dir));
-	if (ctx->defaults)
-		out_source(ctx, f, "environments/_defaults.yaml");
-	out_source(ctx, f, "templates/helm/values.yaml.mustache");
-	tmpl_set_render(t, "helm/values.yaml.mustache", view, ESC_YAML, &f->body);
+	render_values(ctx, env, view, t, set, "values");
+	if (node_get(helm, "kubecost"))
+		render_values(ctx, env, view, t, set, "kubecost");
 }
 
-static const char *const helm_env_paths[] = { "out/*/helm/values.yaml", NULL };
+static const char *const helm_env_paths[] = { "out/*/helm/values.yaml",
+					      "out/*/helm/kubecost.yaml", NULL };
 
 const struct backend backend_helm = {
 	.name = "helm",

@@ -72,5 +72,7 @@ struct node *image_map(struct hb *b, const char *ref);
 void user_values(struct hb *b, struct node *jh);
 /* helm_dask.c */
 struct node *dask_gateway_values(struct hb *b);
+/* helm_kubecost.c: the view of out/<env>/helm/kubecost.yaml, NULL without Kubecost */
+struct node *kubecost_view(struct hb *b);
 
 #endif
