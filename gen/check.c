@@ -12,7 +12,7 @@
 #include <string.h>
 
 extern const struct check check_spec, check_name, check_net, check_auth, check_sched,
-	check_drift, check_compat, check_secret, check_xenv, check_dns, check_policy,
+	check_capacity, check_drift, check_compat, check_secret, check_xenv, check_dns, check_policy,
 	check_extra;
 
 /* The order the families run in (it orders findings that compare equal otherwise). */
@@ -22,6 +22,7 @@ static const struct check *const families[] = {
 	&check_net,
 	&check_auth,
 	&check_sched,
+	&check_capacity,
 	&check_drift,
 	&check_compat,
 	&check_secret,
