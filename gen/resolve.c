@@ -190,9 +190,11 @@ static void on_schema_error(void *ud, const struct schema_error *se)
 	}
 }
 
+/* description, and hub.singleuser.post_start's arguments (a script is one of them). */
 static bool multiline_key(const struct node *key)
 {
-	return key && key->len == 11 && memcmp(key->str, "description", 11) == 0;
+	return key && ((key->len == 11 && memcmp(key->str, "description", 11) == 0) ||
+		       (key->len == 10 && memcmp(key->str, "post_start", 10) == 0));
 }
 
 /* Strings are single-line unless their key says otherwise (DESIGN 4). */
