@@ -1,26 +1,22 @@
 /*
  * emit/helm.c - the helm back end: out/<env>/helm/values.yaml, the values of the daskhub
- * chart (DESIGN 6), from the model of the spec (env->model) and the placement matrix.
+ * chart (DESIGN 6), and out/<env>/helm/kubecost.yaml (features.kubecost), from the model
+ * of the spec (env->model) and the placement matrix. This file holds the tree helpers,
+ * the hub (authentication, what KubeSpawner adds to every server, logout), the proxy and
+ * the back end itself; the parts are helm_user.c (notebook servers, user-scheduler, image
+ * pullers, culling), helm_dask.c (dask-gateway), helm_kubecost.c, and the writers
+ * helm_yaml.c.
  *
  * The values are built in C as a tree (the view's helm.values) because hub.extra_values
  * is deep-merged over them last (maps merge key by key, lists and scalars replace, a null
- * removes a key), which a template cannot do. A typed helper renders the tree as block
- * YAML: every string key and value goes through tmpl_escape(ESC_YAML); numbers and
- * booleans are written canonically; a multi-line string becomes a literal block only
- * when that is provably equivalent, else a quoted scalar. No null is ever written (the
- * real deployment crashed on one): null values are omitted. A collection nested deeper
- * than Y_FLOW_INDENT columns (only hub.extra_values gets there) is written in flow
- * style: in block style every line repeats its indentation, and a value nested 256 deep
- * would cost the square of its size. The rendered sections are
- * fragments in the view (helm.yaml.*) that templates/helm/values.yaml.mustache lays out.
+ * removes a key), which a template cannot do. helm_yaml.c renders the tree as block YAML
+ * (every string through tmpl_escape(ESC_YAML); no null is ever written: the real
+ * deployment crashed on one). The rendered sections are fragments in the view
+ * (helm.yaml.*) that templates/helm/values.yaml.mustache lays out.
  *
  * Secrets never reach the file: the view lists in helm.set_sensitive the Helm paths the
  * platform stack must set from the SOPS data (set_sensitive), and in helm.set those it
  * must set from its own resources (the ACM certificate ARN of the NLB listener).
- *
- * The dask-gateway cluster options are a Python snippet (gateway.extraConfig): spec
- * strings in it are Python string literals written by py_str, ASCII only, so the snippet
- * is safe both as Python and inside a YAML literal block.
  */
 #include "helm_int.h"
 
