@@ -364,8 +364,8 @@ static bool has_own_placement(const struct m_profile *profile)
 }
 
 /* The workloads, from the placement map, in enum order. Kubecost without an entry of its
- * own runs where the hub does: its row is the hub's, under its own name, marked same_as;
- * without the feature it is off. */
+ * own runs where the hub does: its row is built from the hub's entry (with the tolerations
+ * its own chart adds: none), marked same_as; without the feature it is off. */
 static void build_workloads(struct arena *a, struct placement *p, const struct chart_info *chart,
 			    const struct model *m)
 {
@@ -373,16 +373,14 @@ static void build_workloads(struct arena *a, struct placement *p, const struct c
 		const struct m_place *pl = &m->placement.wl[wl];
 		struct pl_workload *w = &p->wls[p->nwls++];
 		if (wl == WL_KUBECOST && !pl->n) {
-			*w = p->wls[WL_HUB];
+			pl = &m->placement.wl[WL_HUB];
 			w->same_as = &p->wls[WL_HUB];
+			w->off = !m->features.kubecost.v;
 		}
 		w->wl = (enum workload)wl;
 		w->label = workload_names[wl];
 		w->name = arena_printf(a, "'%s'", workload_names[wl]);
 		w->path = arena_printf(a, "placement.%s", workload_names[wl]);
-		w->off = wl == WL_KUBECOST && !pl->n && !m->features.kubecost.v;
-		if (w->same_as)
-			continue;
 		/* findings point at the entry: the flow map after "hub:", else the key */
 		w->at = m->placement.n ? m->placement.n : m->spec;
 		if (pl->n)

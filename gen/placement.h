@@ -132,7 +132,8 @@ struct pl_workload {
 	size_t nlands;
 	size_t *selected;		/* when it lands nowhere: the first PL_MAX_SELECTED */
 	size_t nselected;		/* groups its selector matches */
-	const struct pl_workload *same_as;	/* kubecost without a placement: the hub's row */
+	const struct pl_workload *same_as;	/* kubecost without a placement: the hub's row,
+						 * whose entry it is built from */
 	bool off;			/* kubecost, neither enabled nor placed */
 };
 
