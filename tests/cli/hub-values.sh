@@ -56,4 +56,19 @@ for env in ("cae", "cae-dev", "cae-testing"):
     assert "--MappingKernelManager.cull_connected=True" in v["hub"]["config"]["KubeSpawner"]["args"], env
 print("ok")
 PYEOF
+# the assertions catch what they are for: a label left unsanitised, a dropped setting
+cp -r shipped/out/cae-dev planted-label
+sed 's/value = re.sub(r"\[^A-Za-z0-9._-\]", "_", name)\[:63\]/value = name/' \
+	shipped/out/cae-dev/helm/values.yaml >planted-label/helm/values.yaml
+cp -r shipped/out/cae-dev planted-logout
+grep -v 'shutdownOnLogout' shipped/out/cae-dev/helm/values.yaml >planted-logout/helm/values.yaml
+for planted in planted-label planted-logout; do
+	if cmp -s "$planted/helm/values.yaml" shipped/out/cae-dev/helm/values.yaml; then
+		fail "$planted plants nothing"
+	elif "$PY" "$top/tests/cli/hub-values-assert.py" shipped-cae-dev.json "$planted" >/dev/null 2>&1; then
+		fail "hub-values-assert.py accepts $planted"
+	else
+		ok "hub-values-assert.py rejects $planted"
+	fi
+done
 summary hub-values
