@@ -22,9 +22,10 @@ for tree in shipped layered; do
 	(cd "$repo" && git_ init -q . && git_ add -A && git_ commit -qm init) ||
 		{ fail "$tree: cannot create the test repository"; continue; }
 	run_in "$repo" 0 "$tree: eragen build" build
-	envs=$(cd "$repo/out" && ls -d ./*/ | grep -v _bootstrap | cut -d/ -f2)
 	n=0
-	for env in $envs; do
+	for dir in "$repo"/out/*/; do
+		env=$(basename "$dir")
+		[ "$env" = _bootstrap ] && continue
 		"$ERAGEN" -C "$repo" show "$env" --json >"$tree-$env.json" 2>/dev/null ||
 			{ fail "$tree/$env: show --json"; continue; }
 		if "$PY" "$top/tests/cli/hub-values-assert.py" "$tree-$env.json" "$repo/out/$env" >assert.out 2>&1; then
