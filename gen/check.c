@@ -12,8 +12,8 @@
 #include <string.h>
 
 extern const struct check check_spec, check_name, check_net, check_auth, check_sched,
-	check_drift, check_compat, check_secret, check_xenv, check_dns, check_policy,
-	check_extra, check_placeholder;
+	check_capacity, check_drift, check_compat, check_secret, check_xenv, check_dns,
+	check_policy, check_extra, check_placeholder;
 
 /* The order the families run in (it orders findings that compare equal otherwise). */
 static const struct check *const families[] = {
@@ -22,6 +22,7 @@ static const struct check *const families[] = {
 	&check_net,
 	&check_auth,
 	&check_sched,
+	&check_capacity,
 	&check_drift,
 	&check_compat,
 	&check_secret,

@@ -33,6 +33,7 @@
 
 const char *const workload_names[WL_COUNT] = {
 	"hub", "proxy", "user_scheduler", "gateway", "dask_scheduler", "dask_worker", "notebook",
+	"kubecost",
 };
 
 enum { TBL_REGIONS, TBL_INSTANCES, TBL_K8S, TBL_CHARTS, TBL_COUNT };

@@ -46,6 +46,7 @@ enum workload {
 	WL_DASK_SCHEDULER,
 	WL_DASK_WORKER,
 	WL_NOTEBOOK,
+	WL_KUBECOST,	/* optional: the hub's placement when not given */
 	WL_COUNT
 };
 extern const char *const workload_names[WL_COUNT];	/* the placement keys */

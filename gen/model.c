@@ -283,6 +283,19 @@ static void hub_lists(struct arena *a, struct m_hub *h)
 		profile_of(a, &h->profiles.v[i], h->profiles.n->items[i]);
 }
 
+static void singleuser_of(struct arena *a, struct m_hub *h)
+{
+	const struct node *n = h->singleuser.n = node_get(h->n, "singleuser");
+	int_at(&h->singleuser.uid, n, "hub.singleuser.uid");
+	int_at(&h->singleuser.gid, n, "hub.singleuser.gid");
+	int_at(&h->singleuser.fs_gid, n, "hub.singleuser.fs_gid");
+	int_at(&h->singleuser.start_timeout_s, n, "hub.singleuser.start_timeout_s");
+	bool_at(&h->singleuser.allow_privilege_escalation, n,
+		"hub.singleuser.allow_privilege_escalation");
+	h->singleuser.extra_env = node_get(n, "extra_env");
+	strs_at(a, &h->singleuser.post_start, n, "hub.singleuser.post_start");
+}
+
 static void hub_of(struct arena *a, struct model *m)
 {
 	struct m_hub *h = &m->hub;
@@ -298,6 +311,11 @@ static void hub_of(struct arena *a, struct model *m)
 	int_at(&h->culling.kernel_idle_s, c, "hub.culling.kernel_idle_s");
 	int_at(&h->culling.kernel_interval_s, c, "hub.culling.kernel_interval_s");
 	int_at(&h->culling.server_idle_s, c, "hub.culling.server_idle_s");
+	int_at(&h->culling.server_interval_s, c, "hub.culling.server_interval_s");
+	bool_at(&h->culling.kernel_cull_connected, c, "hub.culling.kernel_cull_connected");
+	bool_at(&h->culling.kernel_cull_busy, c, "hub.culling.kernel_cull_busy");
+	singleuser_of(a, h);
+	bool_at(&h->shutdown_on_logout, n, "hub.shutdown_on_logout");
 	bool_at(&h->prepull, n, "hub.prepull");
 	h->extra_values = node_get(n, "extra_values");
 }
@@ -421,11 +439,19 @@ static void domain_of(struct model *m)
 
 static void dask_of(struct model *m)
 {
+	static const char *const worker_images[] = { "notebook", "default", NULL };
 	const struct node *n = m->dask.n = node_get(m->spec, "dask");
 	num_at(&m->dask.worker_cores_max, n, "dask.worker_cores_max");
 	num_at(&m->dask.worker_memory_max_gb, n, "dask.worker_memory_max_gb");
 	num_at(&m->dask.cluster_max_cores, n, "dask.cluster_max_cores");
 	int_at(&m->dask.idle_timeout_s, n, "dask.idle_timeout_s");
+	num_at(&m->dask.worker_cores_default, n, "dask.worker_cores_default");
+	num_at(&m->dask.worker_memory_default_gb, n, "dask.worker_memory_default_gb");
+	num_at(&m->dask.scheduler_cores, n, "dask.scheduler_cores");
+	num_at(&m->dask.scheduler_memory_gb, n, "dask.scheduler_memory_gb");
+	int_at(&m->dask.max_clusters, n, "dask.max_clusters");
+	enum_at(&m->dask.worker_image, n, "dask.worker_image", worker_images);
+	bool_at(&m->dask.environment_option, n, "dask.environment_option");
 }
 
 static void storage_of(struct model *m)
@@ -449,6 +475,14 @@ static void features_of(struct model *m)
 {
 	const struct node *n = m->features.n = node_get(m->spec, "features");
 	bool_at(&m->features.kubecost, n, "features.kubecost");
+}
+
+static void kubecost_of(struct model *m)
+{
+	const struct node *n = m->kubecost.n = node_get(m->spec, "kubecost");
+	str_at(&m->kubecost.chart_version, n, "kubecost.chart_version");
+	int_at(&m->kubecost.storage_gb, n, "kubecost.storage_gb");
+	int_at(&m->kubecost.retention_days, n, "kubecost.retention_days");
 }
 
 static void ci_of(struct model *m)
@@ -487,6 +521,7 @@ const struct model *model_build(struct arena *a, const struct node *spec, const 
 	storage_of(m);
 	scratch_bucket_of(m);
 	features_of(m);
+	kubecost_of(m);
 	ci_of(m);
 	return m;
 }

@@ -113,6 +113,7 @@ enum m_nat { NAT_SINGLE = 1, NAT_PER_AZ, NAT_NONE };
 enum m_auth_mode { AUTH_DUMMY = 1, AUTH_GITHUB, AUTH_COGNITO };
 enum m_tls { TLS_ACM = 1, TLS_NONE };
 enum m_capacity { CAPACITY_ON_DEMAND = 1, CAPACITY_SPOT };
+enum m_worker_image { WORKER_IMAGE_NOTEBOOK = 1, WORKER_IMAGE_DEFAULT };
 /* Taint and toleration effects, read as Kubernetes reads them (taint_effect_norm: case
  * and '_' ignored); effect_name gives the canonical spelling. */
 enum m_effect { EFFECT_NO_SCHEDULE = 1, EFFECT_NO_EXECUTE, EFFECT_PREFER_NO_SCHEDULE };
@@ -215,8 +216,17 @@ struct m_hub {
 	} profiles;
 	struct {
 		const struct node *n;
-		struct m_int kernel_idle_s, kernel_interval_s, server_idle_s;
+		struct m_int kernel_idle_s, kernel_interval_s, server_idle_s, server_interval_s;
+		struct m_bool kernel_cull_connected, kernel_cull_busy;
 	} culling;
+	struct {
+		const struct node *n;
+		struct m_int uid, gid, fs_gid, start_timeout_s;
+		struct m_bool allow_privilege_escalation;
+		const struct node *extra_env;	/* map: variable -> string */
+		struct m_strs post_start;	/* the exec command */
+	} singleuser;
+	struct m_bool shutdown_on_logout;
 	struct m_bool prepull;
 	const struct node *extra_values;	/* free-form Helm values, merged last */
 };
@@ -328,7 +338,11 @@ struct model {
 	struct {
 		const struct node *n;
 		struct m_num worker_cores_max, worker_memory_max_gb, cluster_max_cores;
-		struct m_int idle_timeout_s;
+		struct m_num worker_cores_default, worker_memory_default_gb;
+		struct m_num scheduler_cores, scheduler_memory_gb;
+		struct m_int idle_timeout_s, max_clusters;
+		struct m_enum worker_image;	/* enum m_worker_image */
+		struct m_bool environment_option;
 	} dask;
 	struct {
 		const struct node *n;
@@ -345,6 +359,11 @@ struct model {
 		const struct node *n;
 		struct m_bool kubecost;
 	} features;
+	struct {
+		const struct node *n;
+		struct m_str chart_version;
+		struct m_int storage_gb, retention_days;
+	} kubecost;
 	struct {
 		const struct node *n;
 		struct m_bool auto_apply, dispatch, destroy;

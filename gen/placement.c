@@ -363,13 +363,20 @@ static bool has_own_placement(const struct m_profile *profile)
 	return pl->node_group.n || pl->node_selector.n || pl->tolerations.n;
 }
 
-/* The seven workloads, from the placement map, in enum order. */
+/* The workloads, from the placement map, in enum order. Kubecost without an entry of its
+ * own runs where the hub does: its row is built from the hub's entry (with the tolerations
+ * its own chart adds: none), marked same_as; without the feature it is off. */
 static void build_workloads(struct arena *a, struct placement *p, const struct chart_info *chart,
 			    const struct model *m)
 {
 	for (int wl = 0; wl < WL_COUNT; wl++) {
 		const struct m_place *pl = &m->placement.wl[wl];
 		struct pl_workload *w = &p->wls[p->nwls++];
+		if (wl == WL_KUBECOST && !pl->n) {
+			pl = &m->placement.wl[WL_HUB];
+			w->same_as = &p->wls[WL_HUB];
+			w->off = !m->features.kubecost.v;
+		}
 		w->wl = (enum workload)wl;
 		w->label = workload_names[wl];
 		w->name = arena_printf(a, "'%s'", workload_names[wl]);
@@ -674,13 +681,15 @@ void placement_show(const struct ctx *ctx, const struct placement *p, struct str
 	/* the summary: one line per workload */
 	size_t width = 8;
 	for (size_t i = 0; i < p->nwls; i++)
-		if (strlen(p->wls[i].label) > width)
+		if (!p->wls[i].off && strlen(p->wls[i].label) > width)
 			width = strlen(p->wls[i].label);
 	sb_puts(sb, "WORKLOAD");
 	pad(sb, 8, width + 2);
 	sb_puts(sb, "LANDS ON\n");
 	for (size_t i = 0; i < p->nwls; i++) {
 		const struct pl_workload *w = &p->wls[i];
+		if (w->off)
+			continue;
 		sb_puts(sb, w->label);
 		pad(sb, strlen(w->label), width + 2);
 		if (!w->resolved)
@@ -710,6 +719,8 @@ void placement_show(const struct ctx *ctx, const struct placement *p, struct str
 
 	sb_puts(sb, "\nworkloads\n");
 	for (size_t i = 0; i < p->nwls; i++) {
+		if (p->wls[i].off)
+			continue;
 		if (i)
 			sb_putc(sb, '\n');
 		show_row(&a, sb, p, &p->wls[i]);

@@ -2,8 +2,8 @@
  * placement.h - the placement matrix of DESIGN 5: for one environment, every node group
  * with the labels its nodes carry (spec labels plus those EKS and the kubelet add) and its
  * scheduling taints, and every workload (hub, proxy, user_scheduler, gateway,
- * dask_scheduler, dask_worker, notebook, and each hub profile that has a placement of its
- * own) with its node selector, its tolerations (its own or derived from its node group,
+ * dask_scheduler, dask_worker, notebook, kubecost, and each hub profile that has a
+ * placement of its own) with its node selector, its tolerations (its own or derived from its node group,
  * plus those the chart adds for its version) and, per group, whether it can land there
  * and why not.
  *
@@ -132,6 +132,9 @@ struct pl_workload {
 	size_t nlands;
 	size_t *selected;		/* when it lands nowhere: the first PL_MAX_SELECTED */
 	size_t nselected;		/* groups its selector matches */
+	const struct pl_workload *same_as;	/* kubecost without a placement: the hub's row,
+						 * whose entry it is built from */
+	bool off;			/* kubecost, neither enabled nor placed */
 };
 
 struct placement {
@@ -141,7 +144,8 @@ struct placement {
 	bool chart_known;		/* the data tables list the chart's tolerations */
 	struct pl_group *groups;	/* in spec order */
 	size_t ngroups;
-	/* the seven workloads in enum order, then the profiles with a placement of their own */
+	/* the workloads in enum order (WL_COUNT), then the profiles with a placement of their
+	 * own */
 	struct pl_workload *wls;
 	size_t nwls;
 	/* per profile index: the row it uses (its own, or notebook's) */

@@ -228,9 +228,11 @@ static const struct node *without_refused(struct arena *a, const struct sink_ctx
 	return copy;
 }
 
+/* description, and hub.singleuser.post_start's arguments (a script is one of them). */
 static bool multiline_key(const struct node *key)
 {
-	return key && key->len == 11 && memcmp(key->str, "description", 11) == 0;
+	return key && ((key->len == 11 && memcmp(key->str, "description", 11) == 0) ||
+		       (key->len == 10 && memcmp(key->str, "post_start", 10) == 0));
 }
 
 /* Strings are single-line unless their key says otherwise (DESIGN 4). */

@@ -192,6 +192,7 @@ static void drift_env(struct ctx *ctx, struct env *e)
 		check_version(ctx, e, &m->hub.chart_version, 3, "2024.1.1");
 	check_version(ctx, e, &m->ci.tofu_version, 3, "1.8.5");
 	check_version(ctx, e, &m->cluster.kubernetes_version, 2, "1.34");
+	check_version(ctx, e, &m->kubecost.chart_version, 3, "1.108.1");
 
 	scan_ids(ctx, e, e->resolved, NULL, 0);	/* every value of the tree, whatever its key */
 }

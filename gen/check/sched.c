@@ -846,9 +846,15 @@ static void sched_matrix(struct ctx *ctx, struct env *e, const struct placement 
 	size_t searches = 0;
 	for (size_t i = 0; i < p->nwls; i++) {
 		const struct pl_workload *w = &p->wls[i];
-		check_missing_group(ctx, e, p, w, &searches);
+		if (w->off)
+			continue;
+		/* kubecost on the hub's entry: the hub's findings say what the group and the
+		 * selector do wrong; only its tolerations differ (the chart adds none) */
+		if (!w->same_as)
+			check_missing_group(ctx, e, p, w, &searches);
 		check_untolerated(ctx, e, p, w);
-		check_no_match(ctx, e, p, w);
+		if (!w->same_as)
+			check_no_match(ctx, e, p, w);
 	}
 	for (int wl = WL_HUB; wl <= WL_GATEWAY; wl++)
 		check_lands_on(ctx, e, p, &p->wls[wl], "SCHED004", PROP_SPOT);

@@ -156,7 +156,7 @@ complete_is "json" eragen lint --format = j
 complete_is "always auto" eragen --color a
 complete_is "install uninstall" eragen hook ""
 complete_is "AUTH010 AUTH011" eragen explain AUTH01
-complete_is "NET001,SCHED010 NET001,SCHED011 NET001,SCHED012 NET001,SCHED013 NET001,SCHED014" \
+complete_is "NET001,SCHED010 NET001,SCHED011 NET001,SCHED012 NET001,SCHED013 NET001,SCHED014 NET001,SCHED015" \
 	eragen lint --only NET001,SCHED01
 complete_is "cae-testing" eragen -C "$r" show cae-t
 complete_is "--placement" eragen show cae --pl
