@@ -316,8 +316,14 @@ static void test_sarif(struct ctx *ctx, const char *out_path)
 			continue;
 		CHECK(streq(jstr(jget(r, "shortDescription"), "text"), rule->summary),
 		      "sarif: %s shortDescription", rule->id);
-		CHECK(streq(jstr(jget(r, "fullDescription"), "text"), rule_explain(rule)),
+		/* the description: the explain text's first paragraph; the help: all of it */
+		const char *full = jstr(jget(r, "fullDescription"), "text");
+		const char *para = strstr(rule_explain(rule), "\n\n");
+		CHECK(full && para && strlen(full) == (size_t)(para - rule_explain(rule)) + 1 &&
+			      strncmp(full, rule_explain(rule), strlen(full)) == 0,
 		      "sarif: %s fullDescription", rule->id);
+		CHECK(streq(jstr(jget(r, "help"), "text"), rule_explain(rule)), "sarif: %s help",
+		      rule->id);
 		CHECK(streq(jstr(jget(r, "defaultConfiguration"), "level"), "error"),
 		      "sarif: %s defaultConfiguration", rule->id);
 	}
