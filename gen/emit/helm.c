@@ -24,6 +24,7 @@
  */
 #include "backend.h"
 #include "data.h"
+#include "identity.h"
 #include "model.h"
 #include "placement.h"
 
@@ -1027,9 +1028,7 @@ static struct node *jupyterhub_values(struct hb *b)
 		put_str(b, su, "defaultUrl", url);
 	singleuser_placement(b, su);
 	/* the platform stack's service account, bound to the scratch-bucket role */
-	const char *release = spec->hub.release.s;
-	const char *user_sa = arena_printf(a, "%s-user", release ? release : "daskhub");
-	put_str(b, su, "serviceAccountName", user_sa);
+	put_str(b, su, "serviceAccountName", identity_of(a, spec).user_service_account);
 	struct node *st = h_map(a, su, "storage");
 	put_str(b, st, "capacity",
 		arena_printf(a, "%lldGi", (long long)int_or(&spec->storage.home_gb, 10)));
@@ -1149,8 +1148,7 @@ static struct node *dask_gateway_values(struct hb *b)
 	struct node *gateway = h_map(a, dg, "gateway");
 	place(b, gateway, gw, "nodeSelector", "tolerations");
 	struct node *backend = h_map(a, gateway, "backend");
-	const char *release = b->spec->hub.release.s;
-	const char *user_sa = arena_printf(a, "%s-user", release ? release : "daskhub");
+	const char *user_sa = identity_of(a, b->spec).user_service_account;
 	static const struct {
 		const char *key;
 		enum workload wl;
