@@ -50,7 +50,7 @@ _eragen()
 	((COMP_CWORD > 0)) && prev=${words[COMP_CWORD - 1]}
 	COMPREPLY=()
 
-	local commands="build lint check diff show changed explain init hook"
+	local commands="build lint check diff show changed explain init hook import"
 	local common="-C --format --color --werror --only --skip --quiet --help"
 
 	# the command: the first word that is not an option (skipping -C DIR), and -C's value
@@ -145,6 +145,10 @@ _eragen()
 		;;
 	init)
 		flags="--from $common"
+		words_ok=none
+		;;
+	import)
+		flags="--tfvars --backend --tier --stdout $common"
 		words_ok=none
 		;;
 	hook)

@@ -29,6 +29,13 @@ struct cmd {
 extern const struct cmd cmd_lint, cmd_show, cmd_explain;
 extern const struct cmd cmd_build, cmd_check, cmd_diff;
 extern const struct cmd cmd_changed, cmd_init, cmd_hook;
+extern const struct cmd cmd_import;
+
+/* Write text as the new spec environments/NAME/env.yaml (rel: that path), atomically and
+ * only inside the repository, never over an existing file (cmd_init.c): EXIT_OK, or
+ * EXIT_SYSTEM after the message. */
+int spec_write_new(struct ctx *ctx, const char *name, const char *rel, const char *text,
+		   size_t len);
 
 /*
  * An option of a command, bound to the variable it sets. Its name is "--name", which

@@ -315,6 +315,19 @@ static int write_atomic(struct ctx *ctx, const char *dir, const char *path, cons
 	return 0;
 }
 
+int spec_write_new(struct ctx *ctx, const char *name, const char *rel, const char *text,
+		   size_t len)
+{
+	char *envdir = arena_printf(&ctx->perm, "%s/environments", ctx->root);
+	char *dir = arena_printf(&ctx->perm, "%s/%s", envdir, name);
+	char *path = arena_printf(&ctx->perm, "%s/env.yaml", dir);
+	if (make_dir(ctx->root, envdir, "environments") != 0 ||
+	    make_dir(ctx->root, dir, arena_printf(&ctx->perm, "environments/%s", name)) != 0 ||
+	    write_atomic(ctx, dir, path, rel, text, len) != 0)
+		return EXIT_SYSTEM;
+	return EXIT_OK;
+}
+
 /*
  * The new spec rendered and written to rel (environments/NAME/env.yaml): 0, EXIT_FINDINGS
  * when the template cannot be used (reported), or EXIT_SYSTEM.
@@ -331,13 +344,7 @@ static int write_spec(struct ctx *ctx, const char *name, const char *parent,
 		pipeline_report(ctx);
 		rc = EXIT_FINDINGS;
 	} else {
-		char *envdir = arena_printf(&ctx->perm, "%s/environments", ctx->root);
-		char *dir = arena_printf(&ctx->perm, "%s/%s", envdir, name);
-		char *path = arena_printf(&ctx->perm, "%s/env.yaml", dir);
-		if (make_dir(ctx->root, envdir, "environments") != 0 ||
-		    make_dir(ctx->root, dir, arena_printf(&ctx->perm, "environments/%s", name)) != 0 ||
-		    write_atomic(ctx, dir, path, rel, text.buf, text.len) != 0)
-			rc = EXIT_SYSTEM;
+		rc = spec_write_new(ctx, name, rel, text.buf, text.len);
 	}
 	oom_guard_pop(&guard);
 	sb_release(&text);

@@ -16,7 +16,7 @@
 
 static const struct cmd *const commands[] = {
 	&cmd_build, &cmd_lint, &cmd_check, &cmd_diff, &cmd_show,
-	&cmd_changed, &cmd_explain, &cmd_init, &cmd_hook,
+	&cmd_changed, &cmd_explain, &cmd_init, &cmd_hook, &cmd_import,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -376,6 +376,9 @@ static struct node *keyword(struct tv *t)
 		nd->len = (uint32_t)n;
 		return nd;
 	}
+	if (n == 3 && memcmp(w, "for", 3) == 0)
+		return fail(t, start, "a 'for' expression needs evaluating: a tfvars value must be "
+				      "a literal");
 	skip_space(t, false);
 	if (peek(t) == '(')
 		return fail(t, start, "function call '%.*s(...)' needs evaluating: a tfvars value "
