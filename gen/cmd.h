@@ -29,7 +29,12 @@ struct cmd {
 extern const struct cmd cmd_lint, cmd_show, cmd_explain;
 extern const struct cmd cmd_build, cmd_check, cmd_diff;
 extern const struct cmd cmd_changed, cmd_init, cmd_hook;
-extern const struct cmd cmd_import;
+extern const struct cmd cmd_import, cmd_adopt;
+
+/* A file named on the command line (relative to the current directory): inside the
+ * repository it is read and shown as a repository path, else by its absolute path
+ * (cmd_import.c). NULL after "cannot read" (error()). */
+struct srcfile *cli_read_file(struct ctx *ctx, const char *arg);
 
 /* Write text as the new spec environments/NAME/env.yaml (rel: that path), atomically and
  * only inside the repository, never over an existing file (cmd_init.c): EXIT_OK, or

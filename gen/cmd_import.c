@@ -22,7 +22,7 @@
 
 /* A file named on the command line (relative to the current directory): inside the
  * repository it is read and shown as a repository path, else by its absolute path. */
-static struct srcfile *read_arg(struct ctx *ctx, const char *arg)
+struct srcfile *cli_read_file(struct ctx *ctx, const char *arg)
 {
 	char real[PATH_MAX], root[PATH_MAX];
 	if (!realpath(arg, real)) {
@@ -82,14 +82,14 @@ static bool read_inputs(struct ctx *ctx, struct import_job *job, const char *tfv
 			const char *backend)
 {
 	struct arena *a = &ctx->perm;
-	job->tfvars = read_arg(ctx, tfvars);
+	job->tfvars = cli_read_file(ctx, tfvars);
 	if (!job->tfvars)
 		return false;
 	job->tfvars_shown = job->tfvars->path;
 	job->vars = job->tfvars->data ? tfvars_parse(ctx, a, job->tfvars, job->env) : NULL;
 	if (!backend)
 		return job->vars != NULL;
-	job->backend = read_arg(ctx, backend);
+	job->backend = cli_read_file(ctx, backend);
 	if (!job->backend)
 		return false;
 	job->backend_shown = job->backend->path;
