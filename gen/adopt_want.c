@@ -131,6 +131,13 @@ static void cluster(struct wb *b, const struct identity *id)
 						       : i == 1 ? m->names.node_role.n : NULL);
 }
 
+/* n when a file wrote it (it has a line), else fallback: a schema default is reported at
+ * the nearest value the environment wrote, where lint.ignore paths reach it. */
+static const struct node *lined(const struct node *n, const struct node *fallback)
+{
+	return n && n->loc.line ? n : fallback;
+}
+
 static const char *joined(struct arena *a, const struct m_strs *s)
 {
 	const char *r = "";
@@ -150,19 +157,19 @@ static void node_groups(struct wb *b, const struct identity *id)
 		struct want *w = want(b, "aws_eks_node_group",
 				      arena_printf(b->a, "aws_eks_node_group.%s", g->name), name,
 				      arena_printf(b->a, "names.node_groups.%s", g->name),
-				      k >= 0 ? m->names.node_groups.n->items[k] : g->key);
+				      k >= 0 ? m->names.node_groups.n->items[k] : g->n);
 		attr(b, w, "node_role_arn", role_arn(b, id->node_role), "names.node_role",
 		     m->names.node_role.n);
 		bool spot = g->capacity.s && strcmp(g->capacity.s, "spot") == 0;
 		attr(b, w, "capacity_type", spot ? "SPOT" : "ON_DEMAND",
-		     arena_printf(b->a, "%s.capacity", p), g->capacity.n ? g->capacity.n : g->key);
+		     arena_printf(b->a, "%s.capacity", p), lined(g->capacity.n, g->n));
 		attr(b, w, "instance_types", joined(b->a, &g->instance_types),
-		     arena_printf(b->a, "%s.instance_types", p), g->instance_types.n);
+		     arena_printf(b->a, "%s.instance_types", p), lined(g->instance_types.n, g->n));
 		attr(b, w, "disk_size",
 		     arena_printf(b->a, "%lld", (long long)(g->disk_gb.set ? g->disk_gb.v : 50)),
-		     arena_printf(b->a, "%s.disk_gb", p), g->disk_gb.n ? g->disk_gb.n : g->key);
+		     arena_printf(b->a, "%s.disk_gb", p), lined(g->disk_gb.n, g->n));
 		attr(b, w, "ami_type", g->ami_type.s ? g->ami_type.s : "AL2023_x86_64_STANDARD",
-		     arena_printf(b->a, "%s.ami_type", p), g->ami_type.n ? g->ami_type.n : g->key);
+		     arena_printf(b->a, "%s.ami_type", p), lined(g->ami_type.n, g->n));
 		attr(b, w, "launch_template.0.id", NULL, NULL, g->n);
 	}
 }
