@@ -25,7 +25,8 @@ struct reader {
 	const struct srcfile *f;
 	const char *account, *region;
 	struct lives *out;
-	bool arn_reported;
+	size_t acct_match, region_match;	/* ARNs in the spec's account, region */
+	const struct node *acct_other, *region_other;	/* the first elsewhere */
 	bool ok;
 };
 
@@ -34,11 +35,16 @@ static const char *str_of(const struct node *n)
 	return n && n->kind == NODE_STR ? n->str : NULL;
 }
 
-/* "arn:PARTITION:SERVICE:REGION:ACCOUNT:..." against the spec's account and region. */
-static void check_arn(struct reader *r, const struct node *arn)
+/*
+ * "arn:PARTITION:SERVICE:REGION:ACCOUNT:...": counted against the spec's account and
+ * region. A state refers to other accounts and regions too (AWS-managed policies, the Cost
+ * and Usage Report in us-east-1): it is refused only when none of its ARNs is in the
+ * spec's account, or none with a region in the spec's region (arn_verdict).
+ */
+static void count_arn(struct reader *r, const struct node *arn)
 {
 	const char *s = str_of(arn);
-	if (!s || strncmp(s, "arn:", 4) != 0 || r->arn_reported)
+	if (!s || strncmp(s, "arn:", 4) != 0)
 		return;
 	const char *p = strchr(s + 4, ':');	/* after the partition */
 	const char *q = p ? strchr(p + 1, ':') : NULL;	/* after the service */
@@ -47,19 +53,35 @@ static void check_arn(struct reader *r, const struct node *arn)
 	if (!u)
 		return;
 	size_t rl = (size_t)(t - q - 1), al = (size_t)(u - t - 1);
+	if (al == 12 && r->account && strspn(t + 1, "0123456789") >= 12) {
+		bool same = strncmp(t + 1, r->account, 12) == 0 && strlen(r->account) == 12;
+		r->acct_match += same;
+		if (!same && !r->acct_other)
+			r->acct_other = arn;
+	}
+	if (rl && r->region) {
+		bool same = strlen(r->region) == rl && strncmp(q + 1, r->region, rl) == 0;
+		r->region_match += same;
+		if (!same && !r->region_other)
+			r->region_other = arn;
+	}
+}
+
+static void arn_verdict(struct reader *r)
+{
+	const struct node *arn = NULL;
 	const char *what = NULL, *want = NULL;
-	if (al && r->account && (strlen(r->account) != al || strncmp(t + 1, r->account, al) != 0))
-		what = "account", want = r->account;
-	else if (rl && r->region && (strlen(r->region) != rl || strncmp(q + 1, r->region, rl) != 0))
-		what = "region", want = r->region;
-	if (!what)
+	if (r->acct_other && !r->acct_match)
+		arn = r->acct_other, what = "account", want = r->account;
+	else if (r->region_other && !r->region_match)
+		arn = r->region_other, what = "region", want = r->region;
+	if (!arn)
 		return;
 	struct diag *d = diag_add(r->ctx, "SPEC012", r->env, arn->loc,
-				  "this state is of another %s than the spec's ('%s'): its ARN is "
-				  "'%s'", what, want, s);
+				  "this state is of another %s than the spec's ('%s'): its ARNs are "
+				  "elsewhere, e.g. '%s'", what, want, arn->str);
 	diag_help(r->ctx, d, "give the state of this environment's %s, or fix 'aws.%s'", what,
 		  strcmp(what, "account") == 0 ? "account_id" : "region");
-	r->arn_reported = true;
 	r->ok = false;
 }
 
@@ -68,7 +90,7 @@ static void add(struct reader *r, const char *addr, const char *type, const stru
 {
 	if (!attrs || attrs->kind != NODE_MAP)
 		return;
-	check_arn(r, node_get(attrs, "arn"));
+	count_arn(r, node_get(attrs, "arn"));
 	struct live l = { addr, type, attrs, at->loc, false };
 	ARENA_PUSH(r->a, r->out->v, r->out->n, r->out->cap, l);
 }
@@ -170,7 +192,8 @@ static void read_one(struct reader *r)
 bool adopt_read_states(struct ctx *ctx, const char *env, const char *const *paths,
 		       size_t n, const char *account, const char *region, struct lives *out)
 {
-	struct reader r = { ctx, &ctx->perm, env, NULL, account, region, out, false, true };
+	struct reader r = { .ctx = ctx, .a = &ctx->perm, .env = env, .account = account,
+			    .region = region, .out = out, .ok = true };
 	for (size_t i = 0; i < n; i++) {
 		struct srcfile *f = cli_read_file(ctx, paths[i]);
 		if (!f)
@@ -191,8 +214,10 @@ bool adopt_read_states(struct ctx *ctx, const char *env, const char *const *path
 		if (out->nfiles < sizeof(out->files) / sizeof(out->files[0]))
 			out->files[out->nfiles++] = f->id;
 		r.f = f;
-		r.arn_reported = false;
+		r.acct_match = r.region_match = 0;
+		r.acct_other = r.region_other = NULL;
 		read_one(&r);
+		arn_verdict(&r);
 	}
 	return r.ok;
 }

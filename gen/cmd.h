@@ -39,6 +39,8 @@ struct srcfile *cli_read_file(struct ctx *ctx, const char *arg);
 /* Write text as the new spec environments/NAME/env.yaml (rel: that path), atomically and
  * only inside the repository, never over an existing file (cmd_init.c): EXIT_OK, or
  * EXIT_SYSTEM after the message. */
+/* Is s a valid name for a new environment: ^[a-z][a-z0-9-]{0,30}[a-z0-9]$ (NAME001)? */
+bool env_name_ok(const char *s);
 int spec_write_new(struct ctx *ctx, const char *name, const char *rel, const char *text,
 		   size_t len);
 

@@ -66,6 +66,7 @@ static int write_file(struct ctx *ctx, const char *rel, const char *text, size_t
 		return 0;
 	}
 	const char *tmp = arena_printf(&ctx->perm, "%s.tmp", abs);
+	unlink(tmp);	/* a leftover of a crash; never followed (wx: O_EXCL) */
 	FILE *f = fopen(tmp, "wx");
 	bool ok = f && fwrite(text, 1, len, f) == len;
 	ok = f && fclose(f) == 0 && ok;
@@ -186,7 +187,7 @@ static int adopt_run(struct ctx *ctx, int argc, char **argv)
 const struct cmd cmd_adopt = {
 	.name = "adopt",
 	.run = adopt_run,
-	.usage = "adopt ENV --state FILE... [--dry-run] [--format FMT]",
+	.usage = "adopt ENV --state FILE... [--dry-run]",
 	.args = { 1, 1, "adopt needs exactly one environment name" },
 	.help =
 	"Pair every resource ENV's generated stacks manage with its live counterpart in the\n"

@@ -154,6 +154,10 @@ static int import_run(struct ctx *ctx, int argc, char **argv)
 		return rc;
 	if (!tfvars)
 		return cli_error(&cmd_import, "import needs --tfvars FILE");
+	if (!env_name_ok(argv[0]))
+		return cli_error(&cmd_import, "invalid environment name '%s': 2 to 32 lowercase "
+					      "letters, digits and '-', starting with a letter and not "
+					      "ending with '-' (NAME001)", argv[0]);
 	if (tier_parse(tier) == TIER_NONE)
 		return cli_error(&cmd_import, "unknown tier '%s' (production, staging, development, "
 					      "ephemeral)", tier);

@@ -44,7 +44,7 @@
 #define EXTENDS_PROBE_MAX 9
 
 /* ^[a-z][a-z0-9-]{0,30}[a-z0-9]$ (NAME001) */
-static bool init_name_ok(const char *s)
+bool env_name_ok(const char *s)
 {
 	size_t n = strlen(s);
 	if (n < 2 || n > 32 || s[0] < 'a' || s[0] > 'z')
@@ -142,6 +142,10 @@ static struct node *resets(struct arena *a, const struct model *p, bool *auth_re
 {
 	struct node *r = v_map(a);
 	v_set(a, r, "allow_overlap_with", v_bool(a, nonempty(p->network.allow_overlap_with.n)));
+	/* identity settings (DESIGN 8.2) name the parent's live objects */
+	v_set(a, r, "subnets", v_bool(a, p->network.subnets.n != NULL));
+	v_set(a, r, "names", v_bool(a, p->names.n != NULL));
+	v_set(a, r, "class_parameters", v_bool(a, p->storage.class_parameters.n != NULL));
 	/* cluster.name: derived (<app>-<env>) unless the parent names its cluster */
 	v_set(a, r, "cluster_name", v_bool(a, given(p->cluster.name.n)));
 	v_set(a, r, "state_bucket", v_bool(a, given(p->state.bucket.n) &&
@@ -400,7 +404,7 @@ static int init_run(struct ctx *ctx, int argc, char **argv)
 	if (rc != CLI_RUN)
 		return rc;
 	const char *name = argv[0];
-	if (!init_name_ok(name))
+	if (!env_name_ok(name))
 		return cli_error(&cmd_init, "invalid environment name '%s': 2 to 32 lowercase "
 					    "letters, digits and '-', starting with a letter and not "
 					    "ending with '-' (NAME001)", name);

@@ -84,7 +84,8 @@ cmp -s one.yaml out && ok "same input, same bytes" || fail "output differs betwe
 run_in "$repo" 1 "a tfvars of another environment" import other --tfvars "$src/terraform.tfvars"
 has "'environment' is 'cae-dev', not the environment imported ('other')" "environment checked" err
 [ ! -e "$repo/environments/other" ] && ok "refused: nothing written" || fail "refused, but written"
-run_in "$repo" 2 "no --tfvars: usage error" import x
-run_in "$repo" 2 "a bad tier: usage error" import x --tfvars "$src/terraform.tfvars" --tier prod
-run_in "$repo" 3 "a missing file" import x --tfvars nonexistent.tfvars
+run_in "$repo" 2 "no --tfvars: usage error" import xx
+run_in "$repo" 2 "a bad tier: usage error" import xx --tfvars "$src/terraform.tfvars" --tier prod
+run_in "$repo" 2 "an invalid name: usage error" import Bad_Name --tfvars "$src/terraform.tfvars"
+run_in "$repo" 3 "a missing file" import xx --tfvars nonexistent.tfvars
 summary import
