@@ -245,9 +245,33 @@ static void two_candidates(struct matcher *m, const struct want *w, const struct
 	m->ok = false;
 }
 
-/* The log group EKS makes when control-plane logging is on: never in a state. */
+/* A private table's default route: inline in the legacy table it pairs with. */
+static void inline_route(struct matcher *m, struct want *w)
+{
+	const struct want *t = NULL;
+	for (size_t i = 0; i < m->r->wants.n && !t; i++)
+		if (strcmp(m->r->wants.v[i].addr, w->via) == 0)
+			t = &m->r->wants.v[i];
+	const struct node *routes = t && t->live ? adopt_attr(t->live->attrs, "route") : NULL;
+	for (size_t i = 0; routes && routes->kind == NODE_SEQ && i < routes->n; i++) {
+		const char *c = adopt_value(m->a, adopt_attr(routes->items[i], "cidr_block"));
+		if (c && strcmp(c, "0.0.0.0/0") == 0) {
+			w->import_id = arena_printf(m->a, "%s_0.0.0.0/0", w->id_value);
+			w->note = arena_printf(m->a, "the default route inside %s", t->live->addr);
+			m->r->imported++;
+			return;
+		}
+	}
+}
+
+/* What exists live outside every state: the log group EKS makes when control-plane
+ * logging is on; a route inline in a legacy route table. */
 static void outside_state(struct matcher *m, struct want *w)
 {
+	if (strcmp(w->type, "aws_route") == 0 && w->via && w->id_value) {
+		inline_route(m, w);
+		return;
+	}
 	if (strcmp(w->type, "aws_cloudwatch_log_group") != 0)
 		return;
 	for (size_t i = 0; i < m->r->wants.n; i++) {

@@ -62,6 +62,56 @@ static const char *subnet(struct wb *b, bool public, size_t i)
 	return arena_strdup(b->a, cidr_format(out, buf, sizeof(buf)));
 }
 
+/* A resource named by another one's live attribute (adopt.h: via). */
+static struct want *via(struct wb *b, const char *type, const char *addr, const char *other,
+			const char *attr)
+{
+	struct want *w = want(b, type, addr, NULL, NULL, NULL);
+	w->via = other;
+	w->via_attr = attr;
+	return w;
+}
+
+/*
+ * The route tables and their associations (network.tf.mustache): an association is the
+ * live one of its subnet; a route table the one its first association points at (the
+ * legacy deployment's single private table pairs with the first AZ's, the others are
+ * created); each private table's default route, inline in a legacy table, imported.
+ */
+static void routes(struct wb *b)
+{
+	const struct model *m = b->m;
+	for (int pub = 1; pub >= 0; pub--) {
+		const char *kind = pub ? "public" : "private";
+		for (size_t i = 0; i < m->aws.azs.count; i++) {
+			const char *az = m->aws.azs.v[i].s;
+			if (!az)
+				continue;
+			via(b, "aws_route_table_association",
+			    arena_printf(b->a, "aws_route_table_association.%s[\"%s\"]", kind, az),
+			    arena_printf(b->a, "aws_subnet.%s[\"%s\"]", kind, az), "id");
+		}
+	}
+	if (!m->aws.azs.count || !m->aws.azs.v[0].s)
+		return;
+	via(b, "aws_route_table", "aws_route_table.public",
+	    arena_printf(b->a, "aws_route_table_association.public[\"%s\"]", m->aws.azs.v[0].s),
+	    "route_table_id");
+	bool nat = m->network.nat.s && strcmp(m->network.nat.s, "none") != 0;
+	for (size_t i = 0; i < m->aws.azs.count; i++) {
+		const char *az = m->aws.azs.v[i].s;
+		if (!az)
+			continue;
+		const char *rt = arena_printf(b->a, "aws_route_table.private[\"%s\"]", az);
+		via(b, "aws_route_table", rt,
+		    arena_printf(b->a, "aws_route_table_association.private[\"%s\"]", az),
+		    "route_table_id");
+		if (nat)
+			via(b, "aws_route", arena_printf(b->a, "aws_route.private_nat[\"%s\"]", az),
+			    rt, "id");
+	}
+}
+
 static void network(struct wb *b)
 {
 	const struct model *m = b->m;
@@ -82,6 +132,7 @@ static void network(struct wb *b)
 			attr(b, w, "cidr_block", c, setting, at);
 			attr(b, w, "availability_zone", az, "aws.azs", m->aws.azs.v[i].n);
 		}
+	routes(b);
 	if (m->network.nat.s && strcmp(m->network.nat.s, "none") != 0 && m->aws.azs.count &&
 	    m->aws.azs.v[0].s) {
 		bool one = strcmp(m->network.nat.s, "single") == 0;
@@ -92,6 +143,34 @@ static void network(struct wb *b)
 			     NULL, NULL, NULL);
 		}
 	}
+}
+
+/* One access entry and its admin policy per principal: cluster.admins and ci.role_arn. */
+static void admin(struct wb *b, const char *arn, const struct node *at)
+{
+	want(b, "aws_eks_access_entry", arena_printf(b->a, "aws_eks_access_entry.admin[\"%s\"]", arn),
+	     arn, "cluster.admins", at);
+	struct want *w = want(b, "aws_eks_access_policy_association",
+			      arena_printf(b->a, "aws_eks_access_policy_association.admin[\"%s\"]",
+					   arn), arn, "cluster.admins", at);
+	attr(b, w, "policy_arn",
+	     "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", NULL, at);
+}
+
+static void admins(struct wb *b)
+{
+	const struct model *m = b->m;
+	const char *ci = m->ci.role_arn.s;
+	bool ci_listed = false;
+	for (size_t i = 0; i < m->cluster.admins.count; i++) {
+		const char *arn = m->cluster.admins.v[i].arn.s;
+		if (!arn)
+			continue;
+		admin(b, arn, m->cluster.admins.v[i].arn.n);
+		ci_listed = ci_listed || (ci && strcmp(ci, arn) == 0);
+	}
+	if (ci && !ci_listed)
+		admin(b, ci, m->ci.role_arn.n);
 }
 
 static void cluster(struct wb *b, const struct identity *id)
@@ -117,6 +196,16 @@ static void cluster(struct wb *b, const struct identity *id)
 	attr(b, w, "kubernetes_network_config.0.service_ipv4_cidr",
 	     m->cluster.service_cidr.s ? m->cluster.service_cidr.s : "172.20.0.0/16",
 	     "cluster.service_cidr", m->cluster.service_cidr.n);
+	/* the add-ons of eks.tf.mustache (gen/emit/tofu.c: addons_before, addons_after) */
+	static const char *const addons[][2] = {
+		{ "before_nodes", "eks-pod-identity-agent" }, { "before_nodes", "kube-proxy" },
+		{ "before_nodes", "vpc-cni" }, { "after_nodes", "aws-ebs-csi-driver" },
+		{ "after_nodes", "coredns" },
+	};
+	for (size_t i = 0; i < sizeof(addons) / sizeof(addons[0]); i++)
+		want(b, "aws_eks_addon", arena_printf(b->a, "aws_eks_addon.%s[\"%s\"]", addons[i][0],
+						      addons[i][1]), addons[i][1], NULL, NULL);
+	admins(b);
 	const char *roles[][3] = {
 		{ "cluster", id->cluster_role, "names.cluster_role" },
 		{ "nodes", id->node_role, "names.node_role" },

@@ -13,7 +13,8 @@
  *   - with --from PARENT, `extends: PARENT` and only what must differ from the parent:
  *     the VPC, and whatever the parent fixes that two environments cannot share (an
  *     explicit cluster name, state bucket or scratch bucket, a domain, OAuth settings
- *     whose secrets the new environment does not have yet).
+ *     whose secrets the new environment does not have yet, the identity settings that
+ *     name the parent's live objects: subnets, names, StorageClass parameters).
  * Either way the tier is ephemeral and login is dummy without a password: the one
  * combination that needs no secrets file (SOPS needs keys eragen cannot create) and no
  * domain, and that AUTH005 accepts. The VPC is the first /16 of 10.0.0.0/8 that overlaps

@@ -4,8 +4,9 @@
 # cae-dev.tfstate, written from what tofu_era's modules create). Passes when the only
 # replacement is the dask node group (stateless, acknowledged with a reason: exit 0),
 # none of a stateful type (schemas/adopt-types.json), every generated resource of a type
-# adopt knows is imported or deliberately created (the two roles whose names tofu_era
-# chose differently), the same state as 'tofu show -json' gives the same pairs, and every
+# adopt knows is imported or deliberately created (the two roles tofu_era named otherwise,
+# the private route tables and routes of the AZs beyond the first, the CI role's access
+# entry), the same state as 'tofu show -json' gives the same pairs, and every
 # import block's address is a resource of the stack it lands in (the built stack parsed
 # with HashiCorp's HCL parser); the shipped cae-dev, with the live identity settings,
 # adopts the same state replacing only the acknowledged dask group.
@@ -48,9 +49,22 @@ if what == "replaced":
 elif what == "final":
     assert a["replaced"] and not [d for d in r["diagnostics"] if not d["suppressed"]], r["diagnostics"]
     created = sorted(x["address"] for x in a["created"])
-    assert created == ["aws_iam_role.autoscaler", "aws_iam_role.ebs_csi"], created
+    # deliberately created: the two roles tofu_era named otherwise, the per-AZ private
+    # route tables and routes beyond the first AZ's (tofu_era had one table), the access
+    # entry of the CI role (EKS made the creator's, in no state)
+    import re
+    allowed = re.compile(r'aws_iam_role\.(autoscaler|ebs_csi)$|aws_route_table\.private\["us-west-2[bcd]"\]$'
+                         r'|aws_route\.private_nat\["us-west-2[bcd]"\]$'
+                         r'|aws_eks_access_(entry|policy_association)\.admin\["arn:aws:iam::992398409787:role/github-actions-tofu-era"\]$')
+    odd = [c for c in created if not allowed.match(c)]
+    assert not odd, odd
+    assert "aws_iam_role.autoscaler" in created, created
     imported = {x["address"] for x in a["imported"]}
     for must in ["aws_eks_cluster.this", "aws_vpc.this", 'aws_subnet.private["us-west-2d"]',
+                 'aws_route_table_association.private["us-west-2c"]', "aws_route_table.public",
+                 'aws_route_table.private["us-west-2a"]', 'aws_route.private_nat["us-west-2a"]',
+                 'aws_eks_addon.before_nodes["vpc-cni"]',
+                 'aws_eks_access_entry.admin["arn:aws:iam::992398409787:user/espg"]',
                  "aws_kms_key.eks", "aws_iam_role.cluster", "aws_iam_role.nodes",
                  "aws_s3_bucket.scratch", "kubernetes_storage_class_v1.gp3",
                  "kubernetes_namespace_v1.hub", "helm_release.daskhub",
