@@ -50,7 +50,7 @@ _eragen()
 	((COMP_CWORD > 0)) && prev=${words[COMP_CWORD - 1]}
 	COMPREPLY=()
 
-	local commands="build lint check diff show changed explain init hook schema"
+	local commands="build lint check diff show changed explain init hook schema import adopt"
 	local common="-C --format --color --werror --only --skip --quiet --help"
 
 	# the command: the first word that is not an option (skipping -C DIR), and -C's value
@@ -149,6 +149,14 @@ _eragen()
 		;;
 	schema)
 		flags="--layer $common"
+		words_ok=none
+		;;
+	import)
+		flags="--tfvars --backend --tier --stdout $common"
+		words_ok=none
+		;;
+	adopt)
+		flags="--state --dry-run $common"
 		words_ok=none
 		;;
 	hook)

@@ -30,6 +30,20 @@ extern const struct cmd cmd_lint, cmd_show, cmd_explain;
 extern const struct cmd cmd_build, cmd_check, cmd_diff;
 extern const struct cmd cmd_changed, cmd_init, cmd_hook;
 extern const struct cmd cmd_schema;
+extern const struct cmd cmd_import, cmd_adopt;
+
+/* A file named on the command line (relative to the current directory): inside the
+ * repository it is read and shown as a repository path, else by its absolute path
+ * (cmd_import.c). NULL after "cannot read" (error()). */
+struct srcfile *cli_read_file(struct ctx *ctx, const char *arg);
+
+/* Write text as the new spec environments/NAME/env.yaml (rel: that path), atomically and
+ * only inside the repository, never over an existing file (cmd_init.c): EXIT_OK, or
+ * EXIT_SYSTEM after the message. */
+/* Is s a valid name for a new environment: ^[a-z][a-z0-9-]{0,30}[a-z0-9]$ (NAME001)? */
+bool env_name_ok(const char *s);
+int spec_write_new(struct ctx *ctx, const char *name, const char *rel, const char *text,
+		   size_t len);
 
 /*
  * An option of a command, bound to the variable it sets. Its name is "--name", which

@@ -13,7 +13,8 @@
  *   - with --from PARENT, `extends: PARENT` and only what must differ from the parent:
  *     the VPC, and whatever the parent fixes that two environments cannot share (an
  *     explicit cluster name, state bucket or scratch bucket, a domain, OAuth settings
- *     whose secrets the new environment does not have yet).
+ *     whose secrets the new environment does not have yet, the identity settings that
+ *     name the parent's live objects: subnets, names, StorageClass parameters).
  * Either way the tier is ephemeral and login is dummy without a password: the one
  * combination that needs no secrets file (SOPS needs keys eragen cannot create) and no
  * domain, and that AUTH005 accepts. The VPC is the first /16 of 10.0.0.0/8 that overlaps
@@ -45,7 +46,7 @@
 #define EXTENDS_PROBE_MAX 9
 
 /* ^[a-z][a-z0-9-]{0,30}[a-z0-9]$ (NAME001) */
-static bool init_name_ok(const char *s)
+bool env_name_ok(const char *s)
 {
 	size_t n = strlen(s);
 	if (n < 2 || n > 32 || s[0] < 'a' || s[0] > 'z')
@@ -143,6 +144,10 @@ static struct node *resets(struct arena *a, const struct model *p, bool *auth_re
 {
 	struct node *r = v_map(a);
 	v_set(a, r, "allow_overlap_with", v_bool(a, nonempty(p->network.allow_overlap_with.n)));
+	/* identity settings (DESIGN 8.2) name the parent's live objects */
+	v_set(a, r, "subnets", v_bool(a, p->network.subnets.n != NULL));
+	v_set(a, r, "names", v_bool(a, p->names.n != NULL));
+	v_set(a, r, "class_parameters", v_bool(a, p->storage.class_parameters.n != NULL));
 	/* cluster.name: derived (<app>-<env>) unless the parent names its cluster */
 	v_set(a, r, "cluster_name", v_bool(a, given(p->cluster.name.n)));
 	v_set(a, r, "state_bucket", v_bool(a, given(p->state.bucket.n) &&
@@ -358,6 +363,19 @@ static int write_atomic(struct ctx *ctx, const char *dir, const char *path, cons
 	return 0;
 }
 
+int spec_write_new(struct ctx *ctx, const char *name, const char *rel, const char *text,
+		   size_t len)
+{
+	char *envdir = arena_printf(&ctx->perm, "%s/environments", ctx->root);
+	char *dir = arena_printf(&ctx->perm, "%s/%s", envdir, name);
+	char *path = arena_printf(&ctx->perm, "%s/env.yaml", dir);
+	if (make_dir(ctx->root, envdir, "environments") != 0 ||
+	    make_dir(ctx->root, dir, arena_printf(&ctx->perm, "environments/%s", name)) != 0 ||
+	    write_atomic(ctx, dir, path, rel, text, len) != 0)
+		return EXIT_SYSTEM;
+	return EXIT_OK;
+}
+
 /*
  * The new spec rendered and written to rel (environments/NAME/env.yaml): 0, EXIT_FINDINGS
  * when the template cannot be used (reported), or EXIT_SYSTEM.
@@ -374,13 +392,7 @@ static int write_spec(struct ctx *ctx, const char *name, const char *parent,
 		pipeline_report(ctx);
 		rc = EXIT_FINDINGS;
 	} else {
-		char *envdir = arena_printf(&ctx->perm, "%s/environments", ctx->root);
-		char *dir = arena_printf(&ctx->perm, "%s/%s", envdir, name);
-		char *path = arena_printf(&ctx->perm, "%s/env.yaml", dir);
-		if (make_dir(ctx->root, envdir, "environments") != 0 ||
-		    make_dir(ctx->root, dir, arena_printf(&ctx->perm, "environments/%s", name)) != 0 ||
-		    write_atomic(ctx, dir, path, rel, text.buf, text.len) != 0)
-			rc = EXIT_SYSTEM;
+		rc = spec_write_new(ctx, name, rel, text.buf, text.len);
 	}
 	oom_guard_pop(&guard);
 	sb_release(&text);
@@ -436,7 +448,7 @@ static int init_run(struct ctx *ctx, int argc, char **argv)
 	if (rc != CLI_RUN)
 		return rc;
 	const char *name = argv[0];
-	if (!init_name_ok(name))
+	if (!env_name_ok(name))
 		return cli_error(&cmd_init, "invalid environment name '%s': 2 to 32 lowercase "
 					    "letters, digits and '-', starting with a letter and not "
 					    "ending with '-' (NAME001)", name);

@@ -17,7 +17,8 @@
 
 static const struct cmd *const commands[] = {
 	&cmd_build, &cmd_lint, &cmd_check, &cmd_diff, &cmd_show,
-	&cmd_changed, &cmd_explain, &cmd_init, &cmd_hook, &cmd_schema,
+	&cmd_changed, &cmd_explain, &cmd_init, &cmd_hook, &cmd_schema, &cmd_import,
+	&cmd_adopt,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

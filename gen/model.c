@@ -401,6 +401,9 @@ static void network_of(struct arena *a, struct model *m)
 	enum_at(&m->network.nat, n, "network.nat", nats);
 	strs_at(a, &m->network.peers, n, "network.peers");
 	strs_at(a, &m->network.allow_overlap_with, n, "network.allow_overlap_with");
+	const struct node *sn = m->network.subnets.n = node_get(n, "subnets");
+	strs_at(a, &m->network.subnets.public, sn, "network.subnets.public");
+	strs_at(a, &m->network.subnets.private, sn, "network.subnets.private");
 }
 
 static void cluster_of(struct arena *a, struct model *m)
@@ -419,6 +422,9 @@ static void cluster_of(struct arena *a, struct model *m)
 		str_at(&ad->arn, ad->n, "arn");
 		str_at(&ad->username, ad->n, "username");
 	}
+	static const char *const authns[] = { "API", "API_AND_CONFIG_MAP", NULL };
+	enum_at(&m->cluster.authentication_mode, n, "cluster.authentication_mode", authns);
+	bool_at(&m->cluster.bootstrap_creator_admin, n, "cluster.bootstrap_creator_admin");
 }
 
 static void secrets_of(struct model *m)
@@ -454,11 +460,12 @@ static void dask_of(struct model *m)
 	bool_at(&m->dask.environment_option, n, "dask.environment_option");
 }
 
-static void storage_of(struct model *m)
+static void storage_of(struct arena *a, struct model *m)
 {
 	const struct node *n = m->storage.n = node_get(m->spec, "storage");
 	str_at(&m->storage.class, n, "storage.class");
 	int_at(&m->storage.home_gb, n, "storage.home_gb");
+	labels_at(a, &m->storage.class_parameters, n, "storage.class_parameters");
 }
 
 static void scratch_bucket_of(struct model *m)
@@ -483,6 +490,17 @@ static void kubecost_of(struct model *m)
 	str_at(&m->kubecost.chart_version, n, "kubecost.chart_version");
 	int_at(&m->kubecost.storage_gb, n, "kubecost.storage_gb");
 	int_at(&m->kubecost.retention_days, n, "kubecost.retention_days");
+}
+
+static void names_of(struct arena *a, struct model *m)
+{
+	const struct node *n = m->names.n = node_get(m->spec, "names");
+	str_at(&m->names.cluster_role, n, "names.cluster_role");
+	str_at(&m->names.node_role, n, "names.node_role");
+	labels_at(a, &m->names.node_groups, n, "names.node_groups");
+	str_at(&m->names.kms_alias, n, "names.kms_alias");
+	str_at(&m->names.log_group, n, "names.log_group");
+	str_at(&m->names.user_service_account, n, "names.user_service_account");
 }
 
 static void ci_of(struct model *m)
@@ -518,10 +536,11 @@ const struct model *model_build(struct arena *a, const struct node *spec, const 
 	domain_of(m);
 	hub_of(a, m);
 	dask_of(m);
-	storage_of(m);
+	storage_of(a, m);
 	scratch_bucket_of(m);
 	features_of(m);
 	kubecost_of(m);
+	names_of(a, m);
 	ci_of(m);
 	return m;
 }

@@ -112,6 +112,7 @@ enum m_lock { STATE_LOCK_DYNAMODB = 1, STATE_LOCK_S3 };
 enum m_nat { NAT_SINGLE = 1, NAT_PER_AZ, NAT_NONE };
 enum m_auth_mode { AUTH_DUMMY = 1, AUTH_GITHUB, AUTH_COGNITO };
 enum m_tls { TLS_ACM = 1, TLS_NONE };
+enum m_authn { AUTHN_API = 1, AUTHN_API_AND_CONFIG_MAP };	/* cluster.authentication_mode */
 enum m_capacity { CAPACITY_ON_DEMAND = 1, CAPACITY_SPOT };
 enum m_worker_image { WORKER_IMAGE_NOTEBOOK = 1, WORKER_IMAGE_DEFAULT };
 /* Taint and toleration effects, read as Kubernetes reads them (taint_effect_norm: case
@@ -302,6 +303,10 @@ struct model {
 		struct m_int subnet_newbits;
 		struct m_enum nat;	/* enum m_nat */
 		struct m_strs peers, allow_overlap_with;
+		struct {
+			const struct node *n;
+			struct m_strs public, private;	/* one per AZ of aws.azs */
+		} subnets;
 	} network;
 	struct {
 		const struct node *n;
@@ -313,6 +318,8 @@ struct model {
 			const struct node *n;
 			const char *path;
 		} admins;
+		struct m_enum authentication_mode;	/* enum m_authn */
+		struct m_bool bootstrap_creator_admin;
 	} cluster;
 	struct {
 		struct m_group *v;	/* every entry, in order */
@@ -348,6 +355,7 @@ struct model {
 		const struct node *n;
 		struct m_str class;
 		struct m_int home_gb;
+		struct m_labels class_parameters;	/* parameter -> value */
 	} storage;
 	struct {
 		const struct node *n;
@@ -359,6 +367,13 @@ struct model {
 		const struct node *n;
 		struct m_bool kubecost;
 	} features;
+	/* identity settings (DESIGN 8.2): unset, eragen derives each name (identity.h) */
+	struct {
+		const struct node *n;
+		struct m_str cluster_role, node_role, kms_alias, user_service_account;
+		struct m_labels node_groups;	/* group -> its AWS node group name */
+		struct m_str log_group;		/* a name; n is the boolean false: unmanaged */
+	} names;
 	struct {
 		const struct node *n;
 		struct m_str chart_version;

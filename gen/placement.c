@@ -10,6 +10,7 @@
  * matrix is still built. `show --placement` lists at most PL_SHOW_MAX groups a row lands
  * on, and as many it does not, then how many more.
  */
+#include "identity.h"
 #include "placement.h"
 
 #include <ctype.h>
@@ -271,7 +272,9 @@ static void build_group(struct builder *b, const struct placement *p, const stru
 		const char *key, *value;
 	} eks[] = {
 		{ "eks.amazonaws.com/capacityType", g->spot ? "SPOT" : "ON_DEMAND" },
-		{ "eks.amazonaws.com/nodegroup", arena_printf(a, "%s-%s", p->cluster, g->name) },
+		{ "eks.amazonaws.com/nodegroup", m->cluster.name.s
+							 ? identity_node_group(a, m, g->name)
+							 : arena_printf(a, "%s-%s", p->cluster, g->name) },
 		{ "kubernetes.io/os", "linux" },
 	};
 	for (size_t i = 0; i < sizeof(eks) / sizeof(eks[0]); i++)

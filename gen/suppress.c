@@ -635,7 +635,8 @@ void suppress_apply(struct ctx *ctx)
 	if (ctx->all_rules_ran) {
 		for (size_t i = 0; i < set.n; i++) {
 			const struct supp *s = &set.v[i];
-			if (!s->usable || s->used)
+			/* ADOPT rules are reported by `eragen adopt` only, never by lint */
+			if (!s->usable || s->used || strncmp(s->rule, "ADOPT", 5) == 0)
 				continue;
 			struct diag *d = diag_add(ctx, "SPEC011", s->owner ? s->owner->name : NULL,
 						  s->loc, "suppression of %s matched nothing",

@@ -296,6 +296,73 @@ static void check_subnets(struct ctx *ctx, const struct env *e, const struct nod
 		diag_note(ctx, d, azs->loc, "AZs listed here");
 }
 
+/*
+ * network.subnets: as many public and private subnets as aws.azs, each a valid block
+ * (NET001) of /16 to /28 inside the VPC, no two overlapping. At most 6 + 6 blocks (the
+ * schema's maxItems): the pairs are compared directly.
+ */
+static void check_given_list(struct ctx *ctx, const struct env *e, const struct m_strs *l,
+			     const char *what, const struct cidr *vpc, struct cidr *out, bool *ok)
+{
+	const struct m_strs *azs = &e->model->aws.azs;
+	if (azs->count && l->count != azs->count) {
+		struct diag *d = diag_add(ctx, "NET006", e->name, value_loc(e, l->n, NULL),
+					  "%s lists %zu subnets for the %zu AZs of aws.azs", l->path,
+					  l->count, azs->count);
+		diag_help(ctx, d, "give one CIDR per AZ, in the order of aws.azs");
+		if (azs->n->loc.line && l->n->loc.line)
+			diag_note(ctx, d, azs->n->loc, "AZs listed here");
+	}
+	for (size_t i = 0; i < l->count && i < 6; i++) {
+		if (!parse_cidr(ctx, e, &l->v[i], what, &out[i])) {
+			*ok = false;
+			continue;
+		}
+		const struct node *n = l->v[i].n;
+		const char *why = NULL;
+		if (out[i].prefix < VPC_MIN_PREFIX || out[i].prefix > SUBNET_MAX_PREFIX)
+			why = arena_printf(&ctx->perm, "a /%u: AWS subnets are /%d to /%d",
+					   out[i].prefix, VPC_MIN_PREFIX, SUBNET_MAX_PREFIX);
+		else if (vpc && !cidr_contains(*vpc, out[i]))
+			why = arena_printf(&ctx->perm, "outside the VPC '%s'", fmt_cidr(ctx, *vpc));
+		if (why) {
+			diag_add(ctx, "NET006", e->name, value_loc(e, n, NULL), "%s '%s' is %s", what,
+				 n->str, why);
+			*ok = false;
+		}
+	}
+}
+
+static void check_given_subnets(struct ctx *ctx, const struct env *e, const struct node *vn,
+				const struct cidr *vpc)
+{
+	const struct m_strs *pub = &e->model->network.subnets.public;
+	const struct m_strs *priv = &e->model->network.subnets.private;
+	struct cidr c[12];
+	const struct node *at[12];
+	bool ok = true;
+	check_given_list(ctx, e, pub, "public subnet", vpc, c, &ok);
+	check_given_list(ctx, e, priv, "private subnet", vpc, c + 6, &ok);
+	if (!ok || pub->count > 6 || priv->count > 6)
+		return;
+	size_t n = 0;
+	for (size_t i = 0; i < pub->count; i++)
+		at[n] = pub->v[i].n, c[n++] = c[i];
+	for (size_t i = 0; i < priv->count; i++)
+		at[n] = priv->v[i].n, c[n++] = c[6 + i];
+	for (size_t j = 1; j < n; j++)
+		for (size_t i = 0; i < j; i++) {
+			if (!cidr_overlaps(c[i], c[j]))
+				continue;
+			struct diag *d = diag_add(ctx, "NET006", e->name, value_loc(e, at[j], vn),
+						  "subnet '%s' overlaps subnet '%s'", at[j]->str,
+						  at[i]->str);
+			if (at[i]->loc.line)
+				diag_note(ctx, d, at[i]->loc, "'%s' given here", at[i]->str);
+			break;
+		}
+}
+
 /* ---- NET007: availability zones ---- */
 
 static bool list_has(const struct m_strs *l, const struct node *s)
@@ -413,7 +480,9 @@ static void net_env(struct ctx *ctx, struct env *e)
 	check_peers(ctx, e, peers, vn, have_vpc ? &vpc : NULL);
 	check_service(ctx, e, &m->cluster.service_cidr, vn, have_vpc ? &vpc : NULL, peers);
 	check_endpoint_cidrs(ctx, e, &m->cluster.endpoint_public_cidrs);
-	if (have_vpc && size_ok)
+	if (m->network.subnets.n)
+		check_given_subnets(ctx, e, vn, have_vpc ? &vpc : NULL);
+	else if (have_vpc && size_ok)
 		check_subnets(ctx, e, vn, vpc);
 	check_region_azs(ctx, e);
 	check_group_azs(ctx, e);

@@ -114,7 +114,7 @@ static void report_state(struct ctx *ctx, const struct keyed *later, const struc
 				  "state of '%s' (bucket '%s', key '%s') is also the state of '%s'",
 				  later->env->name, later->k[0], later->k[1], first->env->name);
 	diag_help(ctx, d, "set state.bucket to auto (one bucket per environment), or give '%s' "
-			  "a state.key of its own, e.g. '%s/terraform.tfstate'",
+			  "a state.key of its own, e.g. '%s/infra.tfstate'",
 		  later->env->name, later->env->name);
 }
 

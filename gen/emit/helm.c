@@ -19,6 +19,7 @@
  * must set from its own resources (the ACM certificate ARN of the NLB listener).
  */
 #include "helm_int.h"
+#include "identity.h"
 
 #include <string.h>
 
@@ -245,10 +246,10 @@ bool tls_acm(struct hb *b)
 	return name && *name && b->spec->domain.tls.v == TLS_ACM;
 }
 
+/* the platform stack's service account, bound to the scratch-bucket role (identity.h) */
 const char *user_service_account(struct hb *b)
 {
-	const char *release = b->spec->hub.release.s;
-	return arena_printf(b->a, "%s-user", release ? release : "daskhub");
+	return identity_of(b->a, b->spec).user_service_account;
 }
 
 static const char *hub_url(struct hb *b)

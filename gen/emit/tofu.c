@@ -17,6 +17,7 @@
  */
 #include "backend.h"
 #include "check/extra.h"
+#include "identity.h"
 #include "model.h"
 #include "version.h"
 
@@ -324,6 +325,40 @@ static const char *chart_str(const struct addons *ad, const char *chart, const c
 
 /* ---- the view --------------------------------------------------------------------- */
 
+/* network.subnets, when given: the subnet of each AZ as a map, public and private. */
+static void subnets_view(struct arena *a, struct node *v, const struct model *spec,
+			 const char *const *azs, size_t nazs)
+{
+	const struct m_strs *pub = &spec->network.subnets.public;
+	const struct m_strs *priv = &spec->network.subnets.private;
+	bool given = pub->count > 0 && priv->count > 0;
+	v_set(a, v, "subnets_given", v_bool(a, given));
+	if (!given)
+		return;
+	struct kvs p = { 0 }, q = { 0 };
+	for (size_t i = 0; i < nazs && i < pub->count && i < priv->count; i++) {
+		kv_put(a, &p, azs[i], str_or(pub->v[i].s, ""), false);
+		kv_put(a, &q, azs[i], str_or(priv->v[i].s, ""), false);
+	}
+	v_set(a, v, "public_subnets", frag_object(a, &p, 2));
+	v_set(a, v, "private_subnets", frag_object(a, &q, 2));
+}
+
+/* The gp3 StorageClass's parameters: eragen's, then storage.class_parameters (a key
+ * given there replaces eragen's value). */
+static struct node *class_parameters_view(struct arena *a, const struct model *spec)
+{
+	struct kvs m = { 0 };
+	kv_put(a, &m, "type", "gp3", false);
+	kv_put(a, &m, "encrypted", "true", false);
+	kv_put(a, &m, "fsType", "ext4", false);
+	const struct m_labels *extra = &spec->storage.class_parameters;
+	for (size_t i = 0; i < extra->count; i++)
+		if (extra->v[i].value.s)
+			kv_put(a, &m, extra->v[i].key->str, extra->v[i].value.s, false);
+	return frag_object(a, &m, 2);
+}
+
 static struct node *providers_view(struct arena *a, const int *which, size_t n)
 {
 	struct node *seq = v_seq(a);
@@ -378,14 +413,13 @@ static struct node *ignore_item(struct arena *a, const char *path)
 
 #define CA_TEMPLATE "k8s.io/cluster-autoscaler/node-template/"
 
-static struct node *group_view(struct arena *a, const struct model *spec, const char *cluster,
-			       const struct m_group *g)
+static struct node *group_view(struct arena *a, const struct model *spec, const struct m_group *g)
 {
 	const char *name = g->name;
 	struct node *m = v_map(a);
 	v_set(a, m, "name", v_str(a, name));
 	v_set(a, m, "id", v_str(a, group_id(a, name)));
-	v_set(a, m, "aws_name", v_str(a, arena_printf(a, "%s-%s", cluster, name)));
+	v_set(a, m, "aws_name", v_str(a, identity_node_group(a, spec, name)));
 
 	size_t n;
 	const char **types = spec_strings(a, &g->instance_types, &n);
@@ -525,7 +559,8 @@ static struct node *platform_view(struct arena *a, const struct model *spec, con
 	v_set(a, p, "namespace", v_str(a, str_or(spec->hub.namespace.s, "daskhub")));
 	v_set(a, p, "release", v_str(a, release));
 	v_set(a, p, "chart_version", v_str(a, str_or(spec->hub.chart_version.s, "")));
-	v_set(a, p, "user_service_account", v_str(a, arena_printf(a, "%s-user", release)));
+	v_set(a, p, "user_service_account", v_str(a, identity_of(a, spec).user_service_account));
+	v_set(a, p, "class_parameters", class_parameters_view(a, spec));
 	v_set(a, p, "secrets_file", v_str(a, str_or(spec->secrets.file.s, "secrets.yaml")));
 
 	struct node *secrets = secrets_view(a, spec);
@@ -595,6 +630,7 @@ static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
 	v_set(a, v, "nat_azs", frag_strings(a, azs, nnat));
 	v_set(a, v, "vpc_cidr", v_str(a, str_or(spec->network.vpc_cidr.s, "")));
 	v_set(a, v, "subnet_newbits", v_int(a, int_or(&spec->network.subnet_newbits, 4)));
+	subnets_view(a, v, spec, azs, n);
 
 	/* cluster */
 	v_set(a, v, "service_cidr", v_str(a, str_or(spec->cluster.service_cidr.s,
@@ -612,21 +648,31 @@ static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
 	if (ci_role && !kv_has(&admins, ci_role))
 		kv_put(a, &admins, ci_role, "", false);
 	v_set(a, v, "cluster_admins", frag_object(a, &admins, 2));
+	v_set(a, v, "authentication_mode",
+	      v_str(a, spec->cluster.authentication_mode.v == AUTHN_API_AND_CONFIG_MAP
+			       ? "API_AND_CONFIG_MAP"
+			       : "API"));
+	v_set(a, v, "bootstrap_creator_admin",
+	      v_str(a, spec->cluster.bootstrap_creator_admin.v ? "true" : "false"));
 	v_set(a, v, "addons_before_nodes", addons_view(a, &ad, addons_before, ARRAY_LEN(addons_before)));
 	v_set(a, v, "addons_after_nodes", addons_view(a, &ad, addons_after, ARRAY_LEN(addons_after)));
 
 	struct node *groups = v_set(a, v, "node_groups", v_seq(a));
 	for (size_t i = 0; i < spec->node_groups.count; i++)
 		if (spec->node_groups.v[i].set)
-			v_push(a, groups, group_view(a, spec, cluster, &spec->node_groups.v[i]));
+			v_push(a, groups, group_view(a, spec, &spec->node_groups.v[i]));
 	v_mark_last(a, groups);
 
+	struct identity id = identity_of(a, spec);
 	struct node *roles = v_set(a, v, "roles", v_map(a));
-	v_set(a, roles, "cluster", v_str(a, arena_printf(a, "%s-cluster", cluster)));
-	v_set(a, roles, "nodes", v_str(a, arena_printf(a, "%s-nodes", cluster)));
-	v_set(a, roles, "autoscaler", v_str(a, arena_printf(a, "%s-autoscaler", cluster)));
-	v_set(a, roles, "ebs_csi", v_str(a, arena_printf(a, "%s-ebs-csi", cluster)));
-	v_set(a, roles, "user_s3", v_str(a, arena_printf(a, "%s-user-s3", cluster)));
+	v_set(a, roles, "cluster", v_str(a, str_or(id.cluster_role, "")));
+	v_set(a, roles, "nodes", v_str(a, str_or(id.node_role, "")));
+	v_set(a, roles, "autoscaler", v_str(a, str_or(id.autoscaler_role, "")));
+	v_set(a, roles, "ebs_csi", v_str(a, str_or(id.ebs_csi_role, "")));
+	v_set(a, roles, "user_s3", v_str(a, str_or(id.user_s3_role, "")));
+	v_set(a, v, "kms_alias", v_str(a, str_or(id.kms_alias, "")));
+	v_set(a, v, "log_group", v_str(a, str_or(id.log_group, "")));
+	v_set(a, v, "has_log_group", v_bool(a, id.log_group != NULL));
 
 	const struct node *scratch = node_get(common, "scratch_bucket");	/* derived name */
 	struct node *sc = v_set(a, v, "scratch", v_map(a));

@@ -155,7 +155,9 @@ for (const [dir, list] of Object.entries(stacks)) {
   if (Object.keys(nodeGroups).length !== Object.keys(groups).length)
     bad(dir, `${Object.keys(nodeGroups).length} node groups for ${Object.keys(groups).length} in the spec`);
   for (const [g, want] of Object.entries(groups)) {
-    const found = byName[`${spec.cluster.name}-${g}`];
+    // names.node_groups (an identity setting) names a group as the live one is named
+    const named = spec.names && spec.names.node_groups && spec.names.node_groups[g];
+    const found = byName[named || `${spec.cluster.name}-${g}`];
     if (!found) { bad(dir, `no aws_eks_node_group for '${g}'`); continue; }
     const { id, ng } = found;
     const sc = ng.scaling_config[0];

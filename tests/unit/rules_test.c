@@ -13,7 +13,7 @@
 
 static const char *const families[] = {
 	"SPEC", "NET", "AUTH", "SCHED", "DRIFT", "COMPAT", "SECRET", "NAME", "XENV", "DNS",
-	"POLICY",
+	"POLICY", "ADOPT",
 };
 #define NFAM (sizeof(families) / sizeof(families[0]))
 

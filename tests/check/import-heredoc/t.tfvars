@@ -1,0 +1,13 @@
+environment = "demo"
+domain_name = ""
+admin_email = "a@example.org"
+owner_email = "o@example.org"
+use_three_node_groups = true
+cost_center = <<EOT
+finance $${not interpolated}
+EOT
+admin_users = [<<-EOT
+    alice
+      indented
+    EOT
+  , "bob"]

@@ -1,0 +1,10 @@
+environment = "demo"
+domain_name = ""
+admin_email = "a@example.org"
+owner_email = "o@example.org"
+use_three_node_groups = true
+system_node_min_size = 0
+user_node_max_size = +3
+dask_worker_cores_max = 2.5
+dask_worker_memory_max = 1e1
+dask_cluster_max_cores = 99999999999999999999

@@ -1,0 +1,1 @@
+admin_users = [for u in ["a"] : u]

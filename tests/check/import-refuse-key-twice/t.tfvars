@@ -1,0 +1,1 @@
+cluster_admin_users = [{ arn = "x", arn = "y" }]

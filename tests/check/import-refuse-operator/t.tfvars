@@ -1,0 +1,1 @@
+user_node_max_size = 1 + 2

@@ -1,0 +1,1 @@
+user_node_max_size = (3)

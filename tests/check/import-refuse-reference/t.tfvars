@@ -1,0 +1,1 @@
+cost_center = var.cost_center

@@ -1,0 +1,2 @@
+cost_center = "a"
+cost_center = "b"

@@ -1,0 +1,2 @@
+cost_center = <<EOT
+abc

@@ -1,0 +1,2 @@
+cost_center = "abc
+owner_email = "o@example.org"
