@@ -383,6 +383,7 @@ static void network_of(struct arena *a, struct model *m)
 	enum_at(&m->network.nat, n, "network.nat", nats);
 	strs_at(a, &m->network.peers, n, "network.peers");
 	strs_at(a, &m->network.allow_overlap_with, n, "network.allow_overlap_with");
+	bool_at(&m->network.s3_endpoint, n, "network.s3_endpoint");
 }
 
 static void cluster_of(struct arena *a, struct model *m)
@@ -412,11 +413,12 @@ static void secrets_of(struct model *m)
 
 static void domain_of(struct model *m)
 {
-	static const char *const tlss[] = { "acm", "none", NULL };
+	static const char *const tlss[] = { "acm", "none", "existing", NULL };
 	const struct node *n = m->domain.n = node_get(m->spec, "domain");
 	str_at(&m->domain.name, n, "domain.name");
 	enum_at(&m->domain.tls, n, "domain.tls", tlss);
 	str_at(&m->domain.route53_zone, n, "domain.route53_zone");
+	str_at(&m->domain.certificate_arn, n, "domain.certificate_arn");
 }
 
 static void dask_of(struct model *m)
@@ -499,4 +501,11 @@ void envs_model(struct ctx *ctx)
 		if (spec)
 			e->model = model_build(&e->arena, spec, e->root);
 	}
+}
+
+bool model_https(const struct model *m)
+{
+	const char *name = m->domain.name.s;
+	int tls = m->domain.tls.v;
+	return name && *name && (tls == TLS_ACM || tls == TLS_EXISTING);
 }

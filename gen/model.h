@@ -111,7 +111,7 @@ struct m_labels {
 enum m_lock { STATE_LOCK_DYNAMODB = 1, STATE_LOCK_S3 };
 enum m_nat { NAT_SINGLE = 1, NAT_PER_AZ, NAT_NONE };
 enum m_auth_mode { AUTH_DUMMY = 1, AUTH_GITHUB, AUTH_COGNITO };
-enum m_tls { TLS_ACM = 1, TLS_NONE };
+enum m_tls { TLS_ACM = 1, TLS_NONE, TLS_EXISTING };
 enum m_capacity { CAPACITY_ON_DEMAND = 1, CAPACITY_SPOT };
 /* Taint and toleration effects, read as Kubernetes reads them (taint_effect_norm: case
  * and '_' ignored); effect_name gives the canonical spelling. */
@@ -292,6 +292,7 @@ struct model {
 		struct m_int subnet_newbits;
 		struct m_enum nat;	/* enum m_nat */
 		struct m_strs peers, allow_overlap_with;
+		struct m_bool s3_endpoint;
 	} network;
 	struct {
 		const struct node *n;
@@ -321,7 +322,7 @@ struct model {
 	} secrets;
 	struct {
 		const struct node *n;
-		struct m_str name, route53_zone;
+		struct m_str name, route53_zone, certificate_arn;
 		struct m_enum tls;	/* enum m_tls */
 	} domain;
 	struct m_hub hub;
@@ -360,6 +361,9 @@ struct model {
  * may be NULL or of any kind.
  */
 const struct model *model_build(struct arena *a, const struct node *spec, const struct node *own);
+
+/* Is the hub served over https: a domain.name, with tls acm or existing? */
+bool model_https(const struct model *m);
 
 /* The group called name in m, or NULL. */
 const struct m_group *model_group(const struct model *m, const char *name);

@@ -210,8 +210,7 @@ static void check_https(struct ctx *ctx, struct env *e, const struct node *mode,
 	const struct node *name = e->model->domain.name.n;
 	const struct node *tls = e->model->domain.tls.n;
 	bool named = e->model->domain.name.s && name->len > 0;
-	bool acm = e->model->domain.tls.v == TLS_ACM;
-	if (named && acm)
+	if (model_https(e->model))
 		return;
 	const char *who = cognito ? "Cognito" : "GitHub";
 	const char *why = cognito ? "Cognito accepts only https callback URLs"
@@ -224,7 +223,7 @@ static void check_https(struct ctx *ctx, struct env *e, const struct node *mode,
 			     who, why);
 	else
 		d = diag_add(ctx, "AUTH004", e->name, mode->loc,
-			     "%s login while 'domain.tls' is not 'acm': the hub is served over "
+			     "%s login while 'domain.tls' is 'none': the hub is served over "
 			     "plain http and %s",
 			     who, why);
 	if (cognito)

@@ -24,6 +24,7 @@
  */
 #include "backend.h"
 #include "data.h"
+#include "helm_proxy.h"
 #include "model.h"
 #include "placement.h"
 
@@ -665,19 +666,13 @@ static void url_query(struct strbuf *sb, const char *s)
 	}
 }
 
-/* TLS at the load balancer: tls: acm with a name (the certificate is for that name). */
-static bool tls_acm(struct hb *b)
-{
-	const char *name = b->spec->domain.name.s;
-	return name && *name && b->spec->domain.tls.v == TLS_ACM;
-}
-
 static const char *hub_url(struct hb *b)
 {
 	const char *name = b->spec->domain.name.s;
 	if (!name || !*name)
 		return NULL;
-	return arena_printf(b->a, "%s://%s", tls_acm(b) ? "https" : "http", name);
+	return arena_printf(b->a, "%s://%s", model_https(b->spec) ? "https" : "http",
+			    name);
 }
 
 static void auth_config(struct hb *b, struct node *config)
@@ -990,29 +985,8 @@ static struct node *jupyterhub_values(struct hb *b)
 		h_put(a, h_map(a, config, "KubeSpawner"), "args", args);
 	}
 
-	/* proxy: a network load balancer, TLS terminated there with the ACM certificate */
-	struct node *proxy = h_map(a, jh, "proxy");
-	struct node *svc = h_map(a, proxy, "service");
-	put_str(b, svc, "type", "LoadBalancer");
-	struct node *ann = h_map(a, svc, "annotations");
-	put_str(b, ann, "service.beta.kubernetes.io/aws-load-balancer-type", "nlb");
-	if (tls_acm(b)) {
-		put_str(b, ann, "service.beta.kubernetes.io/aws-load-balancer-backend-protocol",
-			"tcp");
-		put_str(b, ann, "service.beta.kubernetes.io/aws-load-balancer-ssl-ports", "https");
-		struct node *https = h_map(a, proxy, "https");
-		h_put(a, https, "enabled", v_bool(a, true));
-		put_str(b, https, "type", "offload");
-		struct node *e = v_map(a);
-		put_str(b, e, "name",
-			"jupyterhub.proxy.service.annotations.service\\.beta\\.kubernetes\\.io/"
-			"aws-load-balancer-ssl-cert");
-		put_str(b, e, "display",
-			"jupyterhub.proxy.service.annotations."
-			"service.beta.kubernetes.io/aws-load-balancer-ssl-cert");
-		put_str(b, e, "from", "acm_certificate_arn");
-		v_push(a, b->set, e);
-	}
+	/* proxy: the load balancer and TLS (helm_proxy.c), the proxy pods' placement */
+	struct node *proxy = h_put(a, jh, "proxy", helm_proxy_values(a, spec, b->set));
 	struct node *chp = h_map(a, proxy, "chp");
 	place(b, chp, wl_row(b->p, WL_PROXY), "nodeSelector", "tolerations");
 	if (!chp->n)
