@@ -267,8 +267,8 @@ static const struct rule auth_rules[] = {
 	{ .id = "AUTH003", .sev = SEV_ERROR, .suppressible = true,
 	  .summary = "Cognito domain's region differs from auth.cognito.region" },
 	{ .id = "AUTH004", .sev = SEV_WARNING, .raise_on_prod = true, .suppressible = true,
-	  .summary = "OAuth without domain.name and tls: acm: an error for Cognito (its "
-		     "callback must be https), a warning for GitHub" },
+	  .summary = "OAuth without domain.name and tls acm or existing: an error for "
+		     "Cognito (its callback must be https), a warning for GitHub" },
 	{ .id = "AUTH005", .sev = SEV_WARNING, .raise_on_prod = true, .suppressible = true,
 	  .summary = "dummy auth outside the ephemeral tier (error on production and staging)" },
 	/* reported by check/secret.c, with the SOPS file's other checks */

@@ -43,7 +43,8 @@ enum { P_AWS, P_HELM, P_KUBERNETES, P_SOPS };
 static const char *const addons_before[] = { "eks-pod-identity-agent", "kube-proxy", "vpc-cni" };
 static const char *const addons_after[] = { "aws-ebs-csi-driver", "coredns" };
 
-/* certificate: only with a certificate to create (file_wanted) */
+/* infra certificate: only with a certificate to create; platform dns: only with a record
+ * to make (file_wanted) */
 static const char *const infra_files[] = { "versions", "backend", "locals", "network", "eks",
 					   "nodegroups", "iam", "scratch", "certificate",
 					   "outputs" };
@@ -716,8 +717,11 @@ static void add_sources(struct ctx *ctx, struct arena *a, struct outfile *f,
 /* Is the file name of stack generated for this view? (Its name stays reserved either way.) */
 static bool file_wanted(const struct node *view, const char *stack, const char *name)
 {
+	const struct node *dns = node_get(node_get(view, "tofu"), "dns");
 	if (strcmp(stack, "infra") == 0 && strcmp(name, "certificate") == 0)
-		return view_bool(node_get(node_get(view, "tofu"), "dns"), "acm");
+		return view_bool(dns, "acm");
+	if (strcmp(stack, "platform") == 0 && strcmp(name, "dns") == 0)
+		return view_bool(dns, "record");
 	return true;
 }
 

@@ -9,7 +9,7 @@
  *   acm                   the infra stack creates the certificate (certificate.tf)
  *   existing              the certificate is domain.certificate_arn (certificate_arn)
  *   validate              acm with a zone: validation records and the validation resource
- *   record                a zone and a name: the platform stack's record for the name
+ *   record                a zone and a name: the platform stack's record for the name (dns.tf)
  *   apex                  the name is the zone itself: an alias A record (a CNAME cannot
  *                         be at a zone apex), else a CNAME like the real deployment's
  *   cert_set, cert_output the Helm path the platform stack sets to the certificate of acm
