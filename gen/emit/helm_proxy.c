@@ -45,7 +45,7 @@ struct node *helm_proxy_values(struct arena *a, const struct model *spec, struct
 		struct node *e = v_map(a);
 		put(a, e, "name", HELM_PROXY_SSL_CERT_SET);
 		put(a, e, "display", "jupyterhub.proxy.service.annotations." HELM_PROXY_SSL_CERT);
-		put(a, e, "from", "the infra stack's output " HELM_PROXY_CERT_OUTPUT);
+		put(a, e, "from", "infra.outputs." HELM_PROXY_CERT_OUTPUT);
 		v_push(a, set, e);
 	}
 	struct node *https = v_set(a, proxy, "https", v_map(a));
