@@ -384,6 +384,10 @@ static void network_of(struct arena *a, struct model *m)
 	strs_at(a, &m->network.peers, n, "network.peers");
 	strs_at(a, &m->network.allow_overlap_with, n, "network.allow_overlap_with");
 	bool_at(&m->network.s3_endpoint, n, "network.s3_endpoint");
+	const struct node *sn = node_get(n, "subnets");
+	m->network.subnets.n = sn && sn->kind == NODE_MAP ? sn : NULL;
+	strs_at(a, &m->network.subnets.public, m->network.subnets.n, "network.subnets.public");
+	strs_at(a, &m->network.subnets.private, m->network.subnets.n, "network.subnets.private");
 }
 
 static void cluster_of(struct arena *a, struct model *m)

@@ -293,6 +293,10 @@ struct model {
 		struct m_enum nat;	/* enum m_nat */
 		struct m_strs peers, allow_overlap_with;
 		struct m_bool s3_endpoint;
+		struct {
+			const struct node *n;	/* the map, NULL when absent */
+			struct m_strs public, private;
+		} subnets;
 	} network;
 	struct {
 		const struct node *n;

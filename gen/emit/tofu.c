@@ -615,6 +615,19 @@ static void network_view(struct arena *a, struct node *v, const struct model *sp
 	v_set(a, v, "subnet_newbits", v_int(a, int_or(&spec->network.subnet_newbits, 4)));
 	const struct m_bool *s3 = &spec->network.s3_endpoint;
 	v_set(a, v, "s3_endpoint", v_bool(a, !s3->set || s3->v));
+
+	/* network.subnets: the given CIDRs by AZ, in aws.azs order (NET006: one per AZ) */
+	v_set(a, v, "subnets_given", v_bool(a, spec->network.subnets.n != NULL));
+	const struct m_strs *given[2] = { &spec->network.subnets.public,
+					  &spec->network.subnets.private };
+	const char *keys[2] = { "public_subnets", "private_subnets" };
+	for (int k = 0; k < 2 && spec->network.subnets.n; k++) {
+		struct kvs m = { 0 };
+		for (size_t i = 0; i < n && i < given[k]->count; i++)
+			if (given[k]->v[i].s)
+				kv_put(a, &m, azs[i], given[k]->v[i].s, false);
+		v_set(a, v, keys[k], frag_object(a, &m, 2));
+	}
 }
 
 static void cluster_view(struct arena *a, struct node *v, const struct model *spec,

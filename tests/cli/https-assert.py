@@ -25,6 +25,8 @@ For each ENV, with the hub's name N, zone Z and tls T:
   <aws.region>`, no token attribute, no aws_eks_cluster_auth.
 - network.s3_endpoint: aws_vpc_endpoint.s3, Gateway, com.amazonaws.<region>.s3, on the
   public and every private route table; absent when false.
+- network.subnets: the infra locals public_subnets / private_subnets map each AZ of
+  aws.azs to its given CIDR, in order; without it they are derived with cidrsubnet().
 Prints one summary line; exit 1 with the failures listed.
 """
 import json
@@ -214,6 +216,20 @@ def s3_case(env, spec, infra):
         check(ep is None, f"{env}: no S3 endpoint with s3_endpoint: false")
 
 
+def subnets_case(env, spec, infra):
+    net = spec.get("network", {})
+    loc = infra["locals"]
+    if "subnets" in net:
+        azs = spec["aws"]["azs"]
+        for kind in ("public", "private"):
+            want = dict(zip(azs, net["subnets"][kind]))
+            check(loc.get(f"{kind}_subnets") == want,
+                  f"{env}: {kind}_subnets {loc.get(kind + '_subnets')}, want {want}")
+    else:
+        check("cidrsubnet(local.vpc_cidr" in str(loc.get("public_subnets")),
+              f"{env}: derived public subnets: {loc.get('public_subnets')}")
+
+
 def main():
     d, envs = sys.argv[1], sys.argv[2:]
     stacks = load_stacks(d)
@@ -226,6 +242,7 @@ def main():
         https_case(env, spec, infra, platform)
         auth_case(env, spec, platform)
         s3_case(env, spec, infra)
+        subnets_case(env, spec, infra)
     print(f"https-assert: {checks} checks over {len(envs)} environments, {len(fails)} failed")
     for f in fails:
         print("  " + f)

@@ -4,10 +4,11 @@
 #
 # Builds the shipped environments plus one per domain shape in a temp copy of the
 # repository (tls acm with a zone, acm without one, acm at a zone's apex, existing with a
-# zone, none with a name and zone and s3_endpoint: false), then, on the .tf files through
+# zone, none with a name and zone and s3_endpoint: false, given network.subnets), then, on the .tf files through
 # HashiCorp's HCL parser (hcl-check.js --json) and the values through a YAML parser:
 #   https-assert.py   the certificate, its validation and records, the release's set, the
-#                     NLB annotations and proxy.https, the hub's record, exec auth, S3 endpoint
+#                     NLB annotations and proxy.https, the hub's record, exec auth, S3 endpoint,
+#                     the subnets (given, or derived)
 #   stack-names.py    every service account, storage class, secret and certificate the
 #                     values or releases name is created or read by the stacks
 # Every file also parses and is fmt-canonical. Exits 1 on the first failed step.
@@ -40,7 +41,8 @@ mkenv t-acm-nozone 32 '{name: nozone.example.net, tls: acm}' ''
 mkenv t-apex 33 '{name: example.com, tls: acm, route53_zone: example.com}' ''
 mkenv t-existing 34 '{name: ex.example.net, tls: existing, route53_zone: example.net, certificate_arn: "arn:aws:acm:us-west-2:992398409787:certificate/0b7c2f1e-3a5d-4e8f-9c1b-2d4e6f8a0b1c"}' ''
 mkenv t-none 35 '{name: plain.example.net, tls: none, route53_zone: example.net}' ', s3_endpoint: false'
-envs="cae cae-dev cae-testing t-acm t-acm-nozone t-apex t-existing t-none"
+mkenv t-subnets 36 '{}' ', subnets: {public: [10.36.0.0/20, 10.36.16.0/20], private: [10.36.64.0/20, 10.36.80.0/20]}'
+envs="cae cae-dev cae-testing t-acm t-acm-nozone t-apex t-existing t-none t-subnets"
 
 "$ERAGEN" build >build.out 2>&1 && ok "eragen build" || { cat build.out; die "eragen build failed"; }
 [ -f out/t-acm/infra/certificate.tf ] && ok "tls acm: infra/certificate.tf" ||
