@@ -401,9 +401,11 @@ static void network_of(struct arena *a, struct model *m)
 	enum_at(&m->network.nat, n, "network.nat", nats);
 	strs_at(a, &m->network.peers, n, "network.peers");
 	strs_at(a, &m->network.allow_overlap_with, n, "network.allow_overlap_with");
-	const struct node *sn = m->network.subnets.n = node_get(n, "subnets");
-	strs_at(a, &m->network.subnets.public, sn, "network.subnets.public");
-	strs_at(a, &m->network.subnets.private, sn, "network.subnets.private");
+	bool_at(&m->network.s3_endpoint, n, "network.s3_endpoint");
+	const struct node *sn = node_get(n, "subnets");
+	m->network.subnets.n = sn && sn->kind == NODE_MAP ? sn : NULL;
+	strs_at(a, &m->network.subnets.public, m->network.subnets.n, "network.subnets.public");
+	strs_at(a, &m->network.subnets.private, m->network.subnets.n, "network.subnets.private");
 }
 
 static void cluster_of(struct arena *a, struct model *m)
@@ -436,11 +438,12 @@ static void secrets_of(struct model *m)
 
 static void domain_of(struct model *m)
 {
-	static const char *const tlss[] = { "acm", "none", NULL };
+	static const char *const tlss[] = { "acm", "none", "existing", NULL };
 	const struct node *n = m->domain.n = node_get(m->spec, "domain");
 	str_at(&m->domain.name, n, "domain.name");
 	enum_at(&m->domain.tls, n, "domain.tls", tlss);
 	str_at(&m->domain.route53_zone, n, "domain.route53_zone");
+	str_at(&m->domain.certificate_arn, n, "domain.certificate_arn");
 }
 
 static void dask_of(struct model *m)
@@ -555,4 +558,11 @@ void envs_model(struct ctx *ctx)
 		if (spec)
 			e->model = model_build(&e->arena, spec, e->root);
 	}
+}
+
+bool model_https(const struct model *m)
+{
+	const char *name = m->domain.name.s;
+	int tls = m->domain.tls.v;
+	return name && *name && (tls == TLS_ACM || tls == TLS_EXISTING);
 }

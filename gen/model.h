@@ -111,7 +111,7 @@ struct m_labels {
 enum m_lock { STATE_LOCK_DYNAMODB = 1, STATE_LOCK_S3 };
 enum m_nat { NAT_SINGLE = 1, NAT_PER_AZ, NAT_NONE };
 enum m_auth_mode { AUTH_DUMMY = 1, AUTH_GITHUB, AUTH_COGNITO };
-enum m_tls { TLS_ACM = 1, TLS_NONE };
+enum m_tls { TLS_ACM = 1, TLS_NONE, TLS_EXISTING };
 enum m_authn { AUTHN_API = 1, AUTHN_API_AND_CONFIG_MAP };	/* cluster.authentication_mode */
 enum m_capacity { CAPACITY_ON_DEMAND = 1, CAPACITY_SPOT };
 enum m_worker_image { WORKER_IMAGE_NOTEBOOK = 1, WORKER_IMAGE_DEFAULT };
@@ -303,8 +303,9 @@ struct model {
 		struct m_int subnet_newbits;
 		struct m_enum nat;	/* enum m_nat */
 		struct m_strs peers, allow_overlap_with;
+		struct m_bool s3_endpoint;
 		struct {
-			const struct node *n;
+			const struct node *n;	/* the map, NULL when absent */
 			struct m_strs public, private;	/* one per AZ of aws.azs */
 		} subnets;
 	} network;
@@ -338,7 +339,7 @@ struct model {
 	} secrets;
 	struct {
 		const struct node *n;
-		struct m_str name, route53_zone;
+		struct m_str name, route53_zone, certificate_arn;
 		struct m_enum tls;	/* enum m_tls */
 	} domain;
 	struct m_hub hub;
@@ -394,6 +395,9 @@ struct model {
  * may be NULL or of any kind.
  */
 const struct model *model_build(struct arena *a, const struct node *spec, const struct node *own);
+
+/* Is the hub served over https: a domain.name, with tls acm or existing? */
+bool model_https(const struct model *m);
 
 /* The group called name in m, or NULL. */
 const struct m_group *model_group(const struct model *m, const char *name);

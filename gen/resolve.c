@@ -181,7 +181,7 @@ static int ptr_cmp(const void *a, const void *b)
 
 static bool refused(const struct sink_ctx *sc, const struct node *n)
 {
-	return bsearch(&n, sc->bad, sc->nbad, sizeof(*sc->bad), ptr_cmp) != NULL;
+	return sc->nbad && bsearch(&n, sc->bad, sc->nbad, sizeof(*sc->bad), ptr_cmp) != NULL;
 }
 
 /*
@@ -446,7 +446,8 @@ static void resolve_env(struct ctx *ctx, struct env *e)
 		struct sink_ctx sc = { ctx, e, NULL, 0, 0 };
 		if (schema_validate(ctx->schema, tree, on_schema_error, &sc) > 0) {
 			e->invalid = true;
-			qsort(sc.bad, sc.nbad, sizeof(*sc.bad), ptr_cmp);
+			if (sc.nbad)	/* (errors without a node to refuse: REQUIRED) */
+				qsort(sc.bad, sc.nbad, sizeof(*sc.bad), ptr_cmp);
 			e->judged = without_refused(a, &sc, tree);
 			if (!e->judged)	/* the whole spec was refused: nothing to judge */
 				e->judged = node_map(a, tree->loc, 0);

@@ -283,7 +283,7 @@ struct node *view_common(struct ctx *ctx, struct env *env, struct arena *a)
 	bool acm = spec->domain.tls.v == TLS_ACM;
 	v_set(a, dom, "name", v_str(a, dname));
 	v_set(a, dom, "acm", v_bool(a, acm));
-	v_set(a, dom, "https", v_bool(a, dname && *dname && acm));
+	v_set(a, dom, "https", v_bool(a, model_https(spec)));
 
 	struct node *own = v_set(a, m, "owner", v_map(a));
 	v_set(a, own, "email", v_str(a, spec->owner.email.s));

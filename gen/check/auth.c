@@ -212,8 +212,7 @@ static void check_https(struct ctx *ctx, struct env *e, const struct node *mode,
 	const struct node *name = e->model->domain.name.n;
 	const struct node *tls = e->model->domain.tls.n;
 	bool named = e->model->domain.name.s && name->len > 0;
-	bool acm = e->model->domain.tls.v == TLS_ACM;
-	if (named && acm)
+	if (model_https(e->model))
 		return;
 	const char *who = cognito ? "Cognito" : "GitHub";
 	const char *why = cognito ? "Cognito accepts only https callback URLs"
@@ -226,7 +225,7 @@ static void check_https(struct ctx *ctx, struct env *e, const struct node *mode,
 			     who, why);
 	else
 		d = diag_add(ctx, "AUTH004", e->name, mode->loc,
-			     "%s login while 'domain.tls' is not 'acm': the hub is served over "
+			     "%s login while 'domain.tls' is 'none': the hub is served over "
 			     "plain http and %s",
 			     who, why);
 	if (cognito)
@@ -270,8 +269,8 @@ static const struct rule auth_rules[] = {
 	{ .id = "AUTH003", .sev = SEV_ERROR, .suppressible = true,
 	  .summary = "Cognito domain's region differs from auth.cognito.region" },
 	{ .id = "AUTH004", .sev = SEV_WARNING, .raise_on_prod = true, .suppressible = true,
-	  .summary = "OAuth without domain.name and tls: acm: an error for Cognito (its "
-		     "callback must be https), a warning for GitHub" },
+	  .summary = "OAuth without domain.name and tls acm or existing: an error for "
+		     "Cognito (its callback must be https), a warning for GitHub" },
 	{ .id = "AUTH005", .sev = SEV_WARNING, .raise_on_prod = true, .raise_on_staging = true,
 	  .suppressible = true,
 	  .summary = "dummy auth outside the ephemeral tier (error on production and staging)" },

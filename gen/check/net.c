@@ -296,40 +296,46 @@ static void check_subnets(struct ctx *ctx, const struct env *e, const struct nod
 		diag_note(ctx, d, azs->loc, "AZs listed here");
 }
 
-/*
- * network.subnets: as many public and private subnets as aws.azs, each a valid block
- * (NET001) of /16 to /28 inside the VPC, no two overlapping. At most 6 + 6 blocks (the
- * schema's maxItems): the pairs are compared directly.
- */
-static void check_given_list(struct ctx *ctx, const struct env *e, const struct m_strs *l,
-			     const char *what, const struct cidr *vpc, struct cidr *out, bool *ok)
+/* network.subnets: one CIDR per AZ in each list, each a /16 to /28 inside the VPC, no two
+ * sharing an address (sorted by first address: an overlap shows against the block that
+ * reaches furthest among those before it). */
+struct given_subnet {
+	struct cidr c;
+	const struct node *n;
+};
+
+static int cmp_given(const void *pa, const void *pb)
 {
-	const struct m_strs *azs = &e->model->aws.azs;
-	if (azs->count && l->count != azs->count) {
+	const struct given_subnet *a = pa, *b = pb;
+	uint32_t x = cidr_first(a->c), y = cidr_first(b->c);
+	return (x > y) - (x < y);
+}
+
+static void given_list(struct ctx *ctx, const struct env *e, const struct m_strs *l,
+		       const struct node *vn, const struct cidr *vpc, struct given_subnet *out,
+		       size_t *nout)
+{
+	size_t nazs = e->model->aws.azs.count;
+	if (l->n && l->count != nazs) {
 		struct diag *d = diag_add(ctx, "NET006", e->name, value_loc(e, l->n, NULL),
-					  "%s lists %zu subnets for the %zu AZs of aws.azs", l->path,
-					  l->count, azs->count);
-		diag_help(ctx, d, "give one CIDR per AZ, in the order of aws.azs");
-		if (azs->n->loc.line && l->n->loc.line)
-			diag_note(ctx, d, azs->n->loc, "AZs listed here");
+					  "'%s' lists %zu subnets for the %zu AZs of 'aws.azs': one "
+					  "per AZ, in that order",
+					  l->path, l->count, nazs);
+		diag_help(ctx, d, "list one CIDR per AZ of aws.azs");
 	}
-	for (size_t i = 0; i < l->count && i < 6; i++) {
-		if (!parse_cidr(ctx, e, &l->v[i], what, &out[i])) {
-			*ok = false;
+	for (size_t i = 0; i < l->count; i++) {
+		struct cidr c;
+		if (!parse_cidr(ctx, e, &l->v[i], "subnet", &c))
 			continue;
-		}
 		const struct node *n = l->v[i].n;
-		const char *why = NULL;
-		if (out[i].prefix < VPC_MIN_PREFIX || out[i].prefix > SUBNET_MAX_PREFIX)
-			why = arena_printf(&ctx->perm, "a /%u: AWS subnets are /%d to /%d",
-					   out[i].prefix, VPC_MIN_PREFIX, SUBNET_MAX_PREFIX);
-		else if (vpc && !cidr_contains(*vpc, out[i]))
-			why = arena_printf(&ctx->perm, "outside the VPC '%s'", fmt_cidr(ctx, *vpc));
-		if (why) {
-			diag_add(ctx, "NET006", e->name, value_loc(e, n, NULL), "%s '%s' is %s", what,
-				 n->str, why);
-			*ok = false;
-		}
+		if (c.prefix < VPC_MIN_PREFIX || c.prefix > SUBNET_MAX_PREFIX)
+			diag_add(ctx, "NET006", e->name, value_loc(e, n, NULL),
+				 "subnet '%s' is a /%u: AWS subnets are /%d to /%d", n->str,
+				 c.prefix, VPC_MIN_PREFIX, SUBNET_MAX_PREFIX);
+		else if (vpc && !cidr_contains(*vpc, c))
+			diag_add(ctx, "NET006", e->name, value_loc(e, n, NULL),
+				 "subnet '%s' is not inside the VPC '%s'", n->str, vn->str);
+		out[(*nout)++] = (struct given_subnet){ c, n };
 	}
 }
 
@@ -338,29 +344,25 @@ static void check_given_subnets(struct ctx *ctx, const struct env *e, const stru
 {
 	const struct m_strs *pub = &e->model->network.subnets.public;
 	const struct m_strs *priv = &e->model->network.subnets.private;
-	struct cidr c[12];
-	const struct node *at[12];
-	bool ok = true;
-	check_given_list(ctx, e, pub, "public subnet", vpc, c, &ok);
-	check_given_list(ctx, e, priv, "private subnet", vpc, c + 6, &ok);
-	if (!ok || pub->count > 6 || priv->count > 6)
-		return;
+	struct given_subnet *v = arena_alloc(&ctx->scratch,
+					     (pub->count + priv->count + 1) * sizeof(*v));
 	size_t n = 0;
-	for (size_t i = 0; i < pub->count; i++)
-		at[n] = pub->v[i].n, c[n++] = c[i];
-	for (size_t i = 0; i < priv->count; i++)
-		at[n] = priv->v[i].n, c[n++] = c[6 + i];
-	for (size_t j = 1; j < n; j++)
-		for (size_t i = 0; i < j; i++) {
-			if (!cidr_overlaps(c[i], c[j]))
-				continue;
-			struct diag *d = diag_add(ctx, "NET006", e->name, value_loc(e, at[j], vn),
-						  "subnet '%s' overlaps subnet '%s'", at[j]->str,
-						  at[i]->str);
-			if (at[i]->loc.line)
-				diag_note(ctx, d, at[i]->loc, "'%s' given here", at[i]->str);
-			break;
+	given_list(ctx, e, pub, vn, vpc, v, &n);
+	given_list(ctx, e, priv, vn, vpc, v, &n);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_given);
+	size_t far = 0;	/* the block before i that reaches furthest */
+	for (size_t i = 1; i < n; i++) {
+		if (cidr_overlaps(v[far].c, v[i].c)) {
+			struct diag *d = diag_add(ctx, "NET006", e->name, value_loc(e, v[i].n, NULL),
+						  "subnet '%s' overlaps subnet '%s'", v[i].n->str,
+						  v[far].n->str);
+			if (v[far].n->loc.line)
+				diag_note(ctx, d, v[far].n->loc, "'%s' is listed here", v[far].n->str);
 		}
+		if (cidr_last(v[i].c) > cidr_last(v[far].c))
+			far = i;
+	}
 }
 
 /* ---- NET007: availability zones ---- */
@@ -653,7 +655,8 @@ static const struct rule net_rules[] = {
 	{ .id = "NET005", .sev = SEV_ERROR, .suppressible = true,
 	  .summary = "service CIDR overlaps the VPC or a peer, or is not RFC 1918 /12../24" },
 	{ .id = "NET006", .sev = SEV_ERROR, .suppressible = true,
-	  .summary = "subnet plan does not fit (2 x AZs subnets at subnet_newbits)" },
+	  .summary = "subnet plan does not fit (2 x AZs subnets at subnet_newbits), or "
+		     "network.subnets is not one CIDR per AZ inside the VPC, without overlaps" },
 	{ .id = "NET007", .sev = SEV_ERROR, .suppressible = true,
 	  .summary = "AZ not in the region, or a node group's AZ not among aws.azs" },
 	{ .id = "NET008", .sev = SEV_ERROR, .suppressible = true,

@@ -19,6 +19,7 @@
  * must set from its own resources (the ACM certificate ARN of the NLB listener).
  */
 #include "helm_int.h"
+#include "helm_proxy.h"
 #include "identity.h"
 
 #include <string.h>
@@ -239,13 +240,6 @@ static void url_query(struct strbuf *sb, const char *s)
 	}
 }
 
-/* TLS at the load balancer: tls: acm with a name (the certificate is for that name). */
-bool tls_acm(struct hb *b)
-{
-	const char *name = b->spec->domain.name.s;
-	return name && *name && b->spec->domain.tls.v == TLS_ACM;
-}
-
 /* the platform stack's service account, bound to the scratch-bucket role (identity.h) */
 const char *user_service_account(struct hb *b)
 {
@@ -257,7 +251,8 @@ static const char *hub_url(struct hb *b)
 	const char *name = b->spec->domain.name.s;
 	if (!name || !*name)
 		return NULL;
-	return arena_printf(b->a, "%s://%s", tls_acm(b) ? "https" : "http", name);
+	return arena_printf(b->a, "%s://%s", model_https(b->spec) ? "https" : "http",
+			    name);
 }
 
 static void auth_config(struct hb *b, struct node *config)
@@ -391,29 +386,8 @@ static struct node *jupyterhub_values(struct hb *b)
 	struct node *jh = v_map(a);
 	hub_values(b, jh);
 
-	/* proxy: a network load balancer, TLS terminated there with the ACM certificate */
-	struct node *proxy = h_map(a, jh, "proxy");
-	struct node *svc = h_map(a, proxy, "service");
-	put_str(b, svc, "type", "LoadBalancer");
-	struct node *ann = h_map(a, svc, "annotations");
-	put_str(b, ann, "service.beta.kubernetes.io/aws-load-balancer-type", "nlb");
-	if (tls_acm(b)) {
-		put_str(b, ann, "service.beta.kubernetes.io/aws-load-balancer-backend-protocol",
-			"tcp");
-		put_str(b, ann, "service.beta.kubernetes.io/aws-load-balancer-ssl-ports", "https");
-		struct node *https = h_map(a, proxy, "https");
-		h_put(a, https, "enabled", v_bool(a, true));
-		put_str(b, https, "type", "offload");
-		struct node *e = v_map(a);
-		put_str(b, e, "name",
-			"jupyterhub.proxy.service.annotations.service\\.beta\\.kubernetes\\.io/"
-			"aws-load-balancer-ssl-cert");
-		put_str(b, e, "display",
-			"jupyterhub.proxy.service.annotations."
-			"service.beta.kubernetes.io/aws-load-balancer-ssl-cert");
-		put_str(b, e, "from", "acm_certificate_arn");
-		v_push(a, b->set, e);
-	}
+	/* proxy: the load balancer and TLS (helm_proxy.c), the proxy pods' placement */
+	struct node *proxy = h_put(a, jh, "proxy", helm_proxy_values(a, b->spec, b->set));
 	struct node *chp = h_map(a, proxy, "chp");
 	place(b, chp, wl_row(b->p, WL_PROXY), "nodeSelector", "tolerations");
 	if (!chp->n)

@@ -18,6 +18,8 @@
 #include "backend.h"
 #include "check/extra.h"
 #include "identity.h"
+#include "helm_proxy.h"
+#include "tofu_dns.h"
 #include "model.h"
 #include "version.h"
 
@@ -43,10 +45,13 @@ enum { P_AWS, P_HELM, P_KUBERNETES, P_SOPS };
 static const char *const addons_before[] = { "eks-pod-identity-agent", "kube-proxy", "vpc-cni" };
 static const char *const addons_after[] = { "aws-ebs-csi-driver", "coredns" };
 
+/* infra certificate: only with a certificate to create; platform dns: only with a record
+ * to make (file_wanted) */
 static const char *const infra_files[] = { "versions", "backend", "locals", "network", "eks",
-					   "nodegroups", "iam", "scratch", "outputs" };
+					   "nodegroups", "iam", "scratch", "certificate",
+					   "outputs" };
 static const char *const platform_files[] = { "versions", "backend", "storage", "autoscaler",
-					      "hub" };
+					      "hub", "dns" };
 static const char *const bootstrap_files[] = { "main" };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -325,40 +330,6 @@ static const char *chart_str(const struct addons *ad, const char *chart, const c
 
 /* ---- the view --------------------------------------------------------------------- */
 
-/* network.subnets, when given: the subnet of each AZ as a map, public and private. */
-static void subnets_view(struct arena *a, struct node *v, const struct model *spec,
-			 const char *const *azs, size_t nazs)
-{
-	const struct m_strs *pub = &spec->network.subnets.public;
-	const struct m_strs *priv = &spec->network.subnets.private;
-	bool given = pub->count > 0 && priv->count > 0;
-	v_set(a, v, "subnets_given", v_bool(a, given));
-	if (!given)
-		return;
-	struct kvs p = { 0 }, q = { 0 };
-	for (size_t i = 0; i < nazs && i < pub->count && i < priv->count; i++) {
-		kv_put(a, &p, azs[i], str_or(pub->v[i].s, ""), false);
-		kv_put(a, &q, azs[i], str_or(priv->v[i].s, ""), false);
-	}
-	v_set(a, v, "public_subnets", frag_object(a, &p, 2));
-	v_set(a, v, "private_subnets", frag_object(a, &q, 2));
-}
-
-/* The gp3 StorageClass's parameters: eragen's, then storage.class_parameters (a key
- * given there replaces eragen's value). */
-static struct node *class_parameters_view(struct arena *a, const struct model *spec)
-{
-	struct kvs m = { 0 };
-	kv_put(a, &m, "type", "gp3", false);
-	kv_put(a, &m, "encrypted", "true", false);
-	kv_put(a, &m, "fsType", "ext4", false);
-	const struct m_labels *extra = &spec->storage.class_parameters;
-	for (size_t i = 0; i < extra->count; i++)
-		if (extra->v[i].value.s)
-			kv_put(a, &m, extra->v[i].key->str, extra->v[i].value.s, false);
-	return frag_object(a, &m, 2);
-}
-
 static struct node *providers_view(struct arena *a, const int *which, size_t n)
 {
 	struct node *seq = v_seq(a);
@@ -413,28 +384,11 @@ static struct node *ignore_item(struct arena *a, const char *path)
 
 #define CA_TEMPLATE "k8s.io/cluster-autoscaler/node-template/"
 
-static struct node *group_view(struct arena *a, const struct model *spec, const struct m_group *g)
+/* A node group's subnets: the private subnets of its AZs (its own, else all of aws.azs). */
+static struct node *group_subnets(struct arena *a, const struct model *spec,
+				  const struct m_group *g)
 {
-	const char *name = g->name;
-	struct node *m = v_map(a);
-	v_set(a, m, "name", v_str(a, name));
-	v_set(a, m, "id", v_str(a, group_id(a, name)));
-	v_set(a, m, "aws_name", v_str(a, identity_node_group(a, spec, name)));
-
 	size_t n;
-	const char **types = spec_strings(a, &g->instance_types, &n);
-	v_set(a, m, "instance_types", frag_strings(a, types, n));
-	bool spot = g->capacity.v == CAPACITY_SPOT;
-	const char *capacity = spot ? "SPOT" : "ON_DEMAND";
-	v_set(a, m, "capacity_type", v_str(a, capacity));
-	v_set(a, m, "ami_type", v_str(a, str_or(g->ami_type.s, "AL2023_x86_64_STANDARD")));
-	v_set(a, m, "disk_gb", v_int(a, int_or(&g->disk_gb, 50)));
-	int64_t min = int_or(&g->min, 0), max = int_or(&g->max, 1);
-	v_set(a, m, "min", v_int(a, min));
-	v_set(a, m, "max", v_int(a, max));
-	v_set(a, m, "desired", v_int(a, int_or(&g->desired, min)));
-
-	/* subnets: the private subnets of its AZs (its own, else all of aws.azs) */
 	const char **az = spec_strings(a, g->azs.n ? &g->azs : &spec->aws.azs, &n);
 	struct strbuf sb = STRBUF_INIT;
 	struct oom_guard sb_guard;
@@ -446,11 +400,16 @@ static struct node *group_view(struct arena *a, const struct model *spec, const 
 		sb_puts(&sb, "].id");
 	}
 	sb_putc(&sb, ']');
-	v_set(a, m, "subnet_ids", v_fragment(a, sb.buf, sb.len));
+	struct node *f = v_fragment(a, sb.buf, sb.len);
 	oom_guard_pop(&sb_guard);
 	sb_release(&sb);
+	return f;
+}
 
-	/* labels, and the autoscaler's node-template tags of labels and taints */
+/* A node group's labels and taints, and the autoscaler's node-template tags of both. */
+static void group_labels_taints(struct arena *a, struct node *m, const struct m_group *g,
+				const char *capacity)
+{
 	struct kvs labels = { 0 }, tags = { 0 };
 	for (size_t i = 0; i < g->labels.count; i++) {
 		const char *k = g->labels.v[i].key->str;
@@ -483,8 +442,12 @@ static struct node *group_view(struct arena *a, const struct model *spec, const 
 			kv_put(a, &tags, tk, arena_printf(a, "%s:%s", value, effect), false);
 	}
 	v_set(a, m, "asg_tags", frag_object(a, &tags, 2));
+}
 
-	/* lifecycle: the autoscaler owns desired_size, the scheduled actions min_size */
+/* lifecycle: the autoscaler owns desired_size, the scheduled actions min_size */
+static void group_lifecycle(struct arena *a, struct node *m, const struct m_group *g,
+			    int64_t min, int64_t max)
+{
 	bool has_sched = g->schedule.n && g->schedule.n->kind == NODE_MAP;
 	struct node *ignore = v_seq(a);
 	if (min < max)
@@ -505,6 +468,33 @@ static struct node *group_view(struct arena *a, const struct model *spec, const 
 	} else {
 		v_set(a, m, "schedule", v_bool(a, false));
 	}
+}
+
+static struct node *group_view(struct arena *a, const struct model *spec,
+			       const struct m_group *g)
+{
+	const char *name = g->name;
+	struct node *m = v_map(a);
+	v_set(a, m, "name", v_str(a, name));
+	v_set(a, m, "id", v_str(a, group_id(a, name)));
+	v_set(a, m, "aws_name", v_str(a, identity_node_group(a, spec, name)));
+
+	size_t n;
+	const char **types = spec_strings(a, &g->instance_types, &n);
+	v_set(a, m, "instance_types", frag_strings(a, types, n));
+	bool spot = g->capacity.v == CAPACITY_SPOT;
+	const char *capacity = spot ? "SPOT" : "ON_DEMAND";
+	v_set(a, m, "capacity_type", v_str(a, capacity));
+	v_set(a, m, "ami_type", v_str(a, str_or(g->ami_type.s, "AL2023_x86_64_STANDARD")));
+	v_set(a, m, "disk_gb", v_int(a, int_or(&g->disk_gb, 50)));
+	int64_t min = int_or(&g->min, 0), max = int_or(&g->max, 1);
+	v_set(a, m, "min", v_int(a, min));
+	v_set(a, m, "max", v_int(a, max));
+	v_set(a, m, "desired", v_int(a, int_or(&g->desired, min)));
+
+	v_set(a, m, "subnet_ids", group_subnets(a, spec, g));
+	group_labels_taints(a, m, g, capacity);
+	group_lifecycle(a, m, g, min, max);
 	return m;
 }
 
@@ -551,6 +541,21 @@ static struct node *secrets_view(struct arena *a, const struct model *spec)
 	return secrets;
 }
 
+/* The gp3 StorageClass's parameters: eragen's, then storage.class_parameters (a key
+ * given there replaces eragen's value). */
+static struct node *class_parameters_view(struct arena *a, const struct model *spec)
+{
+	struct kvs m = { 0 };
+	kv_put(a, &m, "type", "gp3", false);
+	kv_put(a, &m, "encrypted", "true", false);
+	kv_put(a, &m, "fsType", "ext4", false);
+	const struct m_labels *extra = &spec->storage.class_parameters;
+	for (size_t i = 0; i < extra->count; i++)
+		if (extra->v[i].value.s)
+			kv_put(a, &m, extra->v[i].key->str, extra->v[i].value.s, false);
+	return frag_object(a, &m, 2);
+}
+
 static struct node *platform_view(struct arena *a, const struct model *spec, const char *env,
 				  const struct addons *ad)
 {
@@ -589,27 +594,8 @@ static struct node *addons_view(struct arena *a, const struct addons *ad,
 	return frag_object(a, &m, 2);
 }
 
-static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
-			      const struct node *common)
+static void backend_view(struct arena *a, struct node *v, const struct node *common)
 {
-	const struct model *spec = env->model;
-	struct node *v = v_map(a);
-	struct addons ad = addons_get(ctx, env);
-	const char *cluster = view_str(common, "cluster_name");
-	const char *tofu_version = view_str(common, "tofu_version");
-
-	v_set(a, v, "env", v_str(a, env->name));
-	v_set(a, v, "tofu_version", v_str(a, tofu_version));
-	v_set(a, v, "required_version", v_str(a, arena_printf(a, "= %s", tofu_version)));
-	v_set(a, v, "account_id", v_str(a, view_str(common, "account_id")));
-	v_set(a, v, "region", v_str(a, view_str(common, "region")));
-	v_set(a, v, "cluster_name", v_str(a, cluster));
-	v_set(a, v, "kubernetes_version", v_str(a, view_str(common, "kubernetes_version")));
-
-	const int infra_p[] = { P_AWS };
-	v_set(a, v, "infra_providers", providers_view(a, infra_p, ARRAY_LEN(infra_p)));
-	v_set(a, v, "default_tags", tags_view(a, common, 4));
-
 	const struct node *state = node_get(common, "state");	/* as view_common derived it */
 	struct node *be = v_set(a, v, "backend", v_map(a));
 	const char *key = view_str(state, "key");
@@ -619,8 +605,10 @@ static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
 	v_set(a, be, "table", v_str(a, view_str(state, "lock_table")));
 	v_set(a, be, "dynamodb", v_bool(a, view_bool(state, "dynamodb_lock")));
 	v_set(a, be, "lockfile", v_bool(a, view_bool(state, "s3_lockfile")));
+}
 
-	/* network */
+static void network_view(struct arena *a, struct node *v, const struct model *spec)
+{
 	size_t n;
 	const char **azs = spec_strings(a, &spec->aws.azs, &n);
 	v_set(a, v, "azs", frag_strings(a, azs, n));
@@ -630,9 +618,27 @@ static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
 	v_set(a, v, "nat_azs", frag_strings(a, azs, nnat));
 	v_set(a, v, "vpc_cidr", v_str(a, str_or(spec->network.vpc_cidr.s, "")));
 	v_set(a, v, "subnet_newbits", v_int(a, int_or(&spec->network.subnet_newbits, 4)));
-	subnets_view(a, v, spec, azs, n);
+	const struct m_bool *s3 = &spec->network.s3_endpoint;
+	v_set(a, v, "s3_endpoint", v_bool(a, !s3->set || s3->v));
 
-	/* cluster */
+	/* network.subnets: the given CIDRs by AZ, in aws.azs order (NET006: one per AZ) */
+	v_set(a, v, "subnets_given", v_bool(a, spec->network.subnets.n != NULL));
+	const struct m_strs *given[2] = { &spec->network.subnets.public,
+					  &spec->network.subnets.private };
+	const char *keys[2] = { "public_subnets", "private_subnets" };
+	for (int k = 0; k < 2 && spec->network.subnets.n; k++) {
+		struct kvs m = { 0 };
+		for (size_t i = 0; i < n && i < given[k]->count; i++)
+			if (given[k]->v[i].s)
+				kv_put(a, &m, azs[i], given[k]->v[i].s, false);
+		v_set(a, v, keys[k], frag_object(a, &m, 2));
+	}
+}
+
+static void cluster_view(struct arena *a, struct node *v, const struct model *spec,
+			 const struct addons *ad)
+{
+	size_t n;
 	v_set(a, v, "service_cidr", v_str(a, str_or(spec->cluster.service_cidr.s,
 						      "172.20.0.0/16")));
 	const char **cidrs = spec_strings(a, &spec->cluster.endpoint_public_cidrs, &n);
@@ -654,15 +660,15 @@ static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
 			       : "API"));
 	v_set(a, v, "bootstrap_creator_admin",
 	      v_str(a, spec->cluster.bootstrap_creator_admin.v ? "true" : "false"));
-	v_set(a, v, "addons_before_nodes", addons_view(a, &ad, addons_before, ARRAY_LEN(addons_before)));
-	v_set(a, v, "addons_after_nodes", addons_view(a, &ad, addons_after, ARRAY_LEN(addons_after)));
+	v_set(a, v, "addons_before_nodes", addons_view(a, ad, addons_before, ARRAY_LEN(addons_before)));
+	v_set(a, v, "addons_after_nodes", addons_view(a, ad, addons_after, ARRAY_LEN(addons_after)));
+}
 
-	struct node *groups = v_set(a, v, "node_groups", v_seq(a));
-	for (size_t i = 0; i < spec->node_groups.count; i++)
-		if (spec->node_groups.v[i].set)
-			v_push(a, groups, group_view(a, spec, &spec->node_groups.v[i]));
-	v_mark_last(a, groups);
-
+/* The IAM role names and the scratch bucket. */
+static void roles_view(struct arena *a, struct node *v, const struct model *spec,
+		       const char *cluster, const struct node *common)
+{
+	(void)cluster;	/* the names come from identity.h */
 	struct identity id = identity_of(a, spec);
 	struct node *roles = v_set(a, v, "roles", v_map(a));
 	v_set(a, roles, "cluster", v_str(a, str_or(id.cluster_role, "")));
@@ -682,6 +688,39 @@ static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
 	      v_str(a, view_bool(scratch, "force_destroy") ? "true" : "false"));
 	v_set(a, sc, "noncurrent_days",
 	      v_int(a, int_or(&spec->scratch_bucket.noncurrent_expire_days, 30)));
+}
+
+static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
+			      const struct node *common)
+{
+	const struct model *spec = env->model;
+	struct node *v = v_map(a);
+	struct addons ad = addons_get(ctx, env);
+	const char *cluster = view_str(common, "cluster_name");
+	const char *tofu_version = view_str(common, "tofu_version");
+
+	v_set(a, v, "env", v_str(a, env->name));
+	v_set(a, v, "tofu_version", v_str(a, tofu_version));
+	v_set(a, v, "required_version", v_str(a, arena_printf(a, "= %s", tofu_version)));
+	v_set(a, v, "account_id", v_str(a, view_str(common, "account_id")));
+	v_set(a, v, "region", v_str(a, view_str(common, "region")));
+	v_set(a, v, "cluster_name", v_str(a, cluster));
+	v_set(a, v, "kubernetes_version", v_str(a, view_str(common, "kubernetes_version")));
+
+	const int infra_p[] = { P_AWS };
+	v_set(a, v, "infra_providers", providers_view(a, infra_p, ARRAY_LEN(infra_p)));
+	v_set(a, v, "default_tags", tags_view(a, common, 4));
+	backend_view(a, v, common);
+	network_view(a, v, spec);
+	cluster_view(a, v, spec, &ad);
+
+	struct node *groups = v_set(a, v, "node_groups", v_seq(a));
+	for (size_t i = 0; i < spec->node_groups.count; i++)
+		if (spec->node_groups.v[i].set)
+			v_push(a, groups, group_view(a, spec, &spec->node_groups.v[i]));
+	v_mark_last(a, groups);
+	roles_view(a, v, spec, cluster, common);
+	v_set(a, v, "dns", tofu_dns_view(a, spec));
 
 	/* platform */
 	struct node *pl = platform_view(a, spec, env->name, &ad);
@@ -704,11 +743,24 @@ static void add_sources(struct ctx *ctx, struct arena *a, struct outfile *f,
 		out_source(ctx, f, "environments/_defaults.yaml");
 }
 
+/* Is the file name of stack generated for this view? (Its name stays reserved either way.) */
+static bool file_wanted(const struct node *view, const char *stack, const char *name)
+{
+	const struct node *dns = node_get(node_get(view, "tofu"), "dns");
+	if (strcmp(stack, "infra") == 0 && strcmp(name, "certificate") == 0)
+		return view_bool(dns, "acm");
+	if (strcmp(stack, "platform") == 0 && strcmp(name, "dns") == 0)
+		return view_bool(dns, "record");
+	return true;
+}
+
 static void render_stack(struct ctx *ctx, struct env *env, const struct node *view,
 			 struct tmpl_set *t, struct outset *set, const char *stack,
 			 const char *const *files, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (!file_wanted(view, stack, files[i]))
+			continue;
 		struct arena *a = &set->arena;
 		const char *tmpl = arena_printf(a, "tofu/%s/%s.tf.mustache", stack, files[i]);
 		const char *path = arena_printf(a, "out/%s/%s/%s.tf", env->name, stack, files[i]);
