@@ -624,6 +624,10 @@ static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
 	if (ci_role && !kv_has(&admins, ci_role))
 		kv_put(a, &admins, ci_role, "", false);
 	v_set(a, v, "cluster_admins", frag_object(a, &admins, 2));
+	/* the plan jobs' role, when another: it reads the cluster (a view entry) */
+	const char *plan_role = spec->ci.plan_role_arn.s;
+	bool viewer = plan_role && !kv_has(&admins, plan_role);
+	v_set(a, v, "plan_role", viewer ? v_str(a, plan_role) : v_bool(a, false));
 	v_set(a, v, "addons_before_nodes", addons_view(a, &ad, addons_before, ARRAY_LEN(addons_before)));
 	v_set(a, v, "addons_after_nodes", addons_view(a, &ad, addons_after, ARRAY_LEN(addons_after)));
 
