@@ -18,7 +18,9 @@
  *                        comment per environment on the pull request with the summary
  *                        (templates/github/_plan-steps.yml.mustache)
  *   eragen-apply.yml     push to main: the eragen job, then apply of the ci.auto_apply
- *                        environments (never production)
+ *                        environments (never production); after an apply, the outputs
+ *                        or, on failure, what the cluster says go to the step summary
+ *                        (templates/github/_apply-report.yml.mustache)
  *   eragen-dispatch.yml  workflow_dispatch: plan or apply one ci.dispatch environment (a
  *                        plan job and an apply job per environment)
  *   eragen-destroy.yml   workflow_dispatch: destroy one ci.destroy environment (never

@@ -5,6 +5,8 @@
 #     summary, the artifact tfplan-ENV (the plan files of both stacks) and the pull
 #     request's comment still happen, then fail; only the plan jobs may write to pull
 #     requests;
+#   - the apply jobs put the outputs in the step summary on success and, on failure, what
+#     the cluster says (kubectl get and logs only);
 #   - every run script passes shellcheck;
 #   - the changes job's script (run with bash, the real eragen and jq) plans a
 #     reviewer-gated environment in its GitHub environment <env>-plan with
@@ -99,6 +101,18 @@ for env, penv, prole, role in (
     want(f"dispatch apply-{env}: in {env} with {role}", (a["github_environment"], a["role_arn"]) == (env, role))
     want(f"dispatch plan-{env}: the plan steps", any(s.get("id") == "plan" for s in d[f"plan-{env}"]["steps"]))
     want(f"dispatch apply-{env}: no plan steps", not any(s.get("id") == "plan" for s in d[f"apply-{env}"]["steps"]))
+import re
+applies = [(n, jid, j) for n in ("eragen-apply.yml", "eragen-dispatch.yml")
+           for jid, j in yaml.safe_load(open(wf + "/" + n))["jobs"].items() if jid.startswith("apply")]
+want("apply jobs: some", len(applies) >= 4)
+for n, jid, j in applies:
+    st = {s.get("name"): s for s in j["steps"]}
+    o, diag = st.get("Outputs", {}), st.get("What the cluster says", {})
+    want(f"{n} {jid}: the outputs in the step summary on success",
+         o.get("if") == "success()" and '"$ERAGEN_ENV-output"' in o.get("run", "") and "GITHUB_STEP_SUMMARY" in o.get("run", ""))
+    cmds = re.findall(r"^\s*kubectl (\w+)", diag.get("run", ""), re.M)
+    want(f"{n} {jid}: on failure, what the cluster says, read only ({sorted(set(cmds))})",
+         diag.get("if") == "failure()" and set(cmds) == {"get", "logs"})
 EOF
 cat py.out
 checks=$((checks + $(grep -c '^ok' py.out)))
