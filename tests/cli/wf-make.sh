@@ -149,6 +149,13 @@ FAKE_OUTPUTS='{"vpc_id":{"value":"vpc-1"}}' fmake dev-plan
 FAKE_OUTPUTS='{"vpc_id":{"value":"vpc-2"}}' fmake dev-apply
 has "out/dev/platform apply -input=false$" "a platform plan made against other infra outputs is not applied" "$log"
 
+# destroy without kubectl: refused before anything is destroyed
+: >"$log"
+FAKE_OUTPUTS='{"vpc_id":{"value":"vpc-1"}}' FAKE_VPC=vpc-1 fmake dev-destroy KUBECTL=eragen-no-such-kubectl
+[ $? != 0 ] && ok "destroy without kubectl fails" || fail "destroy without kubectl succeeded"
+has "'eragen-no-such-kubectl' is not installed: dev-drain needs kubectl" "a clear message about kubectl" make.err
+hasnt " destroy" "without kubectl nothing is destroyed" "$log"
+
 # destroy: platform, drain, infra
 : >"$log"
 FAKE_OUTPUTS='{"vpc_id":{"value":"vpc-1"}}' FAKE_VPC=vpc-1 fmake dev-destroy TOFU_DESTROY_FLAGS=-auto-approve &&
