@@ -5,7 +5,9 @@
  * one can avoid what the others use). Produces one file, rendered from the template
  * templates/init/env.yaml.mustache (the repository's own, else the installed one) and
  * written atomically (temp file in the environment's directory, fsync, rename) and only
- * inside the repository.
+ * inside the repository; and, in a repository that has none, a root Makefile including
+ * out/eragen.mk (so that `make ENV-plan` works from the root) and a .gitignore of
+ * OpenTofu's working directories and plan files (never rewritten afterwards).
  *
  * The file is lint-clean as created (`eragen lint` reports nothing about it):
  *   - without --from, a complete spec in the shipped environments' shape (four node
@@ -314,7 +316,8 @@ static int make_dir(const char *root, const char *dir, const char *shown)
 static int write_atomic(struct ctx *ctx, const char *dir, const char *path, const char *shown,
 			const char *data, size_t len)
 {
-	char *tmp = arena_printf(&ctx->perm, "%s/.env.yaml.XXXXXX", dir);
+	const char *base = strrchr(path, '/');
+	char *tmp = arena_printf(&ctx->perm, "%s/.%s.XXXXXX", dir, base ? base + 1 : path);
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
 		error("cannot create a temporary file in '%s': %s", dir, strerror(errno));
@@ -397,6 +400,47 @@ static int write_spec(struct ctx *ctx, const char *name, const char *parent,
 	oom_guard_pop(&guard);
 	sb_release(&text);
 	return rc;
+}
+
+/* ---- the repository's Makefile and .gitignore ---------------------------------------- */
+
+/* The root Makefile: out/eragen.mk's targets from the repository root (make ENV-plan),
+ * found relative to the Makefile itself (make -C, make -f); before the first build a
+ * warning says what to run. */
+static const char root_makefile[] =
+	"# The repository's Makefile, written by `eragen init` when there was none: yours to\n"
+	"# edit, eragen never rewrites it. It includes the targets eragen generates in\n"
+	"# out/eragen.mk (`eragen build` writes it): make ENV-plan, ENV-apply, ENV-destroy,\n"
+	"# lint, check, build, bootstrap; `make` alone lists them.\n"
+	"eragen_mk := $(dir $(lastword $(MAKEFILE_LIST)))out/eragen.mk\n"
+	"ifneq ($(wildcard $(eragen_mk)),)\n"
+	"include $(eragen_mk)\n"
+	"else\n"
+	"$(warning eragen: $(eragen_mk) does not exist yet: run 'eragen build' first)\n"
+	"endif\n";
+
+/* What git must not hold: OpenTofu's working directories and the plan files that the
+ * make targets keep beside each stack (a plan can hold secret values). */
+static const char root_gitignore[] =
+	"# written by `eragen init`: OpenTofu's working files and the plan files `make ENV-plan`\n"
+	"# keeps beside each stack (a plan can hold secret values)\n"
+	".terraform/\n"
+	"tfplan\n"
+	"tfplan.infra-outputs\n";
+
+/* root/NAME written with text when no such file exists (nor, for the Makefile, another
+ * name GNU make reads first): 1 when written, 0 when left alone, -1 after an error. */
+static int write_root_file(struct ctx *ctx, const char *name, const char *text)
+{
+	static const char *const makefiles[] = { "GNUmakefile", "makefile", "Makefile", NULL };
+	const char *const one[] = { name, NULL };
+	const char *const *names = strcmp(name, "Makefile") == 0 ? makefiles : one;
+	struct stat st;
+	for (size_t i = 0; names[i]; i++)
+		if (lstat(arena_printf(&ctx->perm, "%s/%s", ctx->root, names[i]), &st) == 0)
+			return 0;
+	const char *path = arena_printf(&ctx->perm, "%s/%s", ctx->root, name);
+	return write_atomic(ctx, ctx->root, path, name, text, strlen(text)) == 0 ? 1 : -1;
 }
 
 /* ---- the command --------------------------------------------------------------------- */
@@ -506,6 +550,14 @@ static int init_run(struct ctx *ctx, int argc, char **argv)
 
 	printf("created %s (VPC %s%s%s)\n", rel, vpc_text, parent ? ", extends " : "",
 	       parent ? parent->name : "");
+	int mk = write_root_file(ctx, "Makefile", root_makefile);
+	int gi = write_root_file(ctx, ".gitignore", root_gitignore);
+	if (mk > 0)
+		printf("created Makefile (includes out/eragen.mk: make %s-plan)\n", name);
+	if (gi > 0)
+		printf("created .gitignore (.terraform/ and plan files)\n");
+	if (mk < 0 || gi < 0)
+		return EXIT_SYSTEM;
 	if (!quiet) {
 		printf("next: fill in the lines marked FILL IN, then\n"
 		       "  eragen lint %s && eragen build %s\n", name, name);
@@ -538,6 +590,9 @@ const struct cmd cmd_init = {
 	"\n"
 	"ENV must be a valid name (NAME001) whose derived names fit their limits; an existing\n"
 	"environment is never overwritten. No secrets.yaml is created: SOPS needs your keys.\n"
+	"A repository without a Makefile gets one that includes out/eragen.mk (then 'make\n"
+	"ENV-plan' works from the root), and one without .gitignore gets one that ignores\n"
+	"OpenTofu's working directories and plan files; existing files are left alone.\n"
 	"\n"
 	"  --from ENV    extend ENV (an environment or an abstract _parent)\n",
 };

@@ -514,6 +514,7 @@ static void ci_of(struct model *m)
 	bool_at(&m->ci.destroy, n, "ci.destroy");
 	int_at(&m->ci.required_reviewers, n, "ci.required_reviewers");
 	str_at(&m->ci.role_arn, n, "ci.role_arn");
+	str_at(&m->ci.plan_role_arn, n, "ci.plan_role_arn");
 	str_at(&m->ci.runs_on, n, "ci.runs_on");
 	str_at(&m->ci.tofu_version, n, "ci.tofu_version");
 }

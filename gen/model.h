@@ -384,7 +384,7 @@ struct model {
 		const struct node *n;
 		struct m_bool auto_apply, dispatch, destroy;
 		struct m_int required_reviewers;
-		struct m_str role_arn, runs_on, tofu_version;
+		struct m_str role_arn, plan_role_arn, runs_on, tofu_version;
 	} ci;
 };
 

@@ -1,5 +1,5 @@
 /*
- * check/xenv.c - XENV001-XENV003 and AUTH009: resources two environments would share.
+ * check/xenv.c - XENV001-XENV004 and AUTH009: resources two environments would share.
  *
  * Consumes the resolved, schema-valid specs of the concrete environments (abstract
  * parents are outside cross-environment rules) with their derived names; produces one
@@ -7,7 +7,9 @@
  * then by environment name), located at the later environment's value, with a note at
  * the first one's. Each rule sorts its keys once: O(n log n) in the number of
  * environments. Every finding involves both environments, so `lint ENV` shows it for
- * either.
+ * either. XENV004 pairs a reviewer-gated environment with the environment named like its
+ * plan environment (<env>-plan, where its plans run): names sorted once, one binary
+ * search per gated environment.
  */
 #include "model.h"
 
@@ -157,6 +159,52 @@ static const char *dns_key(struct ctx *ctx, const struct node *n)
 	return s;
 }
 
+/* ---- XENV004: a plan environment's name taken ---- */
+
+static int cmp_env_name(const void *pa, const void *pb)
+{
+	const struct env *a = *(const struct env *const *)pa, *b = *(const struct env *const *)pb;
+	return strcmp(a->name, b->name);
+}
+
+static void report_plan_env(struct ctx *ctx, const struct env *gated, const struct env *taken)
+{
+	const struct model *m = gated->model;
+	struct diag *d = diag_add(ctx, "XENV004", gated->name,
+				  env_value_loc(gated, m->ci.required_reviewers.n,
+						"ci.required_reviewers"),
+				  "the plans of '%s' run in the GitHub environment '%s' (it has "
+				  "required reviewers), and an environment is named '%s' too",
+				  gated->name, taken->name, taken->name);
+	diag_env(ctx, d, taken->name);
+	diag_note(ctx, d, env_value_loc(taken, m_str_node(&taken->model->name), "name"),
+		  "'%s' is named here", taken->name);
+	diag_help(ctx, d, "rename '%s': the two would share one GitHub environment, its "
+			  "protection rules and its OIDC subject", taken->name);
+}
+
+/* Each reviewer-gated environment whose plan environment <env>-plan is another's name. */
+static void plan_envs(struct ctx *ctx)
+{
+	const struct env **v = arena_alloc(&ctx->perm, (ctx->nenvs + 1) * sizeof(*v));
+	size_t n = 0;
+	for (size_t i = 0; i < ctx->nenvs; i++) {
+		const struct env *e = ctx->envs[i];
+		if (e->resolved && !e->invalid && !e->abstract)
+			v[n++] = e;
+	}
+	qsort(v, n, sizeof(*v), cmp_env_name);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i]->model->ci.required_reviewers.v <= 0)
+			continue;
+		struct env probe = { .name = arena_printf(&ctx->perm, "%s-plan", v[i]->name) };
+		const struct env *pp = &probe;
+		const struct env **hit = bsearch(&pp, v, n, sizeof(*v), cmp_env_name);
+		if (hit)
+			report_plan_env(ctx, v[i], *hit);
+	}
+}
+
 static void xenv_all(struct ctx *ctx)
 {
 	size_t cap = ctx->nenvs + 1;
@@ -198,6 +246,7 @@ static void xenv_all(struct ctx *ctx)
 	report_repeats(ctx, state, ns, report_state);
 	report_repeats(ctx, domain, nd, report_domain);
 	report_repeats(ctx, client, na, report_client);
+	plan_envs(ctx);
 }
 
 /* ---- the XENV rules (their explain texts: docs/rules/<ID>.txt) ------------------- */
@@ -209,6 +258,9 @@ static const struct rule xenv_rules[] = {
 	  .summary = "two environments with the same state bucket and key" },
 	{ .id = "XENV003", .sev = SEV_ERROR, .suppressible = true,
 	  .summary = "two environments with the same domain" },
+	{ .id = "XENV004", .sev = SEV_ERROR, .suppressible = false,
+	  .summary = "an environment is named like the plan environment <env>-plan of a "
+		     "reviewer-gated one" },
 };
 
 const struct check check_xenv = {

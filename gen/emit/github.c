@@ -13,18 +13,28 @@
  *                        joined with out/github-environments.json by jq into the matrix),
  *                        then a plan of each changed environment: one matrix job per 256
  *                        environments of the repository, each taking its slice of the
- *                        changed ones through fromJSON; an empty slice skips its job
+ *                        changed ones through fromJSON; an empty slice skips its job.
+ *                        Each plans into plan files (artifact tfplan-<env>) and keeps one
+ *                        comment per environment on the pull request with the summary
+ *                        (templates/github/_plan-steps.yml.mustache)
  *   eragen-apply.yml     push to main: the eragen job, then apply of the ci.auto_apply
- *                        environments (never production)
- *   eragen-dispatch.yml  workflow_dispatch: plan or apply one ci.dispatch environment
+ *                        environments (never production); after an apply, the outputs
+ *                        or, on failure, what the cluster says go to the step summary
+ *                        (templates/github/_apply-report.yml.mustache)
+ *   eragen-dispatch.yml  workflow_dispatch: plan or apply one ci.dispatch environment (a
+ *                        plan job and an apply job per environment)
  *   eragen-destroy.yml   workflow_dispatch: destroy one ci.destroy environment (never
  *                        production) after a typed confirmation equal to its name
  *   out/github-environments.json  per environment: required reviewers and the OIDC
- *                        subject the role's trust policy must allow; its runner and
- *                        OpenTofu version, which the plan workflow reads at run time
+ *                        subject the role's trust policy must allow; its plan environment
+ *                        and role, runner and OpenTofu version, which the plan workflow
+ *                        reads at run time; then, for a reviewer-gated environment, its
+ *                        plan environment <env>-plan (no reviewers, ci.plan_role_arn)
  *
  * Every tofu job runs in the GitHub environment of its spec environment (so protection
- * rules apply, and the OIDC subject is repo:OWNER/REPO:environment:<env>), in one
+ * rules apply, and the OIDC subject is repo:OWNER/REPO:environment:<env>), except that
+ * the plans of a reviewer-gated one run in <env>-plan with ci.plan_role_arn (default
+ * ci.role_arn) and do not wait for reviewers; in one
  * concurrency group per environment (tofu-<env>, never cancelled), with id-token: write.
  * Spec values reach a workflow only as matrix values (ESC_GHA), or at run time as JSON
  * through fromJSON (the plan matrix), never inside an expression or a script; scripts
@@ -46,6 +56,8 @@ static const struct {
 	{ "checkout", "actions/checkout" },
 	{ "aws", "aws-actions/configure-aws-credentials" },
 	{ "tofu", "opentofu/setup-opentofu" },
+	{ "upload", "actions/upload-artifact" },
+	{ "script", "actions/github-script" },
 };
 
 static struct node *github_view(struct ctx *ctx, struct env *env, struct arena *a,
@@ -59,6 +71,14 @@ static struct node *github_view(struct ctx *ctx, struct env *env, struct arena *
 	v_set(a, g, "environment", v_str(a, env->name));
 	v_set(a, g, "region", v_str(a, spec->aws.region.s));
 	v_set(a, g, "role_arn", v_str(a, spec->ci.role_arn.s));
+	/* plans of a reviewer-gated environment run in <env>-plan (no reviewers), with
+	 * ci.plan_role_arn (default ci.role_arn): a pull request's plan does not wait */
+	const char *plan_role = spec->ci.plan_role_arn.s ? spec->ci.plan_role_arn.s
+							 : spec->ci.role_arn.s;
+	v_set(a, g, "plan_role_arn", v_str(a, plan_role));
+	v_set(a, g, "plan_environment",
+	      v_str(a, spec->ci.required_reviewers.v > 0 ?
+			       arena_printf(a, "%s-plan", env->name) : env->name));
 	v_set(a, g, "runs_on", v_str(a, spec->ci.runs_on.s));
 	v_set(a, g, "tofu_version", v_str(a, spec->ci.tofu_version.s));
 	/* production never applies on push nor gets a destroy workflow (POLICY001/003 make
@@ -173,14 +193,19 @@ static struct node *copy_str(struct arena *a, const struct node *g, const char *
 	return v_str(a, s && s->kind == NODE_STR ? s->str : "");
 }
 
-/* One matrix entry: what a tofu job needs of its environment. */
-static struct node *entry(struct arena *a, const struct node *g)
+/* One matrix entry: what a tofu job needs of its environment. A plan job runs in the
+ * plan environment with the plan role (the same as the others' unless reviewer-gated or
+ * ci.plan_role_arn is set). */
+static struct node *entry(struct arena *a, const struct node *g, bool plan)
 {
-	static const char *const keys[] = { "environment", "region", "role_arn", "runs_on",
-					    "tofu_version" };
 	struct node *e = v_map(a);
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		v_set(a, e, keys[i], copy_str(a, g, keys[i]));
+	v_set(a, e, "environment", copy_str(a, g, "environment"));
+	v_set(a, e, "github_environment",
+	      copy_str(a, g, plan ? "plan_environment" : "environment"));
+	v_set(a, e, "region", copy_str(a, g, "region"));
+	v_set(a, e, "role_arn", copy_str(a, g, plan ? "plan_role_arn" : "role_arn"));
+	v_set(a, e, "runs_on", copy_str(a, g, "runs_on"));
+	v_set(a, e, "tofu_version", copy_str(a, g, "tofu_version"));
 	return e;
 }
 
@@ -210,13 +235,13 @@ static struct node *chunks(struct arena *a, const struct node *envs, const char 
 			cur = v_set(a, c, "entries", v_seq(a));
 			v_push(a, list, c);
 		}
-		v_push(a, cur, entry(a, g));
+		v_push(a, cur, entry(a, g, false));
 	}
 	return list;
 }
 
 /*
- * The plan jobs: {any, chunks: [{job, from, to}]}. The changed environments are known
+ * The plan jobs: {any, chunks: [{job, from, to, comment}]}. The changed environments are known
  * only when the workflow runs, so there is one job per MATRIX_MAX environments of the
  * repository ("plan", or "plan-1", "plan-2"... when there are more), each planning the
  * slice [from, to) of the changed ones (bounds are integers formatted here).
@@ -238,18 +263,55 @@ static struct node *plan_chunks(struct arena *a, const struct node *envs)
 		const char *t = arena_printf(a, "%zu", from + MATRIX_MAX);
 		v_set(a, c, "from", v_fragment(a, f, strlen(f)));
 		v_set(a, c, "to", v_fragment(a, t, strlen(t)));
+		v_set(a, c, "comment", v_bool(a, true));	/* pull-requests: write */
 		v_push(a, list, c);
 	}
 	return p;
 }
 
+/* The expression string literal of s: its quotes doubled (names are [a-z0-9-] anyway). */
+static const char *expr_literal(struct arena *a, const char *s)
+{
+	struct strbuf lit = STRBUF_INIT;
+	struct oom_guard lit_guard;
+	oom_guard_strbuf(&lit_guard, &lit);
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'')
+			sb_putc(&lit, '\'');
+		sb_putc(&lit, *p);
+	}
+	const char *q = arena_strndup(a, lit.buf ? lit.buf : "", lit.len);
+	oom_guard_pop(&lit_guard);
+	sb_release(&lit);
+	return q;
+}
+
+/* A workflow_dispatch job of one environment: {job, if, plan, entries: [one entry]}. */
+static struct node *dispatch_job(struct arena *a, const struct node *g, const char *name,
+				 const char *prefix, const char *action)
+{
+	const char *lit = expr_literal(a, name);
+	struct node *j = v_map(a);
+	v_set(a, j, "job", v_str(a, arena_printf(a, "%s-%s", prefix, name)));
+	v_set(a, j, "if", v_str(a, action ?
+		arena_printf(a, "inputs.environment == '%s' && inputs.action == '%s'", lit, action) :
+		arena_printf(a, "inputs.environment == '%s'", lit)));
+	bool plan = action && strcmp(action, "plan") == 0;
+	v_set(a, j, "plan", v_bool(a, plan));
+	struct node *es = v_set(a, j, "entries", v_seq(a));
+	v_push(a, es, entry(a, g, plan));
+	return j;
+}
+
 /*
- * One job per environment with key set, for workflow_dispatch: {options: [names],
- * jobs: [{job, if, entries: [one entry]}]}. The job runs only when the input names its
- * environment; a skipped job asks no reviewer.
+ * The jobs of a workflow_dispatch workflow over the environments with key set:
+ * {any, options: [names], jobs: [...]}. With actions (dispatch), one job per
+ * environment and action ("plan-<env>", "apply-<env>": a plan runs in the plan
+ * environment); without (destroy), one "<prefix>-<env>". A job runs only when the inputs
+ * name its environment (and action); a skipped job asks no reviewer.
  */
 static struct node *per_env(struct arena *a, const struct node *envs, const char *key,
-			    const char *prefix)
+			    const char *prefix, bool actions)
 {
 	struct node *d = v_map(a);
 	struct node *opts = v_set(a, d, "options", v_seq(a));
@@ -262,29 +324,46 @@ static struct node *per_env(struct arena *a, const struct node *envs, const char
 		if (!name || name->kind != NODE_STR)
 			continue;
 		v_push(a, opts, v_str(a, name->str));
-		/* an expression string literal doubles its quotes; names are [a-z0-9-] anyway */
-		struct strbuf lit = STRBUF_INIT;
-		struct oom_guard lit_guard;
-		oom_guard_strbuf(&lit_guard, &lit);
-		for (const char *p = name->str; *p; p++) {
-			if (*p == '\'')
-				sb_putc(&lit, '\'');
-			sb_putc(&lit, *p);
+		if (actions) {
+			v_push(a, jobs, dispatch_job(a, g, name->str, "plan", "plan"));
+			v_push(a, jobs, dispatch_job(a, g, name->str, "apply", "apply"));
+		} else {
+			v_push(a, jobs, dispatch_job(a, g, name->str, prefix, NULL));
 		}
-		struct node *j = v_map(a);
-		v_set(a, j, "job", v_str(a, arena_printf(a, "%s-%s", prefix, name->str)));
-		v_set(a, j, "if", v_str(a, arena_printf(a, "inputs.environment == '%s'",
-							 lit.buf ? lit.buf : "")));
-		oom_guard_pop(&lit_guard);
-		sb_release(&lit);
-		struct node *es = v_set(a, j, "entries", v_seq(a));
-		v_push(a, es, entry(a, g));
-		v_push(a, jobs, j);
 	}
 	v_set(a, d, "any", v_bool(a, jobs->n > 0));
 	return d;
 }
 
+/* One entry of out/github-environments.json: name, reviewers, OIDC subject, role; the
+ * rest (plan environment and role, runner, OpenTofu version) only for a spec
+ * environment, not for its plan environment. */
+static struct node *gh_entry(struct arena *a, const char *name, long long reviewers,
+			     const char *role, const struct node *g, const char *plan_of)
+{
+	struct node *e = v_map(a);
+	v_set(a, e, "name", v_str(a, name));
+	/* an integer C formatted: inserted verbatim into the JSON */
+	const char *num = arena_printf(a, "%lld", reviewers);
+	v_set(a, e, "required_reviewers", v_fragment(a, num, strlen(num)));
+	v_set(a, e, "oidc_subject",
+	      v_str(a, arena_printf(a, "repo:OWNER/REPO:environment:%s", name)));
+	v_set(a, e, "role_arn", v_str(a, role));
+	if (!g) {
+		v_set(a, e, "spec", v_bool(a, false));
+		v_set(a, e, "plan_of", v_str(a, plan_of));
+		return e;
+	}
+	struct node *x = v_set(a, e, "spec", v_map(a));
+	v_set(a, x, "plan_environment", copy_str(a, g, "plan_environment"));
+	v_set(a, x, "plan_role_arn", copy_str(a, g, "plan_role_arn"));
+	v_set(a, x, "runs_on", copy_str(a, g, "runs_on"));
+	v_set(a, x, "tofu_version", copy_str(a, g, "tofu_version"));
+	return e;
+}
+
+/* Every GitHub environment the workflows use: each spec environment's, then, when its
+ * plans run elsewhere (reviewer-gated), its plan environment with no reviewers. */
 static struct node *gh_environments(struct arena *a, const struct node *envs)
 {
 	struct node *list = v_seq(a);
@@ -292,18 +371,19 @@ static struct node *gh_environments(struct arena *a, const struct node *envs)
 		const struct node *g = part(envs->items[i]);
 		if (!g)
 			continue;
-		struct node *e = v_map(a);
-		v_set(a, e, "name", copy_str(a, g, "environment"));
+		const struct node *nm = node_get(g, "environment");
+		const struct node *pe = node_get(g, "plan_environment");
 		const struct node *r = node_get(g, "required_reviewers");
-		/* an integer C formatted: inserted verbatim into the JSON */
-		const char *num = arena_printf(a, "%lld",
-					       (long long)(r && r->kind == NODE_INT ? r->v.i : 0));
-		v_set(a, e, "required_reviewers", v_fragment(a, num, strlen(num)));
-		v_set(a, e, "oidc_subject", copy_str(a, g, "oidc_subject"));
-		v_set(a, e, "role_arn", copy_str(a, g, "role_arn"));
-		v_set(a, e, "runs_on", copy_str(a, g, "runs_on"));
-		v_set(a, e, "tofu_version", copy_str(a, g, "tofu_version"));
-		v_push(a, list, e);
+		const struct node *role = node_get(g, "role_arn");
+		const struct node *prole = node_get(g, "plan_role_arn");
+		if (!nm || nm->kind != NODE_STR || !pe || pe->kind != NODE_STR)
+			continue;
+		v_push(a, list, gh_entry(a, nm->str, r && r->kind == NODE_INT ? r->v.i : 0,
+					 role && role->kind == NODE_STR ? role->str : "", g, NULL));
+		if (strcmp(pe->str, nm->str) != 0)
+			v_push(a, list, gh_entry(a, pe->str, 0,
+						 prole && prole->kind == NODE_STR ? prole->str : "",
+						 NULL, nm->str));
 	}
 	v_mark_last(a, list);
 	return list;
@@ -353,8 +433,8 @@ static void github_emit_repo(struct ctx *ctx, const struct node *repo_view, stru
 	v_set(a, g, "actions", actions);
 	v_set(a, g, "plan", plan_chunks(a, envs));
 	v_set(a, g, "apply", chunks(a, envs, "auto_apply", "apply"));
-	struct node *dispatch = v_set(a, g, "dispatch", per_env(a, envs, "dispatch", "tofu"));
-	struct node *destroy = v_set(a, g, "destroy", per_env(a, envs, "destroy", "destroy"));
+	struct node *dispatch = v_set(a, g, "dispatch", per_env(a, envs, "dispatch", "tofu", true));
+	struct node *destroy = v_set(a, g, "destroy", per_env(a, envs, "destroy", "destroy", false));
 
 	render(ctx, set, t, view, ".github/workflows/eragen-plan.yml",
 	       "github/eragen-plan.yml.mustache", COMMENT_HASH, ESC_GHA);

@@ -5,8 +5,13 @@
  * Consumes: an environment's model (its "make" part of the view) and the
  * repository view (every environment's view). Produces: Makefile fragments whose targets
  * run OpenTofu only (`$(TOFU)`, default `tofu`, with a clear error when it is missing)
- * and the AWS CLI only for `update-kubeconfig`, which calls the read-only DescribeCluster
- * and writes a local kubeconfig file: nothing in AWS is created or changed.
+ * with plan files beside each stack (templates/make/_*.mk.mustache: the recipes of
+ * each stack), and the AWS CLI only to read (`eks update-kubeconfig`, which calls
+ * DescribeCluster and writes a local kubeconfig file; the drain's `eks describe-cluster`
+ * and `ec2 describe-*`): nothing in AWS is created or changed by the CLI. The drain
+ * (<env>-drain, run by <env>-destroy between the stacks) deletes, with kubectl, the
+ * load balancer services, ingresses, notebook pods and volume claims left in the
+ * cluster, whose controllers then delete their AWS resources.
  *
  * Invariant: a spec value reaches a recipe only through a make variable assigned with
  * `:=`, holding the value quoted for sh (single quotes) and escaped for make by ESC_MAKE
@@ -66,14 +71,6 @@ static void word_at(struct ctx *ctx, struct env *env, struct arena *a, struct no
 	v_set(a, map, key, v_str(a, q));
 }
 
-static struct node *stack(struct arena *a, const char *env, const char *name)
-{
-	struct node *s = v_map(a);
-	v_set(a, s, "name", v_str(a, name));
-	v_set(a, s, "dir", v_str(a, arena_printf(a, "out/%s/%s", env, name)));
-	return s;
-}
-
 static struct node *make_view(struct ctx *ctx, struct env *env, struct arena *a,
 			      const struct node *common)
 {
@@ -89,13 +86,6 @@ static struct node *make_view(struct ctx *ctx, struct env *env, struct arena *a,
 	word_at(ctx, env, a, m, "region", &spec->aws.region);
 	word_at(ctx, env, a, m, "cluster", &spec->cluster.name);
 	word_at(ctx, env, a, m, "account", &spec->aws.account_id);
-
-	struct node *fwd = v_set(a, m, "stacks", v_seq(a));
-	v_push(a, fwd, stack(a, env->name, "infra"));
-	v_push(a, fwd, stack(a, env->name, "platform"));
-	struct node *rev = v_set(a, m, "stacks_reverse", v_seq(a));
-	v_push(a, rev, stack(a, env->name, "platform"));
-	v_push(a, rev, stack(a, env->name, "infra"));
 	return m;
 }
 

@@ -654,6 +654,10 @@ static void cluster_view(struct arena *a, struct node *v, const struct model *sp
 	if (ci_role && !kv_has(&admins, ci_role))
 		kv_put(a, &admins, ci_role, "", false);
 	v_set(a, v, "cluster_admins", frag_object(a, &admins, 2));
+	/* the plan jobs' role, when another: it reads the cluster (a view entry) */
+	const char *plan_role = spec->ci.plan_role_arn.s;
+	bool viewer = plan_role && !kv_has(&admins, plan_role);
+	v_set(a, v, "plan_role", viewer ? v_str(a, plan_role) : v_bool(a, false));
 	v_set(a, v, "authentication_mode",
 	      v_str(a, spec->cluster.authentication_mode.v == AUTHN_API_AND_CONFIG_MAP
 			       ? "API_AND_CONFIG_MAP"

