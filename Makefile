@@ -191,7 +191,9 @@ fuzz-replay: $(FUZZ_BINS)
 	@set -e; for h in $(FUZZ_ALL); do \
 		dirs=tests/fuzz/corpus/$$h; \
 		if [ -d tests/fuzz/crashes/$$h ]; then dirs="$$dirs tests/fuzz/crashes/$$h"; fi; \
-		if ! $(FUZZ_O)/fuzz_$$h -runs=0 -timeout=25 $$dirs >$(FUZZ_O)/replay_$$h.log 2>&1; then \
+		mkdir -p $(FUZZ_O)/crashes/$$h; \
+		if ! $(FUZZ_O)/fuzz_$$h -runs=0 -timeout=25 -artifact_prefix=$(FUZZ_O)/crashes/$$h/ \
+			$$dirs >$(FUZZ_O)/replay_$$h.log 2>&1; then \
 			tail -n 60 $(FUZZ_O)/replay_$$h.log; echo "fuzz_$$h: replay FAILED"; exit 1; \
 		fi; \
 		echo "fuzz_$$h: $$(find $$dirs -type f | wc -l) inputs replayed," \
