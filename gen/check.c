@@ -13,7 +13,7 @@
 
 extern const struct check check_spec, check_name, check_net, check_auth, check_sched,
 	check_drift, check_compat, check_secret, check_xenv, check_dns, check_policy,
-	check_extra;
+	check_extra, check_out;
 
 /* The order the families run in (it orders findings that compare equal otherwise). */
 static const struct check *const families[] = {
@@ -29,13 +29,14 @@ static const struct check *const families[] = {
 	&check_dns,
 	&check_policy,
 	&check_extra,
+	&check_out,
 };
 #define NFAMILIES (sizeof(families) / sizeof(families[0]))
 
 /* The order of the rule table: the families of DESIGN.md section 5. */
 static const char *const family_order[] = {
 	"SPEC", "NET", "AUTH", "SCHED", "DRIFT", "COMPAT", "SECRET", "NAME", "XENV", "DNS",
-	"POLICY",
+	"POLICY", "OUT",
 };
 
 void checks_run(struct ctx *ctx)
