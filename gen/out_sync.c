@@ -17,6 +17,7 @@
  */
 #include "model.h"
 #include "out_int.h"
+#include "out_report.h"
 #include "repo.h"
 #include "repo_index.h"
 
@@ -88,7 +89,7 @@ struct sync {
 	const bool *bad;	/* emit_env_errors */
 	struct arena a;		/* paths of the files done, the old manifest's paths */
 	struct walk w;
-	struct strbuf abs, label_a, label_b, head, mtext, piece;
+	struct strbuf abs, head, mtext, piece;
 	struct mentry *old;	/* the old manifest's valid entries, sorted by path */
 	size_t nold;
 	uint32_t mfile;		/* the manifest as a source file (its lines' locations) */
@@ -211,11 +212,6 @@ static void orphan_notes(struct strbuf *r, const struct mentry *v, size_t n, con
 	}
 }
 
-static void report_line(struct strbuf *r, const char *path, const char *what)
-{
-	sb_printf(r, "%s: %s\n", path, what);
-}
-
 /* Keep s->piece (report text about path) for the end; it is printed in path order. */
 static void keep_piece(struct sync *s, const char *path)
 {
@@ -267,8 +263,6 @@ static void sync_free(void *p)
 	sb_release(&s->w.abs);
 	free(s->w.buf);
 	sb_release(&s->abs);
-	sb_release(&s->label_a);
-	sb_release(&s->label_b);
 	sb_release(&s->head);
 	sb_release(&s->mtext);
 	sb_release(&s->piece);
@@ -361,6 +355,17 @@ static void whole_text(struct sync *s, const struct outfile *f)
 	sb_add(&s->mtext, f->body.buf ? f->body.buf : "", f->body.len);
 }
 
+/* check: f's line in the report, its diff, OUT001/OUT002 (out_report.c); s->mtext holds
+ * what build would write (but for a file not read: data NULL). */
+static void report_file(struct sync *s, const struct outfile *f, enum out_kind k,
+			const char *data, size_t len, size_t body)
+{
+	struct out_item it = { .path = f->path, .env = f->env, .kind = k, .disk = data,
+			       .dlen = len, .dbody = body, .want = s->mtext.buf ? s->mtext.buf : "",
+			       .wlen = s->mtext.len, .wbody = s->head.len };
+	out_report_file(s->ctx, &s->o, &s->piece, &it);
+}
+
 /* f differs from data (on disk): a hand edit (DRIFT005), or did the inputs change? */
 static int judge_changed(struct sync *s, const struct outfile *f, const struct mentry *m,
 			 const char *data, size_t len, struct done *d)
@@ -393,10 +398,7 @@ static int judge_changed(struct sync *s, const struct outfile *f, const struct m
 		d->st = ST_STALE;
 		s->st->stale++;
 		if (s->o.diffs)
-			report_line(&s->piece, f->path,
-				    ctx->opt.staged ? "stale in the index (its staged inputs changed; "
-						      "run 'eragen build --stage')"
-						    : "stale (its inputs changed; run 'eragen build')");
+			report_file(s, f, OUTK_STALE, data, len, body);
 		return 0;
 	}
 	d->st = ST_EDITED;
@@ -423,8 +425,7 @@ static int judge_changed(struct sync *s, const struct outfile *f, const struct m
 		s->st->edited++;
 	}
 	if (s->o.diffs)
-		report_line(&s->piece, f->path,
-			    claimed ? "edited by hand (DRIFT005)" : "not written by eragen (DRIFT005)");
+		report_file(s, f, claimed ? OUTK_EDITED : OUTK_FOREIGN, data, len, body);
 	return 0;
 }
 
@@ -447,7 +448,7 @@ static void judge_huge(struct sync *s, const struct outfile *f, size_t size, str
 				   f->path, size);
 	diag_help(ctx, dg, "move it away, or run 'eragen build --force' to replace it");
 	if (s->o.diffs)
-		report_line(&s->piece, f->path, "not written by eragen (DRIFT005)");
+		report_file(s, f, OUTK_FOREIGN, NULL, 0, 0);
 }
 
 /* Compare one rendered file with the disk; building, write its temp file if it changed. */
@@ -482,16 +483,9 @@ static int sync_file(struct sync *s, const struct outfile *f)
 		d.st = ST_MISSING;
 		s->st->missing++;
 		if (s->o.diffs) {
-			report_line(&s->piece, f->path,
-				    ctx->opt.staged ? "missing from the index (run 'eragen build "
-						      "--stage')"
-						    : "missing (run 'eragen build')");
 			whole_text(s, f);
 			whole = true;
-			sb_reset(&s->label_b);
-			sb_printf(&s->label_b, "b/%s", f->path);
-			out_udiff("", 0, s->mtext.buf, s->mtext.len, "/dev/null", s->label_b.buf,
-				  200, &s->piece);
+			report_file(s, f, OUTK_MISSING, NULL, 0, 0);
 		}
 	} else if (len == hl + bl && (hl == 0 || memcmp(data, head, hl) == 0) &&
 		   (bl == 0 || memcmp(data + hl, body, bl) == 0)) {
@@ -502,14 +496,6 @@ static int sync_file(struct sync *s, const struct outfile *f)
 		whole = true;
 		if (judge_changed(s, f, m, data, len, &d) != 0)
 			return -1;
-		if (s->o.diffs) {
-			sb_reset(&s->label_a);
-			sb_printf(&s->label_a, "a/%s", f->path);
-			sb_reset(&s->label_b);
-			sb_printf(&s->label_b, "b/%s", f->path);
-			out_udiff(data, len, s->mtext.buf, s->mtext.len, s->label_a.buf,
-				  s->label_b.buf, 400, &s->piece);
-		}
 	}
 	keep_piece(s, d.path);
 
@@ -581,9 +567,9 @@ static void report_orphan(struct sync *s, const struct mentry *old, const char *
 			  size_t len, bool edited)
 {
 	struct ctx *ctx = s->ctx;
+	long ei = path_env(ctx, old->path);
+	const char *env = ei >= 0 ? ctx->envs[ei]->name : NULL;
 	if (edited) {
-		long ei = path_env(ctx, old->path);
-		const char *env = ei >= 0 ? ctx->envs[ei]->name : NULL;
 		struct diag *dg = diag_add(ctx, "DRIFT005", env, ow_gen_loc(ctx, old->path, data,
 									       len, 1),
 					   "orphaned file '%s' was edited by hand: its body no "
@@ -597,16 +583,10 @@ static void report_orphan(struct sync *s, const struct mentry *old, const char *
 			dg->suppress_reason = arena_strdup(&ctx->perm, reason);
 		}
 	}
-	report_line(s->report, old->path,
-		    edited ? "orphaned and edited by hand (DRIFT005): 'eragen build --prune' "
-			     "keeps it"
-		    : ctx->opt.staged ? "orphaned in the index (no staged input produces it any "
-					"more; 'eragen build --prune --stage' deletes it)"
-				      : "orphaned (no input produces it any more; "
-					"'eragen build --prune' deletes it)");
-	sb_reset(&s->label_a);
-	sb_printf(&s->label_a, "a/%s", old->path);
-	out_udiff(data, len, "", 0, s->label_a.buf, "/dev/null", 50, s->report);
+	struct out_item it = { .path = old->path, .env = env,
+			       .kind = edited ? OUTK_ORPHAN_EDITED : OUTK_ORPHAN, .disk = data,
+			       .dlen = len };
+	out_report_file(ctx, &s->o, s->report, &it);
 }
 
 /*
@@ -726,18 +706,10 @@ static bool new_manifest(struct sync *s)
 
 static void manifest_report(struct sync *s)
 {
-	const struct ctx *ctx = s->ctx;
-	report_line(s->report, OUT_MANIFEST,
-		    ctx->opt.staged ? (s->mexists ? "stale in the index (run 'eragen build --stage')"
-						  : "missing from the index (run 'eragen build "
-						    "--stage')")
-		    : s->mexists    ? "stale (run 'eragen build')"
-				    : "missing (run 'eragen build')");
-	sb_reset(&s->label_a);
-	sb_printf(&s->label_a, "a/%s", OUT_MANIFEST);
-	out_udiff(s->mexists ? s->mdata : "", s->mlen, s->mtext.buf ? s->mtext.buf : "",
-		  s->mtext.len, s->mexists ? s->label_a.buf : "/dev/null", "b/" OUT_MANIFEST, 200,
-		  s->report);
+	struct out_item it = { .path = OUT_MANIFEST, .kind = s->mexists ? OUTK_STALE : OUTK_MISSING,
+			       .disk = s->mexists ? s->mdata : NULL, .dlen = s->mlen,
+			       .want = s->mtext.buf ? s->mtext.buf : "", .wlen = s->mtext.len };
+	out_report_file(s->ctx, &s->o, s->report, &it);
 }
 
 /* --stage: every generated file that now holds what was rendered, the manifest (when
