@@ -5,7 +5,8 @@
  * then at the end the orphans (read the strict way, out_strict.c: one whose body still
  * has its recorded digest may be pruned, an edited one is kept), the new manifest, the
  * commit (out_disk.c), --prune, --stage and, after an interrupted build, the sweep of
- * its temp files.
+ * its temp files. What check and build say about each file is out_report.c's (--dry-run
+ * decides everything and then writes, deletes and stages nothing).
  *
  * Consumes an outset (bodies in memory) and the disk; produces, for check, a report of
  * missing, stale, edited and orphaned files with unified diffs, and for build, the
@@ -117,6 +118,7 @@ struct sync {
 	const char **gone;
 	size_t ngone, capgone;
 	struct commit commit;
+	struct out_list list;	/* build --verbose, --dry-run */
 	struct oom_guard guard;	/* from out_sync_begin to the end: the sync is released */
 };
 
@@ -252,6 +254,7 @@ static void sync_free(void *p)
 	free(s->oids);
 	free(s->ids);
 	free(s->gone);
+	free(s->list.v);
 	free(s->old);
 	free(s->mdata);
 	free(s->jold);
@@ -285,7 +288,7 @@ struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, const boo
 	s->bad = bad;
 	memset(st, 0, sizeof(*st));
 	/* one build at a time, from the manifest read to the last rename */
-	if (o->write && ow_lock_take(ctx, &s->lock) != 0) {
+	if (o->write && !o->dry_run && ow_lock_take(ctx, &s->lock) != 0) {
 		out_sync_abandon(s);
 		return NULL;
 	}
@@ -507,7 +510,7 @@ static int sync_file(struct sync *s, const struct outfile *f)
 		if (repo_blob_id(s->mtext.buf ? s->mtext.buf : "", s->mtext.len, d.whole) != 0)
 			return -1;
 	}
-	if (s->o.write && writes && !refusing(s) &&
+	if (s->o.write && !s->o.dry_run && writes && !refusing(s) &&
 	    ow_commit_add(ctx, &s->commit, f->path, d.blob, head, hl, body, bl) != 0)
 		return -1;
 	VEC_PUSH(s->done, s->ndone, s->capdone, d);
@@ -808,6 +811,43 @@ static int after_interruption(struct sync *s)
 	return rc;
 }
 
+/* build --verbose, --dry-run: every path and what was (or would be) done to it, into
+ * o->list; a dry run counts what would be written and deleted. */
+static void list_paths(struct sync *s, bool mchanged)
+{
+	static const char *const why[] = {
+		[ST_MISSING] = "missing", [ST_STALE] = "stale", [ST_EDITED] = "edited by hand, --force",
+	};
+	const struct out_opts *o = &s->o;
+	struct out_list *l = &s->list;
+	size_t written = 0;
+	for (size_t i = 0; i < s->ndone; i++) {
+		const struct done *d = &s->done[i];
+		if (d->st == ST_UNCHANGED)
+			out_list_add(l, d->path, OUTA_UNCHANGED, NULL);
+		else if (d->st == ST_EDITED && !d->forced)
+			out_list_add(l, d->path, OUTA_KEEP, "edited by hand, DRIFT005 suppressed");
+		else if (d->st != ST_REFUSED) {
+			out_list_add(l, d->path, OUTA_WRITE, why[d->st]);
+			written++;
+		}
+	}
+	written += mchanged;
+	out_list_add(l, OUT_MANIFEST, mchanged ? OUTA_WRITE : OUTA_UNCHANGED,
+		     !mchanged ? NULL : s->mexists ? "stale" : "missing");
+	for (size_t i = 0; i < s->norphans; i++)
+		out_list_add(l, s->orphans[i].path, o->prune ? OUTA_DELETE : OUTA_KEEP,
+			     o->prune ? "orphaned" : "orphaned: 'eragen build --prune' deletes it");
+	for (size_t i = 0; i < s->nedited; i++)
+		out_list_add(l, s->edited[i].path, OUTA_KEEP,
+			     "orphaned, edited by hand: delete it by hand");
+	if (o->dry_run) {
+		s->st->written = written;
+		s->st->pruned = o->prune ? s->norphans : 0;
+	}
+	out_list_print(l, o->dry_run, o->list_all, o->list);
+}
+
 void out_sync_abandon(struct sync *s)
 {
 	oom_guard_pop(&s->guard);
@@ -850,7 +890,9 @@ int out_sync_end(struct sync *s)
 
 	/* all or nothing: an error found on the way means nothing is written */
 	st->refused = refusing(s);
-	if (!o->write || st->refused) {
+	if (o->dry_run && o->list && !st->refused)
+		list_paths(s, mchanged);
+	if (!o->write || o->dry_run || st->refused) {
 		rc = 0;
 		goto out;
 	}
@@ -877,6 +919,8 @@ int out_sync_end(struct sync *s)
 	if (o->prune)
 		orphan_notes(s->report, s->orphans, s->norphans,
 			     "deleted (--prune): no input produces", "them any more", "it any more");
+	if (o->list)
+		list_paths(s, mchanged);
 	rc = 0;
 out:
 	diag_merge_late(ctx, s->before);
