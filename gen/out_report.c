@@ -111,7 +111,7 @@ static void add_diag(struct ctx *ctx, const struct out_item *it)
 			     it->path, staged ? " in the index" : "", staged ? "staged " : "");
 	if (it->kind == OUTK_ORPHAN)
 		diag_help(ctx, d, "run 'eragen build --prune%s' to delete it (a removed "
-				  "environment's stack: destroy what it created first)",
+				  "environment's stacks: destroy what they created first)",
 			  staged ? " --stage" : "");
 	else
 		diag_help(ctx, d, "run 'eragen build%s'", staged ? " --stage" : "");
