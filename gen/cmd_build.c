@@ -2,9 +2,10 @@
  * cmd_build.c - `eragen build [ENV...] [--force] [--prune] [--stage] [--dry-run]
  * [--verbose]`: the whole pipeline, writing (pipeline.c): when no error was found,
  * every environment's files rendered and compared with the disk, those that changed
- * written to temp files, and at the end renamed into place; with --stage, the generated files are then added to the
- * git index (and pruned ones removed from it). Nothing is written when any error was
- * found: in the specs, in the templates, or in the generated files (DRIFT005, SPEC012).
+ * written to temp files, and at the end renamed into place; with --stage, the
+ * generated files are then added to the git index (and pruned ones removed from it).
+ * Nothing is written when any error was found: in the specs, in the templates, or in
+ * the generated files (DRIFT005, SPEC012).
  * --dry-run writes nothing at all (no file, manifest, lock or index) and lists what it
  * would do; --verbose lists what it did, path by path (out_report.c).
  */

@@ -9,7 +9,7 @@
  * decides everything and then writes, deletes and stages nothing).
  *
  * Consumes an outset (bodies in memory) and the disk; produces, for check, a report of
- * missing, stale, edited and orphaned files with unified diffs, and for build, the
+ * missing, stale, edited and orphaned files (diffs on request), and for build, the
  * files that changed, written atomically (temp file in the same directory, fsync,
  * rename). Invariants: each existing file is read once; an unchanged file is never
  * opened for writing (its mtime is kept); nothing is written outside the repository
@@ -816,7 +816,9 @@ static int after_interruption(struct sync *s)
 static void list_paths(struct sync *s, bool mchanged)
 {
 	static const char *const why[] = {
-		[ST_MISSING] = "missing", [ST_STALE] = "stale", [ST_EDITED] = "edited by hand, --force",
+		[ST_MISSING] = "missing",
+		[ST_STALE] = "stale",
+		[ST_EDITED] = "edited by hand, --force",
 	};
 	const struct out_opts *o = &s->o;
 	struct out_list *l = &s->list;

@@ -360,8 +360,8 @@ static void tell_dry(struct ctx *ctx, const struct out_opts *o, const struct out
 {
 	if (ctx->opt.quiet)
 		return;
-	fprintf(stderr, "eragen: --dry-run: %zu file%s would be written, %zu unchanged", st->written,
-		st->written == 1 ? "" : "s", st->unchanged);
+	fprintf(stderr, "eragen: --dry-run: %zu file%s would be written, %zu unchanged",
+		st->written, st->written == 1 ? "" : "s", st->unchanged);
 	if (st->pruned)
 		fprintf(stderr, ", %zu orphan%s deleted", st->pruned, st->pruned == 1 ? "" : "s");
 	fprintf(stderr, "; nothing written%s\n", o->stage ? " or staged" : "");
