@@ -66,6 +66,7 @@ for f in json github sarif; do
 	run_in "$r" 0 "near misses: check --format $f" check --format "$f"
 	hasnt "OUT00" "near misses: no OUT rule in --format $f" out
 done
+eq "$(q out "d['runs'][0]['invocations'][0]['exitCode']")" 0 "near misses: sarif exitCode 0"
 run_in "$r" 0 "near misses: check" check
 [ ! -s out ] && ok "near misses: no report line" || { fail "near misses: a report:"; cat out; }
 rm "$r/out/notes.md"

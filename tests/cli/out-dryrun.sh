@@ -79,18 +79,22 @@ grep -q "^out/other/env.mk$" would-delete && ok "dry run --prune: the orphans wo
 	fail "dry run --prune: out/other/env.mk not listed"
 has "orphans deleted; nothing written or staged$" "dry run --prune --stage: the summary" err
 run_in "$r" 0 "dry run, json" build --dry-run --format json
-[ -z "$(grep -v '^[[:space:]{}"]' out)" ] && ok "dry run, json: stdout holds only the JSON" ||
+/usr/bin/python3 -c 'import json; json.load(open("out"))' && ok "dry run, json: stdout holds only the JSON" ||
 	{ fail "dry run, json: other output on stdout"; cat out; }
 has "^would write   out/demo/env.mk" "dry run, json: the list on stderr" err
+run_in "$r" 0 "dry run, sarif" build --dry-run --format sarif
+/usr/bin/python3 -c 'import json,sys; sys.exit(json.load(open("out"))["runs"][0]["invocations"][0]["exitCode"])' &&
+	ok "dry run, sarif: exitCode 0 (files that differ are no failure of build)" ||
+	fail "dry run, sarif: exitCode not 0"
 
 # 3. the real build does what the dry run said
 run_in "$r" 0 "build --prune --stage --verbose" build --prune --stage --verbose
 list written >wrote
-list deleted >deleted
+list deleted >did-delete
 cmp -s would-write wrote && ok "build: wrote what the dry run listed ($(wc -l <wrote) files)" ||
 	{ fail "build: wrote other files than the dry run listed"; diff would-write wrote; }
-cmp -s would-delete deleted && ok "build: deleted what the dry run listed ($(wc -l <deleted) files)" ||
-	{ fail "build: deleted other files"; diff would-delete deleted; }
+cmp -s would-delete did-delete && ok "build: deleted what the dry run listed ($(wc -l <did-delete) files)" ||
+	{ fail "build: deleted other files"; diff would-delete did-delete; }
 has "^unchanged     out/demo/helm/values.yaml$" "--verbose: unchanged paths" out
 [ ! -e "$r/out/other" ] && ok "build: the orphans deleted" || fail "build: out/other left"
 run_in "$r" 0 "check after the build" check --staged
