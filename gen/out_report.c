@@ -51,13 +51,14 @@ static const char *state_text(const struct ctx *ctx, const struct out_item *it)
 	BUG("out_kind %d", (int)it->kind);
 }
 
-static const char *const state_word[] = {
+static const char *const state_word[OUTK_ORPHAN_EDITED + 1] = {
 	[OUTK_MISSING] = "missing", [OUTK_STALE] = "stale", [OUTK_EDITED] = "edited",
 	[OUTK_FOREIGN] = "edited", [OUTK_ORPHAN] = "orphaned",
 	[OUTK_ORPHAN_EDITED] = "orphaned",
 };
 
-static const char *const rule_of[] = {
+/* the rule of each kind (DRIFT005, for the edited ones, is the sync's) */
+static const char *const rule_of[OUTK_ORPHAN_EDITED + 1] = {
 	[OUTK_MISSING] = "OUT001", [OUTK_STALE] = "OUT002", [OUTK_ORPHAN] = "OUT003",
 };
 
