@@ -130,9 +130,9 @@ _eragen()
 
 	local flags='' words_ok=envs
 	case $cmd in
-	build) flags="--all --stage --prune --force $common" ;;
+	build) flags="--all --stage --prune --force --dry-run --verbose $common" ;;
 	lint) flags="--all --staged --base $common" ;;
-	check) flags="--all --staged $common" ;;
+	check) flags="--all --staged --diff --stat $common" ;;
 	diff) flags="--json $common" ;;
 	show) flags="--json --origin --placement --view $common" ;;
 	changed)

@@ -13,7 +13,7 @@
 
 extern const struct check check_spec, check_name, check_net, check_auth, check_sched,
 	check_capacity, check_drift, check_compat, check_secret, check_xenv, check_dns,
-	check_policy, check_extra, check_placeholder, check_adopt;
+	check_policy, check_extra, check_placeholder, check_adopt, check_out;
 
 /* The order the families run in (it orders findings that compare equal otherwise). */
 static const struct check *const families[] = {
@@ -32,13 +32,14 @@ static const struct check *const families[] = {
 	&check_extra,
 	&check_placeholder,
 	&check_adopt,
+	&check_out,
 };
 #define NFAMILIES (sizeof(families) / sizeof(families[0]))
 
 /* The order of the rule table: the families of DESIGN.md section 5. */
 static const char *const family_order[] = {
 	"SPEC", "NET", "AUTH", "SCHED", "DRIFT", "COMPAT", "SECRET", "NAME", "XENV", "DNS",
-	"POLICY", "ADOPT",
+	"POLICY", "ADOPT", "OUT",
 };
 
 void checks_run(struct ctx *ctx)

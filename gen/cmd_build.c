@@ -1,10 +1,13 @@
 /*
- * cmd_build.c - `eragen build [ENV...] [--force] [--prune] [--stage]`: the whole
- * pipeline, writing (pipeline.c): when no error was found, every environment's files
- * rendered and compared with the disk, those that changed written to temp files, and at
- * the end renamed into place; with --stage, the generated files are then added to the
- * git index (and pruned ones removed from it). Nothing is written when any error was
- * found: in the specs, in the templates, or in the generated files (DRIFT005, SPEC012).
+ * cmd_build.c - `eragen build [ENV...] [--force] [--prune] [--stage] [--dry-run]
+ * [--verbose]`: the whole pipeline, writing (pipeline.c): when no error was found,
+ * every environment's files rendered and compared with the disk, those that changed
+ * written to temp files, and at the end renamed into place; with --stage, the
+ * generated files are then added to the git index (and pruned ones removed from it).
+ * Nothing is written when any error was found: in the specs, in the templates, or in
+ * the generated files (DRIFT005, SPEC012).
+ * --dry-run writes nothing at all (no file, manifest, lock or index) and lists what it
+ * would do; --verbose lists what it did, path by path (out_report.c).
  */
 #include "cmd.h"
 #include "out.h"
@@ -16,6 +19,8 @@ static int build_run(struct ctx *ctx, int argc, char **argv)
 		OPT_BOOL("--force", &o.force),
 		OPT_BOOL("--prune", &o.prune),
 		OPT_BOOL("--stage", &o.stage),
+		OPT_BOOL("--dry-run", &o.dry_run),
+		OPT_BOOL("--verbose", &o.list_all),
 		OPT_END(),
 	};
 	int rc = cli_parse(ctx, &cmd_build, opts, &argc, argv);
@@ -27,7 +32,7 @@ static int build_run(struct ctx *ctx, int argc, char **argv)
 const struct cmd cmd_build = {
 	.name = "build",
 	.run = build_run,
-	.usage = "build [ENV...|--all] [--force] [--prune] [--stage]",
+	.usage = "build [ENV...|--all] [--force] [--prune] [--stage] [--dry-run] [--verbose]",
 	.args = { 0, -1 },
 	.help =
 	"Check the specs, then write the generated output of ENV (default: all): out/<env>/,\n"
@@ -43,6 +48,9 @@ const struct cmd cmd_build = {
 	"--stage  add the generated files it wrote, or that differ from the git index,\n"
 	"         to the index, and remove the orphans it deleted from it (for a\n"
 	"         pre-commit workflow: 'git commit' then holds the matching output)\n"
+	"--dry-run  decide everything, write, delete and stage nothing: list the paths\n"
+	"         it would write, delete or keep (on stdout in the text format)\n"
+	"--verbose  list every path written, unchanged, deleted or kept\n"
 	"\n"
 	"One build writes at a time (out/.eragen-lock): a second one waits for the first,\n"
 	"at most ERAGEN_LOCK_TIMEOUT seconds (default 5), then exits 3.\n",

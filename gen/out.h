@@ -75,9 +75,14 @@ struct out_opts {
 	bool write;		/* build: write what changed; check: compare only */
 	bool force;		/* overwrite files edited by hand */
 	bool prune;		/* delete orphans (build) */
-	bool diffs;		/* append unified diffs to the report (check) */
+	bool diffs;		/* check: a line per file that differs in the report */
+	bool udiff;		/* check --diff: each with its unified diff */
+	bool stat;		/* check --stat: each line with its state and +/- lines */
 	bool stage;		/* build --stage: add what it wrote (or what differs from the
 				 * index) to the git index, remove pruned orphans from it */
+	bool dry_run;		/* build --dry-run: decide all, write, delete and stage nothing */
+	struct strbuf *list;	/* build --verbose or --dry-run: where the paths are listed */
+	bool list_all;		/* build --verbose: unchanged paths too */
 };
 
 struct out_stats {

@@ -208,3 +208,27 @@ void out_udiff(const char *a, size_t alen, const char *b, size_t blen, const cha
 	oom_guard_pop(&guard);
 	arena_release(&lines);
 }
+
+void out_diffstat(const char *a, size_t alen, const char *b, size_t blen, size_t *del,
+		  size_t *add)
+{
+	*del = *add = 0;
+	if (alen == blen && (alen == 0 || memcmp(a, b, alen) == 0))
+		return;
+	size_t na, nb, nops;
+	struct arena lines;
+	arena_init(&lines);
+	struct oom_guard guard;
+	oom_guard_arena(&guard, &lines);
+	struct strmap ids = { 0 };
+	struct line *va = split_lines(a, alen, &na, &lines, &ids);
+	struct line *vb = split_lines(b, blen, &nb, &lines, &ids);
+	struct op *ops = diff_ops(va, na, vb, nb, &nops);
+	for (size_t i = 0; i < nops; i++) {
+		*del += ops[i].kind == OP_DEL;
+		*add += ops[i].kind == OP_ADD;
+	}
+	free(ops);
+	oom_guard_pop(&guard);
+	arena_release(&lines);
+}

@@ -9,7 +9,8 @@
  *               checked, SPEC012 at its line), the journal's claims, the paths eragen
  *               owns (out_path_match, ow_owned), whether an orphan is still intact
  *   out_lock.c  the lock that serialises builds (out/.eragen-lock)
- *   out_diff.c  out_udiff: the line diff of check's report
+ *   out_diff.c  out_udiff, out_diffstat: the line diff of check's report
+ *   out_report.c  what check and build say about each file (out_report.h)
  *   out_disk.c  the walk (directory checks, symlinks leading out: SPEC012), the reads
  *               (ow_disk_read: the disk, or the git index with --staged), locations in
  *               generated files, the two-phase commit with its journal (temp files,
@@ -59,6 +60,9 @@ void out_header(const struct outfile *f, const char *blob, struct strbuf *sb);
  */
 void out_udiff(const char *a, size_t alen, const char *b, size_t blen, const char *la,
 	       const char *lb, size_t max_lines, struct strbuf *out);
+/* The lines out_udiff would mark '-' (*del) and '+' (*add). */
+void out_diffstat(const char *a, size_t alen, const char *b, size_t blen, size_t *del,
+		  size_t *add);
 
 
 /*

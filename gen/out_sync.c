@@ -5,10 +5,11 @@
  * then at the end the orphans (read the strict way, out_strict.c: one whose body still
  * has its recorded digest may be pruned, an edited one is kept), the new manifest, the
  * commit (out_disk.c), --prune, --stage and, after an interrupted build, the sweep of
- * its temp files.
+ * its temp files. What check and build say about each file is out_report.c's (--dry-run
+ * decides everything and then writes, deletes and stages nothing).
  *
  * Consumes an outset (bodies in memory) and the disk; produces, for check, a report of
- * missing, stale, edited and orphaned files with unified diffs, and for build, the
+ * missing, stale, edited and orphaned files (diffs on request), and for build, the
  * files that changed, written atomically (temp file in the same directory, fsync,
  * rename). Invariants: each existing file is read once; an unchanged file is never
  * opened for writing (its mtime is kept); nothing is written outside the repository
@@ -17,6 +18,7 @@
  */
 #include "model.h"
 #include "out_int.h"
+#include "out_report.h"
 #include "repo.h"
 #include "repo_index.h"
 
@@ -88,7 +90,7 @@ struct sync {
 	const bool *bad;	/* emit_env_errors */
 	struct arena a;		/* paths of the files done, the old manifest's paths */
 	struct walk w;
-	struct strbuf abs, label_a, label_b, head, mtext, piece;
+	struct strbuf abs, head, mtext, piece;
 	struct mentry *old;	/* the old manifest's valid entries, sorted by path */
 	size_t nold;
 	uint32_t mfile;		/* the manifest as a source file (its lines' locations) */
@@ -116,6 +118,7 @@ struct sync {
 	const char **gone;
 	size_t ngone, capgone;
 	struct commit commit;
+	struct out_list list;	/* build --verbose, --dry-run */
 	struct oom_guard guard;	/* from out_sync_begin to the end: the sync is released */
 };
 
@@ -211,11 +214,6 @@ static void orphan_notes(struct strbuf *r, const struct mentry *v, size_t n, con
 	}
 }
 
-static void report_line(struct strbuf *r, const char *path, const char *what)
-{
-	sb_printf(r, "%s: %s\n", path, what);
-}
-
 /* Keep s->piece (report text about path) for the end; it is printed in path order. */
 static void keep_piece(struct sync *s, const char *path)
 {
@@ -256,6 +254,7 @@ static void sync_free(void *p)
 	free(s->oids);
 	free(s->ids);
 	free(s->gone);
+	free(s->list.v);
 	free(s->old);
 	free(s->mdata);
 	free(s->jold);
@@ -267,8 +266,6 @@ static void sync_free(void *p)
 	sb_release(&s->w.abs);
 	free(s->w.buf);
 	sb_release(&s->abs);
-	sb_release(&s->label_a);
-	sb_release(&s->label_b);
 	sb_release(&s->head);
 	sb_release(&s->mtext);
 	sb_release(&s->piece);
@@ -291,7 +288,7 @@ struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, const boo
 	s->bad = bad;
 	memset(st, 0, sizeof(*st));
 	/* one build at a time, from the manifest read to the last rename */
-	if (o->write && ow_lock_take(ctx, &s->lock) != 0) {
+	if (o->write && !o->dry_run && ow_lock_take(ctx, &s->lock) != 0) {
 		out_sync_abandon(s);
 		return NULL;
 	}
@@ -361,6 +358,17 @@ static void whole_text(struct sync *s, const struct outfile *f)
 	sb_add(&s->mtext, f->body.buf ? f->body.buf : "", f->body.len);
 }
 
+/* check: f's line in the report, its diff, OUT001/OUT002 (out_report.c); s->mtext holds
+ * what build would write (but for a file not read: data NULL). */
+static void report_file(struct sync *s, const struct outfile *f, enum out_kind k,
+			const char *data, size_t len, size_t body)
+{
+	struct out_item it = { .path = f->path, .env = f->env, .kind = k, .disk = data,
+			       .dlen = len, .dbody = body, .want = s->mtext.buf ? s->mtext.buf : "",
+			       .wlen = s->mtext.len, .wbody = s->head.len };
+	out_report_file(s->ctx, &s->o, &s->piece, &it);
+}
+
 /* f differs from data (on disk): a hand edit (DRIFT005), or did the inputs change? */
 static int judge_changed(struct sync *s, const struct outfile *f, const struct mentry *m,
 			 const char *data, size_t len, struct done *d)
@@ -393,10 +401,7 @@ static int judge_changed(struct sync *s, const struct outfile *f, const struct m
 		d->st = ST_STALE;
 		s->st->stale++;
 		if (s->o.diffs)
-			report_line(&s->piece, f->path,
-				    ctx->opt.staged ? "stale in the index (its staged inputs changed; "
-						      "run 'eragen build --stage')"
-						    : "stale (its inputs changed; run 'eragen build')");
+			report_file(s, f, OUTK_STALE, data, len, body);
 		return 0;
 	}
 	d->st = ST_EDITED;
@@ -423,8 +428,7 @@ static int judge_changed(struct sync *s, const struct outfile *f, const struct m
 		s->st->edited++;
 	}
 	if (s->o.diffs)
-		report_line(&s->piece, f->path,
-			    claimed ? "edited by hand (DRIFT005)" : "not written by eragen (DRIFT005)");
+		report_file(s, f, claimed ? OUTK_EDITED : OUTK_FOREIGN, data, len, body);
 	return 0;
 }
 
@@ -447,7 +451,7 @@ static void judge_huge(struct sync *s, const struct outfile *f, size_t size, str
 				   f->path, size);
 	diag_help(ctx, dg, "move it away, or run 'eragen build --force' to replace it");
 	if (s->o.diffs)
-		report_line(&s->piece, f->path, "not written by eragen (DRIFT005)");
+		report_file(s, f, OUTK_FOREIGN, NULL, 0, 0);
 }
 
 /* Compare one rendered file with the disk; building, write its temp file if it changed. */
@@ -482,16 +486,9 @@ static int sync_file(struct sync *s, const struct outfile *f)
 		d.st = ST_MISSING;
 		s->st->missing++;
 		if (s->o.diffs) {
-			report_line(&s->piece, f->path,
-				    ctx->opt.staged ? "missing from the index (run 'eragen build "
-						      "--stage')"
-						    : "missing (run 'eragen build')");
 			whole_text(s, f);
 			whole = true;
-			sb_reset(&s->label_b);
-			sb_printf(&s->label_b, "b/%s", f->path);
-			out_udiff("", 0, s->mtext.buf, s->mtext.len, "/dev/null", s->label_b.buf,
-				  200, &s->piece);
+			report_file(s, f, OUTK_MISSING, NULL, 0, 0);
 		}
 	} else if (len == hl + bl && (hl == 0 || memcmp(data, head, hl) == 0) &&
 		   (bl == 0 || memcmp(data + hl, body, bl) == 0)) {
@@ -502,14 +499,6 @@ static int sync_file(struct sync *s, const struct outfile *f)
 		whole = true;
 		if (judge_changed(s, f, m, data, len, &d) != 0)
 			return -1;
-		if (s->o.diffs) {
-			sb_reset(&s->label_a);
-			sb_printf(&s->label_a, "a/%s", f->path);
-			sb_reset(&s->label_b);
-			sb_printf(&s->label_b, "b/%s", f->path);
-			out_udiff(data, len, s->mtext.buf, s->mtext.len, s->label_a.buf,
-				  s->label_b.buf, 400, &s->piece);
-		}
 	}
 	keep_piece(s, d.path);
 
@@ -521,7 +510,7 @@ static int sync_file(struct sync *s, const struct outfile *f)
 		if (repo_blob_id(s->mtext.buf ? s->mtext.buf : "", s->mtext.len, d.whole) != 0)
 			return -1;
 	}
-	if (s->o.write && writes && !refusing(s) &&
+	if (s->o.write && !s->o.dry_run && writes && !refusing(s) &&
 	    ow_commit_add(ctx, &s->commit, f->path, d.blob, head, hl, body, bl) != 0)
 		return -1;
 	VEC_PUSH(s->done, s->ndone, s->capdone, d);
@@ -581,9 +570,9 @@ static void report_orphan(struct sync *s, const struct mentry *old, const char *
 			  size_t len, bool edited)
 {
 	struct ctx *ctx = s->ctx;
+	long ei = path_env(ctx, old->path);
+	const char *env = ei >= 0 ? ctx->envs[ei]->name : NULL;
 	if (edited) {
-		long ei = path_env(ctx, old->path);
-		const char *env = ei >= 0 ? ctx->envs[ei]->name : NULL;
 		struct diag *dg = diag_add(ctx, "DRIFT005", env, ow_gen_loc(ctx, old->path, data,
 									       len, 1),
 					   "orphaned file '%s' was edited by hand: its body no "
@@ -597,16 +586,10 @@ static void report_orphan(struct sync *s, const struct mentry *old, const char *
 			dg->suppress_reason = arena_strdup(&ctx->perm, reason);
 		}
 	}
-	report_line(s->report, old->path,
-		    edited ? "orphaned and edited by hand (DRIFT005): 'eragen build --prune' "
-			     "keeps it"
-		    : ctx->opt.staged ? "orphaned in the index (no staged input produces it any "
-					"more; 'eragen build --prune --stage' deletes it)"
-				      : "orphaned (no input produces it any more; "
-					"'eragen build --prune' deletes it)");
-	sb_reset(&s->label_a);
-	sb_printf(&s->label_a, "a/%s", old->path);
-	out_udiff(data, len, "", 0, s->label_a.buf, "/dev/null", 50, s->report);
+	struct out_item it = { .path = old->path, .env = env,
+			       .kind = edited ? OUTK_ORPHAN_EDITED : OUTK_ORPHAN, .disk = data,
+			       .dlen = len };
+	out_report_file(ctx, &s->o, s->report, &it);
 }
 
 /*
@@ -726,18 +709,10 @@ static bool new_manifest(struct sync *s)
 
 static void manifest_report(struct sync *s)
 {
-	const struct ctx *ctx = s->ctx;
-	report_line(s->report, OUT_MANIFEST,
-		    ctx->opt.staged ? (s->mexists ? "stale in the index (run 'eragen build --stage')"
-						  : "missing from the index (run 'eragen build "
-						    "--stage')")
-		    : s->mexists    ? "stale (run 'eragen build')"
-				    : "missing (run 'eragen build')");
-	sb_reset(&s->label_a);
-	sb_printf(&s->label_a, "a/%s", OUT_MANIFEST);
-	out_udiff(s->mexists ? s->mdata : "", s->mlen, s->mtext.buf ? s->mtext.buf : "",
-		  s->mtext.len, s->mexists ? s->label_a.buf : "/dev/null", "b/" OUT_MANIFEST, 200,
-		  s->report);
+	struct out_item it = { .path = OUT_MANIFEST, .kind = s->mexists ? OUTK_STALE : OUTK_MISSING,
+			       .disk = s->mexists ? s->mdata : NULL, .dlen = s->mlen,
+			       .want = s->mtext.buf ? s->mtext.buf : "", .wlen = s->mtext.len };
+	out_report_file(s->ctx, &s->o, s->report, &it);
 }
 
 /* --stage: every generated file that now holds what was rendered, the manifest (when
@@ -836,6 +811,45 @@ static int after_interruption(struct sync *s)
 	return rc;
 }
 
+/* build --verbose, --dry-run: every path and what was (or would be) done to it, into
+ * o->list; a dry run counts what would be written and deleted. */
+static void list_paths(struct sync *s, bool mchanged)
+{
+	static const char *const why[] = {
+		[ST_MISSING] = "missing",
+		[ST_STALE] = "stale",
+		[ST_EDITED] = "edited by hand, --force",
+	};
+	const struct out_opts *o = &s->o;
+	struct out_list *l = &s->list;
+	size_t written = 0;
+	for (size_t i = 0; i < s->ndone; i++) {
+		const struct done *d = &s->done[i];
+		if (d->st == ST_UNCHANGED)
+			out_list_add(l, d->path, OUTA_UNCHANGED, NULL);
+		else if (d->st == ST_EDITED && !d->forced)
+			out_list_add(l, d->path, OUTA_KEEP, "edited by hand, DRIFT005 suppressed");
+		else if (d->st != ST_REFUSED) {
+			out_list_add(l, d->path, OUTA_WRITE, why[d->st]);
+			written++;
+		}
+	}
+	written += mchanged;
+	out_list_add(l, OUT_MANIFEST, mchanged ? OUTA_WRITE : OUTA_UNCHANGED,
+		     !mchanged ? NULL : s->mexists ? "stale" : "missing");
+	for (size_t i = 0; i < s->norphans; i++)
+		out_list_add(l, s->orphans[i].path, o->prune ? OUTA_DELETE : OUTA_KEEP,
+			     o->prune ? "orphaned" : "orphaned: 'eragen build --prune' deletes it");
+	for (size_t i = 0; i < s->nedited; i++)
+		out_list_add(l, s->edited[i].path, OUTA_KEEP,
+			     "orphaned, edited by hand: delete it by hand");
+	if (o->dry_run) {
+		s->st->written = written;
+		s->st->pruned = o->prune ? s->norphans : 0;
+	}
+	out_list_print(l, o->dry_run, o->list_all, o->list);
+}
+
 void out_sync_abandon(struct sync *s)
 {
 	oom_guard_pop(&s->guard);
@@ -878,7 +892,9 @@ int out_sync_end(struct sync *s)
 
 	/* all or nothing: an error found on the way means nothing is written */
 	st->refused = refusing(s);
-	if (!o->write || st->refused) {
+	if (o->dry_run && o->list && !st->refused)
+		list_paths(s, mchanged);
+	if (!o->write || o->dry_run || st->refused) {
 		rc = 0;
 		goto out;
 	}
@@ -905,6 +921,8 @@ int out_sync_end(struct sync *s)
 	if (o->prune)
 		orphan_notes(s->report, s->orphans, s->norphans,
 			     "deleted (--prune): no input produces", "them any more", "it any more");
+	if (o->list)
+		list_paths(s, mchanged);
 	rc = 0;
 out:
 	diag_merge_late(ctx, s->before);

@@ -355,10 +355,26 @@ static int tell_compared(struct ctx *ctx, const struct out_stats *st,
 
 #define NOTHING_WRITTEN "eragen: nothing written: the errors above must be fixed first\n"
 
-/* build: the notes, then what was written (and, with --stage, staged). */
+/* build --dry-run: what it would have written (and deleted). */
+static void tell_dry(struct ctx *ctx, const struct out_opts *o, const struct out_stats *st)
+{
+	if (ctx->opt.quiet)
+		return;
+	fprintf(stderr, "eragen: --dry-run: %zu file%s would be written, %zu unchanged",
+		st->written, st->written == 1 ? "" : "s", st->unchanged);
+	if (st->pruned)
+		fprintf(stderr, ", %zu orphan%s deleted", st->pruned, st->pruned == 1 ? "" : "s");
+	fprintf(stderr, "; nothing written%s\n", o->stage ? " or staged" : "");
+}
+
+/* build: the paths listed (--verbose, --dry-run), the notes, then what was written
+ * (and, with --stage, staged). */
 static int tell_written(struct ctx *ctx, const struct out_opts *o, const struct out_stats *st,
 			struct strbuf *notes, int rc)
 {
+	if (o->list)
+		fwrite(o->list->buf ? o->list->buf : "", 1, o->list->len,
+		       ctx->opt.format == FMT_TEXT ? stdout : stderr);
 	if (!st->repo_done)
 		sb_printf(notes, "note: the repository-level files (%s) were left as they are: "
 				 "some environment has errors\n", emit_repo_paths(&ctx->perm));
@@ -366,6 +382,10 @@ static int tell_written(struct ctx *ctx, const struct out_opts *o, const struct 
 	if (st->refused) {
 		fputs(NOTHING_WRITTEN, stderr);
 		return EXIT_FINDINGS;
+	}
+	if (o->dry_run) {
+		tell_dry(ctx, o, st);
+		return rc;
 	}
 	if (!ctx->opt.quiet) {
 		fprintf(stderr, "eragen: %zu file%s written, %zu unchanged%s", st->written,
@@ -397,11 +417,16 @@ static int may_write(struct ctx *ctx, const struct out_opts *o)
 
 /* Emit and sync, then report the findings (the sync's among them), then what the sync
  * found: its report text (check's file report, build's notes) and figures. */
-static int emit_sync_report(struct ctx *ctx, const struct out_opts *o)
+static int emit_sync_report(struct ctx *ctx, const struct out_opts *opts)
 {
-	struct strbuf text = STRBUF_INIT;
-	struct oom_guard guard;
+	struct strbuf text = STRBUF_INIT, list = STRBUF_INIT;
+	struct oom_guard guard, lguard;
 	oom_guard_strbuf(&guard, &text);
+	oom_guard_strbuf(&lguard, &list);
+	struct out_opts with_list = *opts;	/* build --verbose, --dry-run: the paths */
+	if (opts->write && (opts->dry_run || opts->list_all))
+		with_list.list = &list;
+	const struct out_opts *o = &with_list;
 	struct out_stats st;
 	int rc = EXIT_SYSTEM;
 	if (stage_emit_sync(ctx, o, &text, &st) == 0) {
@@ -410,7 +435,9 @@ static int emit_sync_report(struct ctx *ctx, const struct out_opts *o)
 		rc = o->write ? tell_written(ctx, o, &st, &text, rc)
 			      : tell_compared(ctx, &st, &text, rc);
 	}
+	oom_guard_pop(&lguard);
 	oom_guard_pop(&guard);
+	sb_release(&list);
 	sb_release(&text);
 	return rc;
 }

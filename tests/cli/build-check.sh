@@ -86,7 +86,7 @@ hasnt "DRIFT005" "check: clean" err
 
 # 5. a hand edit: check reports DRIFT005 with a diff, build refuses, --force replaces
 echo "# hand edit" >>"$r/out/demo/env.mk"
-run_in "$r" 1 "check: hand-edited env.mk" check
+run_in "$r" 1 "check: hand-edited env.mk" check --diff
 has "error\[DRIFT005\]" "check: edited" err
 has "out/demo/env.mk: edited by hand" "check: edited" out
 has "^-# hand edit" "check: edited diff" out
@@ -109,7 +109,7 @@ fi
 
 # 6. a spec changed without a rebuild is stale, with a diff
 sed -i 's|10.20.0.0/16|10.21.0.0/16|' "$r/environments/demo/env.yaml"
-run_in "$r" 1 "check: spec changed" check
+run_in "$r" 1 "check: spec changed" check --diff
 has ": stale (its inputs changed" "check: stale" out
 has '^-.*10\.20\.0\.0/16' "check: stale diff" out
 has '^+.*10\.21\.0\.0/16' "check: stale diff" out
