@@ -13,6 +13,9 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 r=$(pwd)/repo
 rm -rf "$r" && mkdir -p "$r"
 cp -R "$top/environments" "$top/out" "$top/.github" "$top/.gitattributes" "$r/"
+# the shipped environments acknowledge their AUTH008 notes: bring one back to filter
+sed 's/ *# eragen:ignore AUTH008 .*//' "$r/environments/cae-dev/env.yaml" >"$r/x" &&
+	mv "$r/x" "$r/environments/cae-dev/env.yaml"
 (cd "$r" && git_ init -q && git_ add -A && git_ commit -qm shipped) || fail "setup"
 
 # run WANT_RC DESCRIPTION ARGS...: eragen in $r (run_in)
