@@ -1,6 +1,7 @@
 /*
- * check/policy.c - POLICY001-POLICY006: what production must not do, and a public API
- * endpoint open to the whole internet (any tier).
+ * check/policy.c - POLICY001-POLICY007: what production must not do (among it, plans that
+ * run unreviewed with the apply role), and a public API endpoint open to the whole
+ * internet (any tier).
  *
  * Consumes the resolved specs and their tiers; produces diagnostics only. Messages do not
  * name the environment (diag_add records it): a value set once in _defaults.yaml or a
@@ -77,12 +78,38 @@ static void check_endpoint(struct ctx *ctx, struct env *e)
 	}
 }
 
+/*
+ * POLICY007: the plans of a reviewer-gated production environment run without review in its
+ * <env>-plan GitHub environment (DESIGN 8.1) with ci.plan_role_arn, which defaults to
+ * ci.role_arn, the role that applies: the pull request's code (extra/ HCL, providers,
+ * external data sources run programs) then holds the apply role unreviewed.
+ */
+static void check_plan_role(struct ctx *ctx, struct env *e)
+{
+	const struct model *m = e->model;
+	const struct m_int *rv = &m->ci.required_reviewers;
+	const char *apply = m->ci.role_arn.s, *plan = m->ci.plan_role_arn.s;
+	if (!rv->set || rv->v < 1 || !apply || (plan && strcmp(plan, apply) != 0))
+		return;
+	const struct node *at = plan ? m->ci.plan_role_arn.n : m->ci.role_arn.n;
+	const char *path = plan ? m->ci.plan_role_arn.path : m->ci.role_arn.path;
+	struct diag *d = diag_add(ctx, "POLICY007", e->name, env_value_loc(e, at, path),
+				  "the unreviewed pull-request plans of this production environment run with "
+				  "its apply role '%s'", apply);
+	if (rv->n && rv->n->loc.line)
+		diag_note(ctx, d, rv->n->loc, "reviewers are required here");
+	diag_help(ctx, d, "create a read-only role for plans (ReadOnlyAccess and the state "
+			  "bucket) and set 'ci.plan_role_arn' to it");
+}
+
 static void policy_env(struct ctx *ctx, struct env *e)
 {
 	if (e->abstract || !e->resolved)
 		return;	/* values are looked up with their types checked */
-	if (e->tier == TIER_PRODUCTION)
+	if (e->tier == TIER_PRODUCTION) {
 		production_rules(ctx, e);
+		check_plan_role(ctx, e);
+	}
 	check_endpoint(ctx, e);
 }
 
@@ -101,6 +128,9 @@ static const struct rule policy_rules[] = {
 	  .summary = "production with scratch_bucket.force_destroy" },
 	{ .id = "POLICY006", .sev = SEV_WARNING, .suppressible = true,
 	  .summary = "public cluster endpoint open to 0.0.0.0/0" },
+	{ .id = "POLICY007", .sev = SEV_WARNING, .suppressible = true,
+	  .summary = "production's unreviewed pull-request plans run with its apply role "
+		     "(ci.plan_role_arn unset or equal to ci.role_arn)" },
 };
 
 const struct check check_policy = {
