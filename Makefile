@@ -119,7 +119,7 @@ update-golden: $(ERAGEN)
 install: eragen
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/eragen/schemas \
 		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
-	install -m 755 eragen $(DESTDIR)$(PREFIX)/bin/eragen
+	install -m 755 $(ERAGEN) $(DESTDIR)$(PREFIX)/bin/eragen
 	install -m 644 schemas/*.json $(DESTDIR)$(PREFIX)/share/eragen/schemas/
 	cd templates && find . -type f -name '*.mustache' | while read -r f; do \
 		install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/share/eragen/templates/$$f" || exit 1; \

@@ -10,7 +10,7 @@ fix="$top/tests/fixtures/real-deployment"
 
 run_in "$fix" 1 "fixture: exit 1" lint --all --format json
 cp out fixture.json
-for rule in DRIFT001 NAME006 AUTH008 AUTH010 AUTH011 SCHED006 SCHED012 COMPAT002 DNS001 POLICY004 POLICY006; do
+for rule in DRIFT001 NAME006 AUTH008 AUTH010 AUTH011 SCHED006 SCHED012 COMPAT002 DNS001 POLICY004 POLICY006 POLICY007; do
 	has "\"rule\": \"$rule\"" "fixture raises $rule" fixture.json
 	has "$rule" "fixture README lists $rule" "$fix/README.md"
 done
