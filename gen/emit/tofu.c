@@ -45,7 +45,7 @@ static const char *const addons_after[] = { "aws-ebs-csi-driver", "coredns" };
 static const char *const infra_files[] = { "versions", "backend", "locals", "network", "eks",
 					   "nodegroups", "iam", "scratch", "outputs" };
 static const char *const platform_files[] = { "versions", "backend", "storage", "autoscaler",
-					      "hub" };
+					      "hub", "kubecost" };
 static const char *const bootstrap_files[] = { "main" };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -627,6 +627,7 @@ static struct node *tofu_view(struct ctx *ctx, struct env *env, struct arena *a,
 	v_set(a, roles, "autoscaler", v_str(a, arena_printf(a, "%s-autoscaler", cluster)));
 	v_set(a, roles, "ebs_csi", v_str(a, arena_printf(a, "%s-ebs-csi", cluster)));
 	v_set(a, roles, "user_s3", v_str(a, arena_printf(a, "%s-user-s3", cluster)));
+	v_set(a, roles, "kubecost", v_str(a, arena_printf(a, "%s-kubecost", cluster)));
 
 	const struct node *scratch = node_get(common, "scratch_bucket");	/* derived name */
 	struct node *sc = v_set(a, v, "scratch", v_map(a));
@@ -664,6 +665,10 @@ static void render_stack(struct ctx *ctx, struct env *env, const struct node *vi
 {
 	for (size_t i = 0; i < n; i++) {
 		struct arena *a = &set->arena;
+		/* platform/kubecost.tf: only with features.kubecost */
+		if (strcmp(files[i], "kubecost") == 0 &&
+		    !view_bool(node_path(view, "tofu.platform"), "kubecost"))
+			continue;
 		const char *tmpl = arena_printf(a, "tofu/%s/%s.tf.mustache", stack, files[i]);
 		const char *path = arena_printf(a, "out/%s/%s/%s.tf", env->name, stack, files[i]);
 		struct outfile *f = out_add(ctx, set, path, COMMENT_HASH, env->name);
