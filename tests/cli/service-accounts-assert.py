@@ -6,7 +6,9 @@ merged document per stack):
 
 - each serviceAccountName in helm/values.yaml is a kubernetes_service_account_v1 of the
   platform stack in the daskhub release's namespace, and an EKS Pod Identity association
-  (infra or platform stack) binds that namespace and name to a role of its stack
+  (infra or platform stack) binds that namespace and name to a role of its stack, which
+  grants what the real deployment's user role did (s3:ListAllMyBuckets; the scratch
+  bucket's objects, object versions and multipart uploads)
 - helm/kubecost.yaml exactly when the platform stack installs Kubecost; then the chart
   does not create its service account (serviceAccount.create false) and the one it names
   is created in the release's namespace, bound to the role '<cluster>-kubecost' (trusted
@@ -113,6 +115,20 @@ def associations():
     return found
 
 
+def role_grants(stack, role):
+    """resources -> actions the inline policies of aws_iam_role.ROLE allow."""
+    grants = {}
+    for body in (b[0] for b in stacks[stack].get("resource", {}).get("aws_iam_role_policy", {}).values()):
+        if resolve(stack, body["role"]) != ("ref", "aws_iam_role", role, ".id"):
+            continue
+        ref = resolve(stack, body["policy"])
+        doc = block(stack, "data", "aws_iam_policy_document", ref[2]) if isinstance(ref, tuple) else None
+        for st in (doc or {}).get("statement", []):
+            res = tuple(st["resources"])
+            grants[res] = grants.get(res, set()) | set(st["actions"])
+    return grants
+
+
 def release(name):
     return block("platform", "resource", "helm_release", name)
 
@@ -135,6 +151,18 @@ names = set(walk(values, "serviceAccountName"))
 check(len(names) > 0, "no serviceAccountName in helm/values.yaml")
 for sa in sorted(names):
     bound(hub_ns, sa, f"serviceAccountName '{sa}'")
+    stack, role = pias.get((hub_ns, sa), (None, None))
+    if role:
+        # the real deployment's user role: the account's bucket list, object versions and
+        # multipart uploads of the scratch bucket
+        check(role_grants(stack, role) == {
+            ("*",): {"s3:ListAllMyBuckets", "s3:GetBucketLocation"},
+            ("${local.scratch_bucket_arn}",): {"s3:ListBucket", "s3:ListBucketMultipartUploads",
+                                               "s3:GetBucketLocation"},
+            ("${local.scratch_bucket_arn}/*",): {
+                "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject",
+                "s3:DeleteObjectVersion", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"},
+        }, f"'{sa}' role grants {role_grants(stack, role)}")
 
 # ---- Kubecost ----
 kc_path = os.path.join(out, "helm", "kubecost.yaml")
@@ -157,14 +185,7 @@ if kc is not None and os.path.exists(kc_path):
         st = tdoc and tdoc["statement"][0]
         check(bool(st) and st["principals"][0]["identifiers"] == ["pods.eks.amazonaws.com"]
               and set(st["actions"]) == {"sts:AssumeRole", "sts:TagSession"}, "kubecost role trust")
-        pols = [b[0] for b in stacks["platform"].get("resource", {}).get("aws_iam_role_policy", {}).values()
-                if resolve("platform", b[0]["role"]) == ("ref", "aws_iam_role", pias[(ns, sa.get("name"))][1], ".id")]
-        actions = set()
-        for p in pols:
-            ref = resolve("platform", p["policy"])
-            doc = block("platform", "data", "aws_iam_policy_document", ref[2]) if isinstance(ref, tuple) else None
-            for s in (doc or {}).get("statement", []):
-                actions |= set(s["actions"])
+        actions = set().union(*role_grants("platform", pias[(ns, sa.get("name"))][1]).values())
         want = {"ce:GetCostAndUsage", "ce:GetCostForecast", "ce:GetReservationUtilization",
                 "ce:GetSavingsPlansUtilization", "pricing:GetProducts", "ec2:DescribeInstances",
                 "ec2:DescribeVolumes", "ec2:DescribeRegions"}

@@ -3,9 +3,10 @@
 # in the generated stacks, with its AWS role (tests/cli/service-accounts-assert.py): the
 # users' account of the daskhub values, and Kubecost's, which the chart does not create
 # (serviceAccount.create false) and the platform stack creates with its role and Pod
-# Identity association before the release. For the shipped environments (cae-testing has
-# no Kubecost) and the layered golden tree; planted defects (a renamed account in the
-# values, a missing association, a release that does not wait) are caught.
+# Identity association before the release; the user role grants what the real one did.
+# For the shipped environments (cae-testing has no Kubecost) and the layered golden tree;
+# planted defects (a renamed account in the values, a missing association, a release that
+# does not wait, a missing permission) are caught.
 # shellcheck disable=SC2015 # "A && ok || fail": ok never fails
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -81,4 +82,5 @@ plant planted-user-sa helm/values.yaml '0,/serviceAccountName: daskhub-user/s//s
 plant planted-no-pia platform/kubecost.tf '/^resource "aws_eks_pod_identity_association"/,/^}/d'
 plant planted-no-wait platform/hub.tf '/aws_eks_pod_identity_association.kubecost,/d'
 plant planted-actions platform/kubecost.tf '/"ce:GetCostForecast",/d'
+plant planted-user-s3 infra/iam.tf '/"s3:DeleteObjectVersion",/d'
 summary service-accounts
