@@ -319,7 +319,7 @@ static void auth_config(struct hb *b, struct node *config)
 			sb_printf(&sb, "https://%s/logout?client_id=", domain);
 			url_query(&sb, client);
 			sb_puts(&sb, "&logout_uri=");
-			url_query(&sb, arena_printf(a, "%s/", url));
+			url_query(&sb, url);	/* as registered: no trailing slash */
 			put_str(b, g, "logout_redirect_url", sb.buf);
 			oom_guard_pop(&sb_guard);
 			sb_release(&sb);

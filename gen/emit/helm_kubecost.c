@@ -5,9 +5,15 @@
  * Prometheus server run where placement.kubecost says (the hub's placement when it is not
  * given); the server keeps kubecost.retention_days of metrics on a volume of
  * kubecost.storage_gb; Grafana is off (the chart's subchart condition and the frontend's
- * proxy to it). The keys are the same in the 1.x and 2.x charts.
+ * proxy to it). The chart does not create Kubecost's service account: the platform stack
+ * does (templates/tofu/platform/kubecost.tf.mustache, helm.kubecost.service_account), with
+ * the EKS Pod Identity association to the role that reads AWS prices and costs. The keys
+ * are the same in the 1.x and 2.x charts.
  */
 #include "helm_int.h"
+
+/* the name the real deployment gave it (its chart's default name) */
+#define KUBECOST_SERVICE_ACCOUNT "kubecost-cost-analyzer"
 
 static struct node *kubecost_values(struct hb *b)
 {
@@ -19,6 +25,9 @@ static struct node *kubecost_values(struct hb *b)
 	h_put(a, grafana, "enabled", v_bool(a, false));
 	h_put(a, grafana, "proxy", v_bool(a, false));
 	place(b, v, row, "nodeSelector", "tolerations");
+	struct node *sa = h_map(a, v, "serviceAccount");
+	h_put(a, sa, "create", v_bool(a, false));
+	put_str(b, sa, "name", KUBECOST_SERVICE_ACCOUNT);
 	struct node *server = h_map(a, h_map(a, v, "prometheus"), "server");
 	put_str(b, h_map(a, server, "persistentVolume"), "size",
 		arena_printf(a, "%lldGi", (long long)int_or(&spec->kubecost.storage_gb, 32)));
@@ -37,6 +46,7 @@ struct node *kubecost_view(struct hb *b)
 	const char *version = b->spec->kubecost.chart_version.s;
 	if (version)
 		v_set(a, view, "chart_version", v_str(a, version));
+	v_set(a, view, "service_account", v_str(a, KUBECOST_SERVICE_ACCOUNT));
 	v_set(a, view, "path", v_str(a, arena_printf(a, "out/%s/helm/kubecost.yaml",
 						    b->env->name)));
 	struct node *values = kubecost_values(b);

@@ -253,28 +253,17 @@ static void singleuser_settings(struct hb *b, struct node *su)
 	}
 }
 
-/* The image pullers: the choices' images onto new user nodes (z2jh pulls the singleuser
- * image itself). */
+/* The image pullers: the notebook image (singleuser.image) onto new user nodes, never the
+ * image choices (pullProfileListImages off): every node pulling every choice filled small
+ * nodes' disks in the real deployment. A choice is pulled when a server starts with it. */
 static void image_pullers(struct hb *b, struct node *jh)
 {
 	struct arena *a = b->a;
-	const struct m_hub *h = &b->spec->hub;
-	bool prepull = bool_or(&h->prepull, true);
+	bool prepull = bool_or(&b->spec->hub.prepull, true);
 	struct node *pp = h_map(a, jh, "prePuller");
 	h_put(a, h_map(a, pp, "hook"), "enabled", v_bool(a, prepull));
 	h_put(a, h_map(a, pp, "continuous"), "enabled", v_bool(a, prepull));
-	if (!prepull || !h->image_choices.count)
-		return;
-	struct node *extra = h_map(a, pp, "extraImages");
-	for (size_t i = 0; i < h->image_choices.count; i++) {
-		const char *slug = h->image_choices.v[i].slug.s;
-		const char *img = h->image_choices.v[i].image.s;
-		struct node *im = slug && img ? image_map(b, img) : NULL;
-		/* the pullers write name:tag: a reference without a tag cannot go there
-		 * (the profile_options choice still offers it) */
-		if (im && node_get(im, "tag")->len)
-			h_put(a, extra, arena_printf(a, "choice-%s", slug), im);
-	}
+	h_put(a, pp, "pullProfileListImages", v_bool(a, false));
 }
 
 /* Idle servers: stopped after server_idle_s, checked every server_interval_s; users and

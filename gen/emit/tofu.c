@@ -46,12 +46,12 @@ static const char *const addons_before[] = { "eks-pod-identity-agent", "kube-pro
 static const char *const addons_after[] = { "aws-ebs-csi-driver", "coredns" };
 
 /* infra certificate: only with a certificate to create; platform dns: only with a record
- * to make (file_wanted) */
+ * to make; platform kubecost: only with features.kubecost (file_wanted) */
 static const char *const infra_files[] = { "versions", "backend", "locals", "network", "eks",
 					   "nodegroups", "iam", "scratch", "certificate",
 					   "outputs" };
 static const char *const platform_files[] = { "versions", "backend", "storage", "autoscaler",
-					      "hub", "dns" };
+					      "hub", "dns", "kubecost" };
 static const char *const bootstrap_files[] = { "main" };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -672,7 +672,6 @@ static void cluster_view(struct arena *a, struct node *v, const struct model *sp
 static void roles_view(struct arena *a, struct node *v, const struct model *spec,
 		       const char *cluster, const struct node *common)
 {
-	(void)cluster;	/* the names come from identity.h */
 	struct identity id = identity_of(a, spec);
 	struct node *roles = v_set(a, v, "roles", v_map(a));
 	v_set(a, roles, "cluster", v_str(a, str_or(id.cluster_role, "")));
@@ -680,6 +679,7 @@ static void roles_view(struct arena *a, struct node *v, const struct model *spec
 	v_set(a, roles, "autoscaler", v_str(a, str_or(id.autoscaler_role, "")));
 	v_set(a, roles, "ebs_csi", v_str(a, str_or(id.ebs_csi_role, "")));
 	v_set(a, roles, "user_s3", v_str(a, str_or(id.user_s3_role, "")));
+	v_set(a, roles, "kubecost", v_str(a, arena_printf(a, "%s-kubecost", cluster)));
 	v_set(a, v, "kms_alias", v_str(a, str_or(id.kms_alias, "")));
 	v_set(a, v, "log_group", v_str(a, str_or(id.log_group, "")));
 	v_set(a, v, "has_log_group", v_bool(a, id.log_group != NULL));
@@ -755,6 +755,8 @@ static bool file_wanted(const struct node *view, const char *stack, const char *
 		return view_bool(dns, "acm");
 	if (strcmp(stack, "platform") == 0 && strcmp(name, "dns") == 0)
 		return view_bool(dns, "record");
+	if (strcmp(stack, "platform") == 0 && strcmp(name, "kubecost") == 0)
+		return view_bool(node_path(view, "tofu.platform"), "kubecost");
 	return true;
 }
 

@@ -8,7 +8,9 @@ out/<env>/helm/values.yaml, judged against the resolved spec (`eragen show ENV -
 - each profile's kubespawner_override: node_selector and tolerations equal to the
   placement matrix (its own fields, else its node group's labels and NoSchedule/NoExecute
   taints, else placement.notebook's), its resources, display strings read back unchanged
-- the authenticator settings of auth.mode, and no secret value or secret key in the file
+- the image pullers: the notebook image only (no profile list images, no extraImages)
+- the authenticator settings of auth.mode (the Cognito sign-out URL without a trailing
+  slash, as the app clients registered it), and no secret value or secret key in the file
 - the dask-gateway options snippet is valid Python whose image default is hub.image
 - hub.extra_values deep-merged last: each non-null leaf is there, each null leaf absent
 Prints one summary line; exit 1 with the failures listed.
@@ -17,6 +19,7 @@ import ast
 import json
 import re
 import sys
+import urllib.parse
 
 import yaml
 
@@ -186,7 +189,12 @@ def main(spec_path, values_path):
         check(g["oauth_callback_url"] == f"https://{dom}/hub/oauth_callback", "oauth_callback_url")
         check(g["username_claim"] == "email", "username_claim")
         check(g["client_id"] == spec["auth"]["cognito"]["client_id"], "client_id")
-        check(g["logout_redirect_url"].startswith(f"https://{d}/logout?"), "logout_redirect_url")
+        # the sign-out URL exactly as registered on the app client: no trailing slash
+        lo = urllib.parse.urlsplit(g["logout_redirect_url"])
+        q = urllib.parse.parse_qs(lo.query, strict_parsing=True)
+        check((lo.scheme, lo.netloc, lo.path) == ("https", d, "/logout"), "logout_redirect_url")
+        check(q == {"client_id": [spec["auth"]["cognito"]["client_id"]],
+                    "logout_uri": [f"https://{dom}"]}, f"logout_redirect_url query {q}")
     if mode == "github":
         g = cfg["GitHubOAuthenticator"]
         org = get(spec, "auth", "github", "org")
@@ -223,6 +231,12 @@ def main(spec_path, values_path):
     pre = hub.get("prepull", True)
     check(get(jh, "prePuller", "hook", "enabled") == pre, "prePuller.hook")
     check(get(jh, "prePuller", "continuous", "enabled") == pre, "prePuller.continuous")
+    # the notebook image only (every choice on every node filled small nodes' disks)
+    check(get(jh, "prePuller", "pullProfileListImages") ==
+          get(extra, "jupyterhub", "prePuller", "pullProfileListImages", default=False),
+          "prePuller.pullProfileListImages")
+    check(get(jh, "prePuller", "extraImages") ==
+          get(extra, "jupyterhub", "prePuller", "extraImages"), "prePuller.extraImages")
 
     # ---- dask-gateway ----
     dg = values["dask-gateway"]
