@@ -130,7 +130,7 @@ _eragen()
 
 	local flags='' words_ok=envs
 	case $cmd in
-	build) flags="--all --stage --prune --force $common" ;;
+	build) flags="--all --stage --prune --force --fsync $common" ;;
 	lint) flags="--all --staged --base $common" ;;
 	check) flags="--all --staged $common" ;;
 	diff) flags="--format --help" ;;

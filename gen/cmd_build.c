@@ -1,5 +1,5 @@
 /*
- * cmd_build.c - `eragen build [ENV...] [--force] [--prune] [--stage]`: the whole
+ * cmd_build.c - `eragen build [ENV...] [--force] [--prune] [--stage] [--fsync]`: the whole
  * pipeline, writing (pipeline.c): when no error was found, every environment's files
  * rendered and compared with the disk, those that changed written to temp files, and at
  * the end renamed into place; with --stage, the generated files are then added to the
@@ -16,6 +16,7 @@ static int build_run(struct ctx *ctx, int argc, char **argv)
 		OPT_BOOL("--force", &o.force),
 		OPT_BOOL("--prune", &o.prune),
 		OPT_BOOL("--stage", &o.stage),
+		OPT_BOOL("--fsync", &o.fsync),
 		OPT_END(),
 	};
 	int rc = cli_parse(ctx, &cmd_build, opts, &argc, argv);
@@ -27,7 +28,7 @@ static int build_run(struct ctx *ctx, int argc, char **argv)
 const struct cmd cmd_build = {
 	.name = "build",
 	.run = build_run,
-	.usage = "build [ENV...|--all] [--force] [--prune] [--stage]",
+	.usage = "build [ENV...|--all] [--force] [--prune] [--stage] [--fsync]",
 	.args = { 0, -1 },
 	.help =
 	"Check the specs, then write the generated output of ENV (default: all): out/<env>/,\n"
@@ -43,6 +44,9 @@ const struct cmd cmd_build = {
 	"--stage  add the generated files it wrote, or that differ from the git index,\n"
 	"         to the index, and remove the orphans it deleted from it (for a\n"
 	"         pre-commit workflow: 'git commit' then holds the matching output)\n"
+	"--fsync  flush each written file to disk before renaming it into place (by\n"
+	"         default a write is atomic against a crash of eragen, not of the system:\n"
+	"         'eragen check' finds what such a crash lost, and a build rewrites it)\n"
 	"\n"
 	"One build writes at a time (out/.eragen-lock): a second one waits for the first,\n"
 	"at most ERAGEN_LOCK_TIMEOUT seconds (default 5), then exits 3.\n",

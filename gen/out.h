@@ -3,9 +3,9 @@
  * rendered to memory (an outset), then compared with what is on disk (check) or written
  * atomically (build) by a sync. out*.c implement it (out_int.h, their private header,
  * says which file holds what) and own headers, digests (git blob IDs, through repo.c),
- * out/.eragen-manifest, .gitattributes and the safety rules of DESIGN 6: temp file +
- * fsync + rename in the same directory, unchanged files untouched, nothing outside the
- * repository, nothing at all when any error was found.
+ * out/.eragen-manifest, .gitattributes and the safety rules of DESIGN 6 and 8.3: temp
+ * file + rename in the same directory (fsync only with --fsync), unchanged files
+ * untouched, nothing outside the repository, nothing at all when any error was found.
  *
  * A sync compares generated files with the files on disk (one read per existing file)
  * as they are rendered, one environment at a time, and building, writes those that
@@ -78,6 +78,7 @@ struct out_opts {
 	bool diffs;		/* append unified diffs to the report (check) */
 	bool stage;		/* build --stage: add what it wrote (or what differs from the
 				 * index) to the git index, remove pruned orphans from it */
+	bool fsync;		/* build --fsync: flush each file written before its rename */
 };
 
 struct out_stats {

@@ -13,7 +13,7 @@
  *   out_disk.c  the walk (directory checks, symlinks leading out: SPEC012), the reads
  *               (ow_disk_read: the disk, or the git index with --staged), locations in
  *               generated files, the two-phase commit with its journal (temp files,
- *               syncfs, renames, out/.eragen-journal, the directories it created)
+ *               renames, out/.eragen-journal, the directories it created; --fsync)
  *   out_strict.c  the paths the manifest names, read and deleted following no symbolic
  *               link (ow_strict_read, ow_strict_unlink); the sweep of temp files
  *   out_sync.c  the sync (out_sync_*): compare, DRIFT005, orphans, the new manifest,
@@ -206,14 +206,16 @@ struct commit {
 	size_t older;		/* the length of the older claims (an interrupted build's) */
 	char *journal;		/* its absolute path, once created */
 	size_t renamed;
+	bool fsync;		/* --fsync: flush each temp file before its rename */
 };
 
 /* Phase 1: head + body into a temp file beside rel (directories created as needed);
  * blob, the ID of the body, goes to the journal (NULL: the manifest, not claimed). */
 int ow_commit_add(struct ctx *ctx, struct commit *c, const char *rel, const char *blob,
 		  const char *head, size_t hlen, const char *body, size_t blen);
-/* Phase 2: flush, rename every temp file over its target in order, flush again, then
- * delete the journal. 0, or -1 after error() (the temp files left are removed). */
+/* Phase 2: rename every temp file over its target in order (with c->fsync, flush their
+ * directories), then delete the journal. 0, or -1 after error() (the temp files left
+ * are removed). */
 int ow_commit_finish(struct ctx *ctx, struct commit *c);
 /* Remove the temp files not renamed yet, and the directories created for them that are
  * empty again (the deepest first); forget everything. */

@@ -9,8 +9,8 @@
  *
  * Consumes an outset (bodies in memory) and the disk; produces, for check, a report of
  * missing, stale, edited and orphaned files with unified diffs, and for build, the
- * files that changed, written atomically (temp file in the same directory, fsync,
- * rename). Invariants: each existing file is read once; an unchanged file is never
+ * files that changed, written atomically (temp file in the same directory, rename;
+ * fsync first with --fsync). Invariants: each existing file is read once; an unchanged file is never
  * opened for writing (its mtime is kept); nothing is written outside the repository
  * (a directory or file that is a symlink leading out is refused: SPEC012); nothing at
  * all is written when an error diagnostic results (DRIFT005 without --force, SPEC012).
@@ -289,6 +289,7 @@ struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, const boo
 	s->st = st;
 	s->before = s->scanned = ctx->ndiags;
 	s->bad = bad;
+	s->commit.fsync = o->fsync;
 	memset(st, 0, sizeof(*st));
 	/* one build at a time, from the manifest read to the last rename */
 	if (o->write && ow_lock_take(ctx, &s->lock) != 0) {
