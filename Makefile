@@ -15,7 +15,8 @@
 
 PREFIX    ?= /usr/local
 CC        ?= cc
-PKGS      := yaml-0.1 libcjson libpcre2-8 libgit2
+# libcrypto (OpenSSL, one of libgit2's own libraries) hashes blob IDs: gen/blobid.c
+PKGS      := yaml-0.1 libcjson libpcre2-8 libgit2 libcrypto
 WARN      := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wwrite-strings -Wvla -Wno-missing-field-initializers
 OPT       ?= -O2 -g
@@ -212,7 +213,7 @@ oom-eragen: $(DEPS_OK)
 	@$(MAKE) --no-print-directory $(OOM_YAML)
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined O=$(OOM_O) \
 		EXTRA_CPPFLAGS=-DERAGEN_TEST_ALLOC ERAGEN_LINK_DEPS=$(OOM_YAML) \
-		PKG_LIBS='$(OOM_YAML) $(shell pkg-config --libs libcjson libpcre2-8 libgit2)' \
+		PKG_LIBS='$(OOM_YAML) $(shell pkg-config --libs libcjson libpcre2-8 libgit2 libcrypto)' \
 		$(OOM_O)/eragen
 
 $(OOM_YAML): | $(DEPS_OK)

@@ -451,6 +451,32 @@ static void judge_huge(struct sync *s, const struct outfile *f, size_t size, str
 		report_line(&s->piece, f->path, "not written by eragen (DRIFT005)");
 }
 
+/*
+ * check --staged: is f staged exactly as it would be written? The index holds the blob ID
+ * of each staged file; when the ID of the header and body eragen renders (the header
+ * made with the body's own ID) is that one, the staged file is byte for byte the rendered
+ * one, and nothing is read from the object database. Otherwise (a different ID, no
+ * entry, a conflict, not a file) *same is false and the blob is read and judged as usual.
+ * 0, or -1 after error().
+ */
+static int staged_same(struct sync *s, const struct outfile *f, bool hashed, struct done *d,
+		       bool *same)
+{
+	char staged[41];
+	*same = false;
+	if (repo_index_id(s->ctx, f->path, staged) != RI_FILE)
+		return 0;
+	if (repo_blob_id(f->body.buf, f->body.len, d->blob) != 0)
+		return -1;
+	sb_reset(&s->head);
+	if (hashed)
+		out_header(f, d->blob, &s->head);
+	if (repo_blob_id2(s->head.buf, s->head.len, f->body.buf, f->body.len, d->whole) != 0)
+		return -1;
+	*same = strcmp(staged, d->whole) == 0;
+	return 0;
+}
+
 /* Compare one rendered file with the disk; building, write its temp file if it changed. */
 static int sync_file(struct sync *s, const struct outfile *f)
 {
@@ -458,6 +484,15 @@ static int sync_file(struct sync *s, const struct outfile *f)
 	bool hashed = f->style == COMMENT_HASH && !f->copied;
 	struct done d = { .path = arena_strdup(&s->a, f->path) };
 	s->st->files++;
+	bool same = false;
+	if (s->ctx->opt.staged && staged_same(s, f, hashed, &d, &same) != 0)
+		return -1;
+	if (same) {
+		d.st = ST_UNCHANGED;
+		s->st->unchanged++;
+		VEC_PUSH(s->done, s->ndone, s->capdone, d);
+		return 0;
+	}
 	char *data;
 	size_t len;
 	s->w.id = &d.id;	/* (kept: no orphan may name this file under another name) */

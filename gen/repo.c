@@ -7,6 +7,7 @@
  */
 #include "repo.h"
 #include "alloc.h"
+#include "blobid.h"
 #include "repo_index.h"
 #include "repo_open.h"
 
@@ -153,6 +154,7 @@ int repo_git_init(struct ctx *ctx)
 
 void repo_shutdown(struct ctx *ctx)
 {
+	blob_id_release();
 	if (ctx->git_ready) {
 		git_libgit2_shutdown();
 		ctx->git_ready = false;
@@ -474,6 +476,8 @@ void repo_baseline_release(struct baseline *b)
 
 int repo_blob_id(const char *data, size_t len, char out[41])
 {
+	if (blob_id(data, len, NULL, 0, out))
+		return 0;
 	git_oid oid;
 	unsigned long failed = alloc_failures();
 	if (git_odb_hash(&oid, data ? data : "", len, GIT_OBJECT_BLOB) != 0) {
@@ -487,4 +491,19 @@ int repo_blob_id(const char *data, size_t len, char out[41])
 	oom_if_failed_since(failed);
 	git_oid_tostr(out, 41, &oid);
 	return 0;
+}
+
+int repo_blob_id2(const char *a, size_t alen, const char *b, size_t blen, char out[41])
+{
+	if (blob_id(a, alen, b, blen, out))
+		return 0;
+	struct strbuf sb = { 0 };
+	struct oom_guard g;
+	oom_guard_strbuf(&g, &sb);
+	sb_add(&sb, a ? a : "", alen);
+	sb_add(&sb, b ? b : "", blen);
+	int rc = repo_blob_id(sb.buf, sb.len, out);
+	oom_guard_pop(&g);
+	sb_release(&sb);
+	return rc;
 }

@@ -239,6 +239,26 @@ enum ri_state repo_index_read(struct ctx *ctx, const char *relpath, size_t max,
 	return RI_FILE;
 }
 
+enum ri_state repo_index_id(struct ctx *ctx, const char *relpath, char id[41])
+{
+	id[0] = '\0';
+	struct repo_index *ri = ri_get(ctx);
+	if (!ri)
+		return RI_ERROR;
+	const char *path = ri_path(ri, relpath);
+	unsigned long failed = alloc_failures();
+	const git_index_entry *e = git_index_get_bypath(ri->index, path, 0);
+	enum ri_state st = RI_FILE;
+	if (!e)
+		st = conflicted(ri, path) ? RI_CONFLICT : RI_ABSENT;
+	else if (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+		st = RI_NOT_FILE;
+	else
+		git_oid_tostr(id, 41, &e->id);
+	oom_if_failed_since(failed);
+	return st;
+}
+
 bool repo_index_has(struct ctx *ctx, const char *relpath)
 {
 	struct repo_index *ri = ri_get(ctx);
