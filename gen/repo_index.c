@@ -261,6 +261,13 @@ enum ri_state repo_index_read(struct ctx *ctx, const char *relpath, size_t max,
 		return conflicted(ri, path) ? RI_CONFLICT : RI_ABSENT;
 	if (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
 		return RI_NOT_FILE;
+	unsigned long failed = alloc_failures();
+	/* the object is checked even when it is not read: a hostile one is still reported */
+	if (repo_object_check(ri->repo, &e->id) != 0) {
+		oom_if_failed_since(failed);
+		repo_git_message(ri->err, sizeof(ri->err));
+		return RI_ERROR;
+	}
 	if (worktree_copy(ri, path, e, max)) {
 		*data = ri->wt.buf;
 		*len = ri->wt.len;
@@ -269,9 +276,7 @@ enum ri_state repo_index_read(struct ctx *ctx, const char *relpath, size_t max,
 	/* the size from the object header: a huge blob is never inflated */
 	size_t size = 0;
 	git_object_t type;
-	unsigned long failed = alloc_failures();
-	if (repo_object_check(ri->repo, &e->id) != 0 ||
-	    git_odb_read_header(&size, &type, ri->odb, &e->id) != 0) {
+	if (git_odb_read_header(&size, &type, ri->odb, &e->id) != 0) {
 		oom_if_failed_since(failed);
 		repo_git_message(ri->err, sizeof(ri->err));
 		return RI_ERROR;
@@ -305,6 +310,8 @@ enum ri_state repo_index_id(struct ctx *ctx, const char *relpath, char id[41])
 		st = conflicted(ri, path) ? RI_CONFLICT : RI_ABSENT;
 	else if (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
 		st = RI_NOT_FILE;
+	else if (repo_object_check(ri->repo, &e->id) != 0)
+		st = RI_ERROR;	/* repo_index_read reports it */
 	else
 		git_oid_tostr(id, 41, &e->id);
 	oom_if_failed_since(failed);
