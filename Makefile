@@ -98,8 +98,12 @@ test: $(ERAGEN) $(UNIT_BINS)
 	@ERAGEN=$(abspath $(ERAGEN)) UNIT_DIR=$(abspath $(O)/tests/unit) \
 		SANITIZE="$(SANITIZE)" sh tests/run
 
-bench: $(ERAGEN)
-	@ERAGEN=$(abspath $(ERAGEN)) sh tests/bench/run
+bench: $(ERAGEN) $(O)/tests/bench/timeit
+	@ERAGEN=$(abspath $(ERAGEN)) TIMEIT=$(abspath $(O)/tests/bench/timeit) sh tests/bench/run
+
+$(O)/tests/bench/timeit: tests/bench/timeit.c
+	@mkdir -p $(@D)
+	$(CC) -O2 $(WARN) -o $@ $<
 
 update-golden: $(ERAGEN)
 	@ERAGEN=$(abspath $(ERAGEN)) UPDATE_GOLDEN=1 GOLDEN_ONLY='$(or $(ONLY),*)' sh tests/run golden gen
