@@ -713,6 +713,7 @@ struct ctx {
 	bool data_tried;
 	bool git_ready;			/* libgit2 initialised (repo.c) */
 	void *index;			/* the git index, loaded once (repo_index.c) */
+	const char *gitdir;		/* the work tree's git directory, NULL: none (repo.c) */
 
 	int64_t today;			/* days since 1970-01-01 UTC (SOURCE_DATE_EPOCH) */
 	size_t env_searches;		/* ctx_nearest_env's so far (NEAREST_SEARCHES) */

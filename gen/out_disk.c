@@ -196,7 +196,7 @@ enum disk ow_read_fd(struct ctx *ctx, struct walk *w, int fd, const char *rel, s
 		return DISK_REFUSED;
 	}
 	if (w->id)
-		*w->id = (struct ident){ st.st_dev, st.st_ino, st.st_size, st.st_mtim };
+		*w->id = (struct ident){ st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim };
 	if ((uintmax_t)st.st_size > max) {
 		close(fd);
 		*len = (size_t)st.st_size;
@@ -281,6 +281,21 @@ enum disk ow_disk_read(struct ctx *ctx, struct walk *w, const char *rel, size_t 
 		return DISK_ERROR;
 	}
 	return ow_read_fd(ctx, w, fd, rel, max, true, data, len);
+}
+
+int ow_disk_stat(struct ctx *ctx, struct walk *w, const char *rel, struct stat *st)
+{
+	const char *slash = strrchr(rel, '/');
+	switch (dir_check(ctx, w, rel, slash ? (size_t)(slash - rel) : 0)) {
+	case DIR_OK:
+		break;
+	case DIR_ERROR:
+		return -1;
+	default:
+		return 0;	/* ow_disk_read finds the same (the checks are cached) */
+	}
+	const char *abs = ow_abs_path(ctx, &w->abs, rel, strlen(rel));
+	return lstat(abs, st) == 0 && S_ISREG(st->st_mode);
 }
 
 /* ---- the commit ----------------------------------------------------------------- */

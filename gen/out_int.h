@@ -14,6 +14,7 @@
  *               (ow_disk_read: the disk, or the git index with --staged), locations in
  *               generated files, the two-phase commit with its journal (temp files,
  *               renames, out/.eragen-journal, the directories it created; --fsync)
+ *   out_stamp.c the stamp cache: which files a no-op build or a check need not read
  *   out_strict.c  the paths the manifest names, read and deleted following no symbolic
  *               link (ow_strict_read, ow_strict_unlink); the sweep of temp files
  *   out_sync.c  the sync (out_sync_*): compare, DRIFT005, orphans, the new manifest,
@@ -30,6 +31,7 @@
 
 #include "out.h"
 
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -134,6 +136,7 @@ struct ident {
 	ino_t ino;
 	off_t size;
 	struct timespec mtime;
+	struct timespec ctime;	/* for the stamp cache */
 };
 
 /* DISK_HUGE: a file far larger than anything eragen would write there: not read. */
@@ -159,6 +162,35 @@ enum disk ow_read_fd(struct ctx *ctx, struct walk *w, int fd, const char *rel, s
  * conflict or what is not a file: DISK_REFUSED). */
 enum disk ow_index_read(struct ctx *ctx, struct walk *w, const char *rel, size_t max,
 			char **data, size_t *len);
+
+/* rel's lstat, reached with ow_disk_read's directory checks: 1 a regular file (*st), 0
+ * anything else (missing, refused, a symbolic link: ow_disk_read says what), -1 after
+ * error(). */
+int ow_disk_stat(struct ctx *ctx, struct walk *w, const char *rel, struct stat *st);
+
+/* ---- the stamp cache (out_stamp.c says how it is trusted) ----------------------- */
+
+struct stamp {
+	const char *path;
+	char blob[41];		/* the body's blob ID */
+	char head[41];		/* the header's blob ID, "-" for a file without one */
+	struct ident id;	/* the file's lstat when build last saw it */
+};
+struct stamps {
+	struct stamp *v;	/* sorted by path (heap; paths point into data) */
+	size_t n;
+	char *data;
+	struct timespec written;	/* the cache file's mtime: newer files are racy */
+};
+/* Load the cache into *s (zeroed); a missing, foreign or damaged cache leaves it empty. */
+void ow_stamps_load(struct ctx *ctx, struct stamps *s);
+const struct stamp *ow_stamp_find(const struct stamps *s, const char *path);
+/* Does p still describe the file st describes, and is the file older than the cache? */
+bool ow_stamp_fresh(const struct stamps *s, const struct stamp *p, const struct stat *st);
+/* Write the cache: v (n stamps, sorted by path) and old's stamps of the other paths.
+ * Best effort: nothing is reported when it cannot be written. */
+void ow_stamps_save(struct ctx *ctx, const struct stamps *old, const struct stamp *v, size_t n);
+void ow_stamps_free(struct stamps *s);
 
 /* ---- the paths the manifest names (out_strict.c) -------------------------------- */
 

@@ -65,8 +65,10 @@ struct done {
 	const char *path;
 	char blob[41];
 	char whole[41];
+	char hh[41];	/* the blob ID of its header ("-": none; "": not known) */
 	enum state st;
 	bool forced;	/* edited by hand, replaced with --force */
+	bool vouched;	/* found unchanged by its stamp, unread (out_stamp.c) */
 	struct ident id;	/* the file on disk (st_ino 0: none, or read from the index) */
 };
 
@@ -116,6 +118,7 @@ struct sync {
 	const char **gone;
 	size_t ngone, capgone;
 	struct commit commit;
+	struct stamps stamps;	/* the stamp cache, not with --staged */
 	struct oom_guard guard;	/* from out_sync_begin to the end: the sync is released */
 };
 
@@ -260,6 +263,7 @@ static void sync_free(void *p)
 	free(s->mdata);
 	free(s->jold);
 	free(s->jdata);
+	ow_stamps_free(&s->stamps);
 	sb_release(&s->w.last);
 	for (size_t i = 0; i < s->w.nrefused; i++)
 		free(s->w.refused[i]);
@@ -314,6 +318,8 @@ struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, const boo
 		s->mlen = len;
 		s->mfile = ow_manifest_load(ctx, &s->a, s->mdata, len, &s->old, &s->nold);
 	}
+	if (!ctx->opt.staged)
+		ow_stamps_load(ctx, &s->stamps);
 	/* an interrupted build's journal: its claims stay until a whole build succeeds */
 	if (!ctx->opt.staged &&
 	    ow_disk_read(ctx, &s->w, OUT_JOURNAL, SRC_MAX_BYTES, &data, &len) == DISK_FILE) {
@@ -477,6 +483,48 @@ static int staged_same(struct sync *s, const struct outfile *f, bool hashed, str
 	return 0;
 }
 
+/* d->hh: the blob ID of s->head, f's header ("-" when f has none). */
+static int header_id(struct sync *s, bool hashed, struct done *d)
+{
+	if (!hashed) {
+		strcpy(d->hh, "-");
+		return 0;
+	}
+	return repo_blob_id(s->head.buf ? s->head.buf : "", s->head.len, d->hh);
+}
+
+/*
+ * Does f's stamp vouch that the file on disk is what f renders (out_stamp.c)? Then *same
+ * is set, d has its blob IDs and identity, and the file is not read. Otherwise it is read
+ * and compared as usual. 0, or -1 after error().
+ */
+static int stamp_same(struct sync *s, const struct outfile *f, bool hashed, struct done *d,
+		      bool *same)
+{
+	*same = false;
+	const struct stamp *p = ow_stamp_find(&s->stamps, f->path);
+	struct stat st;
+	if (!p)
+		return 0;
+	int rc = ow_disk_stat(s->ctx, &s->w, f->path, &st);
+	if (rc <= 0 || !ow_stamp_fresh(&s->stamps, p, &st))
+		return rc < 0 ? -1 : 0;
+	if (repo_blob_id(f->body.buf, f->body.len, d->blob) != 0)
+		return -1;
+	if (strcmp(d->blob, p->blob) != 0)
+		return 0;
+	sb_reset(&s->head);
+	if (hashed)
+		out_header(f, d->blob, &s->head);
+	if ((uintmax_t)st.st_size != s->head.len + f->body.len)
+		return 0;
+	if (header_id(s, hashed, d) != 0)
+		return -1;
+	*same = strcmp(d->hh, p->head) == 0;
+	d->id = (struct ident){ st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim };
+	return 0;
+}
+
 /* Compare one rendered file with the disk; building, write its temp file if it changed. */
 static int sync_file(struct sync *s, const struct outfile *f)
 {
@@ -485,8 +533,10 @@ static int sync_file(struct sync *s, const struct outfile *f)
 	struct done d = { .path = arena_strdup(&s->a, f->path) };
 	s->st->files++;
 	bool same = false;
-	if (s->ctx->opt.staged && staged_same(s, f, hashed, &d, &same) != 0)
+	if (s->ctx->opt.staged ? staged_same(s, f, hashed, &d, &same) != 0
+			       : stamp_same(s, f, hashed, &d, &same) != 0)
 		return -1;
+	d.vouched = same && !s->ctx->opt.staged;
 	if (same) {
 		d.st = ST_UNCHANGED;
 		s->st->unchanged++;
@@ -506,6 +556,8 @@ static int sync_file(struct sync *s, const struct outfile *f)
 	sb_reset(&s->head);
 	if (hashed)
 		out_header(f, d.blob, &s->head);
+	if (s->o.write && !ctx->opt.staged && header_id(s, hashed, &d) != 0)
+		return -1;	/* for its stamp */
 	const char *head = s->head.buf ? s->head.buf : "", *body = f->body.buf ? f->body.buf : "";
 	size_t hl = s->head.len, bl = f->body.len;
 	bool whole = false;	/* s->mtext holds head + body */
@@ -878,6 +930,44 @@ void out_sync_abandon(struct sync *s)
 	sync_free(s);
 }
 
+/*
+ * After a build: the stamps of the generated files as they now are on disk (those found
+ * unchanged, those written), saved when any was read or written: a cache that vouched
+ * for every file is left as it is.
+ */
+static void save_stamps(struct sync *s)
+{
+	struct ctx *ctx = s->ctx;
+	if (!ctx->gitdir)
+		return;
+	struct stamp *v = arena_alloc(&s->a, (s->ndone + 1) * sizeof(*v));
+	size_t n = 0;
+	bool dirty = false;
+	for (size_t i = 0; i < s->ndone; i++) {
+		const struct done *d = &s->done[i];
+		struct ident id = d->id;
+		bool written = d->st == ST_MISSING || d->st == ST_STALE || (d->st == ST_EDITED && d->forced);
+		if (d->st != ST_UNCHANGED && !written)
+			continue;
+		dirty |= written || !d->vouched;
+		if (written) {
+			struct stat st;
+			if (lstat(ow_abs_path(ctx, &s->abs, d->path, strlen(d->path)), &st) != 0 ||
+			    !S_ISREG(st.st_mode))
+				continue;
+			id = (struct ident){ st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim };
+		}
+		if (!id.ino || !d->hh[0])
+			continue;
+		v[n] = (struct stamp){ .path = d->path, .id = id };
+		memcpy(v[n].blob, d->blob, sizeof(v[n].blob));
+		memcpy(v[n].head, d->hh, sizeof(v[n].head));
+		n++;
+	}
+	if (dirty)
+		ow_stamps_save(ctx, &s->stamps, v, n);
+}
+
 int out_sync_end(struct sync *s)
 {
 	struct ctx *ctx = s->ctx;
@@ -941,6 +1031,7 @@ int out_sync_end(struct sync *s)
 	if (o->prune)
 		orphan_notes(s->report, s->orphans, s->norphans,
 			     "deleted (--prune): no input produces", "them any more", "it any more");
+	save_stamps(s);
 	rc = 0;
 out:
 	diag_merge_late(ctx, s->before);

@@ -256,6 +256,8 @@ int repo_find_root(struct ctx *ctx, const char *start, const char **root)
 		error("cannot use work tree '%s'", top);
 		return EXIT_SYSTEM;
 	case FOUND:
+		ctx->gitdir = arena_strdup(&ctx->perm, gitdir);	/* its stamp cache (out_stamp.c) */
+		break;
 	case NONE:
 		break;
 	}
