@@ -537,6 +537,9 @@ static int sync_file(struct sync *s, const struct outfile *f)
 			       : stamp_same(s, f, hashed, &d, &same) != 0)
 		return -1;
 	d.vouched = same && !s->ctx->opt.staged;
+	if (same && s->o.stage && !d.whole[0] &&
+	    repo_blob_id2(s->head.buf, s->head.len, f->body.buf, f->body.len, d.whole) != 0)
+		return -1;	/* (s->head is f's header) */
 	if (same) {
 		d.st = ST_UNCHANGED;
 		s->st->unchanged++;

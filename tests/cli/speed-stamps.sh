@@ -140,4 +140,11 @@ has "DRIFT005" "check --staged: DRIFT005 for the staged edit" err
 (cd r && git_ add out/alpha/infra/eks.tf)
 run_in r 0 "check --staged once the right file is staged" check --staged
 
+# 9. build --stage: a file the stamps vouch for is staged as it is (nothing to add)
+settle
+run_in r 0 "build --stage" build --stage
+settle
+run_in r 0 "build --stage again" build --stage
+has "0 staged, 0 removed from the index" "build --stage again: nothing staged" err
+
 summary speed-stamps
