@@ -459,11 +459,13 @@ static void judge_huge(struct sync *s, const struct outfile *f, size_t size, str
 
 /*
  * check --staged: is f staged exactly as it would be written? The index holds the blob ID
- * of each staged file; when the ID of the header and body eragen renders (the header
- * made with the body's own ID) is that one, the staged file is byte for byte the rendered
- * one, and nothing is read from the object database. Otherwise (a different ID, no
- * entry, a conflict, not a file) *same is false and the blob is read and judged as usual.
- * 0, or -1 after error().
+ * of each staged file; when the ID of the header and body eragen renders is that one,
+ * the staged file is byte for byte the rendered one, and nothing is read from the object
+ * database. The header is made with the digest the staged manifest records for f, as
+ * body_blob does once it has read a file whose header claims that digest and whose body
+ * is the rendered one: the answer is the one a read would give. Otherwise (a different
+ * ID, no entry, a conflict, not a file) *same is false and the blob is read and judged as
+ * usual. 0, or -1 after error().
  */
 static int staged_same(struct sync *s, const struct outfile *f, bool hashed, struct done *d,
 		       bool *same)
@@ -472,7 +474,10 @@ static int staged_same(struct sync *s, const struct outfile *f, bool hashed, str
 	*same = false;
 	if (repo_index_id(s->ctx, f->path, staged) != RI_FILE)
 		return 0;
-	if (repo_blob_id(f->body.buf, f->body.len, d->blob) != 0)
+	const struct mentry *m = hashed ? ow_manifest_find(s->old, s->nold, f->path) : NULL;
+	if (m)
+		memcpy(d->blob, m->blob, sizeof(d->blob));
+	else if (repo_blob_id(f->body.buf, f->body.len, d->blob) != 0)
 		return -1;
 	sb_reset(&s->head);
 	if (hashed)
