@@ -7,7 +7,9 @@
  * file + rename in the same directory (fsync only with --fsync), unchanged files
  * untouched, nothing outside the repository, nothing at all when any error was found.
  *
- * A sync compares generated files with the files on disk (one read per existing file)
+ * A sync compares generated files with the files on disk (at most one read per existing
+ * file; none when the stamp cache vouches for it, or with --staged when the index holds
+ * its blob ID)
  * as they are rendered, one environment at a time, and building, writes those that
  * changed to temp files; at the end it judges orphans, writes the manifest and renames
  * the temp files into place, or, when any error was found, removes them: all or

@@ -10,8 +10,10 @@
  * Consumes an outset (bodies in memory) and the disk; produces, for check, a report of
  * missing, stale, edited and orphaned files with unified diffs, and for build, the
  * files that changed, written atomically (temp file in the same directory, rename;
- * fsync first with --fsync). Invariants: each existing file is read once; an unchanged file is never
- * opened for writing (its mtime is kept); nothing is written outside the repository
+ * fsync first with --fsync). Invariants: each existing file is read at most once (not at
+ * all when its stamp vouches for it, out_stamp.c, or, with --staged, when the index holds
+ * the blob ID of what is rendered); an unchanged file is never opened for writing (its
+ * mtime is kept); nothing is written outside the repository
  * (a directory or file that is a symlink leading out is refused: SPEC012); nothing at
  * all is written when an error diagnostic results (DRIFT005 without --force, SPEC012).
  */
@@ -530,6 +532,46 @@ static int stamp_same(struct sync *s, const struct outfile *f, bool hashed, stru
 	return 0;
 }
 
+/*
+ * The unread paths: with --staged the index's blob ID, else the stamp cache. 1 when f is
+ * known to be unchanged (d is done), 0 when it must be read, -1 after error().
+ */
+static int known_same(struct sync *s, const struct outfile *f, bool hashed, struct done *d)
+{
+	bool same = false;
+	if (s->ctx->opt.staged ? staged_same(s, f, hashed, d, &same) != 0
+			       : stamp_same(s, f, hashed, d, &same) != 0)
+		return -1;
+	if (!same)
+		return 0;
+	d->vouched = !s->ctx->opt.staged;
+	if (s->o.stage && !d->whole[0] &&
+	    repo_blob_id2(s->head.buf, s->head.len, f->body.buf, f->body.len, d->whole) != 0)
+		return -1;	/* (s->head is f's header) */
+	d->st = ST_UNCHANGED;
+	s->st->unchanged++;
+	VEC_PUSH(s->done, s->ndone, s->capdone, *d);
+	return 1;
+}
+
+/* f is missing: reported, with its diff against nothing when diffs are asked for (then
+ * s->mtext holds its whole text: true). */
+static bool report_missing(struct sync *s, const struct outfile *f)
+{
+	s->st->missing++;
+	if (!s->o.diffs)
+		return false;
+	report_line(&s->piece, f->path,
+		    s->ctx->opt.staged ? "missing from the index (run 'eragen build --stage')"
+				       : "missing (run 'eragen build')");
+	whole_text(s, f);
+	sb_reset(&s->label_b);
+	sb_printf(&s->label_b, "b/%s", f->path);
+	out_udiff("", 0, s->mtext.buf, s->mtext.len, "/dev/null", s->label_b.buf, 200,
+		  &s->piece);
+	return true;
+}
+
 /* Compare one rendered file with the disk; building, write its temp file if it changed. */
 static int sync_file(struct sync *s, const struct outfile *f)
 {
@@ -537,20 +579,9 @@ static int sync_file(struct sync *s, const struct outfile *f)
 	bool hashed = f->style == COMMENT_HASH && !f->copied;
 	struct done d = { .path = arena_strdup(&s->a, f->path) };
 	s->st->files++;
-	bool same = false;
-	if (s->ctx->opt.staged ? staged_same(s, f, hashed, &d, &same) != 0
-			       : stamp_same(s, f, hashed, &d, &same) != 0)
-		return -1;
-	d.vouched = same && !s->ctx->opt.staged;
-	if (same && s->o.stage && !d.whole[0] &&
-	    repo_blob_id2(s->head.buf, s->head.len, f->body.buf, f->body.len, d.whole) != 0)
-		return -1;	/* (s->head is f's header) */
-	if (same) {
-		d.st = ST_UNCHANGED;
-		s->st->unchanged++;
-		VEC_PUSH(s->done, s->ndone, s->capdone, d);
-		return 0;
-	}
+	int known = known_same(s, f, hashed, &d);
+	if (known != 0)
+		return known < 0 ? -1 : 0;
 	char *data;
 	size_t len;
 	s->w.id = &d.id;	/* (kept: no orphan may name this file under another name) */
@@ -576,19 +607,7 @@ static int sync_file(struct sync *s, const struct outfile *f)
 		judge_huge(s, f, len, &d);
 	} else if (dk == DISK_MISSING) {
 		d.st = ST_MISSING;
-		s->st->missing++;
-		if (s->o.diffs) {
-			report_line(&s->piece, f->path,
-				    ctx->opt.staged ? "missing from the index (run 'eragen build "
-						      "--stage')"
-						    : "missing (run 'eragen build')");
-			whole_text(s, f);
-			whole = true;
-			sb_reset(&s->label_b);
-			sb_printf(&s->label_b, "b/%s", f->path);
-			out_udiff("", 0, s->mtext.buf, s->mtext.len, "/dev/null", s->label_b.buf,
-				  200, &s->piece);
-		}
+		whole = report_missing(s, f);
 	} else if (len == hl + bl && (hl == 0 || memcmp(data, head, hl) == 0) &&
 		   (bl == 0 || memcmp(data + hl, body, bl) == 0)) {
 		d.st = ST_UNCHANGED;

@@ -4,8 +4,9 @@
  * the only files including <git2.h>.
  *
  * Consumes the repository found from the start directory and its index (or the one
- * GIT_INDEX_FILE names), loaded once; produces blobs at stage 0, directory listings,
- * conflict and presence answers, and, for build --stage, an updated index written back.
+ * GIT_INDEX_FILE names), loaded once; produces blobs at stage 0 (the work tree's copy
+ * when its blob ID is the entry's: no inflating), blob IDs, directory listings, conflict
+ * and presence answers, and, for build --stage, an updated index written back.
  * Invariant: every libgit2 object lives in the struct hung off ctx->index from the
  * moment it is created, so an out-of-memory unwind leaves nothing behind that
  * repo_index_release (called by ctx_release) does not free.
