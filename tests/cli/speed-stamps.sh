@@ -45,7 +45,7 @@ settle() { sleep 1.1; }
 mkrepo r
 run_in r 0 "a clean build" build
 gen=r/out/alpha/infra/eks.tf
-[ -f "$gen" ] || { fail "no $gen"; ls -R r/out | head -20; summary speed-stamps; }
+[ -f "$gen" ] || { fail "no $gen"; find r/out | head -20; summary speed-stamps; }
 [ -f "$(cd r && git rev-parse --absolute-git-dir)/eragen-stamps" ] && ok "build wrote the stamp cache" ||
 	fail "no stamp cache after a build"
 
