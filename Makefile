@@ -107,8 +107,12 @@ test: $(ERAGEN) $(UNIT_BINS) $(LAYER_SCHEMA)
 	@ERAGEN=$(abspath $(ERAGEN)) UNIT_DIR=$(abspath $(O)/tests/unit) \
 		SANITIZE="$(SANITIZE)" sh tests/run
 
-bench: $(ERAGEN)
-	@ERAGEN=$(abspath $(ERAGEN)) sh tests/bench/run
+bench: $(ERAGEN) $(O)/tests/bench/timeit
+	@ERAGEN=$(abspath $(ERAGEN)) TIMEIT=$(abspath $(O)/tests/bench/timeit) sh tests/bench/run
+
+$(O)/tests/bench/timeit: tests/bench/timeit.c
+	@mkdir -p $(@D)
+	$(CC) -O2 $(WARN) -o $@ $<
 
 update-golden: $(ERAGEN)
 	@ERAGEN=$(abspath $(ERAGEN)) UPDATE_GOLDEN=1 GOLDEN_ONLY='$(or $(ONLY),*)' sh tests/run golden gen
@@ -224,7 +228,7 @@ oom-eragen: $(DEPS_OK)
 	@$(MAKE) --no-print-directory $(OOM_YAML)
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined O=$(OOM_O) \
 		EXTRA_CPPFLAGS=-DERAGEN_TEST_ALLOC ERAGEN_LINK_DEPS=$(OOM_YAML) \
-		PKG_LIBS='$(OOM_YAML) $(shell pkg-config --libs libcjson libpcre2-8 libgit2)' \
+		PKG_LIBS='$(OOM_YAML) $(shell pkg-config --libs libcjson libpcre2-8 libgit2 libcrypto)' \
 		$(OOM_O)/eragen
 
 $(OOM_YAML): | $(DEPS_OK)

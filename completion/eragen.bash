@@ -130,7 +130,7 @@ _eragen()
 
 	local flags='' words_ok=envs
 	case $cmd in
-	build) flags="--all --stage --prune --force --dry-run --verbose $common" ;;
+	build) flags="--all --stage --prune --force --dry-run --verbose --fsync $common" ;;
 	lint) flags="--all --staged --base $common" ;;
 	check) flags="--all --staged --diff --stat $common" ;;
 	diff) flags="--json $common" ;;

@@ -1,5 +1,5 @@
 /*
- * cmd_build.c - `eragen build [ENV...] [--force] [--prune] [--stage] [--dry-run]
+ * cmd_build.c - `eragen build [ENV...] [--force] [--prune] [--stage] [--fsync] [--dry-run]
  * [--verbose]`: the whole pipeline, writing (pipeline.c): when no error was found,
  * every environment's files rendered and compared with the disk, those that changed
  * written to temp files, and at the end renamed into place; with --stage, the
@@ -21,6 +21,7 @@ static int build_run(struct ctx *ctx, int argc, char **argv)
 		OPT_BOOL("--stage", &o.stage),
 		OPT_BOOL("--dry-run", &o.dry_run),
 		OPT_BOOL("--verbose", &o.list_all),
+		OPT_BOOL("--fsync", &o.fsync),
 		OPT_END(),
 	};
 	int rc = cli_parse(ctx, &cmd_build, opts, &argc, argv);
@@ -32,7 +33,7 @@ static int build_run(struct ctx *ctx, int argc, char **argv)
 const struct cmd cmd_build = {
 	.name = "build",
 	.run = build_run,
-	.usage = "build [ENV...|--all] [--force] [--prune] [--stage] [--dry-run] [--verbose]",
+	.usage = "build [ENV...|--all] [--force] [--prune] [--stage] [--fsync] [--dry-run] [--verbose]",
 	.args = { 0, -1 },
 	.help =
 	"Check the specs, then write the generated output of ENV (default: all): out/<env>/,\n"
@@ -51,6 +52,9 @@ const struct cmd cmd_build = {
 	"--dry-run  decide everything, write, delete and stage nothing: list the paths\n"
 	"         it would write, delete or keep (on stdout in the text format)\n"
 	"--verbose  list every path written, unchanged, deleted or kept\n"
+	"--fsync  flush each written file to disk before renaming it into place (by\n"
+	"         default a write is atomic against a crash of eragen, not of the system:\n"
+	"         'eragen check' finds what such a crash lost, and a build rewrites it)\n"
 	"\n"
 	"One build writes at a time (out/.eragen-lock): a second one waits for the first,\n"
 	"at most ERAGEN_LOCK_TIMEOUT seconds (default 5), then exits 3.\n",

@@ -706,6 +706,7 @@ struct ctx {
 	bool outputs_differ;		/* check: a generated file missing, stale, edited or
 					 * orphaned (the exit status SARIF's invocation gives) */
 	void *index;			/* the git index, loaded once (repo_index.c) */
+	const char *gitdir;		/* the work tree's git directory, NULL: none (repo.c) */
 
 	int64_t today;			/* days since 1970-01-01 UTC (SOURCE_DATE_EPOCH) */
 	size_t env_searches;		/* ctx_nearest_env's so far (NEAREST_SEARCHES) */

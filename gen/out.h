@@ -3,11 +3,13 @@
  * rendered to memory (an outset), then compared with what is on disk (check) or written
  * atomically (build) by a sync. out*.c implement it (out_int.h, their private header,
  * says which file holds what) and own headers, digests (git blob IDs, through repo.c),
- * out/.eragen-manifest, .gitattributes and the safety rules of DESIGN 6: temp file +
- * fsync + rename in the same directory, unchanged files untouched, nothing outside the
- * repository, nothing at all when any error was found.
+ * out/.eragen-manifest, .gitattributes and the safety rules of DESIGN 6 and 8.3: temp
+ * file + rename in the same directory (fsync only with --fsync), unchanged files
+ * untouched, nothing outside the repository, nothing at all when any error was found.
  *
- * A sync compares generated files with the files on disk (one read per existing file)
+ * A sync compares generated files with the files on disk (at most one read per existing
+ * file; none when the stamp cache vouches for it, or with --staged when the index holds
+ * its blob ID)
  * as they are rendered, one environment at a time, and building, writes those that
  * changed to temp files; at the end it judges orphans, writes the manifest and renames
  * the temp files into place, or, when any error was found, removes them: all or
@@ -83,6 +85,7 @@ struct out_opts {
 	bool dry_run;		/* build --dry-run: decide all, write, delete and stage nothing */
 	struct strbuf *list;	/* build --verbose or --dry-run: where the paths are listed */
 	bool list_all;		/* build --verbose: unchanged paths too */
+	bool fsync;		/* build --fsync: flush each file written before its rename */
 };
 
 struct out_stats {

@@ -12,7 +12,6 @@
  * (.<name>.eragen-tmp), then renamed; on any failure the temp files, and the directories
  * created for them, are removed. System failures are error() and -1 (or DISK_ERROR).
  */
-#define _GNU_SOURCE	/* syncfs */
 #include "out_int.h"
 #include "repo_index.h"
 
@@ -197,7 +196,7 @@ enum disk ow_read_fd(struct ctx *ctx, struct walk *w, int fd, const char *rel, s
 		return DISK_REFUSED;
 	}
 	if (w->id)
-		*w->id = (struct ident){ st.st_dev, st.st_ino, st.st_size, st.st_mtim };
+		*w->id = (struct ident){ st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim };
 	if ((uintmax_t)st.st_size > max) {
 		close(fd);
 		*len = (size_t)st.st_size;
@@ -284,19 +283,37 @@ enum disk ow_disk_read(struct ctx *ctx, struct walk *w, const char *rel, size_t 
 	return ow_read_fd(ctx, w, fd, rel, max, true, data, len);
 }
 
+int ow_disk_stat(struct ctx *ctx, struct walk *w, const char *rel, struct stat *st)
+{
+	const char *slash = strrchr(rel, '/');
+	switch (dir_check(ctx, w, rel, slash ? (size_t)(slash - rel) : 0)) {
+	case DIR_OK:
+		break;
+	case DIR_ERROR:
+		return -1;
+	default:
+		return 0;	/* ow_disk_read finds the same (the checks are cached) */
+	}
+	const char *abs = ow_abs_path(ctx, &w->abs, rel, strlen(rel));
+	return lstat(abs, st) == 0 && S_ISREG(st->st_mode);
+}
+
 /* ---- the commit ----------------------------------------------------------------- */
 
 /*
  * Writes are a two-phase commit (struct commit): each file is written to a temp file in
- * its own directory (.<name>.eragen-tmp), then one syncfs() puts every temp file's data
- * on disk, then each is renamed over its target (the manifest last), then one more
- * syncfs() makes the renames durable. A crash or SIGKILL at any point leaves every
- * file old or new (a rename is atomic), and costs two flushes instead of one fsync per
- * file. On any failure the temp files are removed.
+ * its own directory (.<name>.eragen-tmp), then each is renamed over its target (the
+ * manifest last). A crash or SIGKILL of eragen at any point leaves every file old or new
+ * (a rename is atomic). Nothing is flushed to disk by default (DESIGN 8.3: like a
+ * compiler's, the output is reproducible, and `check` finds any loss after a crash of
+ * the system); with --fsync (c->fsync) each temp file is flushed before its rename and
+ * the directories of the renamed files after them. A whole file system is never synced:
+ * the time of a build does not depend on other processes' writes. On any failure the
+ * temp files are removed.
  *
  * The journal (out/.eragen-journal) says that a build is writing: it is created before
- * the first temp file, then filled, before the first flush, with "<blob>  <path>" for
- * every file about to be renamed, and deleted once the renames are durable. A journal
+ * the first temp file, then filled, before the first rename, with "<blob>  <path>" for
+ * every file about to be renamed, and deleted once the renames are done. A journal
  * found at the start of a build means the last one was interrupted: its claims tell
  * files it renamed (but that the old manifest does not know) from hand edits, and its
  * temp files are swept.
@@ -449,7 +466,8 @@ int ow_journal_write(struct ctx *ctx, struct commit *c, const char *text, size_t
 			return -1;
 	}
 	int fd = journal_open(c->journal, O_CREAT | O_TRUNC);
-	int bad = fd < 0 || (text && write_all(fd, text, len) != 0);
+	int bad = fd < 0 || (text && write_all(fd, text, len) != 0) ||
+		  (c->fsync && fsync(fd) != 0);
 	if (fd >= 0 && close(fd) != 0)
 		bad = 1;
 	if (bad)
@@ -497,7 +515,8 @@ int ow_commit_add(struct ctx *ctx, struct commit *c, const char *rel, const char
 		error("cannot create '%s': %s", rel, strerror(errno));
 		goto out;
 	}
-	int bad = write_all(fd, head, hlen) != 0 || write_all(fd, body, blen) != 0;
+	int bad = write_all(fd, head, hlen) != 0 || write_all(fd, body, blen) != 0 ||
+		  (c->fsync && fsync(fd) != 0);
 	if (close(fd) != 0 || bad) {
 		error("cannot write '%s': %s", rel, strerror(errno));
 		unlink(tmp.buf);
@@ -519,26 +538,45 @@ out:
 	return rc;
 }
 
-static int flush_fs(struct ctx *ctx)
+/* --fsync: the directories of the renamed files (a run of files in one directory
+ * flushes it once), so that the renames are on disk too. */
+static int flush_dirs(struct ctx *ctx, struct commit *c)
 {
-	int fd = open(ctx->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || syncfs(fd) != 0) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		error("cannot flush the written files to disk: %s", strerror(e));
-		return -1;
+	const char *last = NULL;
+	size_t lastn = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const char *slash = strrchr(c->dst[i], '/');
+		size_t n = (size_t)(slash - c->dst[i]);
+		if (last && n == lastn && memcmp(last, c->dst[i], n) == 0)
+			continue;
+		last = c->dst[i];
+		lastn = n;
+		char dir[PATH_MAX];
+		if (n >= sizeof(dir))
+			continue;
+		memcpy(dir, c->dst[i], n);
+		dir[n] = '\0';
+		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || fsync(fd) != 0) {
+			int e = errno;
+			if (fd >= 0)
+				close(fd);
+			error("cannot flush '%s' to disk: %s", dir + strlen(ctx->root) + 1,
+			      strerror(e));
+			return -1;
+		}
+		close(fd);
 	}
-	close(fd);
 	return 0;
 }
 
-/* Phase 2: flush, rename every temp file over its target in order, flush again. */
+/* Phase 2: the journal, then every temp file renamed over its target in order (with
+ * --fsync, their directories flushed after). */
 int ow_commit_finish(struct ctx *ctx, struct commit *c)
 {
 	if (c->n == 0)
 		return 0;
-	if (ow_journal_write(ctx, c, c->claims.buf, c->claims.len) != 0 || flush_fs(ctx) != 0) {
+	if (ow_journal_write(ctx, c, c->claims.buf, c->claims.len) != 0) {
 		ow_commit_abort(c);
 		return -1;
 	}
@@ -554,7 +592,7 @@ int ow_commit_finish(struct ctx *ctx, struct commit *c)
 		c->renamed++;
 		test_kill("rename", i + 1);
 	}
-	int rc = flush_fs(ctx);
+	int rc = c->fsync ? flush_dirs(ctx, c) : 0;
 	if (rc == 0)
 		unlink(c->journal);	/* done: the manifest tells it all */
 	ow_commit_keep_dirs(c);

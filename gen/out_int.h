@@ -14,7 +14,8 @@
  *   out_disk.c  the walk (directory checks, symlinks leading out: SPEC012), the reads
  *               (ow_disk_read: the disk, or the git index with --staged), locations in
  *               generated files, the two-phase commit with its journal (temp files,
- *               syncfs, renames, out/.eragen-journal, the directories it created)
+ *               renames, out/.eragen-journal, the directories it created; --fsync)
+ *   out_stamp.c the stamp cache: which files a no-op build or a check need not read
  *   out_strict.c  the paths the manifest names, read and deleted following no symbolic
  *               link (ow_strict_read, ow_strict_unlink); the sweep of temp files
  *   out_sync.c  the sync (out_sync_*): compare, DRIFT005, orphans, the new manifest,
@@ -31,6 +32,7 @@
 
 #include "out.h"
 
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -138,6 +140,7 @@ struct ident {
 	ino_t ino;
 	off_t size;
 	struct timespec mtime;
+	struct timespec ctime;	/* for the stamp cache */
 };
 
 /* DISK_HUGE: a file far larger than anything eragen would write there: not read. */
@@ -163,6 +166,35 @@ enum disk ow_read_fd(struct ctx *ctx, struct walk *w, int fd, const char *rel, s
  * conflict or what is not a file: DISK_REFUSED). */
 enum disk ow_index_read(struct ctx *ctx, struct walk *w, const char *rel, size_t max,
 			char **data, size_t *len);
+
+/* rel's lstat, reached with ow_disk_read's directory checks: 1 a regular file (*st), 0
+ * anything else (missing, refused, a symbolic link: ow_disk_read says what), -1 after
+ * error(). */
+int ow_disk_stat(struct ctx *ctx, struct walk *w, const char *rel, struct stat *st);
+
+/* ---- the stamp cache (out_stamp.c says how it is trusted) ----------------------- */
+
+struct stamp {
+	const char *path;
+	char blob[41];		/* the body's blob ID */
+	char head[41];		/* the header's blob ID, "-" for a file without one */
+	struct ident id;	/* the file's lstat when build last saw it */
+};
+struct stamps {
+	struct stamp *v;	/* sorted by path (heap; paths point into data) */
+	size_t n;
+	char *data;
+	struct timespec written;	/* the cache file's mtime: newer files are racy */
+};
+/* Load the cache into *s (zeroed); a missing, foreign or damaged cache leaves it empty. */
+void ow_stamps_load(struct ctx *ctx, struct stamps *s);
+const struct stamp *ow_stamp_find(const struct stamps *s, const char *path);
+/* Does p still describe the file st describes, and is the file older than the cache? */
+bool ow_stamp_fresh(const struct stamps *s, const struct stamp *p, const struct stat *st);
+/* Write the cache: v (n stamps, sorted by path) and old's stamps of the other paths.
+ * Best effort: nothing is reported when it cannot be written. */
+void ow_stamps_save(struct ctx *ctx, const struct stamps *old, const struct stamp *v, size_t n);
+void ow_stamps_free(struct stamps *s);
 
 /* ---- the paths the manifest names (out_strict.c) -------------------------------- */
 
@@ -210,14 +242,16 @@ struct commit {
 	size_t older;		/* the length of the older claims (an interrupted build's) */
 	char *journal;		/* its absolute path, once created */
 	size_t renamed;
+	bool fsync;		/* --fsync: flush each temp file before its rename */
 };
 
 /* Phase 1: head + body into a temp file beside rel (directories created as needed);
  * blob, the ID of the body, goes to the journal (NULL: the manifest, not claimed). */
 int ow_commit_add(struct ctx *ctx, struct commit *c, const char *rel, const char *blob,
 		  const char *head, size_t hlen, const char *body, size_t blen);
-/* Phase 2: flush, rename every temp file over its target in order, flush again, then
- * delete the journal. 0, or -1 after error() (the temp files left are removed). */
+/* Phase 2: rename every temp file over its target in order (with c->fsync, flush their
+ * directories), then delete the journal. 0, or -1 after error() (the temp files left
+ * are removed). */
 int ow_commit_finish(struct ctx *ctx, struct commit *c);
 /* Remove the temp files not renamed yet, and the directories created for them that are
  * empty again (the deepest first); forget everything. */

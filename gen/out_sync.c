@@ -10,9 +10,11 @@
  *
  * Consumes an outset (bodies in memory) and the disk; produces, for check, a report of
  * missing, stale, edited and orphaned files (diffs on request), and for build, the
- * files that changed, written atomically (temp file in the same directory, fsync,
- * rename). Invariants: each existing file is read once; an unchanged file is never
- * opened for writing (its mtime is kept); nothing is written outside the repository
+ * files that changed, written atomically (temp file in the same directory, rename;
+ * fsync first with --fsync). Invariants: each existing file is read at most once (not at
+ * all when its stamp vouches for it, out_stamp.c, or, with --staged, when the index holds
+ * the blob ID of what is rendered); an unchanged file is never opened for writing (its
+ * mtime is kept); nothing is written outside the repository
  * (a directory or file that is a symlink leading out is refused: SPEC012); nothing at
  * all is written when an error diagnostic results (DRIFT005 without --force, SPEC012).
  */
@@ -67,8 +69,10 @@ struct done {
 	const char *path;
 	char blob[41];
 	char whole[41];
+	char hh[41];	/* the blob ID of its header ("-": none; "": not known) */
 	enum state st;
 	bool forced;	/* edited by hand, replaced with --force */
+	bool vouched;	/* found unchanged by its stamp, unread (out_stamp.c) */
 	struct ident id;	/* the file on disk (st_ino 0: none, or read from the index) */
 };
 
@@ -119,6 +123,7 @@ struct sync {
 	size_t ngone, capgone;
 	struct commit commit;
 	struct out_list list;	/* build --verbose, --dry-run */
+	struct stamps stamps;	/* the stamp cache, not with --staged */
 	struct oom_guard guard;	/* from out_sync_begin to the end: the sync is released */
 };
 
@@ -259,6 +264,7 @@ static void sync_free(void *p)
 	free(s->mdata);
 	free(s->jold);
 	free(s->jdata);
+	ow_stamps_free(&s->stamps);
 	sb_release(&s->w.last);
 	for (size_t i = 0; i < s->w.nrefused; i++)
 		free(s->w.refused[i]);
@@ -286,6 +292,7 @@ struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, const boo
 	s->st = st;
 	s->before = s->scanned = ctx->ndiags;
 	s->bad = bad;
+	s->commit.fsync = o->fsync;
 	memset(st, 0, sizeof(*st));
 	/* one build at a time, from the manifest read to the last rename */
 	if (o->write && !o->dry_run && ow_lock_take(ctx, &s->lock) != 0) {
@@ -310,6 +317,8 @@ struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, const boo
 		s->mlen = len;
 		s->mfile = ow_manifest_load(ctx, &s->a, s->mdata, len, &s->old, &s->nold);
 	}
+	if (!ctx->opt.staged)
+		ow_stamps_load(ctx, &s->stamps);
 	/* an interrupted build's journal: its claims stay until a whole build succeeds */
 	if (!ctx->opt.staged &&
 	    ow_disk_read(ctx, &s->w, OUT_JOURNAL, SRC_MAX_BYTES, &data, &len) == DISK_FILE) {
@@ -454,6 +463,113 @@ static void judge_huge(struct sync *s, const struct outfile *f, size_t size, str
 		report_file(s, f, OUTK_FOREIGN, NULL, 0, 0);
 }
 
+/*
+ * check --staged: is f staged exactly as it would be written? The index holds the blob ID
+ * of each staged file; when the ID of the header and body eragen renders is that one,
+ * the staged file is byte for byte the rendered one, and nothing is read from the object
+ * database. The header is made with the digest the staged manifest records for f, as
+ * body_blob does once it has read a file whose header claims that digest and whose body
+ * is the rendered one: the answer is the one a read would give. Otherwise (a different
+ * ID, no entry, a conflict, not a file) *same is false and the blob is read and judged as
+ * usual. 0, or -1 after error().
+ */
+static int staged_same(struct sync *s, const struct outfile *f, bool hashed, struct done *d,
+		       bool *same)
+{
+	char staged[41];
+	*same = false;
+	if (repo_index_id(s->ctx, f->path, staged) != RI_FILE)
+		return 0;
+	const struct mentry *m = hashed ? ow_manifest_find(s->old, s->nold, f->path) : NULL;
+	if (m)
+		memcpy(d->blob, m->blob, sizeof(d->blob));
+	else if (repo_blob_id(f->body.buf, f->body.len, d->blob) != 0)
+		return -1;
+	sb_reset(&s->head);
+	if (hashed)
+		out_header(f, d->blob, &s->head);
+	if (repo_blob_id2(s->head.buf, s->head.len, f->body.buf, f->body.len, d->whole) != 0)
+		return -1;
+	*same = strcmp(staged, d->whole) == 0;
+	return 0;
+}
+
+/* d->hh: the blob ID of s->head, f's header ("-" when f has none). */
+static int header_id(struct sync *s, bool hashed, struct done *d)
+{
+	if (!hashed) {
+		strcpy(d->hh, "-");
+		return 0;
+	}
+	return repo_blob_id(s->head.buf ? s->head.buf : "", s->head.len, d->hh);
+}
+
+/*
+ * Does f's stamp vouch that the file on disk is what f renders (out_stamp.c)? Then *same
+ * is set, d has its blob IDs and identity, and the file is not read. Otherwise it is read
+ * and compared as usual. 0, or -1 after error().
+ */
+static int stamp_same(struct sync *s, const struct outfile *f, bool hashed, struct done *d,
+		      bool *same)
+{
+	*same = false;
+	const struct stamp *p = ow_stamp_find(&s->stamps, f->path);
+	struct stat st;
+	if (!p)
+		return 0;
+	int rc = ow_disk_stat(s->ctx, &s->w, f->path, &st);
+	if (rc <= 0 || !ow_stamp_fresh(&s->stamps, p, &st))
+		return rc < 0 ? -1 : 0;
+	if (repo_blob_id(f->body.buf, f->body.len, d->blob) != 0)
+		return -1;
+	if (strcmp(d->blob, p->blob) != 0)
+		return 0;
+	sb_reset(&s->head);
+	if (hashed)
+		out_header(f, d->blob, &s->head);
+	if ((uintmax_t)st.st_size != s->head.len + f->body.len)
+		return 0;
+	if (header_id(s, hashed, d) != 0)
+		return -1;
+	*same = strcmp(d->hh, p->head) == 0;
+	d->id = (struct ident){ st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim };
+	return 0;
+}
+
+/*
+ * The unread paths: with --staged the index's blob ID, else the stamp cache. 1 when f is
+ * known to be unchanged (d is done), 0 when it must be read, -1 after error().
+ */
+static int known_same(struct sync *s, const struct outfile *f, bool hashed, struct done *d)
+{
+	bool same = false;
+	if (s->ctx->opt.staged ? staged_same(s, f, hashed, d, &same) != 0
+			       : stamp_same(s, f, hashed, d, &same) != 0)
+		return -1;
+	if (!same)
+		return 0;
+	d->vouched = !s->ctx->opt.staged;
+	if (s->o.stage && !d->whole[0] &&
+	    repo_blob_id2(s->head.buf, s->head.len, f->body.buf, f->body.len, d->whole) != 0)
+		return -1;	/* (s->head is f's header) */
+	d->st = ST_UNCHANGED;
+	s->st->unchanged++;
+	VEC_PUSH(s->done, s->ndone, s->capdone, *d);
+	return 1;
+}
+
+/* f is missing: reported, with its diff against nothing when diffs are asked for (then
+ * s->mtext holds its whole text: true). */
+static bool report_missing(struct sync *s, const struct outfile *f)
+{
+	s->st->missing++;
+	if (!s->o.diffs)
+		return false;
+	whole_text(s, f);
+	report_file(s, f, OUTK_MISSING, NULL, 0, 0);
+	return true;
+}
+
 /* Compare one rendered file with the disk; building, write its temp file if it changed. */
 static int sync_file(struct sync *s, const struct outfile *f)
 {
@@ -461,6 +577,9 @@ static int sync_file(struct sync *s, const struct outfile *f)
 	bool hashed = f->style == COMMENT_HASH && !f->copied;
 	struct done d = { .path = arena_strdup(&s->a, f->path) };
 	s->st->files++;
+	int known = known_same(s, f, hashed, &d);
+	if (known != 0)
+		return known < 0 ? -1 : 0;
 	char *data;
 	size_t len;
 	s->w.id = &d.id;	/* (kept: no orphan may name this file under another name) */
@@ -474,6 +593,8 @@ static int sync_file(struct sync *s, const struct outfile *f)
 	sb_reset(&s->head);
 	if (hashed)
 		out_header(f, d.blob, &s->head);
+	if (s->o.write && !ctx->opt.staged && header_id(s, hashed, &d) != 0)
+		return -1;	/* for its stamp */
 	const char *head = s->head.buf ? s->head.buf : "", *body = f->body.buf ? f->body.buf : "";
 	size_t hl = s->head.len, bl = f->body.len;
 	bool whole = false;	/* s->mtext holds head + body */
@@ -484,12 +605,7 @@ static int sync_file(struct sync *s, const struct outfile *f)
 		judge_huge(s, f, len, &d);
 	} else if (dk == DISK_MISSING) {
 		d.st = ST_MISSING;
-		s->st->missing++;
-		if (s->o.diffs) {
-			whole_text(s, f);
-			whole = true;
-			report_file(s, f, OUTK_MISSING, NULL, 0, 0);
-		}
+		whole = report_missing(s, f);
 	} else if (len == hl + bl && (hl == 0 || memcmp(data, head, hl) == 0) &&
 		   (bl == 0 || memcmp(data + hl, body, bl) == 0)) {
 		d.st = ST_UNCHANGED;
@@ -856,6 +972,44 @@ void out_sync_abandon(struct sync *s)
 	sync_free(s);
 }
 
+/*
+ * After a build: the stamps of the generated files as they now are on disk (those found
+ * unchanged, those written), saved when any was read or written: a cache that vouched
+ * for every file is left as it is.
+ */
+static void save_stamps(struct sync *s)
+{
+	struct ctx *ctx = s->ctx;
+	if (!ctx->gitdir)
+		return;
+	struct stamp *v = arena_alloc(&s->a, (s->ndone + 1) * sizeof(*v));
+	size_t n = 0;
+	bool dirty = false;
+	for (size_t i = 0; i < s->ndone; i++) {
+		const struct done *d = &s->done[i];
+		struct ident id = d->id;
+		bool written = d->st == ST_MISSING || d->st == ST_STALE || (d->st == ST_EDITED && d->forced);
+		if (d->st != ST_UNCHANGED && !written)
+			continue;
+		dirty |= written || !d->vouched;
+		if (written) {
+			struct stat st;
+			if (lstat(ow_abs_path(ctx, &s->abs, d->path, strlen(d->path)), &st) != 0 ||
+			    !S_ISREG(st.st_mode))
+				continue;
+			id = (struct ident){ st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim };
+		}
+		if (!id.ino || !d->hh[0])
+			continue;
+		v[n] = (struct stamp){ .path = d->path, .id = id };
+		memcpy(v[n].blob, d->blob, sizeof(v[n].blob));
+		memcpy(v[n].head, d->hh, sizeof(v[n].head));
+		n++;
+	}
+	if (dirty)
+		ow_stamps_save(ctx, &s->stamps, v, n);
+}
+
 int out_sync_end(struct sync *s)
 {
 	struct ctx *ctx = s->ctx;
@@ -923,6 +1077,7 @@ int out_sync_end(struct sync *s)
 			     "deleted (--prune): no input produces", "them any more", "it any more");
 	if (o->list)
 		list_paths(s, mchanged);
+	save_stamps(s);
 	rc = 0;
 out:
 	diag_merge_late(ctx, s->before);

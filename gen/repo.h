@@ -51,10 +51,12 @@ void repo_baseline_release(struct baseline *b);
 
 /*
  * The git blob ID (SHA-1 of "blob <len>\0" + data) of data[0..len), as 40 lowercase hex
- * digits and a NUL in out: what `git hash-object` prints. Needs libgit2 initialised
- * (repo_find_root did). -1 after error() when libgit2 fails.
+ * digits and a NUL in out: what `git hash-object` prints, hashed by libgit2, which needs
+ * libgit2 initialised (repo_find_root did). -1 after error().
  */
 int repo_blob_id(const char *data, size_t len, char out[41]);
+/* The same of a[0..alen) followed by b[0..blen) (a header and a body), not copied. */
+int repo_blob_id2(const char *a, size_t alen, const char *b, size_t blen, char out[41]);
 
 /*
  * Initialise libgit2 for this run (once; later calls return 0 at once), with eragen's

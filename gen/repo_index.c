@@ -4,8 +4,9 @@
  * the only files including <git2.h>.
  *
  * Consumes the repository found from the start directory and its index (or the one
- * GIT_INDEX_FILE names), loaded once; produces blobs at stage 0, directory listings,
- * conflict and presence answers, and, for build --stage, an updated index written back.
+ * GIT_INDEX_FILE names), loaded once; produces blobs at stage 0 (the work tree's copy
+ * when its blob ID is the entry's: no inflating), blob IDs, directory listings, conflict
+ * and presence answers, and, for build --stage, an updated index written back.
  * Invariant: every libgit2 object lives in the struct hung off ctx->index from the
  * moment it is created, so an out-of-memory unwind leaves nothing behind that
  * repo_index_release (called by ctx_release) does not free.
@@ -17,6 +18,7 @@
 
 #include <git2.h>
 #include <git2/sys/repository.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,8 @@ struct repo_index {
 	bool prefix_tried;
 	struct strbuf path;	/* scratch: prefix + relpath */
 	struct strbuf buf;	/* scratch: head + body of a file to stage */
+	struct strbuf wt;	/* the work tree's copy of the last file read, when it is the blob */
+	struct strbuf wpath;	/* scratch: top + '/' + path */
 	char err[256];
 };
 
@@ -147,6 +151,8 @@ void repo_index_release(struct ctx *ctx)
 	free(ri->prefix);
 	sb_release(&ri->path);
 	sb_release(&ri->buf);
+	sb_release(&ri->wt);
+	sb_release(&ri->wpath);
 	free(ri);
 	ctx->index = NULL;
 }
@@ -198,6 +204,48 @@ static bool conflicted(struct repo_index *ri, const char *path)
 	return git_index_conflict_get(&anc, &ours, &theirs, ri->index, path) == 0;
 }
 
+/*
+ * The work tree's copy of path, when it is the staged blob: a regular file of the index
+ * entry's size whose blob ID is e's. Usually it is (the file was staged as it is), and
+ * reading and hashing it costs a tenth of looking the blob up and inflating it. What is
+ * read is used only when its ID is the blob's, so it is the blob, byte for byte: a
+ * symbolic link, a FIFO or a file edited since it was staged only costs this attempt.
+ */
+static bool worktree_copy(struct repo_index *ri, const char *path, const git_index_entry *e,
+			  size_t max)
+{
+	if (e->file_size > max)
+		return false;
+	size_t size = e->file_size;
+	sb_reset(&ri->wt);
+	sb_grow(&ri->wt, size);	/* before the open: running out of memory unwinds */
+	sb_reset(&ri->wpath);
+	sb_printf(&ri->wpath, "%s/%s", strcmp(ri->top, "/") == 0 ? "" : ri->top, path);
+	int fd = open(ri->wpath.buf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size == size;
+	if (ok) {
+		size_t got = 0;
+		while (got < size) {
+			ssize_t r = read(fd, ri->wt.buf + got, size - got);
+			if (r <= 0)
+				break;
+			got += (size_t)r;
+		}
+		ok = got == size;
+		ri->wt.len = got;
+		ri->wt.buf[got] = '\0';
+	}
+	close(fd);
+	char id[41], want[41];
+	if (!ok || repo_blob_id(ri->wt.buf, size, id) != 0)
+		return false;
+	git_oid_tostr(want, sizeof(want), &e->id);
+	return strcmp(id, want) == 0;
+}
+
 enum ri_state repo_index_read(struct ctx *ctx, const char *relpath, size_t max,
 			      const char **data, size_t *len)
 {
@@ -214,12 +262,22 @@ enum ri_state repo_index_read(struct ctx *ctx, const char *relpath, size_t max,
 		return conflicted(ri, path) ? RI_CONFLICT : RI_ABSENT;
 	if (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
 		return RI_NOT_FILE;
+	unsigned long failed = alloc_failures();
+	/* the object is checked even when it is not read: a hostile one is still reported */
+	if (repo_object_check(ri->repo, &e->id) != 0) {
+		oom_if_failed_since(failed);
+		repo_git_message(ri->err, sizeof(ri->err));
+		return RI_ERROR;
+	}
+	if (worktree_copy(ri, path, e, max)) {
+		*data = ri->wt.buf;
+		*len = ri->wt.len;
+		return RI_FILE;
+	}
 	/* the size from the object header: a huge blob is never inflated */
 	size_t size = 0;
 	git_object_t type;
-	unsigned long failed = alloc_failures();
-	if (repo_object_check(ri->repo, &e->id) != 0 ||
-	    git_odb_read_header(&size, &type, ri->odb, &e->id) != 0) {
+	if (git_odb_read_header(&size, &type, ri->odb, &e->id) != 0) {
 		oom_if_failed_since(failed);
 		repo_git_message(ri->err, sizeof(ri->err));
 		return RI_ERROR;
@@ -237,6 +295,28 @@ enum ri_state repo_index_read(struct ctx *ctx, const char *relpath, size_t max,
 	*len = (size_t)git_blob_rawsize(ri->blob);
 	*data = git_blob_rawcontent(ri->blob);
 	return RI_FILE;
+}
+
+enum ri_state repo_index_id(struct ctx *ctx, const char *relpath, char id[41])
+{
+	id[0] = '\0';
+	struct repo_index *ri = ri_get(ctx);
+	if (!ri)
+		return RI_ERROR;
+	const char *path = ri_path(ri, relpath);
+	unsigned long failed = alloc_failures();
+	const git_index_entry *e = git_index_get_bypath(ri->index, path, 0);
+	enum ri_state st = RI_FILE;
+	if (!e)
+		st = conflicted(ri, path) ? RI_CONFLICT : RI_ABSENT;
+	else if (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+		st = RI_NOT_FILE;
+	else if (repo_object_check(ri->repo, &e->id) != 0)
+		st = RI_ERROR;	/* repo_index_read reports it */
+	else
+		git_oid_tostr(id, 41, &e->id);
+	oom_if_failed_since(failed);
+	return st;
 }
 
 bool repo_index_has(struct ctx *ctx, const char *relpath)

@@ -48,6 +48,13 @@ enum ri_state {
  */
 enum ri_state repo_index_read(struct ctx *ctx, const char *relpath, size_t max,
 			      const char **data, size_t *len);
+/*
+ * The blob ID the index holds for relpath at stage 0 (40 hex digits in id) when it is
+ * RI_FILE; the other states as repo_index_read's (RI_ERROR, unreported, for an object
+ * that is not a regular file: repo_index_read reports it). Nothing is read from the
+ * object database: check --staged compares this with the ID of what it renders.
+ */
+enum ri_state repo_index_id(struct ctx *ctx, const char *relpath, char id[41]);
 /* The message of the last RI_ERROR (or of a failed stage). */
 const char *repo_index_error(const struct ctx *ctx);
 

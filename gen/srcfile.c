@@ -149,15 +149,23 @@ static bool src_accept(struct ctx *ctx, struct srcfile *f, const char *raw, size
 	 * lines so, and the line table must agree); count lines on the way. */
 	char *data = arena_alloc(&ctx->perm, len + 1);
 	size_t n = 0, nlines = 1;
-	for (size_t i = 0; i < len; i++) {
-		if (raw[i] == '\r' && i + 1 < len && raw[i + 1] == '\n') {
-			f->crlf = true;
-			continue;
-		}
-		char c = raw[i] == '\r' ? '\n' : raw[i];
-		if (c == '\n')
+	if (!memchr(raw, '\r', len)) {	/* the usual case: a plain copy */
+		if (len)
+			memcpy(data, raw, len);
+		n = len;
+		for (const char *p = data; (p = memchr(p, '\n', (size_t)(data + n - p))); p++)
 			nlines++;
-		data[n++] = c;
+	} else {
+		for (size_t i = 0; i < len; i++) {
+			if (raw[i] == '\r' && i + 1 < len && raw[i + 1] == '\n') {
+				f->crlf = true;
+				continue;
+			}
+			char c = raw[i] == '\r' ? '\n' : raw[i];
+			if (c == '\n')
+				nlines++;
+			data[n++] = c;
+		}
 	}
 	data[n] = '\0';
 	if (nlines > UINT32_MAX - 1) {
@@ -170,9 +178,9 @@ static bool src_accept(struct ctx *ctx, struct srcfile *f, const char *raw, size
 	f->lines = arena_alloc(&ctx->perm, nlines * sizeof(*f->lines));
 	f->nlines = 0;
 	f->lines[f->nlines++] = 0;
-	for (size_t i = 0; i < n; i++)
-		if (data[i] == '\n' && f->nlines < nlines)
-			f->lines[f->nlines++] = (uint32_t)(i + 1);
+	for (const char *p = data; f->nlines < nlines && (p = memchr(p, '\n', (size_t)(data + n - p)));
+	     p++)
+		f->lines[f->nlines++] = (uint32_t)(p - data + 1);
 	f->cps = arena_alloc(&ctx->perm, (n / SRC_CP_BLOCK + 1) * sizeof(*f->cps));
 	for (size_t b = 1, c = 0; b <= n / SRC_CP_BLOCK; b++) {
 		c += utf8_count(data + (b - 1) * SRC_CP_BLOCK, SRC_CP_BLOCK);

@@ -112,7 +112,7 @@ else
 		n=$((n + 1))
 		grep -qF -- "eragen $u" man.txt || fail "man page: no synopsis line 'eragen $u'"
 		c=${u%% *}
-		grep -q "^   eragen $c" man.txt || fail "man page: no section for command $c"
+		grep -Eq "^   eragen +$c( |$)" man.txt || fail "man page: no section for command $c"
 	done <usage.txt
 	[ "$n" -ge 9 ] && ok "man page: synopsis of $n commands as --help prints them" ||
 		fail "only $n commands read from --help"
@@ -149,7 +149,7 @@ complete_is "cae cae-dev cae-testing" eragen build ""
 complete_is "cae-dev cae-testing" eragen lint cae-
 complete_is "_abstract cae cae-dev cae-testing" eragen init new --from ""
 complete_is "" eragen init ""
-complete_is "--force --format" eragen build --f
+complete_is "--force --format --fsync" eragen build --f
 complete_is "--prune" eragen build --pr
 complete_is "json" eragen lint --format j
 complete_is "json" eragen lint --format = j

@@ -1,0 +1,257 @@
+/*
+ * out_stamp.c - the stamp cache: what build last knew of each generated file on disk, so
+ * that a no-op build or a check tells an unchanged file from a changed one without
+ * reading it, as git's index does for the work tree.
+ *
+ * The cache is <git dir>/eragen-stamps (the per-work-tree git directory: never committed,
+ * never in the output), written by build after its commit, atomically (temp file,
+ * rename), never synced: losing it only costs reads. Outside a git repository there is
+ * none. Each line describes one generated file as build saw it (read and found equal to
+ * what it rendered, or written by it):
+ *
+ *   <body blob ID> <header's blob ID, or -> <dev> <ino> <size> <mtime s> <mtime ns>
+ *   <ctime s> <ctime ns> <path>
+ *
+ * after a first line "eragen-stamps 1 <root>". A stamp vouches for a file only when the
+ * file's lstat has the same device, inode, size, mtime and ctime, and the file is not
+ * racy: its mtime and ctime are older than the cache file's own mtime (a file changed in
+ * the same clock tick as the cache was written could keep every field). An edit that
+ * restores the mtime (touch -d, cp -p, an editor that preserves it) still changes the
+ * ctime, which no user can set; replacing the file changes its inode. A vouched-for file
+ * holds the header and body the stamp's IDs describe: it is unchanged when the body
+ * eragen renders has the stamp's blob ID and its header (made with that ID) the stamp's
+ * header ID, and its size is theirs. Anything else (no stamp, a stale or racy one, a
+ * cache of another root, a damaged cache) means the file is read and compared, as without
+ * a cache: the cache decides only which files need no read, never what a read finds.
+ *
+ * The cache is untrusted input too (a tool or a person may write anything there): a line
+ * that does not parse, or paths out of order, make the whole cache be ignored.
+ */
+#include "out_int.h"
+#include "repo.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STAMPS_FILE "eragen-stamps"
+#define STAMPS_MAX (256u << 20)	/* far above 1,000 environments' 2 MB */
+#define STAMPS_MAGIC "eragen-stamps 1 "
+
+static bool parse_u64(const char **p, uint64_t *v)
+{
+	char *end;
+	if (**p < '0' || **p > '9')
+		return false;
+	errno = 0;
+	unsigned long long x = strtoull(*p, &end, 10);
+	if (errno || *end != ' ')
+		return false;
+	*v = x;
+	*p = end + 1;
+	return true;
+}
+
+static bool parse_id(const char **p, char out[41], bool dash_ok)
+{
+	if (dash_ok && (*p)[0] == '-' && (*p)[1] == ' ') {
+		strcpy(out, "-");
+		*p += 2;
+		return true;
+	}
+	if (!ow_is_hex40(*p, strlen(*p)) || (*p)[40] != ' ')
+		return false;
+	memcpy(out, *p, 40);
+	out[40] = '\0';
+	*p += 41;
+	return true;
+}
+
+/* One line (NUL-terminated, without its newline) into *st; false when it is not one. */
+static bool parse_line(const char *line, struct stamp *st)
+{
+	uint64_t dev, ino, size, ms, mns, cs, cns;
+	const char *p = line;
+	if (!parse_id(&p, st->blob, false) || !parse_id(&p, st->head, true) ||
+	    !parse_u64(&p, &dev) || !parse_u64(&p, &ino) || !parse_u64(&p, &size) ||
+	    !parse_u64(&p, &ms) || !parse_u64(&p, &mns) || !parse_u64(&p, &cs) ||
+	    !parse_u64(&p, &cns) || !*p || mns >= 1000000000u || cns >= 1000000000u ||
+	    size > (uint64_t)INT64_MAX || ms > (uint64_t)INT64_MAX || cs > (uint64_t)INT64_MAX)
+		return false;
+	st->path = p;
+	st->id = (struct ident){ (dev_t)dev, (ino_t)ino, (off_t)size,
+				 { (time_t)ms, (long)mns }, { (time_t)cs, (long)cns } };
+	return true;
+}
+
+/* The cache's path, or NULL outside a git repository. */
+static const char *stamps_path(struct ctx *ctx, struct strbuf *sb)
+{
+	if (!ctx->gitdir)
+		return NULL;
+	sb_reset(sb);
+	size_t n = strlen(ctx->gitdir);
+	sb_printf(sb, "%s%s" STAMPS_FILE, ctx->gitdir, n && ctx->gitdir[n - 1] == '/' ? "" : "/");
+	return sb->buf;
+}
+
+static bool parse_all(struct ctx *ctx, struct stamps *s, char *data, size_t len)
+{
+	size_t ml = strlen(STAMPS_MAGIC), rl = strlen(ctx->root);
+	if (len < ml + rl + 1 || memcmp(data, STAMPS_MAGIC, ml) != 0 ||
+	    memcmp(data + ml, ctx->root, rl) != 0 || data[ml + rl] != '\n')
+		return false;	/* another format, or another root's */
+	size_t cap = 0;
+	for (size_t pos = ml + rl + 1; pos < len;) {
+		char *nl = memchr(data + pos, '\n', len - pos);
+		if (!nl)
+			return false;	/* cut short */
+		*nl = '\0';
+		struct stamp st;
+		if (memchr(data + pos, '\0', (size_t)(nl - data) - pos) || !parse_line(data + pos, &st))
+			return false;
+		if (s->n && strcmp(s->v[s->n - 1].path, st.path) >= 0)
+			return false;	/* sorted, each path once */
+		VEC_PUSH(s->v, s->n, cap, st);
+		pos = (size_t)(nl - data) + 1;
+	}
+	return true;
+}
+
+void ow_stamps_load(struct ctx *ctx, struct stamps *s)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct oom_guard g;
+	oom_guard_strbuf(&g, &path);
+	const char *p = stamps_path(ctx, &path);
+	int fd = p ? open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1;
+	oom_guard_pop(&g);
+	sb_release(&path);
+	if (fd < 0)
+		return;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uintmax_t)st.st_size > STAMPS_MAX) {
+		close(fd);
+		return;
+	}
+	size_t len = (size_t)st.st_size, got = 0;
+	s->data = malloc(len + 1);	/* not xmalloc: the fd would leak on an unwind */
+	while (s->data && got < len) {
+		ssize_t r = read(fd, s->data + got, len - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	if (!s->data)
+		oom();
+	s->data[got] = '\0';
+	s->written = st.st_mtim;
+	if (got != len || !parse_all(ctx, s, s->data, len)) {
+		free(s->v);
+		s->v = NULL;
+		s->n = 0;
+	}
+}
+
+static int cmp_stamp(const void *a, const void *b)
+{
+	return strcmp(((const struct stamp *)a)->path, ((const struct stamp *)b)->path);
+}
+
+const struct stamp *ow_stamp_find(const struct stamps *s, const char *path)
+{
+	struct stamp key = { .path = path };
+	return s->n ? bsearch(&key, s->v, s->n, sizeof(*s->v), cmp_stamp) : NULL;
+}
+
+static bool ts_eq(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+static bool ts_before(struct timespec a, struct timespec b)
+{
+	return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
+}
+
+bool ow_stamp_fresh(const struct stamps *s, const struct stamp *p, const struct stat *st)
+{
+	return p->id.dev == st->st_dev && p->id.ino == st->st_ino &&
+	       p->id.size == st->st_size && ts_eq(p->id.mtime, st->st_mtim) &&
+	       ts_eq(p->id.ctime, st->st_ctim) && ts_before(st->st_mtim, s->written) &&
+	       ts_before(st->st_ctim, s->written);
+}
+
+static void put_line(struct strbuf *sb, const struct stamp *p)
+{
+	sb_printf(sb, "%s %s %" PRIuMAX " %" PRIuMAX " %" PRIuMAX " %" PRIdMAX " %ld %" PRIdMAX
+		      " %ld %s\n",
+		  p->blob, p->head, (uintmax_t)p->id.dev, (uintmax_t)p->id.ino,
+		  (uintmax_t)p->id.size, (intmax_t)p->id.mtime.tv_sec, (long)p->id.mtime.tv_nsec,
+		  (intmax_t)p->id.ctime.tv_sec, (long)p->id.ctime.tv_nsec, p->path);
+}
+
+/* The text of the new cache: v (sorted by path) and the old stamps of other paths. */
+static void cache_text(struct ctx *ctx, const struct stamps *old, const struct stamp *v,
+		       size_t n, struct strbuf *sb)
+{
+	sb_printf(sb, STAMPS_MAGIC "%s\n", ctx->root);
+	size_t i = 0, k = 0;
+	while (i < n || k < old->n) {
+		int c = i == n ? 1 : k == old->n ? -1 : strcmp(v[i].path, old->v[k].path);
+		if (c <= 0) {
+			if (!strchr(v[i].path, '\n'))
+				put_line(sb, &v[i]);
+			i++;
+			k += c == 0;
+		} else {
+			put_line(sb, &old->v[k++]);
+		}
+	}
+}
+
+void ow_stamps_save(struct ctx *ctx, const struct stamps *old, const struct stamp *v, size_t n)
+{
+	struct strbuf path = STRBUF_INIT, tmp = STRBUF_INIT, text = STRBUF_INIT;
+	struct oom_guard g1, g2, g3;
+	oom_guard_strbuf(&g1, &path);
+	oom_guard_strbuf(&g2, &tmp);
+	oom_guard_strbuf(&g3, &text);
+	const char *p = stamps_path(ctx, &path);
+	if (p) {
+		cache_text(ctx, old, v, n, &text);
+		sb_printf(&tmp, "%s.%ld.tmp", p, (long)getpid());
+		int fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		bool ok = fd >= 0;
+		for (size_t off = 0; ok && off < text.len;) {
+			ssize_t w = write(fd, text.buf + off, text.len - off);
+			ok = w > 0;
+			off += ok ? (size_t)w : 0;
+		}
+		if (fd >= 0 && close(fd) != 0)
+			ok = false;
+		/* best effort: a cache that cannot be written is no cache */
+		if (fd >= 0 && (!ok || rename(tmp.buf, p) != 0))
+			unlink(tmp.buf);
+	}
+	oom_guard_pop(&g3);
+	oom_guard_pop(&g2);
+	oom_guard_pop(&g1);
+	sb_release(&text);
+	sb_release(&tmp);
+	sb_release(&path);
+}
+
+void ow_stamps_free(struct stamps *s)
+{
+	free(s->v);
+	free(s->data);
+	memset(s, 0, sizeof(*s));
+}
