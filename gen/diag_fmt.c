@@ -442,84 +442,87 @@ static void sarif_invocation(const struct ctx *ctx, struct jw *w)
 	jw_close(w, ']');
 }
 
-/* The two tables of diag_render_sarif, guarded while the log is written. */
-struct sarif_tables {
-	size_t *index;
-	bool *used;
-};
-
-static void sarif_tables_release(void *arg)
+/* One reportingDescriptor: the description is the explain text's first paragraph
+ * (What:), the help all of it (Why:, Fix:, Suppress: too). */
+static void sarif_rule(struct ctx *ctx, struct jw *w, const struct rule *rule)
 {
-	struct sarif_tables *t = arg;
-	free(t->index);
-	free(t->used);
-	t->index = NULL;
-	t->used = NULL;
+	jw_iopen(w, '{');
+	jw_kstr(w, "id", rule->id);
+	jw_kopen(w, "shortDescription", '{');
+	jw_kstr(w, "text", rule->summary ? rule->summary : rule->id);
+	jw_close(w, '}');
+	const char *explain = rule_explain(rule);
+	const char *para = strstr(explain, "\n\n");
+	jw_kopen(w, "fullDescription", '{');
+	jw_kstr(w, "text", para ? arena_strndup(&ctx->perm, explain, (size_t)(para - explain + 1))
+			       : explain);
+	jw_close(w, '}');
+	sarif_help(w, rule);
+	jw_kopen(w, "defaultConfiguration", '{');
+	jw_kstr(w, "level", sev_name(rule->sev));
+	jw_close(w, '}');
+	jw_close(w, '}');
+}
+
+/* The tool: one descriptor per rule that has a result, in rule-table order;
+ * index[rule_index(r)] becomes its position in the driver's rules array. */
+static void sarif_tool(struct ctx *ctx, struct jw *w, size_t *index)
+{
+	size_t nrules = rule_count();
+	bool *used = arena_alloc(&ctx->perm, nrules * sizeof(*used));
+	for (size_t i = 0; i < ctx->ndiags; i++)
+		if (diag_visible(ctx, ctx->diags[i]))
+			used[rule_index(ctx->diags[i]->rule)] = true;
+	const struct rule **table = rule_table(&ctx->perm);
+	jw_kopen(w, "tool", '{');
+	jw_kopen(w, "driver", '{');
+	jw_kstr(w, "name", "eragen");
+	jw_kstr(w, "version", ERAGEN_VERSION);
+#ifdef ERAGEN_DOCS_URL
+	if (ERAGEN_DOCS_URL[0])
+		jw_kstr(w, "informationUri", ERAGEN_DOCS_URL);
+#endif
+	jw_kopen(w, "rules", '[');
+	for (size_t k = 0, n = 0; k < nrules; k++) {
+		size_t r = rule_index(table[k]);
+		if (!used[r])
+			continue;
+		index[r] = n++;
+		sarif_rule(ctx, w, table[k]);
+	}
+	jw_close(w, ']');
+	jw_close(w, '}');
+	jw_close(w, '}');
+}
+
+static void sarif_results(struct ctx *ctx, struct jw *w, const size_t *index)
+{
+	struct fp_table fpt;
+	fp_table_init(ctx, &fpt);
+	struct strbuf key = STRBUF_INIT;
+	struct oom_guard guard;
+	oom_guard_strbuf(&guard, &key);
+	jw_kopen(w, "results", '[');
+	for (size_t i = 0; i < ctx->ndiags; i++) {
+		const struct diag *d = ctx->diags[i];
+		if (diag_visible(ctx, d))
+			sarif_result(ctx, w, d, index[rule_index(d->rule)], &fpt, &key);
+	}
+	jw_close(w, ']');
+	oom_guard_pop(&guard);
+	sb_release(&key);
 }
 
 void diag_render_sarif(struct ctx *ctx, struct strbuf *out)
 {
-	/* One reportingDescriptor per rule that has a result, in rule-table order;
-	 * index[rule_index(r)] is its position in the driver's rules array. */
-	struct sarif_tables t = { 0 };
-	struct oom_guard guard;
-	oom_guard_push(&guard, sarif_tables_release, &t);
-	size_t nrules = rule_count();
-	size_t *index = t.index = xcalloc(nrules, sizeof(*index));
-	bool *used = t.used = xcalloc(nrules, sizeof(*used));
-	for (size_t i = 0; i < ctx->ndiags; i++) {
-		const struct diag *d = ctx->diags[i];
-		if (diag_visible(ctx, d))
-			used[rule_index(d->rule)] = true;
-	}
-	const struct rule **table = rule_table(&ctx->perm);
-
+	size_t *index = arena_alloc(&ctx->perm, rule_count() * sizeof(*index));
 	struct jw w = { out, 0, true };
 	jw_open(&w, '{');
 	jw_kstr(&w, "$schema", SARIF_SCHEMA);
 	jw_kstr(&w, "version", "2.1.0");
 	jw_kopen(&w, "runs", '[');
 	jw_iopen(&w, '{');
-
-	jw_kopen(&w, "tool", '{');
-	jw_kopen(&w, "driver", '{');
-	jw_kstr(&w, "name", "eragen");
-	jw_kstr(&w, "version", ERAGEN_VERSION);
-#ifdef ERAGEN_DOCS_URL
-	if (ERAGEN_DOCS_URL[0])
-		jw_kstr(&w, "informationUri", ERAGEN_DOCS_URL);
-#endif
-	jw_kopen(&w, "rules", '[');
-	for (size_t k = 0, n = 0; k < nrules; k++) {
-		const struct rule *rule = table[k];
-		size_t r = rule_index(rule);
-		if (!used[r])
-			continue;
-		index[r] = n++;
-		jw_iopen(&w, '{');
-		jw_kstr(&w, "id", rule->id);
-		jw_kopen(&w, "shortDescription", '{');
-		jw_kstr(&w, "text", rule->summary ? rule->summary : rule->id);
-		jw_close(&w, '}');
-		/* the description is the explain text's first paragraph (What:), the help
-		 * all of it (Why:, Fix:, Suppress: too) */
-		const char *explain = rule_explain(rule);
-		const char *para = strstr(explain, "\n\n");
-		jw_kopen(&w, "fullDescription", '{');
-		jw_kstr(&w, "text", para ? arena_strndup(&ctx->perm, explain,
-							 (size_t)(para - explain + 1))
-				       : explain);
-		jw_close(&w, '}');
-		sarif_help(&w, rule);
-		jw_kopen(&w, "defaultConfiguration", '{');
-		jw_kstr(&w, "level", sev_name(rule->sev));
-		jw_close(&w, '}');
-		jw_close(&w, '}');
-	}
-	jw_close(&w, ']');
-	jw_close(&w, '}');
-	jw_close(&w, '}');
-
+	sarif_tool(ctx, &w, index);
 	/* Where SRCROOT is stays with the consumer (the checkout): an absolute path here
 	 * would make the output depend on the machine. */
 	jw_kopen(&w, "originalUriBaseIds", '{');
@@ -531,29 +534,11 @@ void diag_render_sarif(struct ctx *ctx, struct strbuf *out)
 	jw_close(&w, '}');
 	jw_kstr(&w, "columnKind", "unicodeCodePoints");
 	sarif_invocation(ctx, &w);
-
-	struct fp_table fpt;
-	fp_table_init(ctx, &fpt);
-	struct strbuf key = STRBUF_INIT;
-	struct oom_guard kguard;
-	oom_guard_strbuf(&kguard, &key);
-	jw_kopen(&w, "results", '[');
-	for (size_t i = 0; i < ctx->ndiags; i++) {
-		const struct diag *d = ctx->diags[i];
-		if (!diag_visible(ctx, d))
-			continue;
-		sarif_result(ctx, &w, d, index[rule_index(d->rule)], &fpt, &key);
-	}
-	jw_close(&w, ']');
-	oom_guard_pop(&kguard);
-	sb_release(&key);
-
+	sarif_results(ctx, &w, index);
 	jw_close(&w, '}');
 	jw_close(&w, ']');
 	jw_close(&w, '}');
 	sb_putc(out, '\n');
-	oom_guard_pop(&guard);
-	sarif_tables_release(&t);
 }
 
 /* ---- GitHub workflow commands ---- */
