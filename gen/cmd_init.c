@@ -481,6 +481,46 @@ static int check_derived(struct ctx *ctx, const char *name, const struct model *
 	return EXIT_OK;
 }
 
+/* --from ENV: the parent, and the model the new environment starts from. */
+static int find_parent(struct ctx *ctx, const char *name, const char *from,
+		       const struct env **parent, const struct model **inherited)
+{
+	const struct env *p = *parent = ctx_env(ctx, from);
+	if (!p)
+		return cli_error(&cmd_init, "--from: unknown environment '%s'", from);
+	*inherited = p->abstract ? probe_child(ctx, p, name) : p->model;
+	if (!*inherited || p->invalid || !(p->abstract || p->resolved)) {
+		fprintf(stderr, "eragen: '%s' has errors ('eragen lint %s' shows them%s): fix "
+				"them before extending it\n", from, from,
+			p->abstract ? "; an abstract parent must give a valid spec with only name, "
+				      "tier and network added" : "");
+		return EXIT_FINDINGS;
+	}
+	return EXIT_OK;
+}
+
+/* After the spec: the repository's root Makefile and .gitignore, and what to do next. */
+static int finish(struct ctx *ctx, const char *name, bool quiet, bool auth_replaced)
+{
+	int mk = write_root_file(ctx, "Makefile", root_makefile);
+	int gi = write_root_file(ctx, ".gitignore", root_gitignore);
+	if (mk > 0)
+		printf("created Makefile (includes out/eragen.mk: make %s-plan)\n", name);
+	if (gi > 0)
+		printf("created .gitignore (.terraform/ and plan files)\n");
+	if (mk < 0 || gi < 0)
+		return EXIT_SYSTEM;
+	if (!quiet) {
+		printf("next: fill in the lines marked FILL IN, then\n"
+		       "  eragen lint %s && eragen build %s\n", name, name);
+		printf("secrets: none needed for dummy login%s;\n"
+		       "  for github or cognito, create environments/%s/secrets.yaml with\n"
+		       "  'sops --encrypt --kms ARN' holding the keys that auth refers to as \"sops:KEY\"\n",
+		       auth_replaced ? " (it replaces the parent's login)" : "", name);
+	}
+	return EXIT_OK;
+}
+
 static int init_run(struct ctx *ctx, int argc, char **argv)
 {
 	const char *from = NULL;
@@ -516,19 +556,8 @@ static int init_run(struct ctx *ctx, int argc, char **argv)
 
 	const struct env *parent = NULL;
 	const struct model *inherited = NULL;	/* what the new environment starts from */
-	if (from) {
-		parent = ctx_env(ctx, from);
-		if (!parent)
-			return cli_error(&cmd_init, "--from: unknown environment '%s'", from);
-		inherited = parent->abstract ? probe_child(ctx, parent, name) : parent->model;
-		if (!inherited || parent->invalid || !(parent->abstract || parent->resolved)) {
-			fprintf(stderr, "eragen: '%s' has errors ('eragen lint %s' shows them%s): fix "
-					"them before extending it\n", from, from,
-				parent->abstract ? "; an abstract parent must give a valid spec with "
-						   "only name, tier and network added" : "");
-			return EXIT_FINDINGS;
-		}
-	}
+	if (from && (rc = find_parent(ctx, name, from, &parent, &inherited)) != EXIT_OK)
+		return rc;
 	rc = check_derived(ctx, name, inherited);
 	if (rc != EXIT_OK)
 		return rc;
@@ -550,23 +579,7 @@ static int init_run(struct ctx *ctx, int argc, char **argv)
 
 	printf("created %s (VPC %s%s%s)\n", rel, vpc_text, parent ? ", extends " : "",
 	       parent ? parent->name : "");
-	int mk = write_root_file(ctx, "Makefile", root_makefile);
-	int gi = write_root_file(ctx, ".gitignore", root_gitignore);
-	if (mk > 0)
-		printf("created Makefile (includes out/eragen.mk: make %s-plan)\n", name);
-	if (gi > 0)
-		printf("created .gitignore (.terraform/ and plan files)\n");
-	if (mk < 0 || gi < 0)
-		return EXIT_SYSTEM;
-	if (!quiet) {
-		printf("next: fill in the lines marked FILL IN, then\n"
-		       "  eragen lint %s && eragen build %s\n", name, name);
-		printf("secrets: none needed for dummy login%s;\n"
-		       "  for github or cognito, create environments/%s/secrets.yaml with\n"
-		       "  'sops --encrypt --kms ARN' holding the keys that auth refers to as \"sops:KEY\"\n",
-		       auth_replaced ? " (it replaces the parent's login)" : "", name);
-	}
-	return EXIT_OK;
+	return finish(ctx, name, quiet, auth_replaced);
 }
 
 const struct cmd cmd_init = {
