@@ -21,6 +21,7 @@
 #include "model.h"
 #include "out_int.h"
 #include "out_report.h"
+#include "out_sync_int.h"
 #include "repo.h"
 #include "repo_index.h"
 
@@ -47,7 +48,7 @@ static uint32_t first_diff_line(const char *a, size_t alen, const char *b, size_
 }
 
 /* DRIFT005 in ENV's lint.ignore (no path: the generated files have none), with a reason. */
-static const char *drift005_suppressed(const struct ctx *ctx, const char *env)
+const char *drift005_suppressed(const struct ctx *ctx, const char *env)
 {
 	const struct env *e = env ? ctx_env(ctx, env) : NULL;
 	if (!e || !e->model)
@@ -61,73 +62,7 @@ static const char *drift005_suppressed(const struct ctx *ctx, const char *env)
 	return NULL;
 }
 
-enum state { ST_UNCHANGED, ST_MISSING, ST_STALE, ST_EDITED, ST_REFUSED };
-
-/* What is kept of a file once compared: its path (in the sync's arena), the blob ID of
- * its body (for the manifest), the blob ID of its whole content (--stage), its state. */
-struct done {
-	const char *path;
-	char blob[41];
-	char whole[41];
-	char hh[41];	/* the blob ID of its header ("-": none; "": not known) */
-	enum state st;
-	bool forced;	/* edited by hand, replaced with --force */
-	bool vouched;	/* found unchanged by its stamp, unread (out_stamp.c) */
-	struct ident id;	/* the file on disk (st_ino 0: none, or read from the index) */
-};
-
-/* Report text about one path, kept until the end to be printed in path order. */
-struct piece {
-	const char *path;
-	size_t seq;
-	char *text;
-};
-
-struct sync {
-	struct ctx *ctx;
-	struct out_opts o;
-	struct strbuf *report;
-	struct out_stats *st;
-	size_t before;		/* diagnostics before the sync began */
-	size_t scanned;		/* diagnostics since then already looked at for errors */
-	bool refusing;		/* an error was found: no more temp files are written */
-	const bool *bad;	/* emit_env_errors */
-	struct arena a;		/* paths of the files done, the old manifest's paths */
-	struct walk w;
-	struct strbuf abs, head, mtext, piece;
-	struct mentry *old;	/* the old manifest's valid entries, sorted by path */
-	size_t nold;
-	uint32_t mfile;		/* the manifest as a source file (its lines' locations) */
-	char *mdata;
-	size_t mlen;
-	bool mexists;
-	struct out_lock lock;	/* building: held from the beginning to the end */
-	struct mentry *jold;	/* an interrupted build's journal, sorted by path */
-	size_t njold;
-	char *jdata;
-	size_t jlen;
-	bool jexists;
-	struct done *done;
-	size_t ndone, capdone;
-	struct piece *pieces;
-	size_t npieces, cappieces;
-	/* at the end: the new manifest's entries, the orphans (intact: prunable) with the
-	 * identity of the file read, those edited by hand (kept), paths to unstage */
-	struct mentry *keep, *orphans, *edited;
-	size_t nkeep, capkeep, norphans, caporphans, nedited, capedited;
-	struct ident *oids;
-	size_t capoids;
-	struct ident *ids;	/* the identities of the generated files read, sorted */
-	size_t nids;
-	const char **gone;
-	size_t ngone, capgone;
-	struct commit commit;
-	struct out_list list;	/* build --verbose, --dry-run */
-	struct stamps stamps;	/* the stamp cache, not with --staged */
-	struct oom_guard guard;	/* from out_sync_begin to the end: the sync is released */
-};
-
-static int cmp_done(const void *a, const void *b)
+int cmp_done(const void *a, const void *b)
 {
 	return strcmp(((const struct done *)a)->path, ((const struct done *)b)->path);
 }
@@ -144,7 +79,7 @@ static int cmp_piece(const void *pa, const void *pb)
  * concrete environment's files (emit_env_path: out/<env>/...); -1 for repository-level
  * paths (which include the files of removed environments).
  */
-static long path_env(const struct ctx *ctx, const char *path)
+long path_env(const struct ctx *ctx, const char *path)
 {
 	const char *name;
 	size_t n, lo = 0, hi = ctx->nenvs;
@@ -646,148 +581,6 @@ int out_sync_repo(struct sync *s, struct outset *set)
 	build_gitattributes(s->ctx, set);
 	s->st->repo_done = true;
 	return out_sync_files(s, set);
-}
-
-static int cmp_ident(const void *pa, const void *pb)
-{
-	const struct ident *a = pa, *b = pb;
-	if (a->dev != b->dev)
-		return a->dev < b->dev ? -1 : 1;
-	return (a->ino > b->ino) - (a->ino < b->ino);
-}
-
-/* The identities of the generated files found on disk, sorted, in s->ids. */
-static void collect_ids(struct sync *s)
-{
-	s->ids = xcalloc(s->ndone + 1, sizeof(*s->ids));
-	for (size_t i = 0; i < s->ndone; i++)
-		if (s->done[i].id.ino)
-			s->ids[s->nids++] = s->done[i].id;
-	if (s->nids > 1)
-		qsort(s->ids, s->nids, sizeof(*s->ids), cmp_ident);
-}
-
-/* SPEC012 at the manifest's line of e, about its path. */
-ATTR_PRINTF(3, 4)
-static void at_entry(struct sync *s, const struct mentry *e, const char *fmt, ...)
-{
-	struct loc at = { .file = s->mfile, .line = s->mfile ? e->line : 0,
-			  .col = s->mfile ? 43 : 0 };
-	va_list ap;
-	va_start(ap, fmt);
-	struct diag *d = diag_vadd(s->ctx, "SPEC012", NULL, at, fmt, ap);
-	va_end(ap);
-	diag_help(s->ctx, d, "it is kept, neither read nor deleted: remove it by hand if it "
-			     "is not needed, and its line from %s", OUT_MANIFEST);
-}
-
-/* check: "orphaned" with its diff (a/ only); with the edited ones, DRIFT005 too. */
-static void report_orphan(struct sync *s, const struct mentry *old, const char *data,
-			  size_t len, bool edited)
-{
-	struct ctx *ctx = s->ctx;
-	long ei = path_env(ctx, old->path);
-	const char *env = ei >= 0 ? ctx->envs[ei]->name : NULL;
-	if (edited) {
-		struct diag *dg = diag_add(ctx, "DRIFT005", env, ow_gen_loc(ctx, old->path, data,
-									       len, 1),
-					   "orphaned file '%s' was edited by hand: its body no "
-					   "longer matches the digest eragen recorded, so "
-					   "'eragen build --prune' keeps it", old->path);
-		diag_help(ctx, dg, "delete it by hand if the edit is not needed, or move the "
-				   "change into a spec or template");
-		const char *reason = drift005_suppressed(ctx, env);
-		if (reason) {
-			dg->suppressed = true;
-			dg->suppress_reason = arena_strdup(&ctx->perm, reason);
-		}
-	}
-	struct out_item it = { .path = old->path, .env = env,
-			       .kind = edited ? OUTK_ORPHAN_EDITED : OUTK_ORPHAN, .disk = data,
-			       .dlen = len };
-	out_report_file(ctx, &s->o, s->report, &it);
-}
-
-/*
- * A manifest entry in scope that nothing rendered: read the strict way (no symbolic
- * link, a regular file), then an orphan when its body still has the recorded digest
- * (prunable), edited by hand when not (kept, like an edited generated file); never when
- * it is one of the generated files under another name.
- */
-static int judge_orphan(struct sync *s, const struct mentry *old)
-{
-	struct ctx *ctx = s->ctx;
-	char *data;
-	size_t len;
-	struct ident id = { 0 };
-	s->w.id = &id;
-	enum disk d = ow_strict_read(ctx, &s->w, old->path, SRC_MAX_BYTES, &data, &len);
-	s->w.id = NULL;
-	bool alias = d != DISK_MISSING && id.ino && s->nids &&
-		     bsearch(&id, s->ids, s->nids, sizeof(*s->ids), cmp_ident);
-	bool intact = false;
-	if (d == DISK_ERROR || (d == DISK_FILE && !alias &&
-				ow_body_matches(data, len, old->blob, &intact) != 0))
-		return -1;
-	if (d == DISK_MISSING) {
-		if (s->o.stage)	/* deleted by hand: the index forgets it too */
-			VEC_PUSH(s->gone, s->ngone, s->capgone, old->path);
-		return 0;	/* gone already: forget it */
-	}
-	if (d != DISK_FILE || alias || !intact)
-		VEC_PUSH(s->keep, s->nkeep, s->capkeep, *old);
-	if (d == DISK_REFUSED || alias) {
-		at_entry(s, old, alias ? "'%s' is one of the generated files under another name "
-					 "(a hard link, or another case on a case-insensitive file "
-					 "system): it is not an orphan"
-				       : "'%s' is not a regular file reached without a symbolic "
-					 "link: it is not read, and never deleted",
-			 old->path);
-		return 0;
-	}
-	s->st->orphaned++;
-	if (d == DISK_HUGE || !intact) {	/* (too large to be eragen's: not read) */
-		VEC_PUSH(s->edited, s->nedited, s->capedited, *old);
-		if (s->o.diffs)
-			report_orphan(s, old, d == DISK_HUGE ? "" : data, d == DISK_HUGE ? 0 : len,
-				      true);
-		return 0;
-	}
-	VEC_PUSH(s->orphans, s->norphans, s->caporphans, *old);
-	vec_grow((void **)&s->oids, &s->capoids, s->norphans, sizeof(*s->oids));
-	s->oids[s->norphans - 1] = id;
-	if (!s->o.prune)
-		VEC_PUSH(s->keep, s->nkeep, s->capkeep, *old);
-	if (s->o.diffs)
-		report_orphan(s, old, data, len, false);
-	return 0;
-}
-
-/*
- * Orphans: manifest paths in scope that nothing renders any more. In scope: the files of
- * the environments rendered in this run, and the repository-level ones when those were
- * rendered and no ENV was named (a removed environment's directory is repository-level:
- * only a run over everything judges it). The new manifest keeps every entry out of
- * scope, and orphans unless pruned. s->done is sorted.
- */
-static int find_orphans(struct sync *s)
-{
-	struct ctx *ctx = s->ctx;
-	collect_ids(s);
-	for (size_t i = 0; i < s->nold; i++) {
-		const struct mentry *old = &s->old[i];
-		long ei = path_env(ctx, old->path);
-		bool scope = ei >= 0 ? emit_selected(ctx, ctx->envs[ei]) && !s->bad[ei]
-				     : s->st->repo_done && !ctx->opt.envs;
-		struct done key = { .path = old->path };
-		if (s->ndone && bsearch(&key, s->done, s->ndone, sizeof(*s->done), cmp_done))
-			continue;	/* rendered: its new entry replaces this one */
-		if (!scope)
-			VEC_PUSH(s->keep, s->nkeep, s->capkeep, *old);
-		else if (judge_orphan(s, old) != 0)
-			return -1;
-	}
-	return 0;
 }
 
 /* The new manifest into s->mtext: the files done and the entries kept, sorted by path.
