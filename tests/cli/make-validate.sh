@@ -98,7 +98,14 @@ printf '%s\n' "$out" | grep -q "eragen: refusing to destroy 'cae': it is a produ
 	fail "no clear message for destroy of production: $out"
 [ -f "$here/tofu.log" ] && fail "tofu ran for a refused destroy" || ok "no tofu for a refused destroy"
 # a non-production destroy runs tofu (the fake) in the right order
-make -s -f out/eragen.mk cae-testing-destroy TOFU="$here/fake-tofu" >/dev/null 2>&1 &&
+# (the drain between the stacks checks the AWS CLI and kubectl are there; with no infra
+# output it drains nothing: fakes that would fail stand in for them, on any machine)
+for t in aws kubectl; do
+	printf '#!/bin/sh\necho "%s ran: $*" >>%s/tofu.log\nexit 1\n' "$t" "$here" >"$here/fake-$t"
+	chmod +x "$here/fake-$t"
+done
+make -s -f out/eragen.mk cae-testing-destroy TOFU="$here/fake-tofu" AWS="$here/fake-aws" \
+	KUBECTL="$here/fake-kubectl" >/dev/null 2>&1 &&
 	ok "destroy of cae-testing runs" || fail "destroy of cae-testing with a working tofu failed"
 grep -c 'destroy' "$here/tofu.log" | grep -qx 2 && ok "cae-testing-destroy destroys both stacks" ||
 	fail "cae-testing-destroy did not destroy both stacks"
