@@ -190,8 +190,15 @@ struct json_chunk {
 
 static struct json_arena *json_open;	/* the arena cJSON allocates from, or NULL */
 
+static void *cjson_malloc(size_t size);
+static void cjson_free(void *p);
+
+/* The hooks are installed here too, not only by alloc_init: a program that never called
+ * it (a fuzz harness) must not parse into the heap a tree that no cJSON_Delete frees. */
 void json_arena_begin(struct json_arena *a)
 {
+	cJSON_Hooks hooks = { cjson_malloc, cjson_free };
+	cJSON_InitHooks(&hooks);
 	json_open = a;
 }
 
