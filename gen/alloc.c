@@ -17,6 +17,8 @@
 #include "eragen.h"
 
 #include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef ERAGEN_TEST_ALLOC
@@ -176,9 +178,86 @@ void oom_if_failed_since(unsigned long failed)
 		oom();
 }
 
+/* ---- the cJSON arena ---- */
+
+#define JSON_CHUNK (64u << 10)
+
+struct json_chunk {
+	struct json_chunk *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+static struct json_arena *json_open;	/* the arena cJSON allocates from, or NULL */
+
+static void *cjson_malloc(size_t size);
+static void cjson_free(void *p);
+
+/* The hooks are installed here too, not only by alloc_init: a program that never called
+ * it (a fuzz harness) must not parse into the heap a tree that no cJSON_Delete frees. */
+void json_arena_begin(struct json_arena *a)
+{
+	cJSON_Hooks hooks = { cjson_malloc, cjson_free };
+	cJSON_InitHooks(&hooks);
+	json_open = a;
+}
+
+void json_arena_end(void)
+{
+	json_open = NULL;
+}
+
+void json_arena_release(struct json_arena *a)
+{
+	while (a->head) {
+		struct json_chunk *c = a->head;
+		a->head = c->next;
+		free(c);
+	}
+}
+
+static void *json_alloc(struct json_arena *a, size_t size)
+{
+	if (alloc_inject(ALLOC_CJSON)) {
+		failures++;
+		return NULL;
+	}
+	const size_t align = sizeof(max_align_t);
+	size = (size ? size + align - 1 : align) / align * align;
+	struct json_chunk *c = a->head;
+	if (!c || c->size - c->used < size) {
+		size_t cap = size > JSON_CHUNK / 4 ? size : JSON_CHUNK;
+		c = size > SIZE_MAX / 2 ? NULL : malloc(sizeof(*c) + cap);
+		if (!c) {
+			failures++;
+			return NULL;
+		}
+		c->used = 0;
+		c->size = cap;
+		if (a->head && cap != JSON_CHUNK) {	/* a big one: keep the open chunk first */
+			c->next = a->head->next;
+			a->head->next = c;
+		} else {
+			c->next = a->head;
+			a->head = c;
+		}
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += size;
+	return p;
+}
+
 static void *cjson_malloc(size_t size)
 {
+	if (json_open)
+		return json_alloc(json_open, size);
 	return alloc_lib_malloc(ALLOC_CJSON, size);
+}
+
+static void cjson_free(void *p)
+{
+	if (!json_open)	/* in an arena, the arena frees it */
+		free(p);
 }
 
 void alloc_init(void)
@@ -188,7 +267,7 @@ void alloc_init(void)
 #endif
 	/* with a malloc other than malloc, cJSON never reallocates (it only would when
 	 * printing, which eragen does not do) */
-	cJSON_Hooks hooks = { cjson_malloc, alloc_lib_free };
+	cJSON_Hooks hooks = { cjson_malloc, cjson_free };
 	cJSON_InitHooks(&hooks);
 	reserve = malloc(RESERVE_BYTES);	/* none: libgit2's failures return NULL */
 }

@@ -52,6 +52,20 @@ unsigned long alloc_failures(void);
 /* oom() if a library allocation failed since alloc_failures() returned failed: call it
  * once the library's objects of the operation are released. */
 void oom_if_failed_since(unsigned long failed);
+/*
+ * A cJSON arena: between json_arena_begin and json_arena_end, every allocation cJSON
+ * makes comes from the arena and its frees do nothing, so a parsed tree costs a few
+ * chunks instead of one malloc per node and string. Such a tree is never given to
+ * cJSON_Delete: json_arena_release frees all it holds at once. Failures are counted as
+ * a library's (alloc_failures), allocation by allocation, as before.
+ */
+struct json_chunk;
+struct json_arena {
+	struct json_chunk *head;
+};
+void json_arena_begin(struct json_arena *a);	/* cJSON allocates from a until _end */
+void json_arena_end(void);
+void json_arena_release(struct json_arena *a);
 /* Free PCRE2's contexts (rx.c), created on first use; ctx_release calls it. */
 void rx_shutdown(void);
 

@@ -387,13 +387,14 @@ static bool read_charts(struct reader *r, const cJSON *root, struct data *d)
 	return true;
 }
 
-static void json_release(void *root)
+static void json_release(void *ja)
 {
-	cJSON_Delete(root);
+	json_arena_release(ja);
 }
 
-/* The cJSON tree is guarded while the arena copies what it holds (alloc.h: cJSON's
- * allocator returns NULL, and a NULL parse that it caused is out of memory). */
+/* The cJSON tree lives in a JSON arena (alloc.h), guarded while the arena copies what
+ * it holds (cJSON's allocator returns NULL, and a NULL parse that it caused is out of
+ * memory). */
 static bool read_table(struct ctx *ctx, int t, struct data *d)
 {
 	const char *rel = table_files[t];
@@ -406,8 +407,12 @@ static bool read_table(struct ctx *ctx, int t, struct data *d)
 	 * wants to see it. */
 	const char *end = NULL;
 	unsigned long failed = alloc_failures();
+	struct json_arena ja = { 0 };
+	json_arena_begin(&ja);
 	cJSON *root = cJSON_ParseWithLengthOpts(f->data, f->len + 1, &end, true);
+	json_arena_end();
 	if (!root) {
+		json_arena_release(&ja);
 		oom_if_failed_since(failed);
 		size_t off = end && end >= f->data && end <= f->data + f->len ? (size_t)(end - f->data) : 0;
 		diag_add(ctx, "SPEC012", NULL, srcfile_loc(f, off),
@@ -417,7 +422,7 @@ static bool read_table(struct ctx *ctx, int t, struct data *d)
 	struct reader r = { .ctx = ctx };
 	bool ok;
 	struct oom_guard guard;
-	oom_guard_push(&guard, json_release, root);
+	oom_guard_push(&guard, json_release, &ja);
 	switch (t) {
 	case TBL_REGIONS: ok = read_regions(&r, root, d); break;
 	case TBL_INSTANCES: ok = read_instances(&r, root, d); break;
@@ -425,7 +430,7 @@ static bool read_table(struct ctx *ctx, int t, struct data *d)
 	default: ok = read_charts(&r, root, d); break;
 	}
 	oom_guard_pop(&guard);
-	cJSON_Delete(root);
+	json_arena_release(&ja);
 	if (!ok)
 		diag_add(ctx, "SPEC012", NULL, (struct loc){ .file = f->id },
 			 "the data table cannot be used: %s", r.err[0] ? r.err : "malformed");

@@ -88,8 +88,9 @@ void diag_snippets_prepare(struct ctx *ctx)
 		struct srcfile *f = d->loc.file && d->loc.file < ctx->nfiles
 					    ? ctx->files[d->loc.file]
 					    : NULL;
+		/* only a printed finding shows a snippet: a suppressed one costs no parse */
 		if (f && f->data && f->secrets != SRC_PLAIN && !f->raw_masked &&
-		    diag_visible(ctx, d)) {
+		    diag_visible(ctx, d) && !d->suppressed) {
 			f->raw_masked = true;
 			if (f->secrets == SRC_SPEC)
 				mask_raw(ctx, f);

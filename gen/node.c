@@ -39,7 +39,10 @@ struct node *node_map(struct arena *a, struct loc loc, size_t cap)
 
 /* ---- the key index of a big map ---- */
 
-#define INDEX_MIN 16	/* maps smaller than this are searched linearly */
+/* Maps smaller than this are searched linearly: an index costs 64 slots at least, and
+ * the layered trees copy their maps a few times per environment (5 MB at 1,000
+ * environments with 16), while a scan of under 64 keys costs no more than hashing. */
+#define INDEX_MIN 64
 
 /* Open addressing over key positions (+1; 0 is empty) with 32 bits of the key's hash
  * above them (most probes need not read the key), at most half full. It covers

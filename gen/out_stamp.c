@@ -117,7 +117,8 @@ static bool parse_all(struct ctx *ctx, struct stamps *s, char *data, size_t len)
 			return false;
 		if (s->n && strcmp(s->v[s->n - 1].path, st.path) >= 0)
 			return false;	/* sorted, each path once */
-		VEC_PUSH(s->v, s->n, cap, st);
+		struct stamp_line sl = { data + pos, st.path };
+		VEC_PUSH(s->v, s->n, cap, sl);
 		pos = (size_t)(nl - data) + 1;
 	}
 	return true;
@@ -160,15 +161,29 @@ void ow_stamps_load(struct ctx *ctx, struct stamps *s)
 	}
 }
 
-static int cmp_stamp(const void *a, const void *b)
+static int cmp_line(const void *a, const void *b)
 {
-	return strcmp(((const struct stamp *)a)->path, ((const struct stamp *)b)->path);
+	return strcmp(((const struct stamp_line *)a)->path, ((const struct stamp_line *)b)->path);
 }
 
-const struct stamp *ow_stamp_find(const struct stamps *s, const char *path)
+/* A line parse_all accepted parses again. */
+static struct stamp line_stamp(const struct stamp_line *l)
 {
-	struct stamp key = { .path = path };
-	return s->n ? bsearch(&key, s->v, s->n, sizeof(*s->v), cmp_stamp) : NULL;
+	struct stamp st;
+	if (!parse_line(l->line, &st))
+		memset(&st, 0, sizeof(st));	/* not reached */
+	return st;
+}
+
+const struct stamp *ow_stamp_find(struct stamps *s, const char *path)
+{
+	struct stamp_line key = { NULL, path };
+	const struct stamp_line *l =
+		s->n ? bsearch(&key, s->v, s->n, sizeof(*s->v), cmp_line) : NULL;
+	if (!l)
+		return NULL;
+	s->found = line_stamp(l);
+	return &s->found;
 }
 
 static bool ts_eq(struct timespec a, struct timespec b)
@@ -212,7 +227,8 @@ static void cache_text(struct ctx *ctx, const struct stamps *old, const struct s
 			i++;
 			k += c == 0;
 		} else {
-			put_line(sb, &old->v[k++]);
+			struct stamp st = line_stamp(&old->v[k++]);
+			put_line(sb, &st);
 		}
 	}
 }

@@ -248,7 +248,15 @@ struct sync *out_sync_begin(struct ctx *ctx, const struct out_opts *o, const boo
 			 "does nothing to the paths it lists", OUT_MANIFEST, len, SRC_MAX_BYTES);
 	s->mexists = md == DISK_FILE;
 	if (s->mexists) {
-		s->mdata = xstrndup(data, len);	/* compared at the end: keep a copy */
+		/* compared at the end: kept, by taking the read buffer itself (1.4 MB at 1,000
+		 * environments) rather than a copy of it */
+		if (data == s->w.buf) {
+			s->mdata = s->w.buf;
+			s->w.buf = NULL;
+			s->w.cap = 0;
+		} else {
+			s->mdata = xstrndup(data, len);
+		}
 		s->mlen = len;
 		s->mfile = ow_manifest_load(ctx, &s->a, s->mdata, len, &s->old, &s->nold);
 	}

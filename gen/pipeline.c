@@ -30,6 +30,9 @@
 #include "repo_index.h"
 
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -284,6 +287,17 @@ static void release_done(struct ctx *ctx, const size_t *last, size_t i)
 	}
 }
 
+/* Return the freed environments' memory to the system before the repository files: the
+ * dispatch workflow alone is 10 MB at 1,000 environments, a block malloc maps afresh
+ * rather than carving it out of the freed arena chunks scattered in the heap, so without
+ * this the peak would be both at once. */
+static void give_back(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 /* Every environment free of errors, one at a time, then the repository-level files
  * (when all of them are free of errors: bad[] says which are not). */
 static int emit_sync_all(struct ctx *ctx, struct sync *s, const bool *bad)
@@ -306,8 +320,10 @@ static int emit_sync_all(struct ctx *ctx, struct sync *s, const bool *bad)
 			rc = emit_sync_env(ctx, s, t, e, list);
 		release_done(ctx, last, i);
 	}
-	if (rc == 0 && list)
+	if (rc == 0 && list) {
+		give_back();
 		rc = emit_sync_repo(ctx, s, t, list);
+	}
 	oom_guard_pop(&guard);
 	tmpl_set_free(t);
 	return rc;

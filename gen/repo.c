@@ -168,6 +168,7 @@ int repo_git_init(struct ctx *ctx)
 void repo_shutdown(struct ctx *ctx)
 {
 	if (ctx->git_ready) {
+		repo_hash_release();
 		git_libgit2_shutdown();
 		ctx->git_ready = false;
 	}
@@ -504,17 +505,4 @@ int repo_blob_id(const char *data, size_t len, char out[41])
 	oom_if_failed_since(failed);
 	git_oid_tostr(out, 41, &oid);
 	return 0;
-}
-
-int repo_blob_id2(const char *a, size_t alen, const char *b, size_t blen, char out[41])
-{
-	struct strbuf sb = { 0 };
-	struct oom_guard g;
-	oom_guard_strbuf(&g, &sb);
-	sb_add(&sb, a ? a : "", alen);
-	sb_add(&sb, b ? b : "", blen);
-	int rc = repo_blob_id(sb.buf, sb.len, out);
-	oom_guard_pop(&g);
-	sb_release(&sb);
-	return rc;
 }

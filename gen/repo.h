@@ -55,8 +55,11 @@ void repo_baseline_release(struct baseline *b);
  * libgit2 initialised (repo_find_root did). -1 after error().
  */
 int repo_blob_id(const char *data, size_t len, char out[41]);
-/* The same of a[0..alen) followed by b[0..blen) (a header and a body), not copied. */
+/* The same of a[0..alen) followed by b[0..blen) (a header and a body), not copied
+ * (repo_hash.c: libgit2's object stream hashes the pieces). */
 int repo_blob_id2(const char *a, size_t alen, const char *b, size_t blen, char out[41]);
+/* Release repo_blob_id2's hashing database (repo_shutdown, before libgit2's). */
+void repo_hash_release(void);
 
 /*
  * Initialise libgit2 for this run (once; later calls return 0 at once), with eragen's

@@ -4,7 +4,8 @@
  * Consumes a pattern (UTF-8, length-delimited) and produces a compiled struct rx that
  * answers "does this subject contain a match". Patterns are compiled with PCRE2_UTF and
  * PCRE2_DOLLAR_ENDONLY ('$' never matches before a final newline), JIT-compiled when the
- * library supports it; a JIT failure silently falls back to the interpreter.
+ * library supports it, at its first match; a JIT failure silently falls back to the
+ * interpreter.
  *
  * Every match runs under a match limit, a depth limit and a heap limit, so a catastrophic
  * pattern ends quickly with -1 ("could not decide") instead of hanging; callers report -1
@@ -39,6 +40,7 @@ struct rx {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit_stack;	/* NULL when the pattern runs interpreted */
+	bool jit_tried;			/* JIT compilation happens at the first match */
 };
 
 /* The contexts every pattern is compiled with: created on first use, freed by
@@ -115,28 +117,37 @@ struct rx *rx_compile(const char *pattern, size_t len, bool icase, char *err, si
 	pcre2_set_match_limit(rx->mctx, RX_MATCH_LIMIT);
 	pcre2_set_depth_limit(rx->mctx, RX_DEPTH_LIMIT);
 	pcre2_set_heap_limit(rx->mctx, RX_HEAP_LIMIT_KIB);
-	/* JIT is an optimisation only: any failure leaves the interpreter in charge. The
-	 * JIT stack is an ordinary allocation, except that its memory is mapped: only a
-	 * failure of the allocator is out of memory. */
-	failed = alloc_failures();
-	if (pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0) {
-		rx->jit_stack = pcre2_jit_stack_create(RX_JIT_STACK_START, RX_JIT_STACK_MAX,
-						       rx_gctx);
-		if (rx->jit_stack) {
-			pcre2_jit_stack_assign(rx->mctx, NULL, rx->jit_stack);
-		} else if (alloc_failures() != failed) {
-			rx_free(rx);
-			oom();
-		}
-	} else if (alloc_failures() != failed) {
-		alloc_recovered("pcre2: JIT compilation failed, the interpreter runs the pattern");
-	}
 	return rx;
 }
 
-static int find(const struct rx *rx, const char *s, size_t len, uint32_t opts, size_t *start,
+/* JIT-compile rx before its first match: most of a schema's patterns never meet a value
+ * in a run, and JIT compilation costs more than compiling. Every match still runs as
+ * before (under JIT when the library has it), so the limits decide the same way. */
+static void jit(struct rx *rx)
+{
+	rx->jit_tried = true;
+	/* JIT is an optimisation only: any failure leaves the interpreter in charge. The
+	 * JIT stack is an ordinary allocation, except that its memory is mapped: only a
+	 * failure of the allocator is out of memory. */
+	unsigned long failed = alloc_failures();
+	if (pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE) == 0) {
+		rx->jit_stack = pcre2_jit_stack_create(RX_JIT_STACK_START, RX_JIT_STACK_MAX,
+						       rx_gctx);
+		if (rx->jit_stack)
+			pcre2_jit_stack_assign(rx->mctx, NULL, rx->jit_stack);
+		else if (alloc_failures() != failed)
+			oom();	/* rx stays its owner's, to free */
+	} else if (alloc_failures() != failed) {
+		alloc_recovered("pcre2: JIT compilation failed, the interpreter runs the pattern");
+	}
+}
+
+static int find(const struct rx *crx, const char *s, size_t len, uint32_t opts, size_t *start,
 		size_t *end)
 {
+	struct rx *rx = (struct rx *)crx;	/* allocated mutable by rx_compile */
+	if (!rx->jit_tried)
+		jit(rx);
 	int rc = pcre2_match(rx->code, (PCRE2_SPTR)s, len, 0, opts, rx->md, rx->mctx);
 	if (rc == PCRE2_ERROR_NOMEMORY)
 		oom();	/* the callers guard their patterns */

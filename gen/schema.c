@@ -38,8 +38,7 @@ void schema_free(struct schema *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->ndocs; i++)
-		cJSON_Delete(s->docs[i].root);
+	json_arena_release(&s->json);	/* the documents */
 	free(s->docs);
 	for (size_t i = 0; i < s->nrxs; i++)
 		rx_free(s->rxs[i]);
@@ -388,19 +387,11 @@ static struct doc *doc_find(struct cc *cc, const char *uri)
 	return NULL;
 }
 
-static void release_json(void *root)
-{
-	cJSON_Delete(root);
-}
-
-/* Register root, which the schema owns from then on (schema_free deletes it). */
+/* Register root, which lives in the schema's JSON arena (schema_free releases it). */
 static struct doc *doc_add(struct cc *cc, const char *uri, cJSON *root, bool strict)
 {
-	struct oom_guard guard;	/* until the schema owns it */
-	oom_guard_push(&guard, release_json, root);
 	struct doc d = {uri, root, strict ? "#" : arena_printf(cc->a, "%s#", uri), strict};
 	VEC_PUSH(cc->s->docs, cc->s->ndocs, cc->s->capdocs, d);
-	oom_guard_pop(&guard);
 	return &cc->s->docs[cc->s->ndocs - 1];
 }
 
@@ -419,7 +410,9 @@ static struct doc *doc_fetch(struct cc *cc, const char *uri, const char *ref, co
 		return NULL;
 	}
 	unsigned long failed = alloc_failures();
+	json_arena_begin(&cc->s->json);
 	cJSON *root = cJSON_ParseWithLength(text, len);
+	json_arena_end();
 	if (!root) {
 		oom_if_failed_since(failed);
 		cc_fail(cc, "cannot resolve '$ref' '%s' at '%s': '%s' is not valid JSON", ref, at,
@@ -621,7 +614,9 @@ struct schema *schema_compile(const char *json, size_t len, const char *base_uri
 	const char *base = uri_nofrag(cc.a, base_uri ? base_uri : "");
 	const char *uri = arena_strdup(cc.a, base);
 	unsigned long failed = alloc_failures();
+	json_arena_begin(&s->json);
 	cJSON *root = cJSON_ParseWithLength(json, len);
+	json_arena_end();
 	if (!root) {
 		oom_guard_pop(&guard);
 		release_compiling(&cc);

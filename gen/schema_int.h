@@ -21,6 +21,7 @@
 #ifndef ERAGEN_SCHEMA_INT_H
 #define ERAGEN_SCHEMA_INT_H
 
+#include "alloc.h"
 #include "rx.h"
 #include "schema.h"
 
@@ -169,6 +170,7 @@ struct doc {
 struct schema {
 	struct arena arena;	/* the compiled tree, converted values, strings */
 	struct sch *root;
+	struct json_arena json;	/* the documents' cJSON trees (alloc.h) */
 	struct doc *docs;
 	size_t ndocs, capdocs;
 	struct rx **rxs;
