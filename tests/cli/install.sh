@@ -28,7 +28,7 @@ else
 fi
 
 # ---- what is installed --------------------------------------------------------------
-[ -x "$p/bin/eragen" ] && cmp -s "$p/bin/eragen" "$top/eragen" || fail "bin/eragen"
+[ -x "$p/bin/eragen" ] && cmp -s "$p/bin/eragen" "$ERAGEN" || fail "bin/eragen"
 n=0
 for f in "$top"/schemas/*.json; do
 	cmp -s "$f" "$p/share/eragen/schemas/${f##*/}" || fail "schemas/${f##*/} not installed"
