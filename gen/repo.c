@@ -300,7 +300,6 @@ struct baseline {
 	const char *name;	/* "HEAD" or the --base argument */
 };
 
-
 /* The tree at path (relative to tree) into *out, or NULL when there is none. */
 static int subtree(git_repository *repo, git_tree *tree, const char *path, git_tree **out)
 {
@@ -490,19 +489,3 @@ void repo_baseline_release(struct baseline *b)
 	b->repo = NULL;
 }
 
-int repo_blob_id(const char *data, size_t len, char out[41])
-{
-	git_oid oid;
-	unsigned long failed = alloc_failures();
-	if (git_odb_hash(&oid, data ? data : "", len, GIT_OBJECT_BLOB) != 0) {
-		oom_if_failed_since(failed);
-		char msg[256];
-		repo_git_message(msg, sizeof(msg));
-		error("cannot compute a blob id: %s", msg);
-		out[0] = '\0';
-		return -1;
-	}
-	oom_if_failed_since(failed);
-	git_oid_tostr(out, 41, &oid);
-	return 0;
-}

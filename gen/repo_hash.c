@@ -1,5 +1,6 @@
 /*
- * repo_hash.c - the blob ID of a header and a body without copying them into one buffer.
+ * repo_hash.c - git blob IDs (repo_blob_id), and the blob ID of a header and a body without
+ * copying them into one buffer (repo_blob_id2).
  *
  * git_odb_hash takes one buffer, and libgit2 1.5 exports no SHA-1 of its own. Its object
  * streams hash what is written to them, though: git_odb_open_wstream hashes the object
@@ -121,6 +122,29 @@ static int stream_id(const char *a, size_t alen, const char *b, size_t blen, git
 	return rc == 0 ? 0 : -1;
 }
 
+/* The ID of a hash that returned rc (libgit2's): out, or error() and -1. */
+static int blob_id_done(int rc, const git_oid *oid, unsigned long failed, char out[41])
+{
+	oom_if_failed_since(failed);
+	if (rc != 0) {
+		char msg[256];
+		repo_git_message(msg, sizeof(msg));
+		error("cannot compute a blob id: %s", msg);
+		out[0] = '\0';
+		return -1;
+	}
+	git_oid_tostr(out, 41, oid);
+	return 0;
+}
+
+int repo_blob_id(const char *data, size_t len, char out[41])
+{
+	git_oid oid;
+	unsigned long failed = alloc_failures();
+	int rc = git_odb_hash(&oid, data ? data : "", len, GIT_OBJECT_BLOB);
+	return blob_id_done(rc, &oid, failed, out);
+}
+
 int repo_blob_id2(const char *a, size_t alen, const char *b, size_t blen, char out[41])
 {
 	if (!alen)
@@ -129,15 +153,6 @@ int repo_blob_id2(const char *a, size_t alen, const char *b, size_t blen, char o
 		return repo_blob_id(a, alen, out);
 	git_oid oid;
 	unsigned long failed = alloc_failures();
-	if (stream_id(a, alen, b, blen, &oid) != 0) {
-		oom_if_failed_since(failed);
-		char msg[256];
-		repo_git_message(msg, sizeof(msg));
-		error("cannot compute a blob id: %s", msg);
-		out[0] = '\0';
-		return -1;
-	}
-	oom_if_failed_since(failed);
-	git_oid_tostr(out, 41, &oid);
-	return 0;
+	int rc = stream_id(a, alen, b, blen, &oid);
+	return blob_id_done(rc, &oid, failed, out);
 }
