@@ -137,20 +137,43 @@ static void put_range(struct strbuf *out, size_t start, size_t count)
 
 #define CONTEXT 3
 
+/* The line diff of a and b: their lines (in an arena, guarded until ldiff_close) and the
+ * edit script. One setup for out_udiff and out_diffstat. */
+struct ldiff {
+	struct arena lines;	/* the lines of both texts and their ids */
+	struct oom_guard guard;
+	struct line *va, *vb;
+	struct op *ops;
+	size_t na, nb, nops;
+};
+
+static void ldiff_open(struct ldiff *d, const char *a, size_t alen, const char *b, size_t blen)
+{
+	arena_init(&d->lines);
+	oom_guard_arena(&d->guard, &d->lines);
+	struct strmap ids = { 0 };
+	d->va = split_lines(a, alen, &d->na, &d->lines, &ids);
+	d->vb = split_lines(b, blen, &d->nb, &d->lines, &ids);
+	d->ops = diff_ops(d->va, d->na, d->vb, d->nb, &d->nops);
+}
+
+static void ldiff_close(struct ldiff *d)
+{
+	free(d->ops);
+	oom_guard_pop(&d->guard);
+	arena_release(&d->lines);
+}
+
 void out_udiff(const char *a, size_t alen, const char *b, size_t blen, const char *la,
 	       const char *lb, size_t max_lines, struct strbuf *out)
 {
 	if (alen == blen && (alen == 0 || memcmp(a, b, alen) == 0))
 		return;
-	size_t na, nb, nops;
-	struct arena lines;	/* the lines of both texts and their ids */
-	arena_init(&lines);
-	struct oom_guard guard;
-	oom_guard_arena(&guard, &lines);
-	struct strmap ids = { 0 };
-	struct line *va = split_lines(a, alen, &na, &lines, &ids);
-	struct line *vb = split_lines(b, blen, &nb, &lines, &ids);
-	struct op *ops = diff_ops(va, na, vb, nb, &nops);
+	struct ldiff d;
+	ldiff_open(&d, a, alen, b, blen);
+	const struct op *ops = d.ops;
+	const struct line *va = d.va, *vb = d.vb;
+	size_t nops = d.nops;
 	sb_printf(out, "--- %s\n+++ %s\n", la, lb);
 	size_t printed = 0;
 	bool truncated = false;
@@ -204,9 +227,7 @@ void out_udiff(const char *a, size_t alen, const char *b, size_t blen, const cha
 	}
 	if (truncated)
 		sb_printf(out, "... (diff truncated after %zu lines)\n", max_lines);
-	free(ops);
-	oom_guard_pop(&guard);
-	arena_release(&lines);
+	ldiff_close(&d);
 }
 
 void out_diffstat(const char *a, size_t alen, const char *b, size_t blen, size_t *del,
@@ -215,20 +236,11 @@ void out_diffstat(const char *a, size_t alen, const char *b, size_t blen, size_t
 	*del = *add = 0;
 	if (alen == blen && (alen == 0 || memcmp(a, b, alen) == 0))
 		return;
-	size_t na, nb, nops;
-	struct arena lines;
-	arena_init(&lines);
-	struct oom_guard guard;
-	oom_guard_arena(&guard, &lines);
-	struct strmap ids = { 0 };
-	struct line *va = split_lines(a, alen, &na, &lines, &ids);
-	struct line *vb = split_lines(b, blen, &nb, &lines, &ids);
-	struct op *ops = diff_ops(va, na, vb, nb, &nops);
-	for (size_t i = 0; i < nops; i++) {
-		*del += ops[i].kind == OP_DEL;
-		*add += ops[i].kind == OP_ADD;
+	struct ldiff d;
+	ldiff_open(&d, a, alen, b, blen);
+	for (size_t i = 0; i < d.nops; i++) {
+		*del += d.ops[i].kind == OP_DEL;
+		*add += d.ops[i].kind == OP_ADD;
 	}
-	free(ops);
-	oom_guard_pop(&guard);
-	arena_release(&lines);
+	ldiff_close(&d);
 }
