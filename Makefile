@@ -228,7 +228,7 @@ oom-eragen: $(DEPS_OK)
 	@$(MAKE) --no-print-directory $(OOM_YAML)
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined O=$(OOM_O) \
 		EXTRA_CPPFLAGS=-DERAGEN_TEST_ALLOC ERAGEN_LINK_DEPS=$(OOM_YAML) \
-		PKG_LIBS='$(OOM_YAML) $(shell pkg-config --libs libcjson libpcre2-8 libgit2 libcrypto)' \
+		PKG_LIBS='$(OOM_YAML) $(shell pkg-config --libs libcjson libpcre2-8 libgit2)' \
 		$(OOM_O)/eragen
 
 $(OOM_YAML): | $(DEPS_OK)
