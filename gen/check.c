@@ -42,16 +42,27 @@ static const char *const family_order[] = {
 	"POLICY", "ADOPT", "OUT",
 };
 
+size_t checks_nfamilies(void)
+{
+	return NFAMILIES;
+}
+
+bool checks_run_family(struct ctx *ctx, size_t f)
+{
+	const struct check *c = families[f];
+	if (c->run_env)
+		for (size_t i = 0; i < ctx->nenvs; i++)
+			if (c->every_env || !ctx->envs[i]->unchecked)
+				c->run_env(ctx, ctx->envs[i]);
+	if (c->run_all)
+		c->run_all(ctx);
+	return c->every_env;
+}
+
 void checks_run(struct ctx *ctx)
 {
-	for (size_t f = 0; f < NFAMILIES; f++) {
-		const struct check *c = families[f];
-		if (c->run_env)
-			for (size_t i = 0; i < ctx->nenvs; i++)
-				c->run_env(ctx, ctx->envs[i]);
-		if (c->run_all)
-			c->run_all(ctx);
-	}
+	for (size_t f = 0; f < NFAMILIES; f++)
+		checks_run_family(ctx, f);
 }
 
 /* ---- the rule table ------------------------------------------------------------- */
