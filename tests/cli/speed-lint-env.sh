@@ -135,4 +135,16 @@ has "XENV003" "synthetic: lint env-0006 shows the domain it shares with env-0002
 (cd "$r" && "$ERAGEN" lint env-0005) >/dev/null 2>err
 has "error.*NET009" "synthetic: the placeholder is an error on production" err
 
+# lint --staged ENV reads the index: the same selection, the same answers
+(cd "$r" && git_ add -A) || fail "git add"
+echo "# unstaged" >>"$r/environments/env-0002/env.yaml"
+for e in $(concrete "$r"); do
+	for f in text json; do
+		same "$r" "synthetic, staged: lint --staged --format $f $e" lint --staged --format "$f" "$e"
+	done
+done
+n=$(checked "$r" --staged env-0004)
+[ "$n" = 3 ] && ok "synthetic, staged: lint --staged env-0004 checks its 3" ||
+	fail "synthetic, staged: $n checked, want 3"
+
 summary speed-lint-env 100
