@@ -79,13 +79,25 @@ n=$(checked "$top" cae)
 [ "$n" = 3 ] && ok "shipped: the finding in _defaults.yaml checks all 3" || fail "shipped: $n checked, want 3"
 
 # 2. the golden fixtures with findings that involve more than one environment
+#    (each tree made as tests/run makes it: _base, the case, its setup)
+cases=0
 for c in "$top"/tests/check/*/; do
 	c=${c%/}
 	[ -d "$c/environments" ] || continue
 	grep -qE "inherited by|XENV|NET003|AUTH009|suppressed|SPEC005|SPEC007|SPEC011|production" \
 		"$c/expected" 2>/dev/null || continue
-	every "$c" "${c##*/}"
+	w=$PWD/case
+	rm -rf "$w" && mkdir -p "$w"
+	cp -R "$top/tests/check/_base/." "$c/." "$w/"
+	rm -f "$w/expected" "$w/args"
+	if [ -f "$c/setup" ]; then
+		(cd "$w" && sh "$c/setup") || { fail "${c##*/}: setup failed"; continue; }
+		rm -f "$w/setup"
+	fi
+	every "$w" "${c##*/}"
+	cases=$((cases + 1))
 done
+[ "$cases" -ge 30 ] && ok "$cases golden fixtures compared" || fail "only $cases golden fixtures compared"
 
 # 3. a synthetic repository with all of it at once (tests/bench/mkrepo: env-NNNN extends
 #    _team-0 extends _base): a placeholder in a parent shared by two environments, one of
