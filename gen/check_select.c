@@ -15,8 +15,9 @@
  * every copy is. A copy is located in a file its environment reads, so the environments
  * that read the file of a selected environment's finding are checked too:
  *
- *   - an env.yaml: the environment it belongs to (an abstract parent is checked as well)
- *     and every one that extends it, directly or not;
+ *   - an env.yaml the selected one reads (its own, a parent's): the environment it
+ *     belongs to (an abstract parent is checked as well) and every one that extends it,
+ *     directly or not;
  *   - environments/<env>/extra/ (DRIFT006): <env> alone (extra.c reads its own only);
  *   - anything else (_defaults.yaml, a SOPS file, which secrets.file of any environment
  *     may name, no file at all): every environment, the full run.
@@ -52,24 +53,6 @@ bool checks_select_wanted(const struct ctx *ctx)
 	return ctx->opt.envs && !(full && *full);
 }
 
-/* envs[i] reads `file` as a layer: it is its env.yaml or an ancestor's. */
-static bool layer_of(const struct env *e, uint32_t file)
-{
-	for (const struct env *x = e; x; x = x->parent)
-		if (x->file && x->file->id == file)
-			return true;
-	return false;
-}
-
-/* The environment whose env.yaml `file` is, or NULL. */
-static const struct env *layer_owner(const struct ctx *ctx, uint32_t file)
-{
-	for (size_t i = 0; i < ctx->nenvs; i++)
-		if (ctx->envs[i]->file && ctx->envs[i]->file->id == file)
-			return ctx->envs[i];
-	return NULL;
-}
-
 /* path is under environments/<e>/extra/ */
 static bool in_extra(const struct env *e, const char *path)
 {
@@ -77,29 +60,35 @@ static bool in_extra(const struct env *e, const char *path)
 	return strncmp(path, e->dir, n) == 0 && strncmp(path + n, "/extra/", 7) == 0;
 }
 
-/* Mark in need[] every environment that may have a copy of d; returns how many were
- * newly marked. done[] (one per source file) keeps a file from being looked at twice. */
-static size_t add_readers(struct ctx *ctx, const struct diag *d, const struct env *own,
-			  bool *need, bool *done)
+/* What the findings of a round say must be checked: layer[f], the env.yaml whose id is f
+ * (its environment and every one that extends it); extra[i], envs[i] alone; all. */
+struct hits {
+	bool *env_yaml;		/* [f]: f is some environment's env.yaml */
+	bool *layer, *extra;
+	bool all;
+};
+
+/* f is the env.yaml of e or of one of its ancestors */
+static bool in_chain(const struct env *e, const struct srcfile *f)
 {
-	uint32_t file = d->loc.file;
-	const struct srcfile *f = srcfile_get(ctx, file);
-	if (f && done[file])
-		return 0;
-	if (f)
-		done[file] = true;
-	size_t added = 0;
-	if (f && in_extra(own, f->path)) {
-		long k = ctx_env_index(ctx, own->name);
-		if (k >= 0 && !need[k])
-			need[k] = true, added++;
-		return added;
-	}
-	bool layer = f && layer_owner(ctx, file);
-	for (size_t i = 0; i < ctx->nenvs; i++)
-		if (!need[i] && (!layer || layer_of(ctx->envs[i], file)))
-			need[i] = true, added++;
-	return added;
+	for (const struct env *x = e; x; x = x->parent)
+		if (x->file == f)
+			return true;
+	return false;
+}
+
+/* Where the copies of d, a finding of own, can come from: a layer own reads, own's
+ * extra/, or anywhere (a place own does not read as a layer: anyone could). */
+static void hit(struct ctx *ctx, struct hits *h, const struct diag *d, const struct env *own)
+{
+	const struct srcfile *f = srcfile_get(ctx, d->loc.file);
+	long k;
+	if (f && in_extra(own, f->path) && (k = ctx_env_index(ctx, own->name)) >= 0)
+		h->extra[k] = true;
+	else if (f && h->env_yaml[f->id] && in_chain(own, f))
+		h->layer[f->id] = true;
+	else
+		h->all = true;
 }
 
 /* One round: the families in order; own[k - from] tells the findings of the families
@@ -120,17 +109,38 @@ static void run_round(struct ctx *ctx, size_t from, bool **own)
 	}
 }
 
-/* The findings diags[from..) of one round: the environments their copies come from. */
-static size_t grow(struct ctx *ctx, size_t from, const bool *own, bool *need, bool *done)
+/* The findings diags[from..) of one round: the environments their copies come from
+ * marked in need[]; how many were not marked before. One pass over the findings, one
+ * over the environments and their extends chains. */
+static size_t grow(struct ctx *ctx, size_t from, const bool *own, bool *need)
 {
-	size_t added = 0;
+	/* the files the checks read were registered as they went: counted now */
+	size_t nf = ctx->nfiles + 1;
+	struct hits h = { arena_alloc(&ctx->perm, nf), arena_alloc(&ctx->perm, nf),
+			  arena_alloc(&ctx->perm, ctx->nenvs + 1), false };
+	memset(h.env_yaml, 0, nf);
+	memset(h.layer, 0, nf);
+	memset(h.extra, 0, ctx->nenvs + 1);
+	for (size_t i = 0; i < ctx->nenvs; i++)
+		if (ctx->envs[i]->file)
+			h.env_yaml[ctx->envs[i]->file->id] = true;
 	for (size_t k = from; k < ctx->ndiags; k++) {
 		const struct diag *d = ctx->diags[k];
 		if (!own[k - from] || d->nenvs != 1)
 			continue;	/* none (always shown), or a cross-environment rule's */
 		const struct env *e = ctx_env(ctx, d->envs[0]);
 		if (e && e->selected)
-			added += add_readers(ctx, d, e, need, done);
+			hit(ctx, &h, d, e);
+	}
+	size_t added = 0;
+	for (size_t i = 0; i < ctx->nenvs; i++) {
+		bool reads = h.all || h.extra[i];
+		for (const struct env *x = ctx->envs[i]; x && !reads; x = x->parent)
+			reads = x->file && h.layer[x->file->id];
+		if (reads && !need[i]) {
+			need[i] = true;
+			added++;
+		}
 	}
 	return added;
 }
@@ -156,10 +166,7 @@ void checks_run_selected(struct ctx *ctx)
 		struct oom_guard guard;
 		oom_guard_push(&guard, release_own, &own);
 		run_round(ctx, before, &own);
-		/* files the checks read are registered as they go: one flag each, now */
-		bool *done = arena_alloc(&ctx->perm, ctx->nfiles + 1);
-		memset(done, 0, ctx->nfiles + 1);
-		size_t added = grow(ctx, before, own, need, done);
+		size_t added = grow(ctx, before, own, need);
 		oom_guard_pop(&guard);
 		release_own(&own);
 		if (added == 0)

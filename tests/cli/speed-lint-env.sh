@@ -103,8 +103,9 @@ done
 #    _team-0 extends _base): a placeholder in a parent shared by two environments, one of
 #    them production (NET009 is raised to an error there), an acknowledged finding in
 #    _team-0 (every environment reads it), overlapping VPCs (NET003), a shared domain
-#    (XENV003), a broken environment, a SOPS file that does not parse (a finding that
-#    involves no environment)
+#    (XENV003), a Kubernetes version lowered in _team-0 against HEAD (DRIFT003, inherited
+#    by every environment of the team), a broken environment, a SOPS file that does not
+#    parse (a finding that involves no environment)
 r=$PWD/syn
 sh "$top/tests/bench/mkrepo" "$r" 8 >/dev/null 2>&1 || fail "mkrepo failed"
 every "$r" "synthetic, clean"
@@ -129,12 +130,12 @@ sed -i 's/^tier: development/tier: production/' "$r/environments/env-0005/env.ya
 sed -i 's|^network: .*|network: {vpc_cidr: 10.0.0.0/20, nat: single}|' "$r/environments/env-0003/env.yaml"
 sed -i 's|^domain: .*|domain: {name: env-0002.example.org, tls: acm, route53_zone: example.org}|' \
 	"$r/environments/env-0006/env.yaml"
-printf 'cluster:\n  endpoint_public_cidrs: [192.0.2.0/24] # eragen:ignore NET009 a placeholder until the VPN is up\n' \
+printf 'cluster:\n  kubernetes_version: "1.33"\n  endpoint_public_cidrs: [192.0.2.0/24] # eragen:ignore NET009 a placeholder until the VPN is up\n' \
 	>>"$r/environments/_team-0/env.yaml"
 printf 'eragen: 1\nname: [unclosed\n' >"$r/environments/env-0007/env.yaml"
 printf 'cognito: {client_secret: [unclosed\n' >"$r/environments/env-0001/secrets.yaml"
 (cd "$r" && "$ERAGEN" lint --all) >/dev/null 2>all.err
-for want in NET009 NET003 XENV003 "inherited by 'env-0004', 'env-0005'" SPEC001 env-0007; do
+for want in NET009 NET003 XENV003 DRIFT003 "inherited by 'env-0004', 'env-0005'" SPEC001 env-0007; do
 	has "$want" "synthetic: lint --all finds $want" all.err
 done
 every "$r" "synthetic, findings"
