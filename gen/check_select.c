@@ -4,23 +4,22 @@
  * as checking every environment and showing those that involve a selected one.
  *
  * What `lint ENV` shows of the checks (diag_visible): a finding that involves a selected
- * environment, and one that involves none. Per-environment checks (each family's run_env,
- * and the per-environment loops of the run_all families: extra, secret's KMS and SOPS
- * parts, drift) give each finding exactly one environment, their own, so another's never
- * involves a selected one by itself; what it can change is a selected one's finding it
- * has a copy of (same rule, place and message): diag_finish merges the copies, and the
- * merged finding names every environment (the note "inherited by ...", the JSON and SARIF
- * lists), raises its severity when one of them is in production, keeps the first copy's
- * notes and help (the first in the order the checks ran), and is suppressed only when
- * every copy is. A copy is located in a file its environment reads, so the environments
- * that read the file of a selected environment's finding are checked too:
+ * environment, and one that involves none. The checks of one environment (each family's
+ * run_env, and drift's loop over the environments in its run_all) give each finding
+ * exactly one environment, their own, so another's never involves a selected one by
+ * itself; what it can change is a selected one's finding it has a copy of (same rule,
+ * place and message): diag_finish merges the copies, and the merged finding names every
+ * environment (the note "inherited by ...", the JSON and SARIF lists), raises its
+ * severity when one of them is in production, keeps the first copy's notes and help (the
+ * first in the order the checks ran), and is suppressed only when every copy is. A copy
+ * is located in a file its environment reads, so the environments that read the file of
+ * a selected environment's finding are checked too:
  *
  *   - an env.yaml the selected one reads (its own, a parent's): the environment it
  *     belongs to (an abstract parent is checked as well) and every one that extends it,
  *     directly or not;
- *   - environments/<env>/extra/ (DRIFT006): <env> alone (extra.c reads its own only);
- *   - anything else (_defaults.yaml, a SOPS file, which secrets.file of any environment
- *     may name, no file at all): every environment, the full run.
+ *   - anything else (_defaults.yaml, another environment's env.yaml, no file at all):
+ *     every environment, the full run.
  *
  * Their findings involve none of the selected ones, so the set is a fixed point after one
  * round; the loop checks that it is. The checks run again from the start whenever the set
@@ -30,11 +29,14 @@
  *
  * What always runs for every environment: loading, resolving and the schema (their SPEC
  * findings, the masks of secret values), the cross-environment rules (XENV, AUTH009,
- * NET003: every environment's facts) and SECRET001's scan of every spec file's raw text
- * (it masks the credentials it finds, which a snippet of a cross-environment finding in
- * an unchecked environment's file must not show). Findings that involve no environment
- * (SECRET001 in _defaults.yaml; SPEC findings of .eragen.yaml, the schema, a file that
- * cannot be read) come from those parts: all of them are found.
+ * NET003: every environment's facts), and the two families that read files of their own
+ * (struct check's every_env): secret, whose SOPS files (any secrets.file may name a
+ * shared one) can be unreadable or not YAML, and whose scan of every spec file's raw
+ * text for SECRET001 masks the credentials it finds (a snippet of a cross-environment
+ * finding in an unchecked environment's file must show them masked), and extra, whose
+ * files under extra/ can be unreadable. Findings that involve no environment (those;
+ * SPEC findings of .eragen.yaml, the schema, a spec that cannot be read or parsed) come
+ * from these parts: all of them are found, and each copy of their findings is there.
  *
  * Two switches that tests/cli/speed-lint-env*.sh alone sets: ERAGEN_TEST_FULL_CHECKS
  * checks every environment, the full run the fast one is compared with;
@@ -53,18 +55,11 @@ bool checks_select_wanted(const struct ctx *ctx)
 	return ctx->opt.envs && !(full && *full);
 }
 
-/* path is under environments/<e>/extra/ */
-static bool in_extra(const struct env *e, const char *path)
-{
-	size_t n = strlen(e->dir);
-	return strncmp(path, e->dir, n) == 0 && strncmp(path + n, "/extra/", 7) == 0;
-}
-
 /* What the findings of a round say must be checked: layer[f], the env.yaml whose id is f
- * (its environment and every one that extends it); extra[i], envs[i] alone; all. */
+ * (its environment and every one that extends it); or all. */
 struct hits {
 	bool *env_yaml;		/* [f]: f is some environment's env.yaml */
-	bool *layer, *extra;
+	bool *layer;
 	bool all;
 };
 
@@ -77,15 +72,12 @@ static bool in_chain(const struct env *e, const struct srcfile *f)
 	return false;
 }
 
-/* Where the copies of d, a finding of own, can come from: a layer own reads, own's
- * extra/, or anywhere (a place own does not read as a layer: anyone could). */
+/* Where the copies of d, a finding of own, can come from: a layer own reads, or anywhere
+ * (a place own does not read as a layer: anyone could). */
 static void hit(struct ctx *ctx, struct hits *h, const struct diag *d, const struct env *own)
 {
 	const struct srcfile *f = srcfile_get(ctx, d->loc.file);
-	long k;
-	if (f && in_extra(own, f->path) && (k = ctx_env_index(ctx, own->name)) >= 0)
-		h->extra[k] = true;
-	else if (f && h->env_yaml[f->id] && in_chain(own, f))
+	if (f && h->env_yaml[f->id] && in_chain(own, f))
 		h->layer[f->id] = true;
 	else
 		h->all = true;
@@ -116,11 +108,9 @@ static size_t grow(struct ctx *ctx, size_t from, const bool *own, bool *need)
 {
 	/* the files the checks read were registered as they went: counted now */
 	size_t nf = ctx->nfiles + 1;
-	struct hits h = { arena_alloc(&ctx->perm, nf), arena_alloc(&ctx->perm, nf),
-			  arena_alloc(&ctx->perm, ctx->nenvs + 1), false };
+	struct hits h = { arena_alloc(&ctx->perm, nf), arena_alloc(&ctx->perm, nf), false };
 	memset(h.env_yaml, 0, nf);
 	memset(h.layer, 0, nf);
-	memset(h.extra, 0, ctx->nenvs + 1);
 	for (size_t i = 0; i < ctx->nenvs; i++)
 		if (ctx->envs[i]->file)
 			h.env_yaml[ctx->envs[i]->file->id] = true;
@@ -134,7 +124,7 @@ static size_t grow(struct ctx *ctx, size_t from, const bool *own, bool *need)
 	}
 	size_t added = 0;
 	for (size_t i = 0; i < ctx->nenvs; i++) {
-		bool reads = h.all || h.extra[i];
+		bool reads = h.all;
 		for (const struct env *x = ctx->envs[i]; x && !reads; x = x->parent)
 			reads = x->file && h.layer[x->file->id];
 		if (reads && !need[i]) {
