@@ -47,22 +47,21 @@ size_t checks_nfamilies(void)
 	return NFAMILIES;
 }
 
-bool checks_run_family(struct ctx *ctx, size_t f)
+const struct check *checks_family(size_t f)
 {
-	const struct check *c = families[f];
-	if (c->run_env)
-		for (size_t i = 0; i < ctx->nenvs; i++)
-			if (c->every_env || !ctx->envs[i]->unchecked)
-				c->run_env(ctx, ctx->envs[i]);
-	if (c->run_all)
-		c->run_all(ctx);
-	return c->every_env;
+	return families[f];
 }
 
 void checks_run(struct ctx *ctx)
 {
-	for (size_t f = 0; f < NFAMILIES; f++)
-		checks_run_family(ctx, f);
+	for (size_t f = 0; f < NFAMILIES; f++) {
+		const struct check *c = families[f];
+		if (c->run_env)
+			for (size_t i = 0; i < ctx->nenvs; i++)
+				c->run_env(ctx, ctx->envs[i]);
+		if (c->run_all)
+			c->run_all(ctx);
+	}
 }
 
 /* ---- the rule table ------------------------------------------------------------- */

@@ -22,10 +22,12 @@
  *     every environment, the full run.
  *
  * Their findings involve none of the selected ones, so the set is a fixed point after one
- * round; the loop checks that it is. The checks run again from the start whenever the set
- * grew, in the order the full run has (family by family, environments in name order), so
- * that the first copy of a finding, its sequence number and the order of the environments
- * it names are those of the full run.
+ * more round; the loop checks that it is. A later round runs the checks of the
+ * environments it adds (run_env, and the run_all that judge one environment at a time:
+ * struct check's all_per_env), and the findings are then put in the order the full run
+ * makes them (family by family; run_env's environment by environment, in name order;
+ * then run_all's) and numbered so: the first copy of a merged finding, whose notes and
+ * help are shown, and the order of findings at one place are those of the full run.
  *
  * What always runs for every environment: loading, resolving and the schema (their SPEC
  * findings, the masks of secret values), the cross-environment rules (XENV, AUTH009,
@@ -83,29 +85,74 @@ static void hit(struct ctx *ctx, struct hits *h, const struct diag *d, const str
 		h->all = true;
 }
 
-/* One round: the families in order; own[k - from] tells the findings of the families
- * that ran for the checked environments only (the others ran for every one: each of
- * their copies is there already). */
-static void run_round(struct ctx *ctx, size_t from, bool **own)
+/*
+ * Where a finding of the checks stands in the full run's order: its family, the part
+ * (0: run_env, 1: run_all), the environment (run_env's; a per-environment run_all's
+ * finding's own; else 0), then the order it was made in.
+ */
+struct key {
+	size_t family, part, env, made;
+	struct diag *d;
+	bool own;	/* a family that ran for the checked environments only */
+};
+
+struct run {
+	struct ctx *ctx;
+	size_t before;		/* ctx->ndiags before the checks */
+	struct key *keys;	/* one per finding since before, in the order made */
+	size_t nkeys, cap;
+};
+
+/* Key the findings made since the last call. env: SIZE_MAX for the finding's own. */
+static void keep(struct run *r, size_t family, size_t part, size_t env, bool own)
 {
-	size_t cap = 0;
-	for (size_t f = 0; f < checks_nfamilies(); f++) {
-		size_t start = ctx->ndiags;
-		bool every = checks_run_family(ctx, f);
-		if (ctx->ndiags - from > cap) {
-			cap = ctx->ndiags - from;
-			*own = xrealloc(*own, cap * sizeof(**own));
+	struct ctx *ctx = r->ctx;
+	for (size_t k = r->before + r->nkeys; k < ctx->ndiags; k++) {
+		struct diag *d = ctx->diags[k];
+		size_t e = env;
+		if (e == SIZE_MAX) {
+			long x = d->nenvs ? ctx_env_index(ctx, d->envs[0]) : -1;
+			e = x >= 0 ? (size_t)x : 0;
 		}
-		for (size_t k = start; k < ctx->ndiags; k++)
-			(*own)[k - from] = !every;
+		struct key key = { family, part, e, k, d, own };
+		VEC_PUSH(r->keys, r->nkeys, r->cap, key);
 	}
 }
 
-/* The findings diags[from..) of one round: the environments their copies come from
+/*
+ * One round: the families in order, the checks of one environment for those run[] names.
+ * The first round also runs what runs once for all (cross-environment rules, the
+ * every_env families); a later one adds the checks of the environments it names, and of
+ * the run_all that judge one environment at a time.
+ */
+static void run_round(struct run *r, const bool *run, bool first)
+{
+	struct ctx *ctx = r->ctx;
+	for (size_t i = 0; i < ctx->nenvs; i++)
+		ctx->envs[i]->unchecked = !run[i];
+	for (size_t f = 0; f < checks_nfamilies(); f++) {
+		const struct check *c = checks_family(f);
+		if (c->every_env && !first)
+			continue;
+		for (size_t i = 0; c->run_env && i < ctx->nenvs; i++) {
+			if (!run[i] && !c->every_env)
+				continue;
+			c->run_env(ctx, ctx->envs[i]);
+			keep(r, f, 0, i, !c->every_env);
+		}
+		if (c->run_all && (first || c->all_per_env)) {
+			c->run_all(ctx);
+			keep(r, f, 1, c->all_per_env ? SIZE_MAX : 0, !c->every_env);
+		}
+	}
+}
+
+/* The findings keys[from..) of one round: the environments their copies come from
  * marked in need[]; how many were not marked before. One pass over the findings, one
  * over the environments and their extends chains. */
-static size_t grow(struct ctx *ctx, size_t from, const bool *own, bool *need)
+static size_t grow(struct run *r, size_t from, bool *need)
 {
+	struct ctx *ctx = r->ctx;
 	/* the files the checks read were registered as they went: counted now */
 	size_t nf = ctx->nfiles + 1;
 	struct hits h = { arena_alloc(&ctx->perm, nf), arena_alloc(&ctx->perm, nf), false };
@@ -114,9 +161,9 @@ static size_t grow(struct ctx *ctx, size_t from, const bool *own, bool *need)
 	for (size_t i = 0; i < ctx->nenvs; i++)
 		if (ctx->envs[i]->file)
 			h.env_yaml[ctx->envs[i]->file->id] = true;
-	for (size_t k = from; k < ctx->ndiags; k++) {
-		const struct diag *d = ctx->diags[k];
-		if (!own[k - from] || d->nenvs != 1)
+	for (size_t k = from; k < r->nkeys; k++) {
+		const struct diag *d = r->keys[k].d;
+		if (!r->keys[k].own || d->nenvs != 1)
 			continue;	/* none (always shown), or a cross-environment rule's */
 		const struct env *e = ctx_env(ctx, d->envs[0]);
 		if (e && e->selected)
@@ -135,40 +182,75 @@ static size_t grow(struct ctx *ctx, size_t from, const bool *own, bool *need)
 	return added;
 }
 
-static void release_own(void *p)
+static int cmp_key(const void *pa, const void *pb)
 {
-	bool **own = p;
-	free(*own);
-	*own = NULL;
+	const struct key *a = pa, *b = pb;
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	if (a->part != b->part)
+		return a->part < b->part ? -1 : 1;
+	if (a->env != b->env)
+		return a->env < b->env ? -1 : 1;
+	return (a->made > b->made) - (a->made < b->made);
+}
+
+/* The findings in the order the full run makes them, numbered so. */
+static void reorder(struct run *r)
+{
+	if (r->nkeys < 2)
+		return;
+	qsort(r->keys, r->nkeys, sizeof(*r->keys), cmp_key);
+	for (size_t k = 0; k < r->nkeys; k++) {
+		r->ctx->diags[r->before + k] = r->keys[k].d;
+		r->keys[k].d->seq = (uint32_t)(r->before + k);
+	}
+}
+
+static void release_run(void *p)
+{
+	struct run *r = p;
+	free(r->keys);
+	r->keys = NULL;
+	r->nkeys = r->cap = 0;
+}
+
+/* A round for the environments need[] names and ran[] does not; ran[] updated. */
+static void round_for(struct run *r, const bool *need, bool *ran, bool first)
+{
+	size_t n = r->ctx->nenvs;
+	bool *run = arena_alloc(&r->ctx->perm, n + 1);
+	for (size_t i = 0; i < n; i++) {
+		run[i] = need[i] && !ran[i];
+		ran[i] = ran[i] || need[i];
+	}
+	run_round(r, run, first);
 }
 
 void checks_run_selected(struct ctx *ctx)
 {
-	bool *need = arena_alloc(&ctx->perm, ctx->nenvs + 1);
-	for (size_t i = 0; i < ctx->nenvs; i++)
+	size_t n = ctx->nenvs;
+	bool *need = arena_alloc(&ctx->perm, n + 1), *ran = arena_alloc(&ctx->perm, n + 1);
+	for (size_t i = 0; i < n; i++) {
 		need[i] = ctx->envs[i]->selected;
-	size_t before = ctx->ndiags, rounds = 0;
-	for (;;) {
-		rounds++;
-		for (size_t i = 0; i < ctx->nenvs; i++)
-			ctx->envs[i]->unchecked = !need[i];
-		bool *own = NULL;
-		struct oom_guard guard;
-		oom_guard_push(&guard, release_own, &own);
-		run_round(ctx, before, &own);
-		size_t added = grow(ctx, before, own, need);
-		oom_guard_pop(&guard);
-		release_own(&own);
-		if (added == 0)
-			break;
-		ctx->ndiags = before;	/* again, in the full run's order */
+		ran[i] = false;
 	}
+	struct run r = { ctx, ctx->ndiags, NULL, 0, 0 };
+	struct oom_guard guard;
+	oom_guard_push(&guard, release_run, &r);
+	size_t rounds = 0, from = 0;
+	do {
+		from = r.nkeys;
+		round_for(&r, need, ran, rounds++ == 0);
+	} while (grow(&r, from, need) > 0);
+	reorder(&r);
+	oom_guard_pop(&guard);
+	release_run(&r);
 	size_t checked = 0;
-	for (size_t i = 0; i < ctx->nenvs; i++) {
+	for (size_t i = 0; i < n; i++) {
 		checked += need[i];
 		ctx->envs[i]->unchecked = false;
 	}
 	if (getenv("ERAGEN_TEST_CHECKED"))
 		fprintf(stderr, "eragen: test: %zu of %zu environments checked in %zu round%s\n",
-			checked, ctx->nenvs, rounds, rounds == 1 ? "" : "s");
+			checked, n, rounds, rounds == 1 ? "" : "s");
 }

@@ -616,10 +616,9 @@ struct node *resolve_quiet(struct ctx *ctx, struct arena *a, const char *env,
 			   struct node *defaults, struct node *const *roots, size_t n);
 /* Every rule family over every environment, then the cross-environment ones. */
 void checks_run(struct ctx *ctx);
-/* The families, in order, one at a time (check_select.c): family f over the environments
- * not marked unchecked; true when it ran for every environment regardless (every_env). */
+/* The families, in the order they run (check_select.c runs them itself). */
 size_t checks_nfamilies(void);
-bool checks_run_family(struct ctx *ctx, size_t f);
+const struct check *checks_family(size_t f);
 /* lint ENV: the checks of the environments whose findings it can show (check_select.c);
  * checks_select_wanted: whether to (ENV named, not forced to the full run by a test). */
 bool checks_select_wanted(const struct ctx *ctx);
@@ -655,6 +654,8 @@ struct check {
 	const struct rule *rules;	/* by number */
 	size_t nrules;
 	bool every_env;		/* lint ENV runs it for unchecked environments too */
+	bool all_per_env;	/* run_all judges each environment alone, in order, and
+				 * skips the unchecked ones */
 };
 /* Does this version check rule id? (the README and `explain` mark the others planned) */
 bool rule_is_checked(const char *id);

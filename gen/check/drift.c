@@ -613,6 +613,7 @@ const struct check check_drift = {
 	.name = "drift",
 	.run_env = drift_env,
 	.run_all = drift_all,
+	.all_per_env = true,
 	.rules = drift_rules,
 	.nrules = sizeof(drift_rules) / sizeof(drift_rules[0]),
 };

@@ -101,7 +101,9 @@ done
 
 # 3. a synthetic repository with all of it at once (tests/bench/mkrepo: env-NNNN extends
 #    _team-0 extends _base): a placeholder in a parent shared by two environments, one of
-#    them production (NET009 is raised to an error there), an acknowledged finding in
+#    them production (NET009 is raised to an error there), a malformed user pool ID there
+#    too (AUTH002, whose help names each environment's own Cognito region: the merged
+#    finding keeps the first copy's, env-0004's, as the full run does), an acknowledged finding in
 #    _team-0 (every environment reads it), overlapping VPCs (NET003), a shared domain
 #    (XENV003), a Kubernetes version lowered in _team-0 against HEAD (DRIFT003, inherited
 #    by every environment of the team), a broken environment, a SOPS file that does not
@@ -123,9 +125,11 @@ owner: {email: team-x@corp.internal, cost_center: team-x}
 cluster:
   endpoint_public_cidrs: [203.0.113.0/24]
 YAML
+printf 'auth: {cognito: {user_pool_id: not-a-pool-id}}\n' >>"$r/environments/_team-x/env.yaml"
 for e in env-0004 env-0005; do
-	sed -i 's/^extends: _team-0/extends: _team-x/' "$r/environments/$e/env.yaml"
+	sed -i 's/^extends: _team-0/extends: _team-x/; /user_pool_id:/d' "$r/environments/$e/env.yaml"
 done
+sed -i 's/^    region: us-west-2$/    region: us-east-1/' "$r/environments/env-0005/env.yaml"
 sed -i 's/^tier: development/tier: production/' "$r/environments/env-0005/env.yaml"
 sed -i 's|^network: .*|network: {vpc_cidr: 10.0.0.0/20, nat: single}|' "$r/environments/env-0003/env.yaml"
 sed -i 's|^domain: .*|domain: {name: env-0002.example.org, tls: acm, route53_zone: example.org}|' \
@@ -147,6 +151,7 @@ has "SPEC001" "synthetic: lint env-0006 shows the SOPS file of env-0001 that doe
 has "XENV003" "synthetic: lint env-0006 shows the domain it shares with env-0002" err
 (cd "$r" && "$ERAGEN" lint env-0005) >/dev/null 2>err
 has "error.*NET009" "synthetic: the placeholder is an error on production" err
+has "e.g. 'us-west-2_AbC123xyz'" "synthetic: lint env-0005 keeps the help of env-0004's copy, the first" err
 
 # lint --staged ENV reads the index: the same selection, the same answers
 (cd "$r" && git_ add -A) || fail "git add"
