@@ -42,6 +42,16 @@ static const char *const family_order[] = {
 	"POLICY", "ADOPT", "OUT",
 };
 
+size_t checks_nfamilies(void)
+{
+	return NFAMILIES;
+}
+
+const struct check *checks_family(size_t f)
+{
+	return families[f];
+}
+
 void checks_run(struct ctx *ctx)
 {
 	for (size_t f = 0; f < NFAMILIES; f++) {

@@ -22,7 +22,9 @@ const struct cmd cmd_lint = {
 	.args = { 0, -1 },
 	.help =
 	"Check the environment specs: YAML, schema, layering, names and every domain rule.\n"
-	"All environments are loaded (cross-environment rules need them); with ENV given,\n"
-	"only findings that involve ENV are reported. --base REV is the baseline the\n"
+	"Every environment is loaded (cross-environment rules compare them all); with ENV\n"
+	"given, the checks of one environment run for ENV, and for the environments that\n"
+	"read a file a finding of ENV is in (the finding names them all), and only findings\n"
+	"that involve ENV are reported. --base REV is the baseline the\n"
 	"rules about changes compare with (default HEAD). Writes nothing.\n",
 };

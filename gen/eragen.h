@@ -594,6 +594,7 @@ struct env {
 	const struct node *judged;	/* invalid: resolved without the values the schema
 					 * refused, what its model is built from (or NULL) */
 	bool selected;		/* named on the command line (opt.envs) */
+	bool unchecked;		/* lint ENV: its own checks are not run (check_select.c) */
 };
 
 /* ---- the pipeline (env.c, resolve.c, names.c, check.c, suppress.c) ---------------- */
@@ -615,6 +616,13 @@ struct node *resolve_quiet(struct ctx *ctx, struct arena *a, const char *env,
 			   struct node *defaults, struct node *const *roots, size_t n);
 /* Every rule family over every environment, then the cross-environment ones. */
 void checks_run(struct ctx *ctx);
+/* The families, in the order they run (check_select.c runs them itself). */
+size_t checks_nfamilies(void);
+const struct check *checks_family(size_t f);
+/* lint ENV: the checks of the environments whose findings it can show (check_select.c);
+ * checks_select_wanted: whether to (ENV named, not forced to the full run by a test). */
+bool checks_select_wanted(const struct ctx *ctx);
+void checks_run_selected(struct ctx *ctx);
 /* lint.ignore and inline "# eragen:ignore" comments; SPEC011. */
 void suppress_apply(struct ctx *ctx);
 
@@ -645,6 +653,9 @@ struct check {
 	void (*run_all)(struct ctx *ctx);
 	const struct rule *rules;	/* by number */
 	size_t nrules;
+	bool every_env;		/* lint ENV runs it for unchecked environments too */
+	bool all_per_env;	/* run_all judges each environment alone, in order, and
+				 * skips the unchecked ones */
 };
 /* Does this version check rule id? (the README and `explain` mark the others planned) */
 bool rule_is_checked(const char *id);

@@ -173,9 +173,14 @@ static void stage_model(struct ctx *ctx)
 	envs_model(ctx);
 }
 
-static void stage_check(struct ctx *ctx)
+/* lint ENV checks the environments whose findings it shows (check_select.c); what it
+ * shows is the same as checking all of them. */
+static void stage_check(struct ctx *ctx, bool lint)
 {
-	checks_run(ctx);
+	if (lint && checks_select_wanted(ctx))
+		checks_run_selected(ctx);
+	else
+		checks_run(ctx);
 	suppress_apply(ctx);
 	diag_finish(ctx);
 }
@@ -471,7 +476,7 @@ int pipeline_run(struct ctx *ctx, enum stage last, const struct out_opts *o, int
 	stage_model(ctx);
 	if (last == STAGE_RESOLVE)
 		return EXIT_OK;
-	stage_check(ctx);
+	stage_check(ctx, last == STAGE_REPORT);
 	if (last == STAGE_CHECK)
 		return EXIT_OK;
 	if (last == STAGE_REPORT)

@@ -538,7 +538,7 @@ static void drift_all(struct ctx *ctx)
 {
 	size_t need = 0;
 	for (size_t i = 0; i < ctx->nenvs; i++)
-		need += needs_baseline(ctx, ctx->envs[i]);
+		need += !ctx->envs[i]->unchecked && needs_baseline(ctx, ctx->envs[i]);
 	if (need == 0)
 		return;
 	struct base_run r = { .ctx = ctx };
@@ -555,7 +555,7 @@ static void drift_all(struct ctx *ctx)
 	size_t len;
 	for (size_t i = 0; i < ctx->nenvs; i++) {
 		struct env *e = ctx->envs[i];
-		if (!needs_baseline(ctx, e) || inputs_unchanged(&r, e))
+		if (e->unchecked || !needs_baseline(ctx, e) || inputs_unchanged(&r, e))
 			continue;
 		if (!r.defaults_tried) {
 			/* read once, when the first environment needs it */
@@ -613,6 +613,7 @@ const struct check check_drift = {
 	.name = "drift",
 	.run_env = drift_env,
 	.run_all = drift_all,
+	.all_per_env = true,
 	.rules = drift_rules,
 	.nrules = sizeof(drift_rules) / sizeof(drift_rules[0]),
 };

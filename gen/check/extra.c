@@ -476,4 +476,5 @@ static void extra_all(struct ctx *ctx)
 const struct check check_extra = {
 	.name = "extra",
 	.run_all = extra_all,
+	.every_env = true,	/* what it reads may hold findings of no environment */
 };

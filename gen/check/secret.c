@@ -478,6 +478,7 @@ static const struct rule secret_rules[] = {
 const struct check check_secret = {
 	.name = "secret",
 	.run_all = secret_all,
+	.every_env = true,	/* what it reads may hold findings of no environment */
 	.rules = secret_rules,
 	.nrules = sizeof(secret_rules) / sizeof(secret_rules[0]),
 };

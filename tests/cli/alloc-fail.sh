@@ -2,7 +2,8 @@
 # Allocation failures (DESIGN 7, issue 6): build/oom/eragen (`make oom-eragen`: ASan,
 # UBSan, LeakSanitizer, and the fault injector of gen/alloc.c) runs `lint` and `build`
 # on a small repository (and, with fewer points, `lint --staged`, `changed --since
-# HEAD` and `lint --format sarif`: the git index and diff, the SARIF writer) once
+# HEAD`, `lint --format sarif` and `lint env-0001`: the git index and diff, the SARIF
+# writer, the checks of one environment (gen/check_select.c)) once
 # counting the allocations of each kind (eragen's heap, arena allocations, cJSON, PCRE2,
 # libgit2, libyaml), then again with one allocation made to fail, at points spread over
 # each kind. Every such run must end in bounded time with exit 3 and exactly one line on
@@ -37,7 +38,7 @@ if ! make -C "$top" -s oom-eragen >make.log 2>&1; then
 fi
 bin=$top/build/oom/eragen
 kinds="eragen arena cjson pcre2 git yaml"
-cmds="lint build staged changed sarif"
+cmds="lint build staged changed sarif env"
 # args CMD: the arguments of a command of the sweep
 args() {
 	case $1 in
@@ -46,6 +47,7 @@ args() {
 	staged) echo lint --staged --quiet ;;
 	changed) echo changed --since HEAD --quiet ;;
 	sarif) echo lint --format sarif --quiet ;;
+	env) echo lint --quiet env-0001 ;;
 	esac
 }
 work=$PWD
