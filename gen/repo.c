@@ -93,47 +93,6 @@ static void git_alloc_free(void *p)
 }
 
 /*
- * eragen never connects to a remote, so it needs no TLS trust anchors. Debian's libgit2
- * is built on mbedTLS and, in git_libgit2_init, parses the system's whole CA bundle:
- * more than half the instructions of a lint and build of the three shipped
- * environments. These definitions take the place of mbedTLS's in this process (the
- * dynamic linker resolves libgit2's calls to the executable's symbols first): no
- * certificate is loaded, so a TLS connection, were one ever made, would trust nothing.
- * A libgit2 built on another TLS library never calls them.
- */
-struct mbedtls_x509_crt;
-int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
-int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path);
-
-int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path)
-{
-	(void)chain;
-	(void)path;
-	return 0;
-}
-
-int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path)
-{
-	(void)chain;
-	(void)path;
-	return 0;
-}
-
-/*
- * The same for SSH: git_libgit2_init calls libssh2_init, which initialises OpenSSL's
- * whole algorithm table for a transport eragen never uses (4% of the instructions of a
- * lint of the shipped environments, and 40 page faults). Nothing is set up: an SSH
- * session, were one ever opened, would fail.
- */
-int libssh2_init(int flags);
-
-int libssh2_init(int flags)
-{
-	(void)flags;
-	return 0;
-}
-
-/*
  * libgit2 is initialised once per run, on first use. Its allocator is set first (it must
  * be in place before git_libgit2_init, which only installs the default one when none is
  * set). ctx_release calls repo_shutdown.
