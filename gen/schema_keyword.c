@@ -458,10 +458,12 @@ static const struct keyword keywords[] = {
 	{"x-eragen-secret", kw_secret, true},
 };
 
+/* Called for every key of a schema: the first byte tells most keywords apart without a
+ * call to strcmp. */
 const struct keyword *cc_keyword(const char *name)
 {
 	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-		if (strcmp(keywords[i].name, name) == 0)
+		if (keywords[i].name[0] == name[0] && strcmp(keywords[i].name, name) == 0)
 			return &keywords[i];
 	return NULL;
 }
