@@ -151,7 +151,8 @@ void sb_release(struct strbuf *sb);	/* a heap buffer freed; an arena's left to i
  * reaches here (srcfile rejects it). */
 void sb_json_str(struct strbuf *sb, const char *s, size_t n);
 
-/* A 64-bit hash of s[0..n) (FNV-1a, finalised), for the open-addressing tables. */
+/* A 64-bit hash of s[0..n), for the open-addressing tables; not stable across versions:
+ * nothing printed or saved may depend on it. */
 uint64_t str_hash(const char *s, size_t n);
 /*
  * A string -> number table (open addressing, at most half full, in an arena): what the
