@@ -708,6 +708,8 @@ struct ctx {
 					 * orphaned (the exit status SARIF's invocation gives) */
 	void *index;			/* the git index, loaded once (repo_index.c) */
 	const char *gitdir;		/* the work tree's git directory, NULL: none (repo.c) */
+	void *found_repo;		/* repo_find_root's repository, kept for the baseline */
+	const char *found_root;		/* the root it was found for (repo.c) */
 
 	int64_t today;			/* days since 1970-01-01 UTC (SOURCE_DATE_EPOCH) */
 	size_t env_searches;		/* ctx_nearest_env's so far (NEAREST_SEARCHES) */

@@ -128,6 +128,9 @@ void repo_shutdown(struct ctx *ctx)
 {
 	if (ctx->git_ready) {
 		repo_hash_release();
+		git_repository_free(ctx->found_repo);
+		ctx->found_repo = NULL;
+		ctx->found_root = NULL;
 		git_libgit2_shutdown();
 		ctx->git_ready = false;
 	}
@@ -197,7 +200,13 @@ int repo_find_root(struct ctx *ctx, const char *start, const char **root)
 		if (wd && st == BAD_WORKDIR)
 			snprintf(top, sizeof(top), "%s", wd);
 	}
-	git_repository_free(repo);
+	/* the baseline opens the same repository from the root found below: kept for it
+	 * (repo_baseline_open), released by repo_shutdown */
+	git_repository_free(ctx->found_repo);
+	ctx->found_repo = st == FOUND ? repo : NULL;
+	ctx->found_root = NULL;
+	if (st != FOUND)
+		git_repository_free(repo);
 	git_buf_dispose(&buf);
 	oom_if_failed_since(failed);
 	char shown[PATH_MAX];
@@ -224,6 +233,7 @@ int repo_find_root(struct ctx *ctx, const char *start, const char **root)
 	for (;;) {
 		if (has_environments(ctx, dir)) {
 			*root = arena_strdup(&ctx->perm, dir);
+			ctx->found_root = *root;
 			return EXIT_OK;
 		}
 		if ((top[0] && strcmp(dir, top) == 0) || strcmp(dir, "/") == 0)
@@ -236,6 +246,7 @@ int repo_find_root(struct ctx *ctx, const char *start, const char **root)
 	}
 	if (top[0]) {
 		*root = arena_strdup(&ctx->perm, top);
+		ctx->found_root = *root;
 		return EXIT_OK;
 	}
 	error("no environments/ directory in '%s' or any of its parents, and it is not in a git "
@@ -257,6 +268,7 @@ struct baseline {
 	git_tree *dir_tree;	/* NULL: no such directory */
 	git_blob *blob;		/* the last file read */
 	const char *name;	/* "HEAD" or the --base argument */
+	bool borrowed;		/* repo is ctx->found_repo: not the baseline's to free */
 };
 
 /* The tree at path (relative to tree) into *out, or NULL when there is none. */
@@ -295,7 +307,12 @@ struct baseline *repo_baseline_open(struct ctx *ctx, const char *rev)
 	bool ok = false;
 
 	b->name = rev ? rev : "HEAD";
-	int rc = repo_discover_open(ctx->root, &buf, &b->repo);
+	/* discovered from the root (which lies between where repo_find_root started and
+	 * the top of the work tree it found, so it is the same repository) */
+	b->borrowed = ctx->found_repo && ctx->found_root && strcmp(ctx->found_root, ctx->root) == 0;
+	int rc = b->borrowed ? 0 : repo_discover_open(ctx->root, &buf, &b->repo);
+	if (b->borrowed)
+		b->repo = ctx->found_repo;
 	if (rc != 0) {
 		if (rev && !buf.ptr)
 			snprintf(why, sizeof(why), "'%s' is not in a git repository", ctx->root);
@@ -441,7 +458,8 @@ void repo_baseline_release(struct baseline *b)
 	git_blob_free(b->blob);
 	git_tree_free(b->dir_tree);
 	git_tree_free(b->tree);
-	git_repository_free(b->repo);
+	if (!b->borrowed)
+		git_repository_free(b->repo);
 	b->blob = NULL;
 	b->dir_tree = NULL;
 	b->tree = NULL;

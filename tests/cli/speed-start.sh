@@ -7,6 +7,9 @@
 #   the column of code points, as a byte-by-byte count gives it.
 # - libgit2's TLS set-up is stood in for (repo_tls.c): lint and build of a repository
 #   behave as before, and a TLS connection cannot be made (tests/unit/tls_test.c).
+# - The repository found for the root is the one the baseline is read from (repo.c): it
+#   is opened once (strace counts the reads of its config), and DRIFT003 still compares
+#   with HEAD, from the root, from below it, and with the root below the work tree's top.
 # shellcheck disable=SC2015 # "A && ok || fail": ok never fails
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -70,5 +73,30 @@ rm -rf r/schemas
 run_in r 0 "lint with a baseline" lint
 run_in r 0 "build" build
 run_in r 0 "check after build" check
+
+# 4. the repository opened once: from the root, from below it, and with the root a
+# subdirectory of the work tree
+spec r "$good" "$good" ok-role ok-role
+printf 'cluster: {kubernetes_version: "1.33"}\n' >>r/environments/alpha/env.yaml
+commit_all r "kubernetes 1.33"
+sed -i 's/"1.33"/"1.32"/' r/environments/alpha/env.yaml
+drift() { # drift DIR WHAT ARGS...: DRIFT003 against HEAD, the config read once
+	d=$1 what=$2
+	shift 2
+	(cd "$d" && strace -f -qq -o "$OLDPWD/trace" -e trace=open,openat "$ERAGEN" "$@") >out 2>err
+	has "error\[DRIFT003\]: Kubernetes version '1.32' is lower than '1.33' at HEAD" "$what: DRIFT003" err
+	n=$(grep -c 'open.*\.git/config"' trace)
+	[ "$n" -eq 1 ] && ok "$what: the repository is opened once" ||
+		{ fail "$what: .git/config opened $n times"; grep 'config"' trace; }
+}
+command -v strace >/dev/null 2>&1 || { fail "strace is not installed (.ci/deps test)"; summary speed-start; }
+drift r "from the root" lint
+drift r/environments/alpha "from below the root" lint
+rm -rf w && mkdir w && mv r w/infra && rm -rf w/infra/.git
+sed -i 's/"1.32"/"1.33"/' w/infra/environments/alpha/env.yaml
+(cd w && git_ init -q . && git_ add -A && git_ commit -qm init)
+sed -i 's/"1.33"/"1.32"/' w/infra/environments/alpha/env.yaml
+drift w "the root below the top" lint -C infra
+drift w/infra/environments "from below that root" lint
 
 summary speed-start
