@@ -295,6 +295,20 @@ static void fp_put_line(struct strbuf *key, const struct srcfile *f, uint32_t li
 	sb_add(key, text, len);
 }
 
+/* FNV-1a, finalised: the fingerprints are published (SARIF's partialFingerprints, which
+ * code scanning matches across runs and versions), so their hash is fixed here, apart
+ * from the tables' str_hash, which may change. */
+static uint64_t fp_fnv(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93u;
+	h ^= h >> 32;
+	return h;
+}
+
 static uint64_t fp_hash(const struct ctx *ctx, const struct diag *d, struct strbuf *key)
 {
 	key->len = 0;
@@ -308,7 +322,7 @@ static uint64_t fp_hash(const struct ctx *ctx, const struct diag *d, struct strb
 	}
 	sb_putc(key, '\n');
 	sb_puts(key, d->msg);
-	return str_hash(key->buf, key->len);
+	return fp_fnv(key->buf, key->len);
 }
 
 /* The ordinal of h among the hashes seen so far (1 for the first). */

@@ -151,7 +151,8 @@ void sb_release(struct strbuf *sb);	/* a heap buffer freed; an arena's left to i
  * reaches here (srcfile rejects it). */
 void sb_json_str(struct strbuf *sb, const char *s, size_t n);
 
-/* A 64-bit hash of s[0..n) (FNV-1a, finalised), for the open-addressing tables. */
+/* A 64-bit hash of s[0..n), for the open-addressing tables; not stable across versions:
+ * nothing printed or saved may depend on it. */
 uint64_t str_hash(const char *s, size_t n);
 /*
  * A string -> number table (open addressing, at most half full, in an arena): what the
@@ -718,6 +719,8 @@ struct ctx {
 					 * orphaned (the exit status SARIF's invocation gives) */
 	void *index;			/* the git index, loaded once (repo_index.c) */
 	const char *gitdir;		/* the work tree's git directory, NULL: none (repo.c) */
+	void *found_repo;		/* repo_find_root's repository, kept for the baseline */
+	const char *found_root;		/* the root it was found for (repo.c) */
 
 	int64_t today;			/* days since 1970-01-01 UTC (SOURCE_DATE_EPOCH) */
 	size_t env_searches;		/* ctx_nearest_env's so far (NEAREST_SEARCHES) */

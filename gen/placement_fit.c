@@ -360,6 +360,36 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The decimal digits of v at o; past them. */
+static char *put_dec(char *o, size_t v)
+{
+	char tmp[24];
+	size_t n = 0;
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (n)
+		*o++ = tmp[--n];
+	return o;
+}
+
+/* head, then "LEN:KEY" and "LEN:VALUE": what "%s%zu:%s%zu:%s" prints, built directly
+ * (every row of every environment has its signature made). */
+static const char *sig_part(struct arena *a, const char *head, const char *k, const char *v)
+{
+	size_t hl = strlen(head), kl = strlen(k), vl = strlen(v);
+	char *out = arena_alloc(a, hl + kl + vl + 2 * 20 + 3), *o = out;
+	memcpy(o, head, hl);
+	o = put_dec(o + hl, kl);
+	*o++ = ':';
+	memcpy(o, k, kl);
+	o = put_dec(o + kl, vl);
+	*o++ = ':';
+	memcpy(o, v, vl);
+	o[vl] = '\0';
+	return out;
+}
+
 /* What makes two rows land alike: their selector and their tolerations, in a canonical
  * order. */
 static const char *signature(struct arena *a, const struct pl_workload *w)
@@ -368,14 +398,13 @@ static const char *signature(struct arena *a, const struct pl_workload *w)
 	const char **parts = arena_alloc(a, (w->nselector + w->ntols + 1) * sizeof(*parts));
 	size_t n = 0;
 	for (size_t i = 0; i < w->nselector; i++)
-		parts[n++] = arena_printf(a, "s%zu:%s%zu:%s", strlen(w->selector[i].key),
-					  w->selector[i].key, strlen(w->selector[i].value),
-					  w->selector[i].value);
+		parts[n++] = sig_part(a, "s", w->selector[i].key, w->selector[i].value);
 	for (size_t i = 0; i < w->ntols; i++) {
 		const struct toleration *t = &w->tols[i].t;
 		const char *k = t->key ? t->key : "", *v = is_exists(t) ? "" : t->value ? t->value : "";
-		parts[n++] = arena_printf(a, "t%d%u%zu:%s%zu:%s", is_exists(t), effect_bits(t->effect),
-					  strlen(k), k, strlen(v), v);
+		char head[24] = { 't', is_exists(t) ? '1' : '0' };
+		*put_dec(head + 2, effect_bits(t->effect)) = '\0';
+		parts[n++] = sig_part(a, head, k, v);
 	}
 	qsort(parts, n, sizeof(*parts), cmp_str);
 	for (size_t i = 0; i < n; i++) {

@@ -93,47 +93,6 @@ static void git_alloc_free(void *p)
 }
 
 /*
- * eragen never connects to a remote, so it needs no TLS trust anchors. Debian's libgit2
- * is built on mbedTLS and, in git_libgit2_init, parses the system's whole CA bundle:
- * more than half the instructions of a lint and build of the three shipped
- * environments. These definitions take the place of mbedTLS's in this process (the
- * dynamic linker resolves libgit2's calls to the executable's symbols first): no
- * certificate is loaded, so a TLS connection, were one ever made, would trust nothing.
- * A libgit2 built on another TLS library never calls them.
- */
-struct mbedtls_x509_crt;
-int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
-int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path);
-
-int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path)
-{
-	(void)chain;
-	(void)path;
-	return 0;
-}
-
-int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path)
-{
-	(void)chain;
-	(void)path;
-	return 0;
-}
-
-/*
- * The same for SSH: git_libgit2_init calls libssh2_init, which initialises OpenSSL's
- * whole algorithm table for a transport eragen never uses (4% of the instructions of a
- * lint of the shipped environments, and 40 page faults). Nothing is set up: an SSH
- * session, were one ever opened, would fail.
- */
-int libssh2_init(int flags);
-
-int libssh2_init(int flags)
-{
-	(void)flags;
-	return 0;
-}
-
-/*
  * libgit2 is initialised once per run, on first use. Its allocator is set first (it must
  * be in place before git_libgit2_init, which only installs the default one when none is
  * set). ctx_release calls repo_shutdown.
@@ -169,6 +128,9 @@ void repo_shutdown(struct ctx *ctx)
 {
 	if (ctx->git_ready) {
 		repo_hash_release();
+		git_repository_free(ctx->found_repo);
+		ctx->found_repo = NULL;
+		ctx->found_root = NULL;
 		git_libgit2_shutdown();
 		ctx->git_ready = false;
 	}
@@ -238,7 +200,13 @@ int repo_find_root(struct ctx *ctx, const char *start, const char **root)
 		if (wd && st == BAD_WORKDIR)
 			snprintf(top, sizeof(top), "%s", wd);
 	}
-	git_repository_free(repo);
+	/* the baseline opens the same repository from the root found below: kept for it
+	 * (repo_baseline_open), released by repo_shutdown */
+	git_repository_free(ctx->found_repo);
+	ctx->found_repo = st == FOUND ? repo : NULL;
+	ctx->found_root = NULL;
+	if (st != FOUND)
+		git_repository_free(repo);
 	git_buf_dispose(&buf);
 	oom_if_failed_since(failed);
 	char shown[PATH_MAX];
@@ -265,6 +233,7 @@ int repo_find_root(struct ctx *ctx, const char *start, const char **root)
 	for (;;) {
 		if (has_environments(ctx, dir)) {
 			*root = arena_strdup(&ctx->perm, dir);
+			ctx->found_root = *root;
 			return EXIT_OK;
 		}
 		if ((top[0] && strcmp(dir, top) == 0) || strcmp(dir, "/") == 0)
@@ -277,6 +246,7 @@ int repo_find_root(struct ctx *ctx, const char *start, const char **root)
 	}
 	if (top[0]) {
 		*root = arena_strdup(&ctx->perm, top);
+		ctx->found_root = *root;
 		return EXIT_OK;
 	}
 	error("no environments/ directory in '%s' or any of its parents, and it is not in a git "
@@ -298,6 +268,7 @@ struct baseline {
 	git_tree *dir_tree;	/* NULL: no such directory */
 	git_blob *blob;		/* the last file read */
 	const char *name;	/* "HEAD" or the --base argument */
+	bool borrowed;		/* repo is ctx->found_repo: not the baseline's to free */
 };
 
 /* The tree at path (relative to tree) into *out, or NULL when there is none. */
@@ -336,7 +307,12 @@ struct baseline *repo_baseline_open(struct ctx *ctx, const char *rev)
 	bool ok = false;
 
 	b->name = rev ? rev : "HEAD";
-	int rc = repo_discover_open(ctx->root, &buf, &b->repo);
+	/* discovered from the root (which lies between where repo_find_root started and
+	 * the top of the work tree it found, so it is the same repository) */
+	b->borrowed = ctx->found_repo && ctx->found_root && strcmp(ctx->found_root, ctx->root) == 0;
+	int rc = b->borrowed ? 0 : repo_discover_open(ctx->root, &buf, &b->repo);
+	if (b->borrowed)
+		b->repo = ctx->found_repo;
 	if (rc != 0) {
 		if (rev && !buf.ptr)
 			snprintf(why, sizeof(why), "'%s' is not in a git repository", ctx->root);
@@ -482,7 +458,8 @@ void repo_baseline_release(struct baseline *b)
 	git_blob_free(b->blob);
 	git_tree_free(b->dir_tree);
 	git_tree_free(b->tree);
-	git_repository_free(b->repo);
+	if (!b->borrowed)
+		git_repository_free(b->repo);
 	b->blob = NULL;
 	b->dir_tree = NULL;
 	b->tree = NULL;

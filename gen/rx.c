@@ -39,14 +39,16 @@ struct rx {
 	pcre2_code *code;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
-	pcre2_jit_stack *jit_stack;	/* NULL when the pattern runs interpreted */
 	bool jit_tried;			/* JIT compilation happens at the first match */
 };
 
 /* The contexts every pattern is compiled with: created on first use, freed by
- * rx_shutdown (ctx_release), as libgit2's global state is. */
+ * rx_shutdown (ctx_release), as libgit2's global state is. The JIT stack too: one for
+ * every pattern (a match uses it from its start and leaves nothing on it, and matches
+ * never run at the same time), rather than a mapping of RX_JIT_STACK_MAX per pattern. */
 static pcre2_general_context *rx_gctx;
 static pcre2_compile_context *rx_cctx;
+static pcre2_jit_stack *rx_jit_stack;
 
 static void *rx_malloc(size_t size, void *data)
 {
@@ -70,6 +72,8 @@ static void rx_contexts(void)
 
 void rx_shutdown(void)
 {
+	pcre2_jit_stack_free(rx_jit_stack);
+	rx_jit_stack = NULL;
 	pcre2_compile_context_free(rx_cctx);
 	pcre2_general_context_free(rx_gctx);
 	rx_cctx = NULL;
@@ -131,10 +135,11 @@ static void jit(struct rx *rx)
 	 * failure of the allocator is out of memory. */
 	unsigned long failed = alloc_failures();
 	if (pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE) == 0) {
-		rx->jit_stack = pcre2_jit_stack_create(RX_JIT_STACK_START, RX_JIT_STACK_MAX,
-						       rx_gctx);
-		if (rx->jit_stack)
-			pcre2_jit_stack_assign(rx->mctx, NULL, rx->jit_stack);
+		if (!rx_jit_stack)
+			rx_jit_stack = pcre2_jit_stack_create(RX_JIT_STACK_START,
+							      RX_JIT_STACK_MAX, rx_gctx);
+		if (rx_jit_stack)
+			pcre2_jit_stack_assign(rx->mctx, NULL, rx_jit_stack);
 		else if (alloc_failures() != failed)
 			oom();	/* rx stays its owner's, to free */
 	} else if (alloc_failures() != failed) {
@@ -184,7 +189,6 @@ void rx_free(struct rx *rx)
 		return;
 	pcre2_match_data_free(rx->md);
 	pcre2_match_context_free(rx->mctx);
-	pcre2_jit_stack_free(rx->jit_stack);
 	pcre2_code_free(rx->code);
 	free(rx);
 }

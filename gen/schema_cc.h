@@ -63,6 +63,7 @@ struct cc {
 	struct strmap id_at;		/* $id URI -> index in ids */
 	struct strmap unknown_at;	/* (object, name) -> first index in unknowns */
 	struct strmap members_at;	/* object or array -> index in members */
+	struct strmap rx_at;		/* pattern source -> index in s->rxs */
 	struct members *members;
 	size_t nmembers, capmembers;
 };

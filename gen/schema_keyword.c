@@ -195,9 +195,14 @@ static bool kw_count(const struct kw_ctx *k)
 	return true;
 }
 
+/* A pattern written twice (the same source) is compiled, and JIT-compiled, once: the
+ * schema owns it once, and both places match with it. */
 static struct rx *compile_rx(struct cc *cc, const char *src, const char *ptr)
 {
 	char err[200];
+	long seen = strmap_get(&cc->rx_at, src, strlen(src));
+	if (seen >= 0)
+		return cc->s->rxs[seen];
 	/* room first: the schema owns the pattern as soon as it is compiled */
 	vec_grow((void **)&cc->s->rxs, &cc->s->caprxs, cc->s->nrxs + 1, sizeof(*cc->s->rxs));
 	struct rx *rx = rx_compile(src, strlen(src), false, err, sizeof(err));
@@ -205,6 +210,7 @@ static struct rx *compile_rx(struct cc *cc, const char *src, const char *ptr)
 		cc_fail(cc, "invalid pattern '%s' at '%s': %s", src, ptr, err);
 		return NULL;
 	}
+	strmap_put(cc->a, &cc->rx_at, src, strlen(src), cc->s->nrxs);
 	cc->s->rxs[cc->s->nrxs++] = rx;
 	return rx;
 }
@@ -458,10 +464,12 @@ static const struct keyword keywords[] = {
 	{"x-eragen-secret", kw_secret, true},
 };
 
+/* Called for every key of a schema: the first byte tells most keywords apart without a
+ * call to strcmp. */
 const struct keyword *cc_keyword(const char *name)
 {
 	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-		if (strcmp(keywords[i].name, name) == 0)
+		if (keywords[i].name[0] == name[0] && strcmp(keywords[i].name, name) == 0)
 			return &keywords[i];
 	return NULL;
 }

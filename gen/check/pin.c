@@ -56,8 +56,13 @@ static const struct {
 
 const char *ephemeral_id_find(const char *s, size_t n, size_t *start, size_t *end)
 {
+	/* the bytes that begin a prefix: most of a value is passed over by one test a byte
+	 * (every string of every environment is scanned) */
+	bool first[256] = { false };
+	for (size_t k = 0; k < sizeof(ephemeral) / sizeof(ephemeral[0]); k++)
+		first[(unsigned char)ephemeral[k].prefix[0]] = true;
 	for (size_t p = 0; p < n; p++) {
-		if (p > 0 && is_alnum(s[p - 1]))
+		if (!first[(unsigned char)s[p]] || (p > 0 && is_alnum(s[p - 1])))
 			continue;
 		for (size_t k = 0; k < sizeof(ephemeral) / sizeof(ephemeral[0]); k++) {
 			if (s[p] != ephemeral[k].prefix[0])

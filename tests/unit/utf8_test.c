@@ -6,6 +6,8 @@
 #include "eragen.h"
 #include "t.h"
 
+#include <string.h>
+
 static const struct {
 	const char *s;
 	size_t n;
@@ -28,8 +30,39 @@ static const struct {
 	{ "", 0, 0, 0 },
 };
 
+/* utf8_count, word by word, against a byte-by-byte count: every alignment, lengths
+ * across the 255-word sums, bytes of every kind (continuation bytes most of all). */
+static void test_count(void)
+{
+	static char buf[5200];
+	uint32_t x = 12345;
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		x = x * 1103515245u + 12345u;
+		unsigned r = x >> 16;
+		buf[i] = (char)(r % 3 == 0 ? 0x80 | (r >> 2 & 0x3f) : r >> 4 & 0xff);
+	}
+	memset(buf + 3000, 0xbf, 2100);	/* a run of continuation bytes past 255 words */
+	static const size_t lens[] = { 0, 1, 7, 8, 9, 15, 16, 17, 100, 2039, 2040, 2041, 2047,
+				       2048, 2049, 4079, 4080, 4081, 4900 };
+	for (size_t off = 0; off < 16; off++) {
+		for (size_t l = 0; l < sizeof(lens) / sizeof(lens[0]); l++) {
+			size_t want = 0;
+			for (size_t i = 0; i < lens[l]; i++)
+				want += ((unsigned char)buf[off + i] & 0xc0) != 0x80;
+			size_t got = utf8_count(buf + off, lens[l]);
+			CHECK(got == want, "count at %zu, %zu bytes: %zu, want %zu", off, lens[l], got,
+			      want);
+		}
+	}
+	size_t want = 0;
+	for (size_t i = 2990; i < 5000; i++)
+		want += ((unsigned char)buf[i] & 0xc0) != 0x80;
+	CHECK(utf8_count(buf + 2990, 2010) == want, "a run of continuation bytes");
+}
+
 int main(void)
 {
+	test_count();
 	for (size_t i = 0; i < sizeof(decode_cases) / sizeof(decode_cases[0]); i++) {
 		uint32_t cp = 0;
 		size_t len = utf8_decode(decode_cases[i].s, decode_cases[i].n, &cp);

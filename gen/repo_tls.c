@@ -1,0 +1,131 @@
+/*
+ * repo_tls.c - what libgit2 would set up at git_libgit2_init for talking to a remote,
+ * which eragen never does: these definitions take the place of mbedTLS's and libssh2's
+ * in this process (the dynamic linker resolves libgit2's calls to the executable's
+ * symbols first). A libgit2 built on other libraries never calls them.
+ *
+ * The invariant: no TLS or SSH connection can be made with what is skipped here. No
+ * certificate is loaded (a TLS peer would be trusted by nothing), the TLS configuration
+ * gets no defaults, and the random generator is never seeded and never gives a byte: mbedtls_ctr_drbg_random, the one
+ * generator libgit2 hands to mbedTLS, always fails, so a handshake, were one ever
+ * started, fails at its first random bytes with libgit2's "SSL error" (tested in
+ * tests/unit/tls_test.c). No mbedTLS header is included: the functions are declared
+ * with opaque pointers, as libgit2 calls them.
+ */
+#include <stddef.h>
+
+/* mbedTLS's codes for a failed entropy source (mbedtls/ctr_drbg.h, mbedtls/entropy.h) */
+#define RT_CTR_DRBG_ENTROPY_FAILED (-0x0034)
+#define RT_ENTROPY_SOURCE_FAILED (-0x003C)
+
+/*
+ * Trust anchors: Debian's libgit2 parses the system's whole CA bundle in
+ * git_libgit2_init, more than half the instructions of a lint and build of the three
+ * shipped environments. Nothing is loaded.
+ */
+struct mbedtls_x509_crt;
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
+int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path);
+
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path)
+{
+	(void)chain;
+	(void)path;
+	return 0;
+}
+
+int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path)
+{
+	(void)chain;
+	(void)path;
+	return 0;
+}
+
+/*
+ * The random generator: git_libgit2_init initialises mbedTLS's entropy pool, whose HAVEGE
+ * source alone fills 36 KB of state by timing loops (4% of the instructions of a lint of
+ * the shipped environments), and seeds a CTR-DRBG from it. Here the pool is left
+ * untouched (libgit2 only ever hands it to mbedtls_ctr_drbg_seed and frees it), the seed
+ * does nothing, and drawing from the pool or the generator always fails.
+ */
+struct mbedtls_entropy_context;
+struct mbedtls_ctr_drbg_context;
+void mbedtls_entropy_init(struct mbedtls_entropy_context *pool);
+void mbedtls_entropy_free(struct mbedtls_entropy_context *pool);
+int mbedtls_entropy_func(void *pool, unsigned char *out, size_t len);
+int mbedtls_ctr_drbg_seed(struct mbedtls_ctr_drbg_context *rng,
+			  int (*entropy)(void *, unsigned char *, size_t), void *pool,
+			  const unsigned char *custom, size_t len);
+int mbedtls_ctr_drbg_random(void *rng, unsigned char *out, size_t len);
+
+void mbedtls_entropy_init(struct mbedtls_entropy_context *pool)
+{
+	(void)pool;
+}
+
+void mbedtls_entropy_free(struct mbedtls_entropy_context *pool)
+{
+	(void)pool;
+}
+
+int mbedtls_entropy_func(void *pool, unsigned char *out, size_t len)
+{
+	(void)pool;
+	(void)out;
+	(void)len;
+	return RT_ENTROPY_SOURCE_FAILED;
+}
+
+int mbedtls_ctr_drbg_seed(struct mbedtls_ctr_drbg_context *rng,
+			  int (*entropy)(void *, unsigned char *, size_t), void *pool,
+			  const unsigned char *custom, size_t len)
+{
+	(void)rng;
+	(void)entropy;
+	(void)pool;
+	(void)custom;
+	(void)len;
+	return 0;
+}
+
+int mbedtls_ctr_drbg_random(void *rng, unsigned char *out, size_t len)
+{
+	(void)rng;
+	(void)out;
+	(void)len;
+	return RT_CTR_DRBG_ENTROPY_FAILED;
+}
+
+/*
+ * The TLS configuration's defaults (protocol versions, curves, hashes and their tables:
+ * 0.5% of a lint of the shipped environments) are not set: the configuration stays as
+ * mbedtls_ssl_config_init left it, which no handshake can use (it has no protocol
+ * version to offer, and its generator always fails).
+ */
+struct mbedtls_ssl_config;
+int mbedtls_ssl_config_defaults(struct mbedtls_ssl_config *conf, int endpoint, int transport,
+				int preset);
+
+int mbedtls_ssl_config_defaults(struct mbedtls_ssl_config *conf, int endpoint, int transport,
+				int preset)
+{
+	(void)conf;
+	(void)endpoint;
+	(void)transport;
+	(void)preset;
+	return 0;
+}
+
+/*
+ * SSH: git_libgit2_init calls libssh2_init, which initialises OpenSSL's whole algorithm
+ * table for a transport eragen never uses (4% of the instructions of a lint of the
+ * shipped environments, and 40 page faults). Nothing is set up: an SSH session, were one
+ * ever opened, would fail.
+ */
+int libssh2_init(int flags);
+
+int libssh2_init(int flags)
+{
+	(void)flags;
+	return 0;
+}
