@@ -712,6 +712,7 @@ struct ctx {
 	size_t env_searches;		/* ctx_nearest_env's so far (NEAREST_SEARCHES) */
 	bool all_rules_ran;		/* no --only/--skip/ENV filter: SPEC011 "matched nothing" */
 	const struct config *config;	/* .eragen.yaml (config.h), or NULL */
+	struct inputs *inputs;		/* the run's inputs, recorded (inputs.h), or NULL */
 };
 
 void ctx_init(struct ctx *ctx);
