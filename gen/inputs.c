@@ -24,13 +24,22 @@
 #include "inputs.h"
 #include "check/extra.h"
 #include "repo.h"
+#include "repo_index.h"
 
 #include <elf.h>
 #include <link.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A file read from the git index (--staged): its blob ID, which the index gives for free. */
+struct staged_id {
+	uint32_t file;
+	char id[41];
+};
+
 struct inputs {
+	struct staged_id *staged;	/* by file id, ascending */
+	size_t nstaged, capstaged;
 	struct strbuf probes;	/* the front end's probes and listings */
 	struct strbuf render;	/* the render's operations: "<op>\t<result>\n" */
 	int depth;		/* inside an operation made of others */
@@ -81,10 +90,27 @@ static struct inputs *recording(struct ctx *ctx)
 	return in && !in->spoiled && in->depth == 0 ? in : NULL;
 }
 
+/* The index's blob ID of file id, if it was read from the index (last: the last read). */
+static const char *staged_id(const struct inputs *in, uint32_t file, bool last)
+{
+	size_t lo = last && in->nstaged ? in->nstaged - 1 : 0, hi = in->nstaged;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (in->staged[mid].file == file)
+			return in->staged[mid].id;
+		if (in->staged[mid].file < file)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /* What an operation found: the file's path and content ID, "none" when no file. */
 static void put_result(struct ctx *ctx, struct strbuf *sb, const struct srcfile *f)
 {
 	char id[41];
+	const char *sid = f ? staged_id(ctx->inputs, f->id, true) : NULL;
 	if (!f) {
 		sb_puts(sb, "none\n");
 		return;
@@ -95,6 +121,10 @@ static void put_result(struct ctx *ctx, struct strbuf *sb, const struct srcfile 
 		sb_printf(sb, "%s\n", f->path);
 		return;
 	}
+	if (sid)
+		sb_printf(sb, "%s\tidx:%s\n", f->path, sid);
+	if (sid)
+		return;
 	if (!f->data)
 		strcpy(id, "-");
 	else if (repo_blob_id(f->data, f->len, id) != 0)
@@ -123,8 +153,22 @@ void inputs_other(struct ctx *ctx)
 		in->spoiled = true;
 }
 
+/* A file read from the index: its blob ID kept, so that it need not be hashed. */
+static void keep_staged(struct ctx *ctx, const char *rel, const struct srcfile *f)
+{
+	struct inputs *in = ctx->inputs;
+	struct staged_id e = { .file = f->id };
+	if (!in || in->spoiled || !ctx->opt.staged || !f->data ||
+	    (in->nstaged && in->staged[in->nstaged - 1].file >= f->id) ||
+	    repo_index_id(ctx, rel, e.id) != RI_FILE)
+		return;
+	ARENA_PUSH(&ctx->perm, in->staged, in->nstaged, in->capstaged, e);
+}
+
 void inputs_read(struct ctx *ctx, const char *rel, const struct srcfile *f)
 {
+	if (f)
+		keep_staged(ctx, rel, f);
 	struct inputs *in = recording(ctx);
 	if (!in || !plain(in, rel))
 		return;
@@ -218,9 +262,13 @@ static bool front_text(struct ctx *ctx, struct strbuf *sb, const char *build)
 	for (size_t id = 1; id < ctx->nfiles; id++) {
 		const struct srcfile *f = ctx->files[id];
 		char blob[41] = "-";
-		if (f->data && repo_blob_id(f->data, f->len, blob) != 0)
+		const char *sid = staged_id(ctx->inputs, (uint32_t)id, false);
+		if (sid)
+			sb_printf(sb, "file %s\tidx:%s\n", f->path, sid);
+		else if (f->data && repo_blob_id(f->data, f->len, blob) != 0)
 			return false;
-		sb_printf(sb, "file %s\t%s\n", f->path, blob);
+		else
+			sb_printf(sb, "file %s\t%s\n", f->path, blob);
 	}
 	return true;
 }
@@ -261,11 +309,32 @@ const char *inputs_render_records(const struct ctx *ctx)
 	return in->render.buf ? in->render.buf : "";
 }
 
+/*
+ * --staged: what a read of rel from the index would record, from the index entry alone
+ * (one with the blob ID recorded holds the bytes read then: it is accepted again), into
+ * sb. false when that needs the read itself.
+ */
+static bool redo_staged(struct ctx *ctx, const char *s, struct strbuf *sb)
+{
+	char id[41];
+	bool data = s[0] == 'D';
+	const char *rel = s + (data ? 3 : 2);
+	if (!ctx->opt.staged || !ctx->root || !path_stays_inside(rel) ||
+	    (data && !repo_input_exists(ctx, rel)) || repo_index_id(ctx, rel, id) != RI_FILE)
+		return false;
+	sb_printf(sb, "%s\t%s\tidx:%s\n", s, rel, id);
+	return true;
+}
+
 /* Do the operation op (n bytes, without its result) again: recorded at the end of
  * in->render. false when it is not one. */
 static bool redo(struct ctx *ctx, const char *op, size_t n)
 {
 	char *s = arena_strndup(&ctx->perm, op, n);
+	bool data = n > 3 && s[0] == 'D' && (s[1] == '0' || s[1] == '1') && s[2] == ' ';
+	if ((data || (n > 2 && s[0] == 'R' && s[1] == ' ')) &&
+	    redo_staged(ctx, s, &ctx->inputs->render))
+		return true;
 	if (n > 3 && s[0] == 'D' && (s[1] == '0' || s[1] == '1') && s[2] == ' ') {
 		bool exists;
 		const struct srcfile *f = srcfile_read_data(ctx, s + 3, s[1] == '1' ? &exists : NULL);
