@@ -362,7 +362,7 @@ bool inputs_still(struct ctx *ctx, const char *records, size_t len)
 	struct inputs *in = ctx->inputs;
 	if (!in || in->spoiled || !in->rendering)
 		return false;
-	size_t before = ctx->ndiags;
+	size_t before = ctx->ndiags, nfiles = ctx->nfiles, start = in->render.len;
 	bool ok = true;
 	for (size_t pos = 0; ok && pos < len;) {
 		const char *nl = memchr(records + pos, '\n', len - pos);
@@ -377,6 +377,13 @@ bool inputs_still(struct ctx *ctx, const char *records, size_t len)
 		     memcmp(in->render.buf + mark, records + pos, line) == 0;
 		pos += line;
 	}
-	ctx->ndiags = before;	/* a read that failed: the render will say so */
+	/* what was read to compare is not the render's: a failed read, the render makes
+	 * and reports again; a file read, the render reads and records itself */
+	ctx->ndiags = before;
+	srcfile_forget(ctx, nfiles);
+	if (!ok && in->render.buf) {
+		in->render.len = start;
+		in->render.buf[start] = '\0';
+	}
 	return ok;
 }

@@ -286,15 +286,21 @@ static void disk_check_release(void *p)
 	sb_release(&d->abs);
 }
 
-/* The work tree: no journal, every file vouched for by its stamp, the manifest read. */
+/* Is rel absent (a build's journal or lock, which a full build would act on)? */
+static bool absent(struct ctx *ctx, struct strbuf *abs, const char *rel)
+{
+	struct stat st;
+	return lstat(ow_abs_path(ctx, abs, rel, strlen(rel)), &st) != 0 && errno == ENOENT;
+}
+
+/* The work tree: no journal or lock left by a killed build, every file vouched for by its
+ * stamp, the manifest read. */
 static bool disk_same(struct ctx *ctx, const struct rcache *c)
 {
 	struct disk_check d = { .want = STRBUF_INIT, .abs = STRBUF_INIT };
 	struct oom_guard guard;
 	oom_guard_push(&guard, disk_check_release, &d);
-	struct stat st;
-	bool ok = lstat(ow_abs_path(ctx, &d.abs, OUT_JOURNAL, strlen(OUT_JOURNAL)), &st) != 0 &&
-		  errno == ENOENT;
+	bool ok = absent(ctx, &d.abs, OUT_JOURNAL) && absent(ctx, &d.abs, OUT_LOCK);
 	if (ok)
 		ow_stamps_load(ctx, &d.stamps);
 	for (size_t i = 0; ok && i < c->n; i++)
@@ -357,10 +363,11 @@ int out_cache_use(struct ctx *ctx, const struct out_opts *o, const bool *bad,
 		  struct out_stats *st)
 {
 	char digest[41];
-	if (!inputs_front(ctx, digest))
-		return 0;
-	if (!eligible(ctx, o, bad)) {
+	bool front = inputs_front(ctx, digest);
+	if (front && !eligible(ctx, o, bad))
 		inputs_spoil(ctx);
+	if (!front || !eligible(ctx, o, bad)) {
+		log_use(false);
 		return 0;
 	}
 	struct rcache c = { 0 };

@@ -75,6 +75,17 @@ static void index_file(struct ctx *ctx, const struct srcfile *f)
 	slot_put(ctx, f);
 }
 
+void srcfile_forget(struct ctx *ctx, size_t n)
+{
+	if (n >= ctx->nfiles)
+		return;
+	ctx->nfiles = n;
+	if (ctx->nslots)
+		memset(ctx->file_slots, 0, ctx->nslots * sizeof(*ctx->file_slots));
+	for (size_t id = 1; id < ctx->nfiles; id++)	/* in order: the latest wins */
+		slot_put(ctx, ctx->files[id]);
+}
+
 struct srcfile *srcfile_find(const struct ctx *ctx, const char *path)
 {
 	if (!ctx->nslots)

@@ -70,6 +70,7 @@ round() {
 	same "$1" check
 	same "$1" build
 	same "$1" check --staged --stat
+	same "$1" check --format json
 }
 
 # used WHAT N: the last N runs with the cache used it (uses: how many runs did)
@@ -120,6 +121,11 @@ both 'sed -i "s/v4.2.2/v4.2.3/" schemas/actions.json'
 round "a data table edited"
 both 'sed -i "s/\"type\": \"object\"/\"type\":  \"object\"/" schemas/environment.schema.json'
 round "the schema edited"
+settle
+same "settled" build
+both 'cp schemas/eks-addons.json ../addons && printf "\377" >>schemas/eks-addons.json'
+round "a data table read by the render alone, not UTF-8"
+both 'cp ../addons schemas/eks-addons.json'
 
 # 2. extra/ files, read by DRIFT006 and by the render alone
 both 'mkdir -p environments/cae-dev/extra/infra && printf "resource \"null_resource\" \"x\" {}\n" >environments/cae-dev/extra/infra/custom.tf'
@@ -133,6 +139,12 @@ round ".eragen.yaml added"
 settle
 same "settled" build
 used ".eragen.yaml, nothing changed" 1
+both 'mv environments/cae-dev/extra/infra/custom.tf ../custom.tf &&
+	ln -s /etc/hostname environments/cae-dev/extra/infra/custom.tf'
+same "an extra file read by the render alone, a link leading out" check
+unused "an extra file read by the render alone, a link leading out"
+round "an extra file read by the render alone, a link leading out"
+both 'rm environments/cae-dev/extra/infra/custom.tf && mv ../custom.tf environments/cae-dev/extra/infra/'
 both 'printf "resource \"null_resource\" \"y\" {}\n" >environments/cae-dev/extra/infra/custom.tf'
 same "an extra file edited, DRIFT006 off" check
 unused "an extra file edited, DRIFT006 off"
@@ -176,6 +188,10 @@ same "settled" build
 both "cp -p $gen ../repl && sed -i 's/resource/RESOURCE/' ../repl && touch -r $gen ../repl && mv ../repl $gen"
 round "a generated file replaced, same size and mtime"
 same "--force" build --force
+settle
+same "settled" build
+both 'touch out/.eragen-lock'
+round "a lock left by a killed build"
 both 'printf "x\n" >out/cae-dev/infra/stray.tf'
 round "a stray file in out/"
 both 'rm out/cae-dev/infra/stray.tf'
