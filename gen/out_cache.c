@@ -245,8 +245,12 @@ static bool eligible(const struct ctx *ctx, const struct out_opts *o, const bool
 /* The manifest those files make, as the sync writes it. */
 static void manifest_text(const struct rcache *c, struct strbuf *sb)
 {
-	for (size_t i = 0; i < c->n; i++)
-		sb_printf(sb, "%s  %s\n", c->v[i].blob, c->v[i].path);
+	for (size_t i = 0; i < c->n; i++) {
+		sb_add(sb, c->v[i].blob, 40);
+		sb_add(sb, "  ", 2);
+		sb_puts(sb, c->v[i].path);
+		sb_putc(sb, '\n');
+	}
 }
 
 static void walk_release(struct walk *w)
