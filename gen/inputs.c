@@ -363,6 +363,7 @@ bool inputs_still(struct ctx *ctx, const char *records, size_t len)
 	if (!in || in->spoiled || !in->rendering)
 		return false;
 	size_t before = ctx->ndiags, nfiles = ctx->nfiles, start = in->render.len;
+	size_t nstaged = in->nstaged;
 	bool ok = true;
 	for (size_t pos = 0; ok && pos < len;) {
 		const char *nl = memchr(records + pos, '\n', len - pos);
@@ -381,6 +382,7 @@ bool inputs_still(struct ctx *ctx, const char *records, size_t len)
 	 * and reports again; a file read, the render reads and records itself */
 	ctx->ndiags = before;
 	srcfile_forget(ctx, nfiles);
+	in->nstaged = nstaged;	/* (their ids will be other files') */
 	if (!ok && in->render.buf) {
 		in->render.len = start;
 		in->render.buf[start] = '\0';
