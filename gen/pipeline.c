@@ -466,7 +466,7 @@ static int emit_sync_report(struct ctx *ctx, const struct out_opts *opts)
 int pipeline_run(struct ctx *ctx, enum stage last, const struct out_opts *o, int nenv,
 		 char **envs)
 {
-	if (last == STAGE_SYNC && nenv == 0)
+	if (last == STAGE_SYNC && nenv == 0 && !o->stage && !o->dry_run)
 		inputs_begin(ctx);	/* for the render cache (out_cache.c) */
 	int rc = stage_load(ctx, nenv, envs);
 	if (rc != EXIT_OK)

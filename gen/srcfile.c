@@ -7,7 +7,8 @@
  * become LF).
  * Columns are counted in code points, like libyaml's marks. With --staged
  * (ctx->opt.staged) a repository path is read from the git index instead of the work
- * tree (repo_index.c), with the same checks and the same path shown.
+ * tree (repo_index.c), with the same checks and the same path shown. Each read is
+ * recorded as an input of the run (inputs.c: the render cache's digest).
  */
 #include "eragen.h"
 #include "inputs.h"
