@@ -399,8 +399,17 @@ static void test_kill(const char *what, size_t n)
 	if (k && strncmp(k, what, l) == 0 && k[l] == ':' && strtoull(k + l + 1, NULL, 10) == n)
 		raise(SIGKILL);
 }
+/* ERAGEN_TEST_STOP=renamed stops the process (SIGSTOP) once every file is renamed, before
+ * the build's end stamps them (tests/cli/speed-stamps-race.sh edits one meanwhile). */
+static void test_stop(const char *what)
+{
+	const char *k = getenv("ERAGEN_TEST_STOP");
+	if (k && strcmp(k, what) == 0)
+		raise(SIGSTOP);
+}
 #else
 #define test_kill(what, n) ((void)0)
+#define test_stop(what) ((void)0)
 #endif
 
 /* Remove the temp files not renamed yet, and the directories created for them that are
@@ -572,7 +581,7 @@ static int flush_dirs(struct ctx *ctx, struct commit *c)
 
 /* Phase 2: the journal, then every temp file renamed over its target in order (with
  * --fsync, their directories flushed after). */
-int ow_commit_finish(struct ctx *ctx, struct commit *c)
+int ow_commit_finish(struct ctx *ctx, struct commit *c, struct ident *ids)
 {
 	if (c->n == 0)
 		return 0;
@@ -587,6 +596,10 @@ int ow_commit_finish(struct ctx *ctx, struct commit *c)
 			ow_commit_abort(c);
 			return -1;
 		}
+		struct stat st;
+		if (ids && lstat(c->dst[i], &st) == 0 && S_ISREG(st.st_mode))
+			ids[i] = (struct ident){ st.st_dev, st.st_ino, st.st_size, st.st_mtim,
+						 st.st_ctim };
 		free(c->tmp[i]);
 		c->tmp[i] = NULL;
 		c->renamed++;
@@ -595,6 +608,7 @@ int ow_commit_finish(struct ctx *ctx, struct commit *c)
 	int rc = c->fsync ? flush_dirs(ctx, c) : 0;
 	if (rc == 0)
 		unlink(c->journal);	/* done: the manifest tells it all */
+	test_stop("renamed");
 	ow_commit_keep_dirs(c);
 	ow_commit_abort(c);	/* frees the lists; nothing is left to unlink */
 	return rc;

@@ -258,9 +258,11 @@ struct commit {
 int ow_commit_add(struct ctx *ctx, struct commit *c, const char *rel, const char *blob,
 		  const char *head, size_t hlen, const char *body, size_t blen);
 /* Phase 2: rename every temp file over its target in order (with c->fsync, flush their
- * directories), then delete the journal. 0, or -1 after error() (the temp files left
- * are removed). */
-int ow_commit_finish(struct ctx *ctx, struct commit *c);
+ * directories), then delete the journal. ids (c->n entries, or NULL) gets each target's
+ * lstat taken right after its rename (st_ino 0: not known), which the stamp cache
+ * compares with the file at the build's end: a file changed in between is not stamped.
+ * 0, or -1 after error() (the temp files left are removed). */
+int ow_commit_finish(struct ctx *ctx, struct commit *c, struct ident *ids);
 /* Remove the temp files not renamed yet, and the directories created for them that are
  * empty again (the deepest first); forget everything. */
 void ow_commit_abort(struct commit *c);

@@ -569,9 +569,11 @@ static int sync_file(struct sync *s, const struct outfile *f)
 		if (repo_blob_id(s->mtext.buf ? s->mtext.buf : "", s->mtext.len, d.whole) != 0)
 			return -1;
 	}
-	if (s->o.write && !s->o.dry_run && writes && !refusing(s) &&
-	    ow_commit_add(ctx, &s->commit, f->path, d.blob, head, hl, body, bl) != 0)
-		return -1;
+	if (s->o.write && !s->o.dry_run && writes && !refusing(s)) {
+		if (ow_commit_add(ctx, &s->commit, f->path, d.blob, head, hl, body, bl) != 0)
+			return -1;
+		d.cix = s->commit.n;
+	}
 	VEC_PUSH(s->done, s->ndone, s->capdone, d);
 	return 0;
 }
@@ -773,6 +775,13 @@ void out_sync_abandon(struct sync *s)
 	sync_free(s);
 }
 
+static bool ident_same(const struct ident *a, const struct ident *b)
+{
+	return a->ino && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec &&
+	       a->ctime.tv_sec == b->ctime.tv_sec && a->ctime.tv_nsec == b->ctime.tv_nsec;
+}
+
 /*
  * After a build: the stamps of the generated files as they now are on disk (those found
  * unchanged, those written), saved when any was read or written: a cache that vouched
@@ -794,11 +803,16 @@ static void save_stamps(struct sync *s)
 			continue;
 		dirty |= written || !d->vouched;
 		if (written) {
+			/* as it was right after its rename: a file changed since (even with
+			 * its mtime put back: its ctime moved) gets no stamp, and is read */
 			struct stat st;
-			if (lstat(ow_abs_path(ctx, &s->abs, d->path, strlen(d->path)), &st) != 0 ||
+			if (!d->cix || !s->renamed ||
+			    lstat(ow_abs_path(ctx, &s->abs, d->path, strlen(d->path)), &st) != 0 ||
 			    !S_ISREG(st.st_mode))
 				continue;
 			id = (struct ident){ st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim };
+			if (!ident_same(&id, &s->renamed[d->cix - 1]))
+				continue;
 		}
 		if (!id.ino || !d->hh[0])
 			continue;
@@ -860,7 +874,9 @@ int out_sync_end(struct sync *s)
 				      s->mtext.buf ? s->mtext.buf : "", s->mtext.len) != 0)
 		goto out;
 	st->written = s->commit.n;
-	if (ow_commit_finish(ctx, &s->commit) != 0)
+	if (s->commit.n)
+		s->renamed = arena_alloc(&s->a, s->commit.n * sizeof(*s->renamed));
+	if (ow_commit_finish(ctx, &s->commit, s->renamed) != 0)
 		goto out;
 	if (s->jexists && after_interruption(s) != 0) {
 		error("cannot update '%s': %s", OUT_JOURNAL, strerror(errno));

@@ -21,6 +21,7 @@ struct done {
 	bool forced;	/* edited by hand, replaced with --force */
 	bool vouched;	/* found unchanged by its stamp, unread (out_stamp.c) */
 	struct ident id;	/* the file on disk (st_ino 0: none, or read from the index) */
+	size_t cix;		/* written: its place in the commit, plus one (0: not written) */
 };
 
 /* Report text about one path, kept until the end to be printed in path order. */
@@ -69,6 +70,7 @@ struct sync {
 	const char **gone;
 	size_t ngone, capgone;
 	struct commit commit;
+	struct ident *renamed;	/* each committed file's lstat right after its rename */
 	struct out_list list;	/* build --verbose, --dry-run */
 	struct stamps stamps;	/* the stamp cache, not with --staged */
 	struct oom_guard guard;	/* from out_sync_begin to the end: the sync is released */
