@@ -261,6 +261,9 @@ const struct srcfile *srcfile_get(const struct ctx *ctx, uint32_t id);
 /* The file registered last under path (as shown: relative, or absolute for installed
  * files), or NULL. */
 struct srcfile *srcfile_find(const struct ctx *ctx, const char *path);
+/* Forget the files registered from the n-th on (no diagnostic may name them): the render
+ * cache's reads, made only to compare, are not the render's. */
+void srcfile_forget(struct ctx *ctx, size_t n);
 /* f's contents as JSON, parsed once per run (into ctx->perm); NULL when not JSON. */
 const struct node *srcfile_json(struct ctx *ctx, struct srcfile *f);
 /* The text of a 1-based line without its newline. */
@@ -723,6 +726,7 @@ struct ctx {
 	size_t env_searches;		/* ctx_nearest_env's so far (NEAREST_SEARCHES) */
 	bool all_rules_ran;		/* no --only/--skip/ENV filter: SPEC011 "matched nothing" */
 	const struct config *config;	/* .eragen.yaml (config.h), or NULL */
+	struct inputs *inputs;		/* the run's inputs, recorded (inputs.h), or NULL */
 };
 
 void ctx_init(struct ctx *ctx);

@@ -121,6 +121,17 @@ int out_sync_end(struct sync *s);
 /* Give up (a system failure elsewhere): remove the temp files, free s. */
 void out_sync_abandon(struct sync *s);
 
+/* ---- the render cache (out_cache.c) -------------------------------------------- */
+
+/*
+ * Before the render of a build or check (bad: emit_env_errors): when the cache vouches
+ * that a render would find every generated file unchanged, st is filled as that sync
+ * would fill it (o->list too) and 1 is returned: nothing is to be rendered. 0: render.
+ * The render's own inputs are recorded from here on (inputs.h).
+ */
+int out_cache_use(struct ctx *ctx, const struct out_opts *o, const bool *bad,
+		  struct out_stats *st);
+
 /* ---- what the sync asks of the back-end table (emit.c) -------------------------- */
 
 /*

@@ -16,6 +16,7 @@
  *               generated files, the two-phase commit with its journal (temp files,
  *               renames, out/.eragen-journal, the directories it created; --fsync)
  *   out_stamp.c the stamp cache: which files a no-op build or a check need not read
+ *   out_cache.c the render cache: when a build or check need not render at all
  *   out_strict.c  the paths the manifest names, read and deleted following no symbolic
  *               link (ow_strict_read, ow_strict_unlink); the sweep of temp files
  *   out_sync.c  the sync (out_sync_*): compare, DRIFT005, orphans, the new manifest,

@@ -847,6 +847,7 @@ int out_sync_end(struct sync *s)
 
 	/* all or nothing: an error found on the way means nothing is written */
 	st->refused = refusing(s);
+	out_cache_save(s, mchanged);
 	if (o->dry_run && o->list && !st->refused)
 		list_paths(s, mchanged);
 	if (!o->write || o->dry_run || st->refused) {

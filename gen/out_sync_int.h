@@ -87,4 +87,7 @@ const char *drift005_suppressed(const struct ctx *ctx, const char *env);
  * ones may be pruned, edited ones are kept and reported (DRIFT005). -1 on a failure. */
 int find_orphans(struct sync *s);
 
+/* After a sync found every file unchanged with nothing to say, of every environment:
+ * the render cache written for the next run (out_cache.c). mchanged: new_manifest's. */
+void out_cache_save(struct sync *s, bool mchanged);
 #endif

@@ -24,6 +24,7 @@
  */
 #include "backend.h"
 #include "config.h"
+#include "inputs.h"
 #include "model.h"
 #include "pipeline.h"
 #include "repo.h"
@@ -450,7 +451,8 @@ static int emit_sync_report(struct ctx *ctx, const struct out_opts *opts)
 	const struct out_opts *o = &with_list;
 	struct out_stats st;
 	int rc = EXIT_SYSTEM;
-	if (stage_emit_sync(ctx, o, &text, &st) == 0) {
+	if (out_cache_use(ctx, o, emit_env_errors(ctx), &st) ||
+	    stage_emit_sync(ctx, o, &text, &st) == 0) {
 		ctx->outputs_differ = !o->write && st.missing + st.stale + st.edited + st.orphaned;
 		rc = pipeline_report(ctx);
 		rc = o->write ? tell_written(ctx, o, &st, &text, rc)
@@ -469,6 +471,8 @@ static int emit_sync_report(struct ctx *ctx, const struct out_opts *opts)
 int pipeline_run(struct ctx *ctx, enum stage last, const struct out_opts *o, int nenv,
 		 char **envs)
 {
+	if (last == STAGE_SYNC && nenv == 0)
+		inputs_begin(ctx);	/* for the render cache (out_cache.c) */
 	int rc = stage_load(ctx, nenv, envs);
 	if (rc != EXIT_OK)
 		return rc;

@@ -10,6 +10,7 @@
  * tree (repo_index.c), with the same checks and the same path shown.
  */
 #include "eragen.h"
+#include "inputs.h"
 #include "repo_index.h"
 
 #include <errno.h>
@@ -72,6 +73,17 @@ static void index_file(struct ctx *ctx, const struct srcfile *f)
 		return;	/* f (already in ctx->files) was put too */
 	}
 	slot_put(ctx, f);
+}
+
+void srcfile_forget(struct ctx *ctx, size_t n)
+{
+	if (n >= ctx->nfiles)
+		return;
+	ctx->nfiles = n;
+	if (ctx->nslots)
+		memset(ctx->file_slots, 0, ctx->nslots * sizeof(*ctx->file_slots));
+	for (size_t id = 1; id < ctx->nfiles; id++)	/* in order: the latest wins */
+		slot_put(ctx, ctx->files[id]);
 }
 
 struct srcfile *srcfile_find(const struct ctx *ctx, const char *path)
@@ -359,7 +371,7 @@ static struct srcfile *read_staged(struct ctx *ctx, struct srcfile *f, struct lo
 	return src_accept(ctx, f, data, len) ? f : NULL;
 }
 
-struct srcfile *srcfile_read(struct ctx *ctx, const char *relpath, struct loc at)
+static struct srcfile *read_rel(struct ctx *ctx, const char *relpath, struct loc at)
 {
 	struct srcfile *f = register_file(ctx, relpath);
 	struct loc where = at.file ? at : file_loc(f->id, 0, 0);
@@ -379,8 +391,17 @@ struct srcfile *srcfile_read(struct ctx *ctx, const char *relpath, struct loc at
 	return read_into(ctx, f, abspath, where);
 }
 
+/* Every read of a repository file is an input of the run (inputs.c). */
+struct srcfile *srcfile_read(struct ctx *ctx, const char *relpath, struct loc at)
+{
+	struct srcfile *f = read_rel(ctx, relpath, at);
+	inputs_read(ctx, relpath, f);
+	return f;
+}
+
 struct srcfile *srcfile_read_abs(struct ctx *ctx, const char *abspath, struct loc at)
 {
+	inputs_other(ctx);
 	struct srcfile *f = register_file(ctx, abspath);
 	return read_into(ctx, f, abspath, at.file ? at : file_loc(f->id, 0, 0));
 }
@@ -474,7 +495,7 @@ uint32_t srcfile_line_cols(const struct srcfile *f, uint32_t line)
 	return (uint32_t)(cps_before(f, start + len) - cps_before(f, start));
 }
 
-struct srcfile *srcfile_read_data(struct ctx *ctx, const char *relpath, bool *exists)
+static struct srcfile *read_data(struct ctx *ctx, const char *relpath, bool *exists)
 {
 	if (ctx->root && repo_input_exists(ctx, relpath)) {
 		if (exists)
@@ -489,4 +510,14 @@ struct srcfile *srcfile_read_data(struct ctx *ctx, const char *relpath, bool *ex
 	if (!there && exists)
 		return NULL;	/* the caller says what a missing file means */
 	return srcfile_read_abs(ctx, inst, (struct loc){ 0 });
+}
+
+/* One input of the run (inputs.c), whichever file it turned out to be, or none. */
+struct srcfile *srcfile_read_data(struct ctx *ctx, const char *relpath, bool *exists)
+{
+	inputs_enter(ctx);
+	struct srcfile *f = read_data(ctx, relpath, exists);
+	inputs_leave(ctx);
+	inputs_data(ctx, relpath, exists != NULL, f);
+	return f;
 }

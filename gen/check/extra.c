@@ -15,6 +15,7 @@
  */
 #include "eragen.h"
 #include "check/extra.h"
+#include "inputs.h"
 #include "repo_index.h"
 #include "rx.h"
 
@@ -38,7 +39,7 @@ static void release_dir(void *dir)
 	closedir(dir);
 }
 
-const char *const *extra_list(struct ctx *ctx, struct env *env, const char *stack, size_t *n)
+static const char **list_names(struct ctx *ctx, struct env *env, const char *stack, size_t *n)
 {
 	*n = 0;
 	const char **names = NULL;
@@ -79,6 +80,14 @@ const char *const *extra_list(struct ctx *ctx, struct env *env, const char *stac
 	closedir(dir);
 	if (*n > 1)
 		qsort(names, *n, sizeof(*names), cmp_str);
+	return names;
+}
+
+/* The listing is an input of the run (inputs.c): a file added or removed changes it. */
+const char *const *extra_list(struct ctx *ctx, struct env *env, const char *stack, size_t *n)
+{
+	const char **names = list_names(ctx, env, stack, n);
+	inputs_list(ctx, env->name, stack, names, *n);
 	return names;
 }
 
