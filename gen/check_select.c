@@ -46,6 +46,7 @@
  * rounds, so that the speed is tested, not only the sameness.
  */
 #include "eragen.h"
+#include "facts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,6 +170,7 @@ static size_t grow(struct run *r, size_t from, bool *need)
 		if (e && e->selected)
 			hit(ctx, &h, d, e);
 	}
+	facts_layers(ctx, h.all, h.layer, nf);	/* read by one not loaded: all of them */
 	size_t added = 0;
 	for (size_t i = 0; i < ctx->nenvs; i++) {
 		bool reads = h.all;
@@ -250,7 +252,7 @@ void checks_run_selected(struct ctx *ctx)
 		checked += need[i];
 		ctx->envs[i]->unchecked = false;
 	}
-	if (getenv("ERAGEN_TEST_CHECKED"))
+	if (getenv("ERAGEN_TEST_CHECKED") && !facts_restart(ctx))
 		fprintf(stderr, "eragen: test: %zu of %zu environments checked in %zu round%s\n",
 			checked, n, rounds, rounds == 1 ? "" : "s");
 }

@@ -10,6 +10,7 @@
  */
 #include "alloc.h"
 #include "eragen.h"
+#include "facts.h"
 #include "repo_index.h"
 #include "schema.h"
 
@@ -170,6 +171,8 @@ static int list_disk(struct ctx *ctx, bool *has_defaults)
 		struct stat st;
 		if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode) || is_submodule(ctx, p, de->d_name))
 			continue;
+		if (facts_skip(ctx, de->d_name))
+			continue;	/* lint ENV: the facts cache vouches for it (facts.c) */
 		load_env(ctx, de->d_name);
 	}
 	oom_guard_pop(&guard);
