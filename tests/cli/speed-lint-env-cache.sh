@@ -231,6 +231,26 @@ check "env-0002's extra file a FIFO"
 has "x.tf' is not a regular file" "synthetic: lint env-0000 shows the extra/ file of env-0002" err
 rm "$r/environments/env-0002/extra/infra/x.tf"
 
+# a finding in the file every environment of the team reads, with none of the files
+# changed: against an older baseline (--base), a Kubernetes version lowered in _team-0
+# since (DRIFT003)
+t0=$r/environments/_team-0/env.yaml
+cp "$t0" team0
+printf 'cluster:\n  kubernetes_version: "1.34"\n' >>"$t0"
+commit_all "$r" "1.34"
+sed -i 's/"1.34"/"1.33"/' "$t0"
+commit_all "$r" "1.33"
+fill "$r"
+n=$(left "$r" env-0000)
+[ "$n" = 7 ] && ok "synthetic: clean at HEAD" || fail "synthetic: clean at HEAD: $n left out, want 7"
+for e in $(concrete "$r"); do
+	same "$r" "synthetic, --base HEAD~1: lint $e" lint --base HEAD~1 "$e"
+done
+(cd "$r" && "$ERAGEN" lint --base HEAD~1 env-0000) >/dev/null 2>err
+has "DRIFT003" "synthetic: lint --base HEAD~1 env-0000 shows the DRIFT003 of _team-0" err
+cp team0 "$t0"
+commit_all "$r" "back"
+
 # a damaged cache, another executable's, another root's
 cache=$(cd "$r" && git rev-parse --absolute-git-dir)/eragen-facts
 fill "$r"
