@@ -150,10 +150,37 @@ static const char *abs_path(const struct ctx *ctx, const char *path, char *buf, 
 {
 	if (path[0] == '/')
 		return path;
-	return (size_t)snprintf(buf, size, "%s/%s", ctx->root, path) < size ? buf : NULL;
+	size_t r = strlen(ctx->root), n = strlen(path);
+	if (r + n + 2 > size)
+		return NULL;
+	memcpy(buf, ctx->root, r);
+	buf[r] = '/';
+	memcpy(buf + r + 1, path, n + 1);
+	return buf;
 }
 
-/* "KIND TUPLE PATH" or "a PATH" (absent) for path; false when neither can be said. */
+/* " N" at p (a full run writes thousands: no printf); the end. */
+static char *put_unum(char *p, uintmax_t u, bool neg)
+{
+	char tmp[24];
+	int n = 0;
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	*p++ = ' ';
+	if (neg)
+		*p++ = '-';
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
+static char *put_num(char *p, intmax_t v)
+{
+	return v < 0 ? put_unum(p, (uintmax_t)0 - (uintmax_t)v, true)
+		     : put_unum(p, (uintmax_t)v, false);
+}
+
 bool facts_put_stat(const struct ctx *ctx, struct strbuf *sb, char kind, const char *path)
 {
 	char buf[PATH_MAX];
@@ -164,13 +191,58 @@ bool facts_put_stat(const struct ctx *ctx, struct strbuf *sb, char kind, const c
 	if (stat(p, &st) != 0) {
 		if (errno != ENOENT && errno != ENOTDIR)
 			return false;
-		sb_printf(sb, "a %s\n", path);
+		sb_add(sb, "a ", 2);
+		sb_puts(sb, path);
+		sb_putc(sb, '\n');
 		return true;
 	}
-	sb_printf(sb, "%c %ju %ju %jd %jd %ld %jd %ld %s\n", kind, (uintmax_t)st.st_dev,
-		  (uintmax_t)st.st_ino, (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec,
-		  st.st_mtim.tv_nsec, (intmax_t)st.st_ctim.tv_sec, st.st_ctim.tv_nsec, path);
+	char line[8 * 24 + 2], *e = line;
+	*e++ = kind;
+	e = put_unum(e, (uintmax_t)st.st_dev, false);
+	e = put_unum(e, (uintmax_t)st.st_ino, false);
+	e = put_num(e, (intmax_t)st.st_size);
+	e = put_num(e, (intmax_t)st.st_mtim.tv_sec);
+	e = put_num(e, st.st_mtim.tv_nsec);
+	e = put_num(e, (intmax_t)st.st_ctim.tv_sec);
+	e = put_num(e, st.st_ctim.tv_nsec);
+	*e++ = ' ';
+	sb_add(sb, line, (size_t)(e - line));
+	sb_puts(sb, path);
+	sb_putc(sb, '\n');
 	return true;
+}
+
+/* " N" or " -N" at *p, moved past; false when there is none, or it overflows. */
+static bool take_num(const char **p, uintmax_t *u, bool *neg)
+{
+	const char *s = *p;
+	if (*s++ != ' ')
+		return false;
+	*neg = *s == '-';
+	s += *neg;
+	if (*s < '0' || *s > '9')
+		return false;
+	*u = 0;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (*u > (UINTMAX_MAX - 9) / 10)
+			return false;
+		*u = *u * 10 + (uintmax_t)(*s - '0');
+	}
+	*p = s;
+	return true;
+}
+
+/* The seven numbers of a tuple line, dev and ino unsigned; *p moved to the path. */
+static bool take_tuple(const char **p, uintmax_t v[7])
+{
+	for (int i = 0; i < 7; i++) {
+		bool neg;
+		if (!take_num(p, &v[i], &neg) || (neg && i < 2))
+			return false;
+		if (neg)
+			v[i] = (uintmax_t)0 - v[i];
+	}
+	return *(*p)++ == ' ';
 }
 
 /* Does the tuple line ("f ..." or "c ...") or probe ("a ...") still hold? */
@@ -182,20 +254,18 @@ static bool line_fresh(const struct ctx *ctx, const struct facts *fx, const char
 		const char *p = abs_path(ctx, line + 2, buf, sizeof(buf));
 		return p && stat(p, &st) != 0 && (errno == ENOENT || errno == ENOTDIR);
 	}
-	uintmax_t dev, ino;
-	intmax_t size, ms, cs;
-	long mns, cns;
-	int off = 0;
-	if (sscanf(line + 1, " %ju %ju %jd %jd %ld %jd %ld %n", &dev, &ino, &size, &ms, &mns,
-		   &cs, &cns, &off) != 7 || off == 0)
+	uintmax_t v[7];
+	const char *at = line + 1;
+	if (!take_tuple(&at, v))
 		return false;
-	const char *p = abs_path(ctx, line + 1 + off, buf, sizeof(buf));
+	const char *p = abs_path(ctx, at, buf, sizeof(buf));
 	if (!p || stat(p, &st) != 0)
 		return false;
 	struct stamps s = { .written = fx->written };
 	struct stamp sp = { .path = p };
-	sp.id = (struct ident){ (dev_t)dev, (ino_t)ino, (off_t)size, { (time_t)ms, mns },
-				{ (time_t)cs, cns } };
+	sp.id = (struct ident){ (dev_t)v[0], (ino_t)v[1], (off_t)(intmax_t)v[2],
+				{ (time_t)(intmax_t)v[3], (long)(intmax_t)v[4] },
+				{ (time_t)(intmax_t)v[5], (long)(intmax_t)v[6] } };
 	return ow_stamp_fresh(&s, &sp, &st);
 }
 
@@ -329,26 +399,41 @@ static int cmp_entry(const void *key, const void *e)
 	return strcmp(key, ((const struct entry *)e)->name);
 }
 
+/* 16 hex digits, nothing after. */
+static bool hex64(const char *s, uint64_t *h)
+{
+	*h = 0;
+	for (int i = 0; i < 16; i++) {
+		char c = s[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (d < 0)
+			return false;
+		*h = *h << 4 | (uint64_t)d;
+	}
+	return s[16] == '\0';
+}
+
 /* Every line of e holds; its keys read. */
 static bool entry_valid(struct ctx *ctx, struct facts *fx, struct entry *e)
 {
 	bool chain = false;
 	for (size_t i = 0; i < e->nlines; i++) {
 		const char *l = e->lines[i];
-		unsigned kind;
-		unsigned long long h;
-		unsigned first, last;
+		const char *at = l + 1;
+		uintmax_t a, b;
+		bool na, nb;
 		if (l[0] == 'k') {
-			if (sscanf(l, "k %u %llx", &kind, &h) != 2 || kind >= NKEYS)
+			if (l[1] != ' ' || l[2] < '0' || l[2] >= '0' + NKEYS || l[3] != ' ' ||
+			    !hex64(l + 4, &e->keys.h[l[2] - '0']))
 				return false;
-			e->keys.has[kind] = true;
-			e->keys.h[kind] = h;
+			e->keys.has[l[2] - '0'] = true;
 		} else if (l[0] == 'n') {
-			if (sscanf(l, "n %u %u", &first, &last) != 2 || first > last)
+			if (!take_num(&at, &a, &na) || !take_num(&at, &b, &nb) || na || nb || *at ||
+			    a > b || b > UINT32_MAX)
 				return false;
 			e->keys.has_net = true;
-			e->keys.first = first;
-			e->keys.last = last;
+			e->keys.first = (uint32_t)a;
+			e->keys.last = (uint32_t)b;
 		} else if (!line_fresh(ctx, fx, l)) {
 			return false;
 		} else {
