@@ -413,6 +413,18 @@ static bool hex64(const char *s, uint64_t *h)
 	return s[16] == '\0';
 }
 
+/* A parent's line: many environments share it, judged once. */
+static bool parent_fresh(struct ctx *ctx, struct facts *fx, const char *l)
+{
+	size_t len = strlen(l);
+	long seen = strmap_get(&fx->parents, l, len);
+	if (seen >= 0)
+		return seen == 1;
+	bool ok = line_fresh(ctx, fx, l);
+	strmap_put(&ctx->perm, &fx->parents, l, len, ok);
+	return ok;
+}
+
 /* Every line of e holds; its keys read. */
 static bool entry_valid(struct ctx *ctx, struct facts *fx, struct entry *e)
 {
@@ -434,7 +446,7 @@ static bool entry_valid(struct ctx *ctx, struct facts *fx, struct entry *e)
 			e->keys.has_net = true;
 			e->keys.first = (uint32_t)a;
 			e->keys.last = (uint32_t)b;
-		} else if (!line_fresh(ctx, fx, l)) {
+		} else if (!(l[0] == 'c' && chain ? parent_fresh(ctx, fx, l) : line_fresh(ctx, fx, l))) {
 			return false;
 		} else {
 			chain |= l[0] == 'c';

@@ -44,6 +44,7 @@ struct facts {
 	int nsel;
 	struct entry *v;	/* by name */
 	size_t n, nskipped;
+	struct strmap parents;	/* a parent's "c ..." line: 1 if it holds, 0 if not */
 };
 
 /* What the cross-environment rules compare of e, normalised as they compare it. */
