@@ -471,7 +471,7 @@ bool facts_skip(struct ctx *ctx, const char *name)
 	for (int i = 0; i < fx->nsel; i++)
 		if (named_with(name, fx->sel[i]))
 			return false;
-	struct entry *e = bsearch(name, fx->v, fx->n, sizeof(*fx->v), cmp_entry);
+	struct entry *e = fx->n ? bsearch(name, fx->v, fx->n, sizeof(*fx->v), cmp_entry) : NULL;
 	if (!e || e->skipped)
 		return false;
 	if (e->valid == 0)
