@@ -18,6 +18,9 @@
  * sync, whose findings (DRIFT005, SPEC012, templates) join the others. build renders
  * nothing when any error was found: nothing is written.
  *
+ * lint ENV may leave out the environments the facts cache vouches for (facts.c); when one
+ * turns out to be needed, before anything is printed, the run starts again with all.
+ *
  * Memory: emit and sync take one environment at a time, and release ctx->scratch (its
  * view and files) after it, and its own arena (its spec) once no environment left
  * extends it; what the repository-level files need of it is kept in a small summary.
@@ -476,9 +479,11 @@ static int emit_sync_report(struct ctx *ctx, const struct out_opts *opts)
 static int run(struct ctx *ctx, enum stage last, const struct out_opts *o, int nenv,
 	       char **envs, bool facts)
 {
-	if (facts)
+	if (facts)	/* build --dry-run writes nothing, not even in the git directory */
 		facts_begin(ctx, last == STAGE_REPORT && nenv > 0,
-			    (last == STAGE_REPORT || last == STAGE_SYNC) && nenv == 0, nenv, envs);
+			    (last == STAGE_REPORT || (last == STAGE_SYNC && !o->dry_run)) &&
+				    nenv == 0,
+			    nenv, envs);
 	if (last == STAGE_SYNC && nenv == 0)
 		inputs_begin(ctx);	/* for the render cache (out_cache.c) */
 	int rc = stage_load(ctx, nenv, envs);
