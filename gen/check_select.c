@@ -40,6 +40,10 @@
  * SPEC findings of .eragen.yaml, the schema, a spec that cannot be read or parsed) come
  * from these parts: all of them are found, and each copy of their findings is there.
  *
+ * "Every environment" is every one loaded: the facts cache (facts.c) may leave out those
+ * whose last full check found nothing, and calls the run off (all of them are loaded
+ * then) when a selected environment's finding is in a file one left out reads.
+ *
  * Two switches that tests/cli/speed-lint-env*.sh alone sets: ERAGEN_TEST_FULL_CHECKS
  * checks every environment, the full run the fast one is compared with;
  * ERAGEN_TEST_CHECKED prints on stderr how many environments were checked, in how many

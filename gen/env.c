@@ -7,6 +7,8 @@
  * (SPEC010), that a spec is a mapping, and its tier. With --staged the environments are
  * listed from the git index (repo_index.c) and every file is read from there (srcfile.c).
  * A git submodule under environments/ is another repository: never an environment.
+ * lint ENV loads none of those the facts cache vouches for (facts.c): they are listed,
+ * not loaded, and are not in ctx->envs.
  */
 #include "alloc.h"
 #include "eragen.h"

@@ -446,7 +446,8 @@ static bool entry_valid(struct ctx *ctx, struct facts *fx, struct entry *e)
 			e->keys.has_net = true;
 			e->keys.first = (uint32_t)a;
 			e->keys.last = (uint32_t)b;
-		} else if (!(l[0] == 'c' && chain ? parent_fresh(ctx, fx, l) : line_fresh(ctx, fx, l))) {
+		} else if (!(l[0] == 'c' && chain ? parent_fresh(ctx, fx, l)
+						    : line_fresh(ctx, fx, l))) {
 			return false;
 		} else {
 			chain |= l[0] == 'c';
@@ -507,9 +508,11 @@ static bool keys_apart(struct ctx *ctx, struct facts *fx, const struct env *s)
 		if (overlap(&k, &o))
 			return false;
 	}
-	for (size_t i = 0; i < fx->n; i++)
-		if (fx->v[i].skipped && (overlap(&k, &fx->v[i].keys) || same_key(&k, &fx->v[i].keys)))
+	for (size_t i = 0; i < fx->n; i++) {
+		const struct keys *c = &fx->v[i].keys;
+		if (fx->v[i].skipped && (overlap(&k, c) || same_key(&k, c)))
 			return false;
+	}
 	return true;
 }
 

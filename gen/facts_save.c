@@ -149,10 +149,12 @@ static bool put_dirs(struct ctx *ctx, struct strbuf *sb, const struct env *e)
 	oom_guard_push(&guard, release_dir, dir);
 	bool ok = true;
 	struct dirent *de;
-	while (ok && (de = readdir(dir)))
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-			ok = facts_put_stat(ctx, sb, 'f',
-					    arena_printf(&ctx->scratch, "%s/%s", extra, de->d_name));
+	while (ok && (de = readdir(dir))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		const char *p = arena_printf(&ctx->scratch, "%s/%s", extra, de->d_name);
+		ok = facts_put_stat(ctx, sb, 'f', p);
+	}
 	oom_guard_pop(&guard);
 	closedir(dir);
 	return ok;
