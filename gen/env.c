@@ -7,9 +7,12 @@
  * (SPEC010), that a spec is a mapping, and its tier. With --staged the environments are
  * listed from the git index (repo_index.c) and every file is read from there (srcfile.c).
  * A git submodule under environments/ is another repository: never an environment.
+ * lint ENV loads none of those the facts cache vouches for (facts.c): they are listed,
+ * not loaded, and are not in ctx->envs.
  */
 #include "alloc.h"
 #include "eragen.h"
+#include "facts.h"
 #include "repo_index.h"
 #include "schema.h"
 
@@ -170,6 +173,8 @@ static int list_disk(struct ctx *ctx, bool *has_defaults)
 		struct stat st;
 		if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode) || is_submodule(ctx, p, de->d_name))
 			continue;
+		if (facts_skip(ctx, de->d_name))
+			continue;	/* lint ENV: the facts cache vouches for it (facts.c) */
 		load_env(ctx, de->d_name);
 	}
 	oom_guard_pop(&guard);

@@ -730,6 +730,7 @@ struct ctx {
 	bool all_rules_ran;		/* no --only/--skip/ENV filter: SPEC011 "matched nothing" */
 	const struct config *config;	/* .eragen.yaml (config.h), or NULL */
 	struct inputs *inputs;		/* the run's inputs, recorded (inputs.h), or NULL */
+	struct facts *facts;		/* the facts cache (facts.h), or NULL */
 };
 
 void ctx_init(struct ctx *ctx);

@@ -18,12 +18,16 @@
  * sync, whose findings (DRIFT005, SPEC012, templates) join the others. build renders
  * nothing when any error was found: nothing is written.
  *
+ * lint ENV may leave out the environments the facts cache vouches for (facts.c); when one
+ * turns out to be needed, before anything is printed, the run starts again with all.
+ *
  * Memory: emit and sync take one environment at a time, and release ctx->scratch (its
  * view and files) after it, and its own arena (its spec) once no environment left
  * extends it; what the repository-level files need of it is kept in a small summary.
  */
 #include "backend.h"
 #include "config.h"
+#include "facts.h"
 #include "inputs.h"
 #include "model.h"
 #include "pipeline.h"
@@ -153,8 +157,11 @@ static int stage_load(struct ctx *ctx, int nenv, char **envs)
 	if (rc != EXIT_OK)
 		return rc;
 	config_load(ctx);	/* its rules, base and format: before --base is checked */
+	facts_open(ctx);
 	if (envs_load(ctx) != 0)
 		return EXIT_SYSTEM;
+	if (!facts_names(ctx, nenv, envs))
+		return EXIT_OK;	/* an unknown name's did-you-mean needs them all */
 	if (nenv > 0 && (rc = select_envs(ctx, nenv, envs)) != EXIT_OK)
 		return rc;
 	ctx->all_rules_ran = !ctx->opt.only && !ctx->opt.skip && !ctx->opt.envs;
@@ -467,25 +474,84 @@ static int emit_sync_report(struct ctx *ctx, const struct out_opts *opts)
 
 /* ---- the pipeline ----------------------------------------------------------------- */
 
-/* The stages in order; each command stops after its last (pipeline.h). */
-int pipeline_run(struct ctx *ctx, enum stage last, const struct out_opts *o, int nenv,
-		 char **envs)
+/* The stages in order; each command stops after its last (pipeline.h). facts: the
+ * facts cache may be used (facts.h). */
+static int run(struct ctx *ctx, enum stage last, const struct out_opts *o, int nenv,
+	       char **envs, bool facts)
 {
+	if (facts)	/* build --dry-run writes nothing, not even in the git directory */
+		facts_begin(ctx, last == STAGE_REPORT && nenv > 0,
+			    (last == STAGE_REPORT || (last == STAGE_SYNC && !o->dry_run)) &&
+				    nenv == 0,
+			    nenv, envs);
 	if (last == STAGE_SYNC && nenv == 0 && !o->stage && !o->dry_run)
 		inputs_begin(ctx);	/* for the render cache (out_cache.c) */
 	int rc = stage_load(ctx, nenv, envs);
-	if (rc != EXIT_OK)
+	if (rc != EXIT_OK || facts_restart(ctx))
 		return rc;
 	stage_resolve(ctx);
 	stage_model(ctx);
 	if (last == STAGE_RESOLVE)
 		return EXIT_OK;
+	if (!facts_verify(ctx))
+		return EXIT_OK;
 	stage_check(ctx, last == STAGE_REPORT);
+	if (facts_restart(ctx))
+		return EXIT_OK;
+	facts_save(ctx);
 	if (last == STAGE_CHECK)
 		return EXIT_OK;
-	if (last == STAGE_REPORT)
+	if (last == STAGE_REPORT) {
+		facts_tell(ctx);
 		return pipeline_report(ctx);
+	}
 	if (o->write && (rc = may_write(ctx, o)) != EXIT_OK)
 		return rc;
 	return emit_sync_report(ctx, o);
+}
+
+static const char **copy_list(struct arena *a, const char **v)
+{
+	if (!v)
+		return NULL;
+	size_t n = 0;
+	while (v[n])
+		n++;
+	const char **c = arena_alloc(a, (n + 1) * sizeof(*c));
+	for (size_t i = 0; i < n; i++)
+		c[i] = arena_strdup(a, v[i]);
+	c[n] = NULL;
+	return c;
+}
+
+/* A fresh run with the command line's options (its rule lists are in the arena that
+ * goes: copied first). Nothing was printed. */
+static void start_again(struct ctx *ctx, const struct options *saved)
+{
+	struct options opt = *saved;
+	struct arena keep = ctx->perm;
+	arena_init(&ctx->perm);
+	ctx_release(ctx);
+	ctx_init(ctx);
+	struct oom_guard guard;
+	oom_guard_arena(&guard, &keep);
+	ctx->opt = opt;
+	ctx->opt.envs = NULL;
+	ctx->opt.only = copy_list(&ctx->perm, opt.only);
+	ctx->opt.skip = copy_list(&ctx->perm, opt.skip);
+	oom_guard_pop(&guard);
+	arena_release(&keep);
+}
+
+/* lint ENV may leave out the environments the facts cache vouches for; when one turns out
+ * to be needed, the run starts again with all of them (facts.c). */
+int pipeline_run(struct ctx *ctx, enum stage last, const struct out_opts *o, int nenv,
+		 char **envs)
+{
+	struct options saved = ctx->opt;
+	int rc = run(ctx, last, o, nenv, envs, true);
+	if (!facts_restart(ctx))
+		return rc;
+	start_again(ctx, &saved);
+	return run(ctx, last, o, nenv, envs, false);
 }
