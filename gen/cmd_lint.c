@@ -22,9 +22,10 @@ const struct cmd cmd_lint = {
 	.args = { 0, -1 },
 	.help =
 	"Check the environment specs: YAML, schema, layering, names and every domain rule.\n"
-	"Every environment is loaded (cross-environment rules compare them all); with ENV\n"
-	"given, the checks of one environment run for ENV, and for the environments that\n"
-	"read a file a finding of ENV is in (the finding names them all), and only findings\n"
-	"that involve ENV are reported. --base REV is the baseline the\n"
-	"rules about changes compare with (default HEAD). Writes nothing.\n",
+	"With ENV given, only the findings that involve ENV are reported, exactly those of\n"
+	"--all: the checks run for ENV (and for the environments sharing a file with one of\n"
+	"its findings), and the other environments are loaded only when they can change\n"
+	"what is shown (a cache in the git directory keeps what the cross-environment rules\n"
+	"compare of each). --base REV is the baseline the rules about changes compare with\n"
+	"(default HEAD). Writes nothing in the work tree.\n",
 };
