@@ -234,13 +234,21 @@ void facts_save(struct ctx *ctx)
 	find_owners(&sv);
 	bool entries = find_named(&sv);
 	if (put_header(&sv, &text)) {
+		size_t n = 0;
 		for (size_t i = 0; entries && i < ctx->nenvs; i++) {
 			size_t mark = text.len;
-			if (!put_entry(&sv, &text, i))
+			if (put_entry(&sv, &text, i))
+				n++;
+			else
 				text.len = mark;
 			arena_release(&ctx->scratch);
 		}
-		write_cache(path, &text);
+		/* no entry leaves every environment to be loaded: no cache says as much,
+		 * and costs no write (a lint of environments that all have findings) */
+		if (n)
+			write_cache(path, &text);
+		else
+			unlink(path);
 	}
 	oom_guard_pop(&guard);
 	sb_release(&text);

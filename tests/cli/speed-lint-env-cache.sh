@@ -277,4 +277,16 @@ printf 'garbage\n' >"$cache"
 n=$(left "$r" env-0000)
 [ "$n" = 0 ] && ok "synthetic: a cache that is not one is not used" || fail "synthetic: garbage: $n left out"
 
+# a run that can vouch for no environment (each has a finding) writes no cache and
+# removes the one there (a write each lint of the shipped environments, for nothing)
+fill "$r"
+[ -s "$cache" ] || fail "synthetic: no cache after lint --all"
+(cd "$top" && tar cf - environments) | (cd "$PWD" && rm -rf shipped && mkdir shipped && cd shipped && tar xf -)
+(cd shipped && git_ init -q . && git_ add -A && git_ commit -qm shipped)
+shipcache=$(cd shipped && git rev-parse --absolute-git-dir)/eragen-facts
+printf 'stale\n' >"$shipcache"
+(cd shipped && "$ERAGEN" lint >/dev/null 2>&1)
+[ ! -e "$shipcache" ] && ok "shipped: every environment has a finding: no cache, the old one removed" ||
+	fail "shipped: a cache was left: $(head -c 200 "$shipcache")"
+
 summary speed-lint-env-cache 100
