@@ -10,7 +10,8 @@
  * SOPS file are masked (***) in all snippets, and no message quotes them.
  *
  * Everything runs from run_all, so each credential pattern is compiled at most once per
- * run, for the first file that holds its literal, and freed at its end; a parsed SOPS file lives in ctx->scratch while its environment is checked.
+ * run, for the first file that holds its literal, and freed at its end; a parsed SOPS
+ * file lives in ctx->scratch while its environment is checked.
  * A spec with schema errors is judged on its valid values (resolve.c leaves the refused
  * ones out of its model); the raw-text scan covers every spec file that could be read.
  */
