@@ -68,7 +68,9 @@ sed 's/alpha/beta/; s/10.20/10.30/; s/ephemeral/bogus/' r/keep/alpha.yaml >r/kee
 cp r/keep/alpha.yaml r/environments/alpha/env.yaml
 (cd r && git_ init -q . && git_ add -A && git_ commit -qm init)
 run_in r 0 "plain files: lint" lint --all
+run_in r 0 "plain files: show" show alpha
 cp out out.plain
+[ -s out.plain ] && ok "alpha shown" || fail "show printed nothing"
 if command -v strace >/dev/null 2>&1; then
 	(cd r && strace -f -e trace=readlink,openat2 -o ../trace "$ERAGEN" lint --all >/dev/null 2>&1)
 	grep -q 'openat2(.*environments/alpha/env.yaml.*RESOLVE_NO_SYMLINKS' trace &&
@@ -78,7 +80,8 @@ else
 	fail "strace is missing (.ci/deps test installs it)"
 fi
 ln -sf ../../keep/alpha.yaml r/environments/alpha/env.yaml
-run_in r 0 "env.yaml a link inside the repository: read" lint --all
+run_in r 0 "env.yaml a link inside the repository: lint" lint --all
+run_in r 0 "env.yaml a link inside the repository: show" show alpha
 cmp -s out out.plain && ok "the same output as the plain file" || { fail "output differs:"; diff out.plain out; }
 ln -s ../keep/beta r/environments/beta
 run_in r 1 "a linked directory inside the repository: read" lint --all
@@ -95,7 +98,8 @@ has "'environments/alpha/env.yaml' is a symbolic link that leads into a .git dir
 	"SPEC012: into .git" err
 cp r/keep/alpha.yaml r/environments/alpha/env.yaml.new && mv r/environments/alpha/env.yaml.new r/environments/alpha/env.yaml
 ln -sfn r rlink
-run_in rlink 0 "the root reached through a link" lint --all
+run_in . 0 "the root reached through a link (-C): lint" -C rlink lint --all
+run_in . 0 "the root reached through a link (-C): show" -C rlink show alpha
 cmp -s out out.plain && ok "the same output as from the root" || { fail "output differs:"; diff out.plain out; }
 
 summary speed-start2
