@@ -33,10 +33,11 @@
 	"the SOPS file (secrets.file), referenced as \"sops:<key>\""
 
 /* Every match of a pattern holds one of its literals (lits, ASCII-caseless when
- * lit_icase): a file that holds none cannot match, and the pattern is not run on it. A
- * caseless literal leaves out the letters k and s, which PCRE2's caseless UTF matching
- * also finds as U+212A and U+017F. tests/unit/secret_test.c checks that PCRE2 decides
- * every such file of the hostile corpus, the fixtures and worst cases without error. */
+ * lit_icase), at a place near accepts when it is set: a file that holds none cannot
+ * match, and the pattern is not run on it. A caseless literal leaves out the letters k
+ * and s, which PCRE2's caseless UTF matching also finds as U+212A and U+017F.
+ * tests/unit/secret_test.c checks that PCRE2 decides every such file of the hostile
+ * corpus, the fixtures and worst cases without error. */
 #define NLITS 6
 struct credential {
 	const char *what;	/* "an AWS access key ID", for messages */
@@ -46,7 +47,23 @@ struct credential {
 	const char *help;
 	const char *lits[NLITS];
 	bool lit_icase;
+	bool (*near)(const char *text, const char *at);
 };
+
+/* "cret" at p in text: whether it can be the "secret" of a key name the AWS secret key
+ * pattern takes, aws_?secret or secret_?access. The e before it is "secret"'s; "aw"
+ * starts 4 to 7 bytes before that e (an s of one or two bytes, U+017F, an optional _,
+ * another s); "acce" follows it, after an optional _. */
+static bool near_aws_secret(const char *text, const char *p)
+{
+	if (p == text || (p[-1] | 0x20) != 'e')
+		return false;
+	const char *e = p - 1;
+	for (size_t back = 4; back <= 7 && (size_t)(e - text) >= back; back++)
+		if (strncasecmp(e - back, "aw", 2) == 0)
+			return true;
+	return strncasecmp(p + 4 + (p[4] == '_'), "acce", 4) == 0;
+}
 
 static const struct credential credentials[] = {
 	{ "an AWS access key ID", "(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])", false,
@@ -56,7 +73,7 @@ static const struct credential credentials[] = {
 	{ "an AWS secret access key",
 	  "(?:aws_?secret(?:_?access)?(?:_?key)?|secret_?access_?key)[\"']?[ \\t]*[:=][ \\t]*"
 	  "[\"']?\\K[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])",
-	  true, false, HELP_AWS, { "cret" }, true },
+	  true, false, HELP_AWS, { "cret" }, true, near_aws_secret },
 	{ "a GitHub token",
 	  "(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})", false,
 	  false, HELP_TOKEN, { "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_" }, false },
@@ -86,16 +103,17 @@ static size_t mask_end(const struct srcfile *f, const struct credential *c, size
 	return stop ? (size_t)(stop - f->data) : f->len;	/* no END: hide the rest */
 }
 
-/* Whether the text s holds lit; a caseless literal (lowercase letters) in either case of
- * each letter, found from each place its first letter is, in either case. */
-static bool holds(const char *s, const char *lit, bool icase)
+/* Whether the text s holds lit where cr->near accepts it; a caseless literal (lowercase
+ * letters) in either case of each letter, found from each place its first letter is. */
+static bool holds(const char *s, const struct credential *cr, const char *lit)
 {
-	if (!icase)
+	if (!cr->lit_icase && !cr->near)
 		return strstr(s, lit) != NULL;
-	char first[3] = { lit[0], (char)(lit[0] - 'a' + 'A'), 0 };
+	char first[3] = { lit[0], cr->lit_icase ? (char)(lit[0] - 'a' + 'A') : 0, 0 };
 	size_t k = strlen(lit);
 	for (const char *p = s; (p = strpbrk(p, first)) != NULL; p++)
-		if (strncasecmp(p, lit, k) == 0)
+		if ((cr->lit_icase ? strncasecmp(p, lit, k) : strncmp(p, lit, k)) == 0 &&
+		    (!cr->near || cr->near(s, p)))
 			return true;
 	return false;
 }
@@ -106,7 +124,7 @@ unsigned secret_literals(const char *s)
 	for (size_t c = 0; c < NCREDENTIALS; c++) {
 		const struct credential *cr = &credentials[c];
 		for (size_t l = 0; l < NLITS && cr->lits[l] && !(held & 1u << c); l++)
-			if (holds(s, cr->lits[l], cr->lit_icase))
+			if (holds(s, cr, cr->lits[l]))
 				held |= 1u << c;
 	}
 	return held;

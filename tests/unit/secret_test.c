@@ -150,6 +150,10 @@ int main(void)
 	finds(1, "SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
 	/* U+017F and U+212A are s and k to caseless PCRE2: the literal has neither */
 	finds(1, "aws_\xc5\xbf" "ecret_access_\xe2\x84\xaa" "ey: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+	finds(1, "awssecret_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+	finds(1, "AW\xc5\xbf_\xc5\xbf" "ECRET: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+	finds(1, "x: 1\nsecretaccesskey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'");
+	finds(1, "Secret_Acce\xc5\xbf\xc5\xbf_Key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
 	finds(2, "token: ghp_abcdefghijklmnopqrstuvwxyz0123456789");
 	finds(2, "token: ghr_abcdefghijklmnopqrstuvwxyz0123456789");
 	finds(2, "token: github_pat_abcdefghijklmnopqrstuvwxyz");
@@ -172,6 +176,11 @@ int main(void)
 
 	judge_repeated("AKI ASI AKIB ASIB AK1A akia asia A");
 	judge_repeated("aws_secre_access_key: aws_secre=SECRE_ACCESS_KEY:\"secre\"");
+	/* "cret" where no key name of the pattern can hold it */
+	judge_repeated("client_secret: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n");
+	judge_repeated("aws: 1\nsecret_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n");
+	judge_repeated("aw_____secret=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY secret_acc ");
+	judge_repeated("cret secrets: {a: 1} SECRET_ACESS_KEY=x ecret");
 	judge_repeated("gh_ ghp ghx_ github_pa_ github_ GHP_ gh");
 	judge_repeated("xo xo-xo x0x xOx XOX x-");
 	judge_repeated("-----BEGIN-----BEGI PRIVATE KEY----- ----BEGIN ");
