@@ -36,6 +36,9 @@ DOCS_URL  ?=
 DEPS_OK   := $(O)/.deps-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+# libraries the installed libgit2 loads anyway, named first: their own symbols then bind
+# at once at start-up (gen/libs_first.sh)
+LIBS_FIRST = $(shell sh gen/libs_first.sh $(shell pkg-config --variable=libdir libgit2)/libgit2.so)
 CPPFLAGS  += $(EXTRA_CPPFLAGS) -Igen -D_DEFAULT_SOURCE -DERAGEN_DATADIR='"$(PREFIX)/share/eragen"' -DERAGEN_COMMIT='"$(GIT_COMMIT)"' \
              -DERAGEN_DOCS_URL='"$(DOCS_URL)"'
 CFLAGS    += -std=c17 $(OPT) $(WARN) $(WERROR) $(SANFLAGS) -MMD -MP
@@ -77,7 +80,7 @@ $(DEPS_OK):
 deps: $(DEPS_OK)
 
 $(ERAGEN): $(OBJS) $(ERAGEN_LINK_DEPS)
-	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LIBS_FIRST) $(PKG_LIBS) -lm
 
 $(O)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)

@@ -17,10 +17,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 void text_linecol(const char *s, size_t len, size_t off, uint32_t *line, uint32_t *col)
@@ -243,6 +245,43 @@ const char *path_link_problem(const struct ctx *ctx, const char *abspath)
 		       : "leads out of the repository";
 }
 
+/* Whether abspath is its own real path but for symbolic links: absolute, and no
+ * component empty, "." or "..". */
+static bool path_canonical(const char *abspath)
+{
+	if (abspath[0] != '/')
+		return false;
+	for (const char *s = abspath + 1;; s++) {
+		size_t n = strcspn(s, "/");
+		if (n == 0 || (s[0] == '.' && (n == 1 || (n == 2 && s[1] == '.'))))
+			return false;
+		s += n;
+		if (!*s)
+			return true;
+	}
+}
+
+/* abspath opened for reading when no component of it is a symbolic link (the kernel
+ * refuses one: RESOLVE_NO_SYMLINKS) and it is canonical: then it is its real path, and
+ * path_link_problem would have judged it as path_real_inside does here, without a
+ * readlink of each component. -1 for every other case (a link, an error, no openat2),
+ * which takes the long way: path_link_problem, then open. */
+static int open_plain(const struct ctx *ctx, const char *abspath)
+{
+#ifdef SYS_openat2
+	struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC,
+				.resolve = RESOLVE_NO_SYMLINKS };
+	if (!path_canonical(abspath) || !path_real_inside(ctx, abspath))
+		return -1;
+	long fd = syscall(SYS_openat2, AT_FDCWD, abspath, &how, sizeof(how));
+	return fd >= 0 && fd <= INT_MAX ? (int)fd : -1;
+#else
+	(void)ctx;
+	(void)abspath;
+	return -1;
+#endif
+}
+
 bool path_stays_inside(const char *p)
 {
 	if (p[0] == '/')
@@ -276,11 +315,12 @@ static void reading_release(void *arg)
 /* Read abspath into f (registered as shown); SPEC012 at where on any problem. The file
  * and the buffer are guarded: diagnostics and the copy into the arena allocate. */
 static struct srcfile *read_into(struct ctx *ctx, struct srcfile *f, const char *abspath,
-				 struct loc where)
+				 int fd, struct loc where)
 {
 	const char *shown = f->path;
 	/* O_NONBLOCK: a FIFO in place of the file must be refused below, not waited on */
-	struct reading rd = { open(abspath, O_RDONLY | O_NONBLOCK | O_CLOEXEC), NULL };
+	struct reading rd = { fd >= 0 ? fd : open(abspath, O_RDONLY | O_NONBLOCK | O_CLOEXEC),
+			      NULL };
 	if (rd.fd < 0) {
 		diag_add(ctx, "SPEC012", NULL, where, "cannot read '%s': %s", shown,
 			 strerror(errno));
@@ -383,13 +423,16 @@ static struct srcfile *read_rel(struct ctx *ctx, const char *relpath, struct loc
 	if (ctx->opt.staged)
 		return read_staged(ctx, f, where);
 	char *abspath = arena_printf(&ctx->perm, "%s/%s", ctx->root, relpath);
+	int fd = open_plain(ctx, abspath);
+	if (fd >= 0)
+		return read_into(ctx, f, abspath, fd, where);
 	const char *why = path_link_problem(ctx, abspath);
 	if (why) {
 		diag_add(ctx, "SPEC012", NULL, where, "'%s' is a symbolic link that %s", relpath,
 			 why);
 		return NULL;
 	}
-	return read_into(ctx, f, abspath, where);
+	return read_into(ctx, f, abspath, -1, where);
 }
 
 /* Every read of a repository file is an input of the run (inputs.c). */
@@ -404,7 +447,7 @@ struct srcfile *srcfile_read_abs(struct ctx *ctx, const char *abspath, struct lo
 {
 	inputs_other(ctx);
 	struct srcfile *f = register_file(ctx, abspath);
-	return read_into(ctx, f, abspath, at.file ? at : file_loc(f->id, 0, 0));
+	return read_into(ctx, f, abspath, -1, at.file ? at : file_loc(f->id, 0, 0));
 }
 
 const struct srcfile *srcfile_get(const struct ctx *ctx, uint32_t id)

@@ -9,16 +9,19 @@
  * lacks). Produces findings; a credential found in a spec and every clear-text value of a
  * SOPS file are masked (***) in all snippets, and no message quotes them.
  *
- * Everything runs from run_all, so the credential patterns are compiled once per run and
- * freed at its end; a parsed SOPS file lives in ctx->scratch while its environment is checked.
+ * Everything runs from run_all, so each credential pattern is compiled at most once per
+ * run, for the first file that holds its literal, and freed at its end; a parsed SOPS
+ * file lives in ctx->scratch while its environment is checked.
  * A spec with schema errors is judged on its valid values (resolve.c leaves the refused
  * ones out of its model); the raw-text scan covers every spec file that could be read.
  */
 #include "model.h"
 #include "rx.h"
+#include "secret.h"
 #include "sops.h"
 
 #include <string.h>
+#include <strings.h>
 
 /* ---- SECRET001: credentials in the raw text of spec files ---- */
 
@@ -29,31 +32,56 @@
 	"revoke it now and remove it from the file and from git history; secrets belong in " \
 	"the SOPS file (secrets.file), referenced as \"sops:<key>\""
 
+/* Every match of a pattern holds one of its literals (lits, ASCII-caseless when
+ * lit_icase), at a place near accepts when it is set: a file that holds none cannot
+ * match, and the pattern is not run on it. A caseless literal leaves out the letters k
+ * and s, which PCRE2's caseless UTF matching also finds as U+212A and U+017F.
+ * tests/unit/secret_test.c checks that PCRE2 decides every such file of the hostile
+ * corpus, the fixtures and worst cases without error. */
+#define NLITS 6
 struct credential {
 	const char *what;	/* "an AWS access key ID", for messages */
 	const char *pattern;
 	bool icase;
 	bool pem;		/* mask the key body, up to its END line */
 	const char *help;
+	const char *lits[NLITS];
+	bool lit_icase;
+	bool (*near)(const char *text, const char *at);
 };
+
+/* "cret" at p in text: whether it can be the "secret" of a key name the AWS secret key
+ * pattern takes, aws_?secret or secret_?access. The e before it is "secret"'s; "aw"
+ * starts 4 to 7 bytes before that e (an s of one or two bytes, U+017F, an optional _,
+ * another s); "acce" follows it, after an optional _. */
+static bool near_aws_secret(const char *text, const char *p)
+{
+	if (p == text || (p[-1] | 0x20) != 'e')
+		return false;
+	const char *e = p - 1;
+	for (size_t back = 4; back <= 7 && (size_t)(e - text) >= back; back++)
+		if (strncasecmp(e - back, "aw", 2) == 0)
+			return true;
+	return strncasecmp(p + 4 + (p[4] == '_'), "acce", 4) == 0;
+}
 
 static const struct credential credentials[] = {
 	{ "an AWS access key ID", "(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])", false,
-	  false, HELP_AWS },
+	  false, HELP_AWS, { "AKIA", "ASIA" }, false },
 	/* 40 base64 characters right after a key name that says what they are; \K keeps
 	 * the key name out of the match, so only the value is masked */
 	{ "an AWS secret access key",
 	  "(?:aws_?secret(?:_?access)?(?:_?key)?|secret_?access_?key)[\"']?[ \\t]*[:=][ \\t]*"
 	  "[\"']?\\K[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])",
-	  true, false, HELP_AWS },
+	  true, false, HELP_AWS, { "cret" }, true, near_aws_secret },
 	{ "a GitHub token",
 	  "(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})", false,
-	  false, HELP_TOKEN },
+	  false, HELP_TOKEN, { "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_" }, false },
 	{ "a Slack token", "(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}", false, false,
-	  HELP_TOKEN },
+	  HELP_TOKEN, { "xox" }, false },
 	{ "a private key", "-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----", false, true,
 	  "replace the key pair now and remove the key from the file and from git history; "
-	  "secrets belong in the SOPS file (secrets.file)" },
+	  "secrets belong in the SOPS file (secrets.file)", { "-----BEGIN " }, false },
 };
 #define NCREDENTIALS (sizeof(credentials) / sizeof(credentials[0]))
 
@@ -75,15 +103,67 @@ static size_t mask_end(const struct srcfile *f, const struct credential *c, size
 	return stop ? (size_t)(stop - f->data) : f->len;	/* no END: hide the rest */
 }
 
-static void scan_file(struct ctx *ctx, const struct srcfile *f, const char *env,
-		      struct rx *const *rx)
+/* Whether the text s holds lit where cr->near accepts it; a caseless literal (lowercase
+ * letters) in either case of each letter, found from each place its first letter is. */
+static bool holds(const char *s, const struct credential *cr, const char *lit)
 {
+	if (!cr->lit_icase && !cr->near)
+		return strstr(s, lit) != NULL;
+	char first[3] = { lit[0], cr->lit_icase ? (char)(lit[0] - 'a' + 'A') : 0, 0 };
+	size_t k = strlen(lit);
+	for (const char *p = s; (p = strpbrk(p, first)) != NULL; p++)
+		if ((cr->lit_icase ? strncasecmp(p, lit, k) : strncmp(p, lit, k)) == 0 &&
+		    (!cr->near || cr->near(s, p)))
+			return true;
+	return false;
+}
+
+unsigned secret_literals(const char *s)
+{
+	unsigned held = 0;
+	for (size_t c = 0; c < NCREDENTIALS; c++) {
+		const struct credential *cr = &credentials[c];
+		for (size_t l = 0; l < NLITS && cr->lits[l] && !(held & 1u << c); l++)
+			if (holds(s, cr, cr->lits[l]))
+				held |= 1u << c;
+	}
+	return held;
+}
+
+size_t secret_pattern(size_t c, const char **pattern, bool *icase)
+{
+	if (c < NCREDENTIALS) {
+		*pattern = credentials[c].pattern;
+		*icase = credentials[c].icase;
+	}
+	return NCREDENTIALS;
+}
+
+/* Credential c's compiled pattern, compiled at its first use. */
+static struct rx *pattern(struct rx **rx, size_t c)
+{
+	if (!rx[c]) {
+		char err[256];
+		const char *p = credentials[c].pattern;
+		rx[c] = rx_compile(p, strlen(p), credentials[c].icase, err, sizeof(err));
+		if (!rx[c])
+			BUG("credential pattern %zu does not compile: %s", c, err);
+	}
+	return rx[c];
+}
+
+static void scan_file(struct ctx *ctx, const struct srcfile *f, const char *env,
+		      struct rx **rx)
+{
+	unsigned held = secret_literals(f->data);
 	for (size_t c = 0; c < NCREDENTIALS; c++) {
 		const struct credential *cr = &credentials[c];
 		size_t pos = 0;
+		if (!(held & 1u << c))
+			continue;
 		while (pos < f->len) {
 			size_t s, e;
-			int m = rx_find_text(rx[c], f->data + pos, f->len - pos, &s, &e);
+			int m = rx_find_text(pattern(rx, c), f->data + pos, f->len - pos, &s, &e);
 			if (m < 0) {
 				diag_add(ctx, "SECRET001", env, (struct loc){ .file = f->id },
 					 "cannot tell whether the file holds %s: the pattern hit "
@@ -122,13 +202,6 @@ static void scan_specs(struct ctx *ctx)
 	struct rx *rx[NCREDENTIALS] = { 0 };
 	struct oom_guard guard;
 	oom_guard_push(&guard, release_patterns, rx);
-	for (size_t c = 0; c < NCREDENTIALS; c++) {
-		char err[256];
-		const char *p = credentials[c].pattern;
-		rx[c] = rx_compile(p, strlen(p), credentials[c].icase, err, sizeof(err));
-		if (!rx[c])
-			BUG("credential pattern %zu does not compile: %s", c, err);
-	}
 	for (size_t i = 0; i < ctx->nenvs; i++) {
 		const struct env *e = ctx->envs[i];
 		if (e->file && e->file->data)
