@@ -121,7 +121,7 @@ n=$(cd "$r" && ERAGEN_TEST_LOADED=1 ERAGEN_TEST_FULL_CHECKS=1 "$ERAGEN" lint env
 [ "$n" = 0 ] && ok "synthetic: the full run leaves out none" || fail "synthetic: full run left out $n"
 # strace, when there is one: the env.yaml files opened
 if command -v strace >/dev/null 2>&1; then
-	(cd "$r" && strace -f -e trace=openat -o "$OLDPWD/trace" "$ERAGEN" lint env-0000) >/dev/null 2>&1
+	(cd "$r" && strace -f -e trace=open,openat,openat2 -o "$OLDPWD/trace" "$ERAGEN" lint env-0000) >/dev/null 2>&1
 	n=$(grep -c 'environments/env-[0-9]*/env.yaml' trace)
 	[ "$n" = 1 ] && ok "synthetic, clean: one environment's env.yaml opened" ||
 		fail "synthetic, clean: $n env.yaml of environments opened, want 1"

@@ -34,7 +34,7 @@ YAML
 opened() {
 	d=$1
 	shift
-	(cd "$d" && strace -f -qq -o "$OLDPWD/trace" -e trace=open,openat "$ERAGEN" "$@") >out 2>err
+	(cd "$d" && strace -f -qq -o "$OLDPWD/trace" -e trace=open,openat,openat2 "$ERAGEN" "$@") >out 2>err
 	grep -E 'open(at)?\(.*"[^"]*/out/[^"]*"' trace | grep -vc 'eragen-' || :
 }
 

@@ -83,7 +83,7 @@ sed -i 's/"1.33"/"1.32"/' r/environments/alpha/env.yaml
 drift() { # drift DIR WHAT ARGS...: DRIFT003 against HEAD, the config read once
 	d=$1 what=$2
 	shift 2
-	(cd "$d" && strace -f -qq -o "$OLDPWD/trace" -e trace=open,openat "$ERAGEN" "$@") >out 2>err
+	(cd "$d" && strace -f -qq -o "$OLDPWD/trace" -e trace=open,openat,openat2 "$ERAGEN" "$@") >out 2>err
 	has "error\[DRIFT003\]: Kubernetes version '1.32' is lower than '1.33' at HEAD" "$what: DRIFT003" err
 	n=$(grep -c 'open.*\.git/config"' trace)
 	[ "$n" -eq 1 ] && ok "$what: the repository is opened once" ||
