@@ -166,6 +166,37 @@ char *repo_path_shown(char *buf, size_t size, const char *path)
 	return buf;
 }
 
+/* From real up to top (or /): the nearest directory holding environments/, else top. */
+static int climb(struct ctx *ctx, const char *real, const char *top, const char **root)
+{
+	char dir[PATH_MAX];
+	memcpy(dir, real, sizeof(dir));
+	for (;;) {
+		if (has_environments(ctx, dir)) {
+			*root = arena_strdup(&ctx->perm, dir);
+			ctx->found_root = *root;
+			return EXIT_OK;
+		}
+		if ((top[0] && strcmp(dir, top) == 0) || strcmp(dir, "/") == 0)
+			break;
+		char *slash = strrchr(dir, '/');
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	if (top[0]) {
+		*root = arena_strdup(&ctx->perm, top);
+		ctx->found_root = *root;
+		return EXIT_OK;
+	}
+	error("no environments/ directory in '%s' or any of its parents, and it is not in a git "
+	      "work tree: run eragen in an infrastructure repository, name one with -C DIR, or "
+	      "make this one ('git init', then 'eragen init ENV')",
+	      real);
+	return EXIT_USAGE;
+}
+
 /*
  * The root is the nearest directory, from start up to the work tree's top, that holds
  * environments/ (so a repository may keep example trees below its top, as eragen's own
@@ -228,32 +259,7 @@ int repo_find_root(struct ctx *ctx, const char *start, const char **root)
 	case NONE:
 		break;
 	}
-	char dir[PATH_MAX];
-	memcpy(dir, real, sizeof(dir));
-	for (;;) {
-		if (has_environments(ctx, dir)) {
-			*root = arena_strdup(&ctx->perm, dir);
-			ctx->found_root = *root;
-			return EXIT_OK;
-		}
-		if ((top[0] && strcmp(dir, top) == 0) || strcmp(dir, "/") == 0)
-			break;
-		char *slash = strrchr(dir, '/');
-		if (slash == dir)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-	}
-	if (top[0]) {
-		*root = arena_strdup(&ctx->perm, top);
-		ctx->found_root = *root;
-		return EXIT_OK;
-	}
-	error("no environments/ directory in '%s' or any of its parents, and it is not in a git "
-	      "work tree: run eragen in an infrastructure repository, name one with -C DIR, or "
-	      "make this one ('git init', then 'eragen init ENV')",
-	      real);
-	return EXIT_USAGE;
+	return climb(ctx, real, top, root);
 }
 
 /* ---- the baseline ---- */
