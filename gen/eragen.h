@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #ifndef ERAGEN_VERSION
 #define ERAGEN_VERSION "0.1.0"
@@ -256,6 +257,15 @@ struct srcfile *srcfile_read(struct ctx *ctx, const char *relpath, struct loc at
 struct srcfile *srcfile_read_data(struct ctx *ctx, const char *relpath, bool *exists);
 /* Read an installed data file (absolute path, shown as such): no repository checks. */
 struct srcfile *srcfile_read_abs(struct ctx *ctx, const char *abspath, struct loc at);
+/*
+ * The caches in the git directory (cachefile.c): name's path there (NULL outside git);
+ * the whole file, malloc'd and NUL-terminated with its length and mtime, or NULL when
+ * there is none to trust (absent, not a regular file of this user's, a link, over max
+ * bytes, unreadable); written atomically, best effort.
+ */
+const char *cachefile_path(struct ctx *ctx, const char *name);
+char *cachefile_read(const char *path, size_t max, size_t *len, struct timespec *mtime);
+void cachefile_write(const char *path, const char *text, size_t len);
 struct srcfile *srcfile_from_mem(struct ctx *ctx, const char *relpath, const char *data,
 				 size_t len, struct loc at);
 const struct srcfile *srcfile_get(const struct ctx *ctx, uint32_t id);

@@ -282,47 +282,19 @@ static const char *tuple_path(const char *line)
 
 /* ---- reading the cache ---------------------------------------------------------- */
 
-char *facts_cache_path(const struct ctx *ctx)
+/* The whole cache into the arena, NUL-terminated; NULL when there is none to trust (or
+ * it holds a NUL byte). */
+static char *slurp(struct ctx *ctx, size_t *len)
 {
-	return ctx->gitdir ? arena_printf((struct arena *)&ctx->perm, "%s/%s", ctx->gitdir,
-					  FACTS_NAME)
-			   : NULL;
-}
-
-/* The whole file into the arena, NUL-terminated; NULL when there is none to trust. */
-static char *slurp(struct ctx *ctx, const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    (uintmax_t)st.st_size > FACTS_MAX) {
-		close(fd);
-		return NULL;
-	}
-	*len = (size_t)st.st_size;
-	char *data = malloc(*len + 1);	/* not the arena: the fd would leak on an unwind */
-	size_t got = 0;
-	while (data && got < *len) {
-		ssize_t r = read(fd, data + got, *len - got);
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
+	char *data = cachefile_read(cachefile_path(ctx, FACTS_NAME), FACTS_MAX, len, NULL);
 	if (!data)
-		oom();
-	char *copy = NULL;
-	if (got == *len) {
-		data[got] = '\0';
-		struct oom_guard g;
-		oom_guard_push(&g, free, data);
-		copy = arena_strdup(&ctx->perm, data);
-		oom_guard_pop(&g);
-	}
+		return NULL;
+	struct oom_guard g;
+	oom_guard_push(&g, free, data);
+	char *copy = arena_strdup(&ctx->perm, data);
+	oom_guard_pop(&g);
 	free(data);
-	return copy && strlen(copy) == *len ? copy : NULL;
+	return strlen(copy) == *len ? copy : NULL;
 }
 
 /* The header's lines 0..*at: this executable's, this root's, and every file as it was. */
@@ -372,8 +344,7 @@ void facts_open(struct ctx *ctx)
 		return;
 	fx->use = false;
 	size_t len = 0;
-	const char *path = facts_cache_path(ctx);
-	char *data = path ? slurp(ctx, path, &len) : NULL;
+	char *data = slurp(ctx, &len);
 	if (!data || data[len - 1] != '\n')
 		return;
 	size_t n = 0, cap = 0;

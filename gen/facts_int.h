@@ -52,7 +52,5 @@ void facts_keys(const struct env *e, struct keys *k);
 /* "KIND TUPLE PATH" (stat, following links as the reads do) or "a PATH" (absent) appended
  * to sb; false when neither can be said. */
 bool facts_put_stat(const struct ctx *ctx, struct strbuf *sb, char kind, const char *path);
-/* <git dir>/eragen-facts, or NULL without a git directory. */
-char *facts_cache_path(const struct ctx *ctx);
 
 #endif

@@ -196,28 +196,10 @@ static bool put_entry(struct saving *sv, struct strbuf *sb, size_t i)
 	return true;
 }
 
-static void write_cache(const char *path, const struct strbuf *text)
-{
-	char tmp[4096];
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >= sizeof(tmp))
-		return;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	bool ok = fd >= 0;
-	for (size_t off = 0; ok && off < text->len;) {
-		ssize_t w = write(fd, text->buf + off, text->len - off);
-		ok = w > 0;
-		off += ok ? (size_t)w : 0;
-	}
-	if (fd >= 0 && close(fd) != 0)
-		ok = false;
-	if (fd >= 0 && (!ok || rename(tmp, path) != 0))
-		unlink(tmp);
-}
-
 void facts_save(struct ctx *ctx)
 {
 	struct facts *fx = ctx->facts;
-	const char *path = facts_cache_path(ctx);
+	const char *path = cachefile_path(ctx, FACTS_NAME);
 	if (!fx || !fx->save || !ctx->all_rules_ran || !ctx->root || !path)
 		return;
 	size_t nf = ctx->nfiles + 1, ne = ctx->nenvs + 1;
@@ -246,7 +228,7 @@ void facts_save(struct ctx *ctx)
 		/* no entry leaves every environment to be loaded: no cache says as much,
 		 * and costs no write (a lint of environments that all have findings) */
 		if (n)
-			write_cache(path, &text);
+			cachefile_write(path, text.buf, text.len);
 		else
 			unlink(path);
 	}

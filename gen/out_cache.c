@@ -71,52 +71,12 @@ static void rc_release(void *p)
 }
 
 /* The cache's path, or NULL outside a git repository. */
-static const char *rc_path(struct ctx *ctx, struct strbuf *sb)
+static const char *rc_path(struct ctx *ctx)
 {
-	if (!ctx->gitdir)
-		return NULL;
-	size_t n = strlen(ctx->gitdir);
-	sb_printf(sb, "%s%s%s", ctx->gitdir, n && ctx->gitdir[n - 1] == '/' ? "" : "/",
-		  ctx->opt.staged ? RC_STAGED : RC_WORK);
-	return sb->buf;
+	return cachefile_path(ctx, ctx->opt.staged ? RC_STAGED : RC_WORK);
 }
 
 /* ---- reading ---------------------------------------------------------------------- */
-
-/* The cache file's text, when it is a regular file of ours; NULL otherwise. */
-static char *rc_read(struct ctx *ctx, size_t *len)
-{
-	struct strbuf path = STRBUF_INIT;
-	struct oom_guard g;
-	oom_guard_strbuf(&g, &path);
-	const char *p = rc_path(ctx, &path);
-	int fd = p ? open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1;
-	oom_guard_pop(&g);
-	sb_release(&path);
-	if (fd < 0)
-		return NULL;
-	struct stat st;
-	char *data = NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
-	    st.st_size > 0 && (uintmax_t)st.st_size <= RC_MAX)
-		data = malloc((size_t)st.st_size + 1);	/* not xmalloc: fd would leak */
-	size_t got = 0;
-	while (data && got < (size_t)st.st_size) {
-		ssize_t r = read(fd, data + got, (size_t)st.st_size - got);
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	if (data && got != (size_t)st.st_size) {
-		free(data);
-		data = NULL;
-	}
-	if (data)
-		data[got] = '\0';
-	*len = got;
-	return data;
-}
 
 /* The text at *p up to the next newline, NUL-terminated in place; NULL at the end. */
 static char *next_line(char **p, char *end)
@@ -130,44 +90,14 @@ static char *next_line(char **p, char *end)
 	return line;
 }
 
-/* A 40-digit ID (or "-" when dash_ok) at *s, followed by a space, into out. */
-static bool take_id(char **s, char out[41], bool dash_ok)
-{
-	if (dash_ok && (*s)[0] == '-' && (*s)[1] == ' ') {
-		strcpy(out, "-");
-		*s += 2;
-		return true;
-	}
-	if (!ow_is_hex40(*s, strlen(*s)) || (*s)[40] != ' ')
-		return false;
-	memcpy(out, *s, 40);
-	out[40] = '\0';
-	*s += 41;
-	return true;
-}
-
-static bool take_u64(char **s, uint64_t *v, char stop)
-{
-	char *end;
-	if (**s < '0' || **s > '9')
-		return false;
-	errno = 0;
-	unsigned long long x = strtoull(*s, &end, 10);
-	if (errno || *end != stop)
-		return false;
-	*v = x;
-	*s = end + (stop != '\0');
-	return true;
-}
-
 /* "o <blob> <header> <whole> <size> <path>" into e. */
 static bool parse_entry(char *line, struct rc_entry *e)
 {
 	if (line[0] != 'o' || line[1] != ' ')
 		return false;
-	char *s = line + 2;
-	if (!take_id(&s, e->blob, false) || !take_id(&s, e->hh, true) ||
-	    !take_id(&s, e->whole, true) || !take_u64(&s, &e->size, ' ') || !*s)
+	const char *s = line + 2;
+	if (!ow_take_id(&s, e->blob, false) || !ow_take_id(&s, e->hh, true) ||
+	    !ow_take_id(&s, e->whole, true) || !ow_take_u64(&s, &e->size, ' ') || !*s)
 		return false;
 	e->path = s;
 	return true;
@@ -184,13 +114,13 @@ static bool parse_head(struct ctx *ctx, struct rcache *c, char **p, char *end)
 	    strcmp(l + ml + 2 + bl, ctx->root) != 0)
 		return false;	/* another format, build or root */
 	uint64_t files, unchanged, rlen;
-	char *s;
+	const char *s;
 	if (!(l = next_line(p, end)) || strncmp(l, "digest ", 7) != 0 ||
 	    !ow_is_hex40(l + 7, strlen(l + 7)) || l[47])
 		return false;
 	memcpy(c->digest, l + 7, 41);
 	if (!(l = next_line(p, end)) || strncmp(l, "stats ", 6) != 0 || !(s = l + 6, true) ||
-	    !take_u64(&s, &files, ' ') || !take_u64(&s, &unchanged, '\0'))
+	    !ow_take_u64(&s, &files, ' ') || !ow_take_u64(&s, &unchanged, '\0'))
 		return false;
 	c->files = (size_t)files;
 	c->unchanged = (size_t)unchanged;
@@ -199,7 +129,7 @@ static bool parse_head(struct ctx *ctx, struct rcache *c, char **p, char *end)
 		return false;
 	strcpy(c->manifest, s);
 	if (!(l = next_line(p, end)) || strncmp(l, "records ", 8) != 0 || !(s = l + 8, true) ||
-	    !take_u64(&s, &rlen, '\0') || rlen > (uint64_t)(end - *p) ||
+	    !ow_take_u64(&s, &rlen, '\0') || rlen > (uint64_t)(end - *p) ||
 	    (rlen && (*p)[rlen - 1] != '\n'))
 		return false;
 	c->records = *p;
@@ -212,7 +142,7 @@ static bool parse_head(struct ctx *ctx, struct rcache *c, char **p, char *end)
 static bool rc_load(struct ctx *ctx, struct rcache *c)
 {
 	size_t len;
-	c->data = rc_read(ctx, &len);
+	c->data = cachefile_read(rc_path(ctx), RC_MAX, &len, NULL);
 	if (!c->data)
 		return false;
 	char *p = c->data, *end = c->data + len, *l;
@@ -424,34 +354,6 @@ static void put_text(struct ctx *ctx, const struct sync *s, const char *digest,
 	sb_puts(sb, "end\n");
 }
 
-/* Write text to the cache, atomically; best effort. */
-static void rc_write(struct ctx *ctx, const struct strbuf *text)
-{
-	struct strbuf path = STRBUF_INIT, tmp = STRBUF_INIT;
-	struct oom_guard g1, g2;
-	oom_guard_strbuf(&g1, &path);
-	oom_guard_strbuf(&g2, &tmp);
-	const char *p = rc_path(ctx, &path);
-	if (p) {
-		sb_printf(&tmp, "%s.%ld.tmp", p, (long)getpid());
-		int fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-		bool ok = fd >= 0;
-		for (size_t off = 0; ok && off < text->len;) {
-			ssize_t w = write(fd, text->buf + off, text->len - off);
-			ok = w > 0;
-			off += ok ? (size_t)w : 0;
-		}
-		if (fd >= 0 && close(fd) != 0)
-			ok = false;
-		if (fd >= 0 && (!ok || rename(tmp.buf, p) != 0))
-			unlink(tmp.buf);
-	}
-	oom_guard_pop(&g2);
-	oom_guard_pop(&g1);
-	sb_release(&tmp);
-	sb_release(&path);
-}
-
 void out_cache_save(struct sync *s, bool mchanged)
 {
 	struct ctx *ctx = s->ctx;
@@ -470,7 +372,7 @@ void out_cache_save(struct sync *s, bool mchanged)
 	if (ok) {
 		sb_reset(&text);
 		put_text(ctx, s, digest, records, manifest, &text);
-		rc_write(ctx, &text);
+		cachefile_write(rc_path(ctx), text.buf, text.len);
 	}
 	oom_guard_pop(&guard);
 	sb_release(&text);

@@ -77,6 +77,11 @@ bool ow_header_parse(const char *s, size_t len, char claim[41], size_t *body);
 bool ow_next_line(const char *s, size_t len, size_t *pos, const char **line, size_t *n);
 /* Do the n bytes at s start with 40 lowercase hexadecimal digits? */
 bool ow_is_hex40(const char *s, size_t n);
+/* The parts of a cache line at *p, *p moved past them: a 40-digit ID (or "-" when dash_ok)
+ * and a space into out; a decimal number ended by stop (a space, stepped over, or the
+ * line's NUL). */
+bool ow_take_id(const char **p, char out[41], bool dash_ok);
+bool ow_take_u64(const char **p, uint64_t *v, char stop);
 
 /* ---- the manifest, the journal's claims, owned paths (out_manifest.c) ------------ */
 

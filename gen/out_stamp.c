@@ -43,21 +43,21 @@
 #define STAMPS_MAX (256u << 20)	/* far above 1,000 environments' 2 MB */
 #define STAMPS_MAGIC "eragen-stamps 1 "
 
-static bool parse_u64(const char **p, uint64_t *v)
+bool ow_take_u64(const char **p, uint64_t *v, char stop)
 {
 	char *end;
 	if (**p < '0' || **p > '9')
 		return false;
 	errno = 0;
 	unsigned long long x = strtoull(*p, &end, 10);
-	if (errno || *end != ' ')
+	if (errno || *end != stop)
 		return false;
 	*v = x;
-	*p = end + 1;
+	*p = end + (stop != '\0');
 	return true;
 }
 
-static bool parse_id(const char **p, char out[41], bool dash_ok)
+bool ow_take_id(const char **p, char out[41], bool dash_ok)
 {
 	if (dash_ok && (*p)[0] == '-' && (*p)[1] == ' ') {
 		strcpy(out, "-");
@@ -77,10 +77,11 @@ static bool parse_line(const char *line, struct stamp *st)
 {
 	uint64_t dev, ino, size, ms, mns, cs, cns;
 	const char *p = line;
-	if (!parse_id(&p, st->blob, false) || !parse_id(&p, st->head, true) ||
-	    !parse_u64(&p, &dev) || !parse_u64(&p, &ino) || !parse_u64(&p, &size) ||
-	    !parse_u64(&p, &ms) || !parse_u64(&p, &mns) || !parse_u64(&p, &cs) ||
-	    !parse_u64(&p, &cns) || !*p || mns >= 1000000000u || cns >= 1000000000u ||
+	if (!ow_take_id(&p, st->blob, false) || !ow_take_id(&p, st->head, true) ||
+	    !ow_take_u64(&p, &dev, ' ') || !ow_take_u64(&p, &ino, ' ') ||
+	    !ow_take_u64(&p, &size, ' ') || !ow_take_u64(&p, &ms, ' ') ||
+	    !ow_take_u64(&p, &mns, ' ') || !ow_take_u64(&p, &cs, ' ') ||
+	    !ow_take_u64(&p, &cns, ' ') || !*p || mns >= 1000000000u || cns >= 1000000000u ||
 	    size > (uint64_t)INT64_MAX || ms > (uint64_t)INT64_MAX || cs > (uint64_t)INT64_MAX)
 		return false;
 	st->path = p;
@@ -90,16 +91,6 @@ static bool parse_line(const char *line, struct stamp *st)
 }
 
 /* The cache's path, or NULL outside a git repository. */
-static const char *stamps_path(struct ctx *ctx, struct strbuf *sb)
-{
-	if (!ctx->gitdir)
-		return NULL;
-	sb_reset(sb);
-	size_t n = strlen(ctx->gitdir);
-	sb_printf(sb, "%s%s" STAMPS_FILE, ctx->gitdir, n && ctx->gitdir[n - 1] == '/' ? "" : "/");
-	return sb->buf;
-}
-
 static bool parse_all(struct ctx *ctx, struct stamps *s, char *data, size_t len)
 {
 	size_t ml = strlen(STAMPS_MAGIC), rl = strlen(ctx->root);
@@ -126,35 +117,11 @@ static bool parse_all(struct ctx *ctx, struct stamps *s, char *data, size_t len)
 
 void ow_stamps_load(struct ctx *ctx, struct stamps *s)
 {
-	struct strbuf path = STRBUF_INIT;
-	struct oom_guard g;
-	oom_guard_strbuf(&g, &path);
-	const char *p = stamps_path(ctx, &path);
-	int fd = p ? open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1;
-	oom_guard_pop(&g);
-	sb_release(&path);
-	if (fd < 0)
-		return;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    (uintmax_t)st.st_size > STAMPS_MAX) {
-		close(fd);
-		return;
-	}
-	size_t len = (size_t)st.st_size, got = 0;
-	s->data = malloc(len + 1);	/* not xmalloc: the fd would leak on an unwind */
-	while (s->data && got < len) {
-		ssize_t r = read(fd, s->data + got, len - got);
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
+	size_t len;
+	s->data = cachefile_read(cachefile_path(ctx, STAMPS_FILE), STAMPS_MAX, &len, &s->written);
 	if (!s->data)
-		oom();
-	s->data[got] = '\0';
-	s->written = st.st_mtim;
-	if (got != len || !parse_all(ctx, s, s->data, len)) {
+		return;
+	if (!parse_all(ctx, s, s->data, len)) {
 		free(s->v);
 		s->v = NULL;
 		s->n = 0;
@@ -235,34 +202,16 @@ static void cache_text(struct ctx *ctx, const struct stamps *old, const struct s
 
 void ow_stamps_save(struct ctx *ctx, const struct stamps *old, const struct stamp *v, size_t n)
 {
-	struct strbuf path = STRBUF_INIT, tmp = STRBUF_INIT, text = STRBUF_INIT;
-	struct oom_guard g1, g2, g3;
-	oom_guard_strbuf(&g1, &path);
-	oom_guard_strbuf(&g2, &tmp);
-	oom_guard_strbuf(&g3, &text);
-	const char *p = stamps_path(ctx, &path);
-	if (p) {
-		cache_text(ctx, old, v, n, &text);
-		sb_printf(&tmp, "%s.%ld.tmp", p, (long)getpid());
-		int fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-		bool ok = fd >= 0;
-		for (size_t off = 0; ok && off < text.len;) {
-			ssize_t w = write(fd, text.buf + off, text.len - off);
-			ok = w > 0;
-			off += ok ? (size_t)w : 0;
-		}
-		if (fd >= 0 && close(fd) != 0)
-			ok = false;
-		/* best effort: a cache that cannot be written is no cache */
-		if (fd >= 0 && (!ok || rename(tmp.buf, p) != 0))
-			unlink(tmp.buf);
-	}
-	oom_guard_pop(&g3);
-	oom_guard_pop(&g2);
-	oom_guard_pop(&g1);
+	const char *p = cachefile_path(ctx, STAMPS_FILE);
+	if (!p)
+		return;
+	struct strbuf text = STRBUF_INIT;
+	struct oom_guard g;
+	oom_guard_strbuf(&g, &text);
+	cache_text(ctx, old, v, n, &text);
+	cachefile_write(p, text.buf, text.len);
+	oom_guard_pop(&g);
 	sb_release(&text);
-	sb_release(&tmp);
-	sb_release(&path);
 }
 
 void ow_stamps_free(struct stamps *s)
