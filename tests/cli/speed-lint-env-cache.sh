@@ -17,35 +17,7 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/cli/lib/common.sh"
-
-# same DIR WHAT ARGS...: `eragen ARGS` in DIR, with the cache and full, give the same
-# stdout, stderr and exit status
-same() {
-	d=$1 what=$2
-	shift 2
-	(cd "$d" && "$ERAGEN" "$@") >fast.out 2>fast.err
-	frc=$?
-	(cd "$d" && ERAGEN_TEST_FULL_CHECKS=1 "$ERAGEN" "$@") >full.out 2>full.err
-	urc=$?
-	if [ "$frc" -ge 70 ] || [ "$urc" -ge 70 ]; then
-		fail "$what: crashed (exit $frc, $urc)"
-		cat fast.err
-	elif [ "$frc" -ne "$urc" ] || ! cmp -s fast.out full.out || ! cmp -s fast.err full.err; then
-		fail "$what: differs from the full run (exit $frc, full $urc)"
-		diff full.err fast.err | head -20
-		diff full.out fast.out | head -20
-	else
-		ok "$what"
-	fi
-}
-
-concrete() {
-	for e in "$1"/environments/*/; do
-		e=${e%/}
-		e=${e##*/}
-		case $e in _* | '*') ;; *) echo "$e" ;; esac
-	done
-}
+. "$top/tests/cli/lib/lint_env.sh"
 
 # fill DIR: the cache written by a full run (after the clock has moved on from the
 # files' last change, so that none of them is racy)
@@ -54,23 +26,19 @@ fill() {
 	(cd "$1" && "$ERAGEN" lint --all) >/dev/null 2>&1
 }
 
-# every DIR LABEL: the cache filled, then each environment alone in every format, with
-# --werror and --quiet, and the first two together
+# every DIR LABEL: the cache filled, then every environment compared with the full run,
+# and a name that is none
 every() {
-	d=$1 label=$2
-	fill "$d"
-	envs=$(concrete "$d")
-	for e in $envs; do
-		for f in text json sarif github; do
-			same "$d" "$label: lint --format $f $e" lint --format "$f" "$e"
-		done
-		same "$d" "$label: lint --werror -q $e" lint --werror -q "$e"
-	done
-	set -- $envs
-	if [ $# -ge 2 ]; then
-		same "$d" "$label: lint --format json $1 $2" lint --format json "$1" "$2"
-	fi
-	same "$d" "$label: lint of an unknown name" lint no-such-env
+	fill "$1"
+	compare_envs "$1" "$2"
+	same "$1" "$2: lint of an unknown name" lint no-such-env
+}
+
+# fixture DIR NAME: a golden fixture made a git repository (so that it has a cache), then
+# compared
+fixture() {
+	[ -e "$1/.git" ] || (cd "$1" && git_ init -q) || fail "$2: git init"
+	every "$1" "$2"
 }
 
 # left DIR ENV...: how many environments `lint ENV...` left out
@@ -82,25 +50,7 @@ left() {
 }
 
 # 1. the golden fixtures with findings that involve more than one environment
-cases=0
-for c in "$top"/tests/check/*/; do
-	c=${c%/}
-	[ -d "$c/environments" ] || continue
-	grep -qE "inherited by|XENV|NET003|AUTH009|suppressed|SPEC005|SPEC007|SPEC011|production" \
-		"$c/expected" 2>/dev/null || continue
-	w=$PWD/case
-	rm -rf "$w" && mkdir -p "$w"
-	cp -R "$top/tests/check/_base/." "$c/." "$w/"
-	rm -f "$w/expected" "$w/args"
-	if [ -f "$c/setup" ]; then
-		(cd "$w" && sh "$c/setup") || { fail "${c##*/}: setup failed"; continue; }
-		rm -f "$w/setup"
-	fi
-	[ -e "$w/.git" ] || (cd "$w" && git_ init -q) || fail "${c##*/}: git init"
-	every "$w" "${c##*/}"
-	cases=$((cases + 1))
-done
-[ "$cases" -ge 30 ] && ok "$cases golden fixtures compared" || fail "only $cases golden fixtures compared"
+golden_fixtures fixture
 
 # 2. the synthetic repository (tests/bench/mkrepo: env-NNNN extends _team-0 extends _base),
 #    clean: the others are left out
