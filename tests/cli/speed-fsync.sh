@@ -11,23 +11,6 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 command -v strace >/dev/null 2>&1 || { fail "strace is not installed (.ci/deps test)"; summary speed-fsync; }
 
-mkrepo() {
-	rm -rf "$1" && mkdir -p "$1/environments"
-	cp "$top/tests/check/_base/environments/_defaults.yaml" "$1/environments/"
-	for e in alpha beta; do
-		mkdir -p "$1/environments/$e"
-		cat >"$1/environments/$e/env.yaml" <<YAML
-eragen: 1
-name: $e
-tier: ephemeral
-aws: {account_id: "123456789012"}
-network: {vpc_cidr: 10.$([ "$e" = alpha ] && echo 20 || echo 30).0.0/16}
-ci: {role_arn: "arn:aws:iam::123456789012:role/ci"}
-YAML
-	done
-	(cd "$1" && git_ init -q . && git_ add -A && git_ commit -qm init)
-}
-
 # traced DIR WANT_RC DESCRIPTION ARGS...: run_in under strace; ./trace gets the flushes
 traced() {
 	d=$1 w=$2 what=$3
@@ -43,7 +26,7 @@ traced() {
 count() { grep -cE "(^|[^a-z_])$1\(" trace || :; }
 
 # 1. a clean build: no flush of any kind
-mkrepo plain
+small_repo plain alpha beta
 traced plain 0 "build: a clean build" build
 written=$(sed -n 's/^eragen: \([0-9]*\) files\{0,1\} written.*/\1/p' err)
 [ "${written:-0}" -ge 10 ] || fail "build: $written files written, want at least 10"
@@ -54,7 +37,7 @@ n=$(($(count fsync) + $(count fdatasync) + $(count sync_file_range)))
 
 # 2. --fsync: one fsync per file written (and the journal), the directories after; the
 # same bytes
-mkrepo flushed
+small_repo flushed alpha beta
 traced flushed 0 "build --fsync" build --fsync
 [ "$(count syncfs)" -eq 0 ] && ok "build --fsync: no syncfs" || { fail "build --fsync: syncfs called"; cat trace; }
 n=$(count fsync)

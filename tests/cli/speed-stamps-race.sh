@@ -15,18 +15,7 @@ if ! make -C "$top" -s crash-eragen >make.log 2>&1; then
 fi
 hook=$top/build/crash/eragen
 
-rm -rf r && mkdir -p r/environments
-cp "$top/tests/check/_base/environments/_defaults.yaml" r/environments/
-mkdir -p r/environments/alpha
-cat >r/environments/alpha/env.yaml <<'YAML'
-eragen: 1
-name: alpha
-tier: ephemeral
-aws: {account_id: "123456789012"}
-network: {vpc_cidr: 10.20.0.0/16}
-ci: {role_arn: "arn:aws:iam::123456789012:role/ci"}
-YAML
-(cd r && git_ init -q . && git_ add -A && git_ commit -qm init)
+small_repo r alpha
 
 # stopped PID: the process is stopped (state T), within 20 s
 stopped() {

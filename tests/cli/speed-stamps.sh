@@ -12,23 +12,6 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 command -v strace >/dev/null 2>&1 || { fail "strace is not installed (.ci/deps test)"; summary speed-stamps; }
 
-mkrepo() {
-	rm -rf "$1" && mkdir -p "$1/environments"
-	cp "$top/tests/check/_base/environments/_defaults.yaml" "$1/environments/"
-	for e in alpha beta; do
-		mkdir -p "$1/environments/$e"
-		cat >"$1/environments/$e/env.yaml" <<YAML
-eragen: 1
-name: $e
-tier: ephemeral
-aws: {account_id: "123456789012"}
-network: {vpc_cidr: 10.$([ "$e" = alpha ] && echo 20 || echo 30).0.0/16}
-ci: {role_arn: "arn:aws:iam::123456789012:role/ci"}
-YAML
-	done
-	(cd "$1" && git_ init -q . && git_ add -A && git_ commit -qm init)
-}
-
 # opened DIR ARGS...: eragen ARGS in DIR under strace; prints how many generated files
 # under out/ (not the manifest) it opened
 opened() {
@@ -42,7 +25,7 @@ opened() {
 # tick is racy, and read)
 settle() { sleep 1.1; }
 
-mkrepo r
+small_repo r alpha beta
 run_in r 0 "a clean build" build
 gen=r/out/alpha/infra/eks.tf
 [ -f "$gen" ] || { fail "no $gen"; find r/out | head -20; summary speed-stamps; }

@@ -63,3 +63,26 @@ summary() {
 	[ "$fails" -eq 0 ] || exit 1
 	exit 0
 }
+
+# small_repo DIR ENV...: a committed git repository with the golden tests' defaults and
+# each ENV an ephemeral environment of its own /16 (10.20, 10.30, ... in the order given)
+small_repo() {
+	sr_d=$1
+	shift
+	rm -rf "$sr_d" && mkdir -p "$sr_d/environments"
+	cp "$top/tests/check/_base/environments/_defaults.yaml" "$sr_d/environments/"
+	sr_n=20
+	for sr_e in "$@"; do
+		mkdir -p "$sr_d/environments/$sr_e"
+		cat >"$sr_d/environments/$sr_e/env.yaml" <<YAML
+eragen: 1
+name: $sr_e
+tier: ephemeral
+aws: {account_id: "123456789012"}
+network: {vpc_cidr: 10.$sr_n.0.0/16}
+ci: {role_arn: "arn:aws:iam::123456789012:role/ci"}
+YAML
+		sr_n=$((sr_n + 10))
+	done
+	(cd "$sr_d" && git_ init -q . && git_ add -A && git_ commit -qm init)
+}
