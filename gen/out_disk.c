@@ -196,7 +196,7 @@ enum disk ow_read_fd(struct ctx *ctx, struct walk *w, int fd, const char *rel, s
 		return DISK_REFUSED;
 	}
 	if (w->id)
-		*w->id = (struct ident){ st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim };
+		*w->id = ow_ident_of(&st);
 	if ((uintmax_t)st.st_size > max) {
 		close(fd);
 		*len = (size_t)st.st_size;
@@ -598,8 +598,7 @@ int ow_commit_finish(struct ctx *ctx, struct commit *c, struct ident *ids)
 		}
 		struct stat st;
 		if (ids && lstat(c->dst[i], &st) == 0 && S_ISREG(st.st_mode))
-			ids[i] = (struct ident){ st.st_dev, st.st_ino, st.st_size, st.st_mtim,
-						 st.st_ctim };
+			ids[i] = ow_ident_of(&st);
 		free(c->tmp[i]);
 		c->tmp[i] = NULL;
 		c->renamed++;

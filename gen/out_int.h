@@ -148,6 +148,9 @@ struct ident {
 	struct timespec mtime;
 	struct timespec ctime;	/* for the stamp cache */
 };
+/* A file's ident from its lstat; two idents of one unchanged file (st_ino 0: none). */
+struct ident ow_ident_of(const struct stat *st);
+bool ow_ident_same(const struct ident *a, const struct ident *b);
 
 /* DISK_HUGE: a file far larger than anything eragen would write there: not read. */
 enum disk { DISK_MISSING, DISK_FILE, DISK_REFUSED, DISK_HUGE, DISK_ERROR };

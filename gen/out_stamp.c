@@ -163,11 +163,21 @@ static bool ts_before(struct timespec a, struct timespec b)
 	return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
 }
 
+struct ident ow_ident_of(const struct stat *st)
+{
+	return (struct ident){ st->st_dev, st->st_ino, st->st_size, st->st_mtim, st->st_ctim };
+}
+
+bool ow_ident_same(const struct ident *a, const struct ident *b)
+{
+	return a->ino && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       ts_eq(a->mtime, b->mtime) && ts_eq(a->ctime, b->ctime);
+}
+
 bool ow_stamp_fresh(const struct stamps *s, const struct stamp *p, const struct stat *st)
 {
-	return p->id.dev == st->st_dev && p->id.ino == st->st_ino &&
-	       p->id.size == st->st_size && ts_eq(p->id.mtime, st->st_mtim) &&
-	       ts_eq(p->id.ctime, st->st_ctim) && ts_before(st->st_mtim, s->written) &&
+	struct ident now = ow_ident_of(st);
+	return ow_ident_same(&p->id, &now) && ts_before(st->st_mtim, s->written) &&
 	       ts_before(st->st_ctim, s->written);
 }
 

@@ -475,7 +475,7 @@ static int stamp_same(struct sync *s, const struct outfile *f, bool hashed, stru
 	if (header_id(s, hashed, d) != 0)
 		return -1;
 	*same = strcmp(d->hh, p->head) == 0;
-	d->id = (struct ident){ st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim };
+	d->id = ow_ident_of(&st);
 	return 0;
 }
 
@@ -775,13 +775,6 @@ void out_sync_abandon(struct sync *s)
 	sync_free(s);
 }
 
-static bool ident_same(const struct ident *a, const struct ident *b)
-{
-	return a->ino && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
-	       a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec &&
-	       a->ctime.tv_sec == b->ctime.tv_sec && a->ctime.tv_nsec == b->ctime.tv_nsec;
-}
-
 /*
  * After a build: the stamps of the generated files as they now are on disk (those found
  * unchanged, those written), saved when any was read or written: a cache that vouched
@@ -810,8 +803,8 @@ static void save_stamps(struct sync *s)
 			    lstat(ow_abs_path(ctx, &s->abs, d->path, strlen(d->path)), &st) != 0 ||
 			    !S_ISREG(st.st_mode))
 				continue;
-			id = (struct ident){ st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim };
-			if (!ident_same(&id, &s->renamed[d->cix - 1]))
+			id = ow_ident_of(&st);
+			if (!ow_ident_same(&id, &s->renamed[d->cix - 1]))
 				continue;
 		}
 		if (!id.ino || !d->hh[0])
