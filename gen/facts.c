@@ -24,7 +24,7 @@
  *     No entry at all when some finding has neither environment nor file.
  *   - An entry is valid when the header matches, every tuple matches the file now (or
  *     the path is still absent), and no file changed at or after the clock of the run
- *     that wrote it (out_stamp.c's judgement: ow_stamp_fresh); anything else, a damaged
+ *     that wrote it (file_id_fresh, the stamp cache's judgement); anything else, a damaged
  *     or foreign cache included, leaves the environment loaded.
  *   - `lint ENV` (not --staged, not ERAGEN_TEST_FULL_CHECKS) lists the environments as
  *     always, and loads all but those with a valid entry; a selected one, an abstract
@@ -48,7 +48,7 @@
 #include "cidr.h"
 #include "inputs.h"
 #include "model.h"
-#include "out_int.h"	/* ow_stamp_fresh: the same judgement of racy files */
+#include "file_id.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -261,12 +261,10 @@ static bool line_fresh(const struct ctx *ctx, const struct facts *fx, const char
 	const char *p = abs_path(ctx, at, buf, sizeof(buf));
 	if (!p || stat(p, &st) != 0)
 		return false;
-	struct stamps s = { .written = fx->written };
-	struct stamp sp = { .path = p };
-	sp.id = (struct ident){ (dev_t)v[0], (ino_t)v[1], (off_t)(intmax_t)v[2],
+	struct file_id then = { (dev_t)v[0], (ino_t)v[1], (off_t)(intmax_t)v[2],
 				{ (time_t)(intmax_t)v[3], (long)(intmax_t)v[4] },
 				{ (time_t)(intmax_t)v[5], (long)(intmax_t)v[6] } };
-	return ow_stamp_fresh(&s, &sp, &st);
+	return file_id_fresh(&then, &st, fx->written);
 }
 
 /* The path of a "c ..." line. */

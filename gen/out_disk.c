@@ -196,7 +196,7 @@ enum disk ow_read_fd(struct ctx *ctx, struct walk *w, int fd, const char *rel, s
 		return DISK_REFUSED;
 	}
 	if (w->id)
-		*w->id = ow_ident_of(&st);
+		*w->id = file_id_of(&st);
 	if ((uintmax_t)st.st_size > max) {
 		close(fd);
 		*len = (size_t)st.st_size;
@@ -581,7 +581,7 @@ static int flush_dirs(struct ctx *ctx, struct commit *c)
 
 /* Phase 2: the journal, then every temp file renamed over its target in order (with
  * --fsync, their directories flushed after). */
-int ow_commit_finish(struct ctx *ctx, struct commit *c, struct ident *ids)
+int ow_commit_finish(struct ctx *ctx, struct commit *c, struct file_id *ids)
 {
 	if (c->n == 0)
 		return 0;
@@ -598,7 +598,7 @@ int ow_commit_finish(struct ctx *ctx, struct commit *c, struct ident *ids)
 		}
 		struct stat st;
 		if (ids && lstat(c->dst[i], &st) == 0 && S_ISREG(st.st_mode))
-			ids[i] = ow_ident_of(&st);
+			ids[i] = file_id_of(&st);
 		free(c->tmp[i]);
 		c->tmp[i] = NULL;
 		c->renamed++;

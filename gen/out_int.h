@@ -32,6 +32,7 @@
 #define ERAGEN_OUT_INT_H
 
 #include "out.h"
+#include "file_id.h"
 
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -135,22 +136,12 @@ struct walk {
 	size_t cap;
 	size_t exist;
 	bool have_last;
-	struct ident *id;	/* when set, each read from the disk fills it in */
+	struct file_id *id;	/* when set, each read from the disk fills it in */
 };
 
-/* A file as it was read: prune deletes an orphan only while it is still that file, and
- * never when it is one of the generated files under another name (a hard link, or
- * another case on a case-insensitive file system). */
-struct ident {
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime;
-	struct timespec ctime;	/* for the stamp cache */
-};
-/* A file's ident from its lstat; two idents of one unchanged file (st_ino 0: none). */
-struct ident ow_ident_of(const struct stat *st);
-bool ow_ident_same(const struct ident *a, const struct ident *b);
+/* A file as it was read (struct file_id, file_id.h): prune deletes an orphan only while
+ * it is still that file, and never when it is one of the generated files under another
+ * name (a hard link, or another case on a case-insensitive file system). */
 
 /* DISK_HUGE: a file far larger than anything eragen would write there: not read. */
 enum disk { DISK_MISSING, DISK_FILE, DISK_REFUSED, DISK_HUGE, DISK_ERROR };
@@ -187,7 +178,7 @@ struct stamp {
 	const char *path;
 	char blob[41];		/* the body's blob ID */
 	char head[41];		/* the header's blob ID, "-" for a file without one */
-	struct ident id;	/* the file's lstat when build last saw it */
+	struct file_id id;	/* the file's lstat when build last saw it */
 };
 /* One line of the cache, checked when loaded and parsed again when looked up: 16 bytes
  * a file instead of a struct stamp's 150 (3 MB at 1,000 environments). */
@@ -224,7 +215,7 @@ enum disk ow_strict_read(struct ctx *ctx, struct walk *w, const char *rel, size_
 			 char **data, size_t *len);
 /* Delete rel, reached the same strict way, if it is still the file id describes: 1
  * deleted, 0 left (changed or gone since it was read), -1 after error(). */
-int ow_strict_unlink(struct ctx *ctx, const char *rel, const struct ident *id);
+int ow_strict_unlink(struct ctx *ctx, const char *rel, const struct file_id *id);
 /* Remove the temp files (.<name>.eragen-tmp) a killed build left where eragen writes:
  * in the directories of the owned patterns (emit_owned), only for owned names. */
 void ow_sweep(struct ctx *ctx);
@@ -270,7 +261,7 @@ int ow_commit_add(struct ctx *ctx, struct commit *c, const char *rel, const char
  * lstat taken right after its rename (st_ino 0: not known), which the stamp cache
  * compares with the file at the build's end: a file changed in between is not stamped.
  * 0, or -1 after error() (the temp files left are removed). */
-int ow_commit_finish(struct ctx *ctx, struct commit *c, struct ident *ids);
+int ow_commit_finish(struct ctx *ctx, struct commit *c, struct file_id *ids);
 /* Remove the temp files not renamed yet, and the directories created for them that are
  * empty again (the deepest first); forget everything. */
 void ow_commit_abort(struct commit *c);

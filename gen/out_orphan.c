@@ -15,7 +15,7 @@
 
 static int cmp_ident(const void *pa, const void *pb)
 {
-	const struct ident *a = pa, *b = pb;
+	const struct file_id *a = pa, *b = pb;
 	if (a->dev != b->dev)
 		return a->dev < b->dev ? -1 : 1;
 	return (a->ino > b->ino) - (a->ino < b->ino);
@@ -84,7 +84,7 @@ static int judge_orphan(struct sync *s, const struct mentry *old)
 	struct ctx *ctx = s->ctx;
 	char *data;
 	size_t len;
-	struct ident id = { 0 };
+	struct file_id id = { 0 };
 	s->w.id = &id;
 	enum disk d = ow_strict_read(ctx, &s->w, old->path, SRC_MAX_BYTES, &data, &len);
 	s->w.id = NULL;

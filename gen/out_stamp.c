@@ -85,7 +85,7 @@ static bool parse_line(const char *line, struct stamp *st)
 	    size > (uint64_t)INT64_MAX || ms > (uint64_t)INT64_MAX || cs > (uint64_t)INT64_MAX)
 		return false;
 	st->path = p;
-	st->id = (struct ident){ (dev_t)dev, (ino_t)ino, (off_t)size,
+	st->id = (struct file_id){ (dev_t)dev, (ino_t)ino, (off_t)size,
 				 { (time_t)ms, (long)mns }, { (time_t)cs, (long)cns } };
 	return true;
 }
@@ -153,32 +153,9 @@ const struct stamp *ow_stamp_find(struct stamps *s, const char *path)
 	return &s->found;
 }
 
-static bool ts_eq(struct timespec a, struct timespec b)
-{
-	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
-}
-
-static bool ts_before(struct timespec a, struct timespec b)
-{
-	return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
-}
-
-struct ident ow_ident_of(const struct stat *st)
-{
-	return (struct ident){ st->st_dev, st->st_ino, st->st_size, st->st_mtim, st->st_ctim };
-}
-
-bool ow_ident_same(const struct ident *a, const struct ident *b)
-{
-	return a->ino && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
-	       ts_eq(a->mtime, b->mtime) && ts_eq(a->ctime, b->ctime);
-}
-
 bool ow_stamp_fresh(const struct stamps *s, const struct stamp *p, const struct stat *st)
 {
-	struct ident now = ow_ident_of(st);
-	return ow_ident_same(&p->id, &now) && ts_before(st->st_mtim, s->written) &&
-	       ts_before(st->st_ctim, s->written);
+	return file_id_fresh(&p->id, st, s->written);
 }
 
 static void put_line(struct strbuf *sb, const struct stamp *p)

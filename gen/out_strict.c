@@ -79,7 +79,7 @@ enum disk ow_strict_read(struct ctx *ctx, struct walk *w, const char *rel, size_
 	return ow_read_fd(ctx, w, fd, rel, max, false, data, len);
 }
 
-int ow_strict_unlink(struct ctx *ctx, const char *rel, const struct ident *id)
+int ow_strict_unlink(struct ctx *ctx, const char *rel, const struct file_id *id)
 {
 	const char *base;
 	int dir = open_dir_strict(ctx, rel, &base);

@@ -475,7 +475,7 @@ static int stamp_same(struct sync *s, const struct outfile *f, bool hashed, stru
 	if (header_id(s, hashed, d) != 0)
 		return -1;
 	*same = strcmp(d->hh, p->head) == 0;
-	d->id = ow_ident_of(&st);
+	d->id = file_id_of(&st);
 	return 0;
 }
 
@@ -790,7 +790,7 @@ static void save_stamps(struct sync *s)
 	bool dirty = false;
 	for (size_t i = 0; i < s->ndone; i++) {
 		const struct done *d = &s->done[i];
-		struct ident id = d->id;
+		struct file_id id = d->id;
 		bool written = d->st == ST_MISSING || d->st == ST_STALE || (d->st == ST_EDITED && d->forced);
 		if (d->st != ST_UNCHANGED && !written)
 			continue;
@@ -803,8 +803,8 @@ static void save_stamps(struct sync *s)
 			    lstat(ow_abs_path(ctx, &s->abs, d->path, strlen(d->path)), &st) != 0 ||
 			    !S_ISREG(st.st_mode))
 				continue;
-			id = ow_ident_of(&st);
-			if (!ow_ident_same(&id, &s->renamed[d->cix - 1]))
+			id = file_id_of(&st);
+			if (!file_id_same(&id, &s->renamed[d->cix - 1]))
 				continue;
 		}
 		if (!id.ino || !d->hh[0])

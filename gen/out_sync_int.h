@@ -20,7 +20,7 @@ struct done {
 	enum state st;
 	bool forced;	/* edited by hand, replaced with --force */
 	bool vouched;	/* found unchanged by its stamp, unread (out_stamp.c) */
-	struct ident id;	/* the file on disk (st_ino 0: none, or read from the index) */
+	struct file_id id;	/* the file on disk (st_ino 0: none, or read from the index) */
 	size_t cix;		/* written: its place in the commit, plus one (0: not written) */
 };
 
@@ -63,14 +63,14 @@ struct sync {
 	 * identity of the file read, those edited by hand (kept), paths to unstage */
 	struct mentry *keep, *orphans, *edited;
 	size_t nkeep, capkeep, norphans, caporphans, nedited, capedited;
-	struct ident *oids;
+	struct file_id *oids;
 	size_t capoids;
-	struct ident *ids;	/* the identities of the generated files read, sorted */
+	struct file_id *ids;	/* the identities of the generated files read, sorted */
 	size_t nids;
 	const char **gone;
 	size_t ngone, capgone;
 	struct commit commit;
-	struct ident *renamed;	/* each committed file's lstat right after its rename */
+	struct file_id *renamed;	/* each committed file's lstat right after its rename */
 	struct out_list list;	/* build --verbose, --dry-run */
 	struct stamps stamps;	/* the stamp cache, not with --staged */
 	struct oom_guard guard;	/* from out_sync_begin to the end: the sync is released */
