@@ -52,7 +52,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 #   by full path, as the installed libgit2.so finds them (gen/libs_shared.sh);
 # - TLS_WRAP: --wrap=NAME for each __wrap_NAME of gen/repo_tls.c: libgit2's calls to the
 #   TLS and SSH set-up it stands in for go to it.
-# A security update of one of the archives relinks at the next `make` (ARCHIVES).
+# A security update of one of the archives relinks at the next `make` ($(O)/.archives).
 LIBDIR      = $(shell pkg-config --variable=libdir libgit2 2>/dev/null)
 YAML_A      = $(shell pkg-config --static --libs-only-l yaml-0.1)
 PCRE2_A     = $(shell pkg-config --static --libs-only-l libpcre2-8)
@@ -81,7 +81,7 @@ ERAGEN    := $(O)/eragen
 LAYER_SCHEMA := schemas/environment.layer.schema.json
 
 .PHONY: all run test test-unit test-golden test-cli test-conformance install clean \
-        update-golden bench deps
+        update-golden bench deps FORCE
 
 all: eragen $(LAYER_SCHEMA)
 
@@ -105,8 +105,19 @@ $(DEPS_OK):
 
 deps: $(DEPS_OK)
 
-$(ERAGEN): $(OBJS) $(ARCHIVES) $(ERAGEN_LINK_DEPS)
+$(ERAGEN): $(OBJS) $(O)/.archives $(ERAGEN_LINK_DEPS)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+
+# The static archives' identities (path, inode, size, modification and change times),
+# rewritten only when one changed: what links them depends on it. A package update
+# replaces an archive with a file that keeps the package's own modification time, which
+# can be older than the last link; its inode and change time are new.
+$(O)/.archives: FORCE | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@stat -c '%n %i %s %Y %Z' $(ARCHIVES) >$@.$$$$ && \
+		if cmp -s $@.$$$$ $@; then rm -f $@.$$$$; else mv -f $@.$$$$ $@; fi
+
+FORCE:
 
 $(O)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -121,7 +132,7 @@ $(O)/%.o: %.c | $(DEPS_OK)
 $(O)/gen/rule_text.o: $(O)/gen/rule_text.c | $(DEPS_OK)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(O)/tests/unit/%: tests/unit/%.c $(LIBOBJS) $(ARCHIVES) | $(DEPS_OK)
+$(O)/tests/unit/%: tests/unit/%.c $(LIBOBJS) $(O)/.archives | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) $(LDFLAGS)
 
@@ -196,7 +207,7 @@ $(FUZZ_O)/gen/%.o: gen/%.c | $(DEPS_OK)
 $(FUZZ_O)/gen/rule_text.o: $(FUZZ_O)/gen/rule_text.c | $(DEPS_OK)
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-$(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBOBJS) $(ARCHIVES) | $(DEPS_OK)
+$(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBOBJS) $(O)/.archives | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
 		$(FUZZ_LIBOBJS) $(PKG_LIBS)
