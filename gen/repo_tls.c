@@ -1,6 +1,6 @@
 /*
  * repo_tls.c - what libgit2 would set up at git_libgit2_init for talking to a remote,
- * which eragen never does. libgit2 and mbedTLS, libssh2 are linked from their static
+ * which eragen never does. libgit2, mbedTLS and libssh2 are linked from their static
  * archives, and the link wraps each function below (-Wl,--wrap=NAME, listed by the
  * Makefile from this file): every call to NAME from another object of the link, libgit2's
  * included, goes to __wrap_NAME here instead. A call from within NAME's own object
