@@ -35,10 +35,36 @@ GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 DOCS_URL  ?=
 DEPS_OK   := $(O)/.deps-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
-# libraries the installed libgit2 loads anyway, named first: their own symbols then bind
-# at once at start-up (gen/libs_first.sh)
-LIBS_FIRST = $(shell sh gen/libs_first.sh $(shell pkg-config --variable=libdir libgit2)/libgit2.so)
+
+# How every program of the tree (eragen, the unit tests, the fuzz harnesses, the sanitized,
+# crash and oom builds) links its libraries (docs/performance.md, "Starting a process"):
+# libgit2, the libraries it uses, libyaml and PCRE2 from Debian's static archives, which
+# their -dev packages ship (start-up then maps and binds none of them); cJSON (Debian ships
+# no libcjson.a), libm and libc shared. The lists come from pkg-config, when the recipes
+# run (after .ci/deps installed it):
+# - YAML_A, PCRE2_A: their .pc files' -l options (the oom build replaces YAML_A);
+# - GIT2_A: libgit2's static list (-lgit2 -lmbedtls -lmbedx509 -lmbedcrypto -lhttp_parser
+#   -lssh2 -lpcre2-8 -lz), without -lrt: glibc 2.34 moved it into libc (librt.a is empty);
+# - SSH2_A: of libssh2's static list (-lssh2 -lgpg-error -lssl -ldl -lcrypto -lz),
+#   OpenSSL's libcrypto, the one library libssh2.a calls (its crypto back end): nothing of
+#   libssl, nor of libgpg-error (the libgcrypt back end's); -ldl and -pthread are libc's;
+# - LIBS_SHARED: what libgit2.a calls from libraries Debian ships no archive of (GSSAPI),
+#   by full path, as the installed libgit2.so finds them (gen/libs_shared.sh);
+# - TLS_WRAP: --wrap=NAME for each __wrap_NAME of gen/repo_tls.c: libgit2's calls to the
+#   TLS and SSH set-up it stands in for go to it.
+# A security update of one of the archives relinks at the next `make` ($(O)/.archives).
+LIBDIR      = $(shell pkg-config --variable=libdir libgit2 2>/dev/null)
+YAML_A      = $(shell pkg-config --static --libs-only-l yaml-0.1)
+PCRE2_A     = $(shell pkg-config --static --libs-only-l libpcre2-8)
+GIT2_A      = $(filter-out -lrt,$(shell pkg-config --static --libs-only-l libgit2 2>/dev/null))
+SSH2_A      = $(filter -lcrypto,$(shell pkg-config --static --libs-only-l libssh2 2>/dev/null))
+LIBS_SHARED = $(shell sh gen/libs_shared.sh $(LIBDIR)/libgit2.so $(GIT2_A))
+TLS_WRAP    = $(addprefix -Wl$(comma)--wrap=,$(sort $(patsubst __wrap_%,%,$(shell \
+              grep -o '__wrap_[a-z][a-z0-9_]*' gen/repo_tls.c))))
+PKG_LIBS    = -Wl,-Bstatic $(YAML_A) $(PCRE2_A) $(GIT2_A) $(SSH2_A) -Wl,-Bdynamic \
+              $(shell pkg-config --libs libcjson) $(LIBS_SHARED) -lm $(TLS_WRAP)
+ARCHIVES    = $(wildcard $(patsubst -l%,$(LIBDIR)/lib%.a,$(sort $(YAML_A) $(PCRE2_A) $(GIT2_A) $(SSH2_A))))
+comma      := ,
 CPPFLAGS  += $(EXTRA_CPPFLAGS) -Igen -D_DEFAULT_SOURCE -DERAGEN_DATADIR='"$(PREFIX)/share/eragen"' -DERAGEN_COMMIT='"$(GIT_COMMIT)"' \
              -DERAGEN_DOCS_URL='"$(DOCS_URL)"'
 CFLAGS    += -std=c17 $(OPT) $(WARN) $(WERROR) $(SANFLAGS) -MMD -MP
@@ -55,7 +81,7 @@ ERAGEN    := $(O)/eragen
 LAYER_SCHEMA := schemas/environment.layer.schema.json
 
 .PHONY: all run test test-unit test-golden test-cli test-conformance install clean \
-        update-golden bench deps
+        update-golden bench deps FORCE
 
 all: eragen $(LAYER_SCHEMA)
 
@@ -79,8 +105,19 @@ $(DEPS_OK):
 
 deps: $(DEPS_OK)
 
-$(ERAGEN): $(OBJS) $(ERAGEN_LINK_DEPS)
-	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LIBS_FIRST) $(PKG_LIBS) -lm
+$(ERAGEN): $(OBJS) $(O)/.archives $(ERAGEN_LINK_DEPS)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+
+# The static archives' identities (path, inode, size, modification and change times),
+# rewritten only when one changed: what links them depends on it. A package update
+# replaces an archive with a file that keeps the package's own modification time, which
+# can be older than the last link; its inode and change time are new.
+$(O)/.archives: FORCE | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@stat -c '%n %i %s %Y %Z' $(ARCHIVES) >$@.$$$$ && \
+		if cmp -s $@.$$$$ $@; then rm -f $@.$$$$; else mv -f $@.$$$$ $@; fi
+
+FORCE:
 
 $(O)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
@@ -95,9 +132,9 @@ $(O)/%.o: %.c | $(DEPS_OK)
 $(O)/gen/rule_text.o: $(O)/gen/rule_text.c | $(DEPS_OK)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(O)/tests/unit/%: tests/unit/%.c $(LIBOBJS) | $(DEPS_OK)
+$(O)/tests/unit/%: tests/unit/%.c $(LIBOBJS) $(O)/.archives | $(DEPS_OK)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) -lm $(LDFLAGS)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) $(LDFLAGS)
 
 run: eragen
 	./eragen build --all
@@ -170,10 +207,10 @@ $(FUZZ_O)/gen/%.o: gen/%.c | $(DEPS_OK)
 $(FUZZ_O)/gen/rule_text.o: $(FUZZ_O)/gen/rule_text.c | $(DEPS_OK)
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-$(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBOBJS) | $(DEPS_OK)
+$(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBOBJS) $(O)/.archives | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
-		$(FUZZ_LIBOBJS) $(PKG_LIBS) -lm
+		$(FUZZ_LIBOBJS) $(PKG_LIBS)
 
 # A fresh copy of the committed corpus each run: the committed one never grows by itself.
 # New crashes land in $(FUZZ_O)/crashes/<harness>/ (see tests/fuzz/README.md).
@@ -222,16 +259,16 @@ crash-eragen:
 #                     test-only fault injector of gen/alloc.c (-DERAGEN_TEST_ALLOC):
 #                     ERAGEN_TEST_FAIL_ALLOC=KIND:N fails the Nth allocation of KIND
 #                     (eragen, arena, cjson, pcre2, git, yaml). libyaml has no allocator
-#                     hook: this build links a copy of libyaml.a whose calls to malloc,
-#                     realloc, free and strdup objcopy renamed to eragen_yaml_* (alloc.c).
+#                     hook: this build links, in place of libyaml.a, a copy whose calls to
+#                     malloc, realloc, free and strdup objcopy renamed to eragen_yaml_*
+#                     (alloc.c); the rest links as every build does (PKG_LIBS).
 OOM_O     := build/oom
 OOM_YAML  := $(OOM_O)/libyaml-oom.a
 .PHONY: oom-eragen
 oom-eragen: $(DEPS_OK)
 	@$(MAKE) --no-print-directory $(OOM_YAML)
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined O=$(OOM_O) \
-		EXTRA_CPPFLAGS=-DERAGEN_TEST_ALLOC ERAGEN_LINK_DEPS=$(OOM_YAML) \
-		PKG_LIBS='$(OOM_YAML) $(shell pkg-config --libs libcjson libpcre2-8 libgit2)' \
+		EXTRA_CPPFLAGS=-DERAGEN_TEST_ALLOC ERAGEN_LINK_DEPS=$(OOM_YAML) YAML_A=$(OOM_YAML) \
 		$(OOM_O)/eragen
 
 $(OOM_YAML): | $(DEPS_OK)

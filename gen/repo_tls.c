@@ -1,16 +1,20 @@
 /*
  * repo_tls.c - what libgit2 would set up at git_libgit2_init for talking to a remote,
- * which eragen never does: these definitions take the place of mbedTLS's and libssh2's
- * in this process (the dynamic linker resolves libgit2's calls to the executable's
- * symbols first). A libgit2 built on other libraries never calls them.
+ * which eragen never does. libgit2, mbedTLS and libssh2 are linked from their static
+ * archives, and the link wraps each function below (-Wl,--wrap=NAME, listed by the
+ * Makefile from this file): every call to NAME from another object of the link, libgit2's
+ * included, goes to __wrap_NAME here instead. A call from within NAME's own object
+ * (mbedTLS's and libssh2's internal ones) is not redirected, and nothing here calls the
+ * wrapped function (__real_NAME). A libgit2 built on other libraries never calls them.
  *
  * The invariant: no TLS or SSH connection can be made with what is skipped here. No
  * certificate is loaded (a TLS peer would be trusted by nothing), the TLS configuration
- * gets no defaults, and the random generator is never seeded and never gives a byte: mbedtls_ctr_drbg_random, the one
- * generator libgit2 hands to mbedTLS, always fails, so a handshake, were one ever
- * started, fails at its first random bytes with libgit2's "SSL error" (tested in
- * tests/unit/tls_test.c). No mbedTLS header is included: the functions are declared
- * with opaque pointers, as libgit2 calls them.
+ * gets no defaults, and the random generator is never seeded and never gives a byte:
+ * mbedtls_ctr_drbg_random, the one generator libgit2 hands to mbedTLS, always fails, so a
+ * handshake, were one ever started, fails at its first random bytes with libgit2's "SSL
+ * error" (tested in tests/unit/tls_test.c, which also fails when a wrap is missing). No
+ * mbedTLS header is included: the functions are declared with opaque pointers, as
+ * libgit2 calls them.
  */
 #include <stddef.h>
 
@@ -24,17 +28,17 @@
  * shipped environments. Nothing is loaded.
  */
 struct mbedtls_x509_crt;
-int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
-int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path);
+int __wrap_mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
+int __wrap_mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path);
 
-int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path)
+int __wrap_mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path)
 {
 	(void)chain;
 	(void)path;
 	return 0;
 }
 
-int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path)
+int __wrap_mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path)
 {
 	(void)chain;
 	(void)path;
@@ -50,25 +54,25 @@ int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path
  */
 struct mbedtls_entropy_context;
 struct mbedtls_ctr_drbg_context;
-void mbedtls_entropy_init(struct mbedtls_entropy_context *pool);
-void mbedtls_entropy_free(struct mbedtls_entropy_context *pool);
-int mbedtls_entropy_func(void *pool, unsigned char *out, size_t len);
-int mbedtls_ctr_drbg_seed(struct mbedtls_ctr_drbg_context *rng,
-			  int (*entropy)(void *, unsigned char *, size_t), void *pool,
-			  const unsigned char *custom, size_t len);
-int mbedtls_ctr_drbg_random(void *rng, unsigned char *out, size_t len);
+void __wrap_mbedtls_entropy_init(struct mbedtls_entropy_context *pool);
+void __wrap_mbedtls_entropy_free(struct mbedtls_entropy_context *pool);
+int __wrap_mbedtls_entropy_func(void *pool, unsigned char *out, size_t len);
+int __wrap_mbedtls_ctr_drbg_seed(struct mbedtls_ctr_drbg_context *rng,
+				 int (*entropy)(void *, unsigned char *, size_t), void *pool,
+				 const unsigned char *custom, size_t len);
+int __wrap_mbedtls_ctr_drbg_random(void *rng, unsigned char *out, size_t len);
 
-void mbedtls_entropy_init(struct mbedtls_entropy_context *pool)
+void __wrap_mbedtls_entropy_init(struct mbedtls_entropy_context *pool)
 {
 	(void)pool;
 }
 
-void mbedtls_entropy_free(struct mbedtls_entropy_context *pool)
+void __wrap_mbedtls_entropy_free(struct mbedtls_entropy_context *pool)
 {
 	(void)pool;
 }
 
-int mbedtls_entropy_func(void *pool, unsigned char *out, size_t len)
+int __wrap_mbedtls_entropy_func(void *pool, unsigned char *out, size_t len)
 {
 	(void)pool;
 	(void)out;
@@ -76,9 +80,9 @@ int mbedtls_entropy_func(void *pool, unsigned char *out, size_t len)
 	return RT_ENTROPY_SOURCE_FAILED;
 }
 
-int mbedtls_ctr_drbg_seed(struct mbedtls_ctr_drbg_context *rng,
-			  int (*entropy)(void *, unsigned char *, size_t), void *pool,
-			  const unsigned char *custom, size_t len)
+int __wrap_mbedtls_ctr_drbg_seed(struct mbedtls_ctr_drbg_context *rng,
+				 int (*entropy)(void *, unsigned char *, size_t), void *pool,
+				 const unsigned char *custom, size_t len)
 {
 	(void)rng;
 	(void)entropy;
@@ -88,7 +92,7 @@ int mbedtls_ctr_drbg_seed(struct mbedtls_ctr_drbg_context *rng,
 	return 0;
 }
 
-int mbedtls_ctr_drbg_random(void *rng, unsigned char *out, size_t len)
+int __wrap_mbedtls_ctr_drbg_random(void *rng, unsigned char *out, size_t len)
 {
 	(void)rng;
 	(void)out;
@@ -103,11 +107,11 @@ int mbedtls_ctr_drbg_random(void *rng, unsigned char *out, size_t len)
  * version to offer, and its generator always fails).
  */
 struct mbedtls_ssl_config;
-int mbedtls_ssl_config_defaults(struct mbedtls_ssl_config *conf, int endpoint, int transport,
-				int preset);
+int __wrap_mbedtls_ssl_config_defaults(struct mbedtls_ssl_config *conf, int endpoint,
+				       int transport, int preset);
 
-int mbedtls_ssl_config_defaults(struct mbedtls_ssl_config *conf, int endpoint, int transport,
-				int preset)
+int __wrap_mbedtls_ssl_config_defaults(struct mbedtls_ssl_config *conf, int endpoint,
+				       int transport, int preset)
 {
 	(void)conf;
 	(void)endpoint;
@@ -119,12 +123,11 @@ int mbedtls_ssl_config_defaults(struct mbedtls_ssl_config *conf, int endpoint, i
 /*
  * SSH: git_libgit2_init calls libssh2_init, which initialises OpenSSL's whole algorithm
  * table for a transport eragen never uses (4% of the instructions of a lint of the
- * shipped environments, and 40 page faults). Nothing is set up: an SSH session, were one
- * ever opened, would fail.
+ * shipped environments, and 40 page faults). Nothing is set up at start-up.
  */
-int libssh2_init(int flags);
+int __wrap_libssh2_init(int flags);
 
-int libssh2_init(int flags)
+int __wrap_libssh2_init(int flags)
 {
 	(void)flags;
 	return 0;

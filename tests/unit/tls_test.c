@@ -1,11 +1,16 @@
 /*
  * tls_test.c - the TLS stand-ins of gen/repo_tls.c leave no way to an unseeded
- * connection: libgit2 is asked to connect to an https:// remote on a local port that
- * listens and never answers, and the attempt must fail at once with libgit2's SSL error
- * (mbedTLS's generator refuses its first random bytes). With a working generator the
- * handshake would send its hello and wait for an answer that never comes: the alarm then
- * fails the test. Also: the generator and the entropy pool always fail when called
- * directly. Prints "tls_test: N passed, M failed"; exits 1 on any failure.
+ * connection. This program links as eragen does (libgit2, mbedTLS and libssh2 from their
+ * static archives, each stand-in put in place by -Wl,--wrap=NAME), so:
+ * - each wrapped name, called from here as libgit2 calls it, is the stand-in
+ *   (__wrap_NAME): a wrap missing from the link fails here by name;
+ * - libgit2 is asked to connect to an https:// remote on a local port that listens and
+ *   never answers, and the attempt must fail at once with libgit2's SSL error (mbedTLS's
+ *   generator refuses its first random bytes). With a working generator the handshake
+ *   would send its hello and wait for an answer that never comes: the alarm then fails
+ *   the test;
+ * - the generator and the entropy pool always fail when called directly.
+ * Prints "tls_test: N passed, M failed"; exits 1 on any failure.
  */
 #include "t.h"
 
@@ -18,8 +23,51 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-int mbedtls_ctr_drbg_random(void *rng, unsigned char *out, size_t len);
+/* The wrapped functions, as libgit2 and mbedTLS call them (their addresses only) */
+int mbedtls_x509_crt_parse_file(void *chain, const char *path);
+int mbedtls_x509_crt_parse_path(void *chain, const char *path);
+void mbedtls_entropy_init(void *pool);
+void mbedtls_entropy_free(void *pool);
 int mbedtls_entropy_func(void *pool, unsigned char *out, size_t len);
+int mbedtls_ctr_drbg_seed(void *rng, int (*entropy)(void *, unsigned char *, size_t),
+			  void *pool, const unsigned char *custom, size_t len);
+int mbedtls_ctr_drbg_random(void *rng, unsigned char *out, size_t len);
+int mbedtls_ssl_config_defaults(void *conf, int endpoint, int transport, int preset);
+int libssh2_init(int flags);
+
+/* The stand-ins (gen/repo_tls.c) */
+int __wrap_mbedtls_x509_crt_parse_file(void *chain, const char *path);
+int __wrap_mbedtls_x509_crt_parse_path(void *chain, const char *path);
+void __wrap_mbedtls_entropy_init(void *pool);
+void __wrap_mbedtls_entropy_free(void *pool);
+int __wrap_mbedtls_entropy_func(void *pool, unsigned char *out, size_t len);
+int __wrap_mbedtls_ctr_drbg_seed(void *rng, int (*entropy)(void *, unsigned char *, size_t),
+				 void *pool, const unsigned char *custom, size_t len);
+int __wrap_mbedtls_ctr_drbg_random(void *rng, unsigned char *out, size_t len);
+int __wrap_mbedtls_ssl_config_defaults(void *conf, int endpoint, int transport, int preset);
+int __wrap_libssh2_init(int flags);
+
+typedef void (*fn)(void);
+#define WRAP(name) { #name, (fn)name, (fn)__wrap_##name }
+
+/* Each name called from another object of the link reaches the stand-in. */
+static void test_wraps(void)
+{
+	static const struct {
+		const char *name;
+		fn called, stand_in;
+	} wraps[] = {
+		WRAP(mbedtls_x509_crt_parse_file), WRAP(mbedtls_x509_crt_parse_path),
+		WRAP(mbedtls_entropy_init),	   WRAP(mbedtls_entropy_free),
+		WRAP(mbedtls_entropy_func),	   WRAP(mbedtls_ctr_drbg_seed),
+		WRAP(mbedtls_ctr_drbg_random),	   WRAP(mbedtls_ssl_config_defaults),
+		WRAP(libssh2_init),
+	};
+	for (size_t i = 0; i < sizeof(wraps) / sizeof(wraps[0]); i++)
+		CHECK(wraps[i].called == wraps[i].stand_in,
+		      "a call to %s reaches the library's, not gen/repo_tls.c's (no -Wl,--wrap=%s)",
+		      wraps[i].name, wraps[i].name);
+}
 
 static void on_alarm(int sig)
 {
@@ -71,8 +119,12 @@ static void test_handshake(void)
 int main(void)
 {
 	unsigned char buf[16];
-	CHECK(mbedtls_ctr_drbg_random(NULL, buf, sizeof(buf)) != 0, "the generator gave bytes");
-	CHECK(mbedtls_entropy_func(NULL, buf, sizeof(buf)) != 0, "the entropy pool gave bytes");
+	test_wraps();
+	fflush(stdout); /* a missing wrap may crash git_libgit2_init below: say which first */
+	CHECK(__wrap_mbedtls_ctr_drbg_random(NULL, buf, sizeof(buf)) != 0,
+	      "the generator gave bytes");
+	CHECK(__wrap_mbedtls_entropy_func(NULL, buf, sizeof(buf)) != 0,
+	      "the entropy pool gave bytes");
 	unsetenv("https_proxy");
 	unsetenv("HTTPS_PROXY");
 	unsetenv("all_proxy");
