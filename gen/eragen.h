@@ -513,6 +513,8 @@ _Static_assert(sizeof(struct node) == 64, "struct node grew");
 
 /* Parse one YAML file into a node tree; NULL (with diagnostics) if it cannot be used. */
 struct node *yaml_load(struct ctx *ctx, struct arena *a, const struct srcfile *f);
+/* The version of the libyaml linked in ("0.2.5": `eragen --version`). */
+const char *yaml_lib_version(void);
 
 struct node *node_new(struct arena *a, enum node_kind kind, struct loc loc);
 struct node *node_str(struct arena *a, const char *s, size_t n, struct loc loc);

@@ -836,3 +836,8 @@ void yaml_mask_secrets(struct ctx *ctx, const struct srcfile *f)
 	if ((broken || deep) && r.sm.sops)
 		mask_rest(ctx, f, read_to);
 }
+
+const char *yaml_lib_version(void)
+{
+	return yaml_get_version_string();
+}

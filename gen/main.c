@@ -5,6 +5,9 @@
  */
 #include "alloc.h"
 #include "cmd.h"
+#include "repo.h"
+#include "rx.h"
+#include "schema.h"
 #include "util.h"
 
 #include <setjmp.h>
@@ -21,6 +24,16 @@ static const struct cmd *const commands[] = {
 	&cmd_adopt,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* The version, the commit, and the versions of the four libraries linked in: libgit2,
+ * libyaml and PCRE2 from static archives, which a rebuild after their update replaces. */
+static void print_version(void)
+{
+	char git[32], pcre[32];
+	printf("eragen %s (%s)\nlibgit2 %s, libyaml %s, PCRE2 %s, cJSON %s\n", ERAGEN_VERSION,
+	       ERAGEN_COMMIT, repo_lib_version(git, sizeof(git)), yaml_lib_version(),
+	       rx_lib_version(pcre, sizeof(pcre)), schema_json_version());
+}
 
 static void usage(FILE *out)
 {
@@ -64,7 +77,7 @@ static int dispatch(struct ctx *ctx, int argc, char **argv)
 	}
 	const char *name = argv[i];
 	if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
-		printf("eragen %s (%s)\n", ERAGEN_VERSION, ERAGEN_COMMIT);
+		print_version();
 		return EXIT_OK;
 	}
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {

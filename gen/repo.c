@@ -472,3 +472,10 @@ void repo_baseline_release(struct baseline *b)
 	b->repo = NULL;
 }
 
+const char *repo_lib_version(char *buf, size_t size)
+{
+	int major = 0, minor = 0, rev = 0;
+	git_libgit2_version(&major, &minor, &rev);
+	snprintf(buf, size, "%d.%d.%d", major, minor, rev);
+	return buf;
+}

@@ -67,6 +67,8 @@ void repo_hash_release(void);
  * libgit2 cannot start; out of memory unwinds.
  */
 int repo_git_init(struct ctx *ctx);
+/* The version of the libgit2 linked in ("1.5.1"), in buf (`eragen --version`). */
+const char *repo_lib_version(char *buf, size_t size);
 /* Release libgit2's global state if this run used it (ctx_release calls it). */
 void repo_shutdown(struct ctx *ctx);
 /* path into buf (size bytes; buf may be path) without its trailing slashes, "/" kept:

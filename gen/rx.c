@@ -192,3 +192,11 @@ void rx_free(struct rx *rx)
 	pcre2_code_free(rx->code);
 	free(rx);
 }
+
+const char *rx_lib_version(char *buf, size_t size)
+{
+	char v[64] = "";
+	pcre2_config(PCRE2_CONFIG_VERSION, v);	/* "10.42 2022-12-11": the number */
+	snprintf(buf, size, "%.*s", (int)strcspn(v, " "), v);
+	return buf;
+}

@@ -25,5 +25,7 @@ int rx_find(const struct rx *rx, const char *s, size_t len, size_t *start, size_
  * otherwise check the rest of the file at every match. */
 int rx_find_text(const struct rx *rx, const char *s, size_t len, size_t *start, size_t *end);
 void rx_free(struct rx *rx);
+/* The version of the PCRE2 linked in ("10.42"), in buf (`eragen --version`). */
+const char *rx_lib_version(char *buf, size_t size);
 
 #endif

@@ -650,3 +650,8 @@ struct schema *schema_compile(const char *json, size_t len, const char *base_uri
 	}
 	return s;
 }
+
+const char *schema_json_version(void)
+{
+	return cJSON_Version();
+}

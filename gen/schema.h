@@ -20,6 +20,8 @@ typedef const char *(*schema_fetch_fn)(void *ud, const char *uri, size_t *len);
 struct schema *schema_compile(const char *json, size_t len, const char *base_uri,
 			      schema_fetch_fn fetch, void *fetch_ud, char *err, size_t errlen);
 void schema_free(struct schema *s);
+/* The version of the cJSON linked in, which reads schemas and tables (`eragen --version`). */
+const char *schema_json_version(void);
 
 enum schema_err {
 	SCHEMA_UNKNOWN_KEY,	/* additionalProperties false: SPEC003 (key node given) */

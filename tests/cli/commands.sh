@@ -8,6 +8,9 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 run_in . 0 "--version" --version
 has '^eragen [0-9][0-9.]* (' "--version text" out
+# the four libraries' versions, each as the library itself reports it
+has "^libgit2 $(pkg-config --modversion libgit2), libyaml $(pkg-config --modversion yaml-0.1), PCRE2 $(pkg-config --modversion libpcre2-8), cJSON $(pkg-config --modversion libcjson)\$" \
+	"--version: the libraries linked in" out
 run_in . 0 "--help" --help
 has 'eragen lint' "--help lists the commands" out
 for c in lint show explain; do
