@@ -18,17 +18,17 @@
  * with 'A'-'Z': "link" of a split index, "sdir" of a sparse one), an entry or extension
  * running past the end, a count that does not match, a path without its NUL where its
  * length says, a version 4 strip longer than the previous path or a path of 4,096 bytes
- * or more, a path libgit2 refuses to load (".", "..", an empty component, ".git" in any
- * NTFS spelling: index_entry_create), entries not strictly sorted by (path as unsigned
- * bytes, stage) as git writes them (libgit2 does not sort them on read: its lookups
- * would be a hash map's and a binary search's over an unsorted array), a malformed TREE,
- * REUC or NAME extension.
+ * or more, a path libgit2 refuses to load (".", "..", ".git" in any NTFS spelling:
+ * index_entry_create) or one with an empty component (which libgit2 loads and git never
+ * writes), entries not strictly sorted by (path as unsigned bytes, stage) as git writes
+ * them (libgit2 does not sort them on read: its lookups would be a hash map's and a
+ * binary search's over an unsorted array), a malformed TREE, REUC or NAME extension.
  *
  * Not verified: the SHA-1 of the file that ends it (it must be there: the extensions end
  * exactly 20 bytes before the end). git does not verify it when it reads the index
  * either (read-cache.c, verify_hdr: only when verify_index_checksum is set, which fsck
- * does); libgit2 1.5 always does, with its collision-detecting SHA-1, which is half the
- * time of a pre-commit run on a large index. The hook answers for what git will commit,
+ * does); libgit2 1.5 always does, with its collision-detecting SHA-1: a quarter of the
+ * instructions of a pre-commit run on eragen's own repository. The hook answers for what git will commit,
  * and git commits these bytes without that check; a damaged index is still refused by
  * every structural check above. (A mismatch is the one case where the answers differ
  * from libgit2, which would fail: git would not.)
@@ -297,9 +297,11 @@ static bool tree_ok(const unsigned char *p, const unsigned char *end)
 				return false;
 			p += 20;
 		}
+		/* more nodes than bytes left cannot all be there: libgit2 fails, or runs
+		 * out of memory on the way (it allocates for the count first) */
 		pending = pending - 1 + (size_t)children;
 		if (pending > (size_t)(end - p))
-			return false;	/* cannot hold them: libgit2 fails, or runs out of memory */
+			return false;
 	}
 	return p == end;
 }
