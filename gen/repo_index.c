@@ -1,19 +1,31 @@
 /*
- * repo_index.c - the git index, through libgit2: staged inputs for `lint --staged` and
- * `check --staged`, staged outputs for `build --stage`. repo*.c (repo.c, this file) are
- * the only files including <git2.h>.
+ * repo_index.c - the git index: staged inputs for `lint --staged` and `check --staged`,
+ * staged outputs for `build --stage`. repo*.c (repo.c, this file) are the only files
+ * including <git2.h>.
  *
  * Consumes the repository found from the start directory and its index (or the one
  * GIT_INDEX_FILE names), loaded once; produces blobs at stage 0 (the work tree's copy
  * when its blob ID is the entry's: no inflating), blob IDs, directory listings, conflict
  * and presence answers, and, for build --stage, an updated index written back.
- * Invariant: every libgit2 object lives in the struct hung off ctx->index from the
- * moment it is created, so an out-of-memory unwind leaves nothing behind that
- * repo_index_release (called by ctx_release) does not free.
+ *
+ * Two readers give the same answers. The read-only questions (--staged) go to
+ * repo_index_file.c, which reads the file itself: libgit2's git_index_read verifies the
+ * file's SHA-1 and allocates and hashes every entry, half of a pre-commit run on a large
+ * index. libgit2 loads the index when that reader declines the file (anything it does
+ * not fully understand: libgit2 then answers, or fails with its own message, as before),
+ * when libgit2 would compare paths ignoring case (core.ignorecase), and for build
+ * --stage, which writes it. ERAGEN_TEST_INDEX=libgit2 forces libgit2;
+ * ERAGEN_TEST_INDEX_LOG=FILE appends which reader loaded the index ("file", or "libgit2:
+ * " and why) to FILE: the tests' evidence.
+ *
+ * Invariant: every libgit2 object and every buffer of the reader lives in the struct
+ * hung off ctx->index from the moment it is created, so an out-of-memory unwind leaves
+ * nothing behind that repo_index_release (called by ctx_release) does not free.
  */
 #include "repo_index.h"
 #include "alloc.h"
 #include "repo.h"
+#include "repo_index_file.h"
 #include "repo_open.h"
 
 #include <git2.h>
@@ -27,7 +39,9 @@
 
 struct repo_index {
 	git_repository *repo;
-	git_index *index;
+	git_index *index;	/* libgit2's, when it loaded the index */
+	struct rif file;	/* else the file's, read by repo_index_file.c */
+	bool from_file;
 	git_odb *odb;
 	git_blob *blob;		/* the last blob read */
 	char *top;		/* the work tree, real path (heap) */
@@ -78,6 +92,56 @@ void repo_open_error(const char *gitdir, int rc, const char *msg)
 	      repo_path_shown(shown, sizeof(shown), gitdir), msg);
 }
 
+/*
+ * core.ignorecase as git_repository_index reads it for the repository's own index (an
+ * index GIT_INDEX_FILE names is opened without one: its paths compare exactly): 0 false
+ * or unset, 1 true, -1 when the configuration cannot say (libgit2 decides then).
+ */
+static int ignore_case(git_repository *repo)
+{
+	git_config *cfg = NULL;
+	int v = 0, rc = git_repository_config_snapshot(&cfg, repo);
+	if (rc == 0)
+		rc = git_config_get_bool(&v, cfg, "core.ignorecase");
+	git_config_free(cfg);
+	if (rc == GIT_ENOTFOUND)
+		return 0;
+	return rc != 0 ? -1 : v != 0;
+}
+
+/* Why the file reader cannot load the index (NULL: it did), after the checks libgit2's
+ * load makes first. */
+static const char *file_load(struct repo_index *ri, const char *alt, bool writes)
+{
+	char file[PATH_MAX];
+	const char *force = getenv("ERAGEN_TEST_INDEX");
+	if (writes)
+		return "build --stage writes the index";
+	if (force && strcmp(force, "libgit2") == 0)
+		return "ERAGEN_TEST_INDEX=libgit2";
+	if (repo_index_file(ri->repo, alt, file, sizeof(file)) != 0)
+		return "not a regular file";	/* libgit2 says so */
+	if (!alt && ignore_case(ri->repo) != 0)
+		return "core.ignorecase";
+	if (rif_load(&ri->file, file) != 0)
+		return ri->file.why;
+	ri->from_file = true;
+	return NULL;
+}
+
+/* The index into ri: the file reader's, or libgit2's. Returns 0 or libgit2's code. */
+static int index_load(struct repo_index *ri, const char *alt, bool writes)
+{
+	const char *why = file_load(ri, alt, writes);
+	const char *log = getenv("ERAGEN_TEST_INDEX_LOG");
+	FILE *f = log ? fopen(log, "a") : NULL;
+	if (f) {
+		fprintf(f, "%s%s\n", why ? "libgit2: " : "file", why ? why : "");
+		fclose(f);
+	}
+	return why ? repo_open_index(ri->repo, alt, &ri->index) : 0;
+}
+
 int repo_index_open(struct ctx *ctx, const char *start, const char *flag)
 {
 	if (ctx->index)
@@ -126,7 +190,7 @@ int repo_index_open(struct ctx *ctx, const char *start, const char *flag)
 	ri->top = xstrdup(topbuf);
 
 	const char *alt = getenv("GIT_INDEX_FILE");
-	rc = repo_open_index(ri->repo, alt && *alt ? alt : NULL, &ri->index);
+	rc = index_load(ri, alt && *alt ? alt : NULL, strcmp(flag, "--stage") == 0);
 	if (rc == 0)
 		rc = git_repository_odb(&ri->odb, ri->repo);
 	oom_if_failed_since(failed);
@@ -146,6 +210,7 @@ void repo_index_release(struct ctx *ctx)
 	git_blob_free(ri->blob);
 	git_odb_free(ri->odb);
 	git_index_free(ri->index);
+	rif_free(&ri->file);
 	git_repository_free(ri->repo);
 	free(ri->top);
 	free(ri->prefix);
@@ -167,7 +232,7 @@ const char *repo_index_error(const struct ctx *ctx)
 static struct repo_index *ri_get(struct ctx *ctx)
 {
 	struct repo_index *ri = ctx->index;
-	if (!ri || !ri->index)
+	if (!ri || (!ri->index && !ri->from_file))
 		return NULL;
 	if (!ri->prefix_tried) {
 		ri->prefix_tried = true;
@@ -198,10 +263,91 @@ static const char *ri_path(struct repo_index *ri, const char *rel)
 	return ri->path.buf;
 }
 
+/* An entry of the loaded index, from whichever reader loaded it. */
+struct ri_entry {
+	const char *path;
+	uint32_t mode;
+	uint32_t size;
+	git_oid id;
+};
+
+static void entry_of_git(struct ri_entry *out, const git_index_entry *e)
+{
+	out->path = e->path;
+	out->mode = e->mode;
+	out->size = (uint32_t)e->file_size;
+	git_oid_cpy(&out->id, &e->id);
+}
+
+static void entry_of_file(struct ri_entry *out, const struct rif_entry *e)
+{
+	out->path = e->path;
+	out->mode = e->mode;
+	out->size = e->size;
+	git_oid_fromraw(&out->id, e->id);
+}
+
+/* The entry of path at stage 0 into *out; false when there is none. */
+static bool entry_get(struct repo_index *ri, const char *path, struct ri_entry *out)
+{
+	if (ri->from_file) {
+		long i = rif_find(&ri->file, path, 0);
+		if (i >= 0)
+			entry_of_file(out, &ri->file.v[i]);
+		return i >= 0;
+	}
+	unsigned long failed = alloc_failures();
+	const git_index_entry *e = git_index_get_bypath(ri->index, path, 0);
+	oom_if_failed_since(failed);
+	if (e)
+		entry_of_git(out, e);
+	return e != NULL;
+}
+
+/* Is path at stage 1, 2 or 3? */
 static bool conflicted(struct repo_index *ri, const char *path)
 {
+	if (ri->from_file)
+		return rif_conflict(&ri->file, path);
 	const git_index_entry *anc, *ours, *theirs;
-	return git_index_conflict_get(&anc, &ours, &theirs, ri->index, path) == 0;
+	unsigned long failed = alloc_failures();
+	bool c = git_index_conflict_get(&anc, &ours, &theirs, ri->index, path) == 0;
+	oom_if_failed_since(failed);
+	return c;
+}
+
+/* git_index_find_prefix: the position of the first entry starting with prefix. */
+static bool find_prefix(struct repo_index *ri, const char *prefix, size_t *pos)
+{
+	if (ri->from_file)
+		return rif_find_prefix(&ri->file, prefix, pos);
+	unsigned long failed = alloc_failures();
+	bool found = git_index_find_prefix(pos, ri->index, prefix) == 0;
+	oom_if_failed_since(failed);
+	return found;
+}
+
+static size_t entry_count(const struct repo_index *ri)
+{
+	return ri->from_file ? ri->file.n : git_index_entrycount(ri->index);
+}
+
+/* The entry at pos (below entry_count) into *out. */
+static bool entry_at(struct repo_index *ri, size_t pos, struct ri_entry *out)
+{
+	if (ri->from_file) {
+		entry_of_file(out, &ri->file.v[pos]);
+		return true;
+	}
+	const git_index_entry *e = git_index_get_byindex(ri->index, pos);
+	if (e)
+		entry_of_git(out, e);
+	return e != NULL;
+}
+
+static bool is_file_mode(uint32_t mode)
+{
+	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
 }
 
 /*
@@ -211,12 +357,12 @@ static bool conflicted(struct repo_index *ri, const char *path)
  * read is used only when its ID is the blob's, so it is the blob, byte for byte: a
  * symbolic link, a FIFO or a file edited since it was staged only costs this attempt.
  */
-static bool worktree_copy(struct repo_index *ri, const char *path, const git_index_entry *e,
+static bool worktree_copy(struct repo_index *ri, const char *path, const struct ri_entry *e,
 			  size_t max)
 {
-	if (e->file_size > max)
+	if (e->size > max)
 		return false;
-	size_t size = e->file_size;
+	size_t size = e->size;
 	sb_reset(&ri->wt);
 	sb_grow(&ri->wt, size);	/* before the open: running out of memory unwinds */
 	sb_reset(&ri->wpath);
@@ -257,10 +403,10 @@ enum ri_state repo_index_read(struct ctx *ctx, const char *relpath, size_t max,
 	git_blob_free(ri->blob);
 	ri->blob = NULL;
 	const char *path = ri_path(ri, relpath);
-	const git_index_entry *e = git_index_get_bypath(ri->index, path, 0);
-	if (!e)
+	struct ri_entry ent, *e = &ent;
+	if (!entry_get(ri, path, e))
 		return conflicted(ri, path) ? RI_CONFLICT : RI_ABSENT;
-	if (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+	if (!is_file_mode(e->mode))
 		return RI_NOT_FILE;
 	unsigned long failed = alloc_failures();
 	/* the object is checked even when it is not read: a hostile one is still reported */
@@ -304,17 +450,17 @@ enum ri_state repo_index_id(struct ctx *ctx, const char *relpath, char id[41])
 	if (!ri)
 		return RI_ERROR;
 	const char *path = ri_path(ri, relpath);
-	unsigned long failed = alloc_failures();
-	const git_index_entry *e = git_index_get_bypath(ri->index, path, 0);
+	struct ri_entry e;
 	enum ri_state st = RI_FILE;
-	if (!e)
-		st = conflicted(ri, path) ? RI_CONFLICT : RI_ABSENT;
-	else if (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
-		st = RI_NOT_FILE;
-	else if (repo_object_check(ri->repo, &e->id) != 0)
+	if (!entry_get(ri, path, &e))
+		return conflicted(ri, path) ? RI_CONFLICT : RI_ABSENT;
+	if (!is_file_mode(e.mode))
+		return RI_NOT_FILE;
+	unsigned long failed = alloc_failures();
+	if (repo_object_check(ri->repo, &e.id) != 0)
 		st = RI_ERROR;	/* repo_index_read reports it */
 	else
-		git_oid_tostr(id, 41, &e->id);
+		git_oid_tostr(id, 41, &e.id);
 	oom_if_failed_since(failed);
 	return st;
 }
@@ -325,10 +471,8 @@ bool repo_index_has(struct ctx *ctx, const char *relpath)
 	if (!ri)
 		return false;
 	const char *path = ri_path(ri, relpath);
-	unsigned long failed = alloc_failures();
-	bool has = git_index_get_bypath(ri->index, path, 0) || conflicted(ri, path);
-	oom_if_failed_since(failed);
-	return has;
+	struct ri_entry e;
+	return entry_get(ri, path, &e) || conflicted(ri, path);
 }
 
 bool repo_input_exists(struct ctx *ctx, const char *relpath)
@@ -343,7 +487,7 @@ bool repo_input_exists(struct ctx *ctx, const char *relpath)
 bool repo_index_holds(struct ctx *ctx, const char *absdir)
 {
 	struct repo_index *ri = ctx->index;
-	if (!ri || !ri->index)
+	if (!ri || (!ri->index && !ri->from_file))
 		return false;
 	size_t tl = strcmp(ri->top, "/") == 0 ? 0 : strlen(ri->top);
 	if (strncmp(absdir, ri->top, tl) != 0 || absdir[tl] != '/')
@@ -352,10 +496,7 @@ bool repo_index_holds(struct ctx *ctx, const char *absdir)
 	sb_puts(&ri->path, absdir + tl + 1);
 	sb_putc(&ri->path, '/');
 	size_t pos;
-	unsigned long failed = alloc_failures();
-	bool found = git_index_find_prefix(&pos, ri->index, ri->path.buf) == 0;
-	oom_if_failed_since(failed);
-	return found;
+	return find_prefix(ri, ri->path.buf, &pos);
 }
 
 /* The gitlink question, asked of a repository opened for it: everything is released
@@ -393,12 +534,8 @@ bool repo_index_gitlink(struct ctx *ctx, const char *relpath)
 	if (!ctx->index)
 		return repo_git_init(ctx) == 0 && gitlink_unloaded(ctx, relpath);
 	struct repo_index *ri = ri_get(ctx);
-	if (!ri)
-		return false;
-	unsigned long failed = alloc_failures();
-	const git_index_entry *e = git_index_get_bypath(ri->index, ri_path(ri, relpath), 0);
-	oom_if_failed_since(failed);
-	return e && e->mode == GIT_FILEMODE_COMMIT;
+	struct ri_entry e;
+	return ri && entry_get(ri, ri_path(ri, relpath), &e) && e.mode == GIT_FILEMODE_COMMIT;
 }
 
 struct ri_name *repo_index_list(struct ctx *ctx, struct arena *a, const char *dir, size_t *n)
@@ -410,16 +547,13 @@ struct ri_name *repo_index_list(struct ctx *ctx, struct arena *a, const char *di
 	const char *prefix = ri_path(ri, dir);
 	sb_putc(&ri->path, '/');
 	size_t pl = ri->path.len, pos;
-	unsigned long failed = alloc_failures();
-	int rc = git_index_find_prefix(&pos, ri->index, prefix);
-	oom_if_failed_since(failed);
-	if (rc != 0)
+	if (!find_prefix(ri, prefix, &pos))
 		return NULL;
 	struct ri_name *v = NULL;
-	size_t cap = 0, count = git_index_entrycount(ri->index);
+	size_t cap = 0, count = entry_count(ri);
 	for (; pos < count; pos++) {
-		const git_index_entry *e = git_index_get_byindex(ri->index, pos);
-		if (!e || strncmp(e->path, ri->path.buf, pl) != 0)
+		struct ri_entry ent, *e = &ent;
+		if (!entry_at(ri, pos, e) || strncmp(e->path, ri->path.buf, pl) != 0)
 			break;
 		const char *name = e->path + pl, *slash = strchr(name, '/');
 		size_t nl = slash ? (size_t)(slash - name) : strlen(name);
@@ -446,9 +580,18 @@ int repo_index_stage(struct ctx *ctx, const struct ri_file *add, size_t nadd,
 		error("cannot stage the generated files: %s", repo_index_error(ctx));
 		return -1;
 	}
-	/* another git command may have changed it since it was loaded */
-	if (git_index_read(ri->index, 0) != 0)
+	/* libgit2 writes it: loaded now when the file reader read it (build --stage loads
+	 * it with libgit2 at once); else read again, another git command may have changed
+	 * it since it was loaded */
+	if (ri->from_file) {
+		const char *alt = getenv("GIT_INDEX_FILE");
+		rif_free(&ri->file);
+		ri->from_file = false;
+		if (repo_open_index(ri->repo, alt && *alt ? alt : NULL, &ri->index) != 0)
+			goto fail;
+	} else if (git_index_read(ri->index, 0) != 0) {
 		goto fail;
+	}
 	for (size_t i = 0; i < nadd; i++) {
 		const char *path = ri_path(ri, add[i].path);
 		const git_index_entry *e = git_index_get_bypath(ri->index, path, 0);

@@ -181,6 +181,15 @@ int repo_open_index(git_repository *repo, const char *path, git_index **out)
 	return rc;
 }
 
+int repo_index_file(git_repository *repo, const char *path, char *out, size_t size)
+{
+	int n = path ? snprintf(out, size, "%s", path)
+		     : snprintf(out, size, "%sindex", git_repository_path(repo));
+	if (n < 0 || (size_t)n >= size)
+		return -1;
+	return regular_or_absent(out);
+}
+
 int repo_object_check(git_repository *repo, const git_oid *id)
 {
 	char hex[GIT_OID_HEXSZ + 1], name[GIT_OID_HEXSZ + 16];

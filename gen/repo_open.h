@@ -37,6 +37,13 @@ int repo_discover_open(const char *start, git_buf *gitdir, git_repository **repo
  */
 int repo_open_index(git_repository *repo, const char *path, git_index **out);
 
+/*
+ * The file repo_open_index reads (path, or the repository's own index) into out, checked
+ * as it checks it: 0 when it is a regular file or absent; -1 when it is not (libgit2's
+ * error set) or its name does not fit in size bytes.
+ */
+int repo_index_file(git_repository *repo, const char *path, char *out, size_t size);
+
 /* 0 when the loose object id of repo is a regular file or absent (packed), else -1. */
 int repo_object_check(git_repository *repo, const git_oid *id);
 

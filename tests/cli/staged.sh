@@ -5,12 +5,41 @@
 # puts the generated files (and pruned orphans) in the index; and discovery's edge
 # cases: a subdirectory, a root below the work tree's top, a linked worktree, detached
 # and unborn HEAD, a conflicted index, a bare repository and no repository (a repository
-# owned by another user, which needs root: owner.sh).
+# owned by another user, which needs root: owner.sh). Every --staged run is made twice,
+# with eragen's index reader (gen/repo_index_file.c) and with libgit2 reading the index
+# (ERAGEN_TEST_INDEX=libgit2): the two must print the same bytes and exit alike.
 # shellcheck disable=SC2015 # "A && echo ok || fail": echo cannot fail
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY
 . "$top/tests/cli/lib/common.sh"
+
+# $ERAGEN through a wrapper: a run with --staged is made again with libgit2 reading the
+# index, and any difference is recorded in both.diff; the first run's output is kept
+work=$PWD
+rm -f both.diff both.count
+cat >eragen-both <<WRAPPER
+#!/bin/sh
+case " \$* " in
+*" --staged "*) ;;
+*) exec "$ERAGEN" "\$@" ;;
+esac
+"$ERAGEN" "\$@" >"$work/both.o1" 2>"$work/both.e1"
+rc=\$?
+ERAGEN_TEST_INDEX=libgit2 "$ERAGEN" "\$@" >"$work/both.o2" 2>"$work/both.e2"
+rc2=\$?
+echo x >>"$work/both.count"
+if [ \$rc -ne \$rc2 ] || ! cmp -s "$work/both.o1" "$work/both.o2" ||
+	! cmp -s "$work/both.e1" "$work/both.e2"; then
+	{ echo "\$PWD: \$* (exit \$rc, libgit2 \$rc2)"; diff "$work/both.o1" "$work/both.o2"
+	  diff "$work/both.e1" "$work/both.e2"; } >>"$work/both.diff"
+fi
+cat "$work/both.o1"
+cat "$work/both.e1" >&2
+exit \$rc
+WRAPPER
+chmod +x eragen-both
+ERAGEN=$work/eragen-both
 
 # spec DIR NAME [EXTRA]: a valid environments/NAME/env.yaml under DIR (EXTRA: more lines)
 spec() {
@@ -298,5 +327,15 @@ oneline "bare"
 run_in r12b.git 2 "bare: plain lint" lint
 has "is a bare repository" "bare: plain lint message" err
 # a repository owned by another user needs root to set up: owner.sh
+
+# every --staged run above, with libgit2 reading the index: the same
+n=$(wc -l <both.count 2>/dev/null || echo 0)
+if [ -s both.diff ]; then
+	fail "the index reader and libgit2 differ:"; cat both.diff
+elif [ "$n" -lt 40 ]; then
+	fail "only $n --staged runs compared with libgit2's"
+else
+	ok "$n --staged runs: the same with libgit2 reading the index"
+fi
 
 summary staged
