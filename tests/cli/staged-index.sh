@@ -205,7 +205,11 @@ fi
 rm -rf rs && cp -R r rs
 (cd rs && git_ update-index --split-index) || fail "rs: cannot split the index"
 has_ext rs link && ok "rs: a split index" || fail "rs: no link extension"
-shape rs "libgit2: a required extension" "a split index"
+# (the reason is the first thing the reader meets: the "link" extension or, before it, an
+# entry with an empty name: git strips the name of an entry that replaces one of the
+# shared index, and whether the split writes such an entry depends on timing; seen
+# under load)
+shape rs "libgit2: a " "a split index"
 has "unsupported mandatory extension: 'link'" "a split index: libgit2's message" "$work/s.err1"
 
 rm -rf rp && cp -R r rp
