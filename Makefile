@@ -185,7 +185,7 @@ clean:
 FUZZ_CC       ?= clang
 FUZZ_TIME     ?= 60
 FUZZ_O        ?= build/fuzz
-FUZZ_ALL      := lint tmpl cidr sops tfvars
+FUZZ_ALL      := lint tmpl cidr sops tfvars index
 FUZZ_ONLY     ?= $(FUZZ_ALL)
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS   := -std=c17 -g -O1 $(WARN) $(FUZZ_SAN) -MMD -MP

@@ -15,7 +15,7 @@ else
 	fail "make fuzz-replay"
 fi
 cat out
-for h in lint tmpl cidr sops tfvars; do
+for h in lint tmpl cidr sops tfvars index; do
 	n=$(sed -n "s/^fuzz_$h: \([0-9][0-9]*\) inputs replayed.*/\1/p" out)
 	if [ -z "$n" ] || [ "$n" -eq 0 ]; then
 		fail "fuzz_$h replayed no inputs"
