@@ -212,7 +212,7 @@ static bool vouched(struct ctx *ctx, struct walk *w, struct stamps *stamps,
 struct disk_check {
 	struct walk w;
 	struct stamps stamps;
-	struct strbuf want, abs;
+	struct strbuf want;
 };
 
 static void disk_check_release(void *p)
@@ -221,23 +221,16 @@ static void disk_check_release(void *p)
 	walk_release(&d->w);
 	ow_stamps_free(&d->stamps);
 	sb_release(&d->want);
-	sb_release(&d->abs);
 }
 
-/* Is rel absent (a build's journal or lock, which a full build would act on)? */
-static bool absent(struct ctx *ctx, struct strbuf *abs, const char *rel)
-{
-	struct stat st;
-	return lstat(ow_abs_path(ctx, abs, rel, strlen(rel)), &st) != 0 && errno == ENOENT;
-}
-
-/* Is the manifest certainly not in the work tree (lstat says ENOENT)? */
-static bool manifest_gone(const struct ctx *ctx)
+/* Is rel certainly absent (lstat says ENOENT)? A build's journal or lock, which a full
+ * build would act on; the manifest, which a hit must find. A path too long to build is
+ * not known to be absent. */
+static bool absent(const struct ctx *ctx, const char *rel)
 {
 	char path[PATH_MAX];
 	struct stat st;
-	return (size_t)snprintf(path, sizeof(path), "%s/%s", ctx->root, OUT_MANIFEST) <
-		       sizeof(path) &&
+	return (size_t)snprintf(path, sizeof(path), "%s/%s", ctx->root, rel) < sizeof(path) &&
 	       lstat(path, &st) != 0 && errno == ENOENT;
 }
 
@@ -245,10 +238,10 @@ static bool manifest_gone(const struct ctx *ctx)
  * stamp, the manifest read. */
 static bool disk_same(struct ctx *ctx, const struct rcache *c)
 {
-	struct disk_check d = { .want = STRBUF_INIT, .abs = STRBUF_INIT };
+	struct disk_check d = { .want = STRBUF_INIT };
 	struct oom_guard guard;
 	oom_guard_push(&guard, disk_check_release, &d);
-	bool ok = absent(ctx, &d.abs, OUT_JOURNAL) && absent(ctx, &d.abs, OUT_LOCK);
+	bool ok = absent(ctx, OUT_JOURNAL) && absent(ctx, OUT_LOCK);
 	if (ok)
 		ow_stamps_load(ctx, &d.stamps);
 	for (size_t i = 0; ok && i < c->n; i++)
@@ -325,7 +318,7 @@ int out_cache_use(struct ctx *ctx, const struct out_opts *o, const bool *bad,
 	oom_guard_push(&guard, rc_release, &c);
 	/* the cheapest misses first, before the cache is read: no manifest (a clean build)
 	 * is a work tree the cache cannot vouch for */
-	bool hit = (ctx->opt.staged || !manifest_gone(ctx)) && rc_load(ctx, &c, digest) &&
+	bool hit = (ctx->opt.staged || !absent(ctx, OUT_MANIFEST)) && rc_load(ctx, &c, digest) &&
 		   cache_holds(ctx, &c);
 	if (hit) {
 		memset(st, 0, sizeof(*st));
