@@ -224,16 +224,18 @@ static int entry_read(struct parse *ps, struct rif_entry *e)
 	return 0;
 }
 
-/* memcmp order, the shorter first, then the stage: git's (and libgit2's) order. */
-static int entry_cmp(const struct rif_entry *a, const struct rif_entry *b)
+/* key (klen bytes) at stage against e in git's (and libgit2's) order: memcmp, the
+ * shorter first, then the stage; stage < 0 matches any stage (libgit2's
+ * git_index_entry_srch, for a prefix search) */
+static int key_cmp(const char *key, size_t klen, int stage, const struct rif_entry *e)
 {
-	size_t n = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->path, b->path, n);
+	size_t n = klen < e->len ? klen : e->len;
+	int c = memcmp(key, e->path, n);
 	if (c)
 		return c;
-	if (a->len != b->len)
-		return a->len < b->len ? -1 : 1;
-	return rif_stage(a) - rif_stage(b);
+	if (klen != e->len)
+		return klen < e->len ? -1 : 1;
+	return stage < 0 ? 0 : stage - rif_stage(e);
 }
 
 /* Version 4 paths into place; then each path checked, and the order. */
@@ -249,7 +251,8 @@ static int entries_check(struct parse *ps)
 		}
 		if (!path_ok(e->path, e->len))
 			return decline(f, "a path libgit2 refuses");
-		if (i && entry_cmp(&f->v[i - 1], e) >= 0)
+		const struct rif_entry *prev = i ? &f->v[i - 1] : NULL;
+		if (prev && key_cmp(prev->path, prev->len, rif_stage(prev), e) >= 0)
 			return decline(f, "the entries are not sorted, or repeat");
 	}
 	return 0;
@@ -445,18 +448,6 @@ void rif_free(struct rif *f)
 	free(f->paths);
 	free(f->v);
 	memset(f, 0, sizeof(*f));
-}
-
-/* key against e, as libgit2's git_index_entry_srch: stage < 0 matches any stage */
-static int key_cmp(const char *key, size_t klen, int stage, const struct rif_entry *e)
-{
-	size_t n = klen < e->len ? klen : e->len;
-	int c = memcmp(key, e->path, n);
-	if (c)
-		return c;
-	if (klen != e->len)
-		return klen < e->len ? -1 : 1;
-	return stage < 0 ? 0 : stage - rif_stage(e);
 }
 
 /* libgit2's git__bsearch: the position of a match (any, when several compare equal) or

@@ -28,16 +28,12 @@ static void check(bool ok)
 		abort();
 }
 
-/* (path, stage) order, as git writes the index */
+/* (path, stage) order, as git writes the index, said otherwise than the reader says it:
+ * paths hold no NUL, so strcmp's unsigned-byte order is git's memcmp, the shorter first */
 static int entry_cmp(const struct rif_entry *a, const struct rif_entry *b)
 {
-	size_t n = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->path, b->path, n);
-	if (c)
-		return c;
-	if (a->len != b->len)
-		return a->len < b->len ? -1 : 1;
-	return rif_stage(a) - rif_stage(b);
+	int c = strcmp(a->path, b->path);
+	return c ? c : rif_stage(a) - rif_stage(b);
 }
 
 static void check_loaded(const struct rif *f)
