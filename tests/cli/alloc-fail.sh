@@ -29,17 +29,8 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/cli/lib/common.sh"
-export ASAN_OPTIONS="exitcode=99:detect_leaks=1:abort_on_error=0:disable_coredump=1"
-export UBSAN_OPTIONS="halt_on_error=1:exitcode=99:print_stacktrace=1"
-export NO_COLOR=1 LC_ALL=C
-unset ERAGEN_TEST_FAIL_ALLOC ERAGEN_TEST_ALLOC_LOG
-ulimit -c 0 2>/dev/null
+. "$top/tests/cli/lib/oom.sh"
 
-if ! make -C "$top" -s oom-eragen >make.log 2>&1; then
-	fail "make oom-eragen:"; cat make.log; exit 1
-fi
-bin=$top/build/oom/eragen
-kinds="eragen arena cjson pcre2 git yaml"
 cmds="lint build staged changed sarif env"
 # args CMD: the arguments of a command of the sweep
 args() {
@@ -69,11 +60,6 @@ for w in 0 1; do
 	mkdir -p "$work/w$w" && cp -a "$work/repo" "$work/w$w/repo"
 done
 
-# generated DIR: "sha1  path" of every generated file (and temp file) under DIR
-generated() {
-	(cd "$1" && find out .github .gitattributes -type f -exec sha1sum {} + 2>/dev/null |
-		LC_ALL=C sort -k2)
-}
 # reset DIR: no generated file, as before the first build
 reset() { rm -rf "$1/out" "$1/.github" "$1/.gitattributes"; }
 
@@ -111,14 +97,6 @@ done
 [ "$fails" -eq 0 ] || exit 1
 
 # ---- the points: "cmd kind n" per line ----
-# points COUNT BUDGET: every point when COUNT <= BUDGET, else BUDGET evenly spaced ones
-# from 1 to COUNT (both ends included)
-points() {
-	awk -v c="$1" -v b="$2" 'BEGIN {
-		if (b >= c) { for (i = 1; i <= c; i++) print i; exit }
-		for (i = 0; i < b; i++) print 1 + int(i * (c - 1) / (b - 1) + 0.5)
-	}'
-}
 : >"$work/plan"
 for cmd in $cmds; do
 	case ${ALLOC_SWEEP:-} in

@@ -15,14 +15,10 @@ command -v pre-commit >/dev/null 2>&1 ||
 echo "pre-commit: $(pre-commit --version)"
 
 # hermetic: no user configuration, pre-commit's cache here, no network needed
-HOME=$PWD/home PRE_COMMIT_HOME=$PWD/pc-cache
-mkdir -p "$HOME" bin
-export HOME PRE_COMMIT_HOME GIT_CONFIG_NOSYSTEM=1
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_CONFIG_GLOBAL XDG_CONFIG_HOME
-git config --global user.name eragen
-git config --global user.email eragen@example.org
-git config --global commit.gpgsign false
-git config --global init.defaultBranch main
+git_home
+PRE_COMMIT_HOME=$PWD/pc-cache
+mkdir -p bin
+export PRE_COMMIT_HOME
 # language: system runs the eragen on PATH; it finds the schemas and templates here
 ln -sf "$ERAGEN" bin/eragen
 PATH=$PWD/bin:$PATH ERAGEN_DATADIR=$top

@@ -14,18 +14,10 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/cli/lib/common.sh"
 
 # hermetic git: no user or system configuration (a global core.hooksPath would move hooks)
-HOME=$PWD/home
-mkdir -p "$HOME"
-export HOME GIT_CONFIG_NOSYSTEM=1
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_CONFIG_GLOBAL XDG_CONFIG_HOME
+git_home
 # the hook runs the installing binary: it must find the data files from anywhere
 : "${ERAGEN_DATADIR:=$top}"
 export ERAGEN_DATADIR
-git config --global user.name eragen
-git config --global user.email eragen@example.org
-git config --global commit.gpgsign false
-git config --global init.defaultBranch main
-git config --global advice.detachedHead false
 
 # commit WANT(0|1) DESCRIPTION DIR [GIT-COMMIT-ARGS]: git commit (of what is staged
 # unless the arguments say otherwise), output in cout

@@ -23,17 +23,9 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/cli/lib/common.sh"
 
 # hermetic git: a home of our own (the global configuration is part of some cases)
-HOME=$PWD/home
-rm -rf "$HOME" && mkdir -p "$HOME"
-export HOME GIT_CONFIG_NOSYSTEM=1
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_CONFIG_GLOBAL XDG_CONFIG_HOME
+git_home protocol.file.allow=always
 : "${ERAGEN_DATADIR:=$top}"
 export ERAGEN_DATADIR
-git config --global user.name eragen
-git config --global user.email eragen@example.org
-git config --global commit.gpgsign false
-git config --global init.defaultBranch main
-git config --global protocol.file.allow always
 # a hang is stopped after 10 s and fails the case (run_in)
 RUN_TIMEOUT=10
 

@@ -11,24 +11,11 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/cli/lib/common.sh"
-export ASAN_OPTIONS="exitcode=99:detect_leaks=1:abort_on_error=0:disable_coredump=1"
-export UBSAN_OPTIONS="halt_on_error=1:exitcode=99:print_stacktrace=1"
-export NO_COLOR=1 LC_ALL=C
-unset ERAGEN_TEST_FAIL_ALLOC ERAGEN_TEST_ALLOC_LOG ERAGEN_TEST_NO_RENDER_CACHE
-ulimit -c 0 2>/dev/null
-if ! make -C "$top" -s oom-eragen >make.log 2>&1; then
-	fail "make oom-eragen:"; cat make.log; exit 1
-fi
-bin=$top/build/oom/eragen
-kinds="eragen arena cjson pcre2 git yaml"
+. "$top/tests/cli/lib/oom.sh"
+unset ERAGEN_TEST_NO_RENDER_CACHE
 work=$PWD
 rm -rf repo
 sh "$top/tests/bench/mkrepo" "$work/repo" 2 >mkrepo.log 2>&1 || { fail "mkrepo"; cat mkrepo.log; exit 1; }
-
-generated() {
-	(cd "$1" && find out .github .gitattributes -type f -exec sha1sum {} + 2>/dev/null |
-		LC_ALL=C sort -k2)
-}
 
 # args CMD: the arguments of each command swept
 args() {
@@ -53,14 +40,6 @@ for cmd in $cmds; do
 	[ "$rc" -eq 0 ] && [ "$(cat used.log)" = used ] && ok "reference $cmd: exit 0, the cache used" ||
 		{ fail "reference $cmd: exit $rc, cache: $(cat used.log)"; cat ref.$cmd.err; summary speed-cache-oom; }
 done
-
-# points COUNT BUDGET: BUDGET evenly spaced points from 1 to COUNT, or all of them
-points() {
-	awk -v c="$1" -v b="$2" 'BEGIN {
-		if (b >= c) { for (i = 1; i <= c; i++) print i; exit }
-		for (i = 0; i < b; i++) print 1 + int(i * (c - 1) / (b - 1) + 0.5)
-	}'
-}
 
 runs=0
 for cmd in $cmds; do

@@ -10,9 +10,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/cli/lib/common.sh"
 
-if ! make -C "$top" -s crash-eragen >make.log 2>&1; then
-	fail "make crash-eragen:"; cat make.log; exit 1
-fi
+build_variant crash
 hook=$top/build/crash/eragen
 
 small_repo r alpha

@@ -23,19 +23,10 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/cli/lib/common.sh"
 
-# hermetic git
-HOME=$PWD/home
-rm -rf "$HOME" && mkdir -p "$HOME"
-export HOME GIT_CONFIG_NOSYSTEM=1
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_CONFIG_GLOBAL XDG_CONFIG_HOME
+git_home
 unset ERAGEN_TEST_INDEX ERAGEN_TEST_INDEX_LOG
 : "${ERAGEN_DATADIR:=$top}"
 export ERAGEN_DATADIR
-git config --global user.name eragen
-git config --global user.email eragen@example.org
-git config --global commit.gpgsign false
-git config --global init.defaultBranch main
-git config --global advice.detachedHead false
 : "${UNIT_DIR:?set UNIT_DIR to the built unit programs}"
 it=$UNIT_DIR/index_test
 work=$PWD

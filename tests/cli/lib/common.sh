@@ -86,3 +86,38 @@ YAML
 	done
 	(cd "$sr_d" && git_ init -q . && git_ add -A && git_ commit -qm init)
 }
+
+# git_home [KEY=VALUE...]: a hermetic git for the script: HOME a fresh directory of its
+# own (no user or system configuration: a global core.hooksPath, safe.directory or
+# signing setting would change what is tested), no GIT_* variable from outside, and the
+# global identity and defaults commits need; each KEY=VALUE is set globally too
+git_home() {
+	HOME=$PWD/home
+	rm -rf "$HOME" && mkdir -p "$HOME"
+	export HOME GIT_CONFIG_NOSYSTEM=1
+	unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_CONFIG_GLOBAL \
+		XDG_CONFIG_HOME
+	git config --global user.name eragen
+	git config --global user.email eragen@example.org
+	git config --global commit.gpgsign false
+	git config --global init.defaultBranch main
+	git config --global advice.detachedHead false
+	for gh_kv in "$@"; do
+		git config --global "${gh_kv%%=*}" "${gh_kv#*=}"
+	done
+}
+
+# build_variant NAME: `make NAME-eragen` (build/NAME/eragen: crash, oom), or the script
+# fails with make's output and exits
+build_variant() {
+	make -C "$top" -s "$1-eragen" >make.log 2>&1 && return 0
+	fail "make $1-eragen:"
+	cat make.log
+	exit 1
+}
+
+# generated DIR: "sha1  path" of every generated file (and temp file) under DIR
+generated() {
+	(cd "$1" && find out .github .gitattributes -type f -exec sha1sum {} + 2>/dev/null |
+		LC_ALL=C sort -k2)
+}
