@@ -12,11 +12,10 @@
  * gets no defaults, and the random generator is never seeded and never gives a byte:
  * mbedtls_ctr_drbg_random, the one generator libgit2 hands to mbedTLS, always fails, so a
  * handshake, were one ever started, fails at its first random bytes with libgit2's "SSL
- * error" (tested in tests/unit/tls_test.c, which also fails when a wrap is missing). No
- * mbedTLS header is included: the functions are declared with opaque pointers, as
- * libgit2 calls them.
+ * error" (tested in tests/unit/tls_test.c, which also fails when a wrap is missing).
+ * repo_tls.h declares the functions, with mbedTLS's types opaque, as libgit2 calls them.
  */
-#include <stddef.h>
+#include "repo_tls.h"
 
 /* mbedTLS's codes for a failed entropy source (mbedtls/ctr_drbg.h, mbedtls/entropy.h) */
 #define RT_CTR_DRBG_ENTROPY_FAILED (-0x0034)
@@ -27,10 +26,6 @@
  * git_libgit2_init, more than half the instructions of a lint and build of the three
  * shipped environments. Nothing is loaded.
  */
-struct mbedtls_x509_crt;
-int __wrap_mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
-int __wrap_mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path);
-
 int __wrap_mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path)
 {
 	(void)chain;
@@ -52,16 +47,6 @@ int __wrap_mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const cha
  * untouched (libgit2 only ever hands it to mbedtls_ctr_drbg_seed and frees it), the seed
  * does nothing, and drawing from the pool or the generator always fails.
  */
-struct mbedtls_entropy_context;
-struct mbedtls_ctr_drbg_context;
-void __wrap_mbedtls_entropy_init(struct mbedtls_entropy_context *pool);
-void __wrap_mbedtls_entropy_free(struct mbedtls_entropy_context *pool);
-int __wrap_mbedtls_entropy_func(void *pool, unsigned char *out, size_t len);
-int __wrap_mbedtls_ctr_drbg_seed(struct mbedtls_ctr_drbg_context *rng,
-				 int (*entropy)(void *, unsigned char *, size_t), void *pool,
-				 const unsigned char *custom, size_t len);
-int __wrap_mbedtls_ctr_drbg_random(void *rng, unsigned char *out, size_t len);
-
 void __wrap_mbedtls_entropy_init(struct mbedtls_entropy_context *pool)
 {
 	(void)pool;
@@ -106,10 +91,6 @@ int __wrap_mbedtls_ctr_drbg_random(void *rng, unsigned char *out, size_t len)
  * mbedtls_ssl_config_init left it, which no handshake can use (it has no protocol
  * version to offer, and its generator always fails).
  */
-struct mbedtls_ssl_config;
-int __wrap_mbedtls_ssl_config_defaults(struct mbedtls_ssl_config *conf, int endpoint,
-				       int transport, int preset);
-
 int __wrap_mbedtls_ssl_config_defaults(struct mbedtls_ssl_config *conf, int endpoint,
 				       int transport, int preset)
 {
@@ -125,8 +106,6 @@ int __wrap_mbedtls_ssl_config_defaults(struct mbedtls_ssl_config *conf, int endp
  * table for a transport eragen never uses (4% of the instructions of a lint of the
  * shipped environments, and 40 page faults). Nothing is set up at start-up.
  */
-int __wrap_libssh2_init(int flags);
-
 int __wrap_libssh2_init(int flags)
 {
 	(void)flags;

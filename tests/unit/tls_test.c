@@ -13,6 +13,7 @@
  * Prints "tls_test: N passed, M failed"; exits 1 on any failure.
  */
 #include "t.h"
+#include "repo_tls.h"
 
 #include <git2.h>
 #include <arpa/inet.h>
@@ -34,18 +35,6 @@ int mbedtls_ctr_drbg_seed(void *rng, int (*entropy)(void *, unsigned char *, siz
 int mbedtls_ctr_drbg_random(void *rng, unsigned char *out, size_t len);
 int mbedtls_ssl_config_defaults(void *conf, int endpoint, int transport, int preset);
 int libssh2_init(int flags);
-
-/* The stand-ins (gen/repo_tls.c) */
-int __wrap_mbedtls_x509_crt_parse_file(void *chain, const char *path);
-int __wrap_mbedtls_x509_crt_parse_path(void *chain, const char *path);
-void __wrap_mbedtls_entropy_init(void *pool);
-void __wrap_mbedtls_entropy_free(void *pool);
-int __wrap_mbedtls_entropy_func(void *pool, unsigned char *out, size_t len);
-int __wrap_mbedtls_ctr_drbg_seed(void *rng, int (*entropy)(void *, unsigned char *, size_t),
-				 void *pool, const unsigned char *custom, size_t len);
-int __wrap_mbedtls_ctr_drbg_random(void *rng, unsigned char *out, size_t len);
-int __wrap_mbedtls_ssl_config_defaults(void *conf, int endpoint, int transport, int preset);
-int __wrap_libssh2_init(int flags);
 
 typedef void (*fn)(void);
 #define WRAP(name) { #name, (fn)name, (fn)__wrap_##name }
