@@ -595,7 +595,7 @@ int repo_index_stage(struct ctx *ctx, const struct ri_file *add, size_t nadd,
 	for (size_t i = 0; i < nadd; i++) {
 		const char *path = ri_path(ri, add[i].path);
 		const git_index_entry *e = git_index_get_bypath(ri->index, path, 0);
-		if (e && (e->mode == GIT_FILEMODE_BLOB || e->mode == GIT_FILEMODE_BLOB_EXECUTABLE)) {
+		if (e && is_file_mode(e->mode)) {
 			git_oid oid;
 			if (git_oid_fromstr(&oid, add[i].blob) != 0)
 				goto fail;
